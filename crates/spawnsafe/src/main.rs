@@ -1,0 +1,222 @@
+//! The `spawnsafe` command line: a thin layer over `spawnsafe_core`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use spawnsafe_core::report::{render, OutputFormat};
+use spawnsafe_core::{check_paths, check_stdin, CheckOptions, Rule, RuleSelection};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const EXAMPLES: &str = "\
+Examples:
+  spawnsafe check                      Check every Python file under the current directory
+  spawnsafe check src/ scripts/run.py  Check some paths
+  spawnsafe check --select SPS1        Only the main-module import-safety rules
+  spawnsafe check --output-format json Machine-readable findings
+  cat job.py | spawnsafe check - --stdin-filename job.py
+  spawnsafe rule SPS101                What SPS101 is about, and how to fix it
+
+Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.";
+
+#[derive(Parser)]
+#[command(
+    name = "spawnsafe",
+    version,
+    about = "Finds Python multiprocessing code that breaks under the spawn and forkserver start methods \
+             (Windows, macOS, and Linux with Python 3.14+).",
+    after_help = EXAMPLES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check Python files for spawn/forkserver hazards.
+    #[command(after_help = EXAMPLES)]
+    Check(CheckArgs),
+    /// Show a rule's documentation (`spawnsafe rule SPS101`, `spawnsafe rule --all`).
+    Rule(RuleArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Full,
+    Concise,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or directories to check; `-` reads the standard input.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value = "full")]
+    output_format: Format,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    exit_zero: bool,
+    /// Only these rules: codes, code prefixes (`SPS1`) or names, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Leave out these rules: codes, code prefixes or names, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// The file name to report for source read from `-`.
+    #[arg(long)]
+    stdin_filename: Option<PathBuf>,
+    /// Print only the findings, not the summary.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Colour: on a terminal (auto), always or never. `NO_COLOR` turns auto off.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Parse every Python file, not only those that can matter (slower; same findings).
+    #[arg(long, hide = true)]
+    no_prefilter: bool,
+}
+
+#[derive(Args)]
+struct RuleArgs {
+    /// A rule code or name.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    code: Option<String>,
+    /// Print every rule's documentation.
+    #[arg(long)]
+    all: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rule(args) => run_rule(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("spawnsafe: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let selection = RuleSelection::new(&args.select, &args.ignore)?;
+    let options = CheckOptions {
+        selection,
+        prefilter: !args.no_prefilter,
+    };
+    let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
+    let result = if reads_stdin {
+        if args.paths.len() > 1 {
+            return Err("`-` (standard input) cannot be combined with other paths".to_string());
+        }
+        let mut contents = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut contents)
+            .map_err(|err| format!("cannot read standard input: {err}"))?;
+        let filename = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("-"));
+        check_stdin(contents, &filename, &options)
+    } else {
+        check_paths(&args.paths, &options)
+    };
+
+    for warning in &result.warnings {
+        eprintln!("spawnsafe: warning: {warning}");
+    }
+    let color = use_color(args.color);
+    let format = match args.output_format {
+        Format::Full => OutputFormat::Full,
+        Format::Concise => OutputFormat::Concise,
+        Format::Json => OutputFormat::Json,
+    };
+    let mut out = render(&result.diagnostics, format, color);
+    if !args.quiet && format != OutputFormat::Json {
+        let count = result.diagnostics.len();
+        if count == 0 {
+            out.push_str(&format!(
+                "All checks passed ({} file{} checked).\n",
+                result.files_found,
+                if result.files_found == 1 { "" } else { "s" }
+            ));
+        } else {
+            out.push_str(&format!(
+                "Found {count} finding{} in {} file{} checked.\n",
+                if count == 1 { "" } else { "s" },
+                result.files_found,
+                if result.files_found == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!("cannot write output: {err}"));
+        }
+    }
+    if result.diagnostics.is_empty() || args.exit_zero {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn run_rule(args: RuleArgs) -> Result<ExitCode, String> {
+    let mut out = String::new();
+    if args.all {
+        for rule in Rule::ALL {
+            out.push_str(rule.docs());
+            out.push('\n');
+        }
+    } else {
+        let code = args.code.unwrap_or_default();
+        let rule = Rule::from_code_or_name(&code).ok_or_else(|| {
+            let known: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
+            format!("unknown rule `{code}` (known rules: {})", known.join(", "))
+        })?;
+        out.push_str(rule.docs());
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}

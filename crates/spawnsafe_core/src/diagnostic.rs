@@ -1,0 +1,95 @@
+//! Findings, as the rules produce them and the reporters print them.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ruff_source_file::{LineIndex, OneIndexed};
+use ruff_text_size::{TextRange, TextSize};
+
+use crate::registry::{Rule, Severity};
+
+/// A source file as the reporters need it: its path, text and line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as the user should see it (relative to the working directory when possible).
+    pub display_path: String,
+    pub text: String,
+    pub line_index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display_path: String, text: String) -> Arc<SourceFile> {
+        let line_index = LineIndex::from_source_text(&text);
+        Arc::new(SourceFile {
+            path,
+            display_path,
+            text,
+            line_index,
+        })
+    }
+
+    /// 1-based row and 1-based column (in characters) of an offset.
+    pub fn location(&self, offset: TextSize) -> Location {
+        let location = self.line_index.line_column(offset, &self.text);
+        Location {
+            row: location.line.get(),
+            column: location.column.get(),
+        }
+    }
+
+    pub fn line_start(&self, row: usize) -> TextSize {
+        self.line_index
+            .line_start(OneIndexed::new(row).unwrap_or(OneIndexed::MIN), &self.text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Location {
+    pub row: usize,
+    pub column: usize,
+}
+
+/// A secondary location that explains a finding ("the pool is created here").
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub file: Arc<SourceFile>,
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub message: String,
+    /// The fix in words, printed as `help:`.
+    pub help: Option<String>,
+    pub file: Arc<SourceFile>,
+    pub range: TextRange,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+
+    pub fn start_location(&self) -> Location {
+        self.file.location(self.range.start())
+    }
+
+    pub fn end_location(&self) -> Location {
+        self.file.location(self.range.end())
+    }
+
+    /// The order findings are printed in: by file, then position, then code.
+    pub fn sort_key(&self) -> (&str, TextSize, TextSize, &'static str, &str) {
+        (
+            self.file.display_path.as_str(),
+            self.range.start(),
+            self.range.end(),
+            self.rule.code(),
+            self.message.as_str(),
+        )
+    }
+}

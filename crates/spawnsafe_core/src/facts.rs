@@ -1,0 +1,754 @@
+//! One walk over a module collects the facts the rules need: which process
+//! starts and calls run at import time, what each function does when called,
+//! which callables are sent to child processes, and `set_start_method` calls.
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::api::{self, Api, Pickler};
+use crate::semantic::{
+    guard_test, ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE,
+};
+
+/// What kind of process start a call is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartKind {
+    Pool,
+    Process,
+    Manager,
+    Executor,
+    TorchSpawn,
+}
+
+impl StartKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            StartKind::Pool => "creates a process pool",
+            StartKind::Process => "starts a process",
+            StartKind::Manager => "starts a manager process",
+            StartKind::Executor => "starts the process pool executor's workers",
+            StartKind::TorchSpawn => "spawns processes",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Start {
+    pub range: TextRange,
+    pub kind: StartKind,
+}
+
+/// A call into code that may be the project's own, to follow later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Function(FunctionId),
+    /// Instantiating a class of this module: runs its `__init__`.
+    Class(ClassId),
+    /// `obj.method()` on an instance of a class of this module.
+    Method(ClassId, String),
+    /// A name from another module (`helpers.run_all`, `.helpers.Runner`), maybe the project's.
+    External(String),
+    /// `obj.method()` on an instance of a class from another module.
+    ExternalMethod(String, String),
+}
+
+#[derive(Debug, Clone)]
+pub struct CallEdge<'a> {
+    pub range: TextRange,
+    pub target: Target,
+    pub call: &'a ast::ExprCall,
+    /// The scope the call is made in (to resolve its arguments).
+    pub scope: ScopeId,
+    /// Inside a `try` whose handler catches `RuntimeError`, or an `if` that
+    /// checks `get_start_method(allow_none=True)`.
+    pub catches_runtime_error: bool,
+    /// Runs whenever its body runs (not inside an `if`, loop, `try` or `match`).
+    pub unconditional: bool,
+}
+
+/// A `set_start_method(...)` call that raises when it runs a second time.
+#[derive(Debug, Clone)]
+pub struct SetStartMethodCall {
+    pub range: TextRange,
+    pub method: String,
+    pub catches_runtime_error: bool,
+    pub unconditional: bool,
+}
+
+/// Something that fixes the default context, so that a later
+/// `set_start_method()` without `force=True` raises: a `Queue()`, `Lock()`,
+/// `Pool()`... made through it, or `get_context()`/`get_start_method()`.
+#[derive(Debug, Clone)]
+pub struct ContextFixer {
+    pub range: TextRange,
+    pub unconditional: bool,
+}
+
+/// What code does when it runs (a function body, or the module at import time).
+#[derive(Debug, Clone, Default)]
+pub struct BodyFacts<'a> {
+    pub starts: Vec<Start>,
+    pub calls: Vec<CallEdge<'a>>,
+    pub set_start_methods: Vec<SetStartMethodCall>,
+    pub context_fixers: Vec<ContextFixer>,
+}
+
+/// How a callable or an object reaches a child process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickleRole {
+    /// `pool.map(f, ...)`: pickled under every start method.
+    PoolTask,
+    /// `executor.submit(f, ...)`: pickled under every start method.
+    ExecutorTask,
+    /// `Process(target=f)`: pickled only under spawn and forkserver.
+    ProcessTarget,
+    /// `Pool(initializer=f)`: pickled only under spawn and forkserver.
+    Initializer,
+    /// An argument of a task or a target (`args=(...)`, the iterable of `map`).
+    Argument,
+    /// A `Process` subclass instance being started: spawn pickles the whole object.
+    ProcessObject,
+}
+
+impl PickleRole {
+    /// Pickled even under fork.
+    pub fn pickled_under_fork(self) -> bool {
+        matches!(self, PickleRole::PoolTask | PickleRole::ExecutorTask)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            PickleRole::PoolTask => "task function of a process pool",
+            PickleRole::ExecutorTask => "task function of a `ProcessPoolExecutor`",
+            PickleRole::ProcessTarget => "`Process` target",
+            PickleRole::Initializer => "worker initializer",
+            PickleRole::Argument => "argument sent to a child process",
+            PickleRole::ProcessObject => "`Process` object (spawn pickles the whole object)",
+        }
+    }
+}
+
+/// An expression whose value is pickled and sent to a child process.
+#[derive(Debug, Clone)]
+pub struct PickleSite<'a> {
+    pub expr: &'a Expr,
+    pub value: Value,
+    pub role: PickleRole,
+    pub scope: ScopeId,
+    /// The start method the API is pinned to (`get_context("fork").Process`), when known.
+    pub context_method: Option<String>,
+    pub pickler: Pickler,
+    /// The expression is this parameter of the enclosing function: what the
+    /// callers pass is what gets pickled.
+    pub parameter: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct ModuleFacts<'a> {
+    pub import_time: BodyFacts<'a>,
+    /// What the main guard's body does (it runs only in the main script).
+    pub main_only: BodyFacts<'a>,
+    pub functions: Vec<BodyFacts<'a>>,
+    pub pickle_sites: Vec<PickleSite<'a>>,
+    /// Every `if` test that is a broken main guard.
+    pub malformed_guards: Vec<&'a Expr>,
+    /// Every module this one imports: `(level, module)` as written.
+    pub imports: Vec<(u32, String)>,
+}
+
+#[derive(Clone, Copy)]
+struct Context {
+    scope: ScopeId,
+    function: Option<FunctionId>,
+    import_time: bool,
+    catches_runtime_error: bool,
+    conditional: bool,
+}
+
+pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
+    let mut collector = Collector {
+        model,
+        facts: ModuleFacts {
+            functions: vec![BodyFacts::default(); model.functions.len()],
+            ..ModuleFacts::default()
+        },
+        function_by_def: model
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(id, info)| (info.def.range.start(), id))
+            .collect(),
+        class_by_def: model
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(id, info)| (info.def.range.start(), id))
+            .collect(),
+    };
+    let context = Context {
+        scope: MODULE_SCOPE,
+        function: None,
+        import_time: true,
+        catches_runtime_error: false,
+        conditional: false,
+    };
+    collector.suite(model.body, context);
+    collector.facts
+}
+
+struct Collector<'m, 'a> {
+    model: &'m ModuleModel<'a>,
+    facts: ModuleFacts<'a>,
+    function_by_def: rustc_hash::FxHashMap<ruff_text_size::TextSize, FunctionId>,
+    class_by_def: rustc_hash::FxHashMap<ruff_text_size::TextSize, ClassId>,
+}
+
+impl<'m, 'a> Collector<'m, 'a> {
+    fn suite(&mut self, suite: &'a [Stmt], context: Context) {
+        for stmt in suite {
+            self.stmt(stmt, context);
+        }
+    }
+
+    fn body_facts(&mut self, context: Context) -> &mut BodyFacts<'a> {
+        match context.function {
+            Some(function) => &mut self.facts.functions[function],
+            None if context.import_time => &mut self.facts.import_time,
+            None => &mut self.facts.main_only,
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt, context: Context) {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                for decorator in &def.decorator_list {
+                    self.expr(&decorator.expression, context);
+                }
+                for parameter in def.parameters.iter() {
+                    if let Some(default) = parameter.default() {
+                        self.expr(default, context);
+                    }
+                }
+                let id = self.function_by_def[&def.range.start()];
+                let inner = Context {
+                    scope: self.model.functions[id].scope,
+                    function: Some(id),
+                    import_time: false,
+                    catches_runtime_error: false,
+                    conditional: false,
+                };
+                self.suite(&def.body, inner);
+            }
+            Stmt::ClassDef(def) => {
+                for decorator in &def.decorator_list {
+                    self.expr(&decorator.expression, context);
+                }
+                if let Some(arguments) = &def.arguments {
+                    for argument in arguments.args.iter() {
+                        self.expr(argument, context);
+                    }
+                }
+                let id = self.class_by_def[&def.range.start()];
+                // A class body runs when the class statement does.
+                let inner = Context {
+                    scope: self.model.classes[id].scope,
+                    ..context
+                };
+                self.suite(&def.body, inner);
+            }
+            Stmt::If(if_stmt) => {
+                let test = if context.scope == MODULE_SCOPE {
+                    guard_test(&if_stmt.test)
+                } else {
+                    GuardTest::None
+                };
+                if matches!(test, GuardTest::NeverTrue | GuardTest::AlwaysTrue) {
+                    self.facts.malformed_guards.push(&if_stmt.test);
+                }
+                self.expr(&if_stmt.test, context);
+                let (body_runs_in_children, else_runs_in_children) = match test {
+                    GuardTest::Main | GuardTest::NeverTrue => (false, true),
+                    GuardTest::NotMain | GuardTest::AlwaysTrue => (true, false),
+                    GuardTest::None => (true, true),
+                };
+                let checks_start_method =
+                    mentions_get_start_method(self.model, &if_stmt.test, context.scope);
+                let body_context = Context {
+                    import_time: context.import_time && body_runs_in_children,
+                    catches_runtime_error: context.catches_runtime_error || checks_start_method,
+                    // The main guard's body runs unconditionally in the main script.
+                    conditional: context.conditional || !matches!(test, GuardTest::Main),
+                    ..context
+                };
+                // A never-true guard's body never runs: nothing there is walked for import time,
+                // but it is still walked for what it sends to children.
+                self.suite(&if_stmt.body, body_context);
+                for clause in &if_stmt.elif_else_clauses {
+                    let runs = if clause.test.is_none() {
+                        else_runs_in_children
+                    } else {
+                        // An `elif` after a real guard runs in children (its test decides).
+                        !matches!(test, GuardTest::AlwaysTrue)
+                    };
+                    let clause_context = Context {
+                        import_time: context.import_time && runs,
+                        conditional: context.conditional
+                            || !(test == GuardTest::NotMain && clause.test.is_none()),
+                        ..context
+                    };
+                    if let Some(test) = &clause.test {
+                        self.expr(test, clause_context);
+                    }
+                    self.suite(&clause.body, clause_context);
+                }
+            }
+            Stmt::Try(try_stmt) => {
+                let catches = try_stmt.handlers.iter().any(|handler| {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    handler_catches_runtime_error(handler.type_.as_deref())
+                });
+                let body_context = Context {
+                    catches_runtime_error: context.catches_runtime_error || catches,
+                    conditional: true,
+                    ..context
+                };
+                self.suite(&try_stmt.body, body_context);
+                let conditional = Context {
+                    conditional: true,
+                    ..context
+                };
+                for handler in &try_stmt.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    if let Some(type_) = &handler.type_ {
+                        self.expr(type_, conditional);
+                    }
+                    self.suite(&handler.body, conditional);
+                }
+                self.suite(&try_stmt.orelse, conditional);
+                self.suite(&try_stmt.finalbody, context);
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    self.expr(&item.context_expr, context);
+                    // `with SyncManager() as m:` starts the manager in `__enter__`.
+                    if let Value::Instance(class) =
+                        self.model.resolve(&item.context_expr, context.scope)
+                    {
+                        if class.api() == Some(Api::ManagerClass) {
+                            let start = Start {
+                                range: item.context_expr.range(),
+                                kind: StartKind::Manager,
+                            };
+                            self.body_facts(context).starts.push(start);
+                        }
+                    }
+                }
+                self.suite(&with.body, context);
+            }
+            Stmt::For(for_stmt) => {
+                self.expr(&for_stmt.iter, context);
+                let conditional = Context {
+                    conditional: true,
+                    ..context
+                };
+                self.suite(&for_stmt.body, conditional);
+                self.suite(&for_stmt.orelse, conditional);
+            }
+            Stmt::While(while_stmt) => {
+                self.expr(&while_stmt.test, context);
+                let conditional = Context {
+                    conditional: true,
+                    ..context
+                };
+                self.suite(&while_stmt.body, conditional);
+                self.suite(&while_stmt.orelse, conditional);
+            }
+            Stmt::Match(match_stmt) => {
+                self.expr(&match_stmt.subject, context);
+                let conditional = Context {
+                    conditional: true,
+                    ..context
+                };
+                for case in &match_stmt.cases {
+                    if let Some(guard) = &case.guard {
+                        self.expr(guard, conditional);
+                    }
+                    self.suite(&case.body, conditional);
+                }
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    self.facts.imports.push((0, alias.name.to_string()));
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let module = import
+                    .module
+                    .as_ref()
+                    .map(|m| m.to_string())
+                    .unwrap_or_default();
+                self.facts.imports.push((import.level, module.clone()));
+                // `from . import helpers` / `from pkg import mod` may import submodules.
+                for alias in &import.names {
+                    if alias.name.as_str() != "*" {
+                        let sub = if module.is_empty() {
+                            alias.name.to_string()
+                        } else {
+                            format!("{module}.{}", alias.name)
+                        };
+                        self.facts.imports.push((import.level, sub));
+                    }
+                }
+            }
+            _ => {
+                // Simple statements: walk their expressions.
+                let mut finder = ExprFinder { calls: Vec::new() };
+                finder.visit_stmt(stmt);
+                for call in finder.calls {
+                    self.call(call, context);
+                }
+            }
+        }
+    }
+
+    fn expr(&mut self, expr: &'a Expr, context: Context) {
+        let mut finder = ExprFinder { calls: Vec::new() };
+        finder.visit_expr(expr);
+        for call in finder.calls {
+            self.call(call, context);
+        }
+    }
+
+    fn call(&mut self, call: &'a ast::ExprCall, context: Context) {
+        let model = self.model;
+        let scope = context.scope;
+        let callee = model.resolve(&call.func, scope);
+        let callee_api = callee.api();
+        let context_method = callee.context_method().map(str::to_string);
+        let pickler = match &callee {
+            Value::Qualified(name) => api::pickler_of(name),
+            _ => Pickler::Pickle,
+        };
+
+        let mut start = None;
+        let mut target = None;
+        match callee_api {
+            Some(Api::ProcessPool) => {
+                start = Some(StartKind::Pool);
+                if let Some(initializer) = call.arguments.find_argument_value("initializer", 1) {
+                    self.pickle_site(
+                        initializer,
+                        PickleRole::Initializer,
+                        scope,
+                        context_method.clone(),
+                        pickler,
+                    );
+                }
+            }
+            Some(Api::ManagerFactory) => start = Some(StartKind::Manager),
+            Some(Api::TorchSpawn) => {
+                start = Some(StartKind::TorchSpawn);
+                if let Some(function) = call.arguments.find_argument_value("fn", 0) {
+                    self.pickle_site(
+                        function,
+                        PickleRole::ProcessTarget,
+                        scope,
+                        Some("spawn".into()),
+                        pickler,
+                    );
+                }
+            }
+            Some(Api::Process) => {
+                if let Some(function) = call.arguments.find_argument_value("target", 1) {
+                    self.pickle_site(
+                        function,
+                        PickleRole::ProcessTarget,
+                        scope,
+                        context_method.clone(),
+                        pickler,
+                    );
+                }
+                for (name, position) in [("args", 3), ("kwargs", 4)] {
+                    if let Some(arguments) = call.arguments.find_argument_value(name, position) {
+                        self.pickle_site(
+                            arguments,
+                            PickleRole::Argument,
+                            scope,
+                            context_method.clone(),
+                            pickler,
+                        );
+                    }
+                }
+            }
+            Some(Api::ProcessExecutor) => {
+                if let Some(initializer) = call.arguments.find_argument_value("initializer", 2) {
+                    let method = call
+                        .arguments
+                        .find_keyword("mp_context")
+                        .map(|keyword| model.resolve(&keyword.value, scope))
+                        .and_then(|value| match value {
+                            Value::Context(method) => method,
+                            _ => None,
+                        });
+                    self.pickle_site(initializer, PickleRole::Initializer, scope, method, pickler);
+                }
+            }
+            Some(Api::SetStartMethod) => self.set_start_method(call, context),
+            _ => {}
+        }
+
+        if let Expr::Attribute(attribute) = call.func.as_ref() {
+            let method = attribute.attr.as_str();
+            if let Value::BoundMethod(receiver, _) = &callee {
+                if let Value::Instance(class) = receiver.as_ref() {
+                    let receiver_method = class.context_method().map(str::to_string);
+                    let receiver_pickler = match class.as_ref() {
+                        Value::Qualified(name) => api::pickler_of(name),
+                        _ => Pickler::Pickle,
+                    };
+                    match (class.api(), method) {
+                        (Some(Api::Process), "start") => start = Some(StartKind::Process),
+                        (Some(Api::ManagerClass), "start") => start = Some(StartKind::Manager),
+                        (Some(Api::ProcessExecutor), "submit" | "map") => {
+                            start = Some(StartKind::Executor);
+                            if let Some(function) = call.arguments.args.first() {
+                                self.pickle_site(
+                                    function,
+                                    PickleRole::ExecutorTask,
+                                    scope,
+                                    None,
+                                    receiver_pickler,
+                                );
+                            }
+                            for argument in call.arguments.args.iter().skip(1) {
+                                self.pickle_site(
+                                    argument,
+                                    PickleRole::Argument,
+                                    scope,
+                                    None,
+                                    receiver_pickler,
+                                );
+                            }
+                        }
+                        (Some(Api::ProcessPool), _) if api::POOL_TASK_METHODS.contains(&method) => {
+                            if let Some(function) = call.arguments.find_argument_value("func", 0) {
+                                self.pickle_site(
+                                    function,
+                                    PickleRole::PoolTask,
+                                    scope,
+                                    receiver_method,
+                                    receiver_pickler,
+                                );
+                            }
+                            if let Some(arguments) =
+                                call.arguments.find_argument_value("iterable", 1)
+                            {
+                                self.pickle_site(
+                                    arguments,
+                                    PickleRole::Argument,
+                                    scope,
+                                    None,
+                                    receiver_pickler,
+                                );
+                            }
+                        }
+                        (None, "start") if self.is_local_process_class(class) => {
+                            // Spawn pickles the whole `Process` object, class by reference.
+                            start = Some(StartKind::Process);
+                            self.pickle_site(
+                                &attribute.value,
+                                PickleRole::ProcessObject,
+                                scope,
+                                None,
+                                receiver_pickler,
+                            );
+                        }
+                        (None, _) => {
+                            target = match class.as_ref() {
+                                Value::Class(class) => {
+                                    Some(Target::Method(*class, method.to_string()))
+                                }
+                                Value::Qualified(name) => {
+                                    Some(Target::ExternalMethod(name.clone(), method.to_string()))
+                                }
+                                _ => None,
+                            };
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if start.is_none() && target.is_none() && callee_api.is_none() {
+            target = match &callee {
+                Value::Function(function) => Some(Target::Function(*function)),
+                Value::Class(class) => Some(Target::Class(*class)),
+                Value::Qualified(name) => Some(Target::External(name.clone())),
+                _ => None,
+            };
+        }
+
+        let made_by_default_context = matches!(callee, Value::Qualified(_))
+            && matches!(
+                callee_api,
+                Some(Api::DefaultContextUser | Api::ProcessPool | Api::ManagerFactory)
+            );
+        if made_by_default_context {
+            self.body_facts(context).context_fixers.push(ContextFixer {
+                range: call.range(),
+                unconditional: !context.conditional,
+            });
+        }
+        // `get_context()` with no method fixes the default context too.
+        if callee_api == Some(Api::GetContext)
+            && call.arguments.args.is_empty()
+            && call.arguments.keywords.is_empty()
+            && matches!(callee, Value::Qualified(_))
+        {
+            self.body_facts(context).context_fixers.push(ContextFixer {
+                range: call.range(),
+                unconditional: !context.conditional,
+            });
+        }
+        let facts = self.body_facts(context);
+        if let Some(kind) = start {
+            facts.starts.push(Start {
+                range: call.range(),
+                kind,
+            });
+        }
+        if let Some(target) = target {
+            facts.calls.push(CallEdge {
+                range: call.range(),
+                target,
+                call,
+                scope,
+                catches_runtime_error: context.catches_runtime_error,
+                unconditional: !context.conditional,
+            });
+        }
+    }
+
+    /// A class of this module whose bases include `multiprocessing.Process`.
+    fn is_local_process_class(&self, class: &Value) -> bool {
+        let Value::Class(class) = class else {
+            return false;
+        };
+        let info = &self.model.classes[*class];
+        info.def.arguments.as_ref().is_some_and(|arguments| {
+            arguments
+                .args
+                .iter()
+                .any(|base| self.model.resolve(base, info.parent_scope).api() == Some(Api::Process))
+        })
+    }
+
+    fn set_start_method(&mut self, call: &'a ast::ExprCall, context: Context) {
+        // `force=True` replaces the context instead of raising.
+        if let Some(force) = call.arguments.find_argument_value("force", 1) {
+            if !matches!(force, Expr::BooleanLiteral(literal) if !literal.value) {
+                return;
+            }
+        }
+        let Some(method) = call.arguments.find_argument_value("method", 0) else {
+            return;
+        };
+        // The method must be known: a literal, or a name only ever bound to literals.
+        let Some(methods) = self.model.possible_strings(method, context.scope) else {
+            return;
+        };
+        let method = if methods.iter().any(|method| method == "fork") {
+            "fork".to_string()
+        } else {
+            methods.into_iter().next().unwrap_or_default()
+        };
+        let unconditional = !context.conditional;
+        let catches_runtime_error = context.catches_runtime_error;
+        self.body_facts(context)
+            .set_start_methods
+            .push(SetStartMethodCall {
+                range: call.range(),
+                method,
+                catches_runtime_error,
+                unconditional,
+            });
+    }
+
+    fn pickle_site(
+        &mut self,
+        expr: &'a Expr,
+        role: PickleRole,
+        scope: ScopeId,
+        context_method: Option<String>,
+        pickler: Pickler,
+    ) {
+        let value = self.model.resolve(expr, scope);
+        let parameter = self.model.parameter_index(expr, scope);
+        self.facts.pickle_sites.push(PickleSite {
+            expr,
+            value,
+            role,
+            scope,
+            context_method,
+            pickler,
+            parameter,
+        });
+    }
+}
+
+/// Does a test call `get_start_method(...)` (code that checks before it sets)?
+fn mentions_get_start_method(model: &ModuleModel, test: &Expr, scope: ScopeId) -> bool {
+    let mut finder = ExprFinder { calls: Vec::new() };
+    finder.visit_expr(test);
+    finder
+        .calls
+        .iter()
+        .any(|call| match model.resolve(&call.func, scope) {
+            Value::Qualified(name) => {
+                api::normalize(&name).is_some_and(|(path, _)| path == "get_start_method")
+            }
+            _ => false,
+        })
+}
+
+/// Does `except TYPE:` catch a `RuntimeError`?
+fn handler_catches_runtime_error(type_: Option<&Expr>) -> bool {
+    let Some(type_) = type_ else {
+        return true;
+    };
+    match type_ {
+        Expr::Name(name) => matches!(
+            name.id.as_str(),
+            "RuntimeError" | "Exception" | "BaseException"
+        ),
+        Expr::Tuple(tuple) => tuple
+            .elts
+            .iter()
+            .any(|element| handler_catches_runtime_error(Some(element))),
+        _ => false,
+    }
+}
+
+/// Finds the calls an expression makes when it is evaluated: not inside lambdas.
+struct ExprFinder<'a> {
+    calls: Vec<&'a ast::ExprCall>,
+}
+
+impl<'a> Visitor<'a> for ExprFinder<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Call(call) => {
+                // Inner calls first: their effects happen before this call's.
+                visitor::walk_expr(self, expr);
+                self.calls.push(call);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}

@@ -1,0 +1,500 @@
+//! The project model: module names for files, import resolution between the
+//! project's own modules, and the cross-module question "what does running
+//! this call (transitively) do?".
+
+use std::path::{Path, PathBuf};
+
+use ruff_text_size::TextRange;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::api::Api;
+use crate::facts::{BodyFacts, ModuleFacts, StartKind, Target};
+use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, Value, MODULE_SCOPE};
+
+/// Where a file sits in the import system.
+#[derive(Debug, Clone)]
+pub struct ModulePath {
+    /// The directory that must be on `sys.path` to import it.
+    pub root: PathBuf,
+    /// The dotted module name (`pkg.sub.mod`; `pkg` for `pkg/__init__.py`).
+    pub name: String,
+    pub is_package_init: bool,
+    /// The file is in a package (its directory has an `__init__.py`).
+    pub in_package: bool,
+    /// `__main__.py`: run by `python -m pkg`, never re-imported by spawn children.
+    pub is_dunder_main: bool,
+}
+
+/// Computes module names: package directories are those with an `__init__.py`,
+/// so `src/` layouts and plain script folders both come out right.
+pub fn module_path(path: &Path, has_init: &mut impl FnMut(&Path) -> bool) -> ModulePath {
+    let stem = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_package_init = stem == "__init__";
+    let mut parts = if is_package_init {
+        Vec::new()
+    } else {
+        vec![stem.clone()]
+    };
+    let mut directory = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let in_package = has_init(&directory);
+    while has_init(&directory) {
+        let Some(name) = directory.file_name() else {
+            break;
+        };
+        parts.push(name.to_string_lossy().into_owned());
+        match directory.parent() {
+            Some(parent) => directory = parent.to_path_buf(),
+            None => break,
+        }
+    }
+    parts.reverse();
+    ModulePath {
+        root: directory,
+        name: parts.join("."),
+        is_package_init,
+        in_package,
+        is_dunder_main: stem == "__main__",
+    }
+}
+
+/// One step of a trace from a call site to the process start it leads to.
+#[derive(Debug, Clone)]
+pub struct TraceStep {
+    pub module: usize,
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// What a call leads to, transitively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Starts a process.
+    Start,
+    /// Calls `set_start_method` without `force=True` (outside a `try` that catches it).
+    SetStartMethod,
+    /// Always fixes the default context (sets the start method, or makes a
+    /// `Queue`/`Lock`/`Pool` through it), so a later `set_start_method()` raises.
+    FixContext,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Symbol {
+    Function(usize, FunctionId),
+    Class(usize, ClassId),
+}
+
+/// The analysed modules of a project, and the lookups between them.
+pub struct Project<'p, 'a> {
+    pub paths: &'p [ModulePath],
+    pub models: &'p [ModuleModel<'a>],
+    pub facts: &'p [ModuleFacts<'a>],
+    by_name: FxHashMap<&'p str, Vec<usize>>,
+    /// Modules some other project module imports.
+    pub imported: Vec<bool>,
+}
+
+const MAX_REEXPORT_DEPTH: usize = 8;
+
+impl<'p, 'a> Project<'p, 'a> {
+    pub fn new(
+        paths: &'p [ModulePath],
+        models: &'p [ModuleModel<'a>],
+        facts: &'p [ModuleFacts<'a>],
+    ) -> Self {
+        let mut by_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (index, path) in paths.iter().enumerate() {
+            by_name.entry(path.name.as_str()).or_default().push(index);
+        }
+        let mut project = Project {
+            paths,
+            models,
+            facts,
+            by_name,
+            imported: vec![false; paths.len()],
+        };
+        let mut imported = vec![false; paths.len()];
+        for (index, module_facts) in facts.iter().enumerate() {
+            for (level, name) in &module_facts.imports {
+                if let Some(target) = project.resolve_module(index, *level, name) {
+                    if target != index {
+                        imported[target] = true;
+                    }
+                }
+            }
+        }
+        project.imported = imported;
+        project
+    }
+
+    /// The absolute name of `from <dots><name> import ...` written in `importer`.
+    fn absolute_name(&self, importer: usize, level: u32, name: &str) -> Option<String> {
+        if level == 0 {
+            return Some(name.to_string());
+        }
+        let path = &self.paths[importer];
+        let mut package: Vec<&str> = path.name.split('.').collect();
+        if !path.is_package_init {
+            package.pop();
+        }
+        for _ in 1..level {
+            package.pop()?;
+        }
+        if !name.is_empty() {
+            package.push(name);
+        }
+        Some(package.join("."))
+    }
+
+    /// Finds a project module by name, preferring one under the importer's root.
+    pub fn resolve_module(&self, importer: usize, level: u32, name: &str) -> Option<usize> {
+        let absolute = self.absolute_name(importer, level, name)?;
+        let candidates = self.by_name.get(absolute.as_str())?;
+        let root = &self.paths[importer].root;
+        candidates
+            .iter()
+            .copied()
+            .find(|&candidate| &self.paths[candidate].root == root)
+            .or_else(|| (candidates.len() == 1).then(|| candidates[0]))
+    }
+
+    /// Resolves a qualified name seen in `module` (`helpers.run_all`, `.pkg.Runner`,
+    /// `pkg.mod.Class.method`) to a project function or class.
+    fn resolve_qualified(&self, module: usize, qualified: &str, depth: usize) -> Option<Symbol> {
+        if depth > MAX_REEXPORT_DEPTH {
+            return None;
+        }
+        let level = qualified.chars().take_while(|&c| c == '.').count() as u32;
+        let dotted = &qualified[level as usize..];
+        let parts: Vec<&str> = dotted.split('.').collect();
+        // The longest prefix that is a project module, then names inside it.
+        for split in (0..parts.len()).rev() {
+            let module_name = parts[..split].join(".");
+            if split == 0 && level == 0 {
+                break;
+            }
+            let Some(target) = self.resolve_module(module, level, &module_name) else {
+                continue;
+            };
+            return self.lookup_in_module(target, &parts[split..], depth + 1);
+        }
+        None
+    }
+
+    /// Looks `names` up in a module's top-level bindings, following re-exports.
+    fn lookup_in_module(&self, module: usize, names: &[&str], depth: usize) -> Option<Symbol> {
+        let (first, rest) = names.split_first()?;
+        let model = &self.models[module];
+        let binding = model.scopes[MODULE_SCOPE]
+            .bindings
+            .get(first)?
+            .iter()
+            .rev()
+            .find(|binding| !binding.in_main_guard)?;
+        let symbol = match &binding.kind {
+            BindingKind::Function(function) if rest.is_empty() => {
+                Symbol::Function(module, *function)
+            }
+            BindingKind::Class(class) => {
+                let class = *class;
+                return match rest {
+                    [] => Some(Symbol::Class(module, class)),
+                    [method] => self
+                        .find_method(module, class, method, 0)
+                        .map(|(m, f)| Symbol::Function(m, f)),
+                    _ => None,
+                };
+            }
+            BindingKind::Import(path) => {
+                let mut qualified = path.clone();
+                for name in rest {
+                    qualified.push('.');
+                    qualified.push_str(name);
+                }
+                return self.resolve_qualified(module, &qualified, depth + 1);
+            }
+            BindingKind::FromImport {
+                level,
+                module: from,
+                name,
+            } => {
+                let dots = ".".repeat(*level as usize);
+                let mut qualified = match from {
+                    Some(from) => format!("{dots}{from}.{name}"),
+                    None => format!("{dots}{name}"),
+                };
+                for name in rest {
+                    qualified.push('.');
+                    qualified.push_str(name);
+                }
+                return self.resolve_qualified(module, &qualified, depth + 1);
+            }
+            _ => return None,
+        };
+        Some(symbol)
+    }
+
+    /// The project function a call runs, and whether it is called as a bound
+    /// method (its first parameter is then `self`).
+    pub fn called_function(
+        &self,
+        module: usize,
+        target: &Target,
+    ) -> Option<(usize, FunctionId, bool)> {
+        match target {
+            // `Class.method(obj, x)` passes `self` explicitly: positions line up.
+            Target::Function(function) => Some((module, *function, false)),
+            Target::Class(class) => self
+                .find_method(module, *class, "__init__", 0)
+                .map(|(m, f)| (m, f, true)),
+            Target::Method(class, method) => self
+                .find_method(module, *class, method, 0)
+                .map(|(m, f)| (m, f, true)),
+            Target::External(name) => match self.resolve_qualified(module, name, 0)? {
+                Symbol::Function(m, f) => Some((m, f, false)),
+                Symbol::Class(m, c) => self
+                    .find_method(m, c, "__init__", 0)
+                    .map(|(m, f)| (m, f, true)),
+            },
+            Target::ExternalMethod(name, method) => {
+                match self.resolve_qualified(module, name, 0)? {
+                    Symbol::Class(m, c) => {
+                        self.find_method(m, c, method, 0).map(|(m, f)| (m, f, true))
+                    }
+                    Symbol::Function(..) => None,
+                }
+            }
+        }
+    }
+
+    /// Finds a method on a project class or its project base classes.
+    fn find_method(
+        &self,
+        module: usize,
+        class: ClassId,
+        name: &str,
+        depth: usize,
+    ) -> Option<(usize, FunctionId)> {
+        if depth > MAX_REEXPORT_DEPTH {
+            return None;
+        }
+        let info = &self.models[module].classes[class];
+        if let Some(&function) = info.methods.get(name) {
+            return Some((module, function));
+        }
+        for (base_module, base) in self.project_bases(module, class) {
+            if let Some(found) = self.find_method(base_module, base, name, depth + 1) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    fn project_bases(&self, module: usize, class: ClassId) -> Vec<(usize, ClassId)> {
+        let model = &self.models[module];
+        let info = &model.classes[class];
+        let Some(arguments) = &info.def.arguments else {
+            return Vec::new();
+        };
+        arguments
+            .args
+            .iter()
+            .filter_map(|base| match model.resolve(base, info.parent_scope) {
+                Value::Class(base) => Some((module, base)),
+                Value::Qualified(name) => match self.resolve_qualified(module, &name, 0) {
+                    Some(Symbol::Class(m, c)) => Some((m, c)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Is this class a `multiprocessing.Process` subclass (directly or through project classes)?
+    pub fn is_process_class(&self, module: usize, class: ClassId) -> bool {
+        self.is_process_class_depth(module, class, 0)
+    }
+
+    fn is_process_class_depth(&self, module: usize, class: ClassId, depth: usize) -> bool {
+        if depth > MAX_REEXPORT_DEPTH {
+            return false;
+        }
+        let model = &self.models[module];
+        let info = &model.classes[class];
+        let Some(arguments) = &info.def.arguments else {
+            return false;
+        };
+        arguments.args.iter().any(|base| {
+            let value = model.resolve(base, info.parent_scope);
+            if value.api() == Some(Api::Process) {
+                return true;
+            }
+            match value {
+                Value::Class(base) => self.is_process_class_depth(module, base, depth + 1),
+                Value::Qualified(name) => match self.resolve_qualified(module, &name, 0) {
+                    Some(Symbol::Class(m, c)) => self.is_process_class_depth(m, c, depth + 1),
+                    _ => false,
+                },
+                _ => false,
+            }
+        })
+    }
+}
+
+/// Answers "does this call lead to a process start?" with memoised,
+/// cycle-safe searches over the project's call graph.
+pub struct EffectFinder<'x, 'p, 'a> {
+    project: &'x Project<'p, 'a>,
+    memo: FxHashMap<(Symbol, Effect), Option<Vec<TraceStep>>>,
+    visiting: FxHashSet<(Symbol, Effect)>,
+}
+
+impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
+    pub fn new(project: &'x Project<'p, 'a>) -> Self {
+        EffectFinder {
+            project,
+            memo: FxHashMap::default(),
+            visiting: FxHashSet::default(),
+        }
+    }
+
+    /// The trace from a call in `module` to the effect it leads to, if any.
+    pub fn call_effect(
+        &mut self,
+        module: usize,
+        target: &Target,
+        effect: Effect,
+    ) -> Option<Vec<TraceStep>> {
+        let project = self.project;
+        let (symbol, method) = match target {
+            Target::Function(function) => (Symbol::Function(module, *function), None),
+            Target::Class(class) => (Symbol::Class(module, *class), Some("__init__")),
+            Target::Method(class, method) => (Symbol::Class(module, *class), Some(method.as_str())),
+            Target::External(name) => match project.resolve_qualified(module, name, 0)? {
+                symbol @ Symbol::Function(..) => (symbol, None),
+                symbol @ Symbol::Class(..) => (symbol, Some("__init__")),
+            },
+            Target::ExternalMethod(name, method) => {
+                match project.resolve_qualified(module, name, 0)? {
+                    symbol @ Symbol::Class(..) => (symbol, Some(method.as_str())),
+                    Symbol::Function(..) => return None,
+                }
+            }
+        };
+        match (symbol, method) {
+            (Symbol::Function(..), _) => self.symbol_effect(symbol, effect),
+            (Symbol::Class(class_module, class), Some(method)) => {
+                if effect == Effect::Start
+                    && method == "start"
+                    && project.is_process_class(class_module, class)
+                {
+                    return Some(Vec::new());
+                }
+                let (function_module, function) =
+                    project.find_method(class_module, class, method, 0)?;
+                self.symbol_effect(Symbol::Function(function_module, function), effect)
+            }
+            (Symbol::Class(..), None) => None,
+        }
+    }
+
+    fn symbol_effect(&mut self, symbol: Symbol, effect: Effect) -> Option<Vec<TraceStep>> {
+        let key = (symbol, effect);
+        if let Some(known) = self.memo.get(&key) {
+            return known.clone();
+        }
+        if !self.visiting.insert(key) {
+            return None;
+        }
+        let Symbol::Function(module, function) = symbol else {
+            return None;
+        };
+        let project = self.project;
+        let body: &BodyFacts = &project.facts[module].functions[function];
+        let name = &project.models[module].functions[function].qualname;
+        let mut found = direct_effect(body, effect).map(|(range, message)| {
+            vec![TraceStep {
+                module,
+                range,
+                message: format!("`{name}` {message} here"),
+            }]
+        });
+        if found.is_none() {
+            for edge in &body.calls {
+                if effect == Effect::SetStartMethod && edge.catches_runtime_error {
+                    continue;
+                }
+                if effect == Effect::FixContext && !edge.unconditional {
+                    continue;
+                }
+                if let Some(mut trace) = self.call_effect(module, &edge.target, effect) {
+                    let message = if trace.is_empty() {
+                        format!("`{name}` starts a process here")
+                    } else {
+                        format!("`{name}` calls it here")
+                    };
+                    trace.insert(
+                        0,
+                        TraceStep {
+                            module,
+                            range: edge.range,
+                            message,
+                        },
+                    );
+                    found = Some(trace);
+                    break;
+                }
+            }
+        }
+        self.visiting.remove(&key);
+        self.memo.insert(key, found.clone());
+        found
+    }
+}
+
+/// The first effect a body has by itself, with its range and a description.
+pub fn direct_effect(body: &BodyFacts, effect: Effect) -> Option<(TextRange, String)> {
+    match effect {
+        Effect::Start => body
+            .starts
+            .first()
+            .map(|start| (start.range, describe_start(start.kind).to_string())),
+        Effect::SetStartMethod => body
+            .set_start_methods
+            .iter()
+            .find(|call| !call.catches_runtime_error && call.method != "fork")
+            .map(|call| {
+                (
+                    call.range,
+                    format!("calls `set_start_method(\"{}\")`", call.method),
+                )
+            }),
+        Effect::FixContext => {
+            let set = body
+                .set_start_methods
+                .iter()
+                .find(|call| call.unconditional)
+                .map(|call| {
+                    (
+                        call.range,
+                        format!("calls `set_start_method(\"{}\")`", call.method),
+                    )
+                });
+            let fixer = body
+                .context_fixers
+                .iter()
+                .find(|fixer| fixer.unconditional)
+                .map(|fixer| (fixer.range, "fixes the default context".to_string()));
+            match (set, fixer) {
+                (Some(a), Some(b)) => Some(if a.0.start() <= b.0.start() { a } else { b }),
+                (a, b) => a.or(b),
+            }
+        }
+    }
+}
+
+fn describe_start(kind: StartKind) -> &'static str {
+    kind.describe()
+}

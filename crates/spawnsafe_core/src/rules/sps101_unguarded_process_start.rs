@@ -1,0 +1,217 @@
+//! SPS101 unguarded-process-start (and the import-time analysis SPS103 and
+//! SPS104 share).
+
+use ruff_text_size::TextRange;
+
+use crate::project::{Effect, EffectFinder, Project, TraceStep};
+use crate::registry::Rule;
+use crate::rules::{Checker, SPAWN_PLATFORMS};
+
+pub const DOCS: &str = r#"# unguarded-process-start (SPS101)
+
+## What it does
+Finds a process start — creating a `multiprocessing.Pool` or `Manager()`,
+`Process.start()`, `ProcessPoolExecutor.submit`/`map`, `torch.multiprocessing.spawn`
+— that runs while the main script is being imported: at top level, inside a
+top-level `if`/`for`/`with`/`try`, in a class body, a decorator or a default
+argument, or in a function or class called from there (in this file or, through
+imports, in another project file).
+
+## Why is this bad?
+Under the *spawn* and *forkserver* start methods (the default on Windows, on
+macOS since Python 3.8 and on Linux since Python 3.14) a child process is a
+fresh interpreter that re-imports the main script under the name
+`__mp_main__` before it runs its task. A process start that is not protected
+by `if __name__ == "__main__":` runs again inside every child, and
+multiprocessing refuses to start processes from a child that is still
+importing its main module (`multiprocessing.spawn._check_not_importing_main`):
+
+```
+RuntimeError:
+        An attempt has been made to start a new process before the
+        current process has finished its bootstrapping phase.
+
+        This probably means that you are not using fork to start your
+        child processes and you have forgotten to use the proper idiom
+        in the main module:
+
+            if __name__ == '__main__':
+                freeze_support()
+                ...
+
+        The "freeze_support()" line can be omitted if the program
+        is not going to be frozen to produce an executable.
+```
+
+Python 3.11.5+ and 3.12+ add: `To fix this issue, refer to the "Safe importing
+of main module" section in https://docs.python.org/3/library/multiprocessing.html`.
+A `Pool` then hangs forever, replacing workers that die one after another; a
+`ProcessPoolExecutor` raises `BrokenProcessPool`; a plain `Process` dies while
+the parent carries on. Under fork (Linux up to Python 3.13) the same code works,
+which is why it goes unnoticed.
+
+A package's `__main__.py` run as `python -m pkg` is not re-imported by spawn
+children, so this rule does not apply to it.
+
+## Example
+```python
+import multiprocessing as mp
+
+def square(x):
+    return x * x
+
+pool = mp.Pool(4)
+print(pool.map(square, range(10)))
+```
+
+Use instead:
+```python
+import multiprocessing as mp
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with mp.Pool(4) as pool:
+        print(pool.map(square, range(10)))
+```
+
+## Fix safety
+Moving statements under the guard changes what runs when the module is
+imported by others; the fix (planned) keeps definitions at module level.
+
+## References
+- [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
+- [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
+"#;
+
+/// One import-time effect of a module: where it happens in the module, and
+/// (for a call) the trace to where the effect really is.
+#[derive(Debug, Clone)]
+pub struct ImportTimeEffect {
+    pub range: TextRange,
+    /// Empty for an effect written directly at import time.
+    pub trace: Vec<TraceStep>,
+    pub description: String,
+}
+
+/// What each module does while it is imported.
+#[derive(Debug, Clone, Default)]
+pub struct ImportTimeEffects {
+    pub starts: Vec<ImportTimeEffect>,
+    pub set_start_methods: Vec<ImportTimeEffect>,
+}
+
+pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
+    let mut finder = EffectFinder::new(project);
+    (0..project.facts.len())
+        .map(|module| {
+            let facts = &project.facts[module].import_time;
+            let mut effects = ImportTimeEffects::default();
+            for start in &facts.starts {
+                effects.starts.push(ImportTimeEffect {
+                    range: start.range,
+                    trace: Vec::new(),
+                    description: start.kind.describe().to_string(),
+                });
+            }
+            for call in &facts.set_start_methods {
+                if !call.catches_runtime_error && call.method != "fork" {
+                    effects.set_start_methods.push(ImportTimeEffect {
+                        range: call.range,
+                        trace: Vec::new(),
+                        description: format!("calls `set_start_method(\"{}\")`", call.method),
+                    });
+                }
+            }
+            for edge in &facts.calls {
+                if let Some(trace) = finder.call_effect(module, &edge.target, Effect::Start) {
+                    let description = describe_trace(&trace, "starts a process");
+                    effects.starts.push(ImportTimeEffect {
+                        range: edge.range,
+                        trace,
+                        description,
+                    });
+                }
+                if !edge.catches_runtime_error {
+                    if let Some(trace) =
+                        finder.call_effect(module, &edge.target, Effect::SetStartMethod)
+                    {
+                        let description = describe_trace(&trace, "calls `set_start_method`");
+                        effects.set_start_methods.push(ImportTimeEffect {
+                            range: edge.range,
+                            trace,
+                            description,
+                        });
+                    }
+                }
+            }
+            effects
+        })
+        .collect()
+}
+
+fn describe_trace(trace: &[TraceStep], fallback: &str) -> String {
+    if trace.is_empty() {
+        return fallback.to_string();
+    }
+    format!("calls code that {fallback}")
+}
+
+/// Is this module the program's main script (as opposed to a library module)?
+pub fn is_entry_script(project: &Project, module: usize) -> bool {
+    let path = &project.paths[module];
+    if path.is_package_init || project.imported[module] {
+        return false;
+    }
+    // A module inside a package with no main guard is a library module.
+    !path.in_package || project.models[module].has_main_guard
+}
+
+pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
+    let project = checker.project;
+    let module = checker.module;
+    if project.paths[module].is_dunder_main {
+        return;
+    }
+    let entry = is_entry_script(project, module);
+    let rule = if entry {
+        Rule::UnguardedProcessStart
+    } else {
+        Rule::ImportTimeProcessStart
+    };
+    for effect in &effects.starts {
+        let what = if effect.trace.is_empty() {
+            capitalize(&effect.description)
+        } else {
+            "This call starts a process".to_string()
+        };
+        let (message, help) = if entry {
+            (
+                format!(
+                    "{what} while the main script is imported: spawn children re-import this file and fail with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\" ({SPAWN_PLATFORMS})"
+                ),
+                "move it under `if __name__ == \"__main__\":` (or into a `main()` function called from there)".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "{what} when this module is imported: every spawn child that imports it fails with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\" ({SPAWN_PLATFORMS})"
+                ),
+                "start processes lazily, in a function the program calls from its main guard, not at import time".to_string(),
+            )
+        };
+        let related = checker.related(&effect.trace);
+        checker
+            .report(rule, effect.range, message, Some(help))
+            .related = related;
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,223 @@
+//! SPS104 start-method-at-import.
+
+use ruff_text_size::TextRange;
+
+use crate::diagnostic::Related;
+use crate::facts::BodyFacts;
+use crate::project::{Effect, EffectFinder};
+use crate::registry::Rule;
+use crate::rules::sps101_unguarded_process_start::ImportTimeEffects;
+use crate::rules::Checker;
+
+pub const DOCS: &str = r#"# start-method-at-import (SPS104)
+
+## What it does
+Finds `multiprocessing.set_start_method("spawn")` (or `"forkserver"`) without
+`force=True` that runs while a module is imported: at the top level of the
+main script, in a function called there, or at import time of a module the
+script imports. A call inside `try: ... except RuntimeError:` is fine.
+
+## Why is this bad?
+A spawn child first sets its own start method (`multiprocessing.spawn.prepare`
+calls `set_start_method(..., force=True)`) and then re-imports the main script.
+The script's `set_start_method()` then runs a second time in the child and
+raises:
+
+```
+RuntimeError: context has already been set
+```
+
+The same error is raised in the parent by a second `set_start_method()`
+without `force=True`, or by one that comes after a `Queue()`, `Lock()`,
+`Pool()`, `get_context()` or `get_start_method()` already fixed the default
+context: this rule reports those too.
+
+Every child dies: a `Pool` hangs forever replacing dead workers, a
+`ProcessPoolExecutor` raises `BrokenProcessPool`, a `Process` exits with code 1
+while the parent carries on. This happens on every platform, Linux included,
+as soon as the script asks for spawn or forkserver. `set_start_method("fork")`
+is not reported here: fork children do not re-import the script.
+
+## Example
+```python
+import multiprocessing as mp
+
+mp.set_start_method("spawn")
+
+def work(x):
+    return x * 2
+
+if __name__ == "__main__":
+    with mp.Pool(2) as pool:
+        print(pool.map(work, range(4)))
+```
+
+Use instead:
+```python
+import multiprocessing as mp
+
+def work(x):
+    return x * 2
+
+if __name__ == "__main__":
+    mp.set_start_method("spawn")
+    with mp.Pool(2) as pool:
+        print(pool.map(work, range(4)))
+```
+
+or a context, which sets nothing global: `ctx = mp.get_context("spawn")` and
+`ctx.Pool(2)`.
+
+## References
+- [multiprocessing.set_start_method](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.set_start_method)
+- [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
+"#;
+
+pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
+    // `python -m pkg` never re-imports `pkg/__main__.py` in a child.
+    if checker.project.paths[checker.module].is_dunder_main {
+        return;
+    }
+    for effect in &effects.set_start_methods {
+        let what = if effect.trace.is_empty() {
+            "`set_start_method()` without `force=True` runs at import time".to_string()
+        } else {
+            "This call runs `set_start_method()` without `force=True` at import time".to_string()
+        };
+        let message = format!(
+            "{what}: each spawn child re-imports this module after its start method is set, and the call raises \"RuntimeError: context has already been set\""
+        );
+        let related = checker.related(&effect.trace);
+        checker
+            .report(
+                Rule::StartMethodAtImport,
+                effect.range,
+                message,
+                Some(
+                    "call it inside `if __name__ == \"__main__\":`, or use `ctx = multiprocessing.get_context(...)` and `ctx.Pool()`/`ctx.Process()`"
+                        .to_string(),
+                ),
+            )
+            .related = related;
+    }
+}
+
+/// One thing that happens in a body, in source order.
+enum Event<'f, 'a> {
+    SetStartMethod(&'f crate::facts::SetStartMethodCall),
+    Fixer(&'f crate::facts::ContextFixer),
+    Call(&'f crate::facts::CallEdge<'a>),
+}
+
+impl Event<'_, '_> {
+    fn range(&self) -> TextRange {
+        match self {
+            Event::SetStartMethod(call) => call.range,
+            Event::Fixer(fixer) => fixer.range,
+            Event::Call(edge) => edge.range,
+        }
+    }
+}
+
+/// A `set_start_method()` that comes after the context is already fixed in
+/// the same run of a body (a function, or the main guard): it raises in the parent.
+pub fn check_second_calls(checker: &mut Checker) {
+    let project = checker.project;
+    let facts = &project.facts[checker.module];
+    let mut finder = EffectFinder::new(project);
+    let bodies = std::iter::once(&facts.main_only).chain(facts.functions.iter());
+    for body in bodies {
+        check_body(checker, &mut finder, body);
+    }
+}
+
+fn check_body(checker: &mut Checker, finder: &mut EffectFinder, body: &BodyFacts) {
+    let module = checker.module;
+    let mut events: Vec<Event> = body
+        .set_start_methods
+        .iter()
+        .map(Event::SetStartMethod)
+        .chain(body.context_fixers.iter().map(Event::Fixer))
+        .chain(body.calls.iter().map(Event::Call))
+        .collect();
+    if events.len() < 2 {
+        return;
+    }
+    events.sort_by_key(|event| event.range().start());
+    // Where the context got fixed, and how.
+    let mut fixed: Option<(TextRange, String)> = None;
+    for event in &events {
+        match event {
+            Event::SetStartMethod(call) => {
+                if let Some((range, how)) = &fixed {
+                    if !call.catches_runtime_error {
+                        report_second(checker, call.range, Vec::new(), *range, how);
+                    }
+                } else if call.unconditional {
+                    fixed = Some((
+                        call.range,
+                        format!(
+                            "`set_start_method(\"{}\")` already set it here",
+                            call.method
+                        ),
+                    ));
+                }
+            }
+            Event::Fixer(fixer) => {
+                if fixed.is_none() && fixer.unconditional {
+                    fixed = Some((
+                        fixer.range,
+                        "this already fixed the default context".to_string(),
+                    ));
+                }
+            }
+            Event::Call(edge) => {
+                if let Some((range, how)) = &fixed {
+                    if !edge.catches_runtime_error {
+                        if let Some(trace) =
+                            finder.call_effect(module, &edge.target, Effect::SetStartMethod)
+                        {
+                            let related = checker.related(&trace);
+                            report_second(checker, edge.range, related, *range, how);
+                        }
+                    }
+                } else if edge.unconditional
+                    && finder
+                        .call_effect(module, &edge.target, Effect::FixContext)
+                        .is_some()
+                {
+                    fixed = Some((
+                        edge.range,
+                        "this call already fixed the default context".to_string(),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn report_second(
+    checker: &mut Checker,
+    range: TextRange,
+    mut related: Vec<Related>,
+    first: TextRange,
+    how: &str,
+) {
+    related.insert(
+        0,
+        Related {
+            file: checker.file().clone(),
+            range: first,
+            message: how.to_string(),
+        },
+    );
+    let message = "`set_start_method()` without `force=True` after the start method is already fixed: it raises \"RuntimeError: context has already been set\" in the parent, under every start method".to_string();
+    checker
+        .report(
+            Rule::StartMethodAtImport,
+            range,
+            message,
+            Some("set the start method once, first thing in the main guard, or use `ctx = multiprocessing.get_context(...)`".to_string()),
+        )
+        .related = related;
+}

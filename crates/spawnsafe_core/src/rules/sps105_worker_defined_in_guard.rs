@@ -1,0 +1,53 @@
+//! SPS105 worker-defined-in-guard: reported by the pickling analysis in
+//! `sps201_unpicklable_callable`, which sees every value sent to a child.
+
+pub const DOCS: &str = r#"# worker-defined-in-guard (SPS105)
+
+## What it does
+Finds a function or class defined inside `if __name__ == "__main__":` that is
+sent to a child process: a `Pool`/`ProcessPoolExecutor` task function, a
+`Process` target, an initializer, or an instance passed as an argument.
+
+## Why is this bad?
+Functions and classes are pickled *by reference*: the child receives
+"`__main__.work`" and looks `work` up in its own copy of the main module. Under
+*spawn* and *forkserver* (Windows, macOS, Linux with Python 3.14+) the child
+re-imports the script as `__mp_main__`, and the guard's body does not run
+there, so the name does not exist:
+
+```
+AttributeError: Can't get attribute 'work' on <module '__mp_main__' from '/path/to/script.py'>
+```
+
+A `Pool` then hangs (each worker dies unpickling its task), a
+`ProcessPoolExecutor` raises `BrokenProcessPool`. Under fork the child is a
+copy of the parent and has the name, so the bug stays hidden on Linux up to 3.13.
+
+## Example
+```python
+import multiprocessing as mp
+
+if __name__ == "__main__":
+    def work(x):
+        return x * x
+
+    with mp.Pool(2) as pool:
+        print(pool.map(work, range(4)))
+```
+
+Use instead:
+```python
+import multiprocessing as mp
+
+def work(x):
+    return x * x
+
+if __name__ == "__main__":
+    with mp.Pool(2) as pool:
+        print(pool.map(work, range(4)))
+```
+
+## References
+- [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
+- [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
+"#;

@@ -1,0 +1,353 @@
+//! SPS201 unpicklable-callable, and SPS105 worker-defined-in-guard: both are
+//! about what a value sent to a child process pickles as.
+
+use ruff_python_ast::Expr;
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::api::Pickler;
+use crate::diagnostic::Related;
+use crate::facts::PickleRole;
+use crate::registry::Rule;
+use crate::rules::{Checker, SPAWN_PLATFORMS};
+use crate::semantic::{ModuleModel, ScopeKind, Value};
+
+pub const DOCS: &str = r#"# unpicklable-callable (SPS201)
+
+## What it does
+Finds a callable that the standard `pickle` cannot send to a child process —
+a `lambda`, a nested function or closure, a class defined inside a function,
+a bound method of such a class, or `functools.partial` of one of those — used
+as a `Pool` task function (`map`, `imap`, `apply_async`, `starmap`, …), a
+`ProcessPoolExecutor` task (`submit`, `map`), a `Process` target, or a
+`Pool`/executor initializer.
+
+## Why is this bad?
+`pickle` sends functions *by reference*: the module name and the qualified
+name, looked up again in the child. A lambda (`<lambda>`) or a local object
+(`main.<locals>.work`) has no name the child could look up. Python 3.11 says:
+
+```
+_pickle.PicklingError: Can't pickle <function <lambda> at 0x7f...>: attribute lookup <lambda> on __main__ failed
+AttributeError: Can't pickle local object 'main.<locals>.work'
+```
+
+Python 3.13 words the second one `Can't get local object 'main.<locals>.work'`;
+Python 3.14 raises `PicklingError: Can't pickle local object ...`. Inside a
+comprehension on 3.11 the lookup is `<listcomp>.<lambda>`.
+
+When it fails depends on the API:
+
+- **`Pool` and `ProcessPoolExecutor` task functions** are pickled under every
+  start method, fork included: this fails everywhere.
+- **`Process` targets and initializers** are pickled only under *spawn* and
+  *forkserver* — Windows, macOS, and Linux with Python 3.14+ — so code that
+  works on Linux up to 3.13 breaks there.
+
+`multiprocess` (the dill-based fork of multiprocessing) pickles lambdas and
+closures by value and is not reported; thread pools (`ThreadPool`,
+`multiprocessing.dummy`, `ThreadPoolExecutor`) pickle nothing.
+
+## Example
+```python
+from multiprocessing import Pool
+
+def main(scale):
+    def work(x):
+        return x * scale
+
+    with Pool(2) as pool:
+        print(pool.map(work, range(4)))
+```
+
+Use instead:
+```python
+import functools
+from multiprocessing import Pool
+
+def work(x, scale):
+    return x * scale
+
+def main(scale):
+    with Pool(2) as pool:
+        print(pool.map(functools.partial(work, scale=scale), range(4)))
+```
+
+## References
+- [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
+- [multiprocessing programming guidelines: More picklability](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
+"#;
+
+/// Why a value cannot reach the child.
+enum Problem {
+    Lambda,
+    /// A function, class or method of a class defined inside a function: its qualified name.
+    Local {
+        what: &'static str,
+        qualname: String,
+    },
+    /// Defined in the main guard: the name and where it is defined.
+    InGuard {
+        name: String,
+        definition: TextRange,
+    },
+}
+
+fn problem(model: &ModuleModel, value: &Value) -> Option<Problem> {
+    match value {
+        Value::Lambda => Some(Problem::Lambda),
+        Value::Partial(inner) | Value::Collection(inner) => problem(model, inner),
+        Value::Function(function) => {
+            let info = &model.functions[*function];
+            if info.is_local {
+                return Some(Problem::Local {
+                    what: "nested function",
+                    qualname: info.qualname.clone(),
+                });
+            }
+            if let Some(class) = info.class {
+                return class_problem(model, class, "method of a class defined inside a function");
+            }
+            let name = info.def.name.as_str();
+            (info.in_main_guard && !model.has_module_binding_outside_guard(name)).then(|| {
+                Problem::InGuard {
+                    name: name.to_string(),
+                    definition: info.def.name.range,
+                }
+            })
+        }
+        Value::Class(class) => class_problem(model, *class, "class defined inside a function"),
+        Value::Instance(class) => match class.as_ref() {
+            Value::Class(class) => class_problem(
+                model,
+                *class,
+                "instance of a class defined inside a function",
+            ),
+            _ => None,
+        },
+        Value::BoundMethod(receiver, _) => match receiver.as_ref() {
+            Value::Instance(class) => match class.as_ref() {
+                Value::Class(class) => class_problem(
+                    model,
+                    *class,
+                    "bound method of a class defined inside a function",
+                ),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn class_problem(model: &ModuleModel, class: usize, what: &'static str) -> Option<Problem> {
+    let info = &model.classes[class];
+    if info.is_local {
+        return Some(Problem::Local {
+            what,
+            qualname: info.qualname.clone(),
+        });
+    }
+    let name = info.def.name.as_str();
+    (info.in_main_guard && !model.has_module_binding_outside_guard(name)).then(|| {
+        Problem::InGuard {
+            name: name.to_string(),
+            definition: info.def.name.range,
+        }
+    })
+}
+
+/// Where pickling it fails, in words.
+fn when(role: PickleRole) -> String {
+    if role.pickled_under_fork() {
+        "under every start method".to_string()
+    } else {
+        format!("under spawn and forkserver, {SPAWN_PLATFORMS}")
+    }
+}
+
+fn lambda_error(model: &ModuleModel, expr: &Expr, scope: usize) -> String {
+    // A lambda written inside a function is a local object; elsewhere its lookup fails.
+    if matches!(expr, Expr::Lambda(_)) {
+        if let ScopeKind::Function(function) = model.scopes[scope].kind {
+            return format!(
+                "AttributeError: Can't pickle local object '{}.<locals>.<lambda>'",
+                model.functions[function].qualname
+            );
+        }
+    }
+    "_pickle.PicklingError: Can't pickle <function <lambda> ...>: attribute lookup <lambda> on __main__ failed".to_string()
+}
+
+/// A value on its way to a child: where it is written, and what sends it.
+struct Sent<'s> {
+    expr: &'s Expr,
+    value: &'s Value,
+    role: PickleRole,
+    /// The API's pinned start method, when the code pins one.
+    context_method: Option<&'s str>,
+    /// Where a helper function sends it (for a value passed to a helper).
+    via: Option<Related>,
+}
+
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let module = checker.module;
+    let facts = &project.facts[module];
+    for site in &facts.pickle_sites {
+        if site.pickler == Pickler::Dill {
+            continue;
+        }
+        let sent = Sent {
+            expr: site.expr,
+            value: &site.value,
+            role: site.role,
+            context_method: site.context_method.as_deref(),
+            via: None,
+        };
+        report(checker, &sent, site.scope);
+    }
+
+    // Values passed to a project function that sends that parameter to a child
+    // (`run_parallel(work, items)` where `run_parallel` does `pool.map(func, items)`).
+    let bodies = std::iter::once(&facts.import_time)
+        .chain(std::iter::once(&facts.main_only))
+        .chain(facts.functions.iter());
+    for body in bodies {
+        for edge in &body.calls {
+            let Some((callee_module, callee, bound)) =
+                project.called_function(module, &edge.target)
+            else {
+                continue;
+            };
+            let callee_model = &project.models[callee_module];
+            let callee_info = &callee_model.functions[callee];
+            let parameters: Vec<&str> = callee_info
+                .def
+                .parameters
+                .iter()
+                .map(|p| p.name().as_str())
+                .collect();
+            for site in &project.facts[callee_module].pickle_sites {
+                let Some(index) = site.parameter else {
+                    continue;
+                };
+                if site.scope != callee_info.scope || site.pickler == Pickler::Dill {
+                    continue;
+                }
+                let positional = index.checked_sub(usize::from(bound));
+                let argument = positional
+                    .and_then(|position| edge.call.arguments.args.get(position))
+                    .filter(|argument| !matches!(argument, Expr::Starred(_)))
+                    .or_else(|| {
+                        let name = parameters.get(index)?;
+                        edge.call
+                            .arguments
+                            .find_keyword(name)
+                            .map(|keyword| &keyword.value)
+                    });
+                let Some(argument) = argument else { continue };
+                let value = project.models[module].resolve(argument, edge.scope);
+                let via = Related {
+                    file: checker.files[callee_module].clone(),
+                    range: site.expr.range(),
+                    message: format!(
+                        "`{}` sends it to child processes here",
+                        callee_info.qualname
+                    ),
+                };
+                let sent = Sent {
+                    expr: argument,
+                    value: &value,
+                    role: site.role,
+                    context_method: site.context_method.as_deref(),
+                    via: Some(via),
+                };
+                report(checker, &sent, edge.scope);
+            }
+        }
+    }
+}
+
+fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
+    let model = &checker.project.models[checker.module];
+    let pinned_to_fork = sent.context_method == Some("fork");
+    let Some(problem) = problem(model, sent.value) else {
+        return;
+    };
+    let role = sent.role;
+    let range = sent.expr.range();
+    let mut related: Vec<Related> = sent.via.iter().cloned().collect();
+    match problem {
+        Problem::InGuard { name, definition } => {
+            // Under fork the child is a copy of the parent and has the name.
+            if pinned_to_fork {
+                return;
+            }
+            let message = format!(
+                "`{name}` is defined inside `if __name__ == \"__main__\":` and sent to child processes as a {}: spawn children import this file as `__mp_main__`, where it does not exist (\"AttributeError: Can't get attribute '{name}' on <module '__mp_main__'>\"), {SPAWN_PLATFORMS}",
+                role.describe()
+            );
+            related.insert(
+                0,
+                Related {
+                    file: checker.file().clone(),
+                    range: definition,
+                    message: format!("`{name}` is defined here, inside the main guard"),
+                },
+            );
+            checker
+                .report(
+                    Rule::WorkerDefinedInGuard,
+                    range,
+                    message,
+                    Some(format!(
+                        "move the definition of `{name}` out of the guard, to module level"
+                    )),
+                )
+                .related = related;
+        }
+        Problem::Lambda => {
+            if pinned_to_fork && !role.pickled_under_fork() {
+                return;
+            }
+            let message = format!(
+                "Lambda used as a {} cannot be pickled; it fails {}: \"{}\"",
+                role.describe(),
+                when(role),
+                lambda_error(model, sent.expr, scope)
+            );
+            checker
+                .report(
+                    Rule::UnpicklableCallable,
+                    range,
+                    message,
+                    Some(
+                        "define a module-level function with `def` and pass that instead"
+                            .to_string(),
+                    ),
+                )
+                .related = related;
+        }
+        Problem::Local { what, qualname } => {
+            if pinned_to_fork && !role.pickled_under_fork() {
+                return;
+            }
+            let message = format!(
+                "The {what} `{qualname}` is used as a {} and cannot be pickled; it fails {}: \"AttributeError: Can't pickle local object '{qualname}'\"",
+                role.describe(),
+                when(role),
+            );
+            checker
+                .report(
+                    Rule::UnpicklableCallable,
+                    range,
+                    message,
+                    Some(
+                        "move it to module level and pass the values it captures as arguments (for example with `functools.partial`)"
+                            .to_string(),
+                    ),
+                )
+                .related = related;
+        }
+    }
+}

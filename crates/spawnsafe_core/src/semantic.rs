@@ -1,0 +1,828 @@
+//! The per-module semantic model: scopes, bindings, definitions, the main
+//! guard, and a small value model that resolves an expression to what it
+//! stands for (`mp.Pool` ≡ `multiprocessing.Pool`, `ctx.Pool()` is a pool,
+//! `for p in procs: p.start()` starts a `Process`).
+
+use ruff_python_ast::{self as ast, CmpOp, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashMap;
+
+use crate::api::{self, Api};
+
+pub type ScopeId = usize;
+pub type FunctionId = usize;
+pub type ClassId = usize;
+
+pub const MODULE_SCOPE: ScopeId = 0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Function(FunctionId),
+    Class(ClassId),
+}
+
+#[derive(Debug)]
+pub struct Scope<'a> {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    pub bindings: FxHashMap<&'a str, Vec<Binding<'a>>>,
+    /// Names a function declares `global`: its assignments bind in the module.
+    pub globals: Vec<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+pub enum BindingKind<'a> {
+    /// `import a.b as c` binds `c` to `a.b`; `import a.b` binds `a` to `a`.
+    Import(String),
+    /// `from .m import n`: the module as written (`level` leading dots) and the name.
+    FromImport {
+        level: u32,
+        module: Option<&'a str>,
+        name: &'a str,
+    },
+    Function(FunctionId),
+    Class(ClassId),
+    Assign(&'a Expr),
+    /// The target of `for x in ITER`.
+    ForTarget(&'a Expr),
+    /// The target of `with CONTEXT as x`.
+    WithItem(&'a Expr),
+    /// `x.append(VALUE)`: what a list holds.
+    Appended(&'a Expr),
+    /// The function's parameter at this position (keyword-only ones count on).
+    Parameter(usize),
+    /// Bound in a way the model does not follow (tuple unpacking, augmented assignment, ...).
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding<'a> {
+    pub kind: BindingKind<'a>,
+    pub range: TextRange,
+    /// Bound inside the body of `if __name__ == "__main__":`.
+    pub in_main_guard: bool,
+}
+
+#[derive(Debug)]
+pub struct FunctionInfo<'a> {
+    pub def: &'a ast::StmtFunctionDef,
+    pub scope: ScopeId,
+    pub parent_scope: ScopeId,
+    pub class: Option<ClassId>,
+    pub qualname: String,
+    /// Defined inside another function: pickle cannot find it by name.
+    pub is_local: bool,
+    pub in_main_guard: bool,
+    /// The values of its `return` statements (not those of nested functions).
+    pub returns: Vec<&'a Expr>,
+}
+
+#[derive(Debug)]
+pub struct ClassInfo<'a> {
+    pub def: &'a ast::StmtClassDef,
+    pub scope: ScopeId,
+    pub parent_scope: ScopeId,
+    pub qualname: String,
+    pub is_local: bool,
+    pub in_main_guard: bool,
+    pub methods: FxHashMap<&'a str, FunctionId>,
+}
+
+/// What an `if` test says about `__name__ == "__main__"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardTest {
+    /// The body runs only when the file is the program's main script.
+    Main,
+    /// The `else` branch runs only in the main script (`if __name__ != "__main__":`).
+    NotMain,
+    /// A broken guard whose body never runs.
+    NeverTrue,
+    /// A broken guard whose body always runs, in the children too.
+    AlwaysTrue,
+    /// Not a guard.
+    None,
+}
+
+#[derive(Debug)]
+pub struct ModuleModel<'a> {
+    pub body: &'a [Stmt],
+    pub scopes: Vec<Scope<'a>>,
+    pub functions: Vec<FunctionInfo<'a>>,
+    pub classes: Vec<ClassInfo<'a>>,
+    /// The module has a working `if __name__ == "__main__":` guard.
+    pub has_main_guard: bool,
+}
+
+/// What an expression stands for, as far as a flow-insensitive look can tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A name from outside this module (`multiprocessing.Pool`, `helpers.run_all`,
+    /// `.helpers.run_all` for a relative import).
+    Qualified(String),
+    /// An attribute of a multiprocessing context (`ctx.Pool`), with the context's method.
+    ContextApi {
+        api: Api,
+        method: Option<String>,
+    },
+    Function(FunctionId),
+    Class(ClassId),
+    /// An instance of a class (a `Qualified`, `ContextApi` or `Class`).
+    Instance(Box<Value>),
+    /// A multiprocessing context and its start method, when known.
+    Context(Option<String>),
+    /// A list, tuple or set whose elements are this.
+    Collection(Box<Value>),
+    Lambda,
+    /// `obj.method` of an instance.
+    BoundMethod(Box<Value>, String),
+    /// `functools.partial(func, ...)`.
+    Partial(Box<Value>),
+    Unknown,
+}
+
+impl Value {
+    /// The known API this value is (for a class or factory).
+    pub fn api(&self) -> Option<Api> {
+        match self {
+            Value::Qualified(name) => api::classify(name),
+            Value::ContextApi { api, .. } => Some(*api),
+            _ => None,
+        }
+    }
+
+    /// The start method a context-bound API pins (`get_context("fork").Pool`).
+    pub fn context_method(&self) -> Option<&str> {
+        match self {
+            Value::ContextApi { method, .. } => method.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+const MAX_RESOLVE_DEPTH: usize = 12;
+
+impl<'a> ModuleModel<'a> {
+    pub fn build(body: &'a [Stmt]) -> ModuleModel<'a> {
+        let mut model = ModuleModel {
+            body,
+            scopes: vec![Scope {
+                kind: ScopeKind::Module,
+                parent: None,
+                bindings: FxHashMap::default(),
+                globals: Vec::new(),
+            }],
+            functions: Vec::new(),
+            classes: Vec::new(),
+            has_main_guard: false,
+        };
+        model.collect_suite(body, MODULE_SCOPE, false, "");
+        model
+    }
+
+    fn add_binding(&mut self, scope: ScopeId, name: &'a str, binding: Binding<'a>) {
+        let target = if self.scopes[scope].globals.contains(&name) {
+            MODULE_SCOPE
+        } else {
+            scope
+        };
+        self.scopes[target]
+            .bindings
+            .entry(name)
+            .or_default()
+            .push(binding);
+    }
+
+    fn new_scope(&mut self, kind: ScopeKind, parent: ScopeId) -> ScopeId {
+        self.scopes.push(Scope {
+            kind,
+            parent: Some(parent),
+            bindings: FxHashMap::default(),
+            globals: Vec::new(),
+        });
+        self.scopes.len() - 1
+    }
+
+    fn is_function_scope(&self, scope: ScopeId) -> bool {
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            if matches!(self.scopes[id].kind, ScopeKind::Function(_)) {
+                return true;
+            }
+            current = self.scopes[id].parent;
+        }
+        false
+    }
+
+    fn bind_target(
+        &mut self,
+        scope: ScopeId,
+        target: &'a Expr,
+        kind: BindingKind<'a>,
+        guard: bool,
+    ) {
+        match target {
+            Expr::Name(name) => self.add_binding(
+                scope,
+                name.id.as_str(),
+                Binding {
+                    kind,
+                    range: name.range,
+                    in_main_guard: guard,
+                },
+            ),
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for element in elts {
+                    self.bind_target(scope, element, BindingKind::Other, guard);
+                }
+            }
+            Expr::Starred(starred) => {
+                self.bind_target(scope, &starred.value, BindingKind::Other, guard);
+            }
+            _ => {}
+        }
+    }
+
+    fn collect_suite(&mut self, suite: &'a [Stmt], scope: ScopeId, guard: bool, prefix: &str) {
+        for stmt in suite {
+            self.collect_stmt(stmt, scope, guard, prefix);
+        }
+    }
+
+    fn collect_stmt(&mut self, stmt: &'a Stmt, scope: ScopeId, guard: bool, prefix: &str) {
+        match stmt {
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let (name, path) = match &alias.asname {
+                        Some(asname) => (asname.as_str(), alias.name.to_string()),
+                        None => {
+                            let first = alias.name.split('.').next().unwrap_or_default();
+                            (first, first.to_string())
+                        }
+                    };
+                    self.add_binding(
+                        scope,
+                        name,
+                        Binding {
+                            kind: BindingKind::Import(path),
+                            range: alias.range,
+                            in_main_guard: guard,
+                        },
+                    );
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                for alias in &import.names {
+                    if alias.name.as_str() == "*" {
+                        continue;
+                    }
+                    let name = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+                    self.add_binding(
+                        scope,
+                        name,
+                        Binding {
+                            kind: BindingKind::FromImport {
+                                level: import.level,
+                                module: import.module.as_ref().map(|m| m.as_str()),
+                                name: alias.name.as_str(),
+                            },
+                            range: alias.range,
+                            in_main_guard: guard,
+                        },
+                    );
+                }
+            }
+            Stmt::FunctionDef(def) => {
+                let id = self.functions.len();
+                let is_local = self.is_function_scope(scope);
+                let class = match self.scopes[scope].kind {
+                    ScopeKind::Class(class) => Some(class),
+                    _ => None,
+                };
+                let qualname = format!("{prefix}{}", def.name.as_str());
+                let function_scope = self.new_scope(ScopeKind::Function(id), scope);
+                self.functions.push(FunctionInfo {
+                    def,
+                    scope: function_scope,
+                    parent_scope: scope,
+                    class,
+                    qualname: qualname.clone(),
+                    is_local,
+                    in_main_guard: guard,
+                    returns: Vec::new(),
+                });
+                if let Some(class) = class {
+                    self.classes[class].methods.insert(def.name.as_str(), id);
+                }
+                self.add_binding(
+                    scope,
+                    def.name.as_str(),
+                    Binding {
+                        kind: BindingKind::Function(id),
+                        range: def.name.range,
+                        in_main_guard: guard,
+                    },
+                );
+                for (index, parameter) in def.parameters.iter().enumerate() {
+                    self.add_binding(
+                        function_scope,
+                        parameter.name().as_str(),
+                        Binding {
+                            kind: BindingKind::Parameter(index),
+                            range: parameter.name().range,
+                            in_main_guard: false,
+                        },
+                    );
+                }
+                // `global` declarations come first so that assignments see them.
+                for inner in def.body.iter() {
+                    if let Stmt::Global(global) = inner {
+                        for name in &global.names {
+                            self.scopes[function_scope].globals.push(name.as_str());
+                        }
+                    }
+                }
+                let inner_prefix = format!("{qualname}.<locals>.");
+                self.collect_suite(&def.body, function_scope, false, &inner_prefix);
+            }
+            Stmt::ClassDef(def) => {
+                let id = self.classes.len();
+                let is_local = self.is_function_scope(scope);
+                let qualname = format!("{prefix}{}", def.name.as_str());
+                let class_scope = self.new_scope(ScopeKind::Class(id), scope);
+                self.classes.push(ClassInfo {
+                    def,
+                    scope: class_scope,
+                    parent_scope: scope,
+                    qualname: qualname.clone(),
+                    is_local,
+                    in_main_guard: guard,
+                    methods: FxHashMap::default(),
+                });
+                self.add_binding(
+                    scope,
+                    def.name.as_str(),
+                    Binding {
+                        kind: BindingKind::Class(id),
+                        range: def.name.range,
+                        in_main_guard: guard,
+                    },
+                );
+                let inner_prefix = format!("{qualname}.");
+                self.collect_suite(&def.body, class_scope, guard, &inner_prefix);
+            }
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    self.bind_target(scope, target, BindingKind::Assign(&assign.value), guard);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.bind_target(scope, &assign.target, BindingKind::Assign(value), guard);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                self.bind_target(scope, &assign.target, BindingKind::Other, guard);
+            }
+            Stmt::For(for_stmt) => {
+                self.bind_target(
+                    scope,
+                    &for_stmt.target,
+                    BindingKind::ForTarget(&for_stmt.iter),
+                    guard,
+                );
+                self.collect_suite(&for_stmt.body, scope, guard, prefix);
+                self.collect_suite(&for_stmt.orelse, scope, guard, prefix);
+            }
+            Stmt::While(while_stmt) => {
+                self.collect_suite(&while_stmt.body, scope, guard, prefix);
+                self.collect_suite(&while_stmt.orelse, scope, guard, prefix);
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    if let Some(target) = &item.optional_vars {
+                        self.bind_target(
+                            scope,
+                            target,
+                            BindingKind::WithItem(&item.context_expr),
+                            guard,
+                        );
+                    }
+                }
+                self.collect_suite(&with.body, scope, guard, prefix);
+            }
+            Stmt::If(if_stmt) => {
+                let test = if scope == MODULE_SCOPE {
+                    guard_test(&if_stmt.test)
+                } else {
+                    GuardTest::None
+                };
+                if test == GuardTest::Main || test == GuardTest::NotMain {
+                    self.has_main_guard = true;
+                }
+                self.collect_suite(
+                    &if_stmt.body,
+                    scope,
+                    guard || test == GuardTest::Main,
+                    prefix,
+                );
+                for clause in &if_stmt.elif_else_clauses {
+                    let else_is_guard = test == GuardTest::NotMain && clause.test.is_none();
+                    self.collect_suite(&clause.body, scope, guard || else_is_guard, prefix);
+                }
+            }
+            Stmt::Try(try_stmt) => {
+                self.collect_suite(&try_stmt.body, scope, guard, prefix);
+                for handler in &try_stmt.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    if let Some(name) = &handler.name {
+                        self.add_binding(
+                            scope,
+                            name.as_str(),
+                            Binding {
+                                kind: BindingKind::Other,
+                                range: name.range,
+                                in_main_guard: guard,
+                            },
+                        );
+                    }
+                    self.collect_suite(&handler.body, scope, guard, prefix);
+                }
+                self.collect_suite(&try_stmt.orelse, scope, guard, prefix);
+                self.collect_suite(&try_stmt.finalbody, scope, guard, prefix);
+            }
+            Stmt::Match(match_stmt) => {
+                for case in &match_stmt.cases {
+                    self.collect_suite(&case.body, scope, guard, prefix);
+                }
+            }
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) => {
+                if let ScopeKind::Function(function) = self.scopes[scope].kind {
+                    self.functions[function].returns.push(value);
+                }
+            }
+            Stmt::Expr(ast::StmtExpr { value, .. }) => {
+                // `procs.append(Process(...))` tells what `procs` holds.
+                if let Expr::Call(call) = value.as_ref() {
+                    if let Expr::Attribute(attribute) = call.func.as_ref() {
+                        if matches!(attribute.attr.as_str(), "append" | "add" | "put") {
+                            if let (Expr::Name(list), Some(item)) =
+                                (attribute.value.as_ref(), call.arguments.args.first())
+                            {
+                                self.add_binding(
+                                    scope,
+                                    list.id.as_str(),
+                                    Binding {
+                                        kind: BindingKind::Appended(item),
+                                        range: list.range,
+                                        in_main_guard: guard,
+                                    },
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The scope that encloses `scope` for name lookup (class scopes are skipped
+    /// by nested functions, as in Python).
+    fn lookup_chain(&self, scope: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        let mut current = Some(scope);
+        let mut first = true;
+        std::iter::from_fn(move || loop {
+            let id = current?;
+            current = self.scopes[id].parent;
+            let skip = !first && matches!(self.scopes[id].kind, ScopeKind::Class(_));
+            first = false;
+            if !skip {
+                return Some(id);
+            }
+        })
+    }
+
+    /// The bindings a name refers to from `scope`, and the scope that holds them.
+    pub fn lookup(&self, name: &str, scope: ScopeId) -> Option<(ScopeId, &[Binding<'a>])> {
+        for id in self.lookup_chain(scope) {
+            if self.scopes[id].globals.contains(&name) {
+                continue;
+            }
+            if let Some(bindings) = self.scopes[id].bindings.get(name) {
+                return Some((id, bindings));
+            }
+        }
+        None
+    }
+
+    /// Resolves an expression, read in `scope`, to what it stands for.
+    pub fn resolve(&self, expr: &Expr, scope: ScopeId) -> Value {
+        self.resolve_depth(expr, scope, 0)
+    }
+
+    fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
+        if depth > MAX_RESOLVE_DEPTH {
+            return Value::Unknown;
+        }
+        match expr {
+            Expr::Name(name) => {
+                self.resolve_name(name.id.as_str(), name.range.start(), scope, depth)
+            }
+            Expr::Attribute(attribute) => {
+                let attr = attribute.attr.as_str();
+                match self.resolve_depth(&attribute.value, scope, depth + 1) {
+                    Value::Qualified(base) => Value::Qualified(format!("{base}.{attr}")),
+                    Value::Context(method) => match api::classify_context_attribute(attr) {
+                        Some(api) => Value::ContextApi { api, method },
+                        None => Value::Unknown,
+                    },
+                    instance @ Value::Instance(_) => {
+                        Value::BoundMethod(Box::new(instance), attr.to_string())
+                    }
+                    Value::Class(class) => match self.classes[class].methods.get(attr) {
+                        Some(&function) => Value::Function(function),
+                        None => Value::Unknown,
+                    },
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::Call(call) => {
+                let callee = self.resolve_depth(&call.func, scope, depth + 1);
+                match callee.api() {
+                    Some(Api::GetContext) => {
+                        let method = call
+                            .arguments
+                            .find_argument_value("method", 0)
+                            .and_then(string_literal)
+                            .map(str::to_string)
+                            .or_else(|| callee.context_method().map(str::to_string));
+                        return Value::Context(method);
+                    }
+                    Some(Api::Partial) => {
+                        return match call.arguments.args.first() {
+                            Some(func) => {
+                                Value::Partial(Box::new(self.resolve_depth(func, scope, depth + 1)))
+                            }
+                            None => Value::Unknown,
+                        };
+                    }
+                    _ => {}
+                }
+                match callee {
+                    Value::Qualified(_) | Value::ContextApi { .. } | Value::Class(_) => {
+                        Value::Instance(Box::new(callee))
+                    }
+                    // What a function of this module returns (`discount = build_pipeline()`).
+                    Value::Function(function) => {
+                        let info = &self.functions[function];
+                        info.returns
+                            .iter()
+                            .map(|value| self.resolve_depth(value, info.scope, depth + 1))
+                            .find(|value| *value != Value::Unknown)
+                            .unwrap_or(Value::Unknown)
+                    }
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::Lambda(_) => Value::Lambda,
+            Expr::List(ast::ExprList { elts, .. })
+            | Expr::Tuple(ast::ExprTuple { elts, .. })
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                let element = elts
+                    .iter()
+                    .map(|element| self.resolve_depth(element, scope, depth + 1))
+                    .find(|value| *value != Value::Unknown)
+                    .unwrap_or(Value::Unknown);
+                Value::Collection(Box::new(element))
+            }
+            Expr::ListComp(ast::ExprListComp { elt, .. })
+            | Expr::SetComp(ast::ExprSetComp { elt, .. })
+            | Expr::Generator(ast::ExprGenerator { elt, .. }) => {
+                Value::Collection(Box::new(self.resolve_depth(elt, scope, depth + 1)))
+            }
+            Expr::Subscript(subscript) => {
+                match self.resolve_depth(&subscript.value, scope, depth + 1) {
+                    Value::Collection(element) => *element,
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::Named(named) => self.resolve_depth(&named.value, scope, depth + 1),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn resolve_name(&self, name: &str, at: TextSize, scope: ScopeId, depth: usize) -> Value {
+        let Some((found_in, bindings)) = self.lookup(name, scope) else {
+            return Value::Unknown;
+        };
+        // Prefer the bindings made before the use when the use is in the same scope.
+        let before: Vec<&Binding> = if found_in == scope {
+            bindings.iter().filter(|b| b.range.start() <= at).collect()
+        } else {
+            Vec::new()
+        };
+        let candidates: Vec<&Binding> = if before.is_empty() {
+            bindings.iter().collect()
+        } else {
+            before
+        };
+        let mut fallback = Value::Unknown;
+        for binding in candidates.iter().rev() {
+            let value = self.binding_value(binding, found_in, depth);
+            match &value {
+                Value::Unknown => {}
+                Value::Collection(element) if **element == Value::Unknown => {
+                    if fallback == Value::Unknown {
+                        fallback = value;
+                    }
+                }
+                _ => return value,
+            }
+        }
+        fallback
+    }
+
+    fn binding_value(&self, binding: &Binding<'a>, scope: ScopeId, depth: usize) -> Value {
+        match &binding.kind {
+            BindingKind::Import(path) => Value::Qualified(path.clone()),
+            BindingKind::FromImport {
+                level,
+                module,
+                name,
+            } => {
+                let dots = ".".repeat(*level as usize);
+                match module {
+                    Some(module) => Value::Qualified(format!("{dots}{module}.{name}")),
+                    None => Value::Qualified(format!("{dots}{name}")),
+                }
+            }
+            BindingKind::Function(id) => Value::Function(*id),
+            BindingKind::Class(id) => Value::Class(*id),
+            BindingKind::Assign(value) => self.resolve_depth(value, scope, depth + 1),
+            BindingKind::WithItem(context) => self.resolve_depth(context, scope, depth + 1),
+            BindingKind::ForTarget(iter) => match self.resolve_depth(iter, scope, depth + 1) {
+                Value::Collection(element) => *element,
+                _ => Value::Unknown,
+            },
+            BindingKind::Appended(item) => {
+                Value::Collection(Box::new(self.resolve_depth(item, scope, depth + 1)))
+            }
+            BindingKind::Parameter(_) | BindingKind::Other => Value::Unknown,
+        }
+    }
+
+    /// The strings an expression can evaluate to, when all are literals
+    /// (`"spawn"`, `"a" if x else "b"`, or a name only ever bound to those).
+    pub fn possible_strings(&self, expr: &Expr, scope: ScopeId) -> Option<Vec<String>> {
+        self.possible_strings_depth(expr, scope, 0)
+    }
+
+    fn possible_strings_depth(
+        &self,
+        expr: &Expr,
+        scope: ScopeId,
+        depth: usize,
+    ) -> Option<Vec<String>> {
+        if depth > MAX_RESOLVE_DEPTH {
+            return None;
+        }
+        match expr {
+            Expr::StringLiteral(literal) => Some(vec![literal.value.to_str().to_string()]),
+            Expr::If(if_expr) => {
+                let mut values = self.possible_strings_depth(&if_expr.body, scope, depth + 1)?;
+                values.extend(self.possible_strings_depth(&if_expr.orelse, scope, depth + 1)?);
+                Some(values)
+            }
+            Expr::Name(name) => {
+                let (found_in, bindings) = self.lookup(name.id.as_str(), scope)?;
+                let mut values = Vec::new();
+                for binding in bindings {
+                    match binding.kind {
+                        BindingKind::Assign(value) => {
+                            values.extend(self.possible_strings_depth(
+                                value,
+                                found_in,
+                                depth + 1,
+                            )?);
+                        }
+                        _ => return None,
+                    }
+                }
+                (!values.is_empty()).then_some(values)
+            }
+            _ => None,
+        }
+    }
+
+    /// The position of the parameter an expression names, when it is one of
+    /// the enclosing function's parameters (and never rebound).
+    pub fn parameter_index(&self, expr: &Expr, scope: ScopeId) -> Option<usize> {
+        let Expr::Name(name) = expr else {
+            return None;
+        };
+        let (found_in, bindings) = self.lookup(name.id.as_str(), scope)?;
+        match bindings {
+            [Binding {
+                kind: BindingKind::Parameter(index),
+                ..
+            }] if found_in == scope => Some(*index),
+            _ => None,
+        }
+    }
+
+    /// The module-level bindings of a name, without those made inside the main guard.
+    pub fn has_module_binding_outside_guard(&self, name: &str) -> bool {
+        self.scopes[MODULE_SCOPE]
+            .bindings
+            .get(name)
+            .is_some_and(|bindings| bindings.iter().any(|binding| !binding.in_main_guard))
+    }
+
+    /// The scope that the body of a function or class opens.
+    pub fn function_scope(&self, function: FunctionId) -> ScopeId {
+        self.functions[function].scope
+    }
+}
+
+/// The text of a plain string literal.
+pub fn string_literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::StringLiteral(literal) => Some(literal.value.to_str()),
+        _ => None,
+    }
+}
+
+fn is_dunder_name(expr: &Expr) -> bool {
+    matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__")
+}
+
+fn is_main_string(expr: &Expr) -> bool {
+    string_literal(expr) == Some("__main__")
+}
+
+/// Classifies an `if` test as a main guard, a broken guard, or neither.
+pub fn guard_test(test: &Expr) -> GuardTest {
+    match test {
+        Expr::Compare(compare) if compare.ops.len() == 1 => {
+            let (left, right) = (&*compare.left, &compare.comparators[0]);
+            let names_main = (is_dunder_name(left) && is_main_string(right))
+                || (is_main_string(left) && is_dunder_name(right));
+            match compare.ops[0] {
+                CmpOp::Eq if names_main => GuardTest::Main,
+                CmpOp::NotEq if names_main => GuardTest::NotMain,
+                CmpOp::In if is_dunder_name(left) && contains_only_main(right) => GuardTest::Main,
+                CmpOp::NotIn if is_dunder_name(left) && contains_only_main(right) => {
+                    GuardTest::NotMain
+                }
+                _ => match crate::rules::sps102_malformed_main_guard::malformed_guard(test) {
+                    Some(malformed) => malformed.effect,
+                    None => GuardTest::None,
+                },
+            }
+        }
+        // `if __name__ == "__main__" and not TESTING:` still runs only in the main script.
+        Expr::BoolOp(bool_op) if bool_op.op == ast::BoolOp::And => {
+            if bool_op
+                .values
+                .iter()
+                .any(|value| guard_test(value) == GuardTest::Main)
+            {
+                GuardTest::Main
+            } else {
+                GuardTest::None
+            }
+        }
+        Expr::UnaryOp(unary) if unary.op == ast::UnaryOp::Not => match guard_test(&unary.operand) {
+            GuardTest::Main => GuardTest::NotMain,
+            GuardTest::NotMain => GuardTest::Main,
+            _ => GuardTest::None,
+        },
+        _ => match crate::rules::sps102_malformed_main_guard::malformed_guard(test) {
+            Some(malformed) => malformed.effect,
+            None => GuardTest::None,
+        },
+    }
+}
+
+fn contains_only_main(expr: &Expr) -> bool {
+    match expr {
+        Expr::Tuple(ast::ExprTuple { elts, .. })
+        | Expr::List(ast::ExprList { elts, .. })
+        | Expr::Set(ast::ExprSet { elts, .. }) => {
+            !elts.is_empty() && elts.iter().all(is_main_string)
+        }
+        _ => false,
+    }
+}
+
+/// The range of a statement's header, for locations (the `def f(...)` line, not the body).
+pub fn header_range(stmt: &Stmt) -> TextRange {
+    match stmt {
+        Stmt::FunctionDef(def) => def.name.range,
+        Stmt::ClassDef(def) => def.name.range,
+        _ => stmt.range(),
+    }
+}

@@ -1,0 +1,187 @@
+//! Reading Python source files: bytes to text the way CPython decodes them.
+
+use std::path::Path;
+
+/// Files larger than this are skipped with an I/O diagnostic instead of parsed.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// A source file's text and how it was stored.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub text: String,
+    /// The encoding named by a PEP 263 coding cookie, when it is not UTF-8.
+    pub encoding: Option<&'static str>,
+    pub has_bom: bool,
+}
+
+/// Why a file could not be turned into text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// The file could not be read at all (message from the OS).
+    Io(String),
+    /// The file looks binary (it has NUL bytes).
+    Binary,
+    /// Larger than [`MAX_FILE_SIZE`].
+    TooLarge(u64),
+    /// CPython itself would refuse to compile it: a SyntaxError at this line.
+    Undecodable { line: usize, message: String },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(message) => write!(f, "cannot read file: {message}"),
+            ReadError::Binary => write!(f, "binary file (contains NUL bytes), not Python source"),
+            ReadError::TooLarge(size) => write!(
+                f,
+                "file is too large to check ({size} bytes; the limit is {MAX_FILE_SIZE} bytes)"
+            ),
+            ReadError::Undecodable { message, .. } => write!(f, "{message}"),
+        }
+    }
+}
+
+pub fn read_source_file(path: &Path) -> Result<SourceText, ReadError> {
+    let metadata = std::fs::metadata(path).map_err(|err| ReadError::Io(err.to_string()))?;
+    if metadata.is_dir() {
+        return Err(ReadError::Io("is a directory".to_string()));
+    }
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge(metadata.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|err| ReadError::Io(err.to_string()))?;
+    decode_source(bytes)
+}
+
+/// Decodes source bytes as CPython does: UTF-8 by default, a UTF-8 BOM, or the
+/// encoding a coding cookie on line 1 or 2 names.
+pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
+    if memchr::memchr(0, &bytes).is_some() {
+        return Err(ReadError::Binary);
+    }
+    let (has_bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (true, rest),
+        None => (false, &bytes[..]),
+    };
+    let cookie = coding_cookie(body);
+    if let Some(name) = cookie.filter(|name| !is_utf8_name(name)) {
+        let Some(encoding) = encoding_rs::Encoding::for_label(name.as_bytes()) else {
+            return Err(ReadError::Undecodable {
+                line: 1,
+                message: format!(
+                    "unknown encoding `{name}` in the coding cookie (CPython raises SyntaxError)"
+                ),
+            });
+        };
+        if has_bom {
+            return Err(ReadError::Undecodable {
+                line: 1,
+                message: format!(
+                    "encoding problem: `{name}` with a UTF-8 BOM (CPython raises SyntaxError)"
+                ),
+            });
+        }
+        let (text, had_errors) = encoding.decode_without_bom_handling(body);
+        if had_errors {
+            return Err(ReadError::Undecodable {
+                line: 1,
+                message: format!("the file is not valid `{name}` as its coding cookie says"),
+            });
+        }
+        return Ok(SourceText {
+            text: text.into_owned(),
+            encoding: Some(encoding.name()),
+            has_bom,
+        });
+    }
+    let body_start = bytes.len() - body.len();
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            text.drain(..body_start);
+            Ok(SourceText {
+                text,
+                encoding: None,
+                has_bom,
+            })
+        }
+        Err(err) => {
+            let valid_up_to = err.utf8_error().valid_up_to();
+            let raw = err.as_bytes();
+            let line = raw[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(ReadError::Undecodable {
+                line,
+                message: format!(
+                    "(unicode error) 'utf-8' codec can't decode byte 0x{:02x} on line {line}: the file is not UTF-8 and has no coding cookie",
+                    raw[valid_up_to]
+                ),
+            })
+        }
+    }
+}
+
+fn is_utf8_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    lower == "utf-8" || lower == "utf8" || lower.starts_with("utf-8-")
+}
+
+/// The encoding named by a PEP 263 cookie (`# -*- coding: latin-1 -*-`) on line 1 or 2.
+fn coding_cookie(bytes: &[u8]) -> Option<String> {
+    for (index, line) in bytes.split(|&b| b == b'\n').take(2).enumerate() {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') {
+            // Line 2 only counts when line 1 is a comment or blank.
+            if index == 0 && !trimmed.is_empty() {
+                return None;
+            }
+            continue;
+        }
+        if let Some(position) = trimmed.find("coding") {
+            let rest = &trimmed[position + "coding".len()..];
+            if let Some(rest) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('=')) {
+                let name: String = rest
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                if !name.is_empty() {
+                    return Some(name);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_cookie_decodes() {
+        let source = decode_source(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n".to_vec()).unwrap();
+        assert!(source.text.contains('é'));
+        assert_eq!(source.encoding, Some("windows-1252"));
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        let source = decode_source(b"\xEF\xBB\xBFx = 1\n".to_vec()).unwrap();
+        assert_eq!(source.text, "x = 1\n");
+        assert!(source.has_bom);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let err = decode_source(b"x = 1\ny = '\xff'\n".to_vec()).unwrap_err();
+        assert!(matches!(err, ReadError::Undecodable { line: 2, .. }));
+    }
+
+    #[test]
+    fn nul_bytes_are_binary() {
+        assert_eq!(
+            decode_source(b"\x00\x01".to_vec()).unwrap_err(),
+            ReadError::Binary
+        );
+    }
+}

@@ -1,0 +1,213 @@
+"""CPython oracle: run every rule fixture under a forced start method and check
+that it really behaves as its header claims.
+
+A fixture is a `.py` file, or a directory whose entry is `main.py`. Its header
+comments state the claims, one per start method:
+
+    # oracle-spawn: fails "An attempt has been made to start a new process"
+    # oracle-fork: ok
+    # oracle-forkserver: hangs
+
+Claims:
+    ok                      exits 0 and no traceback on stderr (parent or child)
+    ok stdout "TEXT"        ... and TEXT is on stdout
+    fails "TEXT"            TEXT appears on stderr (from the parent or any child)
+    hangs                   still running when the timeout expires
+    stdout-lacks "TEXT"     exits 0 but TEXT is *not* on stdout (code that never ran)
+
+A directory fixture may say `# oracle-run: -m pkg.mod` to run a module instead
+of `main.py`. Every fixture must make a claim for spawn. The fixture runs in a
+temporary copy of itself, so files it writes go nowhere.
+
+Usage: python3 oracle.py [--jobs N] [--timeout S] PATH...   (fixtures or folders of them)
+Prints one line per claim and a closing "N passed, N failed"; exit 1 on failure.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BOOTSTRAP = os.path.join(HERE, "..", "..", "python", "bootstrap.py")
+CLAIM_LINE = re.compile(r"^#\s*oracle-(spawn|fork|forkserver):\s*(.+?)\s*$")
+RUN_LINE = re.compile(r"^#\s*oracle-run:\s*(.+?)\s*$")
+CLAIM = re.compile(r'^(ok|fails|hangs|stdout-lacks)(?:\s+(stdout\s+)?"(.*)")?$')
+
+
+def find_fixtures(paths):
+    fixtures = []
+    for path in paths:
+        path = os.path.abspath(path)
+        if is_fixture(path):
+            fixtures.append(path)
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in list(dirs):
+                candidate = os.path.join(root, name)
+                if os.path.isfile(os.path.join(candidate, "main.py")):
+                    fixtures.append(candidate)
+                    dirs.remove(name)
+            for name in sorted(files):
+                if name.endswith(".py") and is_fixture(os.path.join(root, name)):
+                    fixtures.append(os.path.join(root, name))
+    return sorted(set(fixtures))
+
+
+def entry_file(fixture):
+    return os.path.join(fixture, "main.py") if os.path.isdir(fixture) else fixture
+
+
+def is_fixture(path):
+    if os.path.isdir(path):
+        return os.path.isfile(os.path.join(path, "main.py"))
+    return path.endswith(".py") and bool(read_header(path)[0])
+
+
+def read_header(entry):
+    claims, run = {}, None
+    with open(entry, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            match = CLAIM_LINE.match(line)
+            if match:
+                claims[match.group(1)] = match.group(2)
+            match = RUN_LINE.match(line)
+            if match:
+                run = match.group(1).split()
+    return claims, run
+
+
+def run_claim(fixture, method, claim_text, run, timeout, python):
+    claim = CLAIM.match(claim_text)
+    if not claim:
+        return False, f"unreadable claim {claim_text!r}"
+    kind, stdout_marker, text = claim.group(1), claim.group(2), claim.group(3)
+    with tempfile.TemporaryDirectory(prefix="spawnsafe-oracle-") as tmp:
+        if os.path.isdir(fixture):
+            workdir = os.path.join(tmp, os.path.basename(fixture))
+            shutil.copytree(fixture, workdir)
+            target = run or ["main.py"]
+        else:
+            workdir = tmp
+            shutil.copy(fixture, tmp)
+            target = [os.path.basename(fixture)]
+        with open(BOOTSTRAP, encoding="utf-8") as handle:
+            bootstrap = handle.read()
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+        env.pop("PYTHONSTARTUP", None)
+        process = subprocess.Popen(
+            [python, "-c", bootstrap, method, *target],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        stderr_chunks, stdout_chunks = [], []
+        seen = threading.Event()
+
+        def pump(stream, sink, watch):
+            for chunk in iter(lambda: stream.read1(65536), b""):
+                sink.append(chunk)
+                if watch and text.encode() in b"".join(sink):
+                    seen.set()
+
+        readers = [
+            threading.Thread(target=pump, args=(process.stderr, stderr_chunks, kind == "fails")),
+            threading.Thread(target=pump, args=(process.stdout, stdout_chunks, False)),
+        ]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + timeout
+        timed_out = False
+        while process.poll() is None:
+            if seen.is_set():
+                break
+            if time.monotonic() > deadline:
+                timed_out = True
+                break
+            time.sleep(0.02)
+        still_running = process.poll() is None
+        if still_running:
+            # Kill the whole group: an unguarded Pool keeps replacing dead workers.
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait()
+        for reader in readers:
+            reader.join(timeout=5)
+        stderr = b"".join(stderr_chunks).decode("utf-8", "replace")
+        stdout = b"".join(stdout_chunks).decode("utf-8", "replace")
+        code = process.returncode
+
+    def tail(text_):
+        return "\n      ".join(text_.strip().splitlines()[-6:])
+
+    if kind == "fails":
+        if text in stderr:
+            return True, "failed as claimed"
+        return False, f"expected {text!r} on stderr; exit {code}, timed out={timed_out}\n      stderr: {tail(stderr)}"
+    if kind == "hangs":
+        if timed_out:
+            return True, "hung as claimed"
+        return False, f"expected a hang, exited {code}\n      stderr: {tail(stderr)}"
+    if timed_out:
+        return False, f"timed out after {timeout}s\n      stderr: {tail(stderr)}"
+    if code != 0 or "Traceback (most recent call last)" in stderr:
+        return False, f"expected success, exit {code}\n      stderr: {tail(stderr)}"
+    if kind == "ok" and text is not None and text not in stdout:
+        return False, f"expected {text!r} on stdout\n      stdout: {tail(stdout)}"
+    if kind == "stdout-lacks" and text in stdout:
+        return False, f"expected {text!r} not on stdout, but it is"
+    return True, "succeeded as claimed"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--jobs", type=int, default=max(2, (os.cpu_count() or 2) * 2))
+    parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--python", default=os.environ.get("SPAWNSAFE_ORACLE_PYTHON", sys.executable))
+    options = parser.parse_args()
+
+    jobs, problems = [], []
+    for fixture in find_fixtures(options.paths):
+        claims, run = read_header(entry_file(fixture))
+        if "spawn" not in claims:
+            problems.append(f"FAIL {fixture}: no `# oracle-spawn:` claim")
+            continue
+        for method, claim_text in sorted(claims.items()):
+            jobs.append((fixture, method, claim_text, run))
+
+    def execute(job):
+        fixture, method, claim_text, run = job
+        ok, why = run_claim(fixture, method, claim_text, run, options.timeout, options.python)
+        return ok, f"{'ok  ' if ok else 'FAIL'} {os.path.relpath(fixture)} [{method}: {claim_text}] {why}"
+
+    passed = failed = 0
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        for ok, line in pool.map(execute, jobs):
+            print(line, flush=True)
+            passed += ok
+            failed += not ok
+    for problem in problems:
+        print(problem)
+        failed += 1
+    print(f"oracle: {passed} passed, {failed} failed")
+    sys.exit(1 if failed or not passed else 0)
+
+
+if __name__ == "__main__":
+    main()
