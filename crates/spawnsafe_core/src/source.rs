@@ -65,7 +65,24 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
     };
     let cookie = coding_cookie(body);
     if let Some(name) = cookie.filter(|name| !is_utf8_name(name)) {
-        let Some(encoding) = encoding_rs::Encoding::for_label(name.as_bytes()) else {
+        if is_latin1_name(&name) {
+            if has_bom {
+                return Err(ReadError::Undecodable {
+                    line: 1,
+                    message: format!(
+                        "encoding problem: `{name}` with a UTF-8 BOM (CPython raises SyntaxError)"
+                    ),
+                });
+            }
+            // ISO-8859-1 maps every byte to the code point of the same value.
+            return Ok(SourceText {
+                text: body.iter().map(|&byte| char::from(byte)).collect(),
+                encoding: Some("iso-8859-1"),
+                has_bom,
+            });
+        }
+        let label = name.to_ascii_lowercase().replace('_', "-");
+        let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
             return Err(ReadError::Undecodable {
                 line: 1,
                 message: format!(
@@ -119,6 +136,24 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
     }
 }
 
+/// Python's names for ISO-8859-1 (`encodings.aliases`).
+fn is_latin1_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    matches!(
+        lower.as_str(),
+        "latin-1"
+            | "latin1"
+            | "iso-8859-1"
+            | "iso8859-1"
+            | "8859"
+            | "cp819"
+            | "l1"
+            | "latin"
+            | "iso-latin-1"
+            | "iso-ir-100"
+    )
+}
+
 fn is_utf8_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase().replace('_', "-");
     lower == "utf-8" || lower == "utf8" || lower.starts_with("utf-8-")
@@ -161,7 +196,7 @@ mod tests {
     fn latin1_cookie_decodes() {
         let source = decode_source(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n".to_vec()).unwrap();
         assert!(source.text.contains('é'));
-        assert_eq!(source.encoding, Some("windows-1252"));
+        assert_eq!(source.encoding, Some("iso-8859-1"));
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
             }
             for edge in &facts.calls {
                 if let Some(trace) = finder.call_effect(module, &edge.target, Effect::Start) {
-                    let description = describe_trace(&trace, "starts a process");
+                    let description = describe_trace(&trace, "leads to a process start");
                     effects.starts.push(ImportTimeEffect {
                         range: edge.range,
                         trace,
@@ -137,7 +137,7 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                     if let Some(trace) =
                         finder.call_effect(module, &edge.target, Effect::SetStartMethod)
                     {
-                        let description = describe_trace(&trace, "calls `set_start_method`");
+                        let description = describe_trace(&trace, "leads to `set_start_method()`");
                         effects.set_start_methods.push(ImportTimeEffect {
                             range: edge.range,
                             trace,
@@ -151,11 +151,15 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
         .collect()
 }
 
-fn describe_trace(trace: &[TraceStep], fallback: &str) -> String {
-    if trace.is_empty() {
-        return fallback.to_string();
+/// "This call leads to a process start (`run_all` creates a process pool)".
+fn describe_trace(trace: &[TraceStep], what: &str) -> String {
+    match trace.last() {
+        Some(last) => format!(
+            "This call {what} ({})",
+            last.message.trim_end_matches(" here")
+        ),
+        None => format!("This call {what}"),
     }
-    format!("calls code that {fallback}")
 }
 
 /// Is this module the program's main script (as opposed to a library module)?
@@ -181,11 +185,7 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         Rule::ImportTimeProcessStart
     };
     for effect in &effects.starts {
-        let what = if effect.trace.is_empty() {
-            capitalize(&effect.description)
-        } else {
-            "This call starts a process".to_string()
-        };
+        let what = capitalize(&effect.description);
         let (message, help) = if entry {
             (
                 format!(
@@ -196,7 +196,7 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         } else {
             (
                 format!(
-                    "{what} when this module is imported: every spawn child that imports it fails with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\" ({SPAWN_PLATFORMS})"
+                    "{what} when this module is imported: every spawn child that imports it fails with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\" (or, in a pool worker, \"daemonic processes are not allowed to have children\") ({SPAWN_PLATFORMS})"
                 ),
                 "start processes lazily, in a function the program calls from its main guard, not at import time".to_string(),
             )

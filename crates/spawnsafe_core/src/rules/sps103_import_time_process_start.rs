@@ -24,6 +24,14 @@ RuntimeError:
         ...
 ```
 
+A `Pool` worker that imports the module later, while unpickling its first task,
+fails with `AssertionError: daemonic processes are not allowed to have children`
+instead.
+
+Mapping a function of the module itself over a pool while the module is still
+importing can also deadlock under fork: pickling the task needs the module's
+import lock, which the importing thread holds while it waits for the result.
+
 The main script can be perfectly guarded: the failure comes from the import.
 Under fork (Linux up to 3.13) children never re-import anything, so the bug
 stays hidden there.

@@ -82,7 +82,7 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         let what = if effect.trace.is_empty() {
             "`set_start_method()` without `force=True` runs at import time".to_string()
         } else {
-            "This call runs `set_start_method()` without `force=True` at import time".to_string()
+            format!("{} without `force=True` at import time", effect.description)
         };
         let message = format!(
             "{what}: each spawn child re-imports this module after its start method is set, and the call raises \"RuntimeError: context has already been set\""

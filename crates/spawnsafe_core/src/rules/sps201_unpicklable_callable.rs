@@ -175,7 +175,7 @@ fn lambda_error(model: &ModuleModel, expr: &Expr, scope: usize) -> String {
             );
         }
     }
-    "_pickle.PicklingError: Can't pickle <function <lambda> ...>: attribute lookup <lambda> on __main__ failed".to_string()
+    "_pickle.PicklingError: Can't pickle <function <lambda> ...>".to_string()
 }
 
 /// A value on its way to a child: where it is written, and what sends it.
