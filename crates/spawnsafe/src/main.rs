@@ -84,7 +84,8 @@ struct CheckArgs {
     /// Colour: on a terminal (auto), always or never. `NO_COLOR` turns auto off.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
-    /// Parse every Python file, not only those that can matter (slower; same findings).
+    /// Parse every Python file, not only those that can matter (slower; the same
+    /// findings, plus syntax errors in files that cannot matter).
     #[arg(long, hide = true)]
     no_prefilter: bool,
 }

@@ -38,9 +38,17 @@ impl SourceFile {
         }
     }
 
+    /// The offset where a 1-based row starts (the end of the text past the last row).
     pub fn line_start(&self, row: usize) -> TextSize {
+        if row > self.line_index.line_count() {
+            return self.text_len();
+        }
         self.line_index
             .line_start(OneIndexed::new(row).unwrap_or(OneIndexed::MIN), &self.text)
+    }
+
+    fn text_len(&self) -> TextSize {
+        TextSize::try_from(self.text.len()).unwrap_or_default()
     }
 }
 

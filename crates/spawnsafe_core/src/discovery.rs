@@ -43,13 +43,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     for root in paths {
         let metadata = match std::fs::metadata(root) {
             Ok(metadata) => metadata,
-            Err(err) => {
-                if root.symlink_metadata().is_ok() {
-                    warnings.push(format!("{}: cannot follow link: {err}", root.display()));
-                } else {
-                    // An explicitly named file is always checked: reading it reports the error.
-                    files.push(root.clone());
-                }
+            Err(_) => {
+                // An explicitly named file is always checked: reading it reports the error
+                // (a missing file, a dangling link, no permission).
+                files.push(root.clone());
                 continue;
             }
         };

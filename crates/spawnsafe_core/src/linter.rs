@@ -111,15 +111,11 @@ pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResu
         match input.source {
             Ok(source) => readable.push((input.path, input.display_path, source)),
             Err(error) => {
-                let (rule, line) = match &error {
-                    ReadError::Undecodable { line, .. } => (Rule::SyntaxError, *line),
-                    _ => (Rule::IoError, 1),
-                };
-                let text = match std::fs::read(&input.path) {
-                    Ok(bytes) if rule == Rule::SyntaxError => {
-                        String::from_utf8_lossy(&bytes).into_owned()
-                    }
-                    _ => String::new(),
+                let (rule, line, text) = match &error {
+                    ReadError::Undecodable {
+                        line, lossy_text, ..
+                    } => (Rule::SyntaxError, *line, lossy_text.clone()),
+                    _ => (Rule::IoError, 1, String::new()),
                 };
                 let file = SourceFile::new(input.path, input.display_path, text);
                 let start = file.line_start(line);

@@ -70,6 +70,18 @@ fn snippet<'a>(
     let end = usize::from(range.end())
         .saturating_sub(window_start)
         .clamp(start, window.len());
+    // Show CRLF (and lone CR) files without a visible carriage return.
+    let carriage_returns_before = |offset: usize| {
+        window.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\r')
+            .count()
+    };
+    let (start, end) = (
+        start - carriage_returns_before(start),
+        end - carriage_returns_before(end),
+    );
+    let window = window.replace('\r', "");
     Snippet::source(window)
         .line_start(row)
         .path(file.display_path.as_str())

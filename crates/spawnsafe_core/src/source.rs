@@ -24,7 +24,12 @@ pub enum ReadError {
     /// Larger than [`MAX_FILE_SIZE`].
     TooLarge(u64),
     /// CPython itself would refuse to compile it: a SyntaxError at this line.
-    Undecodable { line: usize, message: String },
+    /// `lossy_text` is the file with invalid bytes replaced, for code frames.
+    Undecodable {
+        line: usize,
+        message: String,
+        lossy_text: String,
+    },
 }
 
 impl std::fmt::Display for ReadError {
@@ -38,6 +43,15 @@ impl std::fmt::Display for ReadError {
             ),
             ReadError::Undecodable { message, .. } => write!(f, "{message}"),
         }
+    }
+}
+
+/// A SyntaxError on line 1 about the file's encoding.
+fn encoding_error(message: String, body: &[u8]) -> ReadError {
+    ReadError::Undecodable {
+        line: 1,
+        message,
+        lossy_text: String::from_utf8_lossy(body).into_owned(),
     }
 }
 
@@ -67,12 +81,12 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
     if let Some(name) = cookie.filter(|name| !is_utf8_name(name)) {
         if is_latin1_name(&name) {
             if has_bom {
-                return Err(ReadError::Undecodable {
-                    line: 1,
-                    message: format!(
+                return Err(encoding_error(
+                    format!(
                         "encoding problem: `{name}` with a UTF-8 BOM (CPython raises SyntaxError)"
                     ),
-                });
+                    body,
+                ));
             }
             // ISO-8859-1 maps every byte to the code point of the same value.
             return Ok(SourceText {
@@ -83,26 +97,25 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
         }
         let label = name.to_ascii_lowercase().replace('_', "-");
         let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
-            return Err(ReadError::Undecodable {
-                line: 1,
-                message: format!(
+            return Err(encoding_error(
+                format!(
                     "unknown encoding `{name}` in the coding cookie (CPython raises SyntaxError)"
                 ),
-            });
+                body,
+            ));
         };
         if has_bom {
-            return Err(ReadError::Undecodable {
-                line: 1,
-                message: format!(
-                    "encoding problem: `{name}` with a UTF-8 BOM (CPython raises SyntaxError)"
-                ),
-            });
+            return Err(encoding_error(
+                format!("encoding problem: `{name}` with a UTF-8 BOM (CPython raises SyntaxError)"),
+                body,
+            ));
         }
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
         if had_errors {
             return Err(ReadError::Undecodable {
                 line: 1,
                 message: format!("the file is not valid `{name}` as its coding cookie says"),
+                lossy_text: String::from_utf8_lossy(body).into_owned(),
             });
         }
         return Ok(SourceText {
@@ -131,6 +144,7 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
                     "(unicode error) 'utf-8' codec can't decode byte 0x{:02x} on line {line}: the file is not UTF-8 and has no coding cookie",
                     raw[valid_up_to]
                 ),
+                lossy_text: String::from_utf8_lossy(&raw[body_start..]).into_owned(),
             })
         }
     }
