@@ -81,6 +81,9 @@ struct CheckArgs {
     /// Print only the findings, not the summary.
     #[arg(short, long)]
     quiet: bool,
+    /// Also say how many files were found and analysed, and how long it took (on stderr).
+    #[arg(short, long)]
+    verbose: bool,
     /// Colour: on a terminal (auto), always or never. `NO_COLOR` turns auto off.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
@@ -142,6 +145,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         selection,
         prefilter: !args.no_prefilter,
     };
+    let started = std::time::Instant::now();
     let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
     let result = if reads_stdin {
         if args.paths.len() > 1 {
@@ -160,6 +164,14 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         check_paths(&args.paths, &options)
     };
 
+    if args.verbose {
+        eprintln!(
+            "spawnsafe: {} Python files found, {} could matter and were analysed, in {:.0?}",
+            result.files_found,
+            result.files_analysed,
+            started.elapsed()
+        );
+    }
     for warning in &result.warnings {
         eprintln!("spawnsafe: warning: {warning}");
     }

@@ -98,6 +98,23 @@ struct ParsedFile {
     module_path: ModulePath,
 }
 
+fn parse_file(
+    (path, display, source): &(PathBuf, String, SourceText),
+    module_path: &ModulePath,
+) -> ParsedFile {
+    let source_type = if path.extension().is_some_and(|ext| ext == "pyi") {
+        PySourceType::Stub
+    } else {
+        PySourceType::Python
+    };
+    let parsed = ruff_python_parser::parse_unchecked_source(&source.text, source_type);
+    ParsedFile {
+        file: SourceFile::new(path.clone(), display.clone(), source.text.clone()),
+        parsed,
+        module_path: module_path.clone(),
+    }
+}
+
 pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResult {
     let mut result = CheckResult {
         files_found: inputs.len(),
@@ -131,51 +148,90 @@ pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResu
         }
     }
 
-    let matters = if options.prefilter {
-        prefilter::files_that_matter(&readable)
-    } else {
-        vec![true; readable.len()]
-    };
-
     let mut init_cache: FxHashMap<PathBuf, bool> = FxHashMap::default();
     let mut has_init = |directory: &Path| -> bool {
         *init_cache
             .entry(directory.to_path_buf())
             .or_insert_with(|| directory.join("__init__.py").is_file())
     };
-    let selected: Vec<(PathBuf, String, SourceText, ModulePath)> = readable
-        .into_iter()
-        .zip(matters)
-        .filter(|(_, matters)| *matters)
-        .map(|((path, display, source), _)| {
-            let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
-            let module_path = module_path(&absolute, &mut has_init);
-            (path, display, source, module_path)
+    let module_paths: Vec<ModulePath> = readable
+        .iter()
+        .map(|(path, _, _)| {
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            module_path(&absolute, &mut has_init)
         })
         .collect();
-    result.files_analysed = selected.len();
 
-    let parsed_files: Vec<ParsedFile> = selected
-        .into_par_iter()
-        .map(|(path, display, source, module_path)| {
-            let source_type = if path.extension().is_some_and(|ext| ext == "pyi") {
-                PySourceType::Stub
-            } else {
-                PySourceType::Python
-            };
-            let parsed = ruff_python_parser::parse_unchecked_source(&source.text, source_type);
-            ParsedFile {
-                file: SourceFile::new(path, display, source.text),
-                parsed,
-                module_path,
-            }
+    // Parse in waves: the files that matter by themselves, then the files that
+    // import what they offer, until nothing new is needed.
+    let scan = prefilter::Scan::new(
+        readable
+            .iter()
+            .map(|(_, _, source)| source.text.as_str())
+            .collect(),
+    );
+    let mut parsed: Vec<Option<ParsedFile>> = (0..readable.len()).map(|_| None).collect();
+    let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
+    let mut demand = prefilter::Demand::default();
+    let mut wanted: Vec<usize> = if options.prefilter {
+        (0..readable.len())
+            .filter(|&i| scan.self_relevant[i])
+            .collect()
+    } else {
+        (0..readable.len()).collect()
+    };
+    while !wanted.is_empty() {
+        let wave: Vec<(usize, ParsedFile)> = wanted
+            .par_iter()
+            .map(|&index| (index, parse_file(&readable[index], &module_paths[index])))
+            .collect();
+        if options.prefilter {
+            summaries.extend(
+                wave.par_iter()
+                    .filter(|(_, file)| !file.parsed.has_syntax_errors())
+                    .map(|(_, file)| {
+                        let model = ModuleModel::build(&file.parsed.syntax().body);
+                        let module_facts = facts::collect(&model);
+                        prefilter::summarize(&file.file.path, &model, &module_facts)
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for (index, file) in wave {
+            parsed[index] = Some(file);
+        }
+        if !options.prefilter {
+            break;
+        }
+        demand.update(&summaries.iter().collect::<Vec<_>>());
+        let is_parsed: Vec<bool> = parsed.iter().map(Option::is_some).collect();
+        wanted = scan.needed(&demand, &is_parsed);
+    }
+    // A module imported only by files that were not parsed is still imported.
+    let imported_elsewhere: Vec<bool> = (0..readable.len())
+        .map(|index| {
+            parsed[index].is_some()
+                && prefilter::module_stem(&readable[index].0).is_some_and(|stem| {
+                    scan.importers_of(&stem).iter().any(|&importer| {
+                        importer != index
+                            && parsed[importer].is_none()
+                            && module_paths[importer].root == module_paths[index].root
+                    })
+                })
         })
         .collect();
+    let parsed_files: Vec<(ParsedFile, bool)> = parsed
+        .into_iter()
+        .zip(imported_elsewhere)
+        .filter_map(|(file, imported)| file.map(|file| (file, imported)))
+        .collect();
+    result.files_analysed = parsed_files.len();
 
     // A file with syntax errors is reported and left out of the analysis: a
     // recovered AST is a guess, and findings must be true.
     let mut valid = Vec::with_capacity(parsed_files.len());
-    for parsed_file in parsed_files {
+    let mut imported_elsewhere = Vec::with_capacity(parsed_files.len());
+    for (parsed_file, imported) in parsed_files {
         if let Some(error) = parsed_file.parsed.errors().first() {
             diagnostics.push(Diagnostic {
                 rule: Rule::SyntaxError,
@@ -187,6 +243,7 @@ pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResu
             });
         } else {
             valid.push(parsed_file);
+            imported_elsewhere.push(imported);
         }
     }
 
@@ -197,7 +254,10 @@ pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResu
     let module_facts: Vec<ModuleFacts> = models.par_iter().map(facts::collect).collect();
     let paths: Vec<ModulePath> = valid.iter().map(|file| file.module_path.clone()).collect();
     let files: Vec<Arc<SourceFile>> = valid.iter().map(|file| file.file.clone()).collect();
-    let project = Project::new(&paths, &models, &module_facts);
+    let mut project = Project::new(&paths, &models, &module_facts);
+    for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {
+        *imported |= elsewhere;
+    }
     diagnostics.extend(rules::check_project(&project, &files, &options.selection));
 
     diagnostics.retain(|diagnostic| options.selection.is_enabled(diagnostic.rule));

@@ -1,22 +1,23 @@
-//! Which files can matter, decided from their bytes alone, so that the rest
-//! are never parsed.
+//! Demand-driven selection of the files worth parsing.
 //!
-//! A file matters when it names a process API or the main guard, or when it
-//! imports a module that matters: a script that calls `helpers.run_all()`
-//! matters because `helpers.py` creates a Pool. Every import of a module names
-//! the module's last component in an `import`/`from` statement
-//! (`import pkg.helpers`, `from pkg import helpers`, `from .helpers import f`),
-//! and a package that re-exports it imports it in its `__init__.py`, which
-//! then matters too; so following those names to a fixed point finds every
-//! file the analysis can reach.
+//! A file is parsed when it names a process API or the main guard (its bytes
+//! say so), or when it imports a module whose functions or classes lead to a
+//! process start, a `set_start_method()` or a pickled parameter, *and* it
+//! mentions one of those names: a script that calls `helpers.run_all()`
+//! matters because `run_all` creates a Pool. Parsed modules are summarised
+//! (which of their names carry an effect, counting re-exports), and the search
+//! grows in waves until no new file is needed. Everything else is never
+//! parsed: a file that names no process API and calls no such function
+//! cannot change a finding.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::source::SourceText;
+use crate::facts::{ModuleFacts, Target};
+use crate::semantic::{BindingKind, ModuleModel, MODULE_SCOPE};
 
 /// Text that every file relevant by itself contains: the process APIs
 /// (`multiprocessing`, `multiprocess`, `torch.multiprocessing`,
@@ -32,12 +33,12 @@ const SELF_RELEVANT: &[&str] = &[
 /// `__name__ == "main"`, `__file__ == ...`: broken guards with no `__main__` in them.
 fn compares_dunder(text: &[u8], dunder: &[u8]) -> bool {
     memchr::memmem::find_iter(text, dunder).any(|at| {
-        let after = text[at + dunder.len()..]
+        let after: Vec<u8> = text[at + dunder.len()..]
             .iter()
             .skip_while(|b| **b == b' ' || **b == b'\t')
             .take(3)
             .copied()
-            .collect::<Vec<u8>>();
+            .collect();
         let before: Vec<u8> = text[..at]
             .iter()
             .rev()
@@ -54,12 +55,6 @@ fn compares_dunder(text: &[u8], dunder: &[u8]) -> bool {
     })
 }
 
-fn is_self_relevant(keywords: &AhoCorasick, text: &[u8]) -> bool {
-    keywords.is_match(text)
-        || compares_dunder(text, b"__name__")
-        || compares_dunder(text, b"__file__")
-}
-
 /// The identifiers in a file's `import` and `from` statements (with their
 /// parenthesised and backslash continuation lines).
 fn imported_names(text: &str) -> FxHashSet<&str> {
@@ -69,8 +64,7 @@ fn imported_names(text: &str) -> FxHashSet<&str> {
     for line in text.lines() {
         let trimmed = line.trim_start();
         if !in_statement {
-            let starts_import = trimmed.starts_with("import ") || trimmed.starts_with("from ");
-            if !starts_import {
+            if !(trimmed.starts_with("import ") || trimmed.starts_with("from ")) {
                 continue;
             }
             open_parens = 0;
@@ -88,49 +82,9 @@ fn imported_names(text: &str) -> FxHashSet<&str> {
     names
 }
 
-/// For each file, whether it can matter.
-pub fn files_that_matter(files: &[(PathBuf, String, SourceText)]) -> Vec<bool> {
-    let keywords = AhoCorasick::new(SELF_RELEVANT).expect("static patterns");
-    let scanned: Vec<(bool, FxHashSet<&str>)> = files
-        .par_iter()
-        .map(|(_, _, source)| {
-            let text = source.text.as_str();
-            if is_self_relevant(&keywords, text.as_bytes()) {
-                (true, FxHashSet::default())
-            } else {
-                (false, imported_names(text))
-            }
-        })
-        .collect();
-    let mut matters: Vec<bool> = scanned.iter().map(|(relevant, _)| *relevant).collect();
-
-    // Which files import a name: the reverse index, so each round is linear.
-    let mut importers: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (index, (_, names)) in scanned.iter().enumerate() {
-        for name in names {
-            importers.entry(name).or_default().push(index);
-        }
-    }
-    let mut pending: Vec<usize> = (0..files.len()).filter(|&i| matters[i]).collect();
-    while let Some(index) = pending.pop() {
-        let Some(stem) = module_stem(&files[index].0) else {
-            continue;
-        };
-        if let Some(importing) = importers.get(stem.as_str()) {
-            for &importer in importing {
-                if !matters[importer] {
-                    matters[importer] = true;
-                    pending.push(importer);
-                }
-            }
-        }
-    }
-    matters
-}
-
 /// The name other files use to import this one: its stem, or its package's
 /// name for an `__init__.py`.
-fn module_stem(path: &Path) -> Option<String> {
+pub fn module_stem(path: &Path) -> Option<String> {
     let stem = path.file_stem()?.to_string_lossy().into_owned();
     if stem == "__init__" {
         return path
@@ -139,6 +93,218 @@ fn module_stem(path: &Path) -> Option<String> {
             .map(|name| name.to_string_lossy().into_owned());
     }
     (stem != "__main__").then_some(stem)
+}
+
+/// What the bytes of every file say, computed once.
+pub struct Scan<'t> {
+    pub self_relevant: Vec<bool>,
+    texts: Vec<&'t str>,
+    /// Module stem → the files that import a name equal to it.
+    importers: FxHashMap<&'t str, Vec<usize>>,
+}
+
+impl<'t> Scan<'t> {
+    pub fn new(texts: Vec<&'t str>) -> Scan<'t> {
+        let keywords = AhoCorasick::new(SELF_RELEVANT).expect("static patterns");
+        let scanned: Vec<(bool, FxHashSet<&str>)> = texts
+            .par_iter()
+            .map(|text| {
+                let bytes = text.as_bytes();
+                let relevant = keywords.is_match(bytes)
+                    || compares_dunder(bytes, b"__name__")
+                    || compares_dunder(bytes, b"__file__");
+                (relevant, imported_names(text))
+            })
+            .collect();
+        let mut importers: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (index, (_, names)) in scanned.iter().enumerate() {
+            for name in names {
+                importers.entry(name).or_default().push(index);
+            }
+        }
+        let self_relevant = scanned.iter().map(|(relevant, _)| *relevant).collect();
+        Scan {
+            self_relevant,
+            texts,
+            importers,
+        }
+    }
+
+    /// The files with an import statement naming `stem`.
+    pub fn importers_of(&self, stem: &str) -> &[usize] {
+        self.importers.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// Files not parsed yet that import an effect module and mention one of its effect names.
+    pub fn needed(&self, demand: &Demand, parsed: &[bool]) -> Vec<usize> {
+        if demand.names.is_empty() {
+            return Vec::new();
+        }
+        let mut candidates: Vec<usize> = demand
+            .modules
+            .iter()
+            .filter_map(|stem| self.importers.get(stem.as_str()))
+            .flatten()
+            .copied()
+            .filter(|&index| !parsed[index])
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let names: Vec<&str> = demand.names.iter().map(String::as_str).collect();
+        let matcher = AhoCorasick::new(&names).expect("identifiers are plain text");
+        candidates
+            .into_par_iter()
+            .filter(|&index| mentions_word(&matcher, self.texts[index]))
+            .collect()
+    }
+}
+
+/// Does the text contain one of the matcher's words as a whole identifier?
+fn mentions_word(matcher: &AhoCorasick, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    matcher.find_overlapping_iter(bytes).any(|found| {
+        let before = found.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(found.end()).copied();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+/// What a parsed module offers to the files that import it.
+#[derive(Debug, Default)]
+pub struct ModuleSummary {
+    stem: Option<String>,
+    /// Per function: a direct effect, the local functions it calls, and the
+    /// last components of the outside names it calls.
+    functions: Vec<(bool, Vec<usize>, Vec<String>)>,
+    /// Top-level names and the functions they stand for (a class: its methods).
+    exports: Vec<(String, Vec<usize>)>,
+    /// Top-level `multiprocessing.Process` subclasses: starting one is an effect.
+    process_classes: Vec<String>,
+    /// `from m import name as local`: (local, name).
+    reexports: Vec<(String, String)>,
+}
+
+fn last_component(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+pub fn summarize(path: &Path, model: &ModuleModel, facts: &ModuleFacts) -> ModuleSummary {
+    let mut summary = ModuleSummary {
+        stem: module_stem(path),
+        ..ModuleSummary::default()
+    };
+    for (function, body) in facts.functions.iter().enumerate() {
+        let direct = !body.starts.is_empty()
+            || !body.set_start_methods.is_empty()
+            || facts.pickle_sites.iter().any(|site| {
+                site.parameter.is_some() && site.scope == model.functions[function].scope
+            });
+        let mut local = Vec::new();
+        let mut external = Vec::new();
+        for edge in &body.calls {
+            match &edge.target {
+                Target::Function(callee) => local.push(*callee),
+                Target::Class(class) | Target::Method(class, _) => {
+                    local.extend(model.classes[*class].methods.values().copied());
+                }
+                Target::External(name) | Target::ExternalMethod(name, _) => {
+                    external.push(last_component(name).to_string());
+                }
+            }
+        }
+        summary.functions.push((direct, local, external));
+    }
+    for (name, bindings) in &model.scopes[MODULE_SCOPE].bindings {
+        for binding in bindings {
+            match &binding.kind {
+                BindingKind::Function(function) => {
+                    summary.exports.push((name.to_string(), vec![*function]));
+                }
+                BindingKind::Class(class) => {
+                    let info = &model.classes[*class];
+                    summary
+                        .exports
+                        .push((name.to_string(), info.methods.values().copied().collect()));
+                    let is_process = info.def.arguments.as_ref().is_some_and(|arguments| {
+                        arguments.args.iter().any(|base| {
+                            model.resolve(base, info.parent_scope).api()
+                                == Some(crate::api::Api::Process)
+                        })
+                    });
+                    if is_process {
+                        summary.process_classes.push(name.to_string());
+                    }
+                }
+                BindingKind::FromImport { name: imported, .. } => {
+                    summary
+                        .reexports
+                        .push((name.to_string(), imported.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    summary
+}
+
+/// The names (and the modules offering them) that lead to effects, so far.
+#[derive(Debug, Default)]
+pub struct Demand {
+    pub names: FxHashSet<String>,
+    pub modules: FxHashSet<String>,
+}
+
+impl Demand {
+    /// Recomputes the effect names from every summary, to a fixed point.
+    pub fn update(&mut self, summaries: &[&ModuleSummary]) {
+        loop {
+            let before = self.names.len();
+            for summary in summaries {
+                let mut effect: Vec<bool> = summary
+                    .functions
+                    .iter()
+                    .map(|(direct, _, external)| {
+                        *direct || external.iter().any(|name| self.names.contains(name))
+                    })
+                    .collect();
+                // Local calls: a function that calls an effect function has the effect.
+                loop {
+                    let mut changed = false;
+                    for (index, (_, local, _)) in summary.functions.iter().enumerate() {
+                        if !effect[index] && local.iter().any(|&callee| effect[callee]) {
+                            effect[index] = true;
+                            changed = true;
+                        }
+                    }
+                    if !changed {
+                        break;
+                    }
+                }
+                let mut offers = Vec::new();
+                for (name, functions) in &summary.exports {
+                    if functions.iter().any(|&function| effect[function]) {
+                        offers.push(name.clone());
+                    }
+                }
+                offers.extend(summary.process_classes.iter().cloned());
+                for (local, imported) in &summary.reexports {
+                    if self.names.contains(imported) {
+                        offers.push(local.clone());
+                    }
+                }
+                if !offers.is_empty() {
+                    if let Some(stem) = &summary.stem {
+                        self.modules.insert(stem.clone());
+                    }
+                    self.names.extend(offers);
+                }
+            }
+            if self.names.len() == before {
+                break;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -165,5 +331,12 @@ mod tests {
             b"here = os.path.dirname(__file__)",
             b"__file__"
         ));
+    }
+
+    #[test]
+    fn words_match_whole_identifiers_only() {
+        let matcher = AhoCorasick::new(["run_all"]).unwrap();
+        assert!(mentions_word(&matcher, "helpers.run_all()"));
+        assert!(!mentions_word(&matcher, "helpers.run_all_later()"));
     }
 }
