@@ -57,7 +57,8 @@ pub enum Target {
 pub struct CallEdge<'a> {
     pub range: TextRange,
     pub target: Target,
-    pub call: &'a ast::ExprCall,
+    /// The call expression (none for a decorator applied by name, `@register`).
+    pub call: Option<&'a ast::ExprCall>,
     /// The scope the call is made in (to resolve its arguments).
     pub scope: ScopeId,
     /// Inside a `try` whose handler catches `RuntimeError`, or an `if` that
@@ -222,9 +223,7 @@ impl<'m, 'a> Collector<'m, 'a> {
     fn stmt(&mut self, stmt: &'a Stmt, context: Context) {
         match stmt {
             Stmt::FunctionDef(def) => {
-                for decorator in &def.decorator_list {
-                    self.expr(&decorator.expression, context);
-                }
+                self.decorators(&def.decorator_list, context);
                 for parameter in def.parameters.iter() {
                     if let Some(default) = parameter.default() {
                         self.expr(default, context);
@@ -241,9 +240,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                 self.suite(&def.body, inner);
             }
             Stmt::ClassDef(def) => {
-                for decorator in &def.decorator_list {
-                    self.expr(&decorator.expression, context);
-                }
+                self.decorators(&def.decorator_list, context);
                 if let Some(arguments) = &def.arguments {
                     for argument in arguments.args.iter() {
                         self.expr(argument, context);
@@ -409,6 +406,30 @@ impl<'m, 'a> Collector<'m, 'a> {
                     self.call(call, context);
                 }
             }
+        }
+    }
+
+    /// Decorators run when the definition does; `@name` (not a call) calls `name`.
+    fn decorators(&mut self, decorators: &'a [ast::Decorator], context: Context) {
+        for decorator in decorators {
+            self.expr(&decorator.expression, context);
+            if matches!(decorator.expression, Expr::Call(_)) {
+                continue;
+            }
+            let target = match self.model.resolve(&decorator.expression, context.scope) {
+                Value::Function(function) => Target::Function(function),
+                Value::Class(class) => Target::Class(class),
+                Value::Qualified(name) if api::classify(&name).is_none() => Target::External(name),
+                _ => continue,
+            };
+            self.body_facts(context).calls.push(CallEdge {
+                range: decorator.expression.range(),
+                target,
+                call: None,
+                scope: context.scope,
+                catches_runtime_error: context.catches_runtime_error,
+                unconditional: !context.conditional,
+            });
         }
     }
 
@@ -622,7 +643,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             facts.calls.push(CallEdge {
                 range: call.range(),
                 target,
-                call,
+                call: Some(call),
                 scope,
                 catches_runtime_error: context.catches_runtime_error,
                 unconditional: !context.conditional,

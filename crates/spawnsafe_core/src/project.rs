@@ -23,6 +23,9 @@ pub struct ModulePath {
     pub in_package: bool,
     /// `__main__.py`: run by `python -m pkg`, never re-imported by spawn children.
     pub is_dunder_main: bool,
+    /// `conftest.py`: loaded by pytest as a plugin, not imported by spawn children
+    /// through the main module.
+    pub is_conftest: bool,
 }
 
 /// Computes module names: package directories are those with an `__init__.py`,
@@ -57,6 +60,7 @@ pub fn module_path(path: &Path, has_init: &mut impl FnMut(&Path) -> bool) -> Mod
         is_package_init,
         in_package,
         is_dunder_main: stem == "__main__",
+        is_conftest: stem == "conftest",
     }
 }
 
@@ -66,6 +70,8 @@ pub struct TraceStep {
     pub module: usize,
     pub range: TextRange,
     pub message: String,
+    /// The qualified name of the function the step is in.
+    pub function: String,
 }
 
 /// What a call leads to, transitively.
@@ -419,6 +425,7 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                 module,
                 range,
                 message: format!("`{name}` {message} here"),
+                function: name.clone(),
             }]
         });
         if found.is_none() {
@@ -433,7 +440,7 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                     let message = if trace.is_empty() {
                         format!("`{name}` starts a process here")
                     } else {
-                        format!("`{name}` calls it here")
+                        format!("`{name}` calls `{}` here", trace[0].function)
                     };
                     trace.insert(
                         0,
@@ -441,6 +448,7 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                             module,
                             range: edge.range,
                             message,
+                            function: name.clone(),
                         },
                     );
                     found = Some(trace);

@@ -670,7 +670,32 @@ impl<'a> ModuleModel<'a> {
             BindingKind::Appended(item) => {
                 Value::Collection(Box::new(self.resolve_depth(item, scope, depth + 1)))
             }
+            BindingKind::Parameter(0) => self.receiver_value(scope),
             BindingKind::Parameter(_) | BindingKind::Other => Value::Unknown,
+        }
+    }
+
+    /// What the first parameter of a method is: `self` (an instance of its
+    /// class) or `cls` (the class); nothing for a static method or a function.
+    fn receiver_value(&self, scope: ScopeId) -> Value {
+        let ScopeKind::Function(function) = self.scopes[scope].kind else {
+            return Value::Unknown;
+        };
+        let info = &self.functions[function];
+        let Some(class) = info.class else {
+            return Value::Unknown;
+        };
+        let decorated = |name: &str| {
+            info.def.decorator_list.iter().any(
+                |decorator| matches!(&decorator.expression, Expr::Name(n) if n.id.as_str() == name),
+            )
+        };
+        if decorated("staticmethod") {
+            Value::Unknown
+        } else if decorated("classmethod") {
+            Value::Class(class)
+        } else {
+            Value::Instance(Box::new(Value::Class(class)))
         }
     }
 

@@ -51,7 +51,9 @@ the parent carries on. Under fork (Linux up to Python 3.13) the same code works,
 which is why it goes unnoticed.
 
 A package's `__main__.py` run as `python -m pkg` is not re-imported by spawn
-children, so this rule does not apply to it.
+children (`multiprocessing.spawn` skips main modules named `__main__`), so this
+rule does not apply to it; nor to pytest's `conftest.py`, which pytest loads as
+a plugin rather than through the main module.
 
 ## Example
 ```python
@@ -175,7 +177,7 @@ pub fn is_entry_script(project: &Project, module: usize) -> bool {
 pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     let project = checker.project;
     let module = checker.module;
-    if project.paths[module].is_dunder_main {
+    if project.paths[module].is_dunder_main || project.paths[module].is_conftest {
         return;
     }
     let entry = is_entry_script(project, module);

@@ -214,6 +214,7 @@ pub fn check(checker: &mut Checker) {
         .chain(facts.functions.iter());
     for body in bodies {
         for edge in &body.calls {
+            let Some(call) = edge.call else { continue };
             let Some((callee_module, callee, bound)) =
                 project.called_function(module, &edge.target)
             else {
@@ -236,12 +237,11 @@ pub fn check(checker: &mut Checker) {
                 }
                 let positional = index.checked_sub(usize::from(bound));
                 let argument = positional
-                    .and_then(|position| edge.call.arguments.args.get(position))
+                    .and_then(|position| call.arguments.args.get(position))
                     .filter(|argument| !matches!(argument, Expr::Starred(_)))
                     .or_else(|| {
                         let name = parameters.get(index)?;
-                        edge.call
-                            .arguments
+                        call.arguments
                             .find_keyword(name)
                             .map(|keyword| &keyword.value)
                     });
