@@ -4,6 +4,15 @@
 #
 # Usage: python3 -c "$(cat bootstrap.py)" METHOD SCRIPT [ARGS...]
 #        python3 -c "$(cat bootstrap.py)" METHOD -m MODULE [ARGS...]
+#        python3 -c "$(cat bootstrap.py)" METHOD NOTEBOOK.ipynb
+#
+# METHOD is spawn, forkserver or fork, or `windows`: spawn, with the fork and
+# forkserver contexts removed as on Windows (`get_context("fork")` then raises
+# "ValueError: cannot find context for 'fork'").
+#
+# A notebook's code cells run one after another in `__main__` with no
+# `__file__`, as in Jupyter: spawn children then cannot re-import it
+# (IPython magics and shell escapes are skipped).
 #
 # The default context is replaced rather than `set_start_method()` called, so a
 # program that calls `set_start_method()` itself behaves as on Windows: its first
@@ -37,17 +46,62 @@ def _force_default_start_method(method):
     assert new_default._actual_context is None
 
 
+def _notebook_cells(path):
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        notebook = json.load(handle)
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        if source.lstrip().startswith("%%"):
+            continue  # a cell magic: not Python
+        lines = [
+            line
+            for line in source.splitlines()
+            if not line.lstrip().startswith(("%", "!"))
+        ]
+        yield "\n".join(lines) + "\n"
+
+
+def _run_notebook(path):
+    # Jupyter runs cells in an interactive `__main__` that has no `__file__`.
+    sys.argv = [path]
+    sys.path[0] = os.path.dirname(os.path.abspath(path))
+    # Read the cells first: clearing `__main__` below removes this bootstrap's names.
+    cells = list(_notebook_cells(path))
+    namespace = sys.modules["__main__"].__dict__
+    original_name = namespace["__name__"]
+    for name in [n for n in namespace if n != "__builtins__"]:
+        del namespace[name]
+    namespace.update(__name__=original_name, __doc__=None, __package__=None, __spec__=None)
+    for number, source in enumerate(cells, start=1):
+        exec(compile(source, f"<cell {number}>", "exec"), namespace)
+
+
 def _main():
     args = sys.argv[1:]
     if not args:
         sys.stderr.write("spawnsafe bootstrap: missing start method\n")
         sys.exit(2)
     method, args = args[0], args[1:]
-    if method not in ("spawn", "forkserver", "fork"):
+    if method not in ("spawn", "forkserver", "fork", "windows"):
         sys.stderr.write(f"spawnsafe bootstrap: unknown start method {method!r}\n")
         sys.exit(2)
+    if method == "windows":
+        from multiprocessing import context
+
+        for unavailable in ("fork", "forkserver"):
+            context._concrete_contexts.pop(unavailable, None)
+        method = "spawn"
     if method != "fork":
         _force_default_start_method(method)
+    if args and args[0].endswith(".ipynb"):
+        _run_notebook(args[0])
+        return
 
     import runpy
 

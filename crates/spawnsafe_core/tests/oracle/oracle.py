@@ -7,6 +7,12 @@ comments state the claims, one per start method:
     # oracle-spawn: fails "An attempt has been made to start a new process"
     # oracle-fork: ok
     # oracle-forkserver: hangs
+    # oracle-windows: fails "cannot find context for 'fork'"
+
+`windows` is spawn with the fork and forkserver contexts removed, as on Windows.
+A notebook fixture (`.ipynb`) runs its code cells in an interactive `__main__`
+with no `__file__`, as Jupyter does; its claims are comments at the top of its
+first code cell.
 
 Claims:
     ok                      exits 0 and no traceback on stderr (parent or child)
@@ -37,7 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOOTSTRAP = os.path.join(HERE, "..", "..", "python", "bootstrap.py")
-CLAIM_LINE = re.compile(r"^#\s*oracle-(spawn|fork|forkserver):\s*(.+?)\s*$")
+CLAIM_LINE = re.compile(r"^#\s*oracle-(spawn|fork|forkserver|windows):\s*(.+?)\s*$")
 RUN_LINE = re.compile(r"^#\s*oracle-run:\s*(.+?)\s*$")
 CLAIM = re.compile(r'^(ok|fails|hangs|stdout-lacks)(?:\s+(stdout\s+)?"(.*)")?$')
 
@@ -57,7 +63,7 @@ def find_fixtures(paths):
                     fixtures.append(candidate)
                     dirs.remove(name)
             for name in sorted(files):
-                if name.endswith(".py") and is_fixture(os.path.join(root, name)):
+                if name.endswith((".py", ".ipynb")) and is_fixture(os.path.join(root, name)):
                     fixtures.append(os.path.join(root, name))
     return sorted(set(fixtures))
 
@@ -69,13 +75,28 @@ def entry_file(fixture):
 def is_fixture(path):
     if os.path.isdir(path):
         return os.path.isfile(os.path.join(path, "main.py"))
-    return path.endswith(".py") and bool(read_header(path)[0])
+    return path.endswith((".py", ".ipynb")) and bool(read_header(path)[0])
+
+
+def header_lines(entry):
+    if entry.endswith(".ipynb"):
+        import json
+
+        with open(entry, encoding="utf-8") as handle:
+            notebook = json.load(handle)
+        for cell in notebook.get("cells", []):
+            if cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                return ("".join(source) if isinstance(source, list) else source).splitlines(True)
+        return []
+    with open(entry, encoding="utf-8", errors="replace") as handle:
+        return handle.readlines()
 
 
 def read_header(entry):
     claims, run = {}, None
-    with open(entry, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
+    if True:
+        for line in header_lines(entry):
             if not line.startswith("#"):
                 break
             match = CLAIM_LINE.match(line)
