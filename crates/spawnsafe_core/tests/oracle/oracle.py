@@ -20,6 +20,8 @@ Claims:
     fails "TEXT"            TEXT appears on stderr (from the parent or any child)
     hangs                   still running when the timeout expires
     stdout-lacks "TEXT"     exits 0 but TEXT is *not* on stdout (code that never ran)
+    ok stdout-count N "TEXT"  exits 0 and TEXT is on stdout exactly N times
+                            (top-level output that children repeat)
 
 A directory fixture may say `# oracle-run: -m pkg.mod` to run a module instead
 of `main.py`. Every fixture must make a claim for spawn. The fixture runs in a
@@ -45,7 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BOOTSTRAP = os.path.join(HERE, "..", "..", "python", "bootstrap.py")
 CLAIM_LINE = re.compile(r"^#\s*oracle-(spawn|fork|forkserver|windows):\s*(.+?)\s*$")
 RUN_LINE = re.compile(r"^#\s*oracle-run:\s*(.+?)\s*$")
-CLAIM = re.compile(r'^(ok|fails|hangs|stdout-lacks)(?:\s+(stdout\s+)?"(.*)")?$')
+CLAIM = re.compile(r'^(ok|fails|hangs|stdout-lacks)(?:\s+(stdout\s+|stdout-count\s+(\d+)\s+)?"(.*)")?$')
 
 
 def find_fixtures(paths):
@@ -112,7 +114,7 @@ def run_claim(fixture, method, claim_text, run, timeout, python):
     claim = CLAIM.match(claim_text)
     if not claim:
         return False, f"unreadable claim {claim_text!r}"
-    kind, stdout_marker, text = claim.group(1), claim.group(2), claim.group(3)
+    kind, count, text = claim.group(1), claim.group(3), claim.group(4)
     with tempfile.TemporaryDirectory(prefix="spawnsafe-oracle-") as tmp:
         if os.path.isdir(fixture):
             workdir = os.path.join(tmp, os.path.basename(fixture))
@@ -188,7 +190,11 @@ def run_claim(fixture, method, claim_text, run, timeout, python):
         return False, f"timed out after {timeout}s\n      stderr: {tail(stderr)}"
     if code != 0 or "Traceback (most recent call last)" in stderr:
         return False, f"expected success, exit {code}\n      stderr: {tail(stderr)}"
-    if kind == "ok" and text is not None and text not in stdout:
+    if kind == "ok" and count is not None:
+        seen = stdout.count(text)
+        if seen != int(count):
+            return False, f"expected {text!r} {count} times on stdout, saw it {seen} times\n      stdout: {tail(stdout)}"
+    elif kind == "ok" and text is not None and text not in stdout:
         return False, f"expected {text!r} on stdout\n      stdout: {tail(stdout)}"
     if kind == "stdout-lacks" and text in stdout:
         return False, f"expected {text!r} not on stdout, but it is"
