@@ -1,12 +1,13 @@
 //! The `spawnsafe` command line: a thin layer over `spawnsafe_core`.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use spawnsafe_core::report::{render, OutputFormat};
-use spawnsafe_core::{check_paths, check_stdin, CheckOptions, Rule, RuleSelection};
+use spawnsafe_core::report::{render, render_statistics, OutputFormat};
+use spawnsafe_core::settings::Overrides;
+use spawnsafe_core::{check_paths, check_stdin, CheckOptions, Rule};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -17,6 +18,8 @@ Examples:
   spawnsafe check src/ scripts/run.py  Check some paths
   spawnsafe check --select SPS1        Only the main-module import-safety rules
   spawnsafe check --output-format json Machine-readable findings
+  spawnsafe check --output-format sarif --output-file spawnsafe.sarif
+                                       SARIF 2.1.0 for code scanning, written to a file
   cat job.py | spawnsafe check - --stdin-filename job.py
   spawnsafe rule SPS101                What SPS101 is about, and how to fix it
 
@@ -46,9 +49,20 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// Each finding with a code frame, notes and help.
     Full,
+    /// One line per finding: `path:row:column: CODE message`.
     Concise,
+    /// A JSON array of findings.
     Json,
+    /// One JSON object per line, with the fields of `json`.
+    JsonLines,
+    /// GitHub Actions workflow commands (annotations on the lines).
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -66,15 +80,40 @@ struct CheckArgs {
     /// How to print findings.
     #[arg(long, value_enum, default_value = "full")]
     output_format: Format,
+    /// Write the report to this file (created or truncated) instead of the standard output.
+    #[arg(long, value_name = "PATH")]
+    output_file: Option<PathBuf>,
+    /// Print the number of findings per rule instead of the findings
+    /// (with `--output-format full`, `concise` or `json`).
+    #[arg(long)]
+    statistics: bool,
     /// Exit 0 even when there are findings.
     #[arg(long)]
     exit_zero: bool,
-    /// Only these rules: codes, code prefixes (`SPS1`) or names, comma separated.
+    /// Only these rules: codes, code prefixes (`SPS1`), names or `ALL`, comma
+    /// separated (replaces the configuration's `select`).
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
+    /// These rules too, on top of the selection (e.g. the advice rule SPS303).
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
     /// Leave out these rules: codes, code prefixes or names, comma separated.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// The platforms the code must work on: windows, macos, linux (comma separated).
+    #[arg(long, value_delimiter = ',')]
+    target_platforms: Vec<String>,
+    /// The Python version the code runs on (`py312` or `3.12`); default: the
+    /// project's `requires-python`, else every version from 3.8 on.
+    #[arg(long)]
+    target_version: Option<String>,
+    /// Use this configuration file for every file (`pyproject.toml` with
+    /// `[tool.spawnsafe]`, or `spawnsafe.toml`).
+    #[arg(long, conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    isolated: bool,
     /// The file name to report for source read from `-`.
     #[arg(long)]
     stdin_filename: Option<PathBuf>,
@@ -140,10 +179,17 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let selection = RuleSelection::new(&args.select, &args.ignore)?;
     let options = CheckOptions {
-        selection,
         prefilter: !args.no_prefilter,
+        config: args.config.clone(),
+        isolated: args.isolated,
+        overrides: Overrides {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+            target_platforms: args.target_platforms.clone(),
+            target_version: args.target_version.clone(),
+        },
     };
     let started = std::time::Instant::now();
     let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
@@ -159,9 +205,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
-        check_stdin(contents, &filename, &options)
+        check_stdin(contents, &filename, &options)?
     } else {
-        check_paths(&args.paths, &options)
+        check_paths(&args.paths, &options)?
     };
 
     if args.verbose {
@@ -175,14 +221,28 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     for warning in &result.warnings {
         eprintln!("spawnsafe: warning: {warning}");
     }
-    let color = use_color(args.color);
+    // A file is not a terminal: `auto` writes it without colour.
+    let color =
+        use_color(args.color) && (args.output_file.is_none() || args.color == ColorChoice::Always);
     let format = match args.output_format {
         Format::Full => OutputFormat::Full,
         Format::Concise => OutputFormat::Concise,
         Format::Json => OutputFormat::Json,
+        Format::JsonLines => OutputFormat::JsonLines,
+        Format::Github => OutputFormat::Github,
+        Format::Sarif => OutputFormat::Sarif,
+        Format::Junit => OutputFormat::Junit,
     };
-    let mut out = render(&result.diagnostics, format, color);
-    if !args.quiet && format != OutputFormat::Json {
+    let mut out = if args.statistics {
+        render_statistics(&result.diagnostics, format, color).ok_or_else(|| {
+            "`--statistics` supports `--output-format full`, `concise` or `json`".to_string()
+        })?
+    } else {
+        render(&result.diagnostics, format, color)
+    };
+    let summarise =
+        format.is_human_readable() && (!args.statistics || result.diagnostics.is_empty());
+    if !args.quiet && summarise {
         let count = result.diagnostics.len();
         if count == 0 {
             out.push_str(&format!(
@@ -199,6 +259,25 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             ));
         }
     }
+    write_report(&out, args.output_file.as_deref())?;
+    if result.diagnostics.is_empty() || args.exit_zero {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// Writes the report to the standard output, or to `--output-file` (its
+/// directory is created when missing, like Ruff does).
+fn write_report(out: &str, output_file: Option<&Path>) -> Result<(), String> {
+    if let Some(path) = output_file {
+        let written = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent),
+            _ => Ok(()),
+        }
+        .and_then(|()| std::fs::write(path, out.as_bytes()));
+        return written.map_err(|err| format!("cannot write `{}`: {err}", path.display()));
+    }
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout
         .write_all(out.as_bytes())
@@ -208,11 +287,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             return Err(format!("cannot write output: {err}"));
         }
     }
-    if result.diagnostics.is_empty() || args.exit_zero {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Ok(ExitCode::from(1))
-    }
+    Ok(())
 }
 
 fn run_rule(args: RuleArgs) -> Result<ExitCode, String> {

@@ -198,7 +198,7 @@ fn unknown_select_code_exits_2() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "spawnsafe: error: unknown rule selector `SPS999`\n"
+        "spawnsafe: error: `--select`: unknown rule selector `SPS999`\n"
     );
 }
 
@@ -214,7 +214,7 @@ fn unknown_ignore_selector_exits_2() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "spawnsafe: error: unknown rule selector `no-such-rule`\n"
+        "spawnsafe: error: `--ignore`: unknown rule selector `no-such-rule`\n"
     );
 }
 
@@ -231,7 +231,7 @@ fn unknown_output_format_exits_2() {
     );
     assert!(
         run.stderr
-            .contains("[possible values: full, concise, json]"),
+            .contains("[possible values: full, concise, json, json-lines, github, sarif, junit]"),
         "{}",
         run.stderr
     );
@@ -581,7 +581,7 @@ fn select_unknown_name_exits_2() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "spawnsafe: error: unknown rule selector `lambda`\n"
+        "spawnsafe: error: `--select`: unknown rule selector `lambda`\n"
     );
 }
 

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{TextRange, TextSize};
 
+use crate::noqa::Suppressions;
 use crate::registry::{Rule, Severity};
+use crate::targets::{Methods, StartMethod};
+use ruff_python_ast::token::Tokens;
 
 /// A source file as the reporters need it: its path, text and line index.
 #[derive(Debug)]
@@ -16,6 +19,8 @@ pub struct SourceFile {
     pub display_path: String,
     pub text: String,
     pub line_index: LineIndex,
+    /// Its `# noqa` comments (none for a file that was not parsed).
+    pub suppressions: Suppressions,
 }
 
 impl SourceFile {
@@ -26,6 +31,25 @@ impl SourceFile {
             display_path,
             text,
             line_index,
+            suppressions: Suppressions::default(),
+        })
+    }
+
+    /// A parsed file, with the suppressions its comment tokens hold.
+    pub fn parsed(
+        path: PathBuf,
+        display_path: String,
+        text: String,
+        tokens: &Tokens,
+    ) -> Arc<SourceFile> {
+        let line_index = LineIndex::from_source_text(&text);
+        let suppressions = Suppressions::from_tokens(tokens, &text, &line_index);
+        Arc::new(SourceFile {
+            path,
+            display_path,
+            text,
+            line_index,
+            suppressions,
         })
     }
 
@@ -75,9 +99,28 @@ pub struct Diagnostic {
     pub file: Arc<SourceFile>,
     pub range: TextRange,
     pub related: Vec<Related>,
+    /// The start methods under which the hazard shows (`None`: it does not
+    /// depend on the start method). The message then names the platforms.
+    pub fails_under: Option<Methods>,
+    /// The start method the code selects itself, which holds on every platform.
+    pub pinned: Option<StartMethod>,
 }
 
 impl Diagnostic {
+    /// A finding that does not depend on the start method.
+    pub fn new(rule: Rule, file: Arc<SourceFile>, range: TextRange, message: String) -> Diagnostic {
+        Diagnostic {
+            rule,
+            message,
+            help: None,
+            file,
+            range,
+            related: Vec::new(),
+            fails_under: None,
+            pinned: None,
+        }
+    }
+
     pub fn severity(&self) -> Severity {
         self.rule.severity()
     }

@@ -2,28 +2,11 @@
 //! directories that hold no project code.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 
-/// Directories never searched (an explicitly named file in them is still checked).
-pub const EXCLUDED_DIRECTORIES: &[&str] = &[
-    ".git",
-    ".hg",
-    ".svn",
-    ".venv",
-    "venv",
-    "__pycache__",
-    "build",
-    "dist",
-    "site-packages",
-    "node_modules",
-    ".tox",
-    ".nox",
-    ".eggs",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-];
+use crate::settings::Resolver;
 
 pub struct Discovered {
     /// Sorted, without duplicates.
@@ -37,7 +20,11 @@ fn is_python_file(path: &std::path::Path) -> bool {
         .is_some_and(|ext| ext == "py" || ext == "pyi")
 }
 
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+/// Finds the files to check. Directories and files that the settings
+/// (`exclude`, `extend-exclude`, by default `.venv`, `build`, ...) exclude are
+/// not entered; a file named on the command line is always checked.
+pub fn discover(paths: &[PathBuf], resolver: &Arc<Mutex<Resolver>>) -> Result<Discovered, String> {
+    let config_error: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     for root in paths {
@@ -62,13 +49,24 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .ignore(true)
             .require_git(false)
             .follow_links(true)
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
-                !(is_dir
-                    && entry.depth() > 0
-                    && EXCLUDED_DIRECTORIES
-                        .iter()
-                        .any(|name| entry.file_name() == std::ffi::OsStr::new(name)))
+            .filter_entry({
+                let resolver = Arc::clone(resolver);
+                let config_error = Arc::clone(&config_error);
+                move |entry| {
+                    if entry.depth() == 0 {
+                        return true;
+                    }
+                    let path = std::path::absolute(entry.path())
+                        .unwrap_or_else(|_| entry.path().to_path_buf());
+                    let mut resolver = resolver.lock().expect("resolver lock");
+                    match resolver.settings_for(&path) {
+                        Ok(settings) => !settings.is_excluded(&path),
+                        Err(err) => {
+                            config_error.lock().expect("error lock").get_or_insert(err);
+                            false
+                        }
+                    }
+                }
             })
             .build();
         for entry in walker {
@@ -83,9 +81,12 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             }
         }
     }
+    if let Some(err) = config_error.lock().expect("error lock").take() {
+        return Err(err);
+    }
     files.sort();
     files.dedup();
-    Discovered { files, warnings }
+    Ok(Discovered { files, warnings })
 }
 
 fn describe_walk_error(error: &ignore::Error) -> String {

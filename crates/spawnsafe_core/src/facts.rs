@@ -37,6 +37,8 @@ impl StartKind {
 pub struct Start {
     pub range: TextRange,
     pub kind: StartKind,
+    /// The start method of the context it is made through (`get_context("fork").Pool()`).
+    pub method: Option<String>,
 }
 
 /// A call into code that may be the project's own, to follow later.
@@ -156,6 +158,8 @@ pub struct ModuleFacts<'a> {
     pub malformed_guards: Vec<&'a Expr>,
     /// Every module this one imports: `(level, module)` as written.
     pub imports: Vec<(u32, String)>,
+    /// The methods every `set_start_method()` call here selects (with `force=True` too).
+    pub selected_methods: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -336,6 +340,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                             let start = Start {
                                 range: item.context_expr.range(),
                                 kind: StartKind::Manager,
+                                method: class.context_method().map(str::to_string),
                             };
                             self.body_facts(context).starts.push(start);
                         }
@@ -453,6 +458,7 @@ impl<'m, 'a> Collector<'m, 'a> {
         };
 
         let mut start = None;
+        let mut start_method = context_method.clone();
         let mut target = None;
         match callee_api {
             Some(Api::ProcessPool) => {
@@ -529,7 +535,10 @@ impl<'m, 'a> Collector<'m, 'a> {
                         _ => Pickler::Pickle,
                     };
                     match (class.api(), method) {
-                        (Some(Api::Process), "start") => start = Some(StartKind::Process),
+                        (Some(Api::Process), "start") => {
+                            start = Some(StartKind::Process);
+                            start_method = receiver_method.clone();
+                        }
                         (Some(Api::ManagerClass), "start") => start = Some(StartKind::Manager),
                         (Some(Api::ProcessExecutor), "submit" | "map") => {
                             start = Some(StartKind::Executor);
@@ -637,6 +646,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             facts.starts.push(Start {
                 range: call.range(),
                 kind,
+                method: start_method,
             });
         }
         if let Some(target) = target {
@@ -666,12 +676,6 @@ impl<'m, 'a> Collector<'m, 'a> {
     }
 
     fn set_start_method(&mut self, call: &'a ast::ExprCall, context: Context) {
-        // `force=True` replaces the context instead of raising.
-        if let Some(force) = call.arguments.find_argument_value("force", 1) {
-            if !matches!(force, Expr::BooleanLiteral(literal) if !literal.value) {
-                return;
-            }
-        }
         let Some(method) = call.arguments.find_argument_value("method", 0) else {
             return;
         };
@@ -679,6 +683,13 @@ impl<'m, 'a> Collector<'m, 'a> {
         let Some(methods) = self.model.possible_strings(method, context.scope) else {
             return;
         };
+        self.facts.selected_methods.extend(methods.iter().cloned());
+        // `force=True` replaces the context instead of raising.
+        if let Some(force) = call.arguments.find_argument_value("force", 1) {
+            if !matches!(force, Expr::BooleanLiteral(literal) if !literal.value) {
+                return;
+            }
+        }
         let method = if methods.iter().any(|method| method == "fork") {
             "fork".to_string()
         } else {

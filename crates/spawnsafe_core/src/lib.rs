@@ -11,13 +11,16 @@ pub mod diagnostic;
 pub mod discovery;
 pub mod facts;
 pub mod linter;
+pub mod noqa;
 pub mod prefilter;
 pub mod project;
 pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod semantic;
+pub mod settings;
 pub mod source;
+pub mod targets;
 
 pub use linter::{check_paths, check_stdin, CheckOptions, CheckResult};
 pub use registry::{Rule, RuleSelection, Severity};

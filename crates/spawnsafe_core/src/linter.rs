@@ -2,7 +2,7 @@
 //! can matter → parse → per-module model and facts → project model → rules.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use ruff_python_ast::{ModModule, PySourceType};
@@ -18,21 +18,29 @@ use crate::project::{module_path, ModulePath, Project};
 use crate::registry::{Rule, RuleSelection};
 use crate::rules;
 use crate::semantic::ModuleModel;
+use crate::settings::{Overrides, Resolver};
 use crate::source::{decode_source, read_source_file, ReadError, SourceText};
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    pub selection: RuleSelection,
     /// Skip files that cannot matter (no process API, no guard, not imported
     /// by a file that matters). Off only to prove it changes nothing.
     pub prefilter: bool,
+    /// `--config`: one configuration file for every checked file.
+    pub config: Option<PathBuf>,
+    /// `--isolated`: ignore configuration files.
+    pub isolated: bool,
+    /// Rule and target choices from the command line.
+    pub overrides: Overrides,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
-            selection: RuleSelection::default(),
             prefilter: true,
+            config: None,
+            isolated: false,
+            overrides: Overrides::default(),
         }
     }
 }
@@ -57,8 +65,13 @@ pub struct InputFile {
 }
 
 /// Checks files and directories on disk.
-pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> CheckResult {
-    let Discovered { files, warnings } = discover(paths);
+pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckResult, String> {
+    let resolver = Arc::new(Mutex::new(Resolver::new(
+        options.config.as_deref(),
+        options.isolated,
+        options.overrides.clone(),
+    )?));
+    let Discovered { files, warnings } = discover(paths, &resolver)?;
     let inputs: Vec<InputFile> = files
         .par_iter()
         .map(|path| InputFile {
@@ -67,19 +80,32 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> CheckResult {
             path: path.clone(),
         })
         .collect();
-    let mut result = check_inputs(inputs, options);
+    let mut resolver = Arc::try_unwrap(resolver)
+        .map_err(|_| "internal error: discovery kept the settings".to_string())?
+        .into_inner()
+        .expect("resolver lock");
+    let mut result = check_inputs(inputs, options, &mut resolver)?;
     result.warnings.extend(warnings);
-    result
+    Ok(result)
 }
 
 /// Checks source text that did not come from disk (`-` on the command line).
-pub fn check_stdin(contents: Vec<u8>, filename: &Path, options: &CheckOptions) -> CheckResult {
+pub fn check_stdin(
+    contents: Vec<u8>,
+    filename: &Path,
+    options: &CheckOptions,
+) -> Result<CheckResult, String> {
+    let mut resolver = Resolver::new(
+        options.config.as_deref(),
+        options.isolated,
+        options.overrides.clone(),
+    )?;
     let input = InputFile {
         path: filename.to_path_buf(),
         display_path: display_path(filename),
         source: decode_source(contents),
     };
-    check_inputs(vec![input], options)
+    check_inputs(vec![input], options, &mut resolver)
 }
 
 /// The path relative to the working directory when it is below it.
@@ -109,13 +135,22 @@ fn parse_file(
     };
     let parsed = ruff_python_parser::parse_unchecked_source(&source.text, source_type);
     ParsedFile {
-        file: SourceFile::new(path.clone(), display.clone(), source.text.clone()),
+        file: SourceFile::parsed(
+            path.clone(),
+            display.clone(),
+            source.text.clone(),
+            parsed.tokens(),
+        ),
         parsed,
         module_path: module_path.clone(),
     }
 }
 
-pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResult {
+pub fn check_inputs(
+    inputs: Vec<InputFile>,
+    options: &CheckOptions,
+    resolver: &mut Resolver,
+) -> Result<CheckResult, String> {
     let mut result = CheckResult {
         files_found: inputs.len(),
         ..CheckResult::default()
@@ -136,14 +171,12 @@ pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResu
                 };
                 let file = SourceFile::new(input.path, input.display_path, text);
                 let start = file.line_start(line);
-                diagnostics.push(Diagnostic {
+                diagnostics.push(Diagnostic::new(
                     rule,
-                    message: error.to_string(),
-                    help: None,
                     file,
-                    range: TextRange::empty(start),
-                    related: Vec::new(),
-                });
+                    TextRange::empty(start),
+                    error.to_string(),
+                ));
             }
         }
     }
@@ -233,14 +266,12 @@ pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResu
     let mut imported_elsewhere = Vec::with_capacity(parsed_files.len());
     for (parsed_file, imported) in parsed_files {
         if let Some(error) = parsed_file.parsed.errors().first() {
-            diagnostics.push(Diagnostic {
-                rule: Rule::SyntaxError,
-                message: format!("SyntaxError: {}", error.error),
-                help: None,
-                file: parsed_file.file.clone(),
-                range: error.location,
-                related: Vec::new(),
-            });
+            diagnostics.push(Diagnostic::new(
+                Rule::SyntaxError,
+                parsed_file.file.clone(),
+                error.location,
+                format!("SyntaxError: {}", error.error),
+            ));
         } else {
             valid.push(parsed_file);
             imported_elsewhere.push(imported);
@@ -258,11 +289,39 @@ pub fn check_inputs(inputs: Vec<InputFile>, options: &CheckOptions) -> CheckResu
     for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {
         *imported |= elsewhere;
     }
-    diagnostics.extend(rules::check_project(&project, &files, &options.selection));
+    diagnostics.extend(rules::check_project(
+        &project,
+        &files,
+        &RuleSelection::all(),
+    ));
 
-    diagnostics.retain(|diagnostic| options.selection.is_enabled(diagnostic.rule));
+    // Each finding is kept when its file's settings select its rule, no
+    // `# noqa` suppresses it, and the targets meet the start methods it is about.
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for mut diagnostic in diagnostics {
+        let settings = resolver.settings_for(&diagnostic.file.path)?;
+        if !settings.is_enabled(diagnostic.rule, &diagnostic.file.path) {
+            continue;
+        }
+        let row = diagnostic.start_location().row;
+        if diagnostic
+            .file
+            .suppressions
+            .suppresses(diagnostic.rule.code(), row)
+        {
+            continue;
+        }
+        if let Some(methods) = diagnostic.fails_under {
+            match settings.targets.where_it_fails(methods, diagnostic.pinned) {
+                Some(place) => diagnostic.message = format!("{} ({place})", diagnostic.message),
+                None => continue,
+            }
+        }
+        kept.push(diagnostic);
+    }
+    let mut diagnostics = kept;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     result.diagnostics = diagnostics;
-    result
+    Ok(result)
 }

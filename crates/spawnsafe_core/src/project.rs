@@ -72,6 +72,15 @@ pub struct TraceStep {
     pub message: String,
     /// The qualified name of the function the step is in.
     pub function: String,
+    /// The start method the step's code pins (a context, or `set_start_method`).
+    pub method: Option<String>,
+}
+
+/// An effect found in a body: where, what it does in words, and the start method it pins.
+pub struct DirectEffect {
+    pub range: TextRange,
+    pub description: String,
+    pub method: Option<String>,
 }
 
 /// What a call leads to, transitively.
@@ -420,12 +429,13 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
         let project = self.project;
         let body: &BodyFacts = &project.facts[module].functions[function];
         let name = &project.models[module].functions[function].qualname;
-        let mut found = direct_effect(body, effect).map(|(range, message)| {
+        let mut found = direct_effect(body, effect).map(|direct| {
             vec![TraceStep {
                 module,
-                range,
-                message: format!("`{name}` {message} here"),
+                range: direct.range,
+                message: format!("`{name}` {} here", direct.description),
                 function: name.clone(),
+                method: direct.method,
             }]
         });
         if found.is_none() {
@@ -449,6 +459,7 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                             range: edge.range,
                             message,
                             function: name.clone(),
+                            method: None,
                         },
                     );
                     found = Some(trace);
@@ -463,40 +474,44 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
 }
 
 /// The first effect a body has by itself, with its range and a description.
-pub fn direct_effect(body: &BodyFacts, effect: Effect) -> Option<(TextRange, String)> {
+pub fn direct_effect(body: &BodyFacts, effect: Effect) -> Option<DirectEffect> {
+    let set_start_method = |call: &crate::facts::SetStartMethodCall| DirectEffect {
+        range: call.range,
+        description: format!("calls `set_start_method(\"{}\")`", call.method),
+        method: Some(call.method.clone()),
+    };
     match effect {
-        Effect::Start => body
-            .starts
-            .first()
-            .map(|start| (start.range, describe_start(start.kind).to_string())),
+        Effect::Start => body.starts.first().map(|start| DirectEffect {
+            range: start.range,
+            description: describe_start(start.kind).to_string(),
+            method: start.method.clone(),
+        }),
         Effect::SetStartMethod => body
             .set_start_methods
             .iter()
             .find(|call| !call.catches_runtime_error && call.method != "fork")
-            .map(|call| {
-                (
-                    call.range,
-                    format!("calls `set_start_method(\"{}\")`", call.method),
-                )
-            }),
+            .map(set_start_method),
         Effect::FixContext => {
             let set = body
                 .set_start_methods
                 .iter()
                 .find(|call| call.unconditional)
-                .map(|call| {
-                    (
-                        call.range,
-                        format!("calls `set_start_method(\"{}\")`", call.method),
-                    )
-                });
+                .map(set_start_method);
             let fixer = body
                 .context_fixers
                 .iter()
                 .find(|fixer| fixer.unconditional)
-                .map(|fixer| (fixer.range, "fixes the default context".to_string()));
+                .map(|fixer| DirectEffect {
+                    range: fixer.range,
+                    description: "fixes the default context".to_string(),
+                    method: None,
+                });
             match (set, fixer) {
-                (Some(a), Some(b)) => Some(if a.0.start() <= b.0.start() { a } else { b }),
+                (Some(a), Some(b)) => Some(if a.range.start() <= b.range.start() {
+                    a
+                } else {
+                    b
+                }),
                 (a, b) => a.or(b),
             }
         }

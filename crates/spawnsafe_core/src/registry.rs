@@ -94,55 +94,74 @@ pub struct RuleSelection {
 
 impl Default for RuleSelection {
     fn default() -> Self {
-        RuleSelection {
-            enabled: Rule::ALL.to_vec(),
-        }
+        RuleSelection::from_rules(RuleSelection::default_rules())
     }
 }
 
 impl RuleSelection {
-    /// Builds the selection; an unknown selector is an error naming it.
-    pub fn new(select: &[String], ignore: &[String]) -> Result<RuleSelection, String> {
-        let matching = |selector: &str| -> Result<Vec<Rule>, String> {
-            let selector = selector.trim();
-            if selector.eq_ignore_ascii_case("ALL") {
-                return Ok(Rule::ALL.to_vec());
-            }
-            let found: Vec<Rule> = Rule::ALL
+    /// The rules on when nothing is selected: all but the advice (`info`) rules.
+    pub fn default_rules() -> Vec<Rule> {
+        Rule::ALL
+            .iter()
+            .copied()
+            .filter(|rule| rule.severity() != Severity::Info)
+            .collect()
+    }
+
+    /// Every rule (the analysis runs them all; settings filter per file).
+    pub fn all() -> RuleSelection {
+        RuleSelection::from_rules(Rule::ALL.to_vec())
+    }
+
+    pub fn from_rules(mut rules: Vec<Rule>) -> RuleSelection {
+        rules.sort();
+        rules.dedup();
+        RuleSelection { enabled: rules }
+    }
+
+    /// The rules a selector names: `ALL`, a code (`SPS101`), a code prefix
+    /// (`SPS1`, `SPS`) or a rule name (`unguarded-process-start`).
+    pub fn matching(selector: &str) -> Result<Vec<Rule>, String> {
+        let selector = selector.trim();
+        if selector.eq_ignore_ascii_case("ALL") {
+            return Ok(Rule::ALL.to_vec());
+        }
+        if let Some(rule) = Rule::ALL.iter().find(|rule| rule.name() == selector) {
+            return Ok(vec![*rule]);
+        }
+        let upper = selector.to_ascii_uppercase();
+        let found: Vec<Rule> = if upper.starts_with("SPS") {
+            Rule::ALL
                 .iter()
                 .copied()
-                .filter(|rule| {
-                    rule.name() == selector
-                        || rule
-                            .code()
-                            .to_ascii_uppercase()
-                            .starts_with(&selector.to_ascii_uppercase())
-                })
-                .collect();
-            if found.is_empty()
-                || !selector.to_ascii_uppercase().starts_with("SPS") && found.len() > 1
-            {
-                Err(format!("unknown rule selector `{selector}`"))
-            } else {
-                Ok(found)
-            }
+                .filter(|rule| rule.code().starts_with(&upper))
+                .collect()
+        } else {
+            Vec::new()
         };
+        if found.is_empty() {
+            Err(format!("unknown rule selector `{selector}`"))
+        } else {
+            Ok(found)
+        }
+    }
+
+    /// Builds the selection; an unknown selector is an error naming it.
+    pub fn new(select: &[String], ignore: &[String]) -> Result<RuleSelection, String> {
         let mut enabled = if select.is_empty() {
-            Rule::ALL.to_vec()
+            RuleSelection::default_rules()
         } else {
             let mut rules = Vec::new();
             for selector in select {
-                rules.extend(matching(selector)?);
+                rules.extend(RuleSelection::matching(selector)?);
             }
             rules
         };
         for selector in ignore {
-            let ignored = matching(selector)?;
+            let ignored = RuleSelection::matching(selector)?;
             enabled.retain(|rule| !ignored.contains(rule));
         }
-        enabled.sort();
-        enabled.dedup();
-        Ok(RuleSelection { enabled })
+        Ok(RuleSelection::from_rules(enabled))
     }
 
     pub fn is_enabled(&self, rule: Rule) -> bool {

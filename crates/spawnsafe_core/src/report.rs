@@ -1,4 +1,6 @@
-//! Printing findings: `full` (code frames), `concise` (a line each), `json`.
+//! Printing findings: `full` (code frames), `concise` (a line each), `json`,
+//! `json-lines`, `github` (workflow commands), `sarif` (2.1.0) and `junit`
+//! (XML), and the `--statistics` table.
 
 use std::fmt::Write as _;
 
@@ -7,25 +9,47 @@ use ruff_text_size::{TextRange, TextSize};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
-use crate::registry::Severity;
+use crate::registry::{Rule, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     Full,
     Concise,
     Json,
+    JsonLines,
+    Github,
+    Sarif,
+    Junit,
 }
 
 impl OutputFormat {
-    pub const NAMES: &'static [&'static str] = &["full", "concise", "json"];
+    pub const NAMES: &'static [&'static str] = &[
+        "full",
+        "concise",
+        "json",
+        "json-lines",
+        "github",
+        "sarif",
+        "junit",
+    ];
 
     pub fn from_name(name: &str) -> Option<OutputFormat> {
         match name {
             "full" => Some(OutputFormat::Full),
             "concise" => Some(OutputFormat::Concise),
             "json" => Some(OutputFormat::Json),
+            "json-lines" => Some(OutputFormat::JsonLines),
+            "github" => Some(OutputFormat::Github),
+            "sarif" => Some(OutputFormat::Sarif),
+            "junit" => Some(OutputFormat::Junit),
             _ => None,
         }
+    }
+
+    /// Whether the format is meant for people: only these get the closing
+    /// summary line ("Found 3 findings …"); the others are parsed by programs.
+    pub fn is_human_readable(self) -> bool {
+        matches!(self, OutputFormat::Full | OutputFormat::Concise)
     }
 }
 
@@ -35,6 +59,10 @@ pub fn render(diagnostics: &[Diagnostic], format: OutputFormat, color: bool) -> 
         OutputFormat::Full => render_full(diagnostics, color),
         OutputFormat::Concise => render_concise(diagnostics, color),
         OutputFormat::Json => render_json(diagnostics),
+        OutputFormat::JsonLines => render_json_lines(diagnostics),
+        OutputFormat::Github => render_github(diagnostics),
+        OutputFormat::Sarif => render_sarif(diagnostics),
+        OutputFormat::Junit => render_junit(diagnostics),
     }
 }
 
@@ -166,31 +194,617 @@ struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated<'a>>,
 }
 
+fn json_diagnostic(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
+    JsonDiagnostic {
+        code: diagnostic.rule.code(),
+        name: diagnostic.rule.name(),
+        severity: diagnostic.severity(),
+        message: &diagnostic.message,
+        filename: &diagnostic.file.display_path,
+        location: diagnostic.start_location(),
+        end_location: diagnostic.end_location(),
+        fix: None,
+        url: Some(diagnostic.rule.url()),
+        related: diagnostic
+            .related
+            .iter()
+            .map(|related| JsonRelated {
+                filename: &related.file.display_path,
+                location: related.file.location(related.range.start()),
+                message: &related.message,
+            })
+            .collect(),
+    }
+}
+
 fn render_json(diagnostics: &[Diagnostic]) -> String {
-    let items: Vec<JsonDiagnostic> = diagnostics
+    let items: Vec<JsonDiagnostic> = diagnostics.iter().map(json_diagnostic).collect();
+    let mut out = serde_json::to_string_pretty(&items).expect("diagnostics serialise");
+    out.push('\n');
+    out
+}
+
+/// One compact JSON object per line, with the fields of `json`.
+fn render_json_lines(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let line =
+            serde_json::to_string(&json_diagnostic(diagnostic)).expect("diagnostics serialise");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// GitHub Actions workflow commands
+// ---------------------------------------------------------------------------
+
+/// Escapes a workflow command's message as `@actions/core` does (`escapeData`).
+fn github_escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value as `@actions/core` does
+/// (`escapeProperty`): the data escapes, plus `:` and `,`.
+fn github_escape_property(text: &str) -> String {
+    github_escape_data(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+/// One `::error`/`::warning`/`::notice` command per finding, which GitHub
+/// Actions shows as an annotation on the line.
+fn render_github(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let command = match diagnostic.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let path = diagnostic.file.display_path.as_str();
+        let start = diagnostic.start_location();
+        let end = diagnostic.end_location();
+        let code = diagnostic.rule.code();
+        let title = format!("spawnsafe ({code})");
+        let message = format!(
+            "{path}:{}:{}: {code} {}",
+            start.row, start.column, diagnostic.message
+        );
+        let _ = writeln!(
+            out,
+            "::{command} title={},file={},line={},col={},endLine={},endColumn={}::{}",
+            github_escape_property(&title),
+            github_escape_property(path),
+            start.row,
+            start.column,
+            end.row,
+            end.column,
+            github_escape_data(&message),
+        );
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// SARIF 2.1.0
+// ---------------------------------------------------------------------------
+
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// Where relative artifact URIs are rooted: the directory spawnsafe ran in.
+const SARIF_SRCROOT: &str = "%SRCROOT%";
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<SarifRun<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    tool: SarifTool,
+    results: Vec<SarifResult<'a>>,
+    /// spawnsafe's columns count Unicode code points, not SARIF's default
+    /// UTF-16 code units.
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifTool {
+    driver: SarifDriver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifDriver {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<SarifRule>,
+}
+
+#[derive(Serialize)]
+struct SarifText<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct SarifMultiformatText<'a> {
+    text: &'a str,
+    markdown: &'a str,
+}
+
+#[derive(Serialize)]
+struct SarifConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule {
+    id: &'static str,
+    name: &'static str,
+    short_description: SarifOwnedText,
+    full_description: SarifOwnedText,
+    help: SarifMultiformatText<'static>,
+    help_uri: String,
+    default_configuration: SarifConfiguration,
+}
+
+#[derive(Serialize)]
+struct SarifOwnedText {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: SarifText<'a>,
+    locations: Vec<SarifLocation<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: SarifPhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<SarifText<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysicalLocation {
+    artifact_location: SarifArtifactLocation,
+    region: SarifRegion,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Percent-encodes a path for a URI, keeping `/` and the characters a path
+/// segment may hold as they are (`:` too when `keep_colon`).
+fn percent_encode_path(path: &str, keep_colon: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || b"-._~/!$&'()*+,;=@".contains(&byte)
+            || (keep_colon && byte == b':');
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// The artifact location of a displayed path: relative paths become URIs
+/// relative to `%SRCROOT%` (forward slashes); absolute ones `file://` URIs.
+fn sarif_artifact(display_path: &str) -> SarifArtifactLocation {
+    let path = display_path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let has_drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    if has_drive {
+        SarifArtifactLocation {
+            uri: format!(
+                "file:///{}{}",
+                &path[..2],
+                percent_encode_path(&path[2..], false)
+            ),
+            uri_base_id: None,
+        }
+    } else if path.starts_with('/') {
+        SarifArtifactLocation {
+            uri: format!("file://{}", percent_encode_path(&path, true)),
+            uri_base_id: None,
+        }
+    } else {
+        SarifArtifactLocation {
+            uri: percent_encode_path(&path, false),
+            uri_base_id: Some(SARIF_SRCROOT),
+        }
+    }
+}
+
+fn sarif_physical_location(file: &SourceFile, range: TextRange) -> SarifPhysicalLocation {
+    let start = file.location(range.start());
+    let end = file.location(range.end());
+    SarifPhysicalLocation {
+        artifact_location: sarif_artifact(&file.display_path),
+        region: SarifRegion {
+            start_line: start.row,
+            start_column: start.column,
+            end_line: end.row,
+            end_column: end.column,
+        },
+    }
+}
+
+/// The paragraphs of a rule's `## What it does` section (or, without one, the
+/// first paragraph after the title), each joined onto one line; code blocks
+/// are left out.
+fn docs_description(docs: &str) -> Vec<String> {
+    let lines: Vec<&str> = docs.lines().collect();
+    let section = lines
         .iter()
-        .map(|diagnostic| JsonDiagnostic {
-            code: diagnostic.rule.code(),
-            name: diagnostic.rule.name(),
-            severity: diagnostic.severity(),
-            message: &diagnostic.message,
-            filename: &diagnostic.file.display_path,
-            location: diagnostic.start_location(),
-            end_location: diagnostic.end_location(),
-            fix: None,
-            url: Some(diagnostic.rule.url()),
-            related: diagnostic
+        .position(|line| line.trim().eq_ignore_ascii_case("## What it does"));
+    let body = match section {
+        Some(heading) => &lines[heading + 1..],
+        None => &lines[..],
+    };
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut flush = |current: &mut Vec<&str>| {
+        if !current.is_empty() {
+            paragraphs.push(current.join(" "));
+            current.clear();
+        }
+    };
+    let mut in_fence = false;
+    for line in body {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+            flush(&mut current);
+        } else if in_fence {
+            continue;
+        } else if trimmed.starts_with('#') {
+            if section.is_some() {
+                break;
+            }
+            flush(&mut current);
+        } else if trimmed.is_empty() {
+            flush(&mut current);
+        } else {
+            current.push(trimmed);
+        }
+    }
+    flush(&mut current);
+    if section.is_none() {
+        paragraphs.truncate(1);
+    }
+    paragraphs
+}
+
+/// The first sentence of a paragraph (up to the first `. ` that does not
+/// end an abbreviation), or the whole paragraph.
+fn first_sentence(paragraph: &str) -> &str {
+    let mut search_from = 0;
+    while let Some(found) = paragraph[search_from..].find(". ") {
+        let end = search_from + found + 1;
+        let before = &paragraph[..end - 1];
+        let last_word = before.rsplit(' ').next().unwrap_or("");
+        if !matches!(last_word, "e.g" | "i.e" | "etc" | "vs" | "cf") {
+            return &paragraph[..end];
+        }
+        search_from = end;
+    }
+    paragraph
+}
+
+fn sarif_rule(rule: Rule) -> SarifRule {
+    let docs = rule.docs();
+    let paragraphs = docs_description(docs);
+    let (short, full) = match paragraphs.first() {
+        Some(first) => (first_sentence(first).to_string(), paragraphs.join("\n\n")),
+        None => (rule.name().to_string(), rule.name().to_string()),
+    };
+    SarifRule {
+        id: rule.code(),
+        name: rule.name(),
+        short_description: SarifOwnedText { text: short },
+        full_description: SarifOwnedText { text: full },
+        help: SarifMultiformatText {
+            text: docs,
+            markdown: docs,
+        },
+        help_uri: rule.url(),
+        default_configuration: SarifConfiguration {
+            level: sarif_level(rule.severity()),
+        },
+    }
+}
+
+/// A SARIF 2.1.0 log: one run, every rule spawnsafe knows as a reporting
+/// descriptor, one result per finding.
+fn render_sarif(diagnostics: &[Diagnostic]) -> String {
+    let results = diagnostics
+        .iter()
+        .map(|diagnostic| SarifResult {
+            rule_id: diagnostic.rule.code(),
+            rule_index: Rule::ALL
+                .iter()
+                .position(|rule| *rule == diagnostic.rule)
+                .expect("every rule is in the registry"),
+            level: sarif_level(diagnostic.severity()),
+            message: SarifText {
+                text: &diagnostic.message,
+            },
+            locations: vec![SarifLocation {
+                id: None,
+                physical_location: sarif_physical_location(&diagnostic.file, diagnostic.range),
+                message: None,
+            }],
+            related_locations: diagnostic
                 .related
                 .iter()
-                .map(|related| JsonRelated {
-                    filename: &related.file.display_path,
-                    location: related.file.location(related.range.start()),
-                    message: &related.message,
+                .enumerate()
+                .map(|(index, related)| SarifLocation {
+                    id: Some(index),
+                    physical_location: sarif_physical_location(&related.file, related.range),
+                    message: Some(SarifText {
+                        text: &related.message,
+                    }),
                 })
                 .collect(),
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&items).expect("diagnostics serialise");
+    let log = SarifLog {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: vec![SarifRun {
+            tool: SarifTool {
+                driver: SarifDriver {
+                    name: "spawnsafe",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    rules: Rule::ALL.iter().copied().map(sarif_rule).collect(),
+                },
+            },
+            results,
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log).expect("SARIF serialises");
     out.push('\n');
     out
+}
+
+// ---------------------------------------------------------------------------
+// JUnit XML
+// ---------------------------------------------------------------------------
+
+/// Escapes text for XML 1.0: markup characters become entities, characters
+/// XML cannot hold become U+FFFD; in attribute values, quotes and the
+/// whitespace a parser would normalise become character references.
+fn xml_escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(ch),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// `<testsuites>` with a `<testsuite>` per file and a failing `<testcase>`
+/// per finding; a clean run is one passing test case.
+fn render_junit(diagnostics: &[Diagnostic]) -> String {
+    let attr = |text: &str| xml_escape(text, true);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if diagnostics.is_empty() {
+        out.push_str(concat!(
+            "<testsuites name=\"spawnsafe\" tests=\"1\" failures=\"0\" errors=\"0\">\n",
+            "  <testsuite name=\"spawnsafe\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">\n",
+            "    <testcase name=\"No findings\" classname=\"spawnsafe\"/>\n",
+            "  </testsuite>\n",
+            "</testsuites>\n",
+        ));
+        return out;
+    }
+    // Files in the order their first finding is printed.
+    let mut files: Vec<(&str, Vec<&Diagnostic>)> = Vec::new();
+    for diagnostic in diagnostics {
+        let path = diagnostic.file.display_path.as_str();
+        match files.iter_mut().find(|(file, _)| *file == path) {
+            Some((_, findings)) => findings.push(diagnostic),
+            None => files.push((path, vec![diagnostic])),
+        }
+    }
+    let total = diagnostics.len();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"spawnsafe\" tests=\"{total}\" failures=\"{total}\" errors=\"0\">"
+    );
+    for (path, findings) in &files {
+        let count = findings.len();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{count}\" failures=\"{count}\" errors=\"0\" skipped=\"0\">",
+            attr(path)
+        );
+        for diagnostic in findings {
+            let start = diagnostic.start_location();
+            let code = diagnostic.rule.code();
+            let mut body = format!(
+                "{path}:{}:{}: {code} {}",
+                start.row, start.column, diagnostic.message
+            );
+            for related in &diagnostic.related {
+                let location = related.file.location(related.range.start());
+                let _ = write!(
+                    body,
+                    "\nnote: {}:{}:{}: {}",
+                    related.file.display_path, location.row, location.column, related.message
+                );
+            }
+            if let Some(help) = &diagnostic.help {
+                let _ = write!(body, "\nhelp: {help}");
+            }
+            let _ = write!(body, "\nsee: {}", diagnostic.rule.url());
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"{code} {} ({}:{})\" classname=\"{}\" file=\"{}\" line=\"{}\">",
+                diagnostic.rule.name(),
+                start.row,
+                start.column,
+                attr(path),
+                attr(path),
+                start.row,
+            );
+            let _ = writeln!(
+                out,
+                "      <failure message=\"{}\" type=\"{code}\">{}</failure>",
+                attr(&diagnostic.message),
+                xml_escape(&body, false),
+            );
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+// ---------------------------------------------------------------------------
+// --statistics
+// ---------------------------------------------------------------------------
+
+/// How many findings each rule has, most first (then by code).
+fn statistics(diagnostics: &[Diagnostic]) -> Vec<(Rule, usize)> {
+    let mut counts: Vec<(Rule, usize)> = Vec::new();
+    for diagnostic in diagnostics {
+        match counts.iter_mut().find(|(rule, _)| *rule == diagnostic.rule) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((diagnostic.rule, 1)),
+        }
+    }
+    counts.sort_by(|(a_rule, a_count), (b_rule, b_count)| {
+        b_count
+            .cmp(a_count)
+            .then_with(|| a_rule.code().cmp(b_rule.code()))
+    });
+    counts
+}
+
+#[derive(Serialize)]
+struct JsonStatistic {
+    code: &'static str,
+    name: &'static str,
+    count: usize,
+    fixable: bool,
+}
+
+/// The count of findings per rule, as Ruff's `--statistics` prints it: a
+/// `count<TAB>code<TAB>name` table for `full` and `concise`, an array of
+/// `{code, name, count, fixable}` for `json`. `None` for the other formats.
+pub fn render_statistics(
+    diagnostics: &[Diagnostic],
+    format: OutputFormat,
+    color: bool,
+) -> Option<String> {
+    let counts = statistics(diagnostics);
+    match format {
+        OutputFormat::Full | OutputFormat::Concise => {
+            let count_width = counts
+                .iter()
+                .map(|(_, count)| count.to_string().len())
+                .max()
+                .unwrap_or(1);
+            let code_width = counts
+                .iter()
+                .map(|(rule, _)| rule.code().len())
+                .max()
+                .unwrap_or(0);
+            let (bold, red, reset) = if color {
+                ("\x1b[1m", "\x1b[1;31m", "\x1b[0m")
+            } else {
+                ("", "", "")
+            };
+            let mut out = String::new();
+            for (rule, count) in &counts {
+                let _ = writeln!(
+                    out,
+                    "{bold}{count:>count_width$}{reset}\t{red}{:<code_width$}{reset}\t{}",
+                    rule.code(),
+                    rule.name()
+                );
+            }
+            Some(out)
+        }
+        OutputFormat::Json => {
+            let items: Vec<JsonStatistic> = counts
+                .iter()
+                .map(|(rule, count)| JsonStatistic {
+                    code: rule.code(),
+                    name: rule.name(),
+                    count: *count,
+                    fixable: false,
+                })
+                .collect();
+            let mut out = serde_json::to_string_pretty(&items).expect("statistics serialise");
+            out.push('\n');
+            Some(out)
+        }
+        OutputFormat::JsonLines
+        | OutputFormat::Github
+        | OutputFormat::Sarif
+        | OutputFormat::Junit => None,
+    }
 }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Related, SourceFile};
 use crate::project::{Project, TraceStep};
 use crate::registry::{Rule, RuleSelection};
+use crate::targets::StartMethod;
 
 pub mod io_error;
 pub mod sps101_unguarded_process_start;
@@ -18,15 +19,14 @@ pub mod sps105_worker_defined_in_guard;
 pub mod sps201_unpicklable_callable;
 pub mod syntax_error;
 
-/// Where the platforms that default to spawn or forkserver are named in messages.
-pub const SPAWN_PLATFORMS: &str = "on Windows, macOS, and Linux with Python 3.14+";
-
 /// What a rule sees: the project, the files, and the module being checked.
 pub struct Checker<'c, 'p, 'a> {
     pub project: &'c Project<'p, 'a>,
     pub files: &'c [Arc<SourceFile>],
     pub module: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// The start method this module's program selects with `set_start_method()`, if one.
+    pub program_method: Option<StartMethod>,
 }
 
 impl Checker<'_, '_, '_> {
@@ -41,15 +41,18 @@ impl Checker<'_, '_, '_> {
         message: String,
         help: Option<String>,
     ) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic {
-            rule,
-            message,
-            help,
-            file: self.file().clone(),
-            range,
-            related: Vec::new(),
-        });
+        let mut diagnostic = Diagnostic::new(rule, self.file().clone(), range, message);
+        diagnostic.help = help;
+        self.diagnostics.push(diagnostic);
         self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// The method a site runs under when the code pins it: the site's own
+    /// context (`get_context("spawn").Pool()`), else the program's `set_start_method()`.
+    pub fn pinned(&self, site_method: Option<&str>) -> Option<StartMethod> {
+        site_method
+            .and_then(StartMethod::from_name)
+            .or(self.program_method)
     }
 
     /// Turns a cross-module trace into related notes.
@@ -63,6 +66,16 @@ impl Checker<'_, '_, '_> {
             })
             .collect()
     }
+}
+
+/// The one start method a module's `set_start_method()` calls select, if they agree.
+fn program_method(facts: &crate::facts::ModuleFacts) -> Option<StartMethod> {
+    let mut methods = facts
+        .selected_methods
+        .iter()
+        .map(|method| StartMethod::from_name(method));
+    let first = methods.next()??;
+    methods.all(|method| method == Some(first)).then_some(first)
 }
 
 /// Runs every enabled rule on every module.
@@ -88,6 +101,7 @@ pub fn check_project(
                 files,
                 module,
                 diagnostics: Vec::new(),
+                program_method: program_method(&project.facts[module]),
             };
             let effects = &import_time[module];
             if selection.is_enabled(Rule::UnguardedProcessStart)

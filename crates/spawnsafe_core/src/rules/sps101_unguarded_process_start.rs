@@ -5,7 +5,8 @@ use ruff_text_size::TextRange;
 
 use crate::project::{Effect, EffectFinder, Project, TraceStep};
 use crate::registry::Rule;
-use crate::rules::{Checker, SPAWN_PLATFORMS};
+use crate::rules::Checker;
+use crate::targets::Methods;
 
 pub const DOCS: &str = r#"# unguarded-process-start (SPS101)
 
@@ -95,6 +96,8 @@ pub struct ImportTimeEffect {
     /// Empty for an effect written directly at import time.
     pub trace: Vec<TraceStep>,
     pub description: String,
+    /// The start method the code pins at the site (`get_context("spawn").Pool()`).
+    pub method: Option<String>,
 }
 
 /// What each module does while it is imported.
@@ -115,6 +118,7 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                     range: start.range,
                     trace: Vec::new(),
                     description: start.kind.describe().to_string(),
+                    method: start.method.clone(),
                 });
             }
             for call in &facts.set_start_methods {
@@ -123,16 +127,19 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                         range: call.range,
                         trace: Vec::new(),
                         description: format!("calls `set_start_method(\"{}\")`", call.method),
+                        method: Some(call.method.clone()),
                     });
                 }
             }
             for edge in &facts.calls {
                 if let Some(trace) = finder.call_effect(module, &edge.target, Effect::Start) {
                     let description = describe_trace(&trace, "leads to a process start");
+                    let method = trace.last().and_then(|step| step.method.clone());
                     effects.starts.push(ImportTimeEffect {
                         range: edge.range,
                         trace,
                         description,
+                        method,
                     });
                 }
                 if !edge.catches_runtime_error {
@@ -140,10 +147,12 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                         finder.call_effect(module, &edge.target, Effect::SetStartMethod)
                     {
                         let description = describe_trace(&trace, "leads to `set_start_method()`");
+                        let method = trace.last().and_then(|step| step.method.clone());
                         effects.set_start_methods.push(ImportTimeEffect {
                             range: edge.range,
                             trace,
                             description,
+                            method,
                         });
                     }
                 }
@@ -187,26 +196,29 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         Rule::ImportTimeProcessStart
     };
     for effect in &effects.starts {
+        // Through a fork context the children do not re-import anything.
+        let pinned = checker.pinned(effect.method.as_deref());
         let what = capitalize(&effect.description);
         let (message, help) = if entry {
             (
                 format!(
-                    "{what} while the main script is imported: spawn children re-import this file and fail with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\" ({SPAWN_PLATFORMS})"
+                    "{what} while the main script is imported: spawn children re-import this file and fail with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\""
                 ),
                 "move it under `if __name__ == \"__main__\":` (or into a `main()` function called from there)".to_string(),
             )
         } else {
             (
                 format!(
-                    "{what} when this module is imported: every spawn child that imports it fails with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\" (or, in a pool worker, \"daemonic processes are not allowed to have children\") ({SPAWN_PLATFORMS})"
+                    "{what} when this module is imported: every spawn child that imports it fails with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\" (or, in a pool worker, \"daemonic processes are not allowed to have children\")"
                 ),
                 "start processes lazily, in a function the program calls from its main guard, not at import time".to_string(),
             )
         };
         let related = checker.related(&effect.trace);
-        checker
-            .report(rule, effect.range, message, Some(help))
-            .related = related;
+        let diagnostic = checker.report(rule, effect.range, message, Some(help));
+        diagnostic.related = related;
+        diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
+        diagnostic.pinned = pinned;
     }
 }
 

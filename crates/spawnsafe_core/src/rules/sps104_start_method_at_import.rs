@@ -8,6 +8,7 @@ use crate::project::{Effect, EffectFinder};
 use crate::registry::Rule;
 use crate::rules::sps101_unguarded_process_start::ImportTimeEffects;
 use crate::rules::Checker;
+use crate::targets::{Methods, StartMethod};
 
 pub const DOCS: &str = r#"# start-method-at-import (SPS104)
 
@@ -89,17 +90,19 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
             "{what}: each spawn child re-imports this module after its start method is set, and the call raises \"RuntimeError: context has already been set\""
         );
         let related = checker.related(&effect.trace);
-        checker
-            .report(
-                Rule::StartMethodAtImport,
-                effect.range,
-                message,
-                Some(
-                    "call it inside `if __name__ == \"__main__\":`, or use `ctx = multiprocessing.get_context(...)` and `ctx.Pool()`/`ctx.Process()`"
-                        .to_string(),
-                ),
-            )
-            .related = related;
+        let diagnostic = checker.report(
+            Rule::StartMethodAtImport,
+            effect.range,
+            message,
+            Some(
+                "call it inside `if __name__ == \"__main__\":`, or use `ctx = multiprocessing.get_context(...)` and `ctx.Pool()`/`ctx.Process()`"
+                    .to_string(),
+            ),
+        );
+        diagnostic.related = related;
+        // The call itself selects the method, so the children re-import on every platform.
+        diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
+        diagnostic.pinned = effect.method.as_deref().and_then(StartMethod::from_name);
     }
 }
 
@@ -212,13 +215,13 @@ fn report_second(
             message: how.to_string(),
         },
     );
-    let message = "`set_start_method()` without `force=True` after the start method is already fixed: it raises \"RuntimeError: context has already been set\" in the parent, under every start method".to_string();
-    checker
-        .report(
-            Rule::StartMethodAtImport,
-            range,
-            message,
-            Some("set the start method once, first thing in the main guard, or use `ctx = multiprocessing.get_context(...)`".to_string()),
-        )
-        .related = related;
+    let message = "`set_start_method()` without `force=True` after the start method is already fixed: it raises \"RuntimeError: context has already been set\" in the parent".to_string();
+    let diagnostic = checker.report(
+        Rule::StartMethodAtImport,
+        range,
+        message,
+        Some("set the start method once, first thing in the main guard, or use `ctx = multiprocessing.get_context(...)`".to_string()),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::ALL);
 }

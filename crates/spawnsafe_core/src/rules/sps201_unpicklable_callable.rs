@@ -8,8 +8,9 @@ use crate::api::Pickler;
 use crate::diagnostic::Related;
 use crate::facts::PickleRole;
 use crate::registry::Rule;
-use crate::rules::{Checker, SPAWN_PLATFORMS};
+use crate::rules::Checker;
 use crate::semantic::{ModuleModel, ScopeKind, Value};
+use crate::targets::Methods;
 
 pub const DOCS: &str = r#"# unpicklable-callable (SPS201)
 
@@ -156,12 +157,12 @@ fn class_problem(model: &ModuleModel, class: usize, what: &'static str) -> Optio
     })
 }
 
-/// Where pickling it fails, in words.
-fn when(role: PickleRole) -> String {
+/// The start methods under which the role's value is pickled.
+fn pickled_under(role: PickleRole) -> Methods {
     if role.pickled_under_fork() {
-        "under every start method".to_string()
+        Methods::ALL
     } else {
-        format!("under spawn and forkserver, {SPAWN_PLATFORMS}")
+        Methods::SPAWN_AND_FORKSERVER
     }
 }
 
@@ -270,23 +271,15 @@ pub fn check(checker: &mut Checker) {
 
 fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
     let model = &checker.project.models[checker.module];
-    let pinned_to_fork = sent.context_method == Some("fork");
     let Some(problem) = problem(model, sent.value) else {
         return;
     };
+    let pinned = checker.pinned(sent.context_method);
     let role = sent.role;
     let range = sent.expr.range();
     let mut related: Vec<Related> = sent.via.iter().cloned().collect();
-    match problem {
+    let (rule, message, help, fails_under) = match problem {
         Problem::InGuard { name, definition } => {
-            // Under fork the child is a copy of the parent and has the name.
-            if pinned_to_fork {
-                return;
-            }
-            let message = format!(
-                "`{name}` is defined inside `if __name__ == \"__main__\":` and sent to child processes as a {}: spawn children import this file as `__mp_main__`, where it does not exist (\"AttributeError: Can't get attribute '{name}' on <module '__mp_main__'>\"), {SPAWN_PLATFORMS}",
-                role.describe()
-            );
             related.insert(
                 0,
                 Related {
@@ -295,59 +288,39 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
                     message: format!("`{name}` is defined here, inside the main guard"),
                 },
             );
-            checker
-                .report(
-                    Rule::WorkerDefinedInGuard,
-                    range,
-                    message,
-                    Some(format!(
-                        "move the definition of `{name}` out of the guard, to module level"
-                    )),
-                )
-                .related = related;
+            (
+                Rule::WorkerDefinedInGuard,
+                format!(
+                    "`{name}` is defined inside `if __name__ == \"__main__\":` and sent to child processes as a {}: spawn children import this file as `__mp_main__`, where it does not exist (\"AttributeError: Can't get attribute '{name}' on <module '__mp_main__'>\")",
+                    role.describe()
+                ),
+                format!("move the definition of `{name}` out of the guard, to module level"),
+                // Under fork the child is a copy of the parent and has the name.
+                Methods::SPAWN_AND_FORKSERVER,
+            )
         }
-        Problem::Lambda => {
-            if pinned_to_fork && !role.pickled_under_fork() {
-                return;
-            }
-            let message = format!(
-                "Lambda used as a {} cannot be pickled; it fails {}: \"{}\"",
+        Problem::Lambda => (
+            Rule::UnpicklableCallable,
+            format!(
+                "Lambda used as a {} cannot be pickled: \"{}\"",
                 role.describe(),
-                when(role),
                 lambda_error(model, sent.expr, scope)
-            );
-            checker
-                .report(
-                    Rule::UnpicklableCallable,
-                    range,
-                    message,
-                    Some(
-                        "define a module-level function with `def` and pass that instead"
-                            .to_string(),
-                    ),
-                )
-                .related = related;
-        }
-        Problem::Local { what, qualname } => {
-            if pinned_to_fork && !role.pickled_under_fork() {
-                return;
-            }
-            let message = format!(
-                "The {what} `{qualname}` is used as a {} and cannot be pickled; it fails {}: \"AttributeError: Can't pickle local object '{qualname}'\"",
+            ),
+            "define a module-level function with `def` and pass that instead".to_string(),
+            pickled_under(role),
+        ),
+        Problem::Local { what, qualname } => (
+            Rule::UnpicklableCallable,
+            format!(
+                "The {what} `{qualname}` is used as a {} and cannot be pickled: \"AttributeError: Can't pickle local object '{qualname}'\"",
                 role.describe(),
-                when(role),
-            );
-            checker
-                .report(
-                    Rule::UnpicklableCallable,
-                    range,
-                    message,
-                    Some(
-                        "move it to module level and pass the values it captures as arguments (for example with `functools.partial`)"
-                            .to_string(),
-                    ),
-                )
-                .related = related;
-        }
-    }
+            ),
+            "move it to module level and pass the values it captures as arguments (for example with `functools.partial`)".to_string(),
+            pickled_under(role),
+        ),
+    };
+    let diagnostic = checker.report(rule, range, message, Some(help));
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(fails_under);
+    diagnostic.pinned = pinned;
 }
