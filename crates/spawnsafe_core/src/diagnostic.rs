@@ -104,6 +104,8 @@ pub struct Diagnostic {
     pub fails_under: Option<Methods>,
     /// The start method the code selects itself, which holds on every platform.
     pub pinned: Option<StartMethod>,
+    /// A severity other than the rule's (a warning-level rule whose case here raises).
+    pub severity_override: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -118,11 +120,12 @@ impl Diagnostic {
             related: Vec::new(),
             fails_under: None,
             pinned: None,
+            severity_override: None,
         }
     }
 
     pub fn severity(&self) -> Severity {
-        self.rule.severity()
+        self.severity_override.unwrap_or(self.rule.severity())
     }
 
     pub fn start_location(&self) -> Location {

@@ -145,6 +145,22 @@ pub struct PickleSite<'a> {
     /// The expression is this parameter of the enclosing function: what the
     /// callers pass is what gets pickled.
     pub parameter: Option<usize>,
+    /// The call that sends it (`Process(target=f, daemon=True)`, `pool.map(f, xs)`).
+    pub call: &'a ast::ExprCall,
+}
+
+/// Every call in the module, with where it runs: for rules that look at
+/// particular APIs (`get_context("fork")`, `print`, `Pool(processes=64)`).
+#[derive(Debug, Clone, Copy)]
+pub struct CallSite<'a> {
+    pub call: &'a ast::ExprCall,
+    pub scope: ScopeId,
+    /// The innermost function the call is in.
+    pub function: Option<FunctionId>,
+    /// Runs when the module is imported (in a spawn child too).
+    pub import_time: bool,
+    /// In the body of the main guard (runs only in the main script).
+    pub in_main_guard: bool,
 }
 
 #[derive(Debug, Default)]
@@ -160,6 +176,8 @@ pub struct ModuleFacts<'a> {
     pub imports: Vec<(u32, String)>,
     /// The methods every `set_start_method()` call here selects (with `force=True` too).
     pub selected_methods: Vec<String>,
+    /// Every call, in source order.
+    pub calls: Vec<CallSite<'a>>,
 }
 
 #[derive(Clone, Copy)]
@@ -178,6 +196,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
             functions: vec![BodyFacts::default(); model.functions.len()],
             ..ModuleFacts::default()
         },
+        current_call: None,
         function_by_def: model
             .functions
             .iter()
@@ -205,6 +224,8 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
 struct Collector<'m, 'a> {
     model: &'m ModuleModel<'a>,
     facts: ModuleFacts<'a>,
+    /// The call being classified, for the pickle sites it creates.
+    current_call: Option<&'a ast::ExprCall>,
     function_by_def: rustc_hash::FxHashMap<ruff_text_size::TextSize, FunctionId>,
     class_by_def: rustc_hash::FxHashMap<ruff_text_size::TextSize, ClassId>,
 }
@@ -447,6 +468,14 @@ impl<'m, 'a> Collector<'m, 'a> {
     }
 
     fn call(&mut self, call: &'a ast::ExprCall, context: Context) {
+        self.current_call = Some(call);
+        self.facts.calls.push(CallSite {
+            call,
+            scope: context.scope,
+            function: context.function,
+            import_time: context.import_time,
+            in_main_guard: context.function.is_none() && !context.import_time,
+        });
         let model = self.model;
         let scope = context.scope;
         let callee = model.resolve(&call.func, scope);
@@ -717,7 +746,9 @@ impl<'m, 'a> Collector<'m, 'a> {
     ) {
         let value = self.model.resolve(expr, scope);
         let parameter = self.model.parameter_index(expr, scope);
+        let call = self.current_call.expect("pickle sites come from calls");
         self.facts.pickle_sites.push(PickleSite {
+            call,
             expr,
             value,
             role,

@@ -21,6 +21,7 @@ pub mod semantic;
 pub mod settings;
 pub mod source;
 pub mod targets;
+pub mod workers;
 
 pub use linter::{check_paths, check_stdin, CheckOptions, CheckResult};
 pub use registry::{Rule, RuleSelection, Severity};

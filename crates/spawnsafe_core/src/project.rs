@@ -284,6 +284,32 @@ impl<'p, 'a> Project<'p, 'a> {
         }
     }
 
+    /// The project function a qualified name stands for (`helpers.work`).
+    pub fn resolve_function(&self, module: usize, qualified: &str) -> Option<(usize, FunctionId)> {
+        match self.resolve_qualified(module, qualified, 0)? {
+            Symbol::Function(m, f) => Some((m, f)),
+            Symbol::Class(..) => None,
+        }
+    }
+
+    /// The project class a qualified name stands for.
+    pub fn resolve_class(&self, module: usize, qualified: &str) -> Option<(usize, ClassId)> {
+        match self.resolve_qualified(module, qualified, 0)? {
+            Symbol::Class(m, c) => Some((m, c)),
+            Symbol::Function(..) => None,
+        }
+    }
+
+    /// A method of a project class, looked up through its project base classes.
+    pub fn find_method_of(
+        &self,
+        module: usize,
+        class: ClassId,
+        name: &str,
+    ) -> Option<(usize, FunctionId)> {
+        self.find_method(module, class, name, 0)
+    }
+
     /// Finds a method on a project class or its project base classes.
     fn find_method(
         &self,

@@ -66,6 +66,19 @@ rules! {
     StartMethodAtImport => ("SPS104", "start-method-at-import", Error, rules::sps104_start_method_at_import::DOCS),
     WorkerDefinedInGuard => ("SPS105", "worker-defined-in-guard", Error, rules::sps105_worker_defined_in_guard::DOCS),
     UnpicklableCallable => ("SPS201", "unpicklable-callable", Error, rules::sps201_unpicklable_callable::DOCS),
+    UnpicklableArgument => ("SPS202", "unpicklable-argument", Error, rules::sps202_unpicklable_argument::DOCS),
+    UnpicklableProcessState => ("SPS203", "unpicklable-process-state", Error, rules::sps203_unpicklable_process_state::DOCS),
+    InteractiveWorker => ("SPS204", "interactive-worker", Error, rules::sps204_interactive_worker::DOCS),
+    PickleProtocolPitfall => ("SPS205", "pickle-protocol-pitfall", Error, rules::sps205_pickle_protocol_pitfall::DOCS),
+    GlobalNotInherited => ("SPS301", "global-not-inherited", Warning, rules::sps301_global_not_inherited::DOCS),
+    SideEffectsInChildren => ("SPS302", "side-effects-in-children", Warning, rules::sps302_side_effects_in_children::DOCS),
+    WorkerOutput => ("SPS303", "worker-output", Info, rules::sps303_worker_output::DOCS),
+    JoinBeforeDrain => ("SPS304", "join-before-drain", Warning, rules::sps304_join_before_drain::DOCS),
+    StdinInWorker => ("SPS305", "stdin-in-worker", Warning, rules::sps305_stdin_in_worker::DOCS),
+    NestedPoolInDaemon => ("SPS306", "nested-pool-in-daemon", Error, rules::sps306_nested_pool_in_daemon::DOCS),
+    ForkOnlyStartMethod => ("SPS401", "fork-only-start-method", Warning, rules::sps401_fork_only_start_method::DOCS),
+    WindowsWorkerLimit => ("SPS402", "windows-worker-limit", Warning, rules::sps402_windows_worker_limit::DOCS),
+    FreezeSupport => ("SPS403", "freeze-support", Warning, rules::sps403_freeze_support::DOCS),
 }
 
 impl Rule {

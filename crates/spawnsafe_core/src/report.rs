@@ -522,15 +522,19 @@ fn docs_description(docs: &str) -> Vec<String> {
     paragraphs
 }
 
-/// The first sentence of a paragraph (up to the first `. ` that does not
-/// end an abbreviation), or the whole paragraph.
+/// The first sentence of a paragraph: up to the first `. ` that ends neither
+/// an abbreviation nor an ellipsis and is not inside a `code span`; or the
+/// whole paragraph.
 fn first_sentence(paragraph: &str) -> &str {
     let mut search_from = 0;
     while let Some(found) = paragraph[search_from..].find(". ") {
         let end = search_from + found + 1;
         let before = &paragraph[..end - 1];
         let last_word = before.rsplit(' ').next().unwrap_or("");
-        if !matches!(last_word, "e.g" | "i.e" | "etc" | "vs" | "cf") {
+        let abbreviation = matches!(last_word, "e.g" | "i.e" | "etc" | "vs" | "cf");
+        let ellipsis = before.ends_with('.');
+        let in_code = before.matches('`').count() % 2 == 1;
+        if !abbreviation && !ellipsis && !in_code {
             return &paragraph[..end];
         }
         search_from = end;
@@ -538,13 +542,31 @@ fn first_sentence(paragraph: &str) -> &str {
     paragraph
 }
 
+/// GitHub code scanning takes rule descriptions of up to 1024 characters.
+const SARIF_DESCRIPTION_LIMIT: usize = 1024;
+
+/// `text` cut at a word boundary to at most `limit` characters, with `…`.
+fn truncate_words(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > 0 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
 fn sarif_rule(rule: Rule) -> SarifRule {
     let docs = rule.docs();
     let paragraphs = docs_description(docs);
     let (short, full) = match paragraphs.first() {
-        Some(first) => (first_sentence(first).to_string(), paragraphs.join("\n\n")),
-        None => (rule.name().to_string(), rule.name().to_string()),
+        Some(first) => (first_sentence(first), paragraphs.join("\n\n")),
+        None => (rule.name(), rule.name().to_string()),
     };
+    let short = truncate_words(short, SARIF_DESCRIPTION_LIMIT);
+    let full = truncate_words(&full, SARIF_DESCRIPTION_LIMIT);
     SarifRule {
         id: rule.code(),
         name: rule.name(),
@@ -806,5 +828,90 @@ pub fn render_statistics(
         | OutputFormat::Github
         | OutputFormat::Sarif
         | OutputFormat::Junit => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_like_the_actions_toolkit() {
+        assert_eq!(github_escape_data("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(
+            github_escape_property("50% a:b,c\r\nd"),
+            "50%25 a%3Ab%2Cc%0D%0Ad"
+        );
+        // `%` first, so escapes are not escaped twice.
+        assert_eq!(github_escape_property("%3A"), "%253A");
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_invalid_characters() {
+        assert_eq!(
+            xml_escape("a<b>&\"c\" 'd'\n\te\r\u{1}\u{fffe}", false),
+            "a&lt;b&gt;&amp;\"c\" 'd'\n\te&#13;\u{fffd}\u{fffd}"
+        );
+        assert_eq!(
+            xml_escape("a<b>&\"c\" 'd'\n\te\r", true),
+            "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;&#10;&#9;e&#13;"
+        );
+    }
+
+    #[test]
+    fn sarif_artifact_uris() {
+        let relative = sarif_artifact("src\\odd dir/a:b%,c.py");
+        assert_eq!(relative.uri, "src/odd%20dir/a%3Ab%25,c.py");
+        assert_eq!(relative.uri_base_id, Some("%SRCROOT%"));
+        let absolute = sarif_artifact("/home/me/a b.py");
+        assert_eq!(absolute.uri, "file:///home/me/a%20b.py");
+        assert_eq!(absolute.uri_base_id, None);
+        let windows = sarif_artifact("C:\\Users\\me\\é.py");
+        assert_eq!(windows.uri, "file:///C:/Users/me/%C3%A9.py");
+        assert_eq!(windows.uri_base_id, None);
+    }
+
+    #[test]
+    fn rule_descriptions_come_from_what_it_does() {
+        let docs = "# name (SPS999)\n\n## What it does\nFinds a thing, e.g. this\none. Then more.\n\n```python\nx = 1\n```\n\nA second paragraph.\n\n## Why is this bad?\nIgnored.\n";
+        assert_eq!(
+            docs_description(docs),
+            [
+                "Finds a thing, e.g. this one. Then more.",
+                "A second paragraph."
+            ]
+        );
+        assert_eq!(
+            first_sentence("Finds a thing, e.g. this one. Then more."),
+            "Finds a thing, e.g. this one."
+        );
+        assert_eq!(
+            first_sentence("Finds `try: ... except. x` and `a. b` here... yes. No."),
+            "Finds `try: ... except. x` and `a. b` here... yes."
+        );
+        // Without the section: the first paragraph after the title.
+        assert_eq!(
+            docs_description("# title\n\nFirst\nparagraph.\n\nSecond.\n"),
+            ["First paragraph."]
+        );
+    }
+
+    #[test]
+    fn every_rule_has_descriptions_within_github_limits() {
+        for rule in Rule::ALL {
+            let descriptor = sarif_rule(*rule);
+            let short = &descriptor.short_description.text;
+            let full = &descriptor.full_description.text;
+            assert!(!short.is_empty() && short.chars().count() <= SARIF_DESCRIPTION_LIMIT);
+            assert!(!full.is_empty() && full.chars().count() <= SARIF_DESCRIPTION_LIMIT);
+            assert!(!full.contains("##"), "{}: {full}", rule.code());
+        }
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(truncate_words("one two, three four", 12), "one two…");
+        assert_eq!(truncate_words("abcdefghijkl", 5), "abcd…");
     }
 }

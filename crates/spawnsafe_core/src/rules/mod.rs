@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostic, Related, SourceFile};
 use crate::project::{Project, TraceStep};
 use crate::registry::{Rule, RuleSelection};
 use crate::targets::StartMethod;
+use crate::workers::{find_workers, Workers};
 
 pub mod io_error;
 pub mod sps101_unguarded_process_start;
@@ -17,6 +18,19 @@ pub mod sps103_import_time_process_start;
 pub mod sps104_start_method_at_import;
 pub mod sps105_worker_defined_in_guard;
 pub mod sps201_unpicklable_callable;
+pub mod sps202_unpicklable_argument;
+pub mod sps203_unpicklable_process_state;
+pub mod sps204_interactive_worker;
+pub mod sps205_pickle_protocol_pitfall;
+pub mod sps301_global_not_inherited;
+pub mod sps302_side_effects_in_children;
+pub mod sps303_worker_output;
+pub mod sps304_join_before_drain;
+pub mod sps305_stdin_in_worker;
+pub mod sps306_nested_pool_in_daemon;
+pub mod sps401_fork_only_start_method;
+pub mod sps402_windows_worker_limit;
+pub mod sps403_freeze_support;
 pub mod syntax_error;
 
 /// What a rule sees: the project, the files, and the module being checked.
@@ -27,6 +41,8 @@ pub struct Checker<'c, 'p, 'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// The start method this module's program selects with `set_start_method()`, if one.
     pub program_method: Option<StartMethod>,
+    /// The functions that run in child processes, project-wide.
+    pub workers: &'c Workers,
 }
 
 impl Checker<'_, '_, '_> {
@@ -93,6 +109,7 @@ pub fn check_project(
     } else {
         vec![Default::default(); files.len()]
     };
+    let workers = find_workers(project);
     (0..files.len())
         .into_par_iter()
         .flat_map_iter(|module| {
@@ -102,6 +119,7 @@ pub fn check_project(
                 module,
                 diagnostics: Vec::new(),
                 program_method: program_method(&project.facts[module]),
+                workers: &workers,
             };
             let effects = &import_time[module];
             if selection.is_enabled(Rule::UnguardedProcessStart)
@@ -120,6 +138,45 @@ pub fn check_project(
                 || selection.is_enabled(Rule::UnpicklableCallable)
             {
                 sps201_unpicklable_callable::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::UnpicklableArgument) {
+                sps202_unpicklable_argument::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::UnpicklableProcessState) {
+                sps203_unpicklable_process_state::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::InteractiveWorker) {
+                sps204_interactive_worker::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::PickleProtocolPitfall) {
+                sps205_pickle_protocol_pitfall::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::GlobalNotInherited) {
+                sps301_global_not_inherited::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::SideEffectsInChildren) {
+                sps302_side_effects_in_children::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::WorkerOutput) {
+                sps303_worker_output::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::JoinBeforeDrain) {
+                sps304_join_before_drain::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::StdinInWorker) {
+                sps305_stdin_in_worker::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::NestedPoolInDaemon) {
+                sps306_nested_pool_in_daemon::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::ForkOnlyStartMethod) {
+                sps401_fork_only_start_method::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::WindowsWorkerLimit) {
+                sps402_windows_worker_limit::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::FreezeSupport) {
+                sps403_freeze_support::check(&mut checker);
             }
             checker.diagnostics
         })
