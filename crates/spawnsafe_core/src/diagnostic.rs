@@ -9,6 +9,7 @@ use ruff_text_size::{TextRange, TextSize};
 use crate::noqa::Suppressions;
 use crate::registry::{Rule, Severity};
 use crate::targets::{Methods, StartMethod};
+use ruff_notebook::NotebookIndex;
 use ruff_python_ast::token::Tokens;
 
 /// A source file as the reporters need it: its path, text and line index.
@@ -21,6 +22,8 @@ pub struct SourceFile {
     pub line_index: LineIndex,
     /// Its `# noqa` comments (none for a file that was not parsed).
     pub suppressions: Suppressions,
+    /// For a notebook: the cells, so that locations are given per cell.
+    pub notebook: Option<Arc<NotebookIndex>>,
 }
 
 impl SourceFile {
@@ -32,6 +35,7 @@ impl SourceFile {
             text,
             line_index,
             suppressions: Suppressions::default(),
+            notebook: None,
         })
     }
 
@@ -41,6 +45,7 @@ impl SourceFile {
         display_path: String,
         text: String,
         tokens: &Tokens,
+        notebook: Option<Arc<NotebookIndex>>,
     ) -> Arc<SourceFile> {
         let line_index = LineIndex::from_source_text(&text);
         let suppressions = Suppressions::from_tokens(tokens, &text, &line_index);
@@ -50,16 +55,31 @@ impl SourceFile {
             text,
             line_index,
             suppressions,
+            notebook,
         })
     }
 
-    /// 1-based row and 1-based column (in characters) of an offset.
+    /// 1-based row and 1-based column (in characters) of an offset; in a
+    /// notebook, the row within its cell, and the cell.
     pub fn location(&self, offset: TextSize) -> Location {
         let location = self.line_index.line_column(offset, &self.text);
-        Location {
-            row: location.line.get(),
-            column: location.column.get(),
+        match &self.notebook {
+            Some(index) => Location {
+                row: index.translate_line_column(&location).line.get(),
+                column: location.column.get(),
+                cell: index.cell(location.line).map(OneIndexed::get),
+            },
+            None => Location {
+                row: location.line.get(),
+                column: location.column.get(),
+                cell: None,
+            },
         }
+    }
+
+    /// The 1-based row of an offset in the whole text (all cells of a notebook).
+    pub fn row(&self, offset: TextSize) -> usize {
+        self.line_index.line_index(offset).get()
     }
 
     /// The offset where a 1-based row starts (the end of the text past the last row).
@@ -80,6 +100,19 @@ impl SourceFile {
 pub struct Location {
     pub row: usize,
     pub column: usize,
+    /// The notebook cell (1-based) the row is in.
+    #[serde(skip)]
+    pub cell: Option<usize>,
+}
+
+impl Location {
+    /// `cell 3:4:1` in a notebook, `4:1` elsewhere.
+    pub fn display(&self) -> String {
+        match self.cell {
+            Some(cell) => format!("cell {cell}:{}:{}", self.row, self.column),
+            None => format!("{}:{}", self.row, self.column),
+        }
+    }
 }
 
 /// A secondary location that explains a finding ("the pool is created here").

@@ -17,7 +17,7 @@ pub struct Discovered {
 
 fn is_python_file(path: &std::path::Path) -> bool {
     path.extension()
-        .is_some_and(|ext| ext == "py" || ext == "pyi")
+        .is_some_and(|ext| ext == "py" || ext == "pyi" || ext == "ipynb")
 }
 
 /// Finds the files to check. Directories and files that the settings

@@ -103,7 +103,11 @@ pub fn check_stdin(
     let input = InputFile {
         path: filename.to_path_buf(),
         display_path: display_path(filename),
-        source: decode_source(contents),
+        source: if crate::source::is_notebook(filename) {
+            crate::source::decode_notebook(&contents)
+        } else {
+            decode_source(contents)
+        },
     };
     check_inputs(vec![input], options, &mut resolver)
 }
@@ -128,10 +132,10 @@ fn parse_file(
     (path, display, source): &(PathBuf, String, SourceText),
     module_path: &ModulePath,
 ) -> ParsedFile {
-    let source_type = if path.extension().is_some_and(|ext| ext == "pyi") {
-        PySourceType::Stub
-    } else {
-        PySourceType::Python
+    let source_type = match path.extension().and_then(|ext| ext.to_str()) {
+        Some("pyi") => PySourceType::Stub,
+        Some("ipynb") => PySourceType::Ipynb,
+        _ => PySourceType::Python,
     };
     let parsed = ruff_python_parser::parse_unchecked_source(&source.text, source_type);
     ParsedFile {
@@ -140,6 +144,7 @@ fn parse_file(
             display.clone(),
             source.text.clone(),
             parsed.tokens(),
+            source.notebook.clone(),
         ),
         parsed,
         module_path: module_path.clone(),
@@ -303,7 +308,7 @@ pub fn check_inputs(
         if !settings.is_enabled(diagnostic.rule, &diagnostic.file.path) {
             continue;
         }
-        let row = diagnostic.start_location().row;
+        let row = diagnostic.file.row(diagnostic.range.start());
         if diagnostic
             .file
             .suppressions

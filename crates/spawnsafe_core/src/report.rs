@@ -110,9 +110,14 @@ fn snippet<'a>(
         end - carriage_returns_before(end),
     );
     let window = window.replace('\r', "");
+    let cell = file
+        .notebook
+        .as_ref()
+        .and_then(|_| file.location(range.start()).cell);
     Snippet::source(window)
         .line_start(row)
         .path(file.display_path.as_str())
+        .cell_index(cell)
         .annotation(kind.span(start..end).label(label))
 }
 
@@ -162,10 +167,9 @@ fn render_concise(diagnostics: &[Diagnostic], color: bool) -> String {
         };
         let _ = writeln!(
             out,
-            "{bold}{}{reset}:{}:{}: {red}{}{reset} {}",
+            "{bold}{}{reset}:{}: {red}{}{reset} {}",
             diagnostic.file.display_path,
-            location.row,
-            location.column,
+            location.display(),
             diagnostic.rule.code(),
             diagnostic.message
         );
@@ -192,6 +196,9 @@ struct JsonDiagnostic<'a> {
     fix: Option<()>,
     url: Option<String>,
     related: Vec<JsonRelated<'a>>,
+    /// The notebook cell of `location` (only for notebooks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<usize>,
 }
 
 fn json_diagnostic(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
@@ -214,6 +221,7 @@ fn json_diagnostic(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
                 message: &related.message,
             })
             .collect(),
+        cell: diagnostic.start_location().cell,
     }
 }
 
@@ -270,10 +278,7 @@ fn render_github(diagnostics: &[Diagnostic]) -> String {
         let end = diagnostic.end_location();
         let code = diagnostic.rule.code();
         let title = format!("spawnsafe ({code})");
-        let message = format!(
-            "{path}:{}:{}: {code} {}",
-            start.row, start.column, diagnostic.message
-        );
+        let message = format!("{path}:{}: {code} {}", start.display(), diagnostic.message);
         let _ = writeln!(
             out,
             "::{command} title={},file={},line={},col={},endLine={},endColumn={}::{}",
@@ -704,16 +709,15 @@ fn render_junit(diagnostics: &[Diagnostic]) -> String {
         for diagnostic in findings {
             let start = diagnostic.start_location();
             let code = diagnostic.rule.code();
-            let mut body = format!(
-                "{path}:{}:{}: {code} {}",
-                start.row, start.column, diagnostic.message
-            );
+            let mut body = format!("{path}:{}: {code} {}", start.display(), diagnostic.message);
             for related in &diagnostic.related {
                 let location = related.file.location(related.range.start());
                 let _ = write!(
                     body,
-                    "\nnote: {}:{}:{}: {}",
-                    related.file.display_path, location.row, location.column, related.message
+                    "\nnote: {}:{}: {}",
+                    related.file.display_path,
+                    location.display(),
+                    related.message
                 );
             }
             if let Some(help) = &diagnostic.help {

@@ -1,6 +1,9 @@
 //! Reading Python source files: bytes to text the way CPython decodes them.
 
 use std::path::Path;
+use std::sync::Arc;
+
+use ruff_notebook::{Notebook, NotebookIndex};
 
 /// Files larger than this are skipped with an I/O diagnostic instead of parsed.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -12,6 +15,9 @@ pub struct SourceText {
     /// The encoding named by a PEP 263 coding cookie, when it is not UTF-8.
     pub encoding: Option<&'static str>,
     pub has_bom: bool,
+    /// For a notebook: where each code cell starts in `text` (the code cells
+    /// concatenated, magics kept as IPython escape commands).
+    pub notebook: Option<Arc<NotebookIndex>>,
 }
 
 /// Why a file could not be turned into text.
@@ -23,6 +29,8 @@ pub enum ReadError {
     Binary,
     /// Larger than [`MAX_FILE_SIZE`].
     TooLarge(u64),
+    /// A `.ipynb` file that is not a valid Jupyter notebook.
+    InvalidNotebook(String),
     /// CPython itself would refuse to compile it: a SyntaxError at this line.
     /// `lossy_text` is the file with invalid bytes replaced, for code frames.
     Undecodable {
@@ -42,6 +50,7 @@ impl std::fmt::Display for ReadError {
                 "file is too large to check ({size} bytes; the limit is {MAX_FILE_SIZE} bytes)"
             ),
             ReadError::Undecodable { message, .. } => write!(f, "{message}"),
+            ReadError::InvalidNotebook(message) => write!(f, "{message}"),
         }
     }
 }
@@ -64,7 +73,37 @@ pub fn read_source_file(path: &Path) -> Result<SourceText, ReadError> {
         return Err(ReadError::TooLarge(metadata.len()));
     }
     let bytes = std::fs::read(path).map_err(|err| ReadError::Io(err.to_string()))?;
+    if is_notebook(path) {
+        return decode_notebook(&bytes);
+    }
     decode_source(bytes)
+}
+
+pub fn is_notebook(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "ipynb")
+}
+
+/// A Jupyter notebook's Python code cells, as one source text. A notebook in
+/// another language has no Python to check: its text is empty.
+pub fn decode_notebook(bytes: &[u8]) -> Result<SourceText, ReadError> {
+    let json = std::str::from_utf8(bytes)
+        .map_err(|_| ReadError::InvalidNotebook("a notebook must be UTF-8 JSON".to_string()))?;
+    let notebook = Notebook::from_source_code(json)
+        .map_err(|err| ReadError::InvalidNotebook(err.to_string()))?;
+    if !notebook.is_python_notebook() {
+        return Ok(SourceText {
+            text: String::new(),
+            encoding: None,
+            has_bom: false,
+            notebook: None,
+        });
+    }
+    Ok(SourceText {
+        text: notebook.source_code().to_string(),
+        encoding: None,
+        has_bom: false,
+        notebook: Some(Arc::new(notebook.index().clone())),
+    })
 }
 
 /// Decodes source bytes as CPython does: UTF-8 by default, a UTF-8 BOM, or the
@@ -93,6 +132,7 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
                 text: body.iter().map(|&byte| char::from(byte)).collect(),
                 encoding: Some("iso-8859-1"),
                 has_bom,
+                notebook: None,
             });
         }
         let label = name.to_ascii_lowercase().replace('_', "-");
@@ -122,6 +162,7 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
             text: text.into_owned(),
             encoding: Some(encoding.name()),
             has_bom,
+            notebook: None,
         });
     }
     let body_start = bytes.len() - body.len();
@@ -132,6 +173,7 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
                 text,
                 encoding: None,
                 has_bom,
+                notebook: None,
             })
         }
         Err(err) => {
