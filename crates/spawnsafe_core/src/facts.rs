@@ -120,14 +120,15 @@ impl PickleRole {
         matches!(self, PickleRole::PoolTask | PickleRole::ExecutorTask)
     }
 
+    /// What the value is used as, with its article: "a `Process` target".
     pub fn describe(self) -> &'static str {
         match self {
-            PickleRole::PoolTask => "task function of a process pool",
-            PickleRole::ExecutorTask => "task function of a `ProcessPoolExecutor`",
-            PickleRole::ProcessTarget => "`Process` target",
-            PickleRole::Initializer => "worker initializer",
-            PickleRole::Argument => "argument sent to a child process",
-            PickleRole::ProcessObject => "`Process` object (spawn pickles the whole object)",
+            PickleRole::PoolTask => "a task function of a process pool",
+            PickleRole::ExecutorTask => "a task function of a `ProcessPoolExecutor`",
+            PickleRole::ProcessTarget => "a `Process` target",
+            PickleRole::Initializer => "a worker initializer",
+            PickleRole::Argument => "an argument",
+            PickleRole::ProcessObject => "a `Process` object (spawn pickles the whole object)",
         }
     }
 }

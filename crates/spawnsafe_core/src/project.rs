@@ -26,6 +26,17 @@ pub struct ModulePath {
     /// `conftest.py`: loaded by pytest as a plugin, not imported by spawn children
     /// through the main module.
     pub is_conftest: bool,
+    /// A Jupyter notebook: its code runs in an interactive `__main__`.
+    pub is_notebook: bool,
+}
+
+impl ModulePath {
+    /// A main module that spawn children never re-import: a notebook's
+    /// interactive `__main__`, or a package's `__main__.py` run with `python -m`
+    /// (`multiprocessing.spawn` skips main modules named `__main__`).
+    pub fn is_interactive_main(&self) -> bool {
+        self.is_notebook || self.is_dunder_main
+    }
 }
 
 /// Computes module names: package directories are those with an `__init__.py`,
@@ -61,6 +72,7 @@ pub fn module_path(path: &Path, has_init: &mut impl FnMut(&Path) -> bool) -> Mod
         in_package,
         is_dunder_main: stem == "__main__",
         is_conftest: stem == "conftest",
+        is_notebook: path.extension().is_some_and(|ext| ext == "ipynb"),
     }
 }
 

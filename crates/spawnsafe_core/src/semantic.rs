@@ -3,6 +3,7 @@
 //! stands for (`mp.Pool` ≡ `multiprocessing.Pool`, `ctx.Pool()` is a pool,
 //! `for p in procs: p.start()` starts a `Process`).
 
+use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, CmpOp, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
@@ -112,6 +113,17 @@ pub struct ModuleModel<'a> {
     pub classes: Vec<ClassInfo<'a>>,
     /// The module has a working `if __name__ == "__main__":` guard.
     pub has_main_guard: bool,
+    /// Comprehension variables: `for x in ITER` inside `[... for x in ITER]`,
+    /// with the comprehension's range and the scope its `ITER` is read in.
+    pub comprehension_targets: Vec<ComprehensionTarget<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ComprehensionTarget<'a> {
+    pub range: TextRange,
+    pub name: &'a str,
+    pub iter: &'a Expr,
+    pub scope: ScopeId,
 }
 
 /// What an expression stands for, as far as a flow-insensitive look can tell.
@@ -175,8 +187,29 @@ impl<'a> ModuleModel<'a> {
             functions: Vec::new(),
             classes: Vec::new(),
             has_main_guard: false,
+            comprehension_targets: Vec::new(),
         };
         model.collect_suite(body, MODULE_SCOPE, false, "");
+        let function_scopes: FxHashMap<TextSize, ScopeId> = model
+            .functions
+            .iter()
+            .map(|info| (info.def.range.start(), info.scope))
+            .chain(
+                model
+                    .classes
+                    .iter()
+                    .map(|info| (info.def.range.start(), info.scope)),
+            )
+            .collect();
+        let mut collector = ComprehensionCollector {
+            scopes: vec![MODULE_SCOPE],
+            function_scopes: &function_scopes,
+            targets: Vec::new(),
+        };
+        for stmt in body {
+            collector.visit_stmt(stmt);
+        }
+        model.comprehension_targets = collector.targets;
         model
     }
 
@@ -615,6 +648,18 @@ impl<'a> ModuleModel<'a> {
     }
 
     fn resolve_name(&self, name: &str, at: TextSize, scope: ScopeId, depth: usize) -> Value {
+        // A comprehension variable in scope here (the innermost comprehension wins).
+        if let Some(target) = self
+            .comprehension_targets
+            .iter()
+            .filter(|target| target.name == name && target.range.contains(at))
+            .min_by_key(|target| target.range.len())
+        {
+            return match self.resolve_depth(target.iter, target.scope, depth + 1) {
+                Value::Collection(element) => *element,
+                _ => Value::Unknown,
+            };
+        }
         let Some((found_in, bindings)) = self.lookup(name, scope) else {
             return Value::Unknown;
         };
@@ -769,6 +814,55 @@ impl<'a> ModuleModel<'a> {
     /// The scope that the body of a function or class opens.
     pub fn function_scope(&self, function: FunctionId) -> ScopeId {
         self.functions[function].scope
+    }
+}
+
+/// Collects comprehension variables, knowing the scope each comprehension is in.
+struct ComprehensionCollector<'m, 'a> {
+    scopes: Vec<ScopeId>,
+    function_scopes: &'m FxHashMap<TextSize, ScopeId>,
+    targets: Vec<ComprehensionTarget<'a>>,
+}
+
+impl<'a> Visitor<'a> for ComprehensionCollector<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let inner = match stmt {
+            Stmt::FunctionDef(def) => self.function_scopes.get(&def.range.start()).copied(),
+            Stmt::ClassDef(def) => self.function_scopes.get(&def.range.start()).copied(),
+            _ => None,
+        };
+        match inner {
+            Some(scope) => {
+                self.scopes.push(scope);
+                visitor::walk_stmt(self, stmt);
+                self.scopes.pop();
+            }
+            None => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        let generators = match expr {
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. }) => Some(generators),
+            _ => None,
+        };
+        if let Some(generators) = generators {
+            let scope = *self.scopes.last().expect("the module scope");
+            for generator in generators {
+                if let Expr::Name(target) = &generator.target {
+                    self.targets.push(ComprehensionTarget {
+                        range: expr.range(),
+                        name: target.id.as_str(),
+                        iter: &generator.iter,
+                        scope,
+                    });
+                }
+            }
+        }
+        visitor::walk_expr(self, expr);
     }
 }
 

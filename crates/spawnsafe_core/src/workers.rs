@@ -218,10 +218,10 @@ fn functions_of(project: &Project, module: usize, value: &Value) -> Vec<(usize, 
     }
 }
 
-pub fn find_workers(project: &Project) -> Workers {
+pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
     let mut functions: FxHashMap<(usize, FunctionId), WorkerOrigin> = FxHashMap::default();
     let mut queue = VecDeque::new();
-    for sent in sent_values(project) {
+    for sent in sent_values {
         let Some(kind) = kind_of(sent.site) else {
             continue;
         };

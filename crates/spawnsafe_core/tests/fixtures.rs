@@ -44,13 +44,33 @@ fn fixtures() -> Vec<PathBuf> {
     found
 }
 
+/// The header lines: a file's first lines, or a notebook's first code cell.
+fn header_text(entry: &Path) -> String {
+    let text = std::fs::read_to_string(entry).unwrap();
+    if entry.extension().is_none_or(|ext| ext != "ipynb") {
+        return text;
+    }
+    let notebook: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let cell = notebook["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|cell| cell["cell_type"] == "code")
+        .expect("a code cell");
+    match &cell["source"] {
+        serde_json::Value::Array(lines) => lines.iter().filter_map(|line| line.as_str()).collect(),
+        serde_json::Value::String(text) => text.clone(),
+        _ => String::new(),
+    }
+}
+
 fn expected_codes(fixture: &Path) -> BTreeSet<String> {
     let entry = if fixture.is_dir() {
         fixture.join("main.py")
     } else {
         fixture.to_path_buf()
     };
-    let text = std::fs::read_to_string(&entry).unwrap();
+    let text = header_text(&entry);
     let line = text
         .lines()
         .take_while(|line| line.starts_with('#'))

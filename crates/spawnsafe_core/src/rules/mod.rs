@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Related, SourceFile};
 use crate::project::{Project, TraceStep};
 use crate::registry::{Rule, RuleSelection};
 use crate::targets::StartMethod;
-use crate::workers::{find_workers, Workers};
+use crate::workers::{find_workers, sent_values, SentValue, Workers};
 
 pub mod io_error;
 pub mod sps101_unguarded_process_start;
@@ -43,6 +43,8 @@ pub struct Checker<'c, 'p, 'a> {
     pub program_method: Option<StartMethod>,
     /// The functions that run in child processes, project-wide.
     pub workers: &'c Workers,
+    /// Every value the project sends to child processes.
+    pub sent: &'c [SentValue<'c, 'a>],
 }
 
 impl Checker<'_, '_, '_> {
@@ -109,7 +111,8 @@ pub fn check_project(
     } else {
         vec![Default::default(); files.len()]
     };
-    let workers = find_workers(project);
+    let sent = sent_values(project);
+    let workers = find_workers(project, &sent);
     (0..files.len())
         .into_par_iter()
         .flat_map_iter(|module| {
@@ -120,6 +123,7 @@ pub fn check_project(
                 diagnostics: Vec::new(),
                 program_method: program_method(&project.facts[module]),
                 workers: &workers,
+                sent: &sent,
             };
             let effects = &import_time[module];
             if selection.is_enabled(Rule::UnguardedProcessStart)

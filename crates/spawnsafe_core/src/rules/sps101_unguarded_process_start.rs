@@ -186,7 +186,7 @@ pub fn is_entry_script(project: &Project, module: usize) -> bool {
 pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     let project = checker.project;
     let module = checker.module;
-    if project.paths[module].is_dunder_main || project.paths[module].is_conftest {
+    if project.paths[module].is_interactive_main() || project.paths[module].is_conftest {
         return;
     }
     let entry = is_entry_script(project, module);

@@ -77,7 +77,7 @@ or a context, which sets nothing global: `ctx = mp.get_context("spawn")` and
 pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     // `python -m pkg` never re-imports `pkg/__main__.py` in a child.
     let path = &checker.project.paths[checker.module];
-    if path.is_dunder_main || path.is_conftest {
+    if path.is_interactive_main() || path.is_conftest {
         return;
     }
     for effect in &effects.set_start_methods {

@@ -279,6 +279,9 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
     let range = sent.expr.range();
     let mut related: Vec<Related> = sent.via.iter().cloned().collect();
     let (rule, message, help, fails_under) = match problem {
+        // In an interactive main every module-level definition is missing in
+        // the child, guarded or not: that is SPS204's finding.
+        Problem::InGuard { .. } if checker.project.paths[checker.module].is_interactive_main() => return,
         Problem::InGuard { name, definition } => {
             related.insert(
                 0,
@@ -291,7 +294,7 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
             (
                 Rule::WorkerDefinedInGuard,
                 format!(
-                    "`{name}` is defined inside `if __name__ == \"__main__\":` and sent to child processes as a {}: spawn children import this file as `__mp_main__`, where it does not exist (\"AttributeError: Can't get attribute '{name}' on <module '__mp_main__'>\")",
+                    "`{name}` is defined inside `if __name__ == \"__main__\":` and sent to child processes as {}: spawn children import this file as `__mp_main__`, where it does not exist (\"AttributeError: Can't get attribute '{name}' on <module '__mp_main__'>\")",
                     role.describe()
                 ),
                 format!("move the definition of `{name}` out of the guard, to module level"),
@@ -302,7 +305,7 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
         Problem::Lambda => (
             Rule::UnpicklableCallable,
             format!(
-                "Lambda used as a {} cannot be pickled: \"{}\"",
+                "Lambda used as {} cannot be pickled: \"{}\"",
                 role.describe(),
                 lambda_error(model, sent.expr, scope)
             ),
@@ -312,7 +315,7 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
         Problem::Local { what, qualname } => (
             Rule::UnpicklableCallable,
             format!(
-                "The {what} `{qualname}` is used as a {} and cannot be pickled: \"AttributeError: Can't pickle local object '{qualname}'\"",
+                "The {what} `{qualname}` is used as {} and cannot be pickled: \"AttributeError: Can't pickle local object '{qualname}'\"",
                 role.describe(),
             ),
             "move it to module level and pass the values it captures as arguments (for example with `functools.partial`)".to_string(),
