@@ -412,7 +412,8 @@ fn json_output_schema() {
         assert_eq!(
             object["url"].as_str().unwrap(),
             format!(
-                "https://github.com/spawnsafe/spawnsafe/blob/main/docs/rules.md#{}",
+                "https://github.com/spawnsafe/spawnsafe/blob/main/docs/rules.md#{}-{}",
+                object["name"].as_str().unwrap(),
                 code.to_ascii_lowercase()
             )
         );

@@ -90,13 +90,77 @@ impl Rule {
             .find(|rule| rule.code().eq_ignore_ascii_case(text) || rule.name() == text)
     }
 
-    /// The rule's documentation page.
+    /// The rule's documentation page (its heading's anchor in `docs/rules.md`).
     pub fn url(self) -> String {
         format!(
-            "https://github.com/spawnsafe/spawnsafe/blob/main/docs/rules.md#{}",
+            "https://github.com/spawnsafe/spawnsafe/blob/main/docs/rules.md#{}-{}",
+            self.name(),
             self.code().to_ascii_lowercase()
         )
     }
+
+    /// The first sentence of the rule's "What it does" section, on one line.
+    pub fn summary(self) -> String {
+        let docs = self.docs();
+        let section = docs
+            .split("## What it does")
+            .nth(1)
+            .unwrap_or_default()
+            .split("\n## ")
+            .next()
+            .unwrap_or_default();
+        let text = section.split_whitespace().collect::<Vec<_>>().join(" ");
+        let sentence = match text.find(". ") {
+            Some(end) => &text[..=end],
+            None => text.as_str(),
+        };
+        // The part before the details that follow a colon.
+        match sentence.find(": ") {
+            Some(end) => format!("{}.", &sentence[..end]),
+            None => sentence.to_string(),
+        }
+    }
+}
+
+/// The Markdown table of every rule: code, name, severity, summary.
+pub fn rules_table() -> String {
+    let mut table = String::from("| Code | Name | Severity | What it finds |\n|---|---|---|---|\n");
+    for rule in Rule::ALL {
+        let summary = rule.summary().replace('|', "\\|");
+        table.push_str(&format!(
+            "| [{}]({}) | {} | {} | {} |\n",
+            rule.code(),
+            rule.url()
+                .replace("https://github.com/spawnsafe/spawnsafe/blob/main/", ""),
+            rule.name(),
+            rule.severity().as_str(),
+            summary
+        ));
+    }
+    table
+}
+
+/// `docs/rules.md`: the table, then every rule's documentation one heading level down.
+pub fn rules_document() -> String {
+    let mut document = String::from(
+        "<!-- Generated from the rule documentation in crates/spawnsafe_core/src/rules/; do not edit. -->\n# spawnsafe rules\n\n",
+    );
+    document.push_str(&rules_table());
+    for rule in Rule::ALL {
+        document.push('\n');
+        let mut in_code = false;
+        for line in rule.docs().lines() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+            }
+            if !in_code && line.starts_with('#') {
+                document.push('#');
+            }
+            document.push_str(line);
+            document.push('\n');
+        }
+    }
+    document
 }
 
 /// Which rules are enabled: `--select` / `--ignore` by code or code prefix.
