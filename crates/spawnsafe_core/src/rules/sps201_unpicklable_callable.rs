@@ -191,81 +191,38 @@ struct Sent<'s> {
 }
 
 pub fn check(checker: &mut Checker) {
-    let project = checker.project;
     let module = checker.module;
-    let facts = &project.facts[module];
-    for site in &facts.pickle_sites {
-        if site.pickler == Pickler::Dill {
-            continue;
-        }
-        let sent = Sent {
-            expr: site.expr,
-            value: &site.value,
-            role: site.role,
-            context_method: site.context_method.as_deref(),
-            via: None,
-        };
-        report(checker, &sent, site.scope);
-    }
-
-    // Values passed to a project function that sends that parameter to a child
+    // Every value this module sends, directly or through a helper's parameter
     // (`run_parallel(work, items)` where `run_parallel` does `pool.map(func, items)`).
-    let bodies = std::iter::once(&facts.import_time)
-        .chain(std::iter::once(&facts.main_only))
-        .chain(facts.functions.iter());
-    for body in bodies {
-        for edge in &body.calls {
-            let Some(call) = edge.call else { continue };
-            let Some((callee_module, callee, bound)) =
-                project.called_function(module, &edge.target)
-            else {
-                continue;
+    let sent_here: Vec<_> = checker
+        .sent
+        .iter()
+        .filter(|sent| sent.module == module && sent.site.pickler != Pickler::Dill)
+        .collect();
+    for sent in sent_here {
+        let via = sent.via_parameter.then(|| {
+            let helper = match checker.project.models[sent.site_module].scopes[sent.site.scope].kind
+            {
+                ScopeKind::Function(function) => checker.project.models[sent.site_module].functions
+                    [function]
+                    .qualname
+                    .clone(),
+                _ => "the helper".to_string(),
             };
-            let callee_model = &project.models[callee_module];
-            let callee_info = &callee_model.functions[callee];
-            let parameters: Vec<&str> = callee_info
-                .def
-                .parameters
-                .iter()
-                .map(|p| p.name().as_str())
-                .collect();
-            for site in &project.facts[callee_module].pickle_sites {
-                let Some(index) = site.parameter else {
-                    continue;
-                };
-                if site.scope != callee_info.scope || site.pickler == Pickler::Dill {
-                    continue;
-                }
-                let positional = index.checked_sub(usize::from(bound));
-                let argument = positional
-                    .and_then(|position| call.arguments.args.get(position))
-                    .filter(|argument| !matches!(argument, Expr::Starred(_)))
-                    .or_else(|| {
-                        let name = parameters.get(index)?;
-                        call.arguments
-                            .find_keyword(name)
-                            .map(|keyword| &keyword.value)
-                    });
-                let Some(argument) = argument else { continue };
-                let value = project.models[module].resolve(argument, edge.scope);
-                let via = Related {
-                    file: checker.files[callee_module].clone(),
-                    range: site.expr.range(),
-                    message: format!(
-                        "`{}` sends it to child processes here",
-                        callee_info.qualname
-                    ),
-                };
-                let sent = Sent {
-                    expr: argument,
-                    value: &value,
-                    role: site.role,
-                    context_method: site.context_method.as_deref(),
-                    via: Some(via),
-                };
-                report(checker, &sent, edge.scope);
+            Related {
+                file: checker.files[sent.site_module].clone(),
+                range: sent.site.expr.range(),
+                message: format!("`{helper}` sends it to child processes here"),
             }
-        }
+        });
+        let value = Sent {
+            expr: sent.expr,
+            value: &sent.value,
+            role: sent.site.role,
+            context_method: sent.site.context_method.as_deref(),
+            via,
+        };
+        report(checker, &value, sent.scope);
     }
 }
 
