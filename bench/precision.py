@@ -76,6 +76,36 @@ PROJECTS: list[Project] = [
     Project("dask", "dask==2026.8.0"),
     Project("distributed", "distributed==2026.8.0"),
     Project("gunicorn", "gunicorn==27.0.1"),
+    Project("aiomultiprocess", "aiomultiprocess==0.9.1"),
+    Project("schwimmbad", "schwimmbad==0.4.2"),
+    Project("dill", "dill==0.4.1"),
+    Project("parsl", "parsl==2026.10.26"),
+    Project("luigi", "luigi==3.8.1"),
+    # Servers that start worker processes with an explicit spawn context.
+    Project("uvicorn", "uvicorn==0.54.0"),
+    Project("hypercorn", "hypercorn==0.18.0"),
+    # Developer tools with a process-parallel mode (Windows users run them daily).
+    Project("black", "black==26.10.1"),
+    Project("flake8", "flake8==7.5.0"),
+    Project("pylint", "pylint==4.1.4"),
+    Project("coverage", "coverage==7.17.4"),
+    Project("sphinx", "sphinx==9.0.4"),
+    # Scientific / ML code with process pools (data loading, sampling, map).
+    Project("datasets", "datasets==5.2.0"),
+    Project("lightning", "lightning==2.6.6"),
+    Project("accelerate", "accelerate==1.15.0"),
+    Project("keras", "keras==3.15.1"),
+    Project("transformers", "transformers==5.24.0"),
+    Project("sentence-transformers", "sentence-transformers==6.2.0"),
+    Project("emcee", "emcee==3.1.6"),
+    Project("pymc", "pymc==5.28.5"),
+    Project("optuna", "optuna==5.0.0"),
+    Project("salib", "SALib==1.6.0"),
+    Project("torch-geometric", "torch-geometric==2.8.1"),
+    Project("nipype", "nipype==1.11.0"),
+    Project("ipyparallel", "ipyparallel==9.2.0"),
+    Project("parmap", "parmap==1.7.0"),
+    Project("pqdm", "pqdm==0.2.0"),
 ]
 
 # Pins the wheel selection independently of the interpreter running us.
