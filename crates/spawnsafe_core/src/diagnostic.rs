@@ -8,7 +8,7 @@ use ruff_text_size::{TextRange, TextSize};
 
 use crate::noqa::Suppressions;
 use crate::registry::{Rule, Severity};
-use crate::targets::{Methods, StartMethod};
+use crate::targets::{Methods, OnPlatforms, StartMethod};
 use ruff_notebook::NotebookIndex;
 use ruff_python_ast::token::Tokens;
 
@@ -123,6 +123,17 @@ pub struct Related {
     pub message: String,
 }
 
+/// What a finding does on some platforms ("on Windows, the constructor raises
+/// ..."): the linter keeps the clauses whose platforms the targets include,
+/// each introduced by where it holds, and drops a finding none of whose
+/// clauses the targets meet.
+#[derive(Debug, Clone)]
+pub struct PlatformClause {
+    pub on: OnPlatforms,
+    /// Follows the place: "on Windows, " + text.
+    pub text: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub rule: Rule,
@@ -139,6 +150,9 @@ pub struct Diagnostic {
     pub pinned: Option<StartMethod>,
     /// A severity other than the rule's (a warning-level rule whose case here raises).
     pub severity_override: Option<Severity>,
+    /// For a hazard that comes from the platform, not the start method: what
+    /// happens where (appended to the message for the targeted platforms).
+    pub platform_clauses: Vec<PlatformClause>,
 }
 
 impl Diagnostic {
@@ -154,6 +168,7 @@ impl Diagnostic {
             fails_under: None,
             pinned: None,
             severity_override: None,
+            platform_clauses: Vec::new(),
         }
     }
 

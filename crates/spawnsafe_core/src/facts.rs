@@ -7,6 +7,9 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::api::{self, Api, Pickler};
+use crate::platform_checks::{
+    decorators_check_platform, ends_on_platform, mentions_platform_check,
+};
 use crate::semantic::{
     guard_test, ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE,
 };
@@ -162,6 +165,15 @@ pub struct CallSite<'a> {
     pub import_time: bool,
     /// In the body of the main guard (runs only in the main script).
     pub in_main_guard: bool,
+    /// Runs only where a platform check allows it: under an `if`/`elif`/`while`
+    /// or conditional expression that tests the platform (`sys.platform`,
+    /// `os.name`, `platform.system()`, `get_all_start_methods()`...), after an
+    /// `if` on the platform that returns or raises, in a function or class
+    /// whose decorators test it (`skipif(sys.platform == "win32")`), or in a
+    /// module that a platform check skips.
+    pub platform_checked: bool,
+    /// Inside a `try` whose handler catches `ValueError` (a fallback).
+    pub catches_value_error: bool,
 }
 
 #[derive(Debug, Default)]
@@ -188,6 +200,8 @@ struct Context {
     import_time: bool,
     catches_runtime_error: bool,
     conditional: bool,
+    platform_checked: bool,
+    catches_value_error: bool,
 }
 
 pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
@@ -217,6 +231,8 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
         import_time: true,
         catches_runtime_error: false,
         conditional: false,
+        platform_checked: false,
+        catches_value_error: false,
     };
     collector.suite(model.body, context);
     collector.facts
@@ -233,8 +249,13 @@ struct Collector<'m, 'a> {
 
 impl<'m, 'a> Collector<'m, 'a> {
     fn suite(&mut self, suite: &'a [Stmt], context: Context) {
+        let mut context = context;
         for stmt in suite {
             self.stmt(stmt, context);
+            // What follows `if sys.platform == "win32": return ...` runs off Windows only.
+            if !context.platform_checked && ends_on_platform(self.model, stmt, context.scope) {
+                context.platform_checked = true;
+            }
         }
     }
 
@@ -262,6 +283,14 @@ impl<'m, 'a> Collector<'m, 'a> {
                     import_time: false,
                     catches_runtime_error: false,
                     conditional: false,
+                    // A function defined under a platform check exists only there.
+                    platform_checked: context.platform_checked
+                        || decorators_check_platform(
+                            self.model,
+                            &def.decorator_list,
+                            context.scope,
+                        ),
+                    catches_value_error: false,
                 };
                 self.suite(&def.body, inner);
             }
@@ -276,6 +305,12 @@ impl<'m, 'a> Collector<'m, 'a> {
                 // A class body runs when the class statement does.
                 let inner = Context {
                     scope: self.model.classes[id].scope,
+                    platform_checked: context.platform_checked
+                        || decorators_check_platform(
+                            self.model,
+                            &def.decorator_list,
+                            context.scope,
+                        ),
                     ..context
                 };
                 self.suite(&def.body, inner);
@@ -297,11 +332,14 @@ impl<'m, 'a> Collector<'m, 'a> {
                 };
                 let checks_start_method =
                     mentions_get_start_method(self.model, &if_stmt.test, context.scope);
+                let mut checks_platform =
+                    mentions_platform_check(self.model, &if_stmt.test, context.scope);
                 let body_context = Context {
                     import_time: context.import_time && body_runs_in_children,
                     catches_runtime_error: context.catches_runtime_error || checks_start_method,
                     // The main guard's body runs unconditionally in the main script.
                     conditional: context.conditional || !matches!(test, GuardTest::Main),
+                    platform_checked: context.platform_checked || checks_platform,
                     ..context
                 };
                 // A never-true guard's body never runs: nothing there is walked for import time,
@@ -314,10 +352,16 @@ impl<'m, 'a> Collector<'m, 'a> {
                         // An `elif` after a real guard runs in children (its test decides).
                         !matches!(test, GuardTest::AlwaysTrue)
                     };
+                    // Every branch after a test of the platform depends on the platform.
+                    checks_platform = checks_platform
+                        || clause.test.as_ref().is_some_and(|test| {
+                            mentions_platform_check(self.model, test, context.scope)
+                        });
                     let clause_context = Context {
                         import_time: context.import_time && runs,
                         conditional: context.conditional
                             || !(test == GuardTest::NotMain && clause.test.is_none()),
+                        platform_checked: context.platform_checked || checks_platform,
                         ..context
                     };
                     if let Some(test) = &clause.test {
@@ -331,8 +375,13 @@ impl<'m, 'a> Collector<'m, 'a> {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
                     handler_catches_runtime_error(handler.type_.as_deref())
                 });
+                let catches_value_error = try_stmt.handlers.iter().any(|handler| {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    handler_catches(handler.type_.as_deref(), "ValueError")
+                });
                 let body_context = Context {
                     catches_runtime_error: context.catches_runtime_error || catches,
+                    catches_value_error: context.catches_value_error || catches_value_error,
                     conditional: true,
                     ..context
                 };
@@ -383,6 +432,8 @@ impl<'m, 'a> Collector<'m, 'a> {
                 self.expr(&while_stmt.test, context);
                 let conditional = Context {
                     conditional: true,
+                    platform_checked: context.platform_checked
+                        || mentions_platform_check(self.model, &while_stmt.test, context.scope),
                     ..context
                 };
                 self.suite(&while_stmt.body, conditional);
@@ -427,11 +478,12 @@ impl<'m, 'a> Collector<'m, 'a> {
             }
             _ => {
                 // Simple statements: walk their expressions.
-                let mut finder = ExprFinder { calls: Vec::new() };
+                let mut finder = ExprFinder {
+                    calls: Vec::new(),
+                    platform_branches: Vec::new(),
+                };
                 finder.visit_stmt(stmt);
-                for call in finder.calls {
-                    self.call(call, context);
-                }
+                self.found_calls(finder, context);
             }
         }
     }
@@ -461,10 +513,32 @@ impl<'m, 'a> Collector<'m, 'a> {
     }
 
     fn expr(&mut self, expr: &'a Expr, context: Context) {
-        let mut finder = ExprFinder { calls: Vec::new() };
+        let mut finder = ExprFinder {
+            calls: Vec::new(),
+            platform_branches: Vec::new(),
+        };
         finder.visit_expr(expr);
+        self.found_calls(finder, context);
+    }
+
+    /// Classifies the calls an expression makes; those in a branch of a
+    /// conditional expression that tests the platform are platform-checked.
+    fn found_calls(&mut self, finder: ExprFinder<'a>, context: Context) {
+        let checked: Vec<TextRange> = finder
+            .platform_branches
+            .iter()
+            .filter(|(test, _)| mentions_platform_check(self.model, test, context.scope))
+            .map(|(_, branch)| *branch)
+            .collect();
         for call in finder.calls {
-            self.call(call, context);
+            let in_checked_branch = checked
+                .iter()
+                .any(|branch| branch.contains_range(call.range()));
+            let call_context = Context {
+                platform_checked: context.platform_checked || in_checked_branch,
+                ..context
+            };
+            self.call(call, call_context);
         }
     }
 
@@ -476,6 +550,8 @@ impl<'m, 'a> Collector<'m, 'a> {
             function: context.function,
             import_time: context.import_time,
             in_main_guard: context.function.is_none() && !context.import_time,
+            platform_checked: context.platform_checked,
+            catches_value_error: context.catches_value_error,
         });
         let model = self.model;
         let scope = context.scope;
@@ -763,7 +839,10 @@ impl<'m, 'a> Collector<'m, 'a> {
 
 /// Does a test call `get_start_method(...)` (code that checks before it sets)?
 fn mentions_get_start_method(model: &ModuleModel, test: &Expr, scope: ScopeId) -> bool {
-    let mut finder = ExprFinder { calls: Vec::new() };
+    let mut finder = ExprFinder {
+        calls: Vec::new(),
+        platform_branches: Vec::new(),
+    };
     finder.visit_expr(test);
     finder
         .calls
@@ -774,6 +853,25 @@ fn mentions_get_start_method(model: &ModuleModel, test: &Expr, scope: ScopeId) -
             }
             _ => false,
         })
+}
+
+/// Does `except TYPE:` catch an exception of the builtin class `name`
+/// (`except ValueError:`, `except (OSError, ValueError):`, `except Exception:`)?
+pub fn handler_catches(type_: Option<&Expr>, name: &str) -> bool {
+    let Some(type_) = type_ else {
+        return true;
+    };
+    match type_ {
+        Expr::Name(found) => {
+            let found = found.id.as_str();
+            found == name || found == "Exception" || found == "BaseException"
+        }
+        Expr::Tuple(tuple) => tuple
+            .elts
+            .iter()
+            .any(|element| handler_catches(Some(element), name)),
+        _ => false,
+    }
 }
 
 /// Does `except TYPE:` catch a `RuntimeError`?
@@ -797,6 +895,9 @@ fn handler_catches_runtime_error(type_: Option<&Expr>) -> bool {
 /// Finds the calls an expression makes when it is evaluated: not inside lambdas.
 struct ExprFinder<'a> {
     calls: Vec<&'a ast::ExprCall>,
+    /// The tests of conditional expressions (`a if TEST else b`, `TEST and a`)
+    /// and the range of the code that runs only depending on them.
+    platform_branches: Vec<(&'a Expr, TextRange)>,
 }
 
 impl<'a> Visitor<'a> for ExprFinder<'a> {
@@ -811,6 +912,22 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
                 // Inner calls first: their effects happen before this call's.
                 visitor::walk_expr(self, expr);
                 self.calls.push(call);
+            }
+            Expr::If(if_expr) => {
+                self.platform_branches
+                    .push((&if_expr.test, if_expr.body.range()));
+                self.platform_branches
+                    .push((&if_expr.test, if_expr.orelse.range()));
+                visitor::walk_expr(self, expr);
+            }
+            Expr::BoolOp(bool_op) => {
+                // `IS_POSIX and get_context("fork")`: later operands run depending on earlier ones.
+                for (index, earlier) in bool_op.values.iter().enumerate() {
+                    for later in &bool_op.values[index + 1..] {
+                        self.platform_branches.push((earlier, later.range()));
+                    }
+                }
+                visitor::walk_expr(self, expr);
             }
             _ => visitor::walk_expr(self, expr),
         }

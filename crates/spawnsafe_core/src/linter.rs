@@ -322,6 +322,20 @@ pub fn check_inputs(
                 None => continue,
             }
         }
+        if !diagnostic.platform_clauses.is_empty() {
+            let clauses: Vec<String> = diagnostic
+                .platform_clauses
+                .iter()
+                .filter_map(|clause| {
+                    let place = settings.targets.where_on(clause.on)?;
+                    Some(format!("{place}, {}", clause.text))
+                })
+                .collect();
+            if clauses.is_empty() {
+                continue;
+            }
+            diagnostic.message = format!("{}: {}", diagnostic.message, clauses.join("; "));
+        }
         kept.push(diagnostic);
     }
     let mut diagnostics = kept;

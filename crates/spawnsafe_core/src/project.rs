@@ -8,7 +8,7 @@ use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::api::Api;
-use crate::facts::{BodyFacts, ModuleFacts, StartKind, Target};
+use crate::facts::{BodyFacts, CallSite, ModuleFacts, StartKind, Target};
 use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, Value, MODULE_SCOPE};
 
 /// Where a file sits in the import system.
@@ -363,6 +363,93 @@ impl<'p, 'a> Project<'p, 'a> {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The values a project module's top-level name is assigned
+    /// (`settings.WORKERS`, `.config.MAX_JOBS`), with the module that holds them,
+    /// when every binding of it there is a plain assignment outside the main guard.
+    pub fn module_assignments(
+        &self,
+        module: usize,
+        qualified: &str,
+    ) -> Option<(usize, Vec<&'p crate::semantic::Binding<'a>>)> {
+        self.module_assignments_depth(module, qualified, 0)
+    }
+
+    fn module_assignments_depth(
+        &self,
+        module: usize,
+        qualified: &str,
+        depth: usize,
+    ) -> Option<(usize, Vec<&'p crate::semantic::Binding<'a>>)> {
+        if depth > MAX_REEXPORT_DEPTH {
+            return None;
+        }
+        let level = qualified.chars().take_while(|&c| c == '.').count() as u32;
+        let dotted = &qualified[level as usize..];
+        let (module_name, name) = match dotted.rsplit_once('.') {
+            Some((module_name, name)) => (module_name, name),
+            None if level > 0 => ("", dotted),
+            None => return None,
+        };
+        let target = self.resolve_module(module, level, module_name)?;
+        let bindings = self.models[target].scopes[MODULE_SCOPE]
+            .bindings
+            .get(name)?;
+        if let [binding] = bindings.as_slice() {
+            // A re-export: `from .defaults import WORKERS`.
+            if let BindingKind::FromImport {
+                level,
+                module: Some(from),
+                name,
+            } = &binding.kind
+            {
+                let dots = ".".repeat(*level as usize);
+                return self.module_assignments_depth(
+                    target,
+                    &format!("{dots}{from}.{name}"),
+                    depth + 1,
+                );
+            }
+        }
+        bindings
+            .iter()
+            .all(|binding| matches!(binding.kind, BindingKind::Assign(_)) && !binding.in_main_guard)
+            .then(|| (target, bindings.iter().collect()))
+    }
+
+    /// The project function a call site calls: a function of its module, an
+    /// imported one, or a method of a project class (`self.helper()`, `obj.run()`).
+    pub fn call_site_callee(&self, module: usize, site: &CallSite) -> Option<(usize, FunctionId)> {
+        let model = &self.models[module];
+        match model.resolve(&site.call.func, site.scope) {
+            Value::Function(function) => Some((module, function)),
+            Value::Qualified(name) => self.resolve_function(module, &name),
+            Value::BoundMethod(receiver, method) => match *receiver {
+                Value::Instance(class) => match *class {
+                    Value::Class(class) => self.find_method_of(module, class, &method),
+                    Value::Qualified(name) => self
+                        .resolve_class(module, &name)
+                        .and_then(|(m, c)| self.find_method_of(m, c, &method)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Every call site in the project that calls a project function, with its module.
+    pub fn callers_of(&self, module: usize, function: FunctionId) -> Vec<(usize, &CallSite<'a>)> {
+        let mut callers = Vec::new();
+        for (caller_module, facts) in self.facts.iter().enumerate() {
+            for site in &facts.calls {
+                if self.call_site_callee(caller_module, site) == Some((module, function)) {
+                    callers.push((caller_module, site));
+                }
+            }
+        }
+        callers
     }
 
     /// Is this class a `multiprocessing.Process` subclass (directly or through project classes)?

@@ -87,6 +87,73 @@ impl VersionRange {
     }
 }
 
+/// Every version spawnsafe reasons about.
+pub const ALL_VERSIONS: VersionRange = VersionRange {
+    min: OLDEST_SUPPORTED,
+    max: None,
+};
+
+impl VersionRange {
+    /// The versions both ranges hold, if any.
+    fn intersect(&self, other: &VersionRange) -> Option<VersionRange> {
+        let min = self.min.max(other.min);
+        let max = match (self.max, other.max) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        max.is_none_or(|max| min <= max)
+            .then_some(VersionRange { min, max })
+    }
+}
+
+/// Where a hazard that comes from the platform itself (not from the start
+/// method) shows: each platform it hits, with the Python versions it needs
+/// there (`None`: not on that platform).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OnPlatforms {
+    pub windows: Option<VersionRange>,
+    pub macos: Option<VersionRange>,
+    pub linux: Option<VersionRange>,
+}
+
+impl OnPlatforms {
+    /// On Windows, with every Python version.
+    pub const WINDOWS: OnPlatforms = OnPlatforms {
+        windows: Some(ALL_VERSIONS),
+        macos: None,
+        linux: None,
+    };
+    /// On macOS, with every Python version.
+    pub const MACOS: OnPlatforms = OnPlatforms {
+        windows: None,
+        macos: Some(ALL_VERSIONS),
+        linux: None,
+    };
+
+    /// The same platforms, each only with Pythons older than 3.`minor`.
+    pub fn before(self, minor: Minor) -> OnPlatforms {
+        let limit = VersionRange {
+            min: OLDEST_SUPPORTED,
+            max: Some(minor.saturating_sub(1)),
+        };
+        let restrict = |range: Option<VersionRange>| range.and_then(|r| r.intersect(&limit));
+        OnPlatforms {
+            windows: restrict(self.windows),
+            macos: restrict(self.macos),
+            linux: restrict(self.linux),
+        }
+    }
+
+    /// The platforms of either.
+    pub fn or(self, other: OnPlatforms) -> OnPlatforms {
+        OnPlatforms {
+            windows: self.windows.or(other.windows),
+            macos: self.macos.or(other.macos),
+            linux: self.linux.or(other.linux),
+        }
+    }
+}
+
 /// The platforms and versions a project targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Targets {
@@ -165,14 +232,57 @@ impl Targets {
             (true, false) => places.push("Linux".to_string()),
             (false, false) => {}
         }
-        match places.len() {
-            0 => None,
-            1 => Some(Where(format!("on {}", places[0]))),
-            2 => Some(Where(format!("on {} and {}", places[0], places[1]))),
-            _ => {
-                let (last, rest) = places.split_last().expect("three or more");
-                Some(Where(format!("on {}, and {last}", rest.join(", "))))
-            }
+        join_places(&places)
+    }
+
+    /// Where a platform-specific hazard shows among the targets: "on Windows",
+    /// "on Windows with Python 3.12 and older" (when the targets include newer
+    /// versions too). `None`: on no platform the project targets.
+    pub fn where_on(&self, on: OnPlatforms) -> Option<Where> {
+        let mut places = Vec::new();
+        for (targeted, condition, name) in [
+            (self.windows, on.windows, "Windows"),
+            (self.macos, on.macos, "macOS"),
+            (self.linux, on.linux, "Linux"),
+        ] {
+            let Some(condition) = condition.filter(|_| targeted) else {
+                continue;
+            };
+            let Some(both) = self.versions.intersect(&condition) else {
+                continue;
+            };
+            places.push(if both == self.versions {
+                name.to_string()
+            } else {
+                format!(
+                    "{name} with Python {}",
+                    describe_versions(both, self.versions)
+                )
+            });
+        }
+        join_places(&places)
+    }
+}
+
+/// "3.12 and older", "3.14+", "3.10 to 3.12": the part of `all` that `part` is.
+fn describe_versions(part: VersionRange, all: VersionRange) -> String {
+    match part.max {
+        Some(max) if part.min == max => format!("3.{max}"),
+        Some(max) if part.min == all.min => format!("3.{max} and older"),
+        Some(max) if part.max != all.max => format!("3.{} to 3.{max}", part.min),
+        _ => format!("3.{}+", part.min),
+    }
+}
+
+/// "on A", "on A and B", "on A, B, and C"; `None` for no place.
+fn join_places(places: &[String]) -> Option<Where> {
+    match places.len() {
+        0 => None,
+        1 => Some(Where(format!("on {}", places[0]))),
+        2 => Some(Where(format!("on {} and {}", places[0], places[1]))),
+        _ => {
+            let (last, rest) = places.split_last().expect("three or more");
+            Some(Where(format!("on {}, and {last}", rest.join(", "))))
         }
     }
 }
@@ -228,6 +338,88 @@ mod tests {
                 .unwrap()
                 .to_string(),
             "on Linux"
+        );
+    }
+
+    #[test]
+    fn platform_hazards_name_only_targeted_platforms() {
+        let all = Targets::default();
+        let windows_before_313 = OnPlatforms::WINDOWS.before(13);
+        assert_eq!(
+            all.where_on(OnPlatforms::WINDOWS).unwrap().to_string(),
+            "on Windows"
+        );
+        assert_eq!(
+            all.where_on(windows_before_313).unwrap().to_string(),
+            "on Windows with Python 3.12 and older"
+        );
+        assert_eq!(
+            all.where_on(OnPlatforms::WINDOWS.or(OnPlatforms::MACOS))
+                .unwrap()
+                .to_string(),
+            "on Windows and macOS"
+        );
+        let linux = Targets {
+            windows: false,
+            macos: false,
+            ..Targets::default()
+        };
+        assert_eq!(linux.where_on(OnPlatforms::WINDOWS), None);
+        assert_eq!(
+            linux.where_on(OnPlatforms::WINDOWS.or(OnPlatforms::MACOS)),
+            None
+        );
+        let mac_and_linux = Targets {
+            windows: false,
+            ..Targets::default()
+        };
+        assert_eq!(
+            mac_and_linux
+                .where_on(OnPlatforms::WINDOWS.or(OnPlatforms::MACOS))
+                .unwrap()
+                .to_string(),
+            "on macOS"
+        );
+        // Targets that are all older than 3.13 need no version qualifier.
+        let old = Targets {
+            versions: VersionRange {
+                min: 9,
+                max: Some(12),
+            },
+            ..Targets::default()
+        };
+        assert_eq!(
+            old.where_on(windows_before_313).unwrap().to_string(),
+            "on Windows"
+        );
+        // Targets that are all 3.13+ never meet a hazard fixed in 3.13.
+        let new = Targets {
+            versions: VersionRange { min: 13, max: None },
+            ..Targets::default()
+        };
+        assert_eq!(new.where_on(windows_before_313), None);
+        let straddling = Targets {
+            versions: VersionRange {
+                min: 11,
+                max: Some(14),
+            },
+            ..Targets::default()
+        };
+        assert_eq!(
+            straddling.where_on(windows_before_313).unwrap().to_string(),
+            "on Windows with Python 3.12 and older"
+        );
+        let since_314 = OnPlatforms {
+            macos: Some(VersionRange { min: 14, max: None }),
+            ..OnPlatforms::default()
+        };
+        assert_eq!(
+            straddling.where_on(since_314).unwrap().to_string(),
+            "on macOS with Python 3.14"
+        );
+        assert_eq!(
+            all.where_on(since_314).unwrap().to_string(),
+            "on macOS with Python 3.14+"
         );
     }
 
