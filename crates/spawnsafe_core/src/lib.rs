@@ -12,6 +12,8 @@ pub mod discovery;
 pub mod facts;
 pub mod linter;
 pub mod noqa;
+pub mod objects;
+pub mod payload;
 pub mod prefilter;
 pub mod project;
 pub mod registry;
