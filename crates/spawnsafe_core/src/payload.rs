@@ -183,6 +183,9 @@ struct SendingParameter<'s, 'a> {
     via: Vec<Via>,
 }
 
+/// Each project class (module, class) → the project classes deriving from it.
+type SubclassTable = FxHashMap<(usize, ClassId), Vec<(usize, ClassId)>>;
+
 const MAX_DEPTH: usize = 24;
 const MAX_HELPER_DEPTH: usize = 4;
 const MAX_STEPS: usize = 4096;
@@ -194,6 +197,8 @@ pub struct Walker<'x, 'p, 'a> {
     visiting: FxHashSet<(usize, FunctionId)>,
     /// Steps left in the current walk (each walk is bounded).
     budget: usize,
+    /// The project classes that derive from each project class (computed on first use).
+    subclasses: Option<SubclassTable>,
 }
 
 struct Walk<'a> {
@@ -214,6 +219,7 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
             sending: FxHashMap::default(),
             visiting: FxHashSet::default(),
             budget: 0,
+            subclasses: None,
         }
     }
 
@@ -254,6 +260,23 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
         self.walk(&mut walk, expr, scope, shape, None, None, 0, &mut out);
         self.budget = budget;
         out
+    }
+
+    /// The project classes deriving (directly or not) from a project class.
+    pub fn subclasses_of(&mut self, module: usize, class: ClassId) -> Vec<(usize, ClassId)> {
+        let project = self.project;
+        let table = self.subclasses.get_or_insert_with(|| {
+            let mut table = SubclassTable::default();
+            for (m, model) in project.models.iter().enumerate() {
+                for c in 0..model.classes.len() {
+                    for base in class_hierarchy(project, m, c).into_iter().skip(1) {
+                        table.entry(base).or_default().push((m, c));
+                    }
+                }
+            }
+            table
+        });
+        table.get(&(module, class)).cloned().unwrap_or_default()
     }
 
     /// Every argument value a module sends to child processes: those of its
@@ -660,8 +683,25 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                 let Some((class_module, class)) = class else {
                     return Self::leaf(walk, expr, scope, anchor, holder, out);
                 };
-                let assignments =
+                let mut assignments =
                     instance_attribute_assignments(project, class_module, class, &attribute.attr);
+                // A subclass may assign it too: the object may be one of those.
+                if !assignments.is_empty() {
+                    for (sub_module, sub) in self.subclasses_of(class_module, class) {
+                        let info = &project.models[sub_module].classes[sub];
+                        let mut methods: Vec<FunctionId> = info.methods.values().copied().collect();
+                        methods.sort_unstable();
+                        for method in methods {
+                            assignments.extend(
+                                method_attribute_assignments(project, sub_module, method)
+                                    .into_iter()
+                                    .filter(|assignment| {
+                                        matches!(assignment.target, Expr::Attribute(a) if a.attr == attribute.attr)
+                                    }),
+                            );
+                        }
+                    }
+                }
                 if assignments.is_empty() {
                     return Self::leaf(walk, expr, scope, anchor, holder, out);
                 }
@@ -735,6 +775,24 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                                 depth + 1,
                                 out,
                             );
+                        }
+                        return;
+                    }
+                    // `dict(a=x)` holds its keyword values.
+                    "dict" => {
+                        if shape == Shape::Whole {
+                            for keyword in call.arguments.keywords.iter() {
+                                self.walk(
+                                    walk,
+                                    &keyword.value,
+                                    scope,
+                                    Shape::Whole,
+                                    anchor,
+                                    None,
+                                    depth + 1,
+                                    out,
+                                );
+                            }
                         }
                         return;
                     }
@@ -1188,6 +1246,23 @@ pub fn problems<'a, K>(
     found
 }
 
+/// Every value leaf of flows, alternatives included.
+pub fn all_leaves<'a>(flows: &[Flow<'a>]) -> Vec<Leaf<'a>> {
+    let mut found = Vec::new();
+    for flow in flows {
+        match flow {
+            Flow::Value(leaf) => found.push(*leaf),
+            Flow::OneOf(alternatives) => {
+                for alternative in alternatives {
+                    found.extend(all_leaves(alternative));
+                }
+            }
+            Flow::Parameter { .. } => {}
+        }
+    }
+    found
+}
+
 /// An assignment `self.attr = value` in a method of a class.
 #[derive(Debug, Clone, Copy)]
 pub struct AttributeAssignment<'a> {
@@ -1298,7 +1373,9 @@ pub fn instance_attribute_assignments<'a>(
     let mut found = Vec::new();
     for (class_module, class) in class_hierarchy(project, module, class) {
         let info = &project.models[class_module].classes[class];
-        for &method in info.methods.values() {
+        let mut methods: Vec<FunctionId> = info.methods.values().copied().collect();
+        methods.sort_unstable();
+        for method in methods {
             for assignment in method_attribute_assignments(project, class_module, method) {
                 if matches!(assignment.target, Expr::Attribute(a) if a.attr.as_str() == attribute) {
                     found.push(assignment);
@@ -1407,4 +1484,79 @@ pub fn is_generator_function(def: &ast::StmtFunctionDef) -> bool {
         finder.visit_stmt(stmt);
     }
     finder.found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(source: &str) -> ruff_python_parser::Parsed<ast::ModModule> {
+        ruff_python_parser::parse_module(source).expect("valid Python")
+    }
+
+    fn passed(argument: Argument) -> Option<String> {
+        match argument {
+            Argument::Passed(Expr::Name(name)) => Some(name.id.to_string()),
+            Argument::Passed(_) => Some("<expr>".to_string()),
+            Argument::Default(Some(_)) => Some("<default>".to_string()),
+            Argument::Default(None) => Some("<missing>".to_string()),
+            Argument::Unknown => None,
+        }
+    }
+
+    #[test]
+    fn arguments_follow_python_binding_rules() {
+        let module = parsed(
+            "def f(self, a, /, b, *rest, c=None, **extra): ...\n\
+             obj.f(x, y, c=z)\n\
+             obj.f(x, *ys)\n\
+             obj.f(x, b=y)\n\
+             obj.f(x, **kw)\n",
+        );
+        let body = &module.syntax().body;
+        let Stmt::FunctionDef(def) = &body[0] else {
+            panic!("a function")
+        };
+        let call = |index: usize| match &body[index] {
+            Stmt::Expr(expr) => match expr.value.as_ref() {
+                Expr::Call(call) => call,
+                _ => panic!("a call"),
+            },
+            _ => panic!("an expression"),
+        };
+        // Indices as `Parameters::iter` numbers them: self, a, b, rest, c, extra.
+        assert_eq!(passed(argument_of(call(1), def, 1, true)), Some("x".into()));
+        assert_eq!(passed(argument_of(call(1), def, 2, true)), Some("y".into()));
+        assert_eq!(passed(argument_of(call(1), def, 4, true)), Some("z".into()));
+        assert_eq!(passed(argument_of(call(1), def, 3, true)), None);
+        // After `*ys` the positions are unknown.
+        assert_eq!(passed(argument_of(call(2), def, 2, true)), None);
+        assert_eq!(passed(argument_of(call(3), def, 2, true)), Some("y".into()));
+        assert_eq!(
+            passed(argument_of(call(3), def, 4, true)),
+            Some("<default>".into())
+        );
+        // `**kw` may hold anything not passed otherwise.
+        assert_eq!(passed(argument_of(call(4), def, 4, true)), None);
+        // The implicit `self` is not an argument.
+        assert_eq!(passed(argument_of(call(1), def, 0, true)), None);
+    }
+
+    #[test]
+    fn generator_functions_are_found_by_their_own_yields() {
+        let module = parsed(
+            "def gen():\n    yield 1\n\
+             def not_gen():\n    def inner():\n        yield 1\n    return [x for x in inner()]\n",
+        );
+        let body = &module.syntax().body;
+        let defs: Vec<&ast::StmtFunctionDef> = body
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::FunctionDef(def) => Some(def),
+                _ => None,
+            })
+            .collect();
+        assert!(is_generator_function(defs[0]));
+        assert!(!is_generator_function(defs[1]));
+    }
 }

@@ -13,7 +13,8 @@ use crate::diagnostic::{Related, SourceFile};
 use crate::facts::{PickleRole, Shape, Target};
 use crate::objects::{classify, ErrorText, ObjectKind};
 use crate::payload::{
-    class_hierarchy, method_attribute_assignments, problems, self_parameter, Env, Leaf, Walker,
+    all_leaves, class_hierarchy, method_attribute_assignments, problems, self_parameter, Env, Leaf,
+    Walker,
 };
 use crate::project::Project;
 use crate::registry::Rule;
@@ -197,14 +198,13 @@ fn pre_start_methods<'a>(
     if let Some((init_module, init)) = project.find_method_of(class_module, class, "__init__") {
         let flows = walker.flows(start.module, start.receiver, start.scope, Shape::Whole);
         let mut instantiations = Vec::new();
-        problems(&flows, &mut |leaf: &Leaf<'a>| {
+        for leaf in all_leaves(&flows) {
             if let Expr::Call(call) = leaf.expr {
-                if instantiates(project, leaf, call, start.class) {
+                if instantiates(project, &leaf, call, start.class) {
                     instantiations.push((leaf.module, leaf.scope, call));
                 }
             }
-            None::<()>
-        });
+        }
         let env = match instantiations.as_slice() {
             [(module, scope, call)] => Some(Rc::new(Env {
                 module: init_module,
@@ -334,6 +334,31 @@ fn pre_start_methods<'a>(
     chain
 }
 
+/// The start method a `Process` subclass pins through its base
+/// (`get_context("fork").Process`, `multiprocessing.context.SpawnProcess`).
+fn class_start_method(project: &Project, module: usize, class: ClassId) -> Option<StartMethod> {
+    class_hierarchy(project, module, class)
+        .into_iter()
+        .find_map(|(m, c)| {
+            let model = &project.models[m];
+            let info = &model.classes[c];
+            info.def.arguments.as_ref()?.args.iter().find_map(|base| {
+                match model.resolve(base, info.parent_scope) {
+                    Value::ContextApi { method, .. } => {
+                        method.as_deref().and_then(StartMethod::from_name)
+                    }
+                    Value::Qualified(name) => match api::normalize(&name)?.0 {
+                        "context.ForkProcess" => StartMethod::from_name("fork"),
+                        "context.SpawnProcess" => StartMethod::from_name("spawn"),
+                        "context.ForkServerProcess" => StartMethod::from_name("forkserver"),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            })
+        })
+}
+
 /// Does the call make an instance of the class?
 fn instantiates(
     project: &Project,
@@ -423,6 +448,10 @@ struct Finding<'a> {
 
 pub fn check(checker: &mut Checker) {
     let project = checker.project;
+    // Findings sit in methods, so only a module with classes can have one.
+    if project.models[checker.module].classes.is_empty() {
+        return;
+    }
     let mut walker = Walker::new(project);
     let mut findings: FxHashMap<TextRange, Finding> = FxHashMap::default();
     for start in process_starts(project) {
@@ -530,8 +559,9 @@ fn report(checker: &mut Checker, finding: &Finding) {
         }
         _ => "create it in `run()`, which runs in the child, or leave it out of the pickled state with `__getstate__`/`__setstate__`".to_string(),
     };
-    let pinned: Option<StartMethod> =
-        super::program_method(&project.facts[finding.start_module]).or(checker.program_method);
+    let pinned: Option<StartMethod> = class_start_method(project, class_module, class)
+        .or_else(|| super::program_method(&project.facts[finding.start_module]))
+        .or(checker.program_method);
     let diagnostic = checker.report(
         Rule::UnpicklableProcessState,
         finding.target.range(),

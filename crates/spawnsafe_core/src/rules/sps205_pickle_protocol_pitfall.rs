@@ -236,8 +236,10 @@ fn class_pitfall(project: &Project, module: usize, class: ClassId) -> Option<Cla
     }
     let getstate = method("__getstate__");
     let setstate = method("__setstate__");
+    // A `__new__` runs when unpickling too, and may set what the methods read.
+    let custom_new = method("__new__").is_some();
     if let Some((m, f)) = method("__getattr__") {
-        if setstate.is_none() && method("__getattribute__").is_none() {
+        if setstate.is_none() && method("__getattribute__").is_none() && !custom_new {
             if let Some(attr) = unguarded_self_read(project, module, class, m, f) {
                 return Some(ClassPitfall {
                     pitfall: Pitfall::GetattrRecursion { attr },
@@ -248,7 +250,7 @@ fn class_pitfall(project: &Project, module: usize, class: ClassId) -> Option<Cla
         }
     }
     for (base, item_method) in [("dict", "__setitem__"), ("list", "extend")] {
-        if !builtins.contains(&base) {
+        if !builtins.contains(&base) || custom_new {
             continue;
         }
         if let Some((m, f)) = method(item_method) {
@@ -736,6 +738,23 @@ fn string_keys_read(project: &Project, module: usize, function: FunctionId) -> O
     if found != info.scope || bindings.len() != 1 {
         return None;
     }
+    // A `__setstate__` that checks what it got (`isinstance(state, dict)`,
+    // `"key" in state`) handles more than one shape.
+    let mut checks = false;
+    visit_statements(&info.def.body, &mut |stmt| {
+        let test = match stmt {
+            Stmt::If(if_stmt) => Some(&*if_stmt.test),
+            Stmt::While(while_stmt) => Some(&*while_stmt.test),
+            Stmt::Assert(assert) => Some(&*assert.test),
+            _ => None,
+        };
+        if let Some(test) = test {
+            checks |= mentions(test, state);
+        }
+    });
+    if checks {
+        return None;
+    }
     struct Reads<'n> {
         state: &'n str,
         keys: Vec<String>,
@@ -938,7 +957,7 @@ fn check_raised_exceptions(checker: &mut Checker) {
                 },
                 _ => continue,
             };
-            let Some(mismatch) = exception_mismatch(project, class.0, class.1) else {
+            let Some(mismatch) = exception_mismatch(project, class.0, class.1, call) else {
                 continue;
             };
             report_exception(checker, exc, class, &mismatch, kind);
@@ -1011,8 +1030,11 @@ fn collect_raises<'a>(body: &'a [Stmt], in_try: bool, out: &mut Vec<&'a Expr>) {
 struct Mismatch {
     init_module: usize,
     init: FunctionId,
-    /// The `super().__init__(...)` call.
+    /// The `super().__init__(...)` call (the `raise` call when there is none).
     super_call: TextRange,
+    /// `__init__` does not call the base `__init__`: `args` holds the
+    /// positional arguments of the `raise`.
+    from_raise: bool,
     passed: usize,
     /// The builtin exception class whose `__init__` is called.
     base: String,
@@ -1040,7 +1062,12 @@ const BUILTIN_EXCEPTIONS: &[&str] = &[
     "AssertionError",
 ];
 
-fn exception_mismatch(project: &Project, module: usize, class: ClassId) -> Option<Mismatch> {
+fn exception_mismatch(
+    project: &Project,
+    module: usize,
+    class: ClassId,
+    raised: &ast::ExprCall,
+) -> Option<Mismatch> {
     // The hierarchy must reach a builtin exception through project classes only,
     // and only the class's own `__init__` may differ from `BaseException.__init__`.
     let hierarchy = class_hierarchy(project, module, class);
@@ -1123,16 +1150,22 @@ fn exception_mismatch(project: &Project, module: usize, class: ClassId) -> Optio
     for stmt in &init_info.def.body {
         finder.visit_stmt(stmt);
     }
-    let [(call, explicit_self)] = super_calls[..] else {
-        return None;
+    // Without a call to the base `__init__`, `args` keeps what
+    // `BaseException.__new__` stored: the positional arguments of the `raise`.
+    let (call, explicit_self, from_raise) = match super_calls[..] {
+        [(call, explicit_self)] => (call, explicit_self, false),
+        [] => (raised, false, true),
+        _ => return None,
     };
-    if call.arguments.keywords.iter().len() > 0
-        || call
-            .arguments
-            .args
-            .iter()
-            .any(|argument| matches!(argument, Expr::Starred(_)))
-    {
+    let starred = call
+        .arguments
+        .args
+        .iter()
+        .any(|argument| matches!(argument, Expr::Starred(_)));
+    if starred || (!from_raise && !call.arguments.keywords.is_empty()) {
+        return None;
+    }
+    if from_raise && call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
         return None;
     }
     let passed = call.arguments.args.len() - usize::from(explicit_self);
@@ -1178,6 +1211,7 @@ fn exception_mismatch(project: &Project, module: usize, class: ClassId) -> Optio
         init_module,
         init,
         super_call: call.range(),
+        from_raise,
         passed,
         base,
         error,
@@ -1254,29 +1288,48 @@ fn report_exception(
             "the pool's result-handler thread dies, and `map()`/`get()` never returns",
         ),
     };
+    let plural = if mismatch.passed == 1 { "" } else { "s" };
+    let holds = if mismatch.from_raise && mismatch.passed == 0 {
+        format!(
+            "`{}` does not call `{}.__init__`, so `self.args` is empty: the `raise` passes its arguments by keyword, which `BaseException` does not keep",
+            init.qualname, mismatch.base
+        )
+    } else if mismatch.from_raise {
+        format!(
+            "`{}` does not call `{}.__init__`, so `self.args` holds only the {} positional argument{plural} of the `raise`, not the keyword ones",
+            init.qualname, mismatch.base, mismatch.passed
+        )
+    } else {
+        format!(
+            "`self.args` holds the {} argument{plural} `{}` passes to `{}.__init__`",
+            mismatch.passed, init.qualname, mismatch.base
+        )
+    };
     let message = format!(
-        "`{class_name}` is raised in {worker}, and the parent cannot unpickle it: exceptions are rebuilt as `cls(*self.args)`, and `self.args` holds the {} argument{} `{}` passes to `{}.__init__`: \"{}\" ({consequence})",
-        mismatch.passed,
-        if mismatch.passed == 1 { "" } else { "s" },
-        init.qualname,
-        mismatch.base,
+        "`{class_name}` is raised in {worker}, and the parent cannot unpickle it: exceptions are rebuilt as `cls(*self.args)`, and {holds}: \"{}\" ({consequence})",
         mismatch.error,
     );
-    let related = vec![Related {
-        file: checker.files[mismatch.init_module].clone(),
-        range: mismatch.super_call,
-        message: format!(
-            "`{}` passes {} argument{} here",
-            init.qualname,
-            mismatch.passed,
-            if mismatch.passed == 1 { "" } else { "s" }
-        ),
-    }];
+    let related = if mismatch.from_raise {
+        vec![Related {
+            file: checker.files[mismatch.init_module].clone(),
+            range: init.def.name.range(),
+            message: format!("`{}` does not call the base `__init__`", init.qualname),
+        }]
+    } else {
+        vec![Related {
+            file: checker.files[mismatch.init_module].clone(),
+            range: mismatch.super_call,
+            message: format!(
+                "`{}` passes {} argument{plural} here",
+                init.qualname, mismatch.passed
+            ),
+        }]
+    };
     let diagnostic = checker.report(
         Rule::PickleProtocolPitfall,
         exc.range(),
         message,
-        Some("pass every `__init__` argument to `super().__init__(...)`, or define `__reduce__` returning `(type(self), (arg1, arg2, ...))`".to_string()),
+        Some("pass every `__init__` argument, positionally, to `super().__init__(...)`, or define `__reduce__` returning `(type(self), (arg1, arg2, ...))`".to_string()),
     );
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
