@@ -136,6 +136,50 @@ impl PickleRole {
     }
 }
 
+/// What sends the arguments of a task or a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// `pool.map(f, items)`, `pool.apply_async(f, args, kwds)`: the arguments go
+    /// through the pool's task queue, pickled under every start method.
+    Pool,
+    /// `executor.submit(f, *args, **kwargs)`, `executor.map(f, *iterables)`:
+    /// pickled onto the call queue under every start method.
+    Executor,
+    /// `Process(args=..., kwargs=...)`: pickled with the `Process` object at
+    /// `start()`, only under spawn and forkserver, while the child is created.
+    Process,
+}
+
+impl Sender {
+    /// Pickled even under fork (task arguments are; `Process` args are not).
+    pub fn pickled_under_fork(self) -> bool {
+        !matches!(self, Sender::Process)
+    }
+
+    /// Pickled while a child process is being created, when multiprocessing's
+    /// `Queue`, `Lock`, `Value`... may be pickled (`context.assert_spawning`).
+    pub fn while_spawning(self) -> bool {
+        matches!(self, Sender::Process)
+    }
+}
+
+/// Which values of an argument expression are pickled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The value itself, with everything it holds (`executor.submit(f, x)`).
+    Whole,
+    /// Each item the expression yields when iterated (`pool.map(f, items)`,
+    /// `Process(args=...)`, which is copied with `tuple(args)`).
+    Items,
+}
+
+/// How the values of an [`PickleRole::Argument`] site travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArgumentSend {
+    pub sender: Sender,
+    pub shape: Shape,
+}
+
 /// An expression whose value is pickled and sent to a child process.
 #[derive(Debug, Clone)]
 pub struct PickleSite<'a> {
@@ -151,6 +195,8 @@ pub struct PickleSite<'a> {
     pub parameter: Option<usize>,
     /// The call that sends it (`Process(target=f, daemon=True)`, `pool.map(f, xs)`).
     pub call: &'a ast::ExprCall,
+    /// For an argument: what sends it and which of its values are pickled.
+    pub send: Option<ArgumentSend>,
 }
 
 /// Every call in the module, with where it runs: for rules that look at
@@ -602,11 +648,18 @@ impl<'m, 'a> Collector<'m, 'a> {
                         pickler,
                     );
                 }
-                for (name, position) in [("args", 3), ("kwargs", 4)] {
+                // `args` is copied with `tuple(args)`: its items are pickled;
+                // `kwargs` with `dict(kwargs)`: its keys and values.
+                for (name, position, shape) in
+                    [("args", 3, Shape::Items), ("kwargs", 4, Shape::Whole)]
+                {
                     if let Some(arguments) = call.arguments.find_argument_value(name, position) {
-                        self.pickle_site(
+                        self.argument_site(
                             arguments,
-                            PickleRole::Argument,
+                            ArgumentSend {
+                                sender: Sender::Process,
+                                shape,
+                            },
                             scope,
                             context_method.clone(),
                             pickler,
@@ -657,14 +710,30 @@ impl<'m, 'a> Collector<'m, 'a> {
                                     receiver_pickler,
                                 );
                             }
+                            // `submit(fn, *args, **kwargs)` pickles each argument;
+                            // `map(fn, *iterables)` the items of each iterable.
+                            let shape = if method == "submit" {
+                                Shape::Whole
+                            } else {
+                                Shape::Items
+                            };
+                            let send = ArgumentSend {
+                                sender: Sender::Executor,
+                                shape,
+                            };
                             for argument in call.arguments.args.iter().skip(1) {
-                                self.pickle_site(
-                                    argument,
-                                    PickleRole::Argument,
-                                    scope,
-                                    None,
-                                    receiver_pickler,
-                                );
+                                self.argument_site(argument, send, scope, None, receiver_pickler);
+                            }
+                            if method == "submit" {
+                                for keyword in call.arguments.keywords.iter() {
+                                    self.argument_site(
+                                        &keyword.value,
+                                        send,
+                                        scope,
+                                        None,
+                                        receiver_pickler,
+                                    );
+                                }
                             }
                         }
                         (Some(Api::ProcessPool), _) if api::POOL_TASK_METHODS.contains(&method) => {
@@ -677,16 +746,29 @@ impl<'m, 'a> Collector<'m, 'a> {
                                     receiver_pickler,
                                 );
                             }
-                            if let Some(arguments) =
-                                call.arguments.find_argument_value("iterable", 1)
-                            {
-                                self.pickle_site(
-                                    arguments,
-                                    PickleRole::Argument,
-                                    scope,
-                                    None,
-                                    receiver_pickler,
-                                );
+                            // `apply(func, args, kwds)` pickles the tuple and the dict
+                            // whole; `map(func, iterable)` and `starmap` each item.
+                            let arguments: &[(&str, usize, Shape)] =
+                                if matches!(method, "apply" | "apply_async") {
+                                    &[("args", 1, Shape::Whole), ("kwds", 2, Shape::Whole)]
+                                } else {
+                                    &[("iterable", 1, Shape::Items)]
+                                };
+                            for &(name, position, shape) in arguments {
+                                if let Some(argument) =
+                                    call.arguments.find_argument_value(name, position)
+                                {
+                                    self.argument_site(
+                                        argument,
+                                        ArgumentSend {
+                                            sender: Sender::Pool,
+                                            shape,
+                                        },
+                                        scope,
+                                        None,
+                                        receiver_pickler,
+                                    );
+                                }
                             }
                         }
                         (None, "start") if self.is_local_process_class(class) => {
@@ -813,6 +895,21 @@ impl<'m, 'a> Collector<'m, 'a> {
             });
     }
 
+    /// An argument of a task or a target: a pickle site that knows what sends it.
+    fn argument_site(
+        &mut self,
+        expr: &'a Expr,
+        send: ArgumentSend,
+        scope: ScopeId,
+        context_method: Option<String>,
+        pickler: Pickler,
+    ) {
+        self.pickle_site(expr, PickleRole::Argument, scope, context_method, pickler);
+        if let Some(site) = self.facts.pickle_sites.last_mut() {
+            site.send = Some(send);
+        }
+    }
+
     fn pickle_site(
         &mut self,
         expr: &'a Expr,
@@ -833,6 +930,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             context_method,
             pickler,
             parameter,
+            send: None,
         });
     }
 }

@@ -13,6 +13,8 @@ pub mod facts;
 pub mod frozen;
 pub mod linter;
 pub mod noqa;
+pub mod objects;
+pub mod payload;
 pub mod platform_checks;
 pub mod prefilter;
 pub mod project;

@@ -244,6 +244,16 @@ pub fn check_inputs(
         demand.update(&summaries.iter().collect::<Vec<_>>());
         let is_parsed: Vec<bool> = parsed.iter().map(Option::is_some).collect();
         wanted = scan.needed(&demand, &is_parsed);
+        // The modules that define what parsed modules send to children.
+        for (index, (path, _, _)) in readable.iter().enumerate() {
+            if !is_parsed[index]
+                && !wanted.contains(&index)
+                && prefilter::module_stem(path)
+                    .is_some_and(|stem| demand.sent_modules.contains(&stem))
+            {
+                wanted.push(index);
+            }
+        }
     }
     // A module imported only by files that were not parsed is still imported.
     let imported_elsewhere: Vec<bool> = (0..readable.len())

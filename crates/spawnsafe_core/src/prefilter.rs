@@ -16,8 +16,11 @@ use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::Expr;
+
 use crate::facts::{ModuleFacts, Target};
-use crate::semantic::{BindingKind, ModuleModel, MODULE_SCOPE};
+use crate::semantic::{BindingKind, ModuleModel, Value, MODULE_SCOPE};
 
 /// Text that every file relevant by itself contains: the process APIs
 /// (`multiprocessing`, `multiprocess`, `torch.multiprocessing`,
@@ -183,6 +186,10 @@ pub struct ModuleSummary {
     process_classes: Vec<String>,
     /// `from m import name as local`: (local, name).
     reexports: Vec<(String, String)>,
+    /// The components of the modules whose functions and classes this module
+    /// sends to child processes (`adapters.retry.Retrying(...)` in `args=`):
+    /// their definitions decide whether the objects pickle.
+    sent_modules: Vec<String>,
 }
 
 fn last_component(name: &str) -> &str {
@@ -194,6 +201,24 @@ pub fn summarize(path: &Path, model: &ModuleModel, facts: &ModuleFacts) -> Modul
         stem: module_stem(path),
         ..ModuleSummary::default()
     };
+    for site in &facts.pickle_sites {
+        let mut names = SentNames {
+            model,
+            scope: site.scope,
+            names: Vec::new(),
+        };
+        names.visit_expr(site.expr);
+        for name in names.names {
+            let dotted = name.trim_start_matches('.');
+            let mut parts: Vec<&str> = dotted.split('.').collect();
+            parts.pop();
+            for part in parts {
+                if !summary.sent_modules.iter().any(|known| known == part) {
+                    summary.sent_modules.push(part.to_string());
+                }
+            }
+        }
+    }
     for (function, body) in facts.functions.iter().enumerate() {
         let direct = !body.starts.is_empty()
             || !body.set_start_methods.is_empty()
@@ -248,16 +273,52 @@ pub fn summarize(path: &Path, model: &ModuleModel, facts: &ModuleFacts) -> Modul
     summary
 }
 
+/// The outside names an expression sent to a child process stands for.
+struct SentNames<'m, 'a> {
+    model: &'m ModuleModel<'a>,
+    scope: crate::semantic::ScopeId,
+    names: Vec<String>,
+}
+
+impl SentNames<'_, '_> {
+    fn collect(&mut self, value: &Value) {
+        match value {
+            Value::Qualified(name) => self.names.push(name.clone()),
+            Value::Instance(inner)
+            | Value::Collection(inner)
+            | Value::Partial(inner)
+            | Value::BoundMethod(inner, _) => self.collect(inner),
+            _ => {}
+        }
+    }
+}
+
+impl<'b> Visitor<'b> for SentNames<'_, '_> {
+    fn visit_expr(&mut self, expr: &'b Expr) {
+        if matches!(expr, Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_)) {
+            let value = self.model.resolve(expr, self.scope);
+            self.collect(&value);
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
 /// The names (and the modules offering them) that lead to effects, so far.
 #[derive(Debug, Default)]
 pub struct Demand {
     pub names: FxHashSet<String>,
     pub modules: FxHashSet<String>,
+    /// Module stems whose definitions are sent to children by parsed modules.
+    pub sent_modules: FxHashSet<String>,
 }
 
 impl Demand {
     /// Recomputes the effect names from every summary, to a fixed point.
     pub fn update(&mut self, summaries: &[&ModuleSummary]) {
+        for summary in summaries {
+            self.sent_modules
+                .extend(summary.sent_modules.iter().cloned());
+        }
         loop {
             let before = self.names.len();
             for summary in summaries {

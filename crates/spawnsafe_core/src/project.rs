@@ -345,6 +345,11 @@ impl<'p, 'a> Project<'p, 'a> {
         None
     }
 
+    /// The direct base classes of a class that are the project's own.
+    pub fn project_bases_of(&self, module: usize, class: ClassId) -> Vec<(usize, ClassId)> {
+        self.project_bases(module, class)
+    }
+
     fn project_bases(&self, module: usize, class: ClassId) -> Vec<(usize, ClassId)> {
         let model = &self.models[module];
         let info = &model.classes[class];

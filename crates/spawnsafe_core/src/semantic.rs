@@ -116,6 +116,9 @@ pub struct ModuleModel<'a> {
     /// Comprehension variables: `for x in ITER` inside `[... for x in ITER]`,
     /// with the comprehension's range and the scope its `ITER` is read in.
     pub comprehension_targets: Vec<ComprehensionTarget<'a>>,
+    /// Every comprehension and generator expression, outer ones first: the
+    /// names their `for` clauses bind are not in `scopes`.
+    pub comprehensions: Vec<&'a Expr>,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +191,7 @@ impl<'a> ModuleModel<'a> {
             classes: Vec::new(),
             has_main_guard: false,
             comprehension_targets: Vec::new(),
+            comprehensions: Vec::new(),
         };
         model.collect_suite(body, MODULE_SCOPE, false, "");
         let function_scopes: FxHashMap<TextSize, ScopeId> = model
@@ -210,7 +214,37 @@ impl<'a> ModuleModel<'a> {
             collector.visit_stmt(stmt);
         }
         model.comprehension_targets = collector.targets;
+        let mut finder = ComprehensionFinder::default();
+        for stmt in body {
+            finder.visit_stmt(stmt);
+        }
+        model.comprehensions = finder.found;
         model
+    }
+
+    /// The `for` clause of the innermost comprehension that binds `name` where
+    /// it is read at `at`, with the clause's target (`x` or `(i, x)`).
+    pub fn comprehension_binding(
+        &self,
+        name: &str,
+        at: TextSize,
+    ) -> Option<&'a ast::Comprehension> {
+        self.comprehensions.iter().rev().find_map(|expr| {
+            let generators = comprehension_generators(expr)?;
+            if !expr.range().contains(at) {
+                return None;
+            }
+            // The first iterable is evaluated outside the comprehension.
+            if generators
+                .first()
+                .is_some_and(|first| first.iter.range().contains(at))
+            {
+                return None;
+            }
+            generators
+                .iter()
+                .find(|generator| target_binds(&generator.target, name))
+        })
     }
 
     fn add_binding(&mut self, scope: ScopeId, name: &'a str, binding: Binding<'a>) {
@@ -406,6 +440,13 @@ impl<'a> ModuleModel<'a> {
             }
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
+                    // `a, b = x, y` binds `a` to `x` and `b` to `y`.
+                    if let Some(pairs) = unpacked_pairs(target, &assign.value) {
+                        for (name, value) in pairs {
+                            self.bind_target(scope, name, BindingKind::Assign(value), guard);
+                        }
+                        continue;
+                    }
                     self.bind_target(scope, target, BindingKind::Assign(&assign.value), guard);
                 }
             }
@@ -861,6 +902,59 @@ impl<'a> Visitor<'a> for ComprehensionCollector<'_, 'a> {
                     });
                 }
             }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// The targets and values of `a, b = x, y` (same length, nothing starred).
+fn unpacked_pairs<'a>(target: &'a Expr, value: &'a Expr) -> Option<Vec<(&'a Expr, &'a Expr)>> {
+    let targets = match target {
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => elts,
+        _ => return None,
+    };
+    let values = match value {
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => elts,
+        _ => return None,
+    };
+    let starred = |expr: &Expr| matches!(expr, Expr::Starred(_));
+    if targets.len() != values.len() || targets.iter().any(starred) || values.iter().any(starred) {
+        return None;
+    }
+    Some(targets.iter().zip(values.iter()).collect())
+}
+
+/// The `for` clauses of a comprehension or generator expression.
+pub fn comprehension_generators(expr: &Expr) -> Option<&[ast::Comprehension]> {
+    match expr {
+        Expr::ListComp(ast::ExprListComp { generators, .. })
+        | Expr::SetComp(ast::ExprSetComp { generators, .. })
+        | Expr::DictComp(ast::ExprDictComp { generators, .. })
+        | Expr::Generator(ast::ExprGenerator { generators, .. }) => Some(generators),
+        _ => None,
+    }
+}
+
+fn target_binds(target: &Expr, name: &str) -> bool {
+    match target {
+        Expr::Name(target) => target.id.as_str() == name,
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+            elts.iter().any(|element| target_binds(element, name))
+        }
+        Expr::Starred(starred) => target_binds(&starred.value, name),
+        _ => false,
+    }
+}
+
+#[derive(Default)]
+struct ComprehensionFinder<'a> {
+    found: Vec<&'a Expr>,
+}
+
+impl<'a> Visitor<'a> for ComprehensionFinder<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if comprehension_generators(expr).is_some() {
+            self.found.push(expr);
         }
         visitor::walk_expr(self, expr);
     }

@@ -1,11 +1,331 @@
-//! SPS202 unpicklable-argument.
+//! SPS202 unpicklable-argument: a value sent to a child process as a task
+//! argument or in `Process` args that cannot make the trip.
 
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashSet;
+
+use crate::api::Pickler;
+use crate::diagnostic::Related;
+use crate::facts::{PickleSite, Sender};
+use crate::objects::{classify, ErrorText, ObjectKind};
+use crate::payload::{problems, Leaf, Sent, Walker};
+use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::targets::Methods;
 
 pub const DOCS: &str = r#"# unpicklable-argument (SPS202)
 
 ## What it does
-(Not implemented yet.)
+Finds values sent to a child process that cannot get there:
+
+- a `multiprocessing` `Queue`, `SimpleQueue`, `JoinableQueue`, `Lock`,
+  `RLock`, `Semaphore`, `BoundedSemaphore`, `Event`, `Condition`, `Barrier`,
+  `Value` or `Array` in the arguments of a `Pool` task (`map`, `starmap`,
+  `imap`, `apply_async`, …) or a `ProcessPoolExecutor` task (`submit`, `map`);
+- an object that never pickles — a `threading` lock, event, condition,
+  semaphore or `Thread`, a `queue.Queue`, an open file, a generator, a
+  `sqlite3` connection or cursor, a `Pool` or executor, a started `Process`,
+  a `logging` handler — in task arguments or in `Process(args=..., kwargs=...)`;
+- a raw file descriptor number (`os.dup(...)`, `os.open(...)`, `f.fileno()`,
+  `os.pipe()[1]`) sent to a child.
+
+Values are followed through variables, tuples, lists and comprehensions
+(`[(name, queue) for name in names]`), `itertools.repeat(x)`, `zip(...)`,
+`self.attribute`, and helper functions that pass on what their callers give
+them. A value whose type is not known is never reported.
+
+## Why is this bad?
+**Task arguments** are pickled onto the pool's task queue under *every*
+start method, fork included. multiprocessing's synchronization objects may
+only be pickled while a child process is being created
+(`context.assert_spawning`), so they fail everywhere:
+
+```
+RuntimeError: Queue objects should only be shared between processes through inheritance
+```
+
+The class named is the one being pickled: an `Event` or a `Barrier` pickles
+its `Condition` first (`Condition objects should only be shared…`), a
+`Value` is a `Synchronized` object and an `Array` a `SynchronizedArray`.
+`Pool.map` and `apply_async(...).get()` re-raise the error in the parent;
+an executor sets it on the future.
+
+**`Process` args** are pickled with the `Process` object at `start()` —
+only under *spawn* and *forkserver* (Windows, macOS, Linux with Python
+3.14+). That is process creation, so a multiprocessing `Queue` or `Lock` is
+fine there; but objects that never pickle fail:
+
+```
+TypeError: cannot pickle '_thread.lock' object            # threading.Lock, Event, queue.Queue
+TypeError: cannot pickle '_thread.RLock' object           # threading.RLock, logging handlers
+TypeError: cannot pickle '_io.TextIOWrapper' object       # open(); 3.12+: cannot pickle 'TextIOWrapper' instances
+TypeError: cannot pickle 'generator' object
+TypeError: cannot pickle 'sqlite3.Connection' object
+NotImplementedError: pool objects cannot be passed between processes or pickled
+TypeError: cannot pickle 'weakref.ReferenceType' object   # a started Process (3.8: 'weakref')
+```
+
+In task arguments they fail under every start method (a started
+`Process` there raises `TypeError: Pickling an AuthenticationString object
+is disallowed for security reasons`). Under fork, `Process` args are not
+pickled: the child inherits a copy, so the same code "works" on Linux up to
+Python 3.13 (a copied `threading.Lock` locks nothing across processes).
+
+A **raw file descriptor** is just an integer. A fork child inherits the
+parent's descriptor table, so the number names the same file; a spawn or
+forkserver child gets only the descriptors multiprocessing passes to it, so
+the number is closed there, or names one of the child's own files:
+`OSError: [Errno 9] Bad file descriptor`, or reads that return nothing or
+block.
+
+Not reported: multiprocessing objects in `Process` args or in a pool's
+`initargs` (shared by inheritance), `Manager()` proxies, sockets and
+`Pipe()` connections (multiprocessing's reducers duplicate them into the
+child), thread pools (which pickle nothing), and unstarted `Process` objects.
+
+## Example
+```python
+import multiprocessing as mp
+
+def work(item, progress):
+    progress.put(item)
+
+def main():
+    progress = mp.Queue()
+    with mp.Pool(2) as pool:
+        pool.starmap(work, [(item, progress) for item in range(4)])
+```
+
+Use instead:
+```python
+import multiprocessing as mp
+
+def work(item, progress):
+    progress.put(item)
+
+def main():
+    with mp.Manager() as manager:
+        progress = manager.Queue()
+        with mp.Pool(2) as pool:
+            pool.starmap(work, [(item, progress) for item in range(4)])
+```
+
+or give the queue to the workers when they start, with
+`Pool(initializer=init, initargs=(progress,))`.
+
+## References
+- [multiprocessing programming guidelines: explicitly pass resources to child processes](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
+- [multiprocessing: Sharing state between processes (Managers)](https://docs.python.org/3/library/multiprocessing.html#managers)
+- [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
 "#;
 
-pub fn check(_checker: &mut Checker) {}
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let mut walker = Walker::new(project);
+    let mut reported: FxHashSet<(TextRange, usize, TextRange)> = FxHashSet::default();
+    for sent in walker.sent_from(checker.module) {
+        let Some(send) = sent.site.send else { continue };
+        let found = problems(&sent.flows, &mut |leaf| {
+            let sent_at = (leaf.module == sent.module).then(|| leaf.anchor.range().start());
+            classify(&mut walker, leaf, sent_at)
+        });
+        for (leaf, kind) in found {
+            let Some(problem) = problem(&kind, send.sender, sent.site.pickler) else {
+                continue;
+            };
+            if reported.insert((leaf.anchor.range(), leaf.module, leaf.expr.range())) {
+                report(checker, &sent, &leaf, &kind, problem);
+            }
+        }
+    }
+}
+
+/// Why a value cannot make the trip, and under which start methods.
+struct Problem {
+    error: ErrorText,
+    mechanism: &'static str,
+    fails_under: Methods,
+}
+
+fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Problem> {
+    let task = !sender.while_spawning();
+    let pickled_under = if sender.pickled_under_fork() {
+        Methods::ALL
+    } else {
+        Methods::SPAWN_AND_FORKSERVER
+    };
+    if let ObjectKind::SpawnShared { type_name, .. } = kind {
+        // Pickled while the child is created: shared by inheritance, as documented.
+        if !task {
+            return None;
+        }
+        return Some(Problem {
+            error: ErrorText::new(format!(
+                "RuntimeError: {type_name} objects should only be shared between processes through inheritance"
+            )),
+            mechanism: "multiprocessing synchronization objects may only be pickled while a child process is being created",
+            fails_under: Methods::ALL,
+        });
+    }
+    // dill (`multiprocess`) pickles locks and files by value.
+    if pickler == Pickler::Dill {
+        return None;
+    }
+    match kind {
+        ObjectKind::Process { started: true, .. } => Some(if task {
+            Problem {
+                error: ErrorText::new("TypeError: Pickling an AuthenticationString object is disallowed for security reasons"),
+                mechanism: "a `Process` object holds the authentication key, which multiprocessing refuses to pickle outside process creation",
+                fails_under: Methods::ALL,
+            }
+        } else {
+            Problem {
+                error: ErrorText::new("TypeError: cannot pickle 'weakref.ReferenceType' object")
+                    .or("Python 3.8: 'weakref'"),
+                mechanism: "a started `Process` holds its `Popen` finalizer, whose weak references cannot be pickled",
+                fails_under: Methods::SPAWN_AND_FORKSERVER,
+            }
+        }),
+        ObjectKind::RawFd { .. } => Some(Problem {
+            error: ErrorText::new("OSError: [Errno 9] Bad file descriptor")
+                .or("or reads that return nothing or block"),
+            mechanism: "a spawn or forkserver child does not inherit the parent's file descriptors, so there the number is closed or names one of the child's own files",
+            fails_under: Methods::SPAWN_AND_FORKSERVER,
+        }),
+        _ => Some(Problem {
+            error: kind.never_pickles()?,
+            mechanism: "it cannot be pickled",
+            fails_under: pickled_under,
+        }),
+    }
+}
+
+/// How the value travels, in words.
+fn destination(site: &PickleSite, sender: Sender) -> &'static str {
+    match sender {
+        Sender::Pool => "sent to pool workers as a task argument",
+        Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
+        Sender::Process => {
+            let in_kwargs = site
+                .call
+                .arguments
+                .find_argument_value("kwargs", 4)
+                .is_some_and(|kwargs| kwargs.range() == site.expr.range());
+            if in_kwargs {
+                "passed to a child process in `Process` kwargs"
+            } else {
+                "passed to a child process in `Process` args"
+            }
+        }
+    }
+}
+
+/// When the value is pickled, in words.
+fn when_pickled(sender: Sender) -> &'static str {
+    match sender {
+        Sender::Pool | Sender::Executor => "task arguments are pickled under every start method",
+        Sender::Process => {
+            "spawn and forkserver pickle the args with the `Process` object at `start()`"
+        }
+    }
+}
+
+fn help(kind: &ObjectKind, sender: Sender) -> String {
+    let task = !sender.while_spawning();
+    match kind {
+        ObjectKind::SpawnShared { .. } => "pass it when the workers start (`Pool(initializer=init, initargs=(obj,))`, or `Process(args=...)`), or use a `multiprocessing.Manager()` proxy, which can travel in task arguments".to_string(),
+        ObjectKind::ThreadPrimitive { .. } if task => "create it in the worker (for a pool, once per worker in an `initializer`), or use a `multiprocessing.Manager()` proxy".to_string(),
+        ObjectKind::ThreadPrimitive { .. } => "use the `multiprocessing` equivalent (`multiprocessing.Lock()`, `multiprocessing.Queue()`, ...), which is shared with the child when it starts, or create it in the child".to_string(),
+        ObjectKind::Thread { .. } => "pass what the child needs (a name, or a `multiprocessing.Event` to signal), not the `Thread` object".to_string(),
+        ObjectKind::File { .. } => "pass the file's path and open it in the child".to_string(),
+        ObjectKind::Generator => "pass a list (`list(...)`), or the arguments that make the generator and create it in the child".to_string(),
+        ObjectKind::SqliteConnection | ObjectKind::SqliteCursor => "pass the database path and connect in the child (for a pool, once per worker in an `initializer`)".to_string(),
+        ObjectKind::Pool { .. } | ObjectKind::Executor { .. } => "a child cannot use the parent's pool: return the work to the parent, which submits it".to_string(),
+        ObjectKind::Process { .. } => "pass the process's `pid` or `name` instead of the `Process` object".to_string(),
+        ObjectKind::LogHandler { .. } => "configure logging in the child, or send records to the parent through a `logging.handlers.QueueHandler`".to_string(),
+        ObjectKind::RawFd { .. } => "pass the file's path and open it in the child, or pass a socket or a `multiprocessing.Pipe()` connection, which multiprocessing duplicates into the child".to_string(),
+        ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
+    }
+}
+
+/// The source text of a short expression, for messages.
+pub(crate) fn short_text(checker: &Checker, range: TextRange) -> Option<String> {
+    let text = checker
+        .file()
+        .text
+        .get(range.start().to_usize()..range.end().to_usize())?;
+    (text.len() <= 40 && !text.contains('\n')).then(|| text.to_string())
+}
+
+fn report(checker: &mut Checker, sent: &Sent, leaf: &Leaf, kind: &ObjectKind, problem: Problem) {
+    let Some(send) = sent.site.send else { return };
+    let sender = send.sender;
+    let described = kind.describe();
+    let subject = match short_text(checker, leaf.anchor.range()) {
+        Some(text) => {
+            let verb = if leaf.anchor.range() == leaf.expr.range() && leaf.module == sent.module {
+                "makes"
+            } else if leaf.nested {
+                "holds"
+            } else {
+                "is"
+            };
+            format!("`{text}` {verb} {described}")
+        }
+        None => {
+            let mut chars = described.chars();
+            let first = chars
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default();
+            format!("{first}{}", chars.as_str())
+        }
+    };
+    let message = match kind {
+        ObjectKind::SpawnShared { .. } => format!(
+            "{subject}, {}: task arguments are pickled under every start method, outside process creation, and {}: {}",
+            destination(sent.site, sender),
+            problem.mechanism,
+            problem.error
+        ),
+        ObjectKind::RawFd { .. } => format!(
+            "{subject}, {}: {}: {}",
+            destination(sent.site, sender),
+            problem.mechanism,
+            problem.error
+        ),
+        _ => format!(
+            "{subject}, {}: {}, and {}: {}",
+            destination(sent.site, sender),
+            when_pickled(sender),
+            problem.mechanism,
+            problem.error
+        ),
+    };
+    let mut related = Vec::new();
+    if leaf.module != sent.module || leaf.expr.range() != leaf.anchor.range() {
+        let what = if leaf.entered { "opened" } else { "created" };
+        related.push(Related {
+            file: checker.files[leaf.module].clone(),
+            range: leaf.expr.range(),
+            message: format!("{} is {what} here", kind.noun()),
+        });
+    }
+    for via in &sent.via {
+        related.push(Related {
+            file: checker.files[via.module].clone(),
+            range: via.range,
+            message: via.message.clone(),
+        });
+    }
+    let pinned = checker.pinned(sent.site.context_method.as_deref());
+    let diagnostic = checker.report(
+        Rule::UnpicklableArgument,
+        leaf.anchor.range(),
+        message,
+        Some(help(kind, sender)),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(problem.fails_under);
+    diagnostic.pinned = pinned;
+}

@@ -1,11 +1,1336 @@
-//! SPS205 pickle-protocol-pitfall.
+//! SPS205 pickle-protocol-pitfall: project classes whose objects pickle but
+//! do not unpickle (or do not pickle) on their way to or from a child process.
 
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::diagnostic::Related;
+use crate::facts::{PickleRole, Sender};
+use crate::payload::{
+    class_hierarchy, method_attribute_assignments, problems, self_parameter, visit_statements,
+    Leaf, Sent, Walker,
+};
+use crate::project::Project;
+use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::semantic::{ClassId, FunctionId, ModuleModel, Value};
+use crate::targets::Methods;
+use crate::workers::WorkerKind;
 
 pub const DOCS: &str = r#"# pickle-protocol-pitfall (SPS205)
 
 ## What it does
-(Not implemented yet.)
+Finds objects of the project's own classes that are sent to a child process
+(as task arguments or in `Process` args) although they cannot make the round
+trip through `pickle`:
+
+- **`__getattr__` that reads instance attributes** (`self._values`,
+  `self._client`) without first refusing dunder names, with no
+  `__setstate__`;
+- **a `dict` subclass whose `__setitem__`**, or a **`list` subclass whose
+  `extend`**, reads attributes that `__init__` sets;
+- **`__getstate__` that returns nothing**;
+- **`__getstate__` and `__setstate__` that disagree**: a tuple state read
+  with `state["key"]`, or a key `__setstate__` reads that the state leaves out;
+- **`__reduce__` that returns a nested function or a lambda** as the reconstructor;
+
+and exceptions raised in `Pool`/`ProcessPoolExecutor` workers that cannot be
+rebuilt in the parent: an `Exception` subclass whose `__init__` requires
+arguments it does not pass on to `super().__init__()`, with no `__reduce__`.
+
+## Why is this bad?
+Unpickling does not call `__init__`. It makes the object with `cls.__new__`,
+re-inserts a `dict`'s items or a `list`'s elements, and only then restores
+the instance `__dict__` (`__setstate__`, or a plain update):
+
+- It first looks up `__setstate__` on the half-built object. Not found on
+  the class, the lookup falls to `__getattr__`, which reads `self._values`,
+  which is missing, which calls `__getattr__` again: `RecursionError:
+  maximum recursion depth exceeded`. (Before Python 3.11 pickling already
+  looks up `__getstate__` the same way, and a `__getattr__` that lets a
+  `KeyError` escape fails in the parent.)
+- A `dict` subclass gets its items back through `__setitem__` (a `list`
+  subclass through `extend`, since Python 3.7) before its attributes exist:
+  `AttributeError: 'AuditedDict' object has no attribute '_changes'`.
+- With a `None` state pickle writes no `BUILD` step: `__setstate__` is never
+  called and the child gets an object without its attributes.
+- `__setstate__` receives exactly what `__getstate__` returned: `TypeError:
+  tuple indices must be integers or slices, not str`, or a `KeyError`.
+- A reconstructor is pickled by name; a nested function has none the child
+  could import: `AttributeError: Can't pickle local object
+  'Matrix.__reduce__.<locals>.rebuild'` (3.13: `Can't get local object`).
+- An exception is pickled as `cls(*self.args)`; `args` holds what
+  `__init__` passed to `Exception.__init__`. If that is not what `__init__`
+  requires, the parent cannot rebuild it: `TypeError: ParseError.__init__()
+  missing 1 required positional argument: 'line'`. `Pool`'s result-handler
+  thread dies and `map()` never returns; `ProcessPoolExecutor` fails every
+  pending future with `BrokenProcessPool`.
+
+Task arguments and results are pickled under every start method; `Process`
+args only under spawn and forkserver (Windows, macOS, Linux with Python
+3.14+), where the child dies unpickling them.
+
+## Example
+```python
+class Settings:
+    def __init__(self, **values):
+        self._values = values
+
+    def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+```
+
+Use instead:
+```python
+class Settings:
+    def __init__(self, **values):
+        self._values = values
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+```
+
+## References
+- [pickle: Pickling class instances](https://docs.python.org/3/library/pickle.html#pickling-class-instances)
+- [pickle: object.__reduce__()](https://docs.python.org/3/library/pickle.html#object.__reduce__)
+- [CPython issue: exceptions with required arguments cannot be unpickled](https://github.com/python/cpython/issues/76877)
 "#;
 
-pub fn check(_checker: &mut Checker) {}
+/// What goes wrong with a class's objects.
+#[derive(Debug, Clone)]
+enum Pitfall {
+    GetattrRecursion {
+        attr: String,
+    },
+    ItemsBeforeState {
+        base: &'static str,
+        method: &'static str,
+        attr: String,
+    },
+    GetstateReturnsNothing {
+        attr: String,
+    },
+    TupleStateIndexedByString {
+        key: String,
+    },
+    StateMissingKey {
+        key: String,
+    },
+    ReduceLocal {
+        qualname: String,
+    },
+}
+
+/// A pitfall and the method that has it.
+#[derive(Debug, Clone)]
+struct ClassPitfall {
+    pitfall: Pitfall,
+    module: usize,
+    method: FunctionId,
+}
+
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let mut walker = Walker::new(project);
+    let mut memo: FxHashMap<(usize, ClassId), Option<ClassPitfall>> = FxHashMap::default();
+    let mut reported = FxHashSet::default();
+    for sent in walker.sent_from(checker.module) {
+        let Some(send) = sent.site.send else { continue };
+        let found = problems(&sent.flows, &mut |leaf| {
+            let class = instance_class(project, leaf)?;
+            memo.entry(class)
+                .or_insert_with(|| class_pitfall(project, class.0, class.1))
+                .clone()
+                .map(|pitfall| (class, pitfall))
+        });
+        for (leaf, (class, pitfall)) in found {
+            if reported.insert((leaf.anchor.range(), class)) {
+                report_sent(checker, &sent, &leaf, class, &pitfall, send.sender);
+            }
+        }
+    }
+    check_raised_exceptions(checker);
+}
+
+/// The project class a leaf instantiates (`Settings(...)`), if any.
+fn instance_class(project: &Project, leaf: &Leaf) -> Option<(usize, ClassId)> {
+    let Expr::Call(call) = leaf.expr else {
+        return None;
+    };
+    let class = match project.models[leaf.module].resolve(&call.func, leaf.scope) {
+        Value::Class(class) => (leaf.module, class),
+        Value::Qualified(name) => project.resolve_class(leaf.module, &name)?,
+        _ => return None,
+    };
+    // A `Process` object is SPS203's.
+    (!project.is_process_class(class.0, class.1)).then_some(class)
+}
+
+/// How a class's bases look to pickle: every class in the hierarchy derives
+/// only from project classes and these builtins.
+fn builtin_bases(project: &Project, module: usize, class: ClassId) -> Option<Vec<&'static str>> {
+    let mut builtins = Vec::new();
+    for (m, c) in class_hierarchy(project, module, class) {
+        let model = &project.models[m];
+        let info = &model.classes[c];
+        let Some(arguments) = &info.def.arguments else {
+            continue;
+        };
+        if !arguments.keywords.is_empty() {
+            // A metaclass may change anything.
+            return None;
+        }
+        for base in arguments.args.iter() {
+            let builtin = match base {
+                Expr::Name(name) if model.lookup(name.id.as_str(), info.parent_scope).is_none() => {
+                    match name.id.as_str() {
+                        "object" => "object",
+                        "dict" => "dict",
+                        "list" => "list",
+                        _ => return None,
+                    }
+                }
+                _ => match model.resolve(base, info.parent_scope) {
+                    Value::Class(_) => continue,
+                    Value::Qualified(name) => {
+                        if project.resolve_class(m, &name).is_some() {
+                            continue;
+                        }
+                        if name == "collections.OrderedDict" {
+                            "dict"
+                        } else {
+                            return None;
+                        }
+                    }
+                    _ => return None,
+                },
+            };
+            builtins.push(builtin);
+        }
+    }
+    Some(builtins)
+}
+
+fn class_pitfall(project: &Project, module: usize, class: ClassId) -> Option<ClassPitfall> {
+    let builtins = builtin_bases(project, module, class)?;
+    let method = |name: &str| project.find_method_of(module, class, name);
+    // A `__reduce__` decides everything; only its reconstructor can go wrong here.
+    for name in ["__reduce_ex__", "__reduce__"] {
+        if let Some((m, f)) = method(name) {
+            return reduce_local(project, m, f).map(|qualname| ClassPitfall {
+                pitfall: Pitfall::ReduceLocal { qualname },
+                module: m,
+                method: f,
+            });
+        }
+    }
+    let getstate = method("__getstate__");
+    let setstate = method("__setstate__");
+    // A `__new__` runs when unpickling too, and may set what the methods read.
+    let custom_new = method("__new__").is_some();
+    if let Some((m, f)) = method("__getattr__") {
+        if setstate.is_none() && method("__getattribute__").is_none() && !custom_new {
+            if let Some(attr) = unguarded_self_read(project, module, class, m, f) {
+                return Some(ClassPitfall {
+                    pitfall: Pitfall::GetattrRecursion { attr },
+                    module: m,
+                    method: f,
+                });
+            }
+        }
+    }
+    for (base, item_method) in [("dict", "__setitem__"), ("list", "extend")] {
+        if !builtins.contains(&base) || custom_new {
+            continue;
+        }
+        if let Some((m, f)) = method(item_method) {
+            if let Some(attr) = instance_attribute_read(project, module, class, m, f) {
+                return Some(ClassPitfall {
+                    pitfall: Pitfall::ItemsBeforeState {
+                        base,
+                        method: item_method,
+                        attr,
+                    },
+                    module: m,
+                    method: f,
+                });
+            }
+        }
+    }
+    let (gm, g) = getstate?;
+    let state = getstate_shape(project, gm, g)?;
+    if let StateShape::Nothing = state {
+        let attr = first_instance_attribute(project, module, class)?;
+        return Some(ClassPitfall {
+            pitfall: Pitfall::GetstateReturnsNothing { attr },
+            module: gm,
+            method: g,
+        });
+    }
+    let (sm, s) = setstate?;
+    let keys = string_keys_read(project, sm, s)?;
+    let key = match &state {
+        StateShape::Tuple => keys
+            .first()
+            .map(|key| Pitfall::TupleStateIndexedByString { key: key.clone() }),
+        StateShape::DictWith(present) => keys
+            .iter()
+            .find(|key| !present.contains(key))
+            .map(|key| Pitfall::StateMissingKey { key: key.clone() }),
+        StateShape::DictWithout(dropped) => keys
+            .iter()
+            .find(|key| dropped.contains(key))
+            .map(|key| Pitfall::StateMissingKey { key: key.clone() }),
+        StateShape::Nothing => None,
+    }?;
+    // The `__setstate__` line is the one that fails.
+    Some(ClassPitfall {
+        pitfall: key,
+        module: sm,
+        method: s,
+    })
+}
+
+/// The nested function or lambda a `__reduce__` returns as its reconstructor.
+fn reduce_local(project: &Project, module: usize, function: FunctionId) -> Option<String> {
+    let model = &project.models[module];
+    let info = &model.functions[function];
+    info.returns.iter().find_map(|value| {
+        let Expr::Tuple(tuple) = value else {
+            return None;
+        };
+        let first = tuple.elts.first()?;
+        match model.resolve(first, info.scope) {
+            Value::Lambda => Some(format!("{}.<locals>.<lambda>", info.qualname)),
+            Value::Function(inner) if model.functions[inner].is_local => {
+                Some(model.functions[inner].qualname.clone())
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Names defined on the class (or its project bases): attribute lookups find
+/// them on the type, without `__getattr__`.
+fn class_level_names(project: &Project, module: usize, class: ClassId) -> FxHashSet<String> {
+    let mut names = FxHashSet::default();
+    for (m, c) in class_hierarchy(project, module, class) {
+        let model = &project.models[m];
+        let scope = model.classes[c].scope;
+        names.extend(
+            model.scopes[scope]
+                .bindings
+                .keys()
+                .map(|name| name.to_string()),
+        );
+    }
+    names
+}
+
+/// The instance attributes the class's methods assign (`self.x = ...`).
+fn instance_attributes(project: &Project, module: usize, class: ClassId) -> Vec<String> {
+    let mut found = Vec::new();
+    for (m, c) in class_hierarchy(project, module, class) {
+        let info = &project.models[m].classes[c];
+        let mut methods: Vec<FunctionId> = info.methods.values().copied().collect();
+        methods.sort_unstable();
+        for method in methods {
+            for assignment in method_attribute_assignments(project, m, method) {
+                if let Expr::Attribute(attribute) = assignment.target {
+                    let name = attribute.attr.to_string();
+                    if !found.contains(&name) {
+                        found.push(name);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+fn first_instance_attribute(project: &Project, module: usize, class: ClassId) -> Option<String> {
+    // Prefer what `__init__` sets.
+    if let Some((m, init)) = project.find_method_of(module, class, "__init__") {
+        for assignment in method_attribute_assignments(project, m, init) {
+            if let Expr::Attribute(attribute) = assignment.target {
+                return Some(attribute.attr.to_string());
+            }
+        }
+    }
+    instance_attributes(project, module, class)
+        .into_iter()
+        .next()
+}
+
+/// `self.<attr>` reads in statements or an expression of a method (not in
+/// nested functions or lambdas) of attributes that only instances have, in
+/// source order, with `getattr(self, "attr")` counted too.
+fn instance_reads<'a>(
+    project: &Project,
+    module: usize,
+    class: ClassId,
+    method_module: usize,
+    method: FunctionId,
+    body: &'a [Stmt],
+    expr: Option<&'a Expr>,
+) -> Vec<(&'a Expr, String)> {
+    let Some(receiver) = self_parameter(project, method_module, method) else {
+        return Vec::new();
+    };
+    let instance = instance_attributes(project, module, class);
+    let class_level = class_level_names(project, module, class);
+    let mut finder = SelfReads {
+        receiver,
+        reads: Vec::new(),
+    };
+    for stmt in body {
+        finder.visit_stmt(stmt);
+    }
+    if let Some(expr) = expr {
+        finder.visit_expr(expr);
+    }
+    finder
+        .reads
+        .into_iter()
+        .filter(|(_, attr)| instance.contains(attr) && !class_level.contains(attr))
+        .collect()
+}
+
+struct SelfReads<'a, 'r> {
+    receiver: &'r str,
+    reads: Vec<(&'a Expr, String)>,
+}
+
+impl<'a> Visitor<'a> for SelfReads<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Attribute(attribute)
+                if attribute.ctx == ast::ExprContext::Load
+                    && matches!(attribute.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.receiver) =>
+            {
+                self.reads.push((expr, attribute.attr.to_string()));
+            }
+            Expr::Call(call) => {
+                // `getattr(self, "attr")` looks the attribute up the same way.
+                if let (Expr::Name(function), [Expr::Name(object), Expr::StringLiteral(name), ..]) =
+                    (call.func.as_ref(), &call.arguments.args[..])
+                {
+                    if function.id.as_str() == "getattr" && object.id.as_str() == self.receiver {
+                        self.reads.push((expr, name.value.to_str().to_string()));
+                    }
+                }
+                visitor::walk_expr(self, expr);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+/// Does an expression mention a name?
+fn mentions(expr: &Expr, name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'b> Visitor<'b> for Finder<'_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if matches!(expr, Expr::Name(n) if n.id.as_str() == self.name) {
+                self.found = true;
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder { name, found: false };
+    finder.visit_expr(expr);
+    finder.found
+}
+
+/// The first instance attribute a `__getattr__` reads before any test of the
+/// requested name (`if name.startswith("__"): raise AttributeError(name)`).
+fn unguarded_self_read(
+    project: &Project,
+    module: usize,
+    class: ClassId,
+    method_module: usize,
+    method: FunctionId,
+) -> Option<String> {
+    let info = &project.models[method_module].functions[method];
+    let name_parameter = info.def.parameters.iter().nth(1)?.name().as_str();
+    for stmt in &info.def.body {
+        let reads = instance_reads(
+            project,
+            module,
+            class,
+            method_module,
+            method,
+            std::slice::from_ref(stmt),
+            None,
+        );
+        if let Stmt::If(if_stmt) = stmt {
+            let test_reads = instance_reads(
+                project,
+                module,
+                class,
+                method_module,
+                method,
+                &[],
+                Some(&if_stmt.test),
+            );
+            if mentions(&if_stmt.test, name_parameter) && test_reads.is_empty() {
+                // A guard on the name comes first: assume it refuses dunders.
+                return None;
+            }
+        }
+        if let Some((_, attr)) = reads.into_iter().next() {
+            return Some(attr);
+        }
+    }
+    None
+}
+
+/// The first instance attribute a method reads, unless the method guards
+/// against its absence (`hasattr`, `getattr` with a default, `except AttributeError`).
+fn instance_attribute_read(
+    project: &Project,
+    module: usize,
+    class: ClassId,
+    method_module: usize,
+    method: FunctionId,
+) -> Option<String> {
+    let info = &project.models[method_module].functions[method];
+    let mut guarded = false;
+    visit_statements(&info.def.body, &mut |stmt| {
+        if let Stmt::Try(try_stmt) = stmt {
+            guarded |= try_stmt.handlers.iter().any(|handler| {
+                let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                handler.type_.as_deref().is_none_or(|type_| {
+                    mentions(type_, "AttributeError") || mentions(type_, "Exception")
+                })
+            });
+        }
+    });
+    let mut calls = CallNames::default();
+    for stmt in &info.def.body {
+        calls.visit_stmt(stmt);
+    }
+    if guarded || calls.names.contains("hasattr") || calls.getattr_default {
+        return None;
+    }
+    instance_reads(
+        project,
+        module,
+        class,
+        method_module,
+        method,
+        &info.def.body,
+        None,
+    )
+    .into_iter()
+    .next()
+    .map(|(_, attr)| attr)
+}
+
+#[derive(Default)]
+struct CallNames {
+    names: FxHashSet<String>,
+    getattr_default: bool,
+}
+
+impl<'a> Visitor<'a> for CallNames {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            if let Expr::Name(name) = call.func.as_ref() {
+                self.names.insert(name.id.to_string());
+                if name.id.as_str() == "getattr" && call.arguments.args.len() >= 3 {
+                    self.getattr_default = true;
+                }
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// What a `__getstate__` returns.
+enum StateShape {
+    /// Nothing (`None`): pickle then skips `__setstate__`.
+    Nothing,
+    Tuple,
+    /// A dict literal with these string keys.
+    DictWith(Vec<String>),
+    /// A copy of `self.__dict__` without these keys.
+    DictWithout(Vec<String>),
+}
+
+fn getstate_shape(project: &Project, module: usize, function: FunctionId) -> Option<StateShape> {
+    let model = &project.models[module];
+    let info = &model.functions[function];
+    let returns: Vec<&Expr> = info
+        .returns
+        .iter()
+        .copied()
+        .filter(|value| !matches!(value, Expr::NoneLiteral(_)))
+        .collect();
+    if returns.is_empty() {
+        // Raising (to forbid pickling) or an empty body is deliberate.
+        let mut raises = false;
+        visit_statements(&info.def.body, &mut |stmt| {
+            raises |= matches!(stmt, Stmt::Raise(_))
+        });
+        let trivial = info.def.body.iter().all(|stmt| match stmt {
+            Stmt::Pass(_) => true,
+            Stmt::Expr(expr) => matches!(
+                expr.value.as_ref(),
+                Expr::StringLiteral(_) | Expr::EllipsisLiteral(_)
+            ),
+            _ => false,
+        });
+        if raises || trivial || crate::payload::is_generator_function(info.def) {
+            return None;
+        }
+        return Some(StateShape::Nothing);
+    }
+    if returns.iter().all(|value| matches!(value, Expr::Tuple(_))) {
+        return Some(StateShape::Tuple);
+    }
+    if let [Expr::Dict(dict)] = returns.as_slice() {
+        let mut keys = Vec::new();
+        for item in &dict.items {
+            keys.push(
+                item.key
+                    .as_ref()
+                    .and_then(crate::semantic::string_literal)?
+                    .to_string(),
+            );
+        }
+        return Some(StateShape::DictWith(keys));
+    }
+    // `state = self.__dict__.copy(); del state["k"]; return state`
+    if let [Expr::Name(name)] = returns.as_slice() {
+        let receiver = self_parameter(project, module, function)?;
+        let (found, bindings) = model.lookup(name.id.as_str(), info.scope)?;
+        if found != info.scope {
+            return None;
+        }
+        let [binding] = bindings
+            .iter()
+            .filter(|binding| !matches!(binding.kind, crate::semantic::BindingKind::Appended(_)))
+            .collect::<Vec<_>>()[..]
+        else {
+            return None;
+        };
+        let crate::semantic::BindingKind::Assign(value) = binding.kind else {
+            return None;
+        };
+        if !is_dict_copy(value, receiver) {
+            return None;
+        }
+        let mut dropped = Vec::new();
+        let mut other_writes = false;
+        visit_statements(&info.def.body, &mut |stmt| match stmt {
+            Stmt::Delete(delete) => {
+                for target in &delete.targets {
+                    if let Some(key) = subscript_key(target, name.id.as_str()) {
+                        dropped.push(key);
+                    }
+                }
+            }
+            Stmt::Assign(assign)
+                if assign
+                    .targets
+                    .iter()
+                    .any(|target| subscript_key(target, name.id.as_str()).is_some()) =>
+            {
+                other_writes = true;
+            }
+            Stmt::Expr(expr) => {
+                if let Expr::Call(call) = expr.value.as_ref() {
+                    if let Expr::Attribute(attribute) = call.func.as_ref() {
+                        let on_state =
+                            matches!(attribute.value.as_ref(), Expr::Name(n) if n.id == name.id);
+                        if on_state && attribute.attr.as_str() == "pop" {
+                            if let Some(key) = call
+                                .arguments
+                                .args
+                                .first()
+                                .and_then(crate::semantic::string_literal)
+                            {
+                                dropped.push(key.to_string());
+                            }
+                        } else if on_state {
+                            other_writes = true;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        });
+        if other_writes || dropped.is_empty() {
+            return None;
+        }
+        return Some(StateShape::DictWithout(dropped));
+    }
+    None
+}
+
+/// `self.__dict__.copy()`, `dict(self.__dict__)`, `vars(self).copy()`.
+fn is_dict_copy(value: &Expr, receiver: &str) -> bool {
+    let is_instance_dict = |expr: &Expr| match expr {
+        Expr::Attribute(attribute) => {
+            attribute.attr.as_str() == "__dict__"
+                && matches!(attribute.value.as_ref(), Expr::Name(n) if n.id.as_str() == receiver)
+        }
+        Expr::Call(call) => {
+            matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "vars")
+                && matches!(call.arguments.args.first(), Some(Expr::Name(n)) if n.id.as_str() == receiver)
+        }
+        _ => false,
+    };
+    let Expr::Call(call) = value else {
+        return false;
+    };
+    match call.func.as_ref() {
+        Expr::Attribute(attribute) if attribute.attr.as_str() == "copy" => {
+            is_instance_dict(&attribute.value)
+        }
+        Expr::Name(name) if name.id.as_str() == "dict" => {
+            call.arguments.args.len() == 1 && is_instance_dict(&call.arguments.args[0])
+        }
+        _ => false,
+    }
+}
+
+/// `NAME["key"]` → `key`.
+fn subscript_key(expr: &Expr, name: &str) -> Option<String> {
+    let Expr::Subscript(subscript) = expr else {
+        return None;
+    };
+    if !matches!(subscript.value.as_ref(), Expr::Name(n) if n.id.as_str() == name) {
+        return None;
+    }
+    crate::semantic::string_literal(&subscript.slice).map(str::to_string)
+}
+
+/// The string keys a `__setstate__` reads from its state with `state["key"]`
+/// (the state parameter never rebound), in source order.
+fn string_keys_read(project: &Project, module: usize, function: FunctionId) -> Option<Vec<String>> {
+    let model: &ModuleModel = &project.models[module];
+    let info = &model.functions[function];
+    let state = info.def.parameters.iter().nth(1)?.name().as_str();
+    let (found, bindings) = model.lookup(state, info.scope)?;
+    if found != info.scope || bindings.len() != 1 {
+        return None;
+    }
+    // A `__setstate__` that checks what it got (`isinstance(state, dict)`,
+    // `"key" in state`) handles more than one shape.
+    let mut checks = false;
+    visit_statements(&info.def.body, &mut |stmt| {
+        let test = match stmt {
+            Stmt::If(if_stmt) => Some(&*if_stmt.test),
+            Stmt::While(while_stmt) => Some(&*while_stmt.test),
+            Stmt::Assert(assert) => Some(&*assert.test),
+            _ => None,
+        };
+        if let Some(test) = test {
+            checks |= mentions(test, state);
+        }
+    });
+    if checks {
+        return None;
+    }
+    struct Reads<'n> {
+        state: &'n str,
+        keys: Vec<String>,
+    }
+    impl<'b> Visitor<'b> for Reads<'_> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Subscript(subscript) = expr {
+                if subscript.ctx == ast::ExprContext::Load {
+                    if let Some(key) = subscript_key(expr, self.state) {
+                        self.keys.push(key);
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut reads = Reads {
+        state,
+        keys: Vec::new(),
+    };
+    for stmt in &info.def.body {
+        reads.visit_stmt(stmt);
+    }
+    (!reads.keys.is_empty()).then_some(reads.keys)
+}
+
+fn article(name: &str) -> &'static str {
+    match name.chars().next() {
+        Some(c) if "AEIOU".contains(c) => "an",
+        _ => "a",
+    }
+}
+
+/// What happens to the receiving side when unpickling fails there.
+fn unpickle_consequence(sender: Sender) -> &'static str {
+    match sender {
+        Sender::Pool => "the pool worker dies reading the task, and `map()`/`get()` waits forever",
+        Sender::Executor => "the worker dies, and the future fails with `BrokenProcessPool`",
+        Sender::Process => "the child dies before `run()`",
+    }
+}
+
+fn destination(sender: Sender) -> &'static str {
+    match sender {
+        Sender::Pool => "sent to pool workers as a task argument",
+        Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
+        Sender::Process => "passed to a child process in `Process` args",
+    }
+}
+
+fn report_sent(
+    checker: &mut Checker,
+    sent: &Sent,
+    leaf: &Leaf,
+    class: (usize, ClassId),
+    found: &ClassPitfall,
+    sender: Sender,
+) {
+    let project = checker.project;
+    let class_name = project.models[class.0].classes[class.1]
+        .def
+        .name
+        .to_string();
+    let method_info = &project.models[found.module].functions[found.method];
+    let method_name = method_info.qualname.clone();
+    let object = format!("{} `{class_name}` object", article(&class_name));
+    let subject = match super::sps202_unpicklable_argument::short_text(checker, leaf.anchor.range())
+    {
+        Some(text) if leaf.anchor.range() != leaf.expr.range() || leaf.module != sent.module => {
+            let verb = if leaf.nested { "holds" } else { "is" };
+            format!("`{text}` {verb} {object}")
+        }
+        Some(text) => format!("`{text}` makes {object}"),
+        None => format!("{}{}", &object[..1].to_uppercase(), &object[1..]),
+    };
+    let destination = destination(sender);
+    let consequence = unpickle_consequence(sender);
+    let method_name = method_name.as_str();
+    let owner = method_info
+        .class
+        .map(|owner| {
+            project.models[found.module].classes[owner]
+                .def
+                .name
+                .to_string()
+        })
+        .unwrap_or_else(|| class_name.clone());
+    let (explanation, note) = match &found.pitfall {
+        Pitfall::GetattrRecursion { attr } => (
+            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads the missing `self.{attr}`, which calls `__getattr__` again: \"RecursionError: maximum recursion depth exceeded\" ({consequence})"),
+            format!("`__getattr__` reads `self.{attr}` before checking the name"),
+        ),
+        Pitfall::ItemsBeforeState { base, method, attr } => (
+            format!("`{class_name}` is a `{base}` subclass, and unpickling restores its items through `{method}` before its attributes, but `{method_name}` reads `self.{attr}`: \"AttributeError: '{class_name}' object has no attribute '{attr}'\" ({consequence})"),
+            format!("`{method}` reads `self.{attr}`"),
+        ),
+        Pitfall::GetstateReturnsNothing { attr } => (
+            format!("`{method_name}` returns nothing, so pickle saves no state and never calls `__setstate__`, and the child gets an object without its attributes (\"AttributeError: '{class_name}' object has no attribute '{attr}'\" when it is used)"),
+            "`__getstate__` returns nothing".to_string(),
+        ),
+        Pitfall::TupleStateIndexedByString { key } => (
+            format!("`{owner}.__getstate__` returns a tuple, but `{method_name}` reads `state[\"{key}\"]`: \"TypeError: tuple indices must be integers or slices, not str\" ({consequence})"),
+            format!("`__setstate__` reads `state[\"{key}\"]`"),
+        ),
+        Pitfall::StateMissingKey { key } => (
+            format!("`{owner}.__getstate__` leaves out `\"{key}\"`, but `{method_name}` reads `state[\"{key}\"]`: \"KeyError: '{key}'\" ({consequence})"),
+            format!("`__setstate__` reads `state[\"{key}\"]`"),
+        ),
+        Pitfall::ReduceLocal { qualname } => (
+            format!("`{method_name}` returns the nested function `{qualname}` as the reconstructor, which pickle stores by name, so pickling fails in the parent: \"AttributeError: Can't pickle local object '{qualname}'\" (Python 3.13: \"Can't get local object\"; 3.14: \"PicklingError: Can't pickle local object\")"),
+            format!("`__reduce__` returns `{qualname}`"),
+        ),
+    };
+    let message = format!("{subject}, {destination}: {explanation}");
+    let mut related = vec![Related {
+        file: checker.files[found.module].clone(),
+        range: method_info.def.name.range(),
+        message: note,
+    }];
+    if leaf.module != sent.module || leaf.anchor.range() != leaf.expr.range() {
+        related.push(Related {
+            file: checker.files[leaf.module].clone(),
+            range: leaf.expr.range(),
+            message: format!("the `{class_name}` object is created here"),
+        });
+    }
+    for via in &sent.via {
+        related.push(Related {
+            file: checker.files[via.module].clone(),
+            range: via.range,
+            message: via.message.clone(),
+        });
+    }
+    let help = match &found.pitfall {
+        Pitfall::GetattrRecursion { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
+        Pitfall::ItemsBeforeState { .. } => "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
+        Pitfall::GetstateReturnsNothing { .. } => "return the state from `__getstate__`",
+        Pitfall::TupleStateIndexedByString { .. } | Pitfall::StateMissingKey { .. } => "make `__setstate__` read exactly what `__getstate__` returns",
+        Pitfall::ReduceLocal { .. } => "return a module-level function (or the class, or a classmethod of it) from `__reduce__`",
+    };
+    let fails_under = if sender.pickled_under_fork() {
+        Methods::ALL
+    } else {
+        Methods::SPAWN_AND_FORKSERVER
+    };
+    let pinned = checker.pinned(sent.site.context_method.as_deref());
+    let diagnostic = checker.report(
+        Rule::PickleProtocolPitfall,
+        leaf.anchor.range(),
+        message,
+        Some(help.to_string()),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(fails_under);
+    diagnostic.pinned = pinned;
+}
+
+/// Exceptions raised in pool and executor workers that the parent cannot rebuild.
+fn check_raised_exceptions(checker: &mut Checker) {
+    let project = checker.project;
+    let module = checker.module;
+    let model = &project.models[module];
+    let mut functions: Vec<(FunctionId, WorkerKind)> = checker
+        .workers
+        .functions
+        .iter()
+        .filter(|((m, _), _)| *m == module)
+        .filter_map(|((_, function), origin)| {
+            // Only the task function itself: a callee's exception may be caught.
+            let info = &model.functions[*function];
+            if origin.root != info.qualname {
+                return None;
+            }
+            matches!(
+                origin.kind,
+                WorkerKind::PoolWorker | WorkerKind::ExecutorWorker
+            )
+            .then_some((*function, origin.kind))
+        })
+        .filter(|(function, _)| !is_initializer(project, module, *function))
+        .collect();
+    functions.sort_unstable_by_key(|(function, _)| *function);
+    for (function, kind) in functions {
+        let info = &model.functions[function];
+        let mut raises = Vec::new();
+        collect_raises(&info.def.body, false, &mut raises);
+        for exc in raises {
+            let Expr::Call(call) = exc else { continue };
+            let class = match model.resolve(&call.func, info.scope) {
+                Value::Class(class) => (module, class),
+                Value::Qualified(name) => match project.resolve_class(module, &name) {
+                    Some(class) => class,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let Some(mismatch) = exception_mismatch(project, class.0, class.1, call) else {
+                continue;
+            };
+            report_exception(checker, exc, class, &mismatch, kind);
+        }
+    }
+}
+
+/// Is the function used as an initializer (whose exceptions are not sent back)?
+fn is_initializer(project: &Project, module: usize, function: FunctionId) -> bool {
+    let name = &project.models[module].functions[function].def.name;
+    project.facts.iter().enumerate().any(|(m, facts)| {
+        facts.pickle_sites.iter().any(|site| {
+            site.role == PickleRole::Initializer
+                && match project.models[m].resolve(site.expr, site.scope) {
+                    Value::Function(f) => m == module && f == function,
+                    Value::Qualified(qualified) => {
+                        qualified.rsplit('.').next() == Some(name.as_str())
+                    }
+                    _ => false,
+                }
+        })
+    })
+}
+
+/// `raise X(...)` statements outside any `try` (whose handlers might catch them).
+fn collect_raises<'a>(body: &'a [Stmt], in_try: bool, out: &mut Vec<&'a Expr>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Raise(raise) => {
+                if let (false, Some(exc)) = (in_try, &raise.exc) {
+                    out.push(exc);
+                }
+            }
+            Stmt::If(if_stmt) => {
+                collect_raises(&if_stmt.body, in_try, out);
+                for clause in &if_stmt.elif_else_clauses {
+                    collect_raises(&clause.body, in_try, out);
+                }
+            }
+            Stmt::For(for_stmt) => {
+                collect_raises(&for_stmt.body, in_try, out);
+                collect_raises(&for_stmt.orelse, in_try, out);
+            }
+            Stmt::While(while_stmt) => {
+                collect_raises(&while_stmt.body, in_try, out);
+                collect_raises(&while_stmt.orelse, in_try, out);
+            }
+            Stmt::With(with) => collect_raises(&with.body, true, out),
+            Stmt::Try(try_stmt) => {
+                let catches = !try_stmt.handlers.is_empty();
+                collect_raises(&try_stmt.body, in_try || catches, out);
+                for handler in &try_stmt.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    collect_raises(&handler.body, in_try, out);
+                }
+                collect_raises(&try_stmt.orelse, in_try, out);
+                collect_raises(&try_stmt.finalbody, in_try, out);
+            }
+            Stmt::Match(match_stmt) => {
+                for case in &match_stmt.cases {
+                    collect_raises(&case.body, in_try, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Why `cls(*self.args)` cannot rebuild the exception.
+struct Mismatch {
+    init_module: usize,
+    init: FunctionId,
+    /// The `super().__init__(...)` call (the `raise` call when there is none).
+    super_call: TextRange,
+    /// `__init__` does not call the base `__init__`: `args` holds the
+    /// positional arguments of the `raise`.
+    from_raise: bool,
+    passed: usize,
+    /// The builtin exception class whose `__init__` is called.
+    base: String,
+    error: String,
+}
+
+const BUILTIN_EXCEPTIONS: &[&str] = &[
+    "Exception",
+    "ValueError",
+    "TypeError",
+    "RuntimeError",
+    "KeyError",
+    "LookupError",
+    "IndexError",
+    "OSError",
+    "IOError",
+    "ArithmeticError",
+    "AttributeError",
+    "NotImplementedError",
+    "FileNotFoundError",
+    "PermissionError",
+    "ConnectionError",
+    "TimeoutError",
+    "UnicodeError",
+    "AssertionError",
+];
+
+fn exception_mismatch(
+    project: &Project,
+    module: usize,
+    class: ClassId,
+    raised: &ast::ExprCall,
+) -> Option<Mismatch> {
+    // The hierarchy must reach a builtin exception through project classes only,
+    // and only the class's own `__init__` may differ from `BaseException.__init__`.
+    let hierarchy = class_hierarchy(project, module, class);
+    let mut reaches_builtin = false;
+    for &(m, c) in &hierarchy {
+        let model = &project.models[m];
+        let info = &model.classes[c];
+        for name in [
+            "__reduce__",
+            "__reduce_ex__",
+            "__getnewargs__",
+            "__getnewargs_ex__",
+        ] {
+            if info.methods.contains_key(name) {
+                return None;
+            }
+        }
+        let arguments = info.def.arguments.as_ref()?;
+        if !arguments.keywords.is_empty() {
+            return None;
+        }
+        for base in arguments.args.iter() {
+            match base {
+                Expr::Name(name) if model.lookup(name.id.as_str(), info.parent_scope).is_none() => {
+                    if BUILTIN_EXCEPTIONS.contains(&name.id.as_str()) {
+                        reaches_builtin = true;
+                    } else {
+                        return None;
+                    }
+                }
+                _ => match model.resolve(base, info.parent_scope) {
+                    Value::Class(_) => {}
+                    Value::Qualified(name) if project.resolve_class(m, &name).is_some() => {}
+                    _ => return None,
+                },
+            }
+        }
+    }
+    if !reaches_builtin {
+        return None;
+    }
+    let (init_module, init) = project.find_method_of(module, class, "__init__")?;
+    let init_info = &project.models[init_module].functions[init];
+    let owner = init_info.class?;
+    // `__init__` must be defined on a class whose bases are builtin exceptions.
+    if !project.project_bases_of(init_module, owner).is_empty() {
+        return None;
+    }
+    let receiver = self_parameter(project, init_module, init)?;
+    // It must not set `self.args` itself.
+    for assignment in method_attribute_assignments(project, init_module, init) {
+        if matches!(assignment.target, Expr::Attribute(a) if a.attr.as_str() == "args") {
+            return None;
+        }
+    }
+    let parameters = &init_info.def.parameters;
+    let positional: Vec<&ast::ParameterWithDefault> = parameters
+        .posonlyargs
+        .iter()
+        .chain(parameters.args.iter())
+        .skip(1)
+        .collect();
+    let required: Vec<&str> = positional
+        .iter()
+        .filter(|p| p.default.is_none())
+        .map(|p| p.name().as_str())
+        .collect();
+    let required_keyword: Vec<&str> = parameters
+        .kwonlyargs
+        .iter()
+        .filter(|p| p.default.is_none())
+        .map(|p| p.name().as_str())
+        .collect();
+    // The one call to the base `__init__`.
+    let mut super_calls = Vec::new();
+    let mut finder = InitCalls {
+        receiver,
+        calls: &mut super_calls,
+    };
+    for stmt in &init_info.def.body {
+        finder.visit_stmt(stmt);
+    }
+    // Without a call to the base `__init__`, `args` keeps what
+    // `BaseException.__new__` stored: the positional arguments of the `raise`.
+    let (call, explicit_self, from_raise) = match super_calls[..] {
+        [(call, explicit_self)] => (call, explicit_self, false),
+        [] => (raised, false, true),
+        _ => return None,
+    };
+    let starred = call
+        .arguments
+        .args
+        .iter()
+        .any(|argument| matches!(argument, Expr::Starred(_)));
+    if starred || (!from_raise && !call.arguments.keywords.is_empty()) {
+        return None;
+    }
+    if from_raise && call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
+        return None;
+    }
+    let passed = call.arguments.args.len() - usize::from(explicit_self);
+    // Python 3.10+ names the function by its qualified name.
+    let init_name = format!("{}()", init_info.qualname);
+    let error = if passed < required.len() {
+        let missing = &required[passed..];
+        format!(
+            "TypeError: {init_name} missing {} required positional argument{}: {}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            name_list(missing)
+        )
+    } else if parameters.vararg.is_none() && passed > positional.len() {
+        format!(
+            "TypeError: {init_name} takes {} positional argument{} but {} were given",
+            positional.len() + 1,
+            if positional.is_empty() { "" } else { "s" },
+            passed + 1
+        )
+    } else if !required_keyword.is_empty() {
+        format!(
+            "TypeError: {init_name} missing {} required keyword-only argument{}: {}",
+            required_keyword.len(),
+            if required_keyword.len() == 1 { "" } else { "s" },
+            name_list(&required_keyword)
+        )
+    } else {
+        return None;
+    };
+    let owner_info = &project.models[init_module].classes[owner];
+    let base = owner_info
+        .def
+        .arguments
+        .as_ref()
+        .and_then(|arguments| arguments.args.first())
+        .and_then(|base| match base {
+            Expr::Name(name) => Some(name.id.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "Exception".to_string());
+    Some(Mismatch {
+        init_module,
+        init,
+        super_call: call.range(),
+        from_raise,
+        passed,
+        base,
+        error,
+    })
+}
+
+/// `'a'`, `'a' and 'b'`, `'a', 'b', and 'c'`, as CPython lists missing arguments.
+fn name_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("'{name}'")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+    }
+}
+
+/// `super().__init__(...)` and `Base.__init__(self, ...)` calls in a body.
+struct InitCalls<'a, 'c> {
+    receiver: &'c str,
+    calls: &'c mut Vec<(&'a ast::ExprCall, bool)>,
+}
+
+impl<'a> Visitor<'a> for InitCalls<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            if let Expr::Attribute(attribute) = call.func.as_ref() {
+                if attribute.attr.as_str() == "__init__" {
+                    match attribute.value.as_ref() {
+                        Expr::Call(inner) if matches!(inner.func.as_ref(), Expr::Name(n) if n.id.as_str() == "super") =>
+                        {
+                            self.calls.push((call, false));
+                        }
+                        Expr::Name(_) if matches!(call.arguments.args.first(), Some(Expr::Name(n)) if n.id.as_str() == self.receiver) =>
+                        {
+                            self.calls.push((call, true));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+fn report_exception(
+    checker: &mut Checker,
+    exc: &Expr,
+    class: (usize, ClassId),
+    mismatch: &Mismatch,
+    kind: WorkerKind,
+) {
+    let project = checker.project;
+    let class_name = project.models[class.0].classes[class.1]
+        .def
+        .name
+        .to_string();
+    let init = &project.models[mismatch.init_module].functions[mismatch.init];
+    let (worker, consequence) = match kind {
+        WorkerKind::ExecutorWorker => (
+            "a `ProcessPoolExecutor` worker",
+            "the executor breaks and fails every pending future with `BrokenProcessPool`",
+        ),
+        _ => (
+            "a pool worker",
+            "the pool's result-handler thread dies, and `map()`/`get()` never returns",
+        ),
+    };
+    let plural = if mismatch.passed == 1 { "" } else { "s" };
+    let holds = if mismatch.from_raise && mismatch.passed == 0 {
+        format!(
+            "`{}` does not call `{}.__init__`, so `self.args` is empty: the `raise` passes its arguments by keyword, which `BaseException` does not keep",
+            init.qualname, mismatch.base
+        )
+    } else if mismatch.from_raise {
+        format!(
+            "`{}` does not call `{}.__init__`, so `self.args` holds only the {} positional argument{plural} of the `raise`, not the keyword ones",
+            init.qualname, mismatch.base, mismatch.passed
+        )
+    } else {
+        format!(
+            "`self.args` holds the {} argument{plural} `{}` passes to `{}.__init__`",
+            mismatch.passed, init.qualname, mismatch.base
+        )
+    };
+    let message = format!(
+        "`{class_name}` is raised in {worker}, and the parent cannot unpickle it: exceptions are rebuilt as `cls(*self.args)`, and {holds}: \"{}\" ({consequence})",
+        mismatch.error,
+    );
+    let related = if mismatch.from_raise {
+        vec![Related {
+            file: checker.files[mismatch.init_module].clone(),
+            range: init.def.name.range(),
+            message: format!("`{}` does not call the base `__init__`", init.qualname),
+        }]
+    } else {
+        vec![Related {
+            file: checker.files[mismatch.init_module].clone(),
+            range: mismatch.super_call,
+            message: format!(
+                "`{}` passes {} argument{plural} here",
+                init.qualname, mismatch.passed
+            ),
+        }]
+    };
+    let diagnostic = checker.report(
+        Rule::PickleProtocolPitfall,
+        exc.range(),
+        message,
+        Some("pass every `__init__` argument, positionally, to `super().__init__(...)`, or define `__reduce__` returning `(type(self), (arg1, arg2, ...))`".to_string()),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::ALL);
+}
