@@ -1020,9 +1020,10 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
             }
             Expr::BoolOp(bool_op) => {
                 // `IS_POSIX and get_context("fork")`: later operands run depending on earlier ones.
-                for (index, earlier) in bool_op.values.iter().enumerate() {
-                    for later in &bool_op.values[index + 1..] {
-                        self.platform_branches.push((earlier, later.range()));
+                if let Some(last) = bool_op.values.last() {
+                    for (index, earlier) in bool_op.values.iter().enumerate().rev().skip(1) {
+                        let later = TextRange::new(bool_op.values[index + 1].start(), last.end());
+                        self.platform_branches.push((earlier, later));
                     }
                 }
                 visitor::walk_expr(self, expr);

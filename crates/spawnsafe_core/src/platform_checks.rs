@@ -8,7 +8,10 @@
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
+use ruff_text_size::{Ranged, TextRange};
+
 use crate::api;
+use crate::project::Project;
 use crate::semantic::{string_literal, BindingKind, ModuleModel, ScopeId, Value, MODULE_SCOPE};
 
 /// Names whose value depends on the platform the program runs on.
@@ -47,7 +50,10 @@ const PLATFORM_WORDS: &[&str] = &[
     "unix", "platform", "wsl", "fcntl", "termios",
 ];
 
-const MAX_PLATFORM_DEPTH: usize = 4;
+/// How far a test is followed through names (`FLAG = IS_WINDOWS`, `def supported(): ...`).
+const MAX_PLATFORM_DEPTH: usize = 2;
+/// Names bound more often than this are not followed (their value is anyone's guess).
+const MAX_FOLLOWED_BINDINGS: usize = 4;
 
 /// Does an identifier name the platform (`IS_WINDOWS`, `isMacOS`, `CAN_FORK`)?
 pub fn identifier_names_platform(identifier: &str) -> bool {
@@ -79,6 +85,35 @@ pub fn identifier_names_platform(identifier: &str) -> bool {
             .any(|word| PLATFORM_WORDS.contains(&word.as_str()))
 }
 
+/// The imported name an expression spells (`sys.platform`, `platform` from
+/// `from sys import platform`), through imports only: cheap, unlike a full resolve.
+fn imported_name(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> Option<String> {
+    match expr {
+        Expr::Name(name) => {
+            let (_, bindings) = model.lookup(name.id.as_str(), scope)?;
+            match &bindings.last()?.kind {
+                BindingKind::Import(path) => Some(path.clone()),
+                BindingKind::FromImport {
+                    level: 0,
+                    module: Some(module),
+                    name,
+                } => Some(format!("{module}.{name}")),
+                _ => None,
+            }
+        }
+        Expr::Attribute(attribute) => {
+            let base = imported_name(model, &attribute.value, scope)?;
+            Some(format!("{base}.{}", attribute.attr))
+        }
+        _ => None,
+    }
+}
+
+fn is_platform_name(name: &str) -> bool {
+    PLATFORM_NAMES.contains(&name)
+        || api::normalize(name).is_some_and(|(path, _)| START_METHOD_QUERIES.contains(&path))
+}
+
 /// Does an expression test the platform or the available start methods
 /// (`sys.platform != "win32"`, `os.name == "nt"`, `platform.system()`,
 /// `"fork" in get_all_start_methods()`, `hasattr(os, "fork")`, a name bound
@@ -88,9 +123,6 @@ pub fn mentions_platform_check(model: &ModuleModel, expr: &Expr, scope: ScopeId)
 }
 
 fn platform_check_depth(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize) -> bool {
-    if depth > MAX_PLATFORM_DEPTH {
-        return false;
-    }
     let mut nodes = SubExpressions { nodes: Vec::new() };
     nodes.visit_expr(expr);
     nodes.nodes.into_iter().any(|node| match node {
@@ -98,28 +130,35 @@ fn platform_check_depth(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth:
         Expr::Attribute(attribute) => {
             identifier_names_platform(attribute.attr.as_str())
                 || START_METHOD_QUERIES.contains(&attribute.attr.as_str())
-                || is_platform_value(&model.resolve(node, scope))
+                || imported_name(model, node, scope).is_some_and(|name| is_platform_name(&name))
         }
         Expr::Name(name) => {
-            if identifier_names_platform(name.id.as_str()) {
+            if identifier_names_platform(name.id.as_str())
+                || imported_name(model, node, scope).is_some_and(|name| is_platform_name(&name))
+            {
                 return true;
             }
-            let value = model.resolve(node, scope);
-            if is_platform_value(&value) {
-                return true;
+            if depth >= MAX_PLATFORM_DEPTH {
+                return false;
             }
-            if let Value::Function(function) = value {
-                let info = &model.functions[function];
-                return info.returns.iter().any(|returned| {
-                    platform_check_depth(model, returned, info.scope, depth + 1)
-                });
-            }
+            // A name bound to a test (`IS_WIN = sys.platform == "win32"`), or a
+            // function returning one (`def supported(): return os.name == "posix"`).
             let Some((found_in, bindings)) = model.lookup(name.id.as_str(), scope) else {
                 return false;
             };
+            if bindings.len() > MAX_FOLLOWED_BINDINGS {
+                return false;
+            }
             bindings.iter().any(|binding| match binding.kind {
                 BindingKind::Assign(value) => {
                     platform_check_depth(model, value, found_in, depth + 1)
+                }
+                BindingKind::Function(function) => {
+                    let info = &model.functions[function];
+                    info.returns.len() <= MAX_FOLLOWED_BINDINGS
+                        && info.returns.iter().any(|returned| {
+                            platform_check_depth(model, returned, info.scope, depth + 1)
+                        })
                 }
                 _ => false,
             })
@@ -128,26 +167,14 @@ fn platform_check_depth(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth:
         Expr::Call(call) => {
             matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "hasattr")
                 && call.arguments.args.first().is_some_and(|object| {
-                    matches!(
-                        model.resolve(object, scope),
-                        Value::Qualified(module) if matches!(module.as_str(), "os" | "signal" | "select")
-                    ) || call.arguments.args.get(1).and_then(string_literal)
-                        == Some("getwindowsversion")
+                    imported_name(model, object, scope)
+                        .is_some_and(|module| matches!(module.as_str(), "os" | "signal" | "select"))
+                        || call.arguments.args.get(1).and_then(string_literal)
+                            == Some("getwindowsversion")
                 })
         }
         _ => false,
     })
-}
-
-fn is_platform_value(value: &Value) -> bool {
-    match value {
-        Value::Qualified(name) => {
-            PLATFORM_NAMES.contains(&name.as_str())
-                || api::normalize(name)
-                    .is_some_and(|(path, _)| START_METHOD_QUERIES.contains(&path))
-        }
-        _ => false,
-    }
 }
 
 /// Does a statement end the code that follows it on some platforms: an `if`
@@ -156,20 +183,20 @@ fn is_platform_value(value: &Value) -> bool {
 pub fn ends_on_platform(model: &ModuleModel, stmt: &Stmt, scope: ScopeId) -> bool {
     match stmt {
         Stmt::If(if_stmt) => {
-            let tests_platform = std::iter::once(&*if_stmt.test)
-                .chain(
-                    if_stmt
-                        .elif_else_clauses
-                        .iter()
-                        .filter_map(|clause| clause.test.as_ref()),
-                )
-                .any(|test| mentions_platform_check(model, test, scope));
-            tests_platform
-                && (exits(model, &if_stmt.body, scope)
-                    || if_stmt
-                        .elif_else_clauses
-                        .iter()
-                        .any(|clause| exits(model, &clause.body, scope)))
+            let leaves = exits(model, &if_stmt.body, scope)
+                || if_stmt
+                    .elif_else_clauses
+                    .iter()
+                    .any(|clause| exits(model, &clause.body, scope));
+            leaves
+                && std::iter::once(&*if_stmt.test)
+                    .chain(
+                        if_stmt
+                            .elif_else_clauses
+                            .iter()
+                            .filter_map(|clause| clause.test.as_ref()),
+                    )
+                    .any(|test| mentions_platform_check(model, test, scope))
         }
         Stmt::Assert(assert) => mentions_platform_check(model, &assert.test, scope),
         Stmt::Assign(assign) if scope == MODULE_SCOPE => {
@@ -193,13 +220,12 @@ fn exits(model: &ModuleModel, suite: &[Stmt], scope: ScopeId) -> bool {
             {
                 return true;
             }
-            matches!(
-                model.resolve(&call.func, scope),
-                Value::Qualified(name) if matches!(
+            imported_name(model, &call.func, scope).is_some_and(|name| {
+                matches!(
                     name.as_str(),
                     "sys.exit" | "os._exit" | "pytest.skip" | "pytest.exit" | "pytest.xfail"
                 )
-            )
+            })
         }
         _ => false,
     }
@@ -222,6 +248,257 @@ pub fn decorators_check_platform(
             _ => false,
         };
         conditional_skip || mentions_platform_check(model, &decorator.expression, scope)
+    })
+}
+
+/// The tests that decide whether the code at `range` runs, within `suite`
+/// (and the function and class bodies in it): the `if`/`elif`/`while` tests
+/// around it, the tests of earlier `if`s with a branch that leaves
+/// (`if X: return`) and of earlier `assert`s, and the conditions of the
+/// expressions around it (`a if TEST else b`, `TEST and a`).
+pub fn enclosing_tests<'a>(
+    model: &ModuleModel,
+    suite: &'a [Stmt],
+    range: TextRange,
+) -> Vec<&'a Expr> {
+    let mut tests = Vec::new();
+    collect_tests(model, suite, range, &mut tests);
+    tests
+}
+
+fn collect_tests<'a>(
+    model: &ModuleModel,
+    suite: &'a [Stmt],
+    range: TextRange,
+    tests: &mut Vec<&'a Expr>,
+) {
+    for stmt in suite {
+        if !stmt.range().contains_range(range) {
+            if stmt.end() <= range.start() {
+                match stmt {
+                    Stmt::If(if_stmt)
+                        if exits(model, &if_stmt.body, MODULE_SCOPE)
+                            || if_stmt
+                                .elif_else_clauses
+                                .iter()
+                                .any(|clause| exits(model, &clause.body, MODULE_SCOPE)) =>
+                    {
+                        tests.push(&if_stmt.test);
+                        tests.extend(
+                            if_stmt
+                                .elif_else_clauses
+                                .iter()
+                                .filter_map(|clause| clause.test.as_ref()),
+                        );
+                    }
+                    Stmt::Assert(assert) => tests.push(&assert.test),
+                    _ => {}
+                }
+            }
+            continue;
+        }
+        match stmt {
+            Stmt::If(if_stmt) if !if_stmt.test.range().contains_range(range) => {
+                tests.push(&if_stmt.test);
+                if if_stmt
+                    .body
+                    .iter()
+                    .any(|inner| inner.range().contains_range(range))
+                {
+                    collect_tests(model, &if_stmt.body, range, tests);
+                    return;
+                }
+                for clause in &if_stmt.elif_else_clauses {
+                    if let Some(test) = &clause.test {
+                        if test.range().contains_range(range) {
+                            expression_tests(test, range, tests);
+                            return;
+                        }
+                        tests.push(test);
+                    }
+                    if clause.range.contains_range(range) {
+                        collect_tests(model, &clause.body, range, tests);
+                        return;
+                    }
+                }
+            }
+            Stmt::While(while_stmt) if !while_stmt.test.range().contains_range(range) => {
+                tests.push(&while_stmt.test);
+                collect_tests(model, &while_stmt.body, range, tests);
+                collect_tests(model, &while_stmt.orelse, range, tests);
+            }
+            Stmt::For(for_stmt) if !for_stmt.iter.range().contains_range(range) => {
+                collect_tests(model, &for_stmt.body, range, tests);
+                collect_tests(model, &for_stmt.orelse, range, tests);
+            }
+            Stmt::With(with)
+                if with
+                    .body
+                    .iter()
+                    .any(|inner| inner.range().contains_range(range)) =>
+            {
+                collect_tests(model, &with.body, range, tests);
+            }
+            Stmt::Try(try_stmt) => {
+                collect_tests(model, &try_stmt.body, range, tests);
+                for handler in &try_stmt.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    collect_tests(model, &handler.body, range, tests);
+                }
+                collect_tests(model, &try_stmt.orelse, range, tests);
+                collect_tests(model, &try_stmt.finalbody, range, tests);
+            }
+            Stmt::Match(match_stmt) => {
+                for case in &match_stmt.cases {
+                    collect_tests(model, &case.body, range, tests);
+                }
+            }
+            Stmt::FunctionDef(def)
+                if def
+                    .body
+                    .iter()
+                    .any(|inner| inner.range().contains_range(range)) =>
+            {
+                collect_tests(model, &def.body, range, tests);
+            }
+            Stmt::ClassDef(def)
+                if def
+                    .body
+                    .iter()
+                    .any(|inner| inner.range().contains_range(range)) =>
+            {
+                collect_tests(model, &def.body, range, tests);
+            }
+            _ => {
+                let mut finder = ExpressionTests {
+                    range,
+                    tests: Vec::new(),
+                };
+                finder.visit_stmt(stmt);
+                tests.extend(finder.tests);
+            }
+        }
+        return;
+    }
+}
+
+fn expression_tests<'a>(expr: &'a Expr, range: TextRange, tests: &mut Vec<&'a Expr>) {
+    let mut finder = ExpressionTests {
+        range,
+        tests: Vec::new(),
+    };
+    finder.visit_expr(expr);
+    tests.extend(finder.tests);
+}
+
+/// The conditions of the conditional expressions around a range.
+struct ExpressionTests<'a> {
+    range: TextRange,
+    tests: Vec<&'a Expr>,
+}
+
+impl<'a> Visitor<'a> for ExpressionTests<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if !expr.range().contains_range(self.range) {
+            return;
+        }
+        match expr {
+            Expr::If(if_expr) if !if_expr.test.range().contains_range(self.range) => {
+                self.tests.push(&if_expr.test);
+            }
+            Expr::BoolOp(bool_op) => {
+                for value in &bool_op.values {
+                    if value.range().contains_range(self.range) {
+                        break;
+                    }
+                    self.tests.push(value);
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// Like [`mentions_platform_check`], and also through names imported from
+/// other project modules (`from .compat import CAN_FORK` where
+/// `CAN_FORK = os.name == "posix"`, or a function returning such a test).
+pub fn checks_platform_in_project(
+    project: &Project,
+    module: usize,
+    expr: &Expr,
+    scope: ScopeId,
+) -> bool {
+    let model = &project.models[module];
+    if mentions_platform_check(model, expr, scope) {
+        return true;
+    }
+    let mut nodes = SubExpressions { nodes: Vec::new() };
+    nodes.visit_expr(expr);
+    nodes.nodes.into_iter().any(|node| {
+        if !matches!(node, Expr::Name(_) | Expr::Attribute(_)) {
+            return false;
+        }
+        let Value::Qualified(qualified) = model.resolve(node, scope) else {
+            return false;
+        };
+        if let Some((target, bindings)) = project.module_assignments(module, &qualified) {
+            return bindings.iter().any(|binding| {
+                matches!(binding.kind, BindingKind::Assign(value)
+                    if mentions_platform_check(&project.models[target], value, MODULE_SCOPE))
+            });
+        }
+        project
+            .resolve_function(module, &qualified)
+            .is_some_and(|(target, function)| {
+                let info = &project.models[target].functions[function];
+                info.returns.iter().any(|returned| {
+                    mentions_platform_check(&project.models[target], returned, info.scope)
+                })
+            })
+    })
+}
+
+/// Does a module compute a platform flag that other project modules import
+/// (`parallel_available = os.name == "posix"`)? Its users gate its
+/// platform-specific code on that flag, often through state the analysis does
+/// not follow.
+pub fn exports_platform_flag(project: &Project, module: usize) -> bool {
+    let model = &project.models[module];
+    let flags: Vec<&str> = model.scopes[MODULE_SCOPE]
+        .bindings
+        .iter()
+        .filter(|(_, bindings)| {
+            bindings.iter().any(|binding| {
+                !binding.in_main_guard
+                    && matches!(binding.kind, BindingKind::Assign(value)
+                        if mentions_platform_check(model, value, MODULE_SCOPE))
+            })
+        })
+        .map(|(name, _)| *name)
+        .collect();
+    if flags.is_empty() {
+        return false;
+    }
+    project.models.iter().enumerate().any(|(importer, other)| {
+        importer != module
+            && other.scopes.iter().any(|scope| {
+                scope
+                    .bindings
+                    .values()
+                    .flatten()
+                    .any(|binding| match &binding.kind {
+                        BindingKind::FromImport {
+                            level,
+                            module: Some(from),
+                            name,
+                        } => {
+                            flags.contains(name)
+                                && project.resolve_module(importer, *level, from) == Some(module)
+                        }
+                        _ => false,
+                    })
+            })
     })
 }
 

@@ -446,10 +446,28 @@ impl<'p, 'a> Project<'p, 'a> {
 
     /// Every call site in the project that calls a project function, with its module.
     pub fn callers_of(&self, module: usize, function: FunctionId) -> Vec<(usize, &CallSite<'a>)> {
+        let name = self.models[module].functions[function].def.name.as_str();
         let mut callers = Vec::new();
         for (caller_module, facts) in self.facts.iter().enumerate() {
             for site in &facts.calls {
-                if self.call_site_callee(caller_module, site) == Some((module, function)) {
+                // Only calls that spell the name (or import it under an alias) can
+                // call it: a cheap test before resolving.
+                let spelled = match site.call.func.as_ref() {
+                    ruff_python_ast::Expr::Name(called) => {
+                        called.id.as_str() == name
+                            || self.models[caller_module]
+                                .lookup(called.id.as_str(), site.scope)
+                                .is_some_and(|(_, bindings)| {
+                                    bindings.iter().any(|binding| {
+                                        matches!(binding.kind, BindingKind::FromImport { name: imported, .. } if imported == name)
+                                    })
+                                })
+                    }
+                    ruff_python_ast::Expr::Attribute(called) => called.attr.as_str() == name,
+                    _ => false,
+                };
+                if spelled && self.call_site_callee(caller_module, site) == Some((module, function))
+                {
                     callers.push((caller_module, site));
                 }
             }

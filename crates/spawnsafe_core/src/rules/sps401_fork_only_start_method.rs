@@ -6,6 +6,7 @@ use ruff_text_size::Ranged;
 use crate::api::Api;
 use crate::diagnostic::PlatformClause;
 use crate::facts::CallSite;
+use crate::platform_checks::{checks_platform_in_project, enclosing_tests, exports_platform_flag};
 use crate::project::Project;
 use crate::registry::Rule;
 use crate::rules::Checker;
@@ -25,10 +26,13 @@ bound to `"fork"` (`START_METHOD = "fork"`).
 
 It stays silent when the choice depends on the platform: under
 `if "fork" in multiprocessing.get_all_start_methods():`,
-`if sys.platform != "win32":` (or `os.name`, `platform.system()`, a name such as
-`IS_WINDOWS`, a `skipif` decorator), after an `if` on the platform that returns
-or raises, inside `try: ... except ValueError:` with a fallback, or in a helper
-that is only called from such places. Comparisons such as
+`if sys.platform != "win32":` (or `os.name`, `platform.system()`,
+`hasattr(os, "fork")`, a name such as `IS_WINDOWS`, a flag imported from another
+project module that tests the platform, a `skipif` decorator), after an `if` on
+the platform that returns or raises, inside `try: ... except ValueError:` with a
+fallback, in a helper that is only called from such places, or in a module that
+exports a platform flag its users import (`parallel_available = os.name ==
+"posix"`: they gate the module's code on it). Comparisons such as
 `get_start_method() == "fork"` and `"fork"` offered as a command-line choice are
 not requests for fork.
 
@@ -122,6 +126,11 @@ pub fn fork_requests<'s, 'a>(
         if values.iter().any(|value| value != "fork") || site_is_guarded(project, module, site, 0) {
             continue;
         }
+        // A module that exports a platform flag (`parallel_available = os.name == "posix"`)
+        // is used behind it.
+        if exports_platform_flag(project, module) {
+            continue;
+        }
         found.push((site, function));
     }
     found
@@ -182,6 +191,18 @@ fn site_is_guarded(project: &Project, module: usize, site: &CallSite, depth: usi
     if site.platform_checked || site.catches_value_error {
         return true;
     }
+    // Tests of flags imported from other project modules (`if CAN_FORK:`).
+    let model = &project.models[module];
+    let suite = match site.function {
+        Some(function) => model.functions[function].def.body.as_slice(),
+        None => model.body,
+    };
+    if enclosing_tests(model, suite, site.call.range())
+        .into_iter()
+        .any(|test| checks_platform_in_project(project, module, test, site.scope))
+    {
+        return true;
+    }
     match site.function {
         Some(function) if depth < MAX_CALLER_DEPTH => {
             function_is_guarded(project, module, function, depth + 1)
@@ -216,6 +237,11 @@ mod tests {
 
     /// The source text of every fork request in the first module.
     fn requests(modules: &[(&str, &str)]) -> Vec<String> {
+        requests_in(modules, 0)
+    }
+
+    /// The source text of every fork request in one of the modules.
+    fn requests_in(modules: &[(&str, &str)], index: usize) -> Vec<String> {
         let parsed: Vec<_> = modules
             .iter()
             .map(|(_, source)| ruff_python_parser::parse_module(source).expect("valid Python"))
@@ -238,10 +264,56 @@ mod tests {
             })
             .collect();
         let project = Project::new(&paths, &models, &module_facts);
-        fork_requests(&project, 0)
+        fork_requests(&project, index)
             .into_iter()
-            .map(|(site, _)| modules[0].1[site.call.range()].to_string())
+            .map(|(site, _)| modules[index].1[site.call.range()].to_string())
             .collect()
+    }
+
+    #[test]
+    fn flags_of_other_modules() {
+        let compat = (
+            "compat",
+            "import os\nCAN_PARALLEL = os.name == 'posix'\ndef fork_ok():\n    return hasattr(os, 'fork')",
+        );
+        for source in [
+            "import multiprocessing as mp\nfrom compat import CAN_PARALLEL\ndef f():\n    if CAN_PARALLEL:\n        return mp.get_context('fork')",
+            "import multiprocessing as mp\nimport compat\nctx = mp.get_context('fork') if compat.fork_ok() else None",
+            "import multiprocessing as mp\nfrom compat import fork_ok\ndef f():\n    if not fork_ok():\n        return None\n    return mp.get_context('fork')",
+        ] {
+            assert!(requests(&[("main", source), compat]).is_empty(), "{source}");
+        }
+        // A library that computes a platform flag its users import is used behind it.
+        let library = (
+            "lib",
+            "import os, multiprocessing as mp\nparallel_ok = os.name == 'posix'\nclass Tasks:\n    def add(self):\n        return mp.get_context('fork').Process()",
+        );
+        let user = (
+            "user",
+            "from lib import parallel_ok, Tasks\nif parallel_ok:\n    pass",
+        );
+        assert!(requests_in(&[library, user], 0).is_empty());
+        assert_eq!(requests_in(&[library], 0).len(), 1);
+    }
+
+    #[test]
+    fn helpers_of_other_modules() {
+        let helpers = (
+            "helpers",
+            "import multiprocessing as mp\ndef fork_ctx():\n    return mp.get_context('fork')",
+        );
+        // Called only under a platform check, through an alias.
+        let guarded = (
+            "main",
+            "import sys\nfrom helpers import fork_ctx as make\nif sys.platform != 'win32':\n    make()",
+        );
+        assert!(requests_in(&[guarded, helpers], 1).is_empty());
+        // Called without one.
+        let unguarded = ("main", "from helpers import fork_ctx\nfork_ctx()");
+        assert_eq!(
+            requests_in(&[unguarded, helpers], 1),
+            vec!["mp.get_context('fork')"]
+        );
     }
 
     fn flagged(source: &str) -> bool {
