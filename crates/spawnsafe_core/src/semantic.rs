@@ -176,6 +176,12 @@ impl Value {
 }
 
 const MAX_RESOLVE_DEPTH: usize = 12;
+/// How many expressions one `resolve()` may look at.
+const MAX_RESOLVE_STEPS: u32 = 400;
+
+thread_local! {
+    static RESOLVE_FUEL: std::cell::Cell<u32> = const { std::cell::Cell::new(MAX_RESOLVE_STEPS) };
+}
 
 impl<'a> ModuleModel<'a> {
     pub fn build(body: &'a [Stmt]) -> ModuleModel<'a> {
@@ -594,10 +600,21 @@ impl<'a> ModuleModel<'a> {
 
     /// Resolves an expression, read in `scope`, to what it stands for.
     pub fn resolve(&self, expr: &Expr, scope: ScopeId) -> Value {
+        RESOLVE_FUEL.with(|fuel| fuel.set(MAX_RESOLVE_STEPS));
         self.resolve_depth(expr, scope, 0)
     }
 
     fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
+        // Each name can have several bindings, each resolved in turn: without a
+        // budget, chains of reassignments make the search exponential.
+        let out_of_fuel = RESOLVE_FUEL.with(|fuel| {
+            let left = fuel.get();
+            fuel.set(left.saturating_sub(1));
+            left == 0
+        });
+        if out_of_fuel {
+            return Value::Unknown;
+        }
         if depth > MAX_RESOLVE_DEPTH {
             return Value::Unknown;
         }
