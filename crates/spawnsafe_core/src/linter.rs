@@ -210,6 +210,8 @@ pub fn check_inputs(
     );
     let mut parsed: Vec<Option<ParsedFile>> = (0..readable.len()).map(|_| None).collect();
     let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
+    let mut downs: Vec<Option<prefilter::DownSummary>> =
+        (0..readable.len()).map(|_| None).collect();
     let mut demand = prefilter::Demand::default();
     let mut wanted: Vec<usize> = if options.prefilter {
         (0..readable.len())
@@ -224,16 +226,23 @@ pub fn check_inputs(
             .map(|&index| (index, parse_file(&readable[index], &module_paths[index])))
             .collect();
         if options.prefilter {
-            summaries.extend(
-                wave.par_iter()
-                    .filter(|(_, file)| !file.parsed.has_syntax_errors())
-                    .map(|(_, file)| {
-                        let model = ModuleModel::build(&file.parsed.syntax().body);
-                        let module_facts = facts::collect(&model);
-                        prefilter::summarize(&file.file.path, &model, &module_facts)
-                    })
-                    .collect::<Vec<_>>(),
-            );
+            let summarized: Vec<_> = wave
+                .par_iter()
+                .filter(|(_, file)| !file.parsed.has_syntax_errors())
+                .map(|(index, file)| {
+                    let model = ModuleModel::build(&file.parsed.syntax().body);
+                    let module_facts = facts::collect(&model);
+                    (
+                        *index,
+                        prefilter::summarize(&file.file.path, &model, &module_facts),
+                        prefilter::down_summary(&model, &module_facts),
+                    )
+                })
+                .collect();
+            for (index, summary, down) in summarized {
+                summaries.push(summary);
+                downs[index] = Some(down);
+            }
         }
         for (index, file) in wave {
             parsed[index] = Some(file);
@@ -254,6 +263,22 @@ pub fn check_inputs(
                 wanted.push(index);
             }
         }
+        // A module another file imports is not an entry script.
+        let imported = |index: usize| {
+            prefilter::module_stem(&readable[index].0).is_some_and(|stem| {
+                scan.importers_of(&stem).iter().any(|&importer| {
+                    importer != index && module_paths[importer].root == module_paths[index].root
+                })
+            })
+        };
+        wanted.extend(prefilter::down_needed(
+            &downs,
+            &module_paths,
+            &is_parsed,
+            imported,
+        ));
+        wanted.sort_unstable();
+        wanted.dedup();
     }
     // A module imported only by files that were not parsed is still imported.
     let imported_elsewhere: Vec<bool> = (0..readable.len())

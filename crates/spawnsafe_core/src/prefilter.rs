@@ -19,8 +19,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::Expr;
 
-use crate::facts::{ModuleFacts, Target};
-use crate::semantic::{BindingKind, ModuleModel, Value, MODULE_SCOPE};
+use crate::facts::{BodyFacts, ModuleFacts, PickleRole, Target};
+use crate::project::ModulePath;
+use crate::semantic::{BindingKind, FunctionId, ModuleModel, ScopeId, Value, MODULE_SCOPE};
 
 /// Text that every file relevant by itself contains: the process APIs
 /// (`multiprocessing`, `multiprocess`, `torch.multiprocessing`,
@@ -366,6 +367,315 @@ impl Demand {
             }
         }
     }
+}
+
+/// What a parsed module needs parsed among the modules it calls into, even
+/// when they name no process API themselves: the code that runs in child
+/// processes (targets, tasks, initializers, `Process.run` and what they call),
+/// the helpers that process-coordinating code hands processes and queues to
+/// (`etl.runner.wait_for(procs)`), and what an entry script runs at import
+/// time. The rules follow that code, so it must be parsed for them to see it.
+#[derive(Debug, Default)]
+pub struct DownSummary {
+    /// Qualified names (as written in the module) whose code is followed.
+    seeds: Vec<String>,
+    /// The same, for what the module runs at import time when it is the
+    /// program's main script (a module with a main guard that nothing imports).
+    entry_seeds: Vec<String>,
+    /// Top-level names → the outside names their code calls, through local calls.
+    symbols: FxHashMap<String, Vec<String>>,
+    /// `from m import name as local` / `import m as local`: local → qualified.
+    reexports: FxHashMap<String, String>,
+}
+
+fn external_name(target: &Target) -> Option<&str> {
+    match target {
+        Target::External(name) | Target::ExternalMethod(name, _) => Some(name),
+        _ => None,
+    }
+}
+
+fn local_callees(model: &ModuleModel, target: &Target) -> Vec<FunctionId> {
+    match target {
+        Target::Function(function) => vec![*function],
+        Target::Class(class) => model.classes[*class].methods.values().copied().collect(),
+        Target::Method(class, method) => model.classes[*class]
+            .methods
+            .get(method.as_str())
+            .copied()
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The outside names a set of bodies calls, directly or through local functions.
+fn outside_calls<'b>(
+    model: &ModuleModel,
+    facts: &ModuleFacts,
+    bodies: impl IntoIterator<Item = &'b BodyFacts<'b>>,
+    functions: impl IntoIterator<Item = FunctionId>,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut seen: FxHashSet<FunctionId> = FxHashSet::default();
+    let mut stack: Vec<FunctionId> = functions.into_iter().collect();
+    for body in bodies {
+        for edge in &body.calls {
+            names.extend(external_name(&edge.target).map(str::to_string));
+            stack.extend(local_callees(model, &edge.target));
+        }
+    }
+    while let Some(function) = stack.pop() {
+        if !seen.insert(function) {
+            continue;
+        }
+        for edge in &facts.functions[function].calls {
+            names.extend(external_name(&edge.target).map(str::to_string));
+            stack.extend(local_callees(model, &edge.target));
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
+    let mut summary = DownSummary::default();
+    for (name, bindings) in &model.scopes[MODULE_SCOPE].bindings {
+        for binding in bindings {
+            match &binding.kind {
+                BindingKind::Function(function) => {
+                    summary.symbols.insert(
+                        name.to_string(),
+                        outside_calls(model, facts, [], [*function]),
+                    );
+                }
+                BindingKind::Class(class) => {
+                    let methods: Vec<FunctionId> =
+                        model.classes[*class].methods.values().copied().collect();
+                    summary
+                        .symbols
+                        .insert(name.to_string(), outside_calls(model, facts, [], methods));
+                }
+                BindingKind::FromImport {
+                    level,
+                    module,
+                    name: imported,
+                } => {
+                    let dots = ".".repeat(*level as usize);
+                    let qualified = match module {
+                        Some(module) => format!("{dots}{module}.{imported}"),
+                        None => format!("{dots}{imported}"),
+                    };
+                    summary.reexports.insert(name.to_string(), qualified);
+                }
+                BindingKind::Import(path) => {
+                    summary.reexports.insert(name.to_string(), path.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    let mut seeds: Vec<String> = Vec::new();
+    let mut seed_functions: Vec<FunctionId> = Vec::new();
+    // Code sent to child processes.
+    for site in &facts.pickle_sites {
+        if matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject) {
+            continue;
+        }
+        let mut value = &site.value;
+        while let Value::Partial(inner) = value {
+            value = inner;
+        }
+        match value {
+            Value::Qualified(name) => seeds.push(name.clone()),
+            Value::Function(function) => seed_functions.push(*function),
+            Value::BoundMethod(receiver, _) => {
+                if let Value::Instance(class) = receiver.as_ref() {
+                    match class.as_ref() {
+                        Value::Qualified(name) => seeds.push(name.clone()),
+                        Value::Class(class) => {
+                            seed_functions.extend(model.classes[*class].methods.values().copied());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // `Process` subclasses: `run()` runs in the child.
+    for info in &model.classes {
+        let is_process = info.def.arguments.as_ref().is_some_and(|arguments| {
+            arguments.args.iter().any(|base| {
+                model.resolve(base, info.parent_scope).api() == Some(crate::api::Api::Process)
+            })
+        });
+        if is_process {
+            seed_functions.extend(info.methods.values().copied());
+        }
+    }
+    // Bodies that start processes, send them work, or hand processes or
+    // queues to helpers (`wait_for(procs)`): the helpers they call.
+    let coordinates = |body: &BodyFacts, scope: ScopeId, function: Option<FunctionId>| {
+        !body.starts.is_empty()
+            || facts.pickle_sites.iter().any(|site| site.scope == scope)
+            || facts.calls.iter().any(|site| {
+                site.function == function
+                    && site.scope == scope
+                    && site
+                        .call
+                        .arguments
+                        .args
+                        .iter()
+                        .chain(
+                            site.call
+                                .arguments
+                                .keywords
+                                .iter()
+                                .map(|keyword| &keyword.value),
+                        )
+                        .any(|argument| is_process_object(&model.resolve(argument, scope)))
+            })
+    };
+    let mut bodies: Vec<&BodyFacts> = Vec::new();
+    for (function, body) in facts.functions.iter().enumerate() {
+        if coordinates(body, model.functions[function].scope, Some(function)) {
+            bodies.push(body);
+        }
+    }
+    if coordinates(&facts.main_only, MODULE_SCOPE, None)
+        || coordinates(&facts.import_time, MODULE_SCOPE, None)
+    {
+        bodies.push(&facts.main_only);
+        bodies.push(&facts.import_time);
+    }
+    seeds.extend(outside_calls(model, facts, bodies, seed_functions));
+    seeds.sort_unstable();
+    seeds.dedup();
+    summary.seeds = seeds;
+    // What a script runs at import time (it re-runs in every spawn child).
+    if model.has_main_guard {
+        summary.entry_seeds = outside_calls(model, facts, [&facts.import_time], []);
+    }
+    summary
+}
+
+/// A `multiprocessing` object (a process, a queue, a pool), or a collection of them.
+fn is_process_object(value: &Value) -> bool {
+    match value {
+        Value::Instance(class) => class.api().is_some_and(|api| {
+            !matches!(
+                api,
+                crate::api::Api::Thread
+                    | crate::api::Api::ThreadPool
+                    | crate::api::Api::ThreadExecutor
+                    | crate::api::Api::Partial
+            )
+        }),
+        Value::Collection(element) => is_process_object(element),
+        _ => false,
+    }
+}
+
+/// Resolves a qualified name written in a module to the project file it
+/// lives in, and the top-level name inside that file (`None`: the module itself).
+fn resolve_down(
+    paths: &[ModulePath],
+    by_name: &FxHashMap<&str, Vec<usize>>,
+    importer: usize,
+    qualified: &str,
+) -> Option<(usize, Option<String>)> {
+    let level = qualified.chars().take_while(|&c| c == '.').count();
+    let dotted = &qualified[level..];
+    let parts: Vec<&str> = if dotted.is_empty() {
+        Vec::new()
+    } else {
+        dotted.split('.').collect()
+    };
+    let mut package: Vec<&str> = Vec::new();
+    if level > 0 {
+        let path = &paths[importer];
+        package = path.name.split('.').collect();
+        if !path.is_package_init {
+            package.pop();
+        }
+        for _ in 1..level {
+            package.pop()?;
+        }
+    }
+    for split in (0..=parts.len()).rev() {
+        if split == 0 && level == 0 {
+            break;
+        }
+        let mut name = package.clone();
+        name.extend(&parts[..split]);
+        let name = name.join(".");
+        let Some(candidates) = by_name.get(name.as_str()) else {
+            continue;
+        };
+        let root = &paths[importer].root;
+        let file = candidates
+            .iter()
+            .copied()
+            .find(|&candidate| &paths[candidate].root == root)
+            .or_else(|| (candidates.len() == 1).then(|| candidates[0]))?;
+        return Some((file, parts.get(split).map(|part| part.to_string())));
+    }
+    None
+}
+
+/// The files not parsed yet that the parsed files' code reaches (see [`DownSummary`]).
+pub fn down_needed(
+    summaries: &[Option<DownSummary>],
+    paths: &[ModulePath],
+    parsed: &[bool],
+    imported: impl Fn(usize) -> bool,
+) -> Vec<usize> {
+    let mut by_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (index, path) in paths.iter().enumerate() {
+        by_name.entry(path.name.as_str()).or_default().push(index);
+    }
+    let mut queue: Vec<(usize, Option<String>)> = Vec::new();
+    for (index, summary) in summaries.iter().enumerate() {
+        if let Some(summary) = summary {
+            for seed in &summary.seeds {
+                queue.extend(resolve_down(paths, &by_name, index, seed));
+            }
+            if !summary.entry_seeds.is_empty() && !paths[index].is_package_init && !imported(index)
+            {
+                for seed in &summary.entry_seeds {
+                    queue.extend(resolve_down(paths, &by_name, index, seed));
+                }
+            }
+        }
+    }
+    let mut seen: FxHashSet<(usize, Option<String>)> = FxHashSet::default();
+    let mut needed = Vec::new();
+    while let Some((file, symbol)) = queue.pop() {
+        if !seen.insert((file, symbol.clone())) {
+            continue;
+        }
+        if !parsed[file] {
+            needed.push(file);
+            continue;
+        }
+        let (Some(summary), Some(symbol)) = (&summaries[file], symbol) else {
+            continue;
+        };
+        if let Some(calls) = summary.symbols.get(&symbol) {
+            for name in calls {
+                queue.extend(resolve_down(paths, &by_name, file, name));
+            }
+        }
+        if let Some(name) = summary.reexports.get(&symbol) {
+            queue.extend(resolve_down(paths, &by_name, file, name));
+        }
+    }
+    needed.sort_unstable();
+    needed.dedup();
+    needed
 }
 
 #[cfg(test)]

@@ -873,6 +873,103 @@ impl<'a> ModuleModel<'a> {
     pub fn function_scope(&self, function: FunctionId) -> ScopeId {
         self.functions[function].scope
     }
+
+    /// The class a name stands for an instance of when it is a method's
+    /// receiver (`self` in a method of that class, never rebound).
+    pub fn receiver_class(&self, expr: &Expr, scope: ScopeId) -> Option<ClassId> {
+        let Expr::Name(name) = expr else {
+            return None;
+        };
+        let (found_in, bindings) = self.lookup(name.id.as_str(), scope)?;
+        if !matches!(
+            bindings,
+            [Binding {
+                kind: BindingKind::Parameter(0),
+                ..
+            }]
+        ) {
+            return None;
+        }
+        match self.receiver_value(found_in) {
+            Value::Instance(class) => match *class {
+                Value::Class(class) => Some(class),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The values assigned to `self.<attr>` in the methods of a class (not in
+    /// its base classes), each with the scope of the method that assigns it.
+    pub fn self_attribute_values(&self, class: ClassId, attr: &str) -> Vec<(&'a Expr, ScopeId)> {
+        let mut values = Vec::new();
+        let mut methods: Vec<FunctionId> = self.classes[class].methods.values().copied().collect();
+        methods.sort_unstable();
+        for method in methods {
+            let info = &self.functions[method];
+            for_each_statement(&info.def.body, &mut |stmt| {
+                let (targets, value): (&[Expr], &'a Expr) = match stmt {
+                    Stmt::Assign(assign) => (&assign.targets, &assign.value),
+                    Stmt::AnnAssign(ast::StmtAnnAssign {
+                        target,
+                        value: Some(value),
+                        ..
+                    }) => (std::slice::from_ref(target.as_ref()), value),
+                    _ => return,
+                };
+                for target in targets {
+                    if let Expr::Attribute(attribute) = target {
+                        if attribute.attr.as_str() == attr
+                            && self.receiver_class(&attribute.value, info.scope) == Some(class)
+                        {
+                            values.push((value, info.scope));
+                        }
+                    }
+                }
+            });
+        }
+        values
+    }
+}
+
+/// Calls `visit` on every statement of a body, including those nested in
+/// compound statements, but not those of nested function or class definitions.
+pub fn for_each_statement<'a>(body: &'a [Stmt], visit: &mut impl FnMut(&'a Stmt)) {
+    for stmt in body {
+        visit(stmt);
+        match stmt {
+            Stmt::If(if_stmt) => {
+                for_each_statement(&if_stmt.body, visit);
+                for clause in &if_stmt.elif_else_clauses {
+                    for_each_statement(&clause.body, visit);
+                }
+            }
+            Stmt::For(for_stmt) => {
+                for_each_statement(&for_stmt.body, visit);
+                for_each_statement(&for_stmt.orelse, visit);
+            }
+            Stmt::While(while_stmt) => {
+                for_each_statement(&while_stmt.body, visit);
+                for_each_statement(&while_stmt.orelse, visit);
+            }
+            Stmt::With(with) => for_each_statement(&with.body, visit),
+            Stmt::Try(try_stmt) => {
+                for_each_statement(&try_stmt.body, visit);
+                for handler in &try_stmt.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    for_each_statement(&handler.body, visit);
+                }
+                for_each_statement(&try_stmt.orelse, visit);
+                for_each_statement(&try_stmt.finalbody, visit);
+            }
+            Stmt::Match(match_stmt) => {
+                for case in &match_stmt.cases {
+                    for_each_statement(&case.body, visit);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Collects comprehension variables, knowing the scope each comprehension is in.

@@ -45,6 +45,10 @@ pub struct Methods(u8);
 
 impl Methods {
     pub const SPAWN_AND_FORKSERVER: Methods = Methods(1 | 2);
+    /// Spawn alone: what happens only in children that end with a normal
+    /// interpreter exit (`spawn_main` calls `sys.exit()`; fork and forkserver
+    /// children leave through `os._exit()`).
+    pub const SPAWN: Methods = Methods(1);
     pub const ALL: Methods = Methods(1 | 2 | 4);
     pub const FORK: Methods = Methods(4);
 
@@ -307,6 +311,22 @@ mod tests {
                 .unwrap()
                 .to_string(),
             "under every start method"
+        );
+    }
+
+    #[test]
+    fn spawn_alone_is_windows_and_macos() {
+        let targets = Targets::default();
+        assert_eq!(
+            targets
+                .where_it_fails(Methods::SPAWN, None)
+                .unwrap()
+                .to_string(),
+            "on Windows and macOS"
+        );
+        assert_eq!(
+            targets.where_it_fails(Methods::SPAWN, Some(StartMethod::Forkserver)),
+            None
         );
     }
 
