@@ -178,6 +178,8 @@ pub struct ModuleFacts<'a> {
     pub selected_methods: Vec<String>,
     /// Every call, in source order.
     pub calls: Vec<CallSite<'a>>,
+    /// The module globals each body reads and writes.
+    pub globals: crate::globals::ModuleGlobals<'a>,
 }
 
 #[derive(Clone, Copy)]
@@ -218,6 +220,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
         conditional: false,
     };
     collector.suite(model.body, context);
+    collector.facts.globals = crate::globals::collect(model);
     collector.facts
 }
 

@@ -10,6 +10,7 @@ pub mod api;
 pub mod diagnostic;
 pub mod discovery;
 pub mod facts;
+pub mod globals;
 pub mod linter;
 pub mod noqa;
 pub mod prefilter;

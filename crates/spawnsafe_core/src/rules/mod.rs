@@ -110,6 +110,11 @@ pub fn check_project(
         vec![Default::default(); files.len()]
     };
     let workers = find_workers(project);
+    let global_findings = if selection.is_enabled(Rule::GlobalNotInherited) {
+        sps301_global_not_inherited::analyze(project, files, &workers)
+    } else {
+        Default::default()
+    };
     (0..files.len())
         .into_par_iter()
         .flat_map_iter(|module| {
@@ -152,7 +157,7 @@ pub fn check_project(
                 sps205_pickle_protocol_pitfall::check(&mut checker);
             }
             if selection.is_enabled(Rule::GlobalNotInherited) {
-                sps301_global_not_inherited::check(&mut checker);
+                sps301_global_not_inherited::check(&mut checker, &global_findings);
             }
             if selection.is_enabled(Rule::SideEffectsInChildren) {
                 sps302_side_effects_in_children::check(&mut checker);
