@@ -237,6 +237,8 @@ pub struct ModuleFacts<'a> {
     pub selected_methods: Vec<String>,
     /// Every call, in source order.
     pub calls: Vec<CallSite<'a>>,
+    /// The module globals each body reads and writes.
+    pub globals: crate::globals::ModuleGlobals<'a>,
 }
 
 #[derive(Clone, Copy)]
@@ -281,6 +283,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
         catches_value_error: false,
     };
     collector.suite(model.body, context);
+    collector.facts.globals = crate::globals::collect(model);
     collector.facts
 }
 

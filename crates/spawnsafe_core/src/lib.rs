@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod discovery;
 pub mod facts;
 pub mod frozen;
+pub mod globals;
 pub mod linter;
 pub mod noqa;
 pub mod objects;

@@ -207,6 +207,12 @@ pub fn check_inputs(
             .iter()
             .map(|(_, _, source)| source.text.as_str())
             .collect(),
+    )
+    .with_stems(
+        readable
+            .iter()
+            .map(|(path, _, _)| prefilter::module_stem(path))
+            .collect(),
     );
     let mut parsed: Vec<Option<ParsedFile>> = (0..readable.len()).map(|_| None).collect();
     let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();

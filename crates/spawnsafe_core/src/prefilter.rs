@@ -20,6 +20,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::Expr;
 
 use crate::facts::{BodyFacts, ModuleFacts, PickleRole, Target};
+use crate::globals::Base;
 use crate::project::ModulePath;
 use crate::semantic::{BindingKind, FunctionId, ModuleModel, ScopeId, Value, MODULE_SCOPE};
 
@@ -105,6 +106,8 @@ pub struct Scan<'t> {
     texts: Vec<&'t str>,
     /// Module stem → the files that import a name equal to it.
     importers: FxHashMap<&'t str, Vec<usize>>,
+    /// Each file's module stem (see [`module_stem`]), when known.
+    stems: Vec<Option<String>>,
 }
 
 impl<'t> Scan<'t> {
@@ -131,7 +134,15 @@ impl<'t> Scan<'t> {
             self_relevant,
             texts,
             importers,
+            stems: Vec::new(),
         }
+    }
+
+    /// Tells the scan each file's module stem, so that the modules defining
+    /// code that runs in child processes can be found.
+    pub fn with_stems(mut self, stems: Vec<Option<String>>) -> Self {
+        self.stems = stems;
+        self
     }
 
     /// The files with an import statement naming `stem`.
@@ -141,11 +152,65 @@ impl<'t> Scan<'t> {
 
     /// Files not parsed yet that import an effect module and mention one of its effect names.
     pub fn needed(&self, demand: &Demand, parsed: &[bool]) -> Vec<usize> {
-        if demand.names.is_empty() {
+        let mut needed = self.importers_mentioning(&demand.modules, &demand.names, parsed);
+        // The modules that define code running in child processes (a task
+        // function, what it calls, the globals it reads)...
+        if !demand.worker_pairs.is_empty() {
+            let mut by_stem: FxHashMap<&str, FxHashSet<String>> = FxHashMap::default();
+            for (stem, name) in &demand.worker_pairs {
+                by_stem.entry(stem).or_default().insert(name.clone());
+            }
+            for (index, stem) in self.stems.iter().enumerate() {
+                let Some(names) = stem.as_deref().and_then(|stem| by_stem.get(stem)) else {
+                    continue;
+                };
+                if !parsed[index] {
+                    needed.extend(self.mentioning(vec![index], names));
+                }
+            }
+        }
+        // ...and the modules that may change those globals in the parent.
+        let project_stems: FxHashSet<&str> =
+            self.stems.iter().flatten().map(String::as_str).collect();
+        let mut by_module: FxHashMap<&str, FxHashSet<String>> = FxHashMap::default();
+        for (chain, called) in &demand.global_chains {
+            // The global is the first name after a project module that is not
+            // itself a module: `keras.src.saving.CONFIG.get` is `CONFIG` of `saving`.
+            let parts: Vec<&str> = chain.split('.').filter(|part| !part.is_empty()).collect();
+            let pair = parts.iter().enumerate().skip(1).find(|(index, part)| {
+                project_stems.contains(parts[index - 1]) && !project_stems.contains(*part)
+            });
+            // A function the worker calls is not state the parent sets.
+            let pair = pair
+                .filter(|(index, _)| !(*called && *index == parts.len() - 1))
+                .map(|(index, _)| [parts[index - 1], parts[index]]);
+            if let Some(window) = pair {
+                by_module
+                    .entry(window[0])
+                    .or_default()
+                    .insert(window[1].to_string());
+            }
+        }
+        for (stem, names) in by_module {
+            let modules = std::iter::once(stem.to_string()).collect();
+            needed.extend(self.importers_mentioning(&modules, &names, parsed));
+        }
+        needed.sort_unstable();
+        needed.dedup();
+        needed
+    }
+
+    /// Files not parsed yet that import one of `modules` and mention one of `names`.
+    fn importers_mentioning(
+        &self,
+        modules: &FxHashSet<String>,
+        names: &FxHashSet<String>,
+        parsed: &[bool],
+    ) -> Vec<usize> {
+        if names.is_empty() {
             return Vec::new();
         }
-        let mut candidates: Vec<usize> = demand
-            .modules
+        let mut candidates: Vec<usize> = modules
             .iter()
             .filter_map(|stem| self.importers.get(stem.as_str()))
             .flatten()
@@ -154,7 +219,14 @@ impl<'t> Scan<'t> {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        let names: Vec<&str> = demand.names.iter().map(String::as_str).collect();
+        self.mentioning(candidates, names)
+    }
+
+    fn mentioning(&self, candidates: Vec<usize>, names: &FxHashSet<String>) -> Vec<usize> {
+        if candidates.is_empty() || names.is_empty() {
+            return Vec::new();
+        }
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let matcher = AhoCorasick::new(&names).expect("identifiers are plain text");
         candidates
             .into_par_iter()
@@ -191,6 +263,187 @@ pub struct ModuleSummary {
     /// sends to child processes (`adapters.retry.Retrying(...)` in `args=`):
     /// their definitions decide whether the objects pickle.
     sent_modules: Vec<String>,
+    /// What runs in child processes, for [`Demand`]'s worker search.
+    workers: WorkerSummary,
+}
+
+/// What a module tells about code that runs in child processes.
+#[derive(Debug, Default)]
+struct WorkerSummary {
+    /// Names from other modules this module sends to children: `helpers.work`, `.tasks.run`.
+    sent: Vec<String>,
+    /// This module's functions it sends to children (and the methods of its
+    /// `Process` subclasses).
+    local_roots: Vec<usize>,
+    /// Values passed to functions of other modules (which may send them to
+    /// children): the callee's last name component, the names from other
+    /// modules passed, and this module's functions passed.
+    passed: Vec<(String, Vec<String>, Vec<usize>)>,
+    /// Per function: the names from other modules it calls.
+    calls: Vec<Vec<String>>,
+    /// Per function: the globals of other modules it reads (`settings.CONFIG`).
+    global_reads: Vec<Vec<(String, bool)>>,
+    /// Per function: the globals of this module it reads.
+    own_reads: Vec<Vec<String>>,
+    /// `from m import name as local`: (local, `m.name`).
+    reexports: Vec<(String, String)>,
+}
+
+/// The names from other modules a value stands for (`helpers.work`, the
+/// function of a `partial`, `Class.method` of a bound method).
+fn external_names(value: &Value, names: &mut Vec<String>) {
+    match value {
+        Value::Qualified(name) => names.push(name.clone()),
+        Value::Partial(inner) | Value::Collection(inner) => external_names(inner, names),
+        Value::BoundMethod(receiver, method) => {
+            if let Value::Instance(class) = receiver.as_ref() {
+                if let Value::Qualified(name) = class.as_ref() {
+                    names.push(format!("{name}.{method}"));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// This module's functions a value stands for.
+fn local_functions(model: &ModuleModel, value: &Value, functions: &mut Vec<usize>) {
+    match value {
+        Value::Function(function) => functions.push(*function),
+        Value::Partial(inner) | Value::Collection(inner) => {
+            local_functions(model, inner, functions)
+        }
+        Value::BoundMethod(receiver, _) => {
+            if let Value::Instance(class) = receiver.as_ref() {
+                if let Value::Class(class) = class.as_ref() {
+                    functions.extend(model.classes[*class].methods.values().copied());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts) -> WorkerSummary {
+    let mut summary = WorkerSummary::default();
+    for site in &facts.pickle_sites {
+        external_names(&site.value, &mut summary.sent);
+        local_functions(model, &site.value, &mut summary.local_roots);
+    }
+    // Functions of this module that send a parameter to children.
+    let sends_parameter: Vec<bool> = model
+        .functions
+        .iter()
+        .map(|info| {
+            facts
+                .pickle_sites
+                .iter()
+                .any(|site| site.parameter.is_some() && site.scope == info.scope)
+        })
+        .collect();
+    let bodies = std::iter::once(&facts.import_time)
+        .chain(std::iter::once(&facts.main_only))
+        .chain(facts.functions.iter());
+    for body in bodies {
+        for edge in &body.calls {
+            let Some(call) = edge.call else { continue };
+            let callee = match &edge.target {
+                Target::Function(function) if sends_parameter[*function] => None,
+                Target::Method(class, method) => {
+                    match model.classes[*class].methods.get(method.as_str()) {
+                        Some(&function) if sends_parameter[function] => None,
+                        _ => continue,
+                    }
+                }
+                Target::External(name) | Target::ExternalMethod(_, name) => {
+                    Some(last_component(name).to_string())
+                }
+                _ => continue,
+            };
+            let mut external = Vec::new();
+            let mut local = Vec::new();
+            let arguments = call
+                .arguments
+                .args
+                .iter()
+                .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value));
+            for argument in arguments {
+                let value = model.resolve(argument, edge.scope);
+                external_names(&value, &mut external);
+                local_functions(model, &value, &mut local);
+            }
+            match callee {
+                None => {
+                    summary.sent.extend(external);
+                    summary.local_roots.extend(local);
+                }
+                Some(callee) if !external.is_empty() || !local.is_empty() => {
+                    summary.passed.push((callee, external, local));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for info in &model.classes {
+        let is_process = info.def.arguments.as_ref().is_some_and(|arguments| {
+            arguments.args.iter().any(|base| {
+                model.resolve(base, info.parent_scope).api() == Some(crate::api::Api::Process)
+            })
+        });
+        if is_process {
+            summary.local_roots.extend(info.methods.values().copied());
+        }
+    }
+    for (function, body) in facts.functions.iter().enumerate() {
+        let calls = body
+            .calls
+            .iter()
+            .filter_map(|edge| match &edge.target {
+                Target::External(name) => Some(name.clone()),
+                Target::ExternalMethod(name, method) => Some(format!("{name}.{method}")),
+                _ => None,
+            })
+            .collect();
+        summary.calls.push(calls);
+        let mut global_reads = Vec::new();
+        let mut own_reads = Vec::new();
+        for read in &facts.globals.functions[function].reads {
+            let called = read.usage == crate::globals::Usage::Call;
+            match &read.target.base {
+                Base::Own(name) if !(called && read.target.attrs.is_empty()) => {
+                    own_reads.push((*name).to_string());
+                }
+                Base::Own(_) => {}
+                Base::Imported { .. } => {
+                    let (level, dotted) = read.target.dotted();
+                    let dotted = format!("{}{dotted}", ".".repeat(level as usize));
+                    global_reads.push((dotted, called));
+                }
+            }
+        }
+        summary.global_reads.push(global_reads);
+        summary.own_reads.push(own_reads);
+    }
+    for (name, bindings) in &model.scopes[MODULE_SCOPE].bindings {
+        for binding in bindings {
+            if let BindingKind::FromImport {
+                level,
+                module,
+                name: imported,
+            } = &binding.kind
+            {
+                let dots = ".".repeat(*level as usize);
+                let qualified = match module {
+                    Some(module) => format!("{dots}{module}.{imported}"),
+                    None => format!("{dots}{imported}"),
+                };
+                summary.reexports.push((name.to_string(), qualified));
+            }
+        }
+    }
+    summary.local_roots.sort_unstable();
+    summary.local_roots.dedup();
+    summary
 }
 
 fn last_component(name: &str) -> &str {
@@ -200,6 +453,7 @@ fn last_component(name: &str) -> &str {
 pub fn summarize(path: &Path, model: &ModuleModel, facts: &ModuleFacts) -> ModuleSummary {
     let mut summary = ModuleSummary {
         stem: module_stem(path),
+        workers: summarize_workers(model, facts),
         ..ModuleSummary::default()
     };
     for site in &facts.pickle_sites {
@@ -311,6 +565,100 @@ pub struct Demand {
     pub modules: FxHashSet<String>,
     /// Module stems whose definitions are sent to children by parsed modules.
     pub sent_modules: FxHashSet<String>,
+    /// Code (and globals) that runs or is read in child processes: `(stem,
+    /// name)`, a module stem that may define the name (`helpers.work` is
+    /// `("helpers", "work")`).
+    pub worker_pairs: FxHashSet<(String, String)>,
+    /// Globals read in child processes, as written (`settings.CONFIG.get`,
+    /// `tasks.LIMIT` for a module's own global): the files that import their
+    /// module and name the global may change it in the parent.
+    /// With whether the last name is called (a function, not state).
+    pub global_chains: FxHashSet<(String, bool)>,
+}
+
+/// The `(module, name)` pairs a dotted name (`.pkg.mod.name`) may stand for:
+/// each component followed by the next.
+fn dotted_pairs(dotted: &str, pairs: &mut FxHashSet<(String, String)>) {
+    let parts: Vec<&str> = dotted.split('.').filter(|part| !part.is_empty()).collect();
+    for window in parts.windows(2) {
+        pairs.insert((window[0].to_string(), window[1].to_string()));
+    }
+}
+
+impl Demand {
+    fn size(&self) -> usize {
+        self.names.len() + self.worker_pairs.len() + self.global_chains.len()
+    }
+
+    fn is_worker_name(&self, stem: Option<&String>, name: &str) -> bool {
+        stem.is_some_and(|stem| {
+            self.worker_pairs
+                .contains(&(stem.clone(), name.to_string()))
+        })
+    }
+
+    /// Follows what runs in child processes through one module.
+    fn update_workers(&mut self, summary: &ModuleSummary) {
+        let workers = &summary.workers;
+        let stem = summary.stem.as_ref();
+        let mut reached = vec![false; summary.functions.len()];
+        for &root in &workers.local_roots {
+            reached[root] = true;
+        }
+        let mut dotted: Vec<&str> = workers.sent.iter().map(String::as_str).collect();
+        // Values passed to a function that leads to effects (it may send them).
+        for (callee, external, local) in &workers.passed {
+            if self.names.contains(callee) {
+                dotted.extend(external.iter().map(String::as_str));
+                for &function in local {
+                    reached[function] = true;
+                }
+            }
+        }
+        for (name, functions) in &summary.exports {
+            if self.is_worker_name(stem, name) {
+                for &function in functions {
+                    reached[function] = true;
+                }
+            }
+        }
+        loop {
+            let mut changed = false;
+            for (index, (_, local, _)) in summary.functions.iter().enumerate() {
+                if reached[index] {
+                    for &callee in local {
+                        if !reached[callee] {
+                            reached[callee] = true;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (index, _) in reached.iter().enumerate().filter(|(_, reached)| **reached) {
+            dotted.extend(workers.calls[index].iter().map(String::as_str));
+            for (global, called) in &workers.global_reads[index] {
+                dotted.push(global);
+                self.global_chains.insert((global.clone(), *called));
+            }
+            if let Some(stem) = stem {
+                for name in &workers.own_reads[index] {
+                    self.global_chains.insert((format!("{stem}.{name}"), false));
+                }
+            }
+        }
+        for (local, qualified) in &workers.reexports {
+            if self.is_worker_name(stem, local) {
+                dotted.push(qualified);
+            }
+        }
+        for name in dotted {
+            dotted_pairs(name, &mut self.worker_pairs);
+        }
+    }
 }
 
 impl Demand {
@@ -321,8 +669,9 @@ impl Demand {
                 .extend(summary.sent_modules.iter().cloned());
         }
         loop {
-            let before = self.names.len();
+            let before = self.size();
             for summary in summaries {
+                self.update_workers(summary);
                 let mut effect: Vec<bool> = summary
                     .functions
                     .iter()
@@ -362,7 +711,7 @@ impl Demand {
                     self.names.extend(offers);
                 }
             }
-            if self.names.len() == before {
+            if self.size() == before {
                 break;
             }
         }

@@ -4,13 +4,14 @@
 
 use std::collections::VecDeque;
 
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
 use crate::facts::{PickleRole, PickleSite};
 use crate::project::Project;
-use crate::semantic::{FunctionId, ScopeId, Value};
+use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, ScopeId, ScopeKind, Value};
 
 /// How a function comes to run in a child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,12 @@ pub struct WorkerOrigin {
     pub site: (usize, TextRange),
     /// The root function's qualified name.
     pub root: String,
+    /// The root function: its module and id.
+    pub root_function: (usize, FunctionId),
+    /// The start method the sending API pins (`get_context("spawn").Pool()`), when known.
+    pub method: Option<String>,
+    /// How the root is sent (none for the `run()` of a `Process` subclass).
+    pub role: Option<PickleRole>,
 }
 
 /// A value sent to a child: the pickle site, or a value passed to a helper
@@ -153,7 +160,12 @@ pub fn argument_for<'a>(
 
 /// The functions that run in child processes, each with its origin.
 pub struct Workers {
+    /// Every function that runs in a child, with the first origin found for it.
     pub functions: FxHashMap<(usize, FunctionId), WorkerOrigin>,
+    /// Every function sent to a child (or `run()` of a `Process` subclass), once per
+    /// way it is sent: a task function sent both to a `Pool` and to an executor
+    /// appears twice.
+    pub roots: Vec<WorkerOrigin>,
 }
 
 impl Workers {
@@ -162,12 +174,13 @@ impl Workers {
     }
 }
 
-fn kind_of(site: &PickleSite) -> Option<WorkerKind> {
+fn kind_of(project: &Project, site_module: usize, site: &PickleSite) -> Option<WorkerKind> {
     match site.role {
         PickleRole::PoolTask => Some(WorkerKind::PoolWorker),
         PickleRole::ExecutorTask => Some(WorkerKind::ExecutorWorker),
         PickleRole::ProcessTarget => Some(WorkerKind::Process {
-            daemon: is_true_keyword(site.call, "daemon"),
+            daemon: is_true_keyword(site.call, "daemon")
+                || daemon_set_on_result(&project.models[site_module], site),
         }),
         PickleRole::Initializer => Some(if is_executor_call(site) {
             WorkerKind::ExecutorWorker
@@ -220,9 +233,10 @@ fn functions_of(project: &Project, module: usize, value: &Value) -> Vec<(usize, 
 
 pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
     let mut functions: FxHashMap<(usize, FunctionId), WorkerOrigin> = FxHashMap::default();
+    let mut roots = Vec::new();
     let mut queue = VecDeque::new();
     for sent in sent_values {
-        let Some(kind) = kind_of(sent.site) else {
+        let Some(kind) = kind_of(project, sent.site_module, sent.site) else {
             continue;
         };
         for (module, function) in functions_of(project, sent.module, &sent.value) {
@@ -230,7 +244,11 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
                 kind,
                 site: (sent.module, sent.expr.range()),
                 root: project.models[module].functions[function].qualname.clone(),
+                root_function: (module, function),
+                method: sent.site.context_method.clone(),
+                role: Some(sent.site.role),
             };
+            roots.push(origin.clone());
             if let std::collections::hash_map::Entry::Vacant(entry) =
                 functions.entry((module, function))
             {
@@ -253,10 +271,16 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
                 continue;
             }
             let origin = WorkerOrigin {
-                kind: WorkerKind::Process { daemon: false },
+                kind: WorkerKind::Process {
+                    daemon: class_sets_daemon(project, module, class),
+                },
                 site: (module, info.def.name.range),
                 root: model.functions[run].qualname.clone(),
+                root_function: (run_module, run),
+                method: None,
+                role: None,
             };
+            roots.push(origin.clone());
             if let std::collections::hash_map::Entry::Vacant(entry) =
                 functions.entry((run_module, run))
             {
@@ -281,5 +305,299 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
             }
         }
     }
-    Workers { functions }
+    Workers { functions, roots }
+}
+
+/// `p = Process(target=f); p.daemon = True` (also through a list of processes
+/// and a `for` loop over it): the process the site creates is made daemonic
+/// before it starts.
+fn daemon_set_on_result(model: &ModuleModel, site: &PickleSite) -> bool {
+    let call_range = site.call.range();
+    let body: &[Stmt] = match model.scopes[site.scope].kind {
+        ScopeKind::Function(function) => &model.functions[function].def.body,
+        ScopeKind::Module => model.body,
+        ScopeKind::Class(_) => return false,
+    };
+    let mut finder = DaemonAssignments::default();
+    finder.visit_body(body);
+    finder
+        .assignments
+        .iter()
+        .any(|(target, value)| *value && holds_call(model, site.scope, target, call_range, 0))
+        && !finder
+            .assignments
+            .iter()
+            .any(|(target, value)| !*value && holds_call(model, site.scope, target, call_range, 0))
+}
+
+/// Does the name hold the object the call creates (or a collection of them)?
+fn holds_call(
+    model: &ModuleModel,
+    scope: ScopeId,
+    name: &str,
+    call: TextRange,
+    depth: usize,
+) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    let Some((found_in, bindings)) = model.lookup(name, scope) else {
+        return false;
+    };
+    if found_in != scope {
+        return false;
+    }
+    bindings.iter().any(|binding| match &binding.kind {
+        BindingKind::Assign(value)
+        | BindingKind::Appended(value)
+        | BindingKind::WithItem(value) => value.range().contains_range(call),
+        BindingKind::ForTarget(Expr::Name(iterable)) => {
+            holds_call(model, scope, iterable.id.as_str(), call, depth + 1)
+        }
+        _ => false,
+    })
+}
+
+/// `NAME.daemon = True/False` statements of a body (not in nested functions).
+#[derive(Default)]
+struct DaemonAssignments<'a> {
+    assignments: Vec<(&'a str, bool)>,
+}
+
+impl<'a> Visitor<'a> for DaemonAssignments<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    if let Some(name) = daemon_attribute_of(target) {
+                        self.assignments.push((name, is_true(&assign.value)));
+                    }
+                }
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+}
+
+/// `NAME.daemon` as an assignment target: the name.
+fn daemon_attribute_of(target: &Expr) -> Option<&str> {
+    match target {
+        Expr::Attribute(attribute) if attribute.attr.as_str() == "daemon" => {
+            match attribute.value.as_ref() {
+                Expr::Name(name) => Some(name.id.as_str()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn is_true(expr: &Expr) -> bool {
+    matches!(expr, Expr::BooleanLiteral(literal) if literal.value)
+}
+
+/// A `Process` subclass that makes its instances daemonic: `self.daemon = True`
+/// or `super().__init__(daemon=True)` in its `__init__` (or a project base's).
+fn class_sets_daemon(project: &Project, module: usize, class: ClassId) -> bool {
+    let Some((init_module, init)) = project.find_method_of(module, class, "__init__") else {
+        return false;
+    };
+    let def = project.models[init_module].functions[init].def;
+    let mut finder = DaemonAssignments::default();
+    finder.visit_body(&def.body);
+    let assigned: Vec<bool> = finder
+        .assignments
+        .iter()
+        .filter(|(name, _)| *name == "self")
+        .map(|(_, value)| *value)
+        .collect();
+    if let Some(last) = assigned.last() {
+        return *last && assigned.iter().all(|value| *value);
+    }
+    // `super().__init__(daemon=True)` / `Base.__init__(self, daemon=True)`.
+    def.body.iter().any(|stmt| {
+        let Stmt::Expr(ast::StmtExpr { value, .. }) = stmt else {
+            return false;
+        };
+        let Expr::Call(call) = value.as_ref() else {
+            return false;
+        };
+        matches!(call.func.as_ref(), Expr::Attribute(attribute) if attribute.attr.as_str() == "__init__")
+            && is_true_keyword(call, "daemon")
+    })
+}
+
+impl Workers {
+    /// The functions of a module that run in child processes, with their
+    /// origins, in definition order.
+    pub fn in_module(&self, module: usize) -> Vec<(FunctionId, &WorkerOrigin)> {
+        let mut found: Vec<(FunctionId, &WorkerOrigin)> = self
+            .functions
+            .iter()
+            .filter(|((m, _), _)| *m == module)
+            .map(|((_, function), origin)| (*function, origin))
+            .collect();
+        found.sort_by_key(|(function, _)| *function);
+        found
+    }
+}
+
+/// "`helper` runs in a process pool worker (called from `task`)".
+pub fn describe_worker(
+    project: &Project,
+    module: usize,
+    function: FunctionId,
+    origin: &WorkerOrigin,
+) -> String {
+    let name = &project.models[module].functions[function].qualname;
+    if origin.root_function == (module, function) {
+        format!("`{name}` runs in {}", origin.kind.describe())
+    } else {
+        format!(
+            "`{name}` runs in {} (called from `{}`)",
+            origin.kind.describe(),
+            origin.root
+        )
+    }
+}
+
+/// The note that shows where a worker comes from: where its root function is
+/// sent to the child, or the `Process` subclass whose `run()` it is.
+pub fn origin_note(project: &Project, origin: &WorkerOrigin) -> (usize, TextRange, String) {
+    let (module, range) = origin.site;
+    let model = &project.models[module];
+    let subclass = model
+        .classes
+        .iter()
+        .find(|class| class.def.name.range == range);
+    let root = &origin.root;
+    let workers = match origin.kind {
+        WorkerKind::ExecutorWorker => "the executor's worker processes",
+        _ => "the pool's worker processes",
+    };
+    let message = match (subclass, origin.role) {
+        (Some(class), _) => format!(
+            "`{}` is a `Process` subclass: its `run()` runs in the child process",
+            class.def.name.as_str()
+        ),
+        (None, Some(PickleRole::Initializer)) => {
+            format!("`{root}` is the initializer of {workers} here")
+        }
+        (None, Some(PickleRole::PoolTask | PickleRole::ExecutorTask)) => {
+            format!("`{root}` is sent to {workers} here")
+        }
+        (None, _) => format!("`{root}` is the target of {} here", origin.kind.describe()),
+    };
+    (module, range, message)
+}
+
+/// The parts of a function body that run only when a branch is taken: the
+/// bodies of `if`/`elif`/`else`, `match` cases and `except` handlers, the
+/// branches of `x if c else y`, and the operands of `and`/`or` after the first
+/// (nested functions and classes are left out: they are functions of their own).
+pub fn branch_ranges(body: &[Stmt]) -> Vec<TextRange> {
+    let mut finder = BranchFinder::default();
+    finder.visit_body(body);
+    finder.ranges
+}
+
+#[derive(Default)]
+struct BranchFinder {
+    ranges: Vec<TextRange>,
+}
+
+fn suite_range(suite: &[Stmt]) -> Option<TextRange> {
+    Some(TextRange::new(
+        suite.first()?.range().start(),
+        suite.last()?.range().end(),
+    ))
+}
+
+impl<'a> Visitor<'a> for BranchFinder {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+            Stmt::If(if_stmt) => {
+                self.ranges.extend(suite_range(&if_stmt.body));
+                for clause in &if_stmt.elif_else_clauses {
+                    self.ranges.extend(clause.test.as_ref().map(Ranged::range));
+                    self.ranges.extend(suite_range(&clause.body));
+                }
+            }
+            Stmt::Match(match_stmt) => {
+                for case in &match_stmt.cases {
+                    self.ranges.extend(suite_range(&case.body));
+                }
+            }
+            Stmt::Try(try_stmt) => {
+                for handler in &try_stmt.handlers {
+                    self.ranges.push(handler.range());
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::If(if_expr) => {
+                self.ranges.push(if_expr.body.range());
+                self.ranges.push(if_expr.orelse.range());
+            }
+            Expr::BoolOp(bool_op) => {
+                self.ranges
+                    .extend(bool_op.values.iter().skip(1).map(Ranged::range));
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// The worker functions that run whenever their root runs, as far as
+/// branches go: reached from a root through calls that no `if` (or `match`,
+/// `except`, conditional expression) guards. Loops and `try` bodies count as
+/// running.
+pub fn reached_without_branches(
+    project: &Project,
+    workers: &Workers,
+) -> FxHashMap<(usize, FunctionId), Vec<TextRange>> {
+    let mut reached: FxHashMap<(usize, FunctionId), Vec<TextRange>> = FxHashMap::default();
+    let mut queue = VecDeque::new();
+    for origin in &workers.roots {
+        let (module, function) = origin.root_function;
+        if let std::collections::hash_map::Entry::Vacant(entry) = reached.entry((module, function))
+        {
+            entry.insert(branch_ranges(
+                &project.models[module].functions[function].def.body,
+            ));
+            queue.push_back((module, function));
+        }
+    }
+    while let Some((module, function)) = queue.pop_front() {
+        let branches = reached[&(module, function)].clone();
+        for edge in &project.facts[module].functions[function].calls {
+            if branches
+                .iter()
+                .any(|branch| branch.contains_range(edge.range))
+            {
+                continue;
+            }
+            let Some((callee_module, callee, _)) = project.called_function(module, &edge.target)
+            else {
+                continue;
+            };
+            if let std::collections::hash_map::Entry::Vacant(entry) =
+                reached.entry((callee_module, callee))
+            {
+                entry.insert(branch_ranges(
+                    &project.models[callee_module].functions[callee].def.body,
+                ));
+                queue.push_back((callee_module, callee));
+            }
+        }
+    }
+    reached
 }

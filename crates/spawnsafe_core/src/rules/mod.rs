@@ -113,6 +113,11 @@ pub fn check_project(
     };
     let sent = sent_values(project);
     let workers = find_workers(project, &sent);
+    let global_findings = if selection.is_enabled(Rule::GlobalNotInherited) {
+        sps301_global_not_inherited::analyze(project, files, &workers)
+    } else {
+        Default::default()
+    };
     (0..files.len())
         .into_par_iter()
         .flat_map_iter(|module| {
@@ -156,7 +161,7 @@ pub fn check_project(
                 sps205_pickle_protocol_pitfall::check(&mut checker);
             }
             if selection.is_enabled(Rule::GlobalNotInherited) {
-                sps301_global_not_inherited::check(&mut checker);
+                sps301_global_not_inherited::check(&mut checker, &global_findings);
             }
             if selection.is_enabled(Rule::SideEffectsInChildren) {
                 sps302_side_effects_in_children::check(&mut checker);

@@ -1,11 +1,214 @@
 //! SPS303 worker-output.
 
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use crate::diagnostic::Related;
+use crate::facts::PickleRole;
+use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::semantic::{ModuleModel, ScopeId, Value};
+use crate::workers::{describe_worker, origin_note};
 
 pub const DOCS: &str = r#"# worker-output (SPS303)
 
 ## What it does
-(Not implemented yet.)
+Finds terminal output written by code that runs in a child process: `print()`
+(without `file=`, or with `file=sys.stdout`/`sys.stderr`) and
+`sys.stdout.write()`/`sys.stderr.write()` in a `Pool` or `ProcessPoolExecutor`
+task, an initializer, a `Process` target or a `Process` subclass's `run()`, or in
+a function they call (in any project module); also the built-in `print` itself
+sent as a task or target (`Process(target=print, ...)`). This is advice (severity
+`info`), off unless selected (`--extend-select SPS303`).
+
+## Why is this bad?
+Printing in a worker raises nothing — contrary to a popular myth, `print` is not
+what causes "An attempt has been made to start a new process before the current
+process has finished its bootstrapping phase" (that is an unguarded process
+start, SPS101). But the child writes to *its own* standard output, which is not
+always where the user looks:
+
+- in Jupyter or IDLE on Windows and macOS (spawn), the children's output goes to
+  the console of the notebook server or of the IDLE process, not to the notebook
+  cell or the shell window;
+- under `pythonw` (no console) `sys.stdout` is `None`: `print()` does nothing and
+  `sys.stdout.write()` raises `AttributeError: 'NoneType' object has no attribute 'write'`;
+- when the output is a pipe or a file it is block-buffered in each child, so
+  lines from different workers interleave in chunks, and a pool left by
+  `with Pool() as pool:` calls `terminate()`, which can kill workers before they
+  flush what they buffered.
+
+Print in the parent instead: return the values from the task (or report
+progress through `imap_unordered`, `as_completed` or an `apply_async`
+callback — callbacks run in the parent), or log through a
+`logging.handlers.QueueHandler` with a `QueueListener` in the parent. Thread
+pools (`ThreadPool`, `multiprocessing.dummy`, `ThreadPoolExecutor`) run in the
+parent process and are not reported, nor is `print(..., file=handle)` to a file
+the worker opened.
+
+## Example
+```python
+from multiprocessing import Pool
+
+def make_thumbnail(name):
+    print(f"processed {name}")
+    return name
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        pool.map(make_thumbnail, ["a.jpg", "b.jpg"])
+```
+
+Use instead:
+```python
+from multiprocessing import Pool
+
+def make_thumbnail(name):
+    return name
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        for name in pool.imap_unordered(make_thumbnail, ["a.jpg", "b.jpg"]):
+            print(f"processed {name}")
+```
+
+## References
+- [multiprocessing: Logging](https://docs.python.org/3/library/multiprocessing.html#logging)
+- [Logging cookbook: Logging to a single file from multiple processes](https://docs.python.org/3/howto/logging-cookbook.html#logging-to-a-single-file-from-multiple-processes)
+- [concurrent.futures: ProcessPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor)
 "#;
 
-pub fn check(_checker: &mut Checker) {}
+const HELP: &str = "return the value and print it in the parent (or log through a `logging.handlers.QueueHandler` with a `QueueListener` in the parent)";
+
+/// The standard streams, as qualified names.
+fn is_standard_stream(name: &str) -> bool {
+    matches!(
+        name,
+        "sys.stdout" | "sys.stderr" | "sys.__stdout__" | "sys.__stderr__"
+    )
+}
+
+/// What kind of terminal output a callee writes.
+fn output_callee(model: &ModuleModel, func: &Expr, scope: ScopeId) -> Option<String> {
+    if let Expr::Name(name) = func {
+        if name.id.as_str() == "print" && model.lookup("print", scope).is_none() {
+            return Some("print".to_string());
+        }
+    }
+    match model.resolve(func, scope) {
+        Value::Qualified(name) if name == "builtins.print" => Some("print".to_string()),
+        Value::Qualified(name) => {
+            let (stream, method) = name.rsplit_once('.')?;
+            (is_standard_stream(stream) && matches!(method, "write" | "writelines"))
+                .then(|| name.clone())
+        }
+        _ => None,
+    }
+}
+
+/// Does this `print()` call write to a terminal stream (no `file=`, `file=None`,
+/// or `file=sys.stdout`/`sys.stderr`)?
+fn prints_to_terminal(model: &ModuleModel, call: &ast::ExprCall, scope: ScopeId) -> bool {
+    let Some(keyword) = call.arguments.find_keyword("file") else {
+        // `print(*args, **kwargs)` may pass a file.
+        return !call
+            .arguments
+            .keywords
+            .iter()
+            .any(|keyword| keyword.arg.is_none());
+    };
+    match &keyword.value {
+        Expr::NoneLiteral(_) => true,
+        value => {
+            matches!(model.resolve(value, scope), Value::Qualified(name) if is_standard_stream(&name))
+        }
+    }
+}
+
+struct OutputFinder<'m, 'a> {
+    model: &'m ModuleModel<'a>,
+    scope: ScopeId,
+    /// The calls that write, and what they call.
+    found: Vec<(&'a ast::ExprCall, String)>,
+}
+
+impl<'a> Visitor<'a> for OutputFinder<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            // Nested functions and classes run when called (and are workers then).
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            if let Some(callee) = output_callee(self.model, &call.func, self.scope) {
+                if callee != "print" || prints_to_terminal(self.model, call, self.scope) {
+                    self.found.push((call, callee));
+                }
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let module = checker.module;
+    let model = &project.models[module];
+    for (function, origin) in checker.workers.in_module(module) {
+        let info = &model.functions[function];
+        let mut finder = OutputFinder {
+            model,
+            scope: info.scope,
+            found: Vec::new(),
+        };
+        finder.visit_body(&info.def.body);
+        let runs = describe_worker(project, module, function, origin);
+        let (note_module, note_range, note) = origin_note(project, origin);
+        for (call, callee) in finder.found {
+            let message = if callee == "print" {
+                format!(
+                    "`print()` writes to the child's own standard output: {runs}, so in Jupyter or IDLE on Windows and macOS the line goes to the server's console instead of the notebook or shell, and under pythonw it is dropped"
+                )
+            } else {
+                format!(
+                    "`{callee}()` writes to the child's own standard output: {runs}, so in Jupyter or IDLE on Windows and macOS the text goes to the server's console, and under pythonw `sys.stdout` is None (\"AttributeError: 'NoneType' object has no attribute 'write'\")"
+                )
+            };
+            let related = vec![Related {
+                file: checker.files[note_module].clone(),
+                range: note_range,
+                message: note.clone(),
+            }];
+            let diagnostic =
+                checker.report(Rule::WorkerOutput, call.range(), message, Some(HELP.into()));
+            diagnostic.related = related;
+        }
+    }
+
+    // The built-in `print` (or `sys.stdout.write`) itself sent as a task or target.
+    for site in &project.facts[module].pickle_sites {
+        let kind = match site.role {
+            PickleRole::PoolTask => "a process pool task",
+            PickleRole::ExecutorTask => "a `ProcessPoolExecutor` task",
+            PickleRole::ProcessTarget => "a `Process` target",
+            PickleRole::Initializer => "a worker initializer",
+            PickleRole::Argument | PickleRole::ProcessObject => continue,
+        };
+        let Some(callee) = output_callee(model, site.expr, site.scope) else {
+            continue;
+        };
+        let message = format!(
+            "`{callee}` is sent as {kind}: it runs in the child process and writes to the child's own standard output, which in Jupyter or IDLE on Windows and macOS is the server's console, and under pythonw is nowhere"
+        );
+        checker.report(
+            Rule::WorkerOutput,
+            site.expr.range(),
+            message,
+            Some(HELP.into()),
+        );
+    }
+}

@@ -1,11 +1,344 @@
 //! SPS305 stdin-in-worker.
 
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::diagnostic::Related;
+use crate::facts::PickleRole;
+use crate::globals::{Base, WriteKind};
+use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::semantic::{ModuleModel, ScopeId, Value};
+use crate::targets::Methods;
+use crate::workers::{describe_worker, origin_note, reached_without_branches};
 
 pub const DOCS: &str = r#"# stdin-in-worker (SPS305)
 
 ## What it does
-(Not implemented yet.)
+Finds code that reads standard input in a child process: `input()`,
+`sys.stdin.read()`/`readline()`/`readlines()`, `for line in sys.stdin`,
+`sys.stdin` passed to a reader (`json.load(sys.stdin)`, `csv.reader(sys.stdin)`),
+and any use of `sys.__stdin__` — in a `Pool` or `ProcessPoolExecutor` task, an
+initializer, a `Process` target or a `Process` subclass's `run()`, or in a
+function they call (in any project module); also the built-in `input` itself
+sent as a task.
+
+## Why is this bad?
+Before a child process runs its target, `multiprocessing` closes its standard
+input and replaces it with `os.devnull` (`BaseProcess._bootstrap()` calls
+`util._close_stdin()`), under every start method — fork, spawn and forkserver
+alike — so that children do not compete with the parent for the terminal.
+In the child:
+
+- `input()` raises `EOFError: EOF when reading a line`;
+- `sys.stdin.read()` and `readline()` return `''`, `for line in sys.stdin`
+  sees no lines, and `json.load(sys.stdin)` fails with
+  `json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)`;
+- `sys.__stdin__` (and any reference to the original `sys.stdin` kept from
+  before the child started) is the closed stream:
+  `ValueError: I/O operation on closed file.`
+
+A piped input (`cat data | python main.py`) therefore never reaches the worker:
+it stays in the parent's standard input. Thread workers (`ThreadPool`,
+`multiprocessing.dummy`, `ThreadPoolExecutor`) share the parent's stdin and
+are not reported, nor is a file the worker opens itself or the `input=` of a
+`subprocess.run()`.
+
+## Example
+```python
+from multiprocessing import Pool
+
+def purge(path):
+    if input(f"delete {path}? [y/N] ") == "y":
+        ...
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        pool.map(purge, ["a.cache", "b.cache"])
+```
+
+Use instead:
+```python
+from multiprocessing import Pool
+
+def purge(path):
+    ...
+
+if __name__ == "__main__":
+    paths = [p for p in ["a.cache", "b.cache"] if input(f"delete {p}? [y/N] ") == "y"]
+    with Pool(2) as pool:
+        pool.map(purge, paths)
+```
+
+## References
+- [multiprocessing programming guidelines: Beware of replacing sys.stdin with a "file like object"](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
+- [CPython: `multiprocessing/process.py` (`BaseProcess._bootstrap`) and `multiprocessing/util.py` (`_close_stdin`)](https://github.com/python/cpython/blob/main/Lib/multiprocessing/util.py)
 "#;
 
-pub fn check(_checker: &mut Checker) {}
+const HELP: &str = "read the input in the parent and pass it to the workers (as an argument, through `initargs`, or over a `Queue`)";
+
+/// Names of the standard input stream.
+fn stdin_name(name: &str) -> Option<&'static str> {
+    match name {
+        "sys.stdin" => Some("sys.stdin"),
+        "sys.__stdin__" => Some("sys.__stdin__"),
+        _ => None,
+    }
+}
+
+/// What reads standard input, and what the child gets.
+#[derive(Debug, Clone)]
+enum Read {
+    /// `input()`.
+    Input,
+    /// `sys.stdin.readline()` and friends: the method's qualified name.
+    Method(String),
+    /// `for line in sys.stdin`.
+    Iterate(&'static str),
+    /// `json.load(sys.stdin)`: the stream passed to a call, and the callee's range.
+    Argument(&'static str, TextRange),
+}
+
+struct StdinFinder<'m, 'a> {
+    model: &'m ModuleModel<'a>,
+    scope: ScopeId,
+    found: Vec<(TextRange, Read)>,
+    /// The code asks `sys.stdin.isatty()`: it knows the input may not be a terminal.
+    checks_tty: bool,
+}
+
+impl StdinFinder<'_, '_> {
+    fn stream(&self, expr: &Expr) -> Option<&'static str> {
+        match self.model.resolve(expr, self.scope) {
+            Value::Qualified(name) => stdin_name(&name),
+            _ => None,
+        }
+    }
+
+    /// The stream (or its binary buffer) an expression names.
+    fn stream_or_buffer(&self, expr: &Expr) -> Option<&'static str> {
+        if let Some(stream) = self.stream(expr) {
+            return Some(stream);
+        }
+        match expr {
+            Expr::Attribute(attribute) if attribute.attr.as_str() == "buffer" => {
+                self.stream(&attribute.value)
+            }
+            _ => None,
+        }
+    }
+
+    fn is_builtin(&self, func: &Expr, names: &[&str]) -> bool {
+        matches!(func, Expr::Name(name)
+            if names.contains(&name.id.as_str()) && self.model.lookup(name.id.as_str(), self.scope).is_none())
+    }
+
+    fn call(&mut self, call: &ast::ExprCall) {
+        if self.is_builtin(&call.func, &["input"]) {
+            self.found.push((call.range(), Read::Input));
+            return;
+        }
+        if let Expr::Attribute(attribute) = call.func.as_ref() {
+            let method = attribute.attr.as_str();
+            if method == "isatty" && self.stream(&attribute.value) == Some("sys.stdin") {
+                self.checks_tty = true;
+                return;
+            }
+            if let Some(stream) = self.stream_or_buffer(&attribute.value) {
+                if stream == "sys.__stdin__"
+                    || matches!(
+                        method,
+                        "read" | "readline" | "readlines" | "read1" | "readinto" | "__next__"
+                    )
+                {
+                    let receiver = match attribute.value.as_ref() {
+                        Expr::Attribute(inner) if inner.attr.as_str() == "buffer" => {
+                            format!("{stream}.buffer")
+                        }
+                        _ => stream.to_string(),
+                    };
+                    self.found
+                        .push((call.range(), Read::Method(format!("{receiver}.{method}"))));
+                    return;
+                }
+            }
+        }
+        // The stream handed to a reader: `json.load(sys.stdin)`, `next(sys.stdin)`.
+        if self.is_builtin(
+            &call.func,
+            &[
+                "isinstance",
+                "id",
+                "type",
+                "repr",
+                "str",
+                "print",
+                "hasattr",
+                "getattr",
+                "callable",
+            ],
+        ) {
+            return;
+        }
+        for argument in call.arguments.args.iter() {
+            if let Some(stream) = self.stream_or_buffer(argument) {
+                self.found
+                    .push((argument.range(), Read::Argument(stream, call.func.range())));
+            }
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for StdinFinder<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            // Nested functions and classes run when called (and are workers then).
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::For(for_stmt) => {
+                if let Some(stream) = self.stream_or_buffer(&for_stmt.iter) {
+                    self.found
+                        .push((for_stmt.iter.range(), Read::Iterate(stream)));
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
+        if let Some(stream) = self.stream_or_buffer(&comprehension.iter) {
+            self.found
+                .push((comprehension.iter.range(), Read::Iterate(stream)));
+        }
+        visitor::walk_comprehension(self, comprehension);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            self.call(call);
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+/// The read in words, and what the child gets; `None` for the closed `sys.__stdin__`.
+fn describe(read: &Read, text: &str) -> (String, Option<&'static str>) {
+    match read {
+        Read::Input => (
+            "`input()`".to_string(),
+            Some("so it raises \"EOFError: EOF when reading a line\""),
+        ),
+        Read::Method(name) if name.starts_with("sys.__stdin__") => (format!("`{name}()`"), None),
+        Read::Method(name) => (format!("`{name}()`"), Some("so it returns an empty string")),
+        Read::Iterate("sys.__stdin__") | Read::Argument("sys.__stdin__", _) => {
+            ("`sys.__stdin__`".to_string(), None)
+        }
+        Read::Iterate(stream) => (
+            format!("Iterating over `{stream}`"),
+            Some("so the loop sees no lines"),
+        ),
+        Read::Argument(stream, callee) => (
+            format!(
+                "`{stream}` passed to `{}()`",
+                &text[callee.start().to_usize()..callee.end().to_usize()]
+            ),
+            Some("so it gets no data"),
+        ),
+    }
+}
+
+/// Some code that runs in a child rebinds `sys.stdin` (to a file it opens):
+/// the reads may then be of that file.
+fn workers_rebind_stdin(checker: &Checker) -> bool {
+    let project = checker.project;
+    checker.workers.functions.keys().any(|&(module, function)| {
+        project.facts[module].globals.functions[function]
+            .writes
+            .iter()
+            .any(|write| {
+                matches!(write.kind, WriteKind::Store)
+                    && matches!(&write.target.base, Base::Imported { level: 0, .. })
+                    && write.target.dotted().1 == "sys.stdin"
+            })
+    })
+}
+
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let module = checker.module;
+    let model = &project.models[module];
+    let workers = checker.workers.in_module(module);
+    let pickled_input = project.facts[module].pickle_sites.iter().any(|site| {
+        matches!(site.role, PickleRole::PoolTask | PickleRole::ExecutorTask)
+            && matches!(site.expr, Expr::Name(name) if name.id.as_str() == "input"
+                && model.lookup("input", site.scope).is_none())
+    });
+    if (workers.is_empty() && !pickled_input) || workers_rebind_stdin(checker) {
+        return;
+    }
+    // Reads behind a branch (`if filename == "-": read stdin`) may never happen
+    // in a child: only code that runs whenever the worker runs is reported.
+    let mut unbranched = None;
+    for (function, origin) in workers {
+        let info = &model.functions[function];
+        let mut finder = StdinFinder {
+            model,
+            scope: info.scope,
+            found: Vec::new(),
+            checks_tty: false,
+        };
+        finder.visit_body(&info.def.body);
+        if finder.checks_tty || finder.found.is_empty() {
+            continue;
+        }
+        let unbranched =
+            unbranched.get_or_insert_with(|| reached_without_branches(project, checker.workers));
+        let Some(branches) = unbranched.get(&(module, function)) else {
+            continue;
+        };
+        finder
+            .found
+            .retain(|(range, _)| !branches.iter().any(|branch| branch.contains_range(*range)));
+        let runs = describe_worker(project, module, function, origin);
+        let (note_module, note_range, note) = origin_note(project, origin);
+        for (range, read) in finder.found {
+            let (what, outcome) = describe(&read, &checker.file().text);
+            let message = match outcome {
+                Some(outcome) => format!(
+                    "{what} reads standard input in a child process: {runs}, and multiprocessing closes a child's stdin and replaces it with `os.devnull` before the child runs, {outcome}"
+                ),
+                None => format!(
+                    "{what} uses the original standard input in a child process: {runs}, and multiprocessing closes it before the child runs: \"ValueError: I/O operation on closed file\""
+                ),
+            };
+            let related = vec![Related {
+                file: checker.files[note_module].clone(),
+                range: note_range,
+                message: note.clone(),
+            }];
+            let diagnostic = checker.report(Rule::StdinInWorker, range, message, Some(HELP.into()));
+            diagnostic.related = related;
+            diagnostic.fails_under = Some(Methods::ALL);
+        }
+    }
+    // `pool.map(input, prompts)`: the built-in `input` runs in the workers.
+    for site in &project.facts[module].pickle_sites {
+        if !matches!(site.role, PickleRole::PoolTask | PickleRole::ExecutorTask) {
+            continue;
+        }
+        if !matches!(site.expr, Expr::Name(name) if name.id.as_str() == "input"
+            && model.lookup("input", site.scope).is_none())
+        {
+            continue;
+        }
+        let message = "The built-in `input` is sent as a task: it runs in the worker processes, whose stdin multiprocessing replaces with `os.devnull`, so it raises \"EOFError: EOF when reading a line\"".to_string();
+        let diagnostic = checker.report(
+            Rule::StdinInWorker,
+            site.expr.range(),
+            message,
+            Some(HELP.into()),
+        );
+        diagnostic.fails_under = Some(Methods::ALL);
+    }
+}

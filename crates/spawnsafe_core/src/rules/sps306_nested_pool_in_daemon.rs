@@ -1,11 +1,203 @@
 //! SPS306 nested-pool-in-daemon.
 
+use ruff_text_size::TextRange;
+use rustc_hash::FxHashSet;
+
+use crate::api;
+use crate::diagnostic::Related;
+use crate::project::{Effect, EffectFinder, Project, TraceStep};
+use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::semantic::{FunctionId, Value};
+use crate::targets::Methods;
+use crate::workers::{origin_note, WorkerKind};
 
 pub const DOCS: &str = r#"# nested-pool-in-daemon (SPS306)
 
 ## What it does
-(Not implemented yet.)
+Finds a process start — creating a `multiprocessing.Pool` or a `Manager()`,
+`Process.start()`, `ProcessPoolExecutor.submit`/`map` — that runs inside a
+daemonic process: a `Pool` task or initializer (pool workers are always
+daemonic), or the target or `run()` of a `Process` made daemonic with
+`daemon=True`, `p.daemon = True` before `start()`, or `self.daemon = True` in a
+subclass's `__init__`. The start may be in the task itself or in a function it
+calls, in any project module.
+
+## Why is this bad?
+`BaseProcess.start()` begins with
+
+```python
+assert not _current_process._config.get('daemon'), \
+       'daemonic processes are not allowed to have children'
+```
+
+so the child fails, under every start method, with
+
+```
+AssertionError: daemonic processes are not allowed to have children
+```
+
+A `Pool` task gets the exception back through `map()`/`get()`; a failing pool
+initializer kills each worker as it starts, and the pool keeps replacing them
+(the program hangs). Running under `python -O` strips the `assert`, but then
+the daemonic worker's children are orphaned when it is terminated.
+
+Not reported: `ProcessPoolExecutor` workers (they are not daemonic, so nested
+pools work there), non-daemonic `Process` children, thread pools, `subprocess`,
+and code that checks `multiprocessing.current_process().daemon` (or clears it,
+the known workaround) before it starts processes.
+
+## Example
+```python
+import multiprocessing
+
+def hash_file(name):
+    ...
+
+def hash_directory(directory):
+    with multiprocessing.Pool(2) as inner:
+        return inner.map(hash_file, list_files(directory))
+
+if __name__ == "__main__":
+    with multiprocessing.Pool(2) as outer:
+        outer.map(hash_directory, ["docs", "images"])
+```
+
+Use instead:
+```python
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+def hash_file(name):
+    ...
+
+def hash_directory(directory):
+    with multiprocessing.Pool(2) as inner:
+        return inner.map(hash_file, list_files(directory))
+
+if __name__ == "__main__":
+    # ProcessPoolExecutor workers are not daemonic: they may start a Pool.
+    with ProcessPoolExecutor(2) as outer:
+        list(outer.map(hash_directory, ["docs", "images"]))
+```
+
+Or flatten the work so that the parent creates every process, or use threads
+(`multiprocessing.pool.ThreadPool`) for the inner level.
+
+## References
+- [multiprocessing: Process.daemon](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.daemon)
+- [CPython: `multiprocessing/process.py` (`BaseProcess.start`)](https://github.com/python/cpython/blob/main/Lib/multiprocessing/process.py)
 "#;
 
-pub fn check(_checker: &mut Checker) {}
+const ERROR_TEXT: &str = "\"AssertionError: daemonic processes are not allowed to have children\"";
+
+/// Does the function look at (or change) its own process's daemon status
+/// (`multiprocessing.current_process().daemon`, `parent_process()`)?
+fn checks_own_process(project: &Project, module: usize, function: FunctionId) -> bool {
+    let model = &project.models[module];
+    project.facts[module].calls.iter().any(|site| {
+        site.function == Some(function)
+            && match model.resolve(&site.call.func, site.scope) {
+                Value::Qualified(name) => api::normalize(&name).is_some_and(|(path, _)| {
+                    matches!(
+                        path,
+                        "current_process"
+                            | "process.current_process"
+                            | "parent_process"
+                            | "process.parent_process"
+                    )
+                }),
+                _ => false,
+            }
+    })
+}
+
+/// The functions a trace passes through.
+fn trace_functions(project: &Project, trace: &[TraceStep]) -> Vec<(usize, FunctionId)> {
+    trace
+        .iter()
+        .filter_map(|step| {
+            project.models[step.module]
+                .functions
+                .iter()
+                .position(|function| function.qualname == step.function)
+                .map(|function| (step.module, function))
+        })
+        .collect()
+}
+
+fn daemonic_description(kind: WorkerKind) -> &'static str {
+    match kind {
+        WorkerKind::PoolWorker => "a process pool worker (a daemonic process)",
+        _ => "a daemonic child process",
+    }
+}
+
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let module = checker.module;
+    let mut finder = EffectFinder::new(project);
+    let mut reported: FxHashSet<TextRange> = FxHashSet::default();
+    let roots: Vec<_> = checker
+        .workers
+        .roots
+        .iter()
+        .filter(|origin| origin.root_function.0 == module && origin.kind.is_daemonic())
+        .cloned()
+        .collect();
+    for origin in roots {
+        let (_, function) = origin.root_function;
+        if checks_own_process(project, module, function) {
+            continue;
+        }
+        let name = project.models[module].functions[function].qualname.clone();
+        let body = &project.facts[module].functions[function];
+        let mut findings: Vec<(TextRange, String, Vec<TraceStep>)> = Vec::new();
+        for start in &body.starts {
+            findings.push((start.range, start.kind.describe().to_string(), Vec::new()));
+        }
+        for edge in &body.calls {
+            let Some(trace) = finder.call_effect(module, &edge.target, Effect::Start) else {
+                continue;
+            };
+            let aware = trace_functions(project, &trace)
+                .into_iter()
+                .any(|(m, f)| checks_own_process(project, m, f));
+            if aware {
+                continue;
+            }
+            let what = match trace.last() {
+                Some(last) => format!(
+                    "calls code that starts processes ({})",
+                    last.message.trim_end_matches(" here")
+                ),
+                None => "starts a process".to_string(),
+            };
+            findings.push((edge.range, what, trace));
+        }
+        for (range, what, trace) in findings {
+            if !reported.insert(range) {
+                continue;
+            }
+            let message = format!(
+                "`{name}` runs in {} and {what}: {ERROR_TEXT}",
+                daemonic_description(origin.kind)
+            );
+            let help = match origin.kind {
+                WorkerKind::PoolWorker => "use a `ProcessPoolExecutor` for the outer level (its workers are not daemonic), threads for the inner level, or let the parent start every process",
+                _ => "start the process without `daemon=True`, or let the parent start every process",
+            };
+            let mut related = checker.related(&trace);
+            let (note_module, note_range, note) = origin_note(project, &origin);
+            related.push(Related {
+                file: checker.files[note_module].clone(),
+                range: note_range,
+                message: note,
+            });
+            let diagnostic =
+                checker.report(Rule::NestedPoolInDaemon, range, message, Some(help.into()));
+            diagnostic.related = related;
+            diagnostic.fails_under = Some(Methods::ALL);
+        }
+    }
+}
