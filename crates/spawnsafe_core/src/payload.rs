@@ -1421,41 +1421,7 @@ fn unpacked<'a>(target: &'a Expr, value: &'a Expr) -> Option<Vec<(&'a Expr, &'a 
 /// Calls `visit` on every statement of a body, nested blocks included, but not
 /// the bodies of nested functions and classes.
 pub fn visit_statements<'a>(body: &'a [Stmt], visit: &mut dyn FnMut(&'a Stmt)) {
-    for stmt in body {
-        visit(stmt);
-        match stmt {
-            Stmt::If(if_stmt) => {
-                visit_statements(&if_stmt.body, visit);
-                for clause in &if_stmt.elif_else_clauses {
-                    visit_statements(&clause.body, visit);
-                }
-            }
-            Stmt::For(for_stmt) => {
-                visit_statements(&for_stmt.body, visit);
-                visit_statements(&for_stmt.orelse, visit);
-            }
-            Stmt::While(while_stmt) => {
-                visit_statements(&while_stmt.body, visit);
-                visit_statements(&while_stmt.orelse, visit);
-            }
-            Stmt::With(with) => visit_statements(&with.body, visit),
-            Stmt::Try(try_stmt) => {
-                visit_statements(&try_stmt.body, visit);
-                for handler in &try_stmt.handlers {
-                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    visit_statements(&handler.body, visit);
-                }
-                visit_statements(&try_stmt.orelse, visit);
-                visit_statements(&try_stmt.finalbody, visit);
-            }
-            Stmt::Match(match_stmt) => {
-                for case in &match_stmt.cases {
-                    visit_statements(&case.body, visit);
-                }
-            }
-            _ => {}
-        }
-    }
+    crate::semantic::for_each_statement(body, &mut |stmt| visit(stmt));
 }
 
 /// Does a function's own body (not nested functions) contain `yield`?
