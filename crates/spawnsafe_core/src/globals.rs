@@ -46,6 +46,8 @@ pub enum Base<'a> {
 #[derive(Debug, Clone)]
 pub struct GlobalRef<'a> {
     pub base: Base<'a>,
+    /// The name the chain starts with, as written (`settings` in `settings.CONFIG`).
+    pub name: &'a str,
     /// The attributes after the base name, in order.
     pub attrs: Vec<&'a str>,
     /// The whole chain.
@@ -95,6 +97,8 @@ pub enum WriteKind<'a> {
     Store,
     /// `del G`, `del M.G`, `del G.attr`.
     Delete,
+    /// `import m as G` (with `global G` in a function).
+    Import,
     /// `G[k] = v`, `G[k] += v`, `del G[k]`.
     ItemStore,
     /// `G.update(...)` and the other [`MUTATING_METHODS`].
@@ -241,6 +245,7 @@ impl<'a> Collector<'_, 'a> {
         }
         Some(GlobalRef {
             base,
+            name: name.id.as_str(),
             attrs,
             range: expr.range(),
         })
@@ -291,6 +296,7 @@ impl<'a> Collector<'_, 'a> {
                 self.body_globals().writes.push(GlobalWrite {
                     target: GlobalRef {
                         base: Base::Own(bare),
+                        name: bare,
                         attrs: Vec::new(),
                         range: target.range(),
                     },
@@ -716,10 +722,11 @@ impl<'a> Collector<'_, 'a> {
             self.body_globals().writes.push(GlobalWrite {
                 target: GlobalRef {
                     base: Base::Own(bound),
+                    name: bound,
                     attrs: Vec::new(),
                     range,
                 },
-                kind: WriteKind::Store,
+                kind: WriteKind::Import,
                 range,
             });
         }

@@ -125,6 +125,17 @@ const MAX_DEPTH: usize = 8;
 
 /// Resolves a global reference made in `module` to the module that holds the global.
 fn resolve(project: &Project, module: usize, target: &GlobalRef) -> Option<Resolved> {
+    // An import made only at run time (`import numpy as np` in the main guard):
+    // the name itself is the global a child lacks.
+    if matches!(target.base, Base::Imported { .. })
+        && globals::import_time_bindings(&project.models[module], target.name).is_empty()
+    {
+        return Some(Resolved {
+            key: (module, target.name.to_string()),
+            rest: target.attrs.len(),
+            from_import: false,
+        });
+    }
     match &target.base {
         Base::Own(name) => Some(Resolved {
             key: (module, (*name).to_string()),
@@ -199,12 +210,16 @@ fn canonical(project: &Project, module: usize, name: &str, depth: usize) -> Opti
 
 /// Does the write rebind the global (rather than change the object it holds)?
 fn is_rebinding(write: &GlobalWrite, resolved: &Resolved) -> bool {
-    matches!(write.kind, WriteKind::Store | WriteKind::Delete) && resolved.rest == 0
+    matches!(
+        write.kind,
+        WriteKind::Store | WriteKind::Delete | WriteKind::Import
+    ) && resolved.rest == 0
 }
 
 fn describe_write(write: &GlobalWrite, name: &str) -> String {
     match write.kind {
         WriteKind::Store | WriteKind::Delete => format!("assigns `{name}`"),
+        WriteKind::Import => format!("imports `{name}`"),
         WriteKind::ItemStore => format!("sets an item of `{name}`"),
         WriteKind::Method(method) => format!("changes `{name}` with `.{method}()`"),
     }
@@ -340,6 +355,16 @@ impl<'x, 'p, 'a> Parent<'x, 'p, 'a> {
                     continue;
                 };
                 if !keys.contains(&resolved.key) {
+                    continue;
+                }
+                // Importing again a module the name already holds changes nothing.
+                if write.kind == WriteKind::Import
+                    && !globals::import_time_bindings(
+                        &project.models[resolved.key.0],
+                        &resolved.key.1,
+                    )
+                    .is_empty()
+                {
                     continue;
                 }
                 let rebinding = is_rebinding(write, &resolved);
@@ -737,7 +762,7 @@ pub fn analyze(project: &Project, files: &[Arc<SourceFile>], workers: &Workers) 
                     function,
                     origin,
                     range: read.target.range,
-                    own: matches!(read.target.base, Base::Own(_)),
+                    own: resolved.key.0 == module && resolved.key.1 == read.target.name,
                     resolved,
                 });
             }

@@ -29,9 +29,10 @@ process has finished its bootstrapping phase" (that is an unguarded process
 start, SPS101). But the child writes to *its own* standard output, which is not
 always where the user looks:
 
-- in Jupyter or IDLE on Windows and macOS (spawn), the children's output goes to
-  the console of the notebook server or of the IDLE process, not to the notebook
-  cell or the shell window;
+- in Jupyter or IDLE on Windows and macOS (spawn), the children's output can
+  end up in the console of the notebook server or of the IDLE process (how
+  much of it reaches the cell depends on the platform and the kernel version),
+  not in the notebook cell or the shell window;
 - under `pythonw` (no console) `sys.stdout` is `None`: `print()` does nothing and
   `sys.stdout.write()` raises `AttributeError: 'NoneType' object has no attribute 'write'`;
 - when the output is a pipe or a file it is block-buffered in each child, so
@@ -171,11 +172,11 @@ pub fn check(checker: &mut Checker) {
         for (call, callee) in finder.found {
             let message = if callee == "print" {
                 format!(
-                    "`print()` writes to the child's own standard output: {runs}, so in Jupyter or IDLE on Windows and macOS the line goes to the server's console instead of the notebook or shell, and under pythonw it is dropped"
+                    "`print()` writes to the child's own standard output: {runs}, so in Jupyter or IDLE on Windows and macOS the line can end up in the server's console instead of the notebook or shell, and under pythonw it is dropped"
                 )
             } else {
                 format!(
-                    "`{callee}()` writes to the child's own standard output: {runs}, so in Jupyter or IDLE on Windows and macOS the text goes to the server's console, and under pythonw `sys.stdout` is None (\"AttributeError: 'NoneType' object has no attribute 'write'\")"
+                    "`{callee}()` writes to the child's own standard output: {runs}, so in Jupyter or IDLE on Windows and macOS the text can end up in the server's console, and under pythonw `sys.stdout` is None (\"AttributeError: 'NoneType' object has no attribute 'write'\")"
                 )
             };
             let related = vec![Related {
@@ -202,7 +203,7 @@ pub fn check(checker: &mut Checker) {
             continue;
         };
         let message = format!(
-            "`{callee}` is sent as {kind}: it runs in the child process and writes to the child's own standard output, which in Jupyter or IDLE on Windows and macOS is the server's console, and under pythonw is nowhere"
+            "`{callee}` is sent as {kind}: it runs in the child process and writes to the child's own standard output, which in Jupyter or IDLE on Windows and macOS can be the server's console, and under pythonw is nowhere"
         );
         checker.report(
             Rule::WorkerOutput,

@@ -24,7 +24,7 @@ subclass's `__init__`. The start may be in the task itself or in a function it
 calls, in any project module.
 
 ## Why is this bad?
-`BaseProcess.start()` begins with
+Among its first checks, `BaseProcess.start()` has
 
 ```python
 assert not _current_process._config.get('daemon'), \
