@@ -281,6 +281,7 @@ pub fn check_inputs(
             &downs,
             &module_paths,
             &is_parsed,
+            &demand,
             imported,
         ));
         wanted.sort_unstable();

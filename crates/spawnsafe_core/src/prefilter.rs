@@ -6,9 +6,13 @@
 //! mentions one of those names: a script that calls `helpers.run_all()`
 //! matters because `run_all` creates a Pool. Parsed modules are summarised
 //! (which of their names carry an effect, counting re-exports), and the search
-//! grows in waves until no new file is needed. Everything else is never
-//! parsed: a file that names no process API and calls no such function
-//! cannot change a finding.
+//! grows in waves until no new file is needed. The search also goes the other
+//! way, down the calls: the modules that code running in child processes,
+//! code coordinating processes, or an entry script's import-time code call
+//! into are parsed too (see [`DownSummary`]), since the rules follow that code
+//! (a worker's helper that fills the queue it is given names no process API).
+//! Everything else is never parsed: a file that names no process API and
+//! calls no such function cannot change a finding.
 
 use std::path::Path;
 
@@ -729,8 +733,14 @@ pub struct DownSummary {
     /// Qualified names (as written in the module) whose code is followed.
     seeds: Vec<String>,
     /// The same, for what the module runs at import time when it is the
-    /// program's main script (a module with a main guard that nothing imports).
+    /// program's main script (a module with a main guard that nothing imports)
+    /// and it may start processes.
     entry_seeds: Vec<String>,
+    /// The module starts processes itself.
+    starts_processes: bool,
+    /// The last components of the outside names it calls (`run_all`), to
+    /// match against the names known to lead to process starts.
+    callees: Vec<String>,
     /// Top-level names → the outside names their code calls, through local calls.
     symbols: FxHashMap<String, Vec<String>>,
     /// `from m import name as local` / `import m as local`: local → qualified.
@@ -885,7 +895,7 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
                                 .iter()
                                 .map(|keyword| &keyword.value),
                         )
-                        .any(|argument| is_process_object(&model.resolve(argument, scope)))
+                        .any(|argument| holds_process_object(model, argument, scope))
             })
     };
     let mut bodies: Vec<&BodyFacts> = Vec::new();
@@ -907,8 +917,44 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
     // What a script runs at import time (it re-runs in every spawn child).
     if model.has_main_guard {
         summary.entry_seeds = outside_calls(model, facts, [&facts.import_time], []);
+        let all_bodies = || {
+            std::iter::once(&facts.import_time)
+                .chain(std::iter::once(&facts.main_only))
+                .chain(facts.functions.iter())
+        };
+        summary.starts_processes = all_bodies().any(|body| !body.starts.is_empty());
+        let mut callees: Vec<String> = all_bodies()
+            .flat_map(|body| body.calls.iter())
+            .filter_map(|edge| external_name(&edge.target))
+            .map(|name| last_component(name).to_string())
+            .collect();
+        callees.sort_unstable();
+        callees.dedup();
+        summary.callees = callees;
     }
     summary
+}
+
+/// Does an argument hold a `multiprocessing` object (`procs`, `self.queue`)?
+fn holds_process_object(
+    model: &ModuleModel,
+    argument: &ruff_python_ast::Expr,
+    scope: ScopeId,
+) -> bool {
+    if is_process_object(&model.resolve(argument, scope)) {
+        return true;
+    }
+    let ruff_python_ast::Expr::Attribute(attribute) = argument else {
+        return false;
+    };
+    model
+        .receiver_class(&attribute.value, scope)
+        .is_some_and(|class| {
+            model
+                .self_attribute_values(class, attribute.attr.as_str())
+                .iter()
+                .any(|(value, scope)| is_process_object(&model.resolve(value, *scope)))
+        })
 }
 
 /// A `multiprocessing` object (a process, a queue, a pool), or a collection of them.
@@ -980,6 +1026,7 @@ pub fn down_needed(
     summaries: &[Option<DownSummary>],
     paths: &[ModulePath],
     parsed: &[bool],
+    demand: &Demand,
     imported: impl Fn(usize) -> bool,
 ) -> Vec<usize> {
     let mut by_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
@@ -992,7 +1039,15 @@ pub fn down_needed(
             for seed in &summary.seeds {
                 queue.extend(resolve_down(paths, &by_name, index, seed));
             }
-            if !summary.entry_seeds.is_empty() && !paths[index].is_package_init && !imported(index)
+            let may_start = summary.starts_processes
+                || summary
+                    .callees
+                    .iter()
+                    .any(|name| demand.names.contains(name));
+            if may_start
+                && !summary.entry_seeds.is_empty()
+                && !paths[index].is_package_init
+                && !imported(index)
             {
                 for seed in &summary.entry_seeds {
                     queue.extend(resolve_down(paths, &by_name, index, seed));
@@ -1051,6 +1106,42 @@ mod tests {
             b"here = os.path.dirname(__file__)",
             b"__file__"
         ));
+    }
+
+    #[test]
+    fn down_names_resolve_to_project_files() {
+        let path = |name: &str, is_package_init: bool| ModulePath {
+            root: std::path::PathBuf::from("/project"),
+            name: name.to_string(),
+            is_package_init,
+            in_package: name.contains('.') || is_package_init,
+            is_dunder_main: false,
+            is_conftest: false,
+        };
+        let paths = vec![
+            path("main", false),
+            path("etl", true),
+            path("etl.extract", false),
+        ];
+        let mut by_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (index, path) in paths.iter().enumerate() {
+            by_name.entry(path.name.as_str()).or_default().push(index);
+        }
+        let resolve = |importer: usize, name: &str| resolve_down(&paths, &by_name, importer, name);
+        assert_eq!(
+            resolve(0, "etl.extract.emit"),
+            Some((2, Some("emit".to_string())))
+        );
+        assert_eq!(
+            resolve(2, ".extract.emit"),
+            Some((2, Some("emit".to_string())))
+        );
+        assert_eq!(resolve(1, ".extract"), Some((2, None)));
+        assert_eq!(
+            resolve(0, "etl.run_all"),
+            Some((1, Some("run_all".to_string())))
+        );
+        assert_eq!(resolve(0, "os.path.join"), None);
     }
 
     #[test]

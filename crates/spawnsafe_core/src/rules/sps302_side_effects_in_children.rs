@@ -133,6 +133,8 @@ struct SideEffect {
     children: &'static str,
     /// The child exits here: later statements do not run in it.
     stops: bool,
+    /// Raises `FileExistsError`: not when the caller checks or catches that.
+    raises_if_exists: bool,
     /// The function that performs the action, for an effect reached through calls.
     function: Option<String>,
     /// The function called at `range`, for an effect reached through calls.
@@ -155,6 +157,7 @@ impl SideEffect {
             help: HELP_MOVE,
             children: SPAWN_AND_FORKSERVER,
             stops: false,
+            raises_if_exists: false,
             function: None,
             callee: None,
             trace: Vec::new(),
@@ -163,6 +166,11 @@ impl SideEffect {
 
     fn error(mut self) -> SideEffect {
         self.severity = Severity::Error;
+        self
+    }
+
+    fn raises_if_exists(mut self) -> SideEffect {
+        self.raises_if_exists = true;
         self
     }
 
@@ -630,6 +638,9 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         let name = self.model(module).functions[function].qualname.clone();
         let mut stops = false;
         for effect in effects {
+            if effect.raises_if_exists && (context.exists_checked || context.catches_exists) {
+                continue;
+            }
             stops |= effect.stops;
             out.push(effect.lifted(context.module, range, &name));
         }
@@ -836,7 +847,7 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
                 let action = format!("`{}.mkdir()`", self.snippet(module, path));
                 self.mkdir_effect(call, context, path, exist_ok, &action)
             }
-            "write_text" | "write_bytes" => {
+            "write_text" | "write_bytes" if !own_or_null_path(model, path, scope) => {
                 let action = format!("`{}.{method}()`", self.snippet(module, path));
                 if let Some(effect) = self.per_process_effect(call, context, path, &action) {
                     return Some(effect);
@@ -873,7 +884,7 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         let mode = call.arguments.find_argument_value("mode", mode_position)?;
         let modes = model.possible_strings(mode, context.scope)?;
         let writes = |letter: char| modes.iter().all(|mode| mode.contains(letter));
-        if !(writes('w') || writes('x')) {
+        if !(writes('w') || writes('x')) || own_or_null_path(model, path, context.scope) {
             return None;
         }
         let module = context.module;
@@ -894,7 +905,8 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
                     format!("`open({text}, \"x\")`"),
                     "in a child the file already exists (the parent created it), so the re-import raises `FileExistsError` and the child dies".to_string(),
                 )
-                .error(),
+                .error()
+                .raises_if_exists(),
             );
         }
         Some(SideEffect::new(
@@ -936,7 +948,9 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         };
         let mode = call.arguments.find_argument_value("mode", mode_position)?;
         let modes = model.possible_strings(mode, context.scope)?;
-        if !modes.iter().all(|mode| mode.contains('a')) {
+        if !modes.iter().all(|mode| mode.contains('a'))
+            || own_or_null_path(model, path, context.scope)
+        {
             return None;
         }
         let Some(Expr::Name(handle)) = item.optional_vars.as_deref() else {
@@ -962,10 +976,18 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         exist_ok: bool,
         action: &str,
     ) -> Option<SideEffect> {
+        let model = self.model(context.module);
+        if own_or_null_path(model, path, context.scope) {
+            return None;
+        }
         if let Some(effect) = self.per_process_effect(call, context, path, action) {
             return Some(effect);
         }
-        if exist_ok || context.exists_checked || context.catches_exists {
+        if exist_ok
+            || context.exists_checked
+            || context.catches_exists
+            || deleted_at_import(self.project, context.module, path, context.scope)
+        {
             return None;
         }
         Some(
@@ -975,7 +997,8 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
                 action.to_string(),
                 "in a child the directory already exists (the parent created it), so the re-import raises `FileExistsError` and the child dies".to_string(),
             )
-            .error(),
+            .error()
+            .raises_if_exists(),
         )
     }
 
@@ -995,20 +1018,17 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         } else {
             format!("`{action}()` of `{text}`")
         };
-        let holder = match path {
-            Expr::Name(_) => format!("`{text}`"),
-            _ => "the path".to_string(),
+        let consequence = match path {
+            Expr::Name(_) => format!(
+                "the name comes from `{source}()`, so each child computes a new one and creates another path; in the child `{text}` names that new path, not the parent's, so what the child writes there is not where the parent looks for it"
+            ),
+            _ => format!(
+                "the name comes from `{source}()`, so each child computes a new one and creates another path of its own"
+            ),
         };
         Some(
-            SideEffect::new(
-                context.module,
-                call.range(),
-                action,
-                format!(
-                    "the name comes from `{source}()`, so each child computes a new one and creates another path; in the child {holder} names that new path, not the parent's, so what the child writes there is not where the parent looks for it"
-                ),
-            )
-            .help("create it in `main()` and pass the path to the workers as an argument"),
+            SideEffect::new(context.module, call.range(), action, consequence)
+                .help("create it in `main()` and pass the path to the workers as an argument"),
         )
     }
 
@@ -1516,6 +1536,21 @@ fn written_paths<'a>(project: &Project<'_, 'a>, module: usize) -> Vec<(&'a Expr,
     written
 }
 
+/// Is a path deleted at import time (`shutil.rmtree(OUT)` before `os.makedirs(OUT)`)?
+fn deleted_at_import(project: &Project, module: usize, path: &Expr, scope: ScopeId) -> bool {
+    let model = &project.models[module];
+    project.facts[module].calls.iter().any(|site| {
+        site.import_time
+            && qualified(model, &site.call.func, site.scope).is_some_and(|name| is_deletion(&name))
+            && site
+                .call
+                .arguments
+                .args
+                .first()
+                .is_some_and(|deleted| same_path(model, deleted, site.scope, path, scope))
+    })
+}
+
 /// Do two expressions name the same path: equal literals, or the same variable.
 fn same_path(model: &ModuleModel, a: &Expr, a_scope: ScopeId, b: &Expr, b_scope: ScopeId) -> bool {
     if ComparableExpr::from(a) != ComparableExpr::from(b) {
@@ -1646,6 +1681,7 @@ fn is_path_value(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize)
 
 /// Calls whose result differs in every process: the path they name is new each time.
 const PER_PROCESS: &[&str] = &[
+    "time.strftime",
     "time.time",
     "time.time_ns",
     "datetime.datetime.now",
@@ -1667,6 +1703,36 @@ fn per_process_source(
     scope: ScopeId,
     depth: usize,
 ) -> Option<String> {
+    path_source(model, expr, scope, depth, PER_PROCESS)
+}
+
+/// Calls that name the process itself: a path built from them is meant to
+/// differ in every process (`f"worker-{os.getpid()}.log"`).
+const OWN_PROCESS: &[&str] = &[
+    "os.getpid",
+    "multiprocessing.current_process",
+    "multiprocessing.process.current_process",
+    "threading.get_ident",
+];
+
+/// Is a path one each process is meant to have for itself, or `os.devnull`?
+fn own_or_null_path(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> bool {
+    if matches!(model.resolve(expr, scope), Value::Qualified(name) if name == "os.devnull")
+        || matches!(expr, Expr::StringLiteral(literal) if literal.value.to_str() == "/dev/null")
+    {
+        return true;
+    }
+    path_source(model, expr, scope, 0, OWN_PROCESS).is_some()
+}
+
+/// Where a path's varying part comes from, among `sources` (following names bound once).
+fn path_source(
+    model: &ModuleModel,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: usize,
+    sources: &[&str],
+) -> Option<String> {
     if depth > 6 {
         return None;
     }
@@ -1676,7 +1742,7 @@ fn per_process_source(
             match bindings {
                 [binding] => match binding.kind {
                     BindingKind::Assign(value) => {
-                        per_process_source(model, value, found_in, depth + 1)
+                        path_source(model, value, found_in, depth + 1, sources)
                     }
                     _ => None,
                 },
@@ -1691,7 +1757,7 @@ fn per_process_source(
                 Value::BoundMethod(_, method) => method == "strftime",
                 _ => false,
             };
-            if is_strftime {
+            if is_strftime && sources.contains(&"time.strftime") {
                 if let Some(Expr::StringLiteral(format)) = call.arguments.args.first() {
                     let format = format.value.to_str();
                     if !["%S", "%f", "%s", "%X", "%T", "%c"]
@@ -1701,18 +1767,15 @@ fn per_process_source(
                         return None;
                     }
                 }
-                // `time.strftime(...)` reads the clock itself.
-                if matches!(&callee, Value::Qualified(name) if name == "time.strftime") {
-                    return Some("time.strftime".to_string());
-                }
             }
             if let Value::Qualified(name) = &callee {
-                if PER_PROCESS.contains(&name.as_str()) {
+                if sources.contains(&name.as_str()) {
                     return Some(name.clone());
                 }
             }
             if let Expr::Attribute(attribute) = call.func.as_ref() {
-                if let Some(found) = per_process_source(model, &attribute.value, scope, depth + 1) {
+                if let Some(found) = path_source(model, &attribute.value, scope, depth + 1, sources)
+                {
                     return Some(found);
                 }
             }
@@ -1720,22 +1783,24 @@ fn per_process_source(
                 .args
                 .iter()
                 .chain(call.arguments.keywords.iter().map(|keyword| &keyword.value))
-                .find_map(|argument| per_process_source(model, argument, scope, depth + 1))
+                .find_map(|argument| path_source(model, argument, scope, depth + 1, sources))
         }
-        Expr::BinOp(binary) => per_process_source(model, &binary.left, scope, depth + 1)
-            .or_else(|| per_process_source(model, &binary.right, scope, depth + 1)),
+        Expr::BinOp(binary) => path_source(model, &binary.left, scope, depth + 1, sources)
+            .or_else(|| path_source(model, &binary.right, scope, depth + 1, sources)),
         Expr::FString(fstring) => {
             let mut found = None;
             for element in fstring.value.elements() {
                 if let ast::InterpolatedStringElement::Interpolation(interpolation) = element {
                     found = found.or_else(|| {
-                        per_process_source(model, &interpolation.expression, scope, depth + 1)
+                        path_source(model, &interpolation.expression, scope, depth + 1, sources)
                     });
                 }
             }
             found
         }
-        Expr::Attribute(attribute) => per_process_source(model, &attribute.value, scope, depth + 1),
+        Expr::Attribute(attribute) => {
+            path_source(model, &attribute.value, scope, depth + 1, sources)
+        }
         _ => None,
     }
 }

@@ -99,14 +99,6 @@ enum Place {
     SelfAttribute(ClassId, String),
 }
 
-impl Place {
-    fn name(&self) -> &str {
-        match self {
-            Place::Name(_, name) | Place::SelfAttribute(_, name) => name,
-        }
-    }
-}
-
 /// What a process can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ChannelKind {
@@ -632,25 +624,11 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
             Construction::Process => Starter::Target,
             Construction::Subclass(class_module, class) => Starter::Subclass(class_module, class),
         };
-        let mut slots = channel_slots(call, starter);
-        // Arguments bound by `functools.partial(work, queue)`.
-        if let Starter::Target = starter {
-            if let Some(target) = call.arguments.find_argument_value("target", 1) {
-                if let Some((_, _, leading)) = self.target_function(module, target, scope) {
-                    slots.extend(
-                        leading
-                            .into_iter()
-                            .enumerate()
-                            .map(|(position, argument)| (argument, Slot::Bound(position))),
-                    );
-                }
-            }
-        }
-        for (argument, slot) in slots {
+        for (argument, slot) in self.starter_slots(module, call, scope, starter) {
             let Some(channel) = self.channel(module, argument, scope) else {
                 continue;
             };
-            let Some(usage) = self.child_usage(call, scope, starter, slot) else {
+            let Some(usage) = self.child_usage(module, call, scope, starter, slot) else {
                 continue;
             };
             if usage.puts.is_empty() || usage.cancels {
@@ -669,15 +647,52 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
         None
     }
 
+    /// What a call starts: a process (or a `Process` subclass), or a thread.
+    fn starter_of(&self, module: usize, call: &ast::ExprCall, scope: ScopeId) -> Option<Starter> {
+        match self.process_construction(module, call, scope) {
+            Some(Construction::Process) => Some(Starter::Target),
+            Some(Construction::Subclass(class_module, class)) => {
+                Some(Starter::Subclass(class_module, class))
+            }
+            None => (self.model(module).resolve(&call.func, scope).api() == Some(Api::Thread))
+                .then_some(Starter::Target),
+        }
+    }
+
+    /// The arguments a construction hands to the code it starts, with their
+    /// slots, including those bound by `functools.partial(work, queue)`.
+    fn starter_slots(
+        &self,
+        module: usize,
+        call: &'a ast::ExprCall,
+        scope: ScopeId,
+        starter: Starter,
+    ) -> Vec<(&'a Expr, Slot<'a>)> {
+        let mut slots = channel_slots(call, starter);
+        if let Starter::Target = starter {
+            if let Some(target) = call.arguments.find_argument_value("target", 1) {
+                if let Some((_, _, leading)) = self.target_function(module, target, scope) {
+                    slots.extend(
+                        leading
+                            .into_iter()
+                            .enumerate()
+                            .map(|(position, argument)| (argument, Slot::Bound(position))),
+                    );
+                }
+            }
+        }
+        slots
+    }
+
     /// How the code a process (or thread) runs uses what it gets in `slot`.
     fn child_usage(
         &mut self,
+        module: usize,
         call: &'a ast::ExprCall,
         scope: ScopeId,
         starter: Starter,
         slot: Slot<'a>,
     ) -> Option<Usage> {
-        let module = self.module;
         match starter {
             Starter::Target => {
                 let target = call.arguments.find_argument_value("target", 1)?;
@@ -823,7 +838,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
         let scope = info.scope;
         let mut usage = Usage::default();
         let mut calls: Vec<(&'a ast::ExprCall, bool)> = Vec::new();
-        let mut bare_uses = false;
+        let mut expressions: Vec<&'a Expr> = Vec::new();
         walk_with_loops(&info.def.body, false, &mut |expr, looped| {
             let mut finder = CallFinder::default();
             finder.visit_expr(expr);
@@ -833,10 +848,29 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                     .into_iter()
                     .map(|(call, comprehension)| (call, looped || comprehension)),
             );
-            // The channel stored or returned elsewhere: not followed.
-            bare_uses |= escapes(model, expr, scope, &reference);
+            expressions.push(expr);
         });
-        usage.unknown |= bare_uses;
+        // Handed to another process or a thread: a reader if its code reads it.
+        let mut handed: Vec<TextRange> = Vec::new();
+        for (call, _) in &calls {
+            let Some(starter) = self.starter_of(module, call, scope) else {
+                continue;
+            };
+            for (argument, slot) in self.starter_slots(module, call, scope, starter) {
+                if !refers(model, argument, scope, &reference) {
+                    continue;
+                }
+                handed.push(argument.range());
+                match self.child_usage(module, call, scope, starter, slot) {
+                    Some(child) => usage.reads |= child.reads || child.unknown,
+                    None => usage.unknown = true,
+                }
+            }
+        }
+        // The channel stored or returned elsewhere: not followed.
+        usage.unknown |= expressions
+            .iter()
+            .any(|expr| escapes(model, expr, scope, &reference, &handed));
         for (call, looped) in calls {
             if let Expr::Attribute(attribute) = call.func.as_ref() {
                 if refers(model, &attribute.value, scope, &reference) {
@@ -886,13 +920,19 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                 .args
                 .iter()
                 .enumerate()
-                .filter(|(_, argument)| refers(model, argument, scope, &reference))
+                .filter(|(_, argument)| {
+                    refers(model, argument, scope, &reference)
+                        && !handed.contains(&argument.range())
+                })
                 .map(|(position, _)| (Some(position), None))
                 .chain(
                     call.arguments
                         .keywords
                         .iter()
-                        .filter(|keyword| refers(model, &keyword.value, scope, &reference))
+                        .filter(|keyword| {
+                            refers(model, &keyword.value, scope, &reference)
+                                && !handed.contains(&keyword.value.range())
+                        })
                         .map(|keyword| (None, keyword.arg.as_ref().map(|arg| arg.as_str()))),
                 )
                 .collect();
@@ -945,7 +985,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
         let model = self.model(self.module);
         let read_end = &channel.read_end;
         // A closure or lambda that mentions it may read it from a thread.
-        if mentioned_in_nested_code(body, read_end.name()) {
+        if mentioned_in_nested_code(model, body, scope, read_end) {
             return true;
         }
         // Another method may drain `self.<queue>` from a thread.
@@ -971,9 +1011,9 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                 let _ = info;
             }
         }
-        // A module-level queue may be drained by any function.
-        if let Place::Name(MODULE_SCOPE, _) = read_end {
-            if function.is_some() {
+        // A module-level queue may be drained by any function (a thread's target).
+        if let Place::Name(MODULE_SCOPE, name) = read_end {
+            if function.is_some() || global_read_in_functions(model, name) {
                 return true;
             }
         }
@@ -1024,17 +1064,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
         scope: ScopeId,
     ) -> bool {
         let module = self.module;
-        let model = self.model(module);
-        let callee = model.resolve(&call.func, scope);
-        let starter = match self.process_construction(module, call, scope) {
-            Some(Construction::Process) => Some(Starter::Target),
-            Some(Construction::Subclass(class_module, class)) => {
-                Some(Starter::Subclass(class_module, class))
-            }
-            None if callee.api() == Some(Api::Thread) => Some(Starter::Target),
-            None => None,
-        };
-        if let Some(starter) = starter {
+        if let Some(starter) = self.starter_of(module, call, scope) {
             let matches = match starter {
                 Starter::Target => in_target_arguments,
                 Starter::Subclass(..) => !in_target_arguments,
@@ -1043,7 +1073,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                 return true;
             }
             return self
-                .child_usage(call, scope, starter, slot)
+                .child_usage(module, call, scope, starter, slot)
                 .is_none_or(|usage| usage.reads || usage.unknown);
         }
         if in_target_arguments {
@@ -1326,17 +1356,24 @@ fn parameter_of(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> Option<usiz
 
 /// Is the channel used in an expression other than as a method receiver or a
 /// call argument (stored, returned, put in a container)?
-fn escapes(model: &ModuleModel, expr: &Expr, scope: ScopeId, reference: &Reference) -> bool {
+fn escapes(
+    model: &ModuleModel,
+    expr: &Expr,
+    scope: ScopeId,
+    reference: &Reference,
+    handed: &[TextRange],
+) -> bool {
     struct Finder<'m, 'a, 'r> {
         model: &'m ModuleModel<'a>,
         scope: ScopeId,
         reference: &'r Reference,
+        handed: &'r [TextRange],
         found: bool,
     }
     impl<'e> Visitor<'e> for Finder<'_, '_, '_> {
         fn visit_expr(&mut self, expr: &'e Expr) {
             if refers(self.model, expr, self.scope, self.reference) {
-                self.found = true;
+                self.found |= !self.handed.contains(&expr.range());
                 return;
             }
             match expr {
@@ -1363,6 +1400,7 @@ fn escapes(model: &ModuleModel, expr: &Expr, scope: ScopeId, reference: &Referen
         model,
         scope,
         reference,
+        handed,
         found: false,
     };
     finder.visit_expr(expr);
@@ -1377,7 +1415,14 @@ fn queue_kind(model: &ModuleModel, value: &Expr, scope: ScopeId) -> Option<Chann
     let name = match model.resolve(&call.func, scope) {
         Value::Qualified(name) => {
             let (path, _) = api::normalize(&name)?;
-            path.rsplit('.').next().unwrap_or(path).to_string()
+            // Not `multiprocessing.dummy.Queue` (a `queue.Queue` for threads).
+            match path {
+                "Queue" | "JoinableQueue" | "SimpleQueue" => path.to_string(),
+                "queues.Queue" | "queues.JoinableQueue" | "queues.SimpleQueue" => {
+                    path.trim_start_matches("queues.").to_string()
+                }
+                _ => return None,
+            }
         }
         _ => match call.func.as_ref() {
             Expr::Attribute(attribute) if is_context(model, &attribute.value, scope, 0) => {
@@ -1543,34 +1588,47 @@ fn int_literal(expr: &Expr) -> Option<i64> {
 /// `len(...)`, arithmetic on those, a short literal, a small tuple of them, or
 /// a local variable only ever bound to such values?
 fn is_tiny(model: &ModuleModel, expr: &Expr, def: &ast::StmtFunctionDef, depth: usize) -> bool {
+    small(model, expr, def, depth, false)
+}
+
+/// A small value; `numeric`: a number (arithmetic on `"x" * 100000` is not small).
+fn small(
+    model: &ModuleModel,
+    expr: &Expr,
+    def: &ast::StmtFunctionDef,
+    depth: usize,
+    numeric: bool,
+) -> bool {
     if depth > 6 {
         return false;
     }
     match expr {
-        Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) | Expr::NoneLiteral(_) => true,
-        Expr::StringLiteral(literal) => literal.value.len() <= 256,
-        Expr::BytesLiteral(literal) => literal.value.len() <= 256,
+        Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) => true,
+        Expr::NoneLiteral(_) => !numeric,
+        Expr::StringLiteral(literal) => !numeric && literal.value.len() <= 256,
+        Expr::BytesLiteral(literal) => !numeric && literal.value.len() <= 256,
         Expr::Compare(_) => true,
         Expr::BoolOp(bool_op) => bool_op
             .values
             .iter()
-            .all(|value| is_tiny(model, value, def, depth + 1)),
-        Expr::UnaryOp(unary) => is_tiny(model, &unary.operand, def, depth + 1),
+            .all(|value| small(model, value, def, depth + 1, numeric)),
+        Expr::UnaryOp(unary) => small(model, &unary.operand, def, depth + 1, true),
         Expr::BinOp(binary) => {
-            is_tiny(model, &binary.left, def, depth + 1)
-                && is_tiny(model, &binary.right, def, depth + 1)
+            small(model, &binary.left, def, depth + 1, true)
+                && small(model, &binary.right, def, depth + 1, true)
         }
         Expr::Tuple(ast::ExprTuple { elts, .. }) => {
-            elts.len() <= 8
+            !numeric
+                && elts.len() <= 8
                 && elts
                     .iter()
-                    .all(|element| is_tiny(model, element, def, depth + 1))
+                    .all(|element| small(model, element, def, depth + 1, false))
         }
         Expr::Call(call) => matches!(
             call.func.as_ref(),
             Expr::Name(name) if matches!(name.id.as_str(), "len" | "int" | "float" | "bool" | "abs" | "round")
         ),
-        Expr::Name(name) => scalar_variable(model, name.id.as_str(), def, depth),
+        Expr::Name(name) => scalar_variable(model, name.id.as_str(), def, depth, numeric),
         _ => false,
     }
 }
@@ -1581,6 +1639,7 @@ fn scalar_variable(
     name: &str,
     def: &ast::StmtFunctionDef,
     depth: usize,
+    numeric: bool,
 ) -> bool {
     if def
         .parameters
@@ -1591,13 +1650,14 @@ fn scalar_variable(
     }
     let mut bound = false;
     let mut scalar = true;
+    let mut augmented = false;
     let is_name = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id.as_str() == name);
     for_each_statement(&def.body, &mut |stmt| match stmt {
         Stmt::Assign(assign) => {
             if assign.targets.iter().any(&is_name) {
                 bound = true;
-                scalar &=
-                    assign.targets.len() == 1 && is_tiny(model, &assign.value, def, depth + 1);
+                scalar &= assign.targets.len() == 1
+                    && small(model, &assign.value, def, depth + 1, numeric);
             } else if assign
                 .targets
                 .iter()
@@ -1607,16 +1667,18 @@ fn scalar_variable(
                 scalar = false;
             }
         }
+        // `n += 1` keeps a number small only if `n` is a number (`s *= 1000` is not).
         Stmt::AugAssign(assign) if is_name(&assign.target) => {
             bound = true;
-            scalar &= is_tiny(model, &assign.value, def, depth + 1);
+            augmented = true;
+            scalar &= small(model, &assign.value, def, depth + 1, true);
         }
         Stmt::AnnAssign(assign) if is_name(&assign.target) => {
             bound = true;
             scalar &= assign
                 .value
                 .as_ref()
-                .is_some_and(|value| is_tiny(model, value, def, depth + 1));
+                .is_some_and(|value| small(model, value, def, depth + 1, numeric));
         }
         Stmt::For(for_stmt) if mentions_name(&for_stmt.target, name) => {
             bound = true;
@@ -1638,6 +1700,9 @@ fn scalar_variable(
         }
         _ => {}
     });
+    if augmented && !numeric {
+        return bound && scalar && scalar_variable(model, name, def, depth + 1, true);
+    }
     bound && scalar
 }
 
@@ -1730,37 +1795,111 @@ fn walk_with_loops<'a>(body: &'a [Stmt], in_loop: bool, visit: &mut impl FnMut(&
     }
 }
 
-/// Does a nested function or a lambda in the body mention the name?
-fn mentioned_in_nested_code(body: &[Stmt], name: &str) -> bool {
-    struct Finder<'n> {
+/// Does any function of the module refer to a module-level name?
+fn global_read_in_functions(model: &ModuleModel, name: &str) -> bool {
+    struct Finder<'m, 'a, 'n> {
+        model: &'m ModuleModel<'a>,
+        scope: ScopeId,
         name: &'n str,
-        nested: usize,
         found: bool,
     }
-    impl<'a> Visitor<'a> for Finder<'_> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            match stmt {
-                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {
-                    self.nested += 1;
-                    visitor::walk_stmt(self, stmt);
-                    self.nested -= 1;
+    impl<'e> Visitor<'e> for Finder<'_, '_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Expr::Name(name) = expr {
+                if name.id.as_str() == self.name
+                    && self
+                        .model
+                        .lookup(self.name, self.scope)
+                        .is_some_and(|(scope, _)| scope == MODULE_SCOPE)
+                {
+                    self.found = true;
                 }
-                _ => visitor::walk_stmt(self, stmt),
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    model.functions.iter().any(|info| {
+        let mut finder = Finder {
+            model,
+            scope: info.scope,
+            name,
+            found: false,
+        };
+        for_each_statement(&info.def.body, &mut |stmt| {
+            for expr in own_expressions(stmt) {
+                finder.visit_expr(expr);
+            }
+        });
+        finder.found
+    })
+}
+
+/// Does a nested function, class or lambda in the body refer to the variable
+/// (a closure that may drain it from a thread)?
+fn mentioned_in_nested_code(
+    model: &ModuleModel,
+    body: &[Stmt],
+    scope: ScopeId,
+    place: &Place,
+) -> bool {
+    struct Finder<'m, 'a, 'p> {
+        model: &'m ModuleModel<'a>,
+        place: &'p Place,
+        scopes: Vec<ScopeId>,
+        lambdas: usize,
+        found: bool,
+    }
+    impl<'e> Visitor<'e> for Finder<'_, '_, '_> {
+        fn visit_stmt(&mut self, stmt: &'e Stmt) {
+            let inner = match stmt {
+                Stmt::FunctionDef(def) => self
+                    .model
+                    .functions
+                    .iter()
+                    .find(|info| info.def.range == def.range)
+                    .map(|info| info.scope),
+                Stmt::ClassDef(def) => self
+                    .model
+                    .classes
+                    .iter()
+                    .find(|info| info.def.range == def.range)
+                    .map(|info| info.scope),
+                _ => None,
+            };
+            match inner {
+                Some(scope) => {
+                    self.scopes.push(scope);
+                    visitor::walk_stmt(self, stmt);
+                    self.scopes.pop();
+                }
+                None => visitor::walk_stmt(self, stmt),
             }
         }
 
-        fn visit_expr(&mut self, expr: &'a Expr) {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            let nested = self.lambdas > 0 || self.scopes.len() > 1;
+            let scope = *self.scopes.last().expect("the body's scope");
             match expr {
                 Expr::Lambda(_) => {
-                    self.nested += 1;
+                    self.lambdas += 1;
                     visitor::walk_expr(self, expr);
-                    self.nested -= 1;
+                    self.lambdas -= 1;
                 }
-                Expr::Name(name) if self.nested > 0 && name.id.as_str() == self.name => {
-                    self.found = true;
+                Expr::Name(name) if nested => {
+                    if let Place::Name(place_scope, place_name) = self.place {
+                        if name.id.as_str() == place_name
+                            && self
+                                .model
+                                .lookup(place_name, scope)
+                                .is_some_and(|(found, _)| found == *place_scope)
+                        {
+                            self.found = true;
+                        }
+                    }
                 }
                 Expr::Attribute(attribute)
-                    if self.nested > 0 && attribute.attr.as_str() == self.name =>
+                    if nested
+                        && matches!(self.place, Place::SelfAttribute(_, name) if attribute.attr.as_str() == name) =>
                 {
                     self.found = true;
                 }
@@ -1769,8 +1908,10 @@ fn mentioned_in_nested_code(body: &[Stmt], name: &str) -> bool {
         }
     }
     let mut finder = Finder {
-        name,
-        nested: 0,
+        model,
+        place,
+        scopes: vec![scope],
+        lambdas: 0,
         found: false,
     };
     for stmt in body {
