@@ -119,9 +119,9 @@ struct Channel {
 
 /// How code that receives a channel uses it.
 #[derive(Debug, Clone, Default)]
-struct Usage {
-    /// `put`/`send` calls: module, range, inside a loop, with a tiny argument.
-    puts: Vec<(usize, TextRange, bool, bool)>,
+struct Usage<'a> {
+    /// `put`/`send` calls.
+    puts: Vec<Put<'a>>,
     /// The function that makes the first put.
     putter: Option<String>,
     reads: bool,
@@ -131,8 +131,20 @@ struct Usage {
     unknown: bool,
 }
 
-impl Usage {
-    fn merge(&mut self, other: Usage) {
+/// A `put()`/`send()` in the child.
+#[derive(Debug, Clone)]
+struct Put<'a> {
+    module: usize,
+    function: FunctionId,
+    range: TextRange,
+    in_loop: bool,
+    /// Its argument is provably small.
+    tiny: bool,
+    argument: Option<&'a Expr>,
+}
+
+impl<'a> Usage<'a> {
+    fn merge(&mut self, other: Usage<'a>) {
         if self.putter.is_none() {
             self.putter = other.putter;
         }
@@ -143,9 +155,7 @@ impl Usage {
     }
 
     fn tiny(&self) -> bool {
-        self.puts
-            .iter()
-            .all(|(_, _, in_loop, tiny)| !in_loop && *tiny)
+        self.puts.iter().all(|put| !put.in_loop && put.tiny)
     }
 }
 
@@ -194,17 +204,17 @@ pub fn check(checker: &mut Checker) {
     }
 }
 
-struct Finding {
+struct Finding<'a> {
     join: TextRange,
     join_text: String,
     channel: Channel,
-    usage: Usage,
+    usage: Usage<'a>,
     origin: TextRange,
     /// The helper that joins (for a join through a helper).
     helper: Option<(usize, TextRange, String)>,
 }
 
-fn report(checker: &mut Checker, finding: Finding) {
+fn report(checker: &mut Checker, finding: Finding<'_>) {
     let file = checker.file().clone();
     let read_end = match &finding.channel.read_end {
         Place::Name(_, name) => name.clone(),
@@ -246,7 +256,7 @@ fn report(checker: &mut Checker, finding: Finding) {
             message: format!("`{name}` joins the processes here"),
         });
     }
-    if let Some((module, range, _, _)) = finding.usage.puts.first() {
+    if let Some(Put { module, range, .. }) = finding.usage.puts.first() {
         let verb = if finding.channel.kind == ChannelKind::Pipe {
             "sends"
         } else {
@@ -278,7 +288,7 @@ struct Analysis<'c, 'p, 'a> {
     project: &'c Project<'p, 'a>,
     files: &'c [Arc<SourceFile>],
     module: usize,
-    usage_memo: FxHashMap<(usize, FunctionId, Reference), Usage>,
+    usage_memo: FxHashMap<(usize, FunctionId, Reference), Usage<'a>>,
     visiting: FxHashSet<(usize, FunctionId, Reference)>,
     targets: FxHashMap<usize, FxHashMap<TextRange, Target>>,
     /// Per function: the parameter it joins, and where.
@@ -303,7 +313,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
         function: Option<FunctionId>,
         body: &'a [Stmt],
         scope: ScopeId,
-    ) -> Vec<Finding> {
+    ) -> Vec<Finding<'a>> {
         let model = self.model(self.module);
         let mut calls = Vec::new();
         for_each_statement(body, &mut |stmt| {
@@ -319,6 +329,10 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                 continue;
             };
             for origin in self.process_origins(self.module, join.processes, scope, 0) {
+                // A process created after this join (in the same body) is another one.
+                if origin.scope == scope && origin.call.range().start() >= join.range.start() {
+                    continue;
+                }
                 let Some((channel, usage)) = self.feed(origin) else {
                     continue;
                 };
@@ -496,7 +510,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
     ) -> Vec<Origin<'a>> {
         match value {
             Expr::Call(call) if self.process_construction(module, call, scope).is_some() => {
-                let count = (!in_loop(self.model(module), scope, call.range())).then_some(1);
+                let count = loop_count(self.model(module), scope, call.range());
                 vec![Origin { call, scope, count }]
             }
             Expr::Name(_) | Expr::Attribute(_) => self.process_origins(module, value, scope, depth),
@@ -557,14 +571,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                             ));
                         }
                         BindingKind::Appended(item) => {
-                            origins.extend(
-                                self.value_origins(module, item, found_in, depth + 1)
-                                    .into_iter()
-                                    .map(|origin| Origin {
-                                        count: None,
-                                        ..origin
-                                    }),
-                            );
+                            origins.extend(self.value_origins(module, item, found_in, depth + 1));
                         }
                         _ => {}
                     }
@@ -616,7 +623,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
     }
 
     /// The channel a process construction is given and fills, with how the child uses it.
-    fn feed(&mut self, origin: Origin<'a>) -> Option<(Channel, Usage)> {
+    fn feed(&mut self, origin: Origin<'a>) -> Option<(Channel, Usage<'a>)> {
         let module = self.module;
         let call = origin.call;
         let scope = origin.scope;
@@ -628,9 +635,12 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
             let Some(channel) = self.channel(module, argument, scope) else {
                 continue;
             };
-            let Some(usage) = self.child_usage(module, call, scope, starter, slot) else {
+            let Some(mut usage) = self.child_usage(module, call, scope, starter, slot) else {
                 continue;
             };
+            if let Starter::Target = starter {
+                self.parameters_passed_small(module, call, scope, &mut usage);
+            }
             if usage.puts.is_empty() || usage.cancels {
                 continue;
             }
@@ -645,6 +655,76 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
             return Some((channel, usage));
         }
         None
+    }
+
+    /// A target that puts its own parameters (`q.put((shard, errors))`) puts
+    /// small values when the construction passes small values for them.
+    fn parameters_passed_small(
+        &self,
+        module: usize,
+        call: &'a ast::ExprCall,
+        scope: ScopeId,
+        usage: &mut Usage<'a>,
+    ) {
+        let Some(target) = call.arguments.find_argument_value("target", 1) else {
+            return;
+        };
+        let Some((function_module, function, leading)) =
+            self.target_function(module, target, scope)
+        else {
+            return;
+        };
+        let info = &self.model(function_module).functions[function];
+        let offset = usize::from(info.class.is_some() && !is_static(info.def));
+        let arguments: Vec<&Expr> = match call.arguments.find_argument_value("args", 3) {
+            Some(
+                Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }),
+            ) => elts
+                .iter()
+                .take_while(|element| !element.is_starred_expr())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let keywords: Vec<(&str, &Expr)> = match call.arguments.find_argument_value("kwargs", 4) {
+            Some(Expr::Dict(dict)) => dict
+                .items
+                .iter()
+                .filter_map(|item| match &item.key {
+                    Some(Expr::StringLiteral(key)) => Some((key.value.to_str(), &item.value)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let caller = self.model(module);
+        let passed_small = |index: usize| {
+            let positional = index.checked_sub(offset).and_then(|position| {
+                if position < leading.len() {
+                    Some(leading[position])
+                } else {
+                    arguments.get(position - leading.len()).copied()
+                }
+            });
+            let keyword = || {
+                let name = info.def.parameters.iter().nth(index)?.name().as_str();
+                keywords
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| *value)
+            };
+            positional
+                .or_else(keyword)
+                .is_some_and(|argument| caller_small(caller, argument, scope, call.range()))
+        };
+        let model = self.model(function_module);
+        for put in &mut usage.puts {
+            if put.tiny || put.module != function_module || put.function != function {
+                continue;
+            }
+            if let Some(argument) = put.argument {
+                put.tiny = small(model, argument, info.def, 0, false, &passed_small);
+            }
+        }
     }
 
     /// What a call starts: a process (or a `Process` subclass), or a thread.
@@ -692,7 +772,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
         scope: ScopeId,
         starter: Starter,
         slot: Slot<'a>,
-    ) -> Option<Usage> {
+    ) -> Option<Usage<'a>> {
         match starter {
             Starter::Target => {
                 let target = call.arguments.find_argument_value("target", 1)?;
@@ -825,7 +905,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
         reference: Reference,
         in_loop: bool,
         depth: usize,
-    ) -> Usage {
+    ) -> Usage<'a> {
         let key = (module, function, reference.clone());
         if let Some(known) = self.usage_memo.get(&key) {
             return with_loop(known.clone(), in_loop);
@@ -876,12 +956,18 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                 if refers(model, &attribute.value, scope, &reference) {
                     match attribute.attr.as_str() {
                         "put" | "put_nowait" | "send" | "send_bytes" => {
-                            let tiny = call
-                                .arguments
-                                .args
-                                .first()
-                                .is_some_and(|argument| is_tiny(model, argument, info.def, 0));
-                            usage.puts.push((module, call.range(), looped, tiny));
+                            let argument = call.arguments.args.first();
+                            let tiny = argument.is_some_and(|argument| {
+                                small(model, argument, info.def, 0, false, &|_| false)
+                            });
+                            usage.puts.push(Put {
+                                module,
+                                function,
+                                range: call.range(),
+                                in_loop: looped,
+                                tiny,
+                                argument,
+                            });
                             if usage.putter.is_none() {
                                 usage.putter = Some(info.qualname.clone());
                             }
@@ -1027,11 +1113,17 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
             if found.range.start() >= join {
                 continue;
             }
+            // Reading before the process exists drains nothing of it (unless a
+            // loop runs the read again after the process is created).
+            let before_producer = producer.scope == scope
+                && found.range.start() < producer.call.range().start()
+                && !shares_loop(body, found.range, producer.call.range());
             match found.kind {
                 UseKind::Method(method) => match method {
                     "put" | "put_nowait" | "close" | "join_thread" | "cancel_join_thread"
                     | "empty" | "qsize" | "full" | "send" | "send_bytes" | "fileno"
                     | "task_done" => {}
+                    _ if before_producer => {}
                     _ => return true,
                 },
                 // `p.terminate()`/`p.kill()` would not wait; not a use of the queue.
@@ -1042,6 +1134,15 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                 } => {
                     // Handing it to the producer itself (`args=`, a `partial`).
                     if producer.call.range().contains_range(found.range) {
+                        continue;
+                    }
+                    // A thread, a consumer process or a listener started before keeps reading.
+                    let keeps_reading = self.starter_of(self.module, call, scope).is_some()
+                        || matches!(
+                            model.resolve(&call.func, scope),
+                            Value::Qualified(name) if name == "logging.handlers.QueueListener"
+                        );
+                    if before_producer && !keeps_reading {
                         continue;
                     }
                     if self.argument_may_read(call, slot, in_target_arguments, scope) {
@@ -1165,6 +1266,20 @@ enum Construction {
     Subclass(usize, ClassId),
 }
 
+/// Is there a loop in the body around both ranges?
+fn shares_loop(body: &[Stmt], a: TextRange, b: TextRange) -> bool {
+    let mut found = false;
+    for_each_statement(body, &mut |stmt| {
+        if matches!(stmt, Stmt::For(_) | Stmt::While(_))
+            && stmt.range().contains_range(a)
+            && stmt.range().contains_range(b)
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 /// Does the parent `terminate()` or `kill()` the joined processes before the join
 /// (the same variable, or the elements of the same collection)?
 fn stopped_before(
@@ -1230,10 +1345,10 @@ fn stopped_before(
     stopped
 }
 
-fn with_loop(mut usage: Usage, in_loop: bool) -> Usage {
+fn with_loop(mut usage: Usage<'_>, in_loop: bool) -> Usage<'_> {
     if in_loop {
         for put in &mut usage.puts {
-            put.2 = true;
+            put.in_loop = true;
         }
     }
     usage
@@ -1528,50 +1643,68 @@ fn is_context(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize) ->
             .all(|(value, scope)| is_context(model, value, *scope, depth + 1))
 }
 
-/// Is a call inside a loop of its scope's body?
-fn in_loop(model: &ModuleModel, scope: ScopeId, range: TextRange) -> bool {
+/// How many times code at `range` runs per run of its scope's body: 1 outside
+/// loops, the product of literal `for` loops' lengths, `None` when unknown.
+fn loop_count(model: &ModuleModel, scope: ScopeId, range: TextRange) -> Option<usize> {
     let body: &[Stmt] = match model.scopes[scope].kind {
         ScopeKind::Module => model.body,
         ScopeKind::Function(function) => &model.functions[function].def.body,
-        ScopeKind::Class(_) => return true,
+        ScopeKind::Class(_) => return None,
     };
-    let mut found = false;
+    let mut count = Some(1usize);
     for_each_statement(body, &mut |stmt| {
-        if matches!(stmt, Stmt::For(_) | Stmt::While(_)) && stmt.range().contains_range(range) {
-            found = true;
+        if !stmt.range().contains_range(range) {
+            return;
+        }
+        let inside_body = |suite: &[Stmt]| {
+            suite
+                .iter()
+                .any(|inner| inner.range().contains_range(range))
+        };
+        match stmt {
+            Stmt::For(for_stmt) if inside_body(&for_stmt.body) => {
+                count = count.and_then(|count| {
+                    iteration_count(&for_stmt.iter).and_then(|n| count.checked_mul(n))
+                });
+            }
+            Stmt::While(while_stmt) if inside_body(&while_stmt.body) => count = None,
+            _ => {}
         }
     });
-    found
+    count
 }
 
 /// How many items a comprehension makes, when its sources are literal.
 fn comprehension_count(generators: &[ast::Comprehension]) -> Option<usize> {
     let mut count = 1usize;
     for generator in generators {
-        let n = match &generator.iter {
-            Expr::Call(call) => {
-                let Expr::Name(name) = call.func.as_ref() else {
-                    return None;
-                };
-                if name.id.as_str() != "range" || !call.arguments.keywords.is_empty() {
-                    return None;
-                }
-                let numbers: Option<Vec<i64>> =
-                    call.arguments.args.iter().map(int_literal).collect();
-                match numbers?.as_slice() {
-                    [stop] => usize::try_from(*stop).ok()?,
-                    [start, stop] => usize::try_from(stop - start).ok()?,
-                    _ => return None,
-                }
-            }
-            Expr::List(ast::ExprList { elts, .. })
-            | Expr::Tuple(ast::ExprTuple { elts, .. })
-            | Expr::Set(ast::ExprSet { elts, .. }) => elts.len(),
-            _ => return None,
-        };
-        count = count.checked_mul(n)?;
+        count = count.checked_mul(iteration_count(&generator.iter)?)?;
     }
     Some(count)
+}
+
+/// The length of a literal iterable: `range(3)`, `range(1, 4)`, `[a, b]`.
+fn iteration_count(iter: &Expr) -> Option<usize> {
+    match iter {
+        Expr::Call(call) => {
+            let Expr::Name(name) = call.func.as_ref() else {
+                return None;
+            };
+            if name.id.as_str() != "range" || !call.arguments.keywords.is_empty() {
+                return None;
+            }
+            let numbers: Option<Vec<i64>> = call.arguments.args.iter().map(int_literal).collect();
+            match numbers?.as_slice() {
+                [stop] => usize::try_from(*stop).ok(),
+                [start, stop] => usize::try_from(stop - start).ok(),
+                _ => None,
+            }
+        }
+        Expr::List(ast::ExprList { elts, .. })
+        | Expr::Tuple(ast::ExprTuple { elts, .. })
+        | Expr::Set(ast::ExprSet { elts, .. }) => Some(elts.len()),
+        _ => None,
+    }
 }
 
 fn int_literal(expr: &Expr) -> Option<i64> {
@@ -1587,17 +1720,16 @@ fn int_literal(expr: &Expr) -> Option<i64> {
 /// Is a value sent through a queue provably small: a number, a bool, `None`,
 /// `len(...)`, arithmetic on those, a short literal, a small tuple of them, or
 /// a local variable only ever bound to such values?
-fn is_tiny(model: &ModuleModel, expr: &Expr, def: &ast::StmtFunctionDef, depth: usize) -> bool {
-    small(model, expr, def, depth, false)
-}
-
-/// A small value; `numeric`: a number (arithmetic on `"x" * 100000` is not small).
+/// A small value; `numeric`: a number (arithmetic on `"x" * 100000` is not
+/// small); `parameters`: whether the function's parameter at an index is known
+/// to hold a small value.
 fn small(
     model: &ModuleModel,
     expr: &Expr,
     def: &ast::StmtFunctionDef,
     depth: usize,
     numeric: bool,
+    parameters: &dyn Fn(usize) -> bool,
 ) -> bool {
     if depth > 6 {
         return false;
@@ -1611,25 +1743,109 @@ fn small(
         Expr::BoolOp(bool_op) => bool_op
             .values
             .iter()
-            .all(|value| small(model, value, def, depth + 1, numeric)),
-        Expr::UnaryOp(unary) => small(model, &unary.operand, def, depth + 1, true),
+            .all(|value| small(model, value, def, depth + 1, numeric, parameters)),
+        Expr::UnaryOp(unary) => small(model, &unary.operand, def, depth + 1, true, parameters),
         Expr::BinOp(binary) => {
-            small(model, &binary.left, def, depth + 1, true)
-                && small(model, &binary.right, def, depth + 1, true)
+            small(model, &binary.left, def, depth + 1, true, parameters)
+                && small(model, &binary.right, def, depth + 1, true, parameters)
         }
         Expr::Tuple(ast::ExprTuple { elts, .. }) => {
             !numeric
                 && elts.len() <= 8
                 && elts
                     .iter()
-                    .all(|element| small(model, element, def, depth + 1, false))
+                    .all(|element| small(model, element, def, depth + 1, false, parameters))
         }
         Expr::Call(call) => matches!(
             call.func.as_ref(),
             Expr::Name(name) if matches!(name.id.as_str(), "len" | "int" | "float" | "bool" | "abs" | "round")
         ),
-        Expr::Name(name) => scalar_variable(model, name.id.as_str(), def, depth, numeric),
+        Expr::Name(name) => {
+            scalar_variable(model, name.id.as_str(), def, depth, numeric, parameters)
+        }
         _ => false,
+    }
+}
+
+/// Is a value the parent passes to a process small: a literal number or short
+/// string, `len(...)`, or a loop variable over `range(...)`?
+fn caller_small(model: &ModuleModel, expr: &Expr, scope: ScopeId, call: TextRange) -> bool {
+    let literal = |expr: &Expr| match expr {
+        Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) | Expr::NoneLiteral(_) => true,
+        Expr::StringLiteral(literal) => literal.value.len() <= 256,
+        Expr::BytesLiteral(literal) => literal.value.len() <= 256,
+        Expr::UnaryOp(unary) => matches!(*unary.operand, Expr::NumberLiteral(_)),
+        _ => false,
+    };
+    let over_range = |iter: &Expr| {
+        matches!(
+            iter,
+            Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "range")
+        )
+    };
+    match expr {
+        Expr::Call(call) => matches!(
+            call.func.as_ref(),
+            Expr::Name(name) if matches!(name.id.as_str(), "len" | "int" | "float" | "bool" | "abs" | "round")
+        ),
+        Expr::Name(name) => match model.lookup(name.id.as_str(), scope) {
+            Some((_, bindings)) => {
+                !bindings.is_empty()
+                    && bindings.iter().all(|binding| match binding.kind {
+                        BindingKind::ForTarget(iter) => over_range(iter),
+                        BindingKind::Assign(value) => literal(value),
+                        _ => false,
+                    })
+            }
+            // A comprehension's variable: `[Process(args=(i, q)) for i in range(3)]`.
+            None => {
+                let body: &[Stmt] = match model.scopes[scope].kind {
+                    ScopeKind::Module => model.body,
+                    ScopeKind::Function(function) => &model.functions[function].def.body,
+                    ScopeKind::Class(_) => return false,
+                };
+                let mut found = false;
+                for_each_statement(body, &mut |stmt| {
+                    for expr in own_expressions(stmt) {
+                        let mut finder = ComprehensionFinder {
+                            around: call,
+                            generators: Vec::new(),
+                        };
+                        finder.visit_expr(expr);
+                        found |= finder.generators.iter().any(|generator| {
+                            matches!(&generator.target, Expr::Name(target) if target.id == name.id)
+                                && over_range(&generator.iter)
+                        });
+                    }
+                });
+                found
+            }
+        },
+        _ => literal(expr),
+    }
+}
+
+/// The generators of the comprehensions around a range.
+struct ComprehensionFinder<'a> {
+    around: TextRange,
+    generators: Vec<&'a ast::Comprehension>,
+}
+
+impl<'a> Visitor<'a> for ComprehensionFinder<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if !expr.range().contains_range(self.around) {
+            return;
+        }
+        match expr {
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. }) => {
+                self.generators.extend(generators.iter());
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
     }
 }
 
@@ -1640,13 +1856,27 @@ fn scalar_variable(
     def: &ast::StmtFunctionDef,
     depth: usize,
     numeric: bool,
+    parameters: &dyn Fn(usize) -> bool,
 ) -> bool {
-    if def
-        .parameters
-        .iter()
-        .any(|parameter| parameter.name().as_str() == name)
-    {
-        return false;
+    // A parameter never rebound: what the caller passes.
+    if let Some(index) = parameter_named(def, name) {
+        let mut rebound = false;
+        for_each_statement(&def.body, &mut |stmt| {
+            let targets: Vec<&Expr> = match stmt {
+                Stmt::Assign(assign) => assign.targets.iter().collect(),
+                Stmt::AugAssign(assign) => vec![&*assign.target],
+                Stmt::AnnAssign(assign) => vec![&*assign.target],
+                Stmt::For(for_stmt) => vec![&*for_stmt.target],
+                Stmt::With(with) => with
+                    .items
+                    .iter()
+                    .filter_map(|item| item.optional_vars.as_deref())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            rebound |= targets.iter().any(|target| mentions_name(target, name));
+        });
+        return !rebound && parameters(index);
     }
     let mut bound = false;
     let mut scalar = true;
@@ -1657,7 +1887,7 @@ fn scalar_variable(
             if assign.targets.iter().any(&is_name) {
                 bound = true;
                 scalar &= assign.targets.len() == 1
-                    && small(model, &assign.value, def, depth + 1, numeric);
+                    && small(model, &assign.value, def, depth + 1, numeric, parameters);
             } else if assign
                 .targets
                 .iter()
@@ -1671,14 +1901,14 @@ fn scalar_variable(
         Stmt::AugAssign(assign) if is_name(&assign.target) => {
             bound = true;
             augmented = true;
-            scalar &= small(model, &assign.value, def, depth + 1, true);
+            scalar &= small(model, &assign.value, def, depth + 1, true, parameters);
         }
         Stmt::AnnAssign(assign) if is_name(&assign.target) => {
             bound = true;
             scalar &= assign
                 .value
                 .as_ref()
-                .is_some_and(|value| small(model, value, def, depth + 1, numeric));
+                .is_some_and(|value| small(model, value, def, depth + 1, numeric, parameters));
         }
         Stmt::For(for_stmt) if mentions_name(&for_stmt.target, name) => {
             bound = true;
@@ -1701,7 +1931,7 @@ fn scalar_variable(
         _ => {}
     });
     if augmented && !numeric {
-        return bound && scalar && scalar_variable(model, name, def, depth + 1, true);
+        return bound && scalar && scalar_variable(model, name, def, depth + 1, true, parameters);
     }
     bound && scalar
 }
