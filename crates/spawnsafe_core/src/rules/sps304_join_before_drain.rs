@@ -34,9 +34,10 @@ parent reads nothing from it before the join: no `get()`/`recv()`, no
 
 It stays silent when the data is provably tiny (each process puts a few
 scalars, outside loops, and the number of processes is a small constant), when
-the child calls `cancel_join_thread()`, for `Manager().Queue()` (a proxy: its
+the child calls `cancel_join_thread()`, when the parent `terminate()`s or
+`kill()`s the process before joining it, for `Manager().Queue()` (a proxy: its
 `put()` stores the item in the manager process, no pipe fills up), and for
-`queue.Queue` with threads.
+`queue.Queue` or `multiprocessing.dummy` with threads.
 
 ## Why is this bad?
 A queue is a pipe plus, in the producer, a feeder thread that writes the
