@@ -1117,6 +1117,7 @@ mod tests {
             in_package: name.contains('.') || is_package_init,
             is_dunder_main: false,
             is_conftest: false,
+            is_notebook: false,
         };
         let paths = vec![
             path("main", false),
