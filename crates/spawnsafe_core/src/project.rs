@@ -31,6 +31,20 @@ pub struct ModulePath {
 }
 
 impl ModulePath {
+    /// A plain script `/project/NAME.py`, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn test_script(name: &str) -> ModulePath {
+        ModulePath {
+            root: PathBuf::from("/project"),
+            name: name.to_string(),
+            is_package_init: false,
+            in_package: false,
+            is_dunder_main: false,
+            is_conftest: false,
+            is_notebook: false,
+        }
+    }
+
     /// A main module that spawn children never re-import: a notebook's
     /// interactive `__main__`, or a package's `__main__.py` run with `python -m`
     /// (`multiprocessing.spawn` skips main modules named `__main__`).

@@ -662,18 +662,9 @@ mod tests {
     use crate::facts;
     use crate::project::{ModulePath, Project};
     use crate::semantic::ModuleModel;
-    use std::path::PathBuf;
 
     fn path(name: &str) -> ModulePath {
-        ModulePath {
-            root: PathBuf::from("/project"),
-            name: name.to_string(),
-            is_package_init: false,
-            in_package: false,
-            is_dunder_main: false,
-            is_conftest: false,
-            is_notebook: false,
-        }
+        ModulePath::test_script(name)
     }
 
     /// The size of every pool or executor created in the first module, in order,

@@ -441,18 +441,9 @@ mod tests {
     use super::*;
     use crate::facts;
     use crate::project::ModulePath;
-    use std::path::PathBuf;
 
     fn path(name: &str) -> ModulePath {
-        ModulePath {
-            root: PathBuf::from("/project"),
-            name: name.to_string(),
-            is_package_init: false,
-            in_package: false,
-            is_dunder_main: false,
-            is_conftest: false,
-            is_notebook: false,
-        }
+        ModulePath::test_script(name)
     }
 
     /// Does the first module's guard call `freeze_support()` first, and does it start processes?
