@@ -206,7 +206,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--jobs", type=int, default=max(2, (os.cpu_count() or 2) * 2))
-    parser.add_argument("--timeout", type=float, default=30.0)
+    # Generous: a working fixture with 64 spawned workers can take 30 s on a
+    # loaded two-core CI machine, and only a broken fixture ever waits this long.
+    parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--hang-timeout", type=float, default=10.0)
     parser.add_argument("--python", default=os.environ.get("SPAWNSAFE_ORACLE_PYTHON", sys.executable))
     options = parser.parse_args()
@@ -222,10 +224,12 @@ def main():
 
     def execute(job):
         fixture, method, claim_text, run = job
+        started = time.monotonic()
         ok, why = run_claim(
             fixture, method, claim_text, run, options.timeout, options.python, options.hang_timeout
         )
-        return ok, f"{'ok  ' if ok else 'FAIL'} {os.path.relpath(fixture)} [{method}: {claim_text}] {why}"
+        elapsed = time.monotonic() - started
+        return ok, f"{'ok  ' if ok else 'FAIL'} {os.path.relpath(fixture)} [{method}: {claim_text}] {why} ({elapsed:.1f}s)"
 
     passed = failed = 0
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:
