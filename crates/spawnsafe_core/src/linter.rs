@@ -2,7 +2,7 @@
 //! can matter → parse → per-module model and facts → project model → rules.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use ruff_python_ast::{ModModule, PySourceType};
@@ -214,7 +214,11 @@ pub fn check_inputs(
             .map(|(path, _, _)| prefilter::module_stem(path))
             .collect(),
     );
-    let mut parsed: Vec<Option<ParsedFile>> = (0..readable.len()).map(|_| None).collect();
+    // Each file is parsed and modelled at most once: the cells are filled wave
+    // by wave and never move, so a model can borrow its file's syntax tree.
+    let parsed: Vec<OnceLock<ParsedFile>> = (0..readable.len()).map(|_| OnceLock::new()).collect();
+    let analysed: Vec<OnceLock<(ModuleModel, ModuleFacts)>> =
+        (0..readable.len()).map(|_| OnceLock::new()).collect();
     let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
     let mut downs: Vec<Option<prefilter::DownSummary>> =
         (0..readable.len()).map(|_| None).collect();
@@ -227,37 +231,39 @@ pub fn check_inputs(
         (0..readable.len()).collect()
     };
     while !wanted.is_empty() {
-        let wave: Vec<(usize, ParsedFile)> = wanted
-            .par_iter()
-            .map(|&index| (index, parse_file(&readable[index], &module_paths[index])))
-            .collect();
-        if options.prefilter {
-            let summarized: Vec<_> = wave
-                .par_iter()
-                .filter(|(_, file)| !file.parsed.has_syntax_errors())
-                .map(|(index, file)| {
+        wanted.par_iter().for_each(|&index| {
+            let file =
+                parsed[index].get_or_init(|| parse_file(&readable[index], &module_paths[index]));
+            // A file with syntax errors is reported and left out of the
+            // analysis: a recovered AST is a guess, and findings must be true.
+            if !file.parsed.has_syntax_errors() {
+                analysed[index].get_or_init(|| {
                     let model = ModuleModel::build(&file.parsed.syntax().body);
                     let module_facts = facts::collect(&model);
-                    (
-                        *index,
-                        prefilter::summarize(&file.file.path, &model, &module_facts),
-                        prefilter::down_summary(&model, &module_facts),
-                    )
-                })
-                .collect();
-            for (index, summary, down) in summarized {
-                summaries.push(summary);
-                downs[index] = Some(down);
+                    (model, module_facts)
+                });
             }
-        }
-        for (index, file) in wave {
-            parsed[index] = Some(file);
-        }
+        });
         if !options.prefilter {
             break;
         }
+        let summarized: Vec<_> = wanted
+            .par_iter()
+            .filter_map(|&index| {
+                let (model, module_facts) = analysed[index].get()?;
+                Some((
+                    index,
+                    prefilter::summarize(&readable[index].0, model, module_facts),
+                    prefilter::down_summary(model, module_facts),
+                ))
+            })
+            .collect();
+        for (index, summary, down) in summarized {
+            summaries.push(summary);
+            downs[index] = Some(down);
+        }
         demand.update(&summaries.iter().collect::<Vec<_>>());
-        let is_parsed: Vec<bool> = parsed.iter().map(Option::is_some).collect();
+        let is_parsed: Vec<bool> = parsed.iter().map(|cell| cell.get().is_some()).collect();
         wanted = scan.needed(&demand, &is_parsed);
         // The modules that define what parsed modules send to children.
         for (index, (path, _, _)) in readable.iter().enumerate() {
@@ -287,31 +293,19 @@ pub fn check_inputs(
         wanted.sort_unstable();
         wanted.dedup();
     }
-    // A module imported only by files that were not parsed is still imported.
-    let imported_elsewhere: Vec<bool> = (0..readable.len())
-        .map(|index| {
-            parsed[index].is_some()
-                && prefilter::module_stem(&readable[index].0).is_some_and(|stem| {
-                    scan.importers_of(&stem).iter().any(|&importer| {
-                        importer != index
-                            && parsed[importer].is_none()
-                            && module_paths[importer].root == module_paths[index].root
-                    })
-                })
-        })
-        .collect();
-    let parsed_files: Vec<(ParsedFile, bool)> = parsed
-        .into_iter()
-        .zip(imported_elsewhere)
-        .filter_map(|(file, imported)| file.map(|file| (file, imported)))
-        .collect();
-    result.files_analysed = parsed_files.len();
+    let is_parsed = |index: usize| parsed[index].get().is_some();
+    result.files_analysed = (0..readable.len())
+        .filter(|&index| is_parsed(index))
+        .count();
 
-    // A file with syntax errors is reported and left out of the analysis: a
-    // recovered AST is a guess, and findings must be true.
-    let mut valid = Vec::with_capacity(parsed_files.len());
-    let mut imported_elsewhere = Vec::with_capacity(parsed_files.len());
-    for (parsed_file, imported) in parsed_files {
+    let mut files: Vec<Arc<SourceFile>> = Vec::new();
+    let mut paths: Vec<ModulePath> = Vec::new();
+    // A module imported only by files that were not parsed is still imported.
+    let mut imported_elsewhere: Vec<bool> = Vec::new();
+    for (index, cell) in parsed.iter().enumerate() {
+        let Some(parsed_file) = cell.get() else {
+            continue;
+        };
         if let Some(error) = parsed_file.parsed.errors().first() {
             diagnostics.push(Diagnostic::new(
                 Rule::SyntaxError,
@@ -319,19 +313,25 @@ pub fn check_inputs(
                 error.location,
                 format!("SyntaxError: {}", error.error),
             ));
-        } else {
-            valid.push(parsed_file);
-            imported_elsewhere.push(imported);
+            continue;
         }
+        files.push(parsed_file.file.clone());
+        paths.push(parsed_file.module_path.clone());
+        imported_elsewhere.push(
+            prefilter::module_stem(&readable[index].0).is_some_and(|stem| {
+                scan.importers_of(&stem).iter().any(|&importer| {
+                    importer != index
+                        && !is_parsed(importer)
+                        && module_paths[importer].root == module_paths[index].root
+                })
+            }),
+        );
     }
-
-    let models: Vec<ModuleModel> = valid
-        .par_iter()
-        .map(|file| ModuleModel::build(&file.parsed.syntax().body))
-        .collect();
-    let module_facts: Vec<ModuleFacts> = models.par_iter().map(facts::collect).collect();
-    let paths: Vec<ModulePath> = valid.iter().map(|file| file.module_path.clone()).collect();
-    let files: Vec<Arc<SourceFile>> = valid.iter().map(|file| file.file.clone()).collect();
+    // In file order, one per file without syntax errors, like `files`.
+    let (models, module_facts): (Vec<ModuleModel>, Vec<ModuleFacts>) = analysed
+        .into_iter()
+        .filter_map(OnceLock::into_inner)
+        .unzip();
     let mut project = Project::new(&paths, &models, &module_facts);
     for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {
         *imported |= elsewhere;

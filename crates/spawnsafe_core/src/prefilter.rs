@@ -65,28 +65,56 @@ fn compares_dunder(text: &[u8], dunder: &[u8]) -> bool {
 }
 
 /// The identifiers in a file's `import` and `from` statements (with their
-/// parenthesised and backslash continuation lines).
+/// parenthesised and backslash continuation lines). Every such statement
+/// contains the word `import`, so only the lines around its occurrences are
+/// read: most lines of a big file are never looked at.
 fn imported_names(text: &str) -> FxHashSet<&str> {
+    let bytes = text.as_bytes();
+    let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1);
+    let line_end =
+        |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |nl| at + nl);
     let mut names = FxHashSet::default();
-    let mut in_statement = false;
-    let mut open_parens = 0usize;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if !in_statement {
-            if !(trimmed.starts_with("import ") || trimmed.starts_with("from ")) {
-                continue;
-            }
-            open_parens = 0;
+    let mut scanned_to = 0;
+    for found in memchr::memmem::find_iter(bytes, b"import") {
+        if found < scanned_to {
+            continue;
         }
-        let code = trimmed.split('#').next().unwrap_or_default();
-        for name in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-            if !name.is_empty() {
-                names.insert(name);
+        // The statement starts on this line or, after backslash
+        // continuations (`from pkg \` / `import x`), on an earlier one.
+        let mut start = line_start(found);
+        while start > 0 {
+            let previous = line_start(start - 1);
+            if !text[previous..start - 1]
+                .trim_end_matches('\r')
+                .ends_with('\\')
+            {
+                break;
+            }
+            start = previous;
+        }
+        let first = text[start..].trim_start_matches([' ', '\t']);
+        if !(first.starts_with("import ") || first.starts_with("from ")) {
+            scanned_to = line_end(found);
+            continue;
+        }
+        let mut open_parens = 0usize;
+        let mut at = start;
+        while at < bytes.len() {
+            let end = line_end(at);
+            let code = text[at..end].split('#').next().unwrap_or_default();
+            for name in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if !name.is_empty() {
+                    names.insert(name);
+                }
+            }
+            open_parens += code.matches('(').count();
+            open_parens = open_parens.saturating_sub(code.matches(')').count());
+            at = end + 1;
+            if open_parens == 0 && !code.trim_end().ends_with('\\') {
+                break;
             }
         }
-        open_parens += code.matches('(').count();
-        open_parens = open_parens.saturating_sub(code.matches(')').count());
-        in_statement = open_parens > 0 || code.trim_end().ends_with('\\');
+        scanned_to = at;
     }
     names
 }
@@ -1095,6 +1123,13 @@ mod tests {
             assert!(names.contains(name), "{name}");
         }
         assert!(!names.contains("gamma"));
+        let names = imported_names(
+            "x = importlib.import_module(name)\nfrom pkg \\\r\n    import epsilon\nimport zeta",
+        );
+        for name in ["pkg", "epsilon", "zeta"] {
+            assert!(names.contains(name), "{name}");
+        }
+        assert!(!names.contains("importlib") && !names.contains("x"));
     }
 
     #[test]

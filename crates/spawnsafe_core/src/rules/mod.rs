@@ -118,6 +118,11 @@ pub fn check_project(
     } else {
         Default::default()
     };
+    let process_starts = if selection.is_enabled(Rule::UnpicklableProcessState) {
+        sps203_unpicklable_process_state::process_starts(project)
+    } else {
+        Vec::new()
+    };
     (0..files.len())
         .into_par_iter()
         .flat_map_iter(|module| {
@@ -152,7 +157,7 @@ pub fn check_project(
                 sps202_unpicklable_argument::check(&mut checker);
             }
             if selection.is_enabled(Rule::UnpicklableProcessState) {
-                sps203_unpicklable_process_state::check(&mut checker);
+                sps203_unpicklable_process_state::check(&mut checker, &process_starts);
             }
             if selection.is_enabled(Rule::InteractiveWorker) {
                 sps204_interactive_worker::check(&mut checker);

@@ -103,7 +103,7 @@ class Worker(mp.Process):
 "#;
 
 /// A `Process` subclass object being started.
-struct Start<'a> {
+pub struct Start<'a> {
     module: usize,
     call: &'a ast::ExprCall,
     receiver: &'a Expr,
@@ -112,7 +112,9 @@ struct Start<'a> {
 }
 
 /// Every `.start()` of an instance of a project `Process` subclass.
-fn process_starts<'a>(project: &Project<'_, 'a>) -> Vec<Start<'a>> {
+/// Every `start()` of a `Process` subclass in the project: found once per run,
+/// since each module's check needs the whole list.
+pub fn process_starts<'a>(project: &Project<'_, 'a>) -> Vec<Start<'a>> {
     let mut starts = Vec::new();
     for (module, facts) in project.facts.iter().enumerate() {
         for site in &facts.pickle_sites {
@@ -446,20 +448,20 @@ struct Finding<'a> {
     method: (usize, FunctionId),
 }
 
-pub fn check(checker: &mut Checker) {
+pub fn check<'a>(checker: &mut Checker<'_, '_, 'a>, starts: &[Start<'a>]) {
     let project = checker.project;
     // Findings sit in methods, so only a module with classes can have one.
-    if project.models[checker.module].classes.is_empty() {
+    if starts.is_empty() || project.models[checker.module].classes.is_empty() {
         return;
     }
     let mut walker = Walker::new(project);
     let mut findings: FxHashMap<TextRange, Finding> = FxHashMap::default();
-    for start in process_starts(project) {
+    for start in starts {
         let (class_module, class) = start.class;
         if custom_pickling(project, class_module, class) {
             continue;
         }
-        let chain = pre_start_methods(project, &mut walker, &start);
+        let chain = pre_start_methods(project, &mut walker, start);
         // Only methods in this module can hold a finding here, but an attribute
         // is reported only when every assignment before `start()` is a problem.
         if !chain.iter().any(|(module, _, _)| *module == checker.module) {
