@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use spawnsafe_core::fixer::{fix_paths, fix_stdin, unified_diff, FixOptions, FixResult};
 use spawnsafe_core::report::{render, render_statistics, OutputFormat};
 use spawnsafe_core::settings::Overrides;
-use spawnsafe_core::{check_paths, check_stdin, CheckOptions, Rule};
+use spawnsafe_core::{check_paths, check_stdin, CheckOptions, CheckResult, Rule};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -17,6 +18,8 @@ Examples:
   spawnsafe check                      Check every Python file under the current directory
   spawnsafe check src/ scripts/run.py  Check some paths
   spawnsafe check --select SPS1        Only the main-module import-safety rules
+  spawnsafe check --fix                Apply the safe fixes (add `--unsafe-fixes` for the others)
+  spawnsafe check --diff               Show what `--fix` would change, change nothing
   spawnsafe check --output-format json Machine-readable findings
   spawnsafe check --output-format sarif --output-file spawnsafe.sarif
                                        SARIF 2.1.0 for code scanning, written to a file
@@ -126,6 +129,24 @@ struct CheckArgs {
     /// Colour: on a terminal (auto), always or never. `NO_COLOR` turns auto off.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Apply the safe fixes, re-checking until nothing is left to fix, and
+    /// report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply (with `--fix`) or show (with `--diff`) the unsafe fixes,
+    /// which may change what the program does.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print a unified diff of what the fixes would change; write nothing.
+    /// Exit 1 when there is something to change.
+    #[arg(long, conflicts_with_all = ["fix", "fix_only"])]
+    diff: bool,
+    /// Apply the fixes like `--fix`, but do not report the findings left.
+    #[arg(long)]
+    fix_only: bool,
+    /// After the report, list the fixes applied, per file.
+    #[arg(long)]
+    show_fixes: bool,
     /// Parse every Python file, not only those that can matter (slower; the same
     /// findings, plus syntax errors in files that cannot matter).
     #[arg(long, hide = true)]
@@ -193,7 +214,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     let started = std::time::Instant::now();
     let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
-    let result = if reads_stdin {
+    let fixing = args.fix || args.fix_only || args.diff;
+    let stdin = if reads_stdin {
         if args.paths.len() > 1 {
             return Err("`-` (standard input) cannot be combined with other paths".to_string());
         }
@@ -205,10 +227,57 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
-        check_stdin(contents, &filename, &options)?
+        Some((contents, filename))
     } else {
-        check_paths(&args.paths, &options)?
+        None
     };
+    let mut fixed: Option<FixResult> = None;
+    let result: CheckResult = match (stdin, fixing) {
+        (Some((contents, filename)), false) => check_stdin(contents, &filename, &options)?,
+        (None, false) => check_paths(&args.paths, &options)?,
+        (Some((contents, filename)), true) => {
+            let mut fix_result =
+                fix_stdin(contents.clone(), &filename, &options, args.unsafe_fixes)?;
+            let check = std::mem::take(&mut fix_result.check);
+            if !args.diff {
+                // Like Ruff: the fixed source goes to the standard output, the report to stderr.
+                let text = match fix_result.files.first() {
+                    Some(file) if file.error.is_none() => file.fixed_bytes.clone(),
+                    _ => contents,
+                };
+                let _ = std::io::stdout().write_all(&text);
+            }
+            fixed = Some(fix_result);
+            check
+        }
+        (None, true) => {
+            let fix_options = FixOptions {
+                unsafe_fixes: args.unsafe_fixes,
+                dry_run: args.diff,
+            };
+            let mut fix_result = fix_paths(&args.paths, &options, fix_options)?;
+            let check = std::mem::take(&mut fix_result.check);
+            fixed = Some(fix_result);
+            check
+        }
+    };
+    if let Some(fix_result) = &fixed {
+        for file in &fix_result.files {
+            if let Some(error) = &file.error {
+                eprintln!("spawnsafe: error: {}: {error}", file.display_path);
+            }
+        }
+        if fix_result.did_not_converge {
+            eprintln!(
+                "spawnsafe: warning: fixes were still being found after {} rounds; run `--fix` again and report the file",
+                spawnsafe_core::fixer::MAX_ROUNDS
+            );
+        }
+        if args.diff {
+            return print_diff(fix_result, &args);
+        }
+    }
+    let report_to_stderr = reads_stdin && fixing;
 
     if args.verbose {
         eprintln!(
@@ -233,6 +302,19 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         Format::Sarif => OutputFormat::Sarif,
         Format::Junit => OutputFormat::Junit,
     };
+    let fixed_count = fixed.as_ref().map_or(0, FixResult::fixes_applied);
+    if args.fix_only {
+        if !args.quiet {
+            eprintln!(
+                "Fixed {fixed_count} finding{}.",
+                if fixed_count == 1 { "" } else { "s" }
+            );
+        }
+        if args.show_fixes {
+            eprint!("{}", show_fixes(fixed.as_ref()));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = if args.statistics {
         render_statistics(&result.diagnostics, format, color).ok_or_else(|| {
             "`--statistics` supports `--output-format full`, `concise` or `json`".to_string()
@@ -244,9 +326,17 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         format.is_human_readable() && (!args.statistics || result.diagnostics.is_empty());
     if !args.quiet && summarise {
         let count = result.diagnostics.len();
-        if count == 0 {
+        if count == 0 && fixed_count == 0 {
             out.push_str(&format!(
                 "All checks passed ({} file{} checked).\n",
+                result.files_found,
+                if result.files_found == 1 { "" } else { "s" }
+            ));
+        } else if fixed.is_some() {
+            out.push_str(&format!(
+                "Found {} finding{} ({fixed_count} fixed, {count} remaining) in {} file{} checked.\n",
+                count + fixed_count,
+                if count + fixed_count == 1 { "" } else { "s" },
                 result.files_found,
                 if result.files_found == 1 { "" } else { "s" }
             ));
@@ -258,13 +348,114 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
                 if result.files_found == 1 { "" } else { "s" }
             ));
         }
+        out.push_str(&fixable_hint(&result, args.unsafe_fixes));
     }
-    write_report(&out, args.output_file.as_deref())?;
+    if args.show_fixes && fixed.is_some() {
+        out.push_str(&show_fixes(fixed.as_ref()));
+    }
+    if report_to_stderr {
+        eprint!("{out}");
+    } else {
+        write_report(&out, args.output_file.as_deref())?;
+    }
     if result.diagnostics.is_empty() || args.exit_zero {
         Ok(ExitCode::SUCCESS)
     } else {
         Ok(ExitCode::from(1))
     }
+}
+
+/// `[*] 2 fixable with the `--fix` option.`, as Ruff says it.
+fn fixable_hint(result: &CheckResult, unsafe_fixes: bool) -> String {
+    let (mut safe, mut hidden) = (0, 0);
+    for diagnostic in &result.diagnostics {
+        match &diagnostic.fix {
+            Some(fix) if fix.is_applicable(unsafe_fixes) => safe += 1,
+            Some(_) => hidden += 1,
+            None => {}
+        }
+    }
+    let option = if unsafe_fixes {
+        "`--fix --unsafe-fixes`"
+    } else {
+        "`--fix`"
+    };
+    match (safe, hidden) {
+        (0, 0) => String::new(),
+        (0, hidden) => format!(
+            "No fixes available ({hidden} hidden fix{} can be enabled with the `--unsafe-fixes` option).\n",
+            if hidden == 1 { "" } else { "es" }
+        ),
+        (safe, 0) => format!("[*] {safe} fixable with the {option} option.\n"),
+        (safe, hidden) => format!(
+            "[*] {safe} fixable with the {option} option ({hidden} hidden fix{} can be enabled with the `--unsafe-fixes` option).\n",
+            if hidden == 1 { "" } else { "es" }
+        ),
+    }
+}
+
+/// The fixes applied, per file (`--show-fixes`).
+fn show_fixes(fixed: Option<&FixResult>) -> String {
+    let Some(fixed) = fixed else {
+        return String::new();
+    };
+    let files: Vec<_> = fixed
+        .files
+        .iter()
+        .filter(|file| !file.applied.is_empty())
+        .collect();
+    if files.is_empty() {
+        return "\nNo findings were fixed.\n".to_string();
+    }
+    let mut out = format!(
+        "\nFixed {} finding{}:\n",
+        fixed.fixes_applied(),
+        if fixed.fixes_applied() == 1 { "" } else { "s" }
+    );
+    for file in files {
+        out.push_str(&format!("- {}:\n", file.display_path));
+        let mut counts: Vec<(Rule, usize)> = Vec::new();
+        for (rule, _) in &file.applied {
+            match counts.iter_mut().find(|(seen, _)| seen == rule) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((*rule, 1)),
+            }
+        }
+        for (rule, count) in counts {
+            out.push_str(&format!(
+                "    {count} × {} ({})\n",
+                rule.code(),
+                rule.name()
+            ));
+        }
+    }
+    out
+}
+
+/// `--diff`: the unified diffs of the fixes, and `Would fix N findings.` on stderr.
+fn print_diff(fixed: &FixResult, args: &CheckArgs) -> Result<ExitCode, String> {
+    let mut out = String::new();
+    for file in fixed.files.iter().filter(|file| !file.applied.is_empty()) {
+        out.push_str(&unified_diff(file));
+        out.push('\n');
+    }
+    write_report(&out, args.output_file.as_deref())?;
+    let count = fixed.fixes_applied();
+    if !args.quiet {
+        if count == 0 {
+            eprintln!("No fixes to apply.");
+        } else {
+            eprintln!(
+                "Would fix {count} finding{}.",
+                if count == 1 { "" } else { "s" }
+            );
+        }
+    }
+    Ok(if count == 0 || args.exit_zero {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Writes the report to the standard output, or to `--output-file` (its

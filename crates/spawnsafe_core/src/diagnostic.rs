@@ -6,6 +6,8 @@ use std::sync::Arc;
 use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{TextRange, TextSize};
 
+use crate::fix::style::Style;
+use crate::fix::Fix;
 use crate::noqa::Suppressions;
 use crate::registry::{Rule, Severity};
 use crate::targets::{Methods, OnPlatforms, StartMethod};
@@ -24,6 +26,8 @@ pub struct SourceFile {
     pub suppressions: Suppressions,
     /// For a notebook: the cells, so that locations are given per cell.
     pub notebook: Option<Arc<NotebookIndex>>,
+    /// Its line ending and indentation, for the code fixes insert.
+    pub style: Style,
 }
 
 impl SourceFile {
@@ -36,6 +40,7 @@ impl SourceFile {
             line_index,
             suppressions: Suppressions::default(),
             notebook: None,
+            style: Style::default(),
         })
     }
 
@@ -49,6 +54,7 @@ impl SourceFile {
     ) -> Arc<SourceFile> {
         let line_index = LineIndex::from_source_text(&text);
         let suppressions = Suppressions::from_tokens(tokens, &text, &line_index);
+        let style = Style::detect(&text, tokens);
         Arc::new(SourceFile {
             path,
             display_path,
@@ -56,6 +62,7 @@ impl SourceFile {
             line_index,
             suppressions,
             notebook,
+            style,
         })
     }
 
@@ -153,6 +160,8 @@ pub struct Diagnostic {
     /// For a hazard that comes from the platform, not the start method: what
     /// happens where (appended to the message for the targeted platforms).
     pub platform_clauses: Vec<PlatformClause>,
+    /// The edits that remove the hazard, when there is a mechanical fix.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -169,6 +178,7 @@ impl Diagnostic {
             pinned: None,
             severity_override: None,
             platform_clauses: Vec::new(),
+            fix: None,
         }
     }
 

@@ -10,6 +10,8 @@ pub mod api;
 pub mod diagnostic;
 pub mod discovery;
 pub mod facts;
+pub mod fix;
+pub mod fixer;
 pub mod frozen;
 pub mod globals;
 pub mod linter;

@@ -58,6 +58,7 @@ pub struct CheckResult {
 }
 
 /// A file to check: where it is, how to show its path, and its text (or why there is none).
+#[derive(Debug, Clone)]
 pub struct InputFile {
     pub path: PathBuf,
     pub display_path: String,
@@ -66,6 +67,18 @@ pub struct InputFile {
 
 /// Checks files and directories on disk.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckResult, String> {
+    let (inputs, mut resolver, warnings) = read_inputs(paths, options)?;
+    let mut result = check_inputs(inputs, options, &mut resolver)?;
+    result.warnings.extend(warnings);
+    Ok(result)
+}
+
+/// Finds and reads the files under `paths`; also returns the settings
+/// resolver discovery filled, and discovery's warnings.
+pub fn read_inputs(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+) -> Result<(Vec<InputFile>, Resolver, Vec<String>), String> {
     let resolver = Arc::new(Mutex::new(Resolver::new(
         options.config.as_deref(),
         options.isolated,
@@ -80,13 +93,11 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckRes
             path: path.clone(),
         })
         .collect();
-    let mut resolver = Arc::try_unwrap(resolver)
+    let resolver = Arc::try_unwrap(resolver)
         .map_err(|_| "internal error: discovery kept the settings".to_string())?
         .into_inner()
         .expect("resolver lock");
-    let mut result = check_inputs(inputs, options, &mut resolver)?;
-    result.warnings.extend(warnings);
-    Ok(result)
+    Ok((inputs, resolver, warnings))
 }
 
 /// Checks source text that did not come from disk (`-` on the command line).

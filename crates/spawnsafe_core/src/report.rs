@@ -185,6 +185,37 @@ struct JsonRelated<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonEdit<'a> {
+    content: &'a str,
+    location: Location,
+    end_location: Location,
+}
+
+/// Ruff's shape: `{applicability, message, edits: [{content, location, end_location}]}`.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: crate::fix::Applicability,
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+fn json_fix<'a>(file: &SourceFile, fix: &'a crate::fix::Fix) -> JsonFix<'a> {
+    JsonFix {
+        applicability: fix.applicability,
+        message: &fix.message,
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| JsonEdit {
+                content: &edit.content,
+                location: file.location(edit.range.start()),
+                end_location: file.location(edit.range.end()),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'static str,
     name: &'static str,
@@ -193,7 +224,7 @@ struct JsonDiagnostic<'a> {
     filename: &'a str,
     location: Location,
     end_location: Location,
-    fix: Option<()>,
+    fix: Option<JsonFix<'a>>,
     url: Option<String>,
     related: Vec<JsonRelated<'a>>,
     /// The notebook cell of `location` (only for notebooks).
@@ -210,7 +241,10 @@ fn json_diagnostic(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
         filename: &diagnostic.file.display_path,
         location: diagnostic.start_location(),
         end_location: diagnostic.end_location(),
-        fix: None,
+        fix: diagnostic
+            .fix
+            .as_ref()
+            .map(|fix| json_fix(&diagnostic.file, fix)),
         url: Some(diagnostic.rule.url()),
         related: diagnostic
             .related
