@@ -29,6 +29,13 @@ temporary copy of itself, so files it writes go nowhere.
 
 Usage: python3 oracle.py [--jobs N] [--timeout S] PATH...   (fixtures or folders of them)
 Prints one line per claim and a closing "N passed, N failed"; exit 1 on failure.
+
+       python3 oracle.py --compare ORIGINAL FIXED [ORIGINAL FIXED ...]
+checks fixed forms that `spawnsafe check --fix` made of flagged fixtures: each
+must work under spawn (and under "windows" when the original makes a Windows
+claim) and do what the original does under fork: the same stdout lines and the
+same files written. An original that lacks output under fork too (a broken
+guard) must now print what its `stdout-lacks` claim names.
 """
 
 import argparse
@@ -110,20 +117,34 @@ def read_header(entry):
     return claims, run
 
 
-def run_claim(fixture, method, claim_text, run, timeout, python, hang_timeout=10.0):
-    claim = CLAIM.match(claim_text)
-    if not claim:
-        return False, f"unreadable claim {claim_text!r}"
-    kind, count, text = claim.group(1), claim.group(3), claim.group(4)
+def snapshot_files(root):
+    """Every file under root (but caches), relative path -> bytes."""
+    files = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as handle:
+                files[os.path.relpath(path, root)] = handle.read()
+    return files
+
+
+def run_program(fixture, method, run, timeout, python, watch=None):
+    """Runs a fixture in a temporary copy under a forced start method.
+
+    Stops early once `watch` appears on stderr. Returns (exit code, stdout,
+    stderr, timed out, the files the run created or changed)."""
     with tempfile.TemporaryDirectory(prefix="spawnsafe-oracle-") as tmp:
         if os.path.isdir(fixture):
             workdir = os.path.join(tmp, os.path.basename(fixture))
             shutil.copytree(fixture, workdir)
             target = run or ["main.py"]
         else:
-            workdir = tmp
-            shutil.copy(fixture, tmp)
+            workdir = os.path.join(tmp, "run")
+            os.mkdir(workdir)
+            shutil.copy(fixture, workdir)
             target = [os.path.basename(fixture)]
+        before = snapshot_files(workdir)
         with open(BOOTSTRAP, encoding="utf-8") as handle:
             bootstrap = handle.read()
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
@@ -140,20 +161,19 @@ def run_claim(fixture, method, claim_text, run, timeout, python, hang_timeout=10
         stderr_chunks, stdout_chunks = [], []
         seen = threading.Event()
 
-        def pump(stream, sink, watch):
+        def pump(stream, sink, watching):
             for chunk in iter(lambda: stream.read1(65536), b""):
                 sink.append(chunk)
-                if watch and text.encode() in b"".join(sink):
+                if watching and watch.encode() in b"".join(sink):
                     seen.set()
 
         readers = [
-            threading.Thread(target=pump, args=(process.stderr, stderr_chunks, kind == "fails")),
+            threading.Thread(target=pump, args=(process.stderr, stderr_chunks, watch is not None)),
             threading.Thread(target=pump, args=(process.stdout, stdout_chunks, False)),
         ]
         for reader in readers:
             reader.start()
-        # A fixture that works finishes in seconds; one claimed to hang is given less time.
-        deadline = time.monotonic() + (min(timeout, hang_timeout) if kind == "hangs" else timeout)
+        deadline = time.monotonic() + timeout
         timed_out = False
         while process.poll() is None:
             if seen.is_set():
@@ -162,8 +182,7 @@ def run_claim(fixture, method, claim_text, run, timeout, python, hang_timeout=10
                 timed_out = True
                 break
             time.sleep(0.02)
-        still_running = process.poll() is None
-        if still_running:
+        if process.poll() is None:
             # Kill the whole group: an unguarded Pool keeps replacing dead workers.
             try:
                 os.killpg(process.pid, signal.SIGKILL)
@@ -172,12 +191,31 @@ def run_claim(fixture, method, claim_text, run, timeout, python, hang_timeout=10
         process.wait()
         for reader in readers:
             reader.join(timeout=5)
+        after = snapshot_files(workdir)
+        written = {path: data for path, data in after.items() if before.get(path) != data}
         stderr = b"".join(stderr_chunks).decode("utf-8", "replace")
         stdout = b"".join(stdout_chunks).decode("utf-8", "replace")
-        code = process.returncode
+        return process.returncode, stdout, stderr, timed_out, written
 
-    def tail(text_):
-        return "\n      ".join(text_.strip().splitlines()[-6:])
+
+def tail(text_):
+    return "\n      ".join(text_.strip().splitlines()[-6:])
+
+
+def run_claim(fixture, method, claim_text, run, timeout, python, hang_timeout=10.0):
+    claim = CLAIM.match(claim_text)
+    if not claim:
+        return False, f"unreadable claim {claim_text!r}"
+    kind, count, text = claim.group(1), claim.group(3), claim.group(4)
+    # A fixture that works finishes in seconds; one claimed to hang is given less time.
+    code, stdout, stderr, timed_out, _ = run_program(
+        fixture,
+        method,
+        run,
+        min(timeout, hang_timeout) if kind == "hangs" else timeout,
+        python,
+        watch=text if kind == "fails" else None,
+    )
 
     if kind == "fails":
         if text in stderr:
@@ -202,9 +240,88 @@ def run_claim(fixture, method, claim_text, run, timeout, python, hang_timeout=10
     return True, "succeeded as claimed"
 
 
+def works(result, timeout):
+    """None when a run succeeded, else why not."""
+    code, _, stderr, timed_out, _ = result
+    if timed_out:
+        return f"timed out after {timeout}s\n      stderr: {tail(stderr)}"
+    if code != 0 or "Traceback (most recent call last)" in stderr:
+        return f"exit {code}\n      stderr: {tail(stderr)}"
+    return None
+
+
+def compare_fixed(original, fixed, timeout, python):
+    """A fixed fixture must work under spawn (and on Windows when the original
+    makes a Windows claim) and do what the original does under fork: the same
+    stdout and the same files written. When the original never does its work
+    under fork either (a broken guard), the text it lacks must now be printed."""
+    claims, run = read_header(entry_file(original))
+    methods = ["spawn"] + (["windows"] if "windows" in claims else [])
+    outputs = {}
+    for method in methods:
+        result = run_program(fixed, method, run, timeout, python)
+        problem = works(result, timeout)
+        if problem:
+            return False, f"the fixed form fails under {method}: {problem}"
+        outputs[method] = result
+    _, stdout, _, _, written = outputs["spawn"]
+    fork = CLAIM.match(claims.get("fork", "")) if claims.get("fork") else None
+    if fork and fork.group(1) == "ok":
+        reference = run_program(original, "fork", run, timeout, python)
+        problem = works(reference, timeout)
+        if problem:
+            return False, f"the original fails under fork: {problem}"
+        _, fork_stdout, _, _, fork_written = reference
+        if sorted(stdout.splitlines()) != sorted(fork_stdout.splitlines()):
+            return False, (
+                f"stdout differs from the original under fork\n      fixed: {tail(stdout)}"
+                f"\n      fork:  {tail(fork_stdout)}"
+            )
+        if fork_written != written:
+            return False, f"files written differ: {sorted(written)} vs {sorted(fork_written)} under fork"
+        return True, "works under " + " and ".join(methods) + ", same output as the original under fork"
+    lacking = [
+        claim.group(4)
+        for claim in (CLAIM.match(text) for text in claims.values())
+        if claim and claim.group(1) == "stdout-lacks"
+    ]
+    for text in lacking:
+        if text not in stdout:
+            return False, f"the fixed form still does not print {text!r}\n      stdout: {tail(stdout)}"
+    return True, "works under " + " and ".join(methods) + (", now prints what it lacked" if lacking else "")
+
+
+def main_compare(options):
+    if len(options.paths) % 2:
+        print("FAIL --compare takes pairs: ORIGINAL FIXED ...")
+        sys.exit(1)
+    pairs = list(zip(options.paths[::2], options.paths[1::2]))
+
+    def execute(pair):
+        original, fixed = (os.path.abspath(path) for path in pair)
+        started = time.monotonic()
+        ok, why = compare_fixed(original, fixed, options.timeout, options.python)
+        elapsed = time.monotonic() - started
+        return ok, f"{'ok  ' if ok else 'FAIL'} fixed {os.path.relpath(original)}: {why} ({elapsed:.1f}s)"
+
+    passed = failed = 0
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        for ok, line in pool.map(execute, pairs):
+            print(line, flush=True)
+            passed += ok
+            failed += not ok
+    print(f"oracle: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("paths", nargs="+")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="paths are pairs ORIGINAL FIXED: check the fixed forms --fix made",
+    )
     parser.add_argument("--jobs", type=int, default=max(2, (os.cpu_count() or 2) * 2))
     # Generous: a working fixture with 64 spawned workers can take 30 s on a
     # loaded two-core CI machine, and only a broken fixture ever waits this long.
@@ -212,6 +329,9 @@ def main():
     parser.add_argument("--hang-timeout", type=float, default=10.0)
     parser.add_argument("--python", default=os.environ.get("SPAWNSAFE_ORACLE_PYTHON", sys.executable))
     options = parser.parse_args()
+    if options.compare:
+        main_compare(options)
+        return
 
     jobs, problems = [], []
     for fixture in find_fixtures(options.paths):

@@ -1,0 +1,168 @@
+//! The proof of `--fix`: every flagged fixture is fixed (safe and unsafe
+//! fixes) in a temporary copy. Its fixed form is snapshot-tested, fixing it
+//! again changes nothing, the fixture's own rule no longer fires, and the
+//! CPython oracle runs the fixed form under spawn: it must work, and do what
+//! the original does under fork (`tests/oracle/oracle.py --compare`).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{fixtures, fixtures_root, options_for, snapshot_name};
+use spawnsafe_core::fixer::{fix_paths, FixOptions};
+
+const ALL_FIXES: FixOptions = FixOptions {
+    unsafe_fixes: true,
+    dry_run: false,
+};
+
+fn copy_fixture(fixture: &Path, into: &Path) -> PathBuf {
+    let target = into.join(fixture.file_name().unwrap());
+    if fixture.is_dir() {
+        for entry in walk(fixture) {
+            let destination = target.join(entry.strip_prefix(fixture).unwrap());
+            std::fs::create_dir_all(destination.parent().unwrap()).unwrap();
+            std::fs::copy(&entry, destination).unwrap();
+        }
+    } else {
+        std::fs::copy(fixture, &target).unwrap();
+    }
+    target
+}
+
+fn walk(directory: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(directory).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|name| name != "__pycache__") {
+                files.extend(walk(&path));
+            }
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+fn rule_of(fixture: &Path) -> String {
+    let relative = fixture.strip_prefix(fixtures_root()).unwrap();
+    relative
+        .iter()
+        .next()
+        .unwrap()
+        .to_string_lossy()
+        .to_string()
+}
+
+#[test]
+fn fixed_fixtures_work_under_spawn() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut pairs: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut problems = Vec::new();
+    let mut per_rule: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for fixture in fixtures() {
+        if !fixture.to_string_lossy().contains("/flagged/") {
+            continue;
+        }
+        let rule = rule_of(&fixture);
+        let tally = per_rule.entry(rule.clone()).or_default();
+        tally.1 += 1;
+        let home = scratch.path().join(snapshot_name(&fixture));
+        std::fs::create_dir_all(&home).unwrap();
+        let copy = copy_fixture(&fixture, &home);
+        let options = options_for(&fixture);
+        let fixed = fix_paths(std::slice::from_ref(&copy), &options, ALL_FIXES).unwrap();
+        let name = snapshot_name(&fixture);
+        for file in &fixed.files {
+            if let Some(error) = &file.error {
+                problems.push(format!("{name}: {}: {error}", file.display_path));
+            }
+        }
+        if fixed.fixes_applied() == 0 {
+            continue;
+        }
+        tally.0 += 1;
+        let mut snapshot = String::new();
+        for file in &fixed.files {
+            let relative = file.path.strip_prefix(&home).unwrap_or(&file.path);
+            let fixes: Vec<String> = file
+                .applied
+                .iter()
+                .map(|(rule, message)| format!("{}: {message}", rule.code()))
+                .collect();
+            snapshot.push_str(&format!(
+                "## {}\n## fixes: {}\n{}\n",
+                relative.display(),
+                fixes.join("; "),
+                file.fixed_text
+            ));
+        }
+        let remaining: Vec<&str> = fixed
+            .check
+            .diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.rule.code())
+            .collect();
+        snapshot.push_str(&format!("## remaining findings: {remaining:?}\n"));
+        insta::assert_snapshot!(format!("fixed__{name}"), snapshot);
+        let fixed_own_rule = fixed
+            .files
+            .iter()
+            .flat_map(|file| &file.applied)
+            .any(|(applied, _)| applied.code() == rule);
+        if fixed_own_rule && remaining.contains(&rule.as_str()) {
+            problems.push(format!("{name}: {rule} is still reported after its fix"));
+        }
+        let again = fix_paths(std::slice::from_ref(&copy), &options, ALL_FIXES).unwrap();
+        if again.fixes_applied() != 0 {
+            problems.push(format!(
+                "{name}: fixing twice changed the file again: {:?}",
+                again
+                    .files
+                    .iter()
+                    .map(|file| &file.applied)
+                    .collect::<Vec<_>>()
+            ));
+        }
+        pairs.push((fixture.clone(), copy));
+    }
+    for (rule, (fixed, flagged)) in &per_rule {
+        println!("{rule}: {fixed} of {flagged} flagged fixtures fixed");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    if pairs.is_empty() {
+        return;
+    }
+    let python = std::env::var("SPAWNSAFE_ORACLE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new(&python);
+    command
+        .arg(crate_dir.join("tests/oracle/oracle.py"))
+        .arg("--python")
+        .arg(&python)
+        .arg("--compare")
+        .current_dir(crate_dir);
+    for (original, fixed) in &pairs {
+        command.arg(original).arg(fixed);
+    }
+    let output = command
+        .output()
+        .expect("python3 must be installed to run the oracle tests");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let failures: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("FAIL"))
+        .collect();
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "the oracle rejects {} fixed forms:\n{}\n\nstderr:\n{}",
+        failures.len(),
+        failures.join("\n"),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
