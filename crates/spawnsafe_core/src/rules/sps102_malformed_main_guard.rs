@@ -3,6 +3,7 @@
 use ruff_python_ast::{self as ast, CmpOp, Expr};
 use ruff_text_size::Ranged;
 
+use crate::fix::{Edit, Fix};
 use crate::registry::Rule;
 use crate::rules::Checker;
 use crate::semantic::{string_literal, GuardTest};
@@ -56,9 +57,14 @@ if __name__ == "__main__":
         print(pool.map(work, range(10)))
 ```
 
-## Fix safety
-Rewriting the test to `__name__ == "__main__"` changes what runs (the block
-starts running), so it is offered as an unsafe fix once fixes exist.
+## Fix
+`--fix` rewrites the test as `__name__ == "__main__"` (`!=` for a negated
+test), in the quotes the test used. The fix is **safe** when the block already
+ran in the main script (`if "__main__":`, `__name__ in ("__main__",
+"__mp_main__")`): only spawn children stop running it. It is **unsafe** when
+the main script's own behaviour changes: a block that never ran (a misspelt
+name, `is`, `__file__`) or raised `NameError` now runs, and a negated test now
+takes the other branch.
 
 ## References
 - [Python docs: `__main__` — Top-level code environment](https://docs.python.org/3/library/__main__.html)
@@ -176,16 +182,56 @@ pub fn check(checker: &mut Checker) {
     let tests: Vec<_> = facts
         .malformed_guards
         .iter()
-        .map(|test| (test.range(), malformed_guard(test)))
+        .map(|test| (*test, malformed_guard(test)))
         .collect();
-    for (range, malformed) in tests {
+    for (test, malformed) in tests {
         let Some(malformed) = malformed else { continue };
         let help = "write the guard as `if __name__ == \"__main__\":`".to_string();
-        checker.report(
+        let fix = guard_fix(checker.file().text.as_str(), test, &malformed);
+        let diagnostic = checker.report(
             Rule::MalformedMainGuard,
-            range,
+            test.range(),
             format!("Malformed main guard: {}", malformed.reason),
             Some(help),
         );
+        diagnostic.fix = Some(fix);
+    }
+}
+
+/// The test rewritten as the main guard it means. Safe when the block ran in
+/// the main script before and still does (`if "__main__":`, `__name__ in
+/// ("__main__", "__mp_main__")`): only spawn children stop running it. Unsafe
+/// when the main script's own behaviour changes: a block that never ran (or
+/// raised `NameError`) now runs, and a negated test now takes the other branch.
+fn guard_fix(text: &str, test: &Expr, malformed: &MalformedGuard) -> Fix {
+    let negated = matches!(
+        test,
+        Expr::Compare(compare) if matches!(compare.ops.first(), Some(CmpOp::NotEq | CmpOp::IsNot))
+    );
+    let source = &text[test.range()];
+    // The file's own quotes: those of the test's string literal, if it has one.
+    let quote = if source.contains('\'') && !source.contains('"') {
+        '\''
+    } else {
+        '"'
+    };
+    let operator = if negated { "!=" } else { "==" };
+    let replacement = format!("__name__ {operator} {quote}__main__{quote}");
+    let edit = Edit::replacement(replacement.clone(), test.range());
+    let message = format!("Rewrite the guard as `{replacement}`");
+    if malformed.effect == GuardTest::AlwaysTrue && !negated {
+        Fix::safe(message, vec![edit])
+    } else if malformed.effect == GuardTest::AlwaysTrue {
+        Fix::unsafe_because(
+            message,
+            "the test was always true; the main script now takes the other branch",
+            vec![edit],
+        )
+    } else {
+        Fix::unsafe_because(
+            message,
+            "the guarded block never ran (or raised); after the fix it runs in the main script",
+            vec![edit],
+        )
     }
 }
