@@ -366,3 +366,70 @@ pub fn unified_diff(file: &FixedFile) -> String {
         .header(&file.display_path, &file.display_path)
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Overrides;
+
+    const TYPO_GUARD: &str = "import multiprocessing\n\nif __name__ == \"main\":\n    print(multiprocessing.cpu_count())\n";
+
+    fn inputs_for(path: &Path, text: &str) -> Vec<InputFile> {
+        vec![InputFile {
+            path: path.to_path_buf(),
+            display_path: path.display().to_string(),
+            source: decode_source(text.as_bytes().to_vec()),
+        }]
+    }
+
+    fn fix(inputs: &mut [InputFile], dry_run: bool) -> FixResult {
+        let options = CheckOptions {
+            isolated: true,
+            ..CheckOptions::default()
+        };
+        let mut resolver = Resolver::new(None, true, Overrides::default()).unwrap();
+        let fix_options = FixOptions {
+            unsafe_fixes: true,
+            dry_run,
+        };
+        fix_inputs(inputs, &options, fix_options, &mut resolver, None).unwrap()
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_since_the_check_is_not_fixed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("job.py");
+        std::fs::write(&path, "print('someone else wrote this')\n").unwrap();
+        let mut inputs = inputs_for(&path, TYPO_GUARD);
+        let result = fix(&mut inputs, false);
+        assert_eq!(result.fixes_applied(), 0);
+        assert!(result.files[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("changed on disk"));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "print('someone else wrote this')\n"
+        );
+    }
+
+    #[test]
+    fn dry_run_computes_the_fix_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("job.py");
+        std::fs::write(&path, TYPO_GUARD).unwrap();
+        let mut inputs = inputs_for(&path, TYPO_GUARD);
+        let result = fix(&mut inputs, true);
+        assert_eq!(result.fixes_applied(), 1);
+        assert!(result.files[0].fixed_text.contains("\"__main__\""));
+        assert!(!result.files[0].written);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), TYPO_GUARD);
+    }
+
+    #[test]
+    fn invalid_fixed_code_is_recognised() {
+        assert!(parse_error(Path::new("job.py"), "if x:\npass\n").is_some());
+        assert!(parse_error(Path::new("job.py"), "if x:\n    pass\n").is_none());
+    }
+}
