@@ -500,6 +500,32 @@ fn sarif_output() {
     insta::assert_snapshot!("sarif_photo_stats", sarif_for_snapshot(&run.stdout));
 }
 
+/// Fixes become SARIF `fixes` (artifact changes with replacements), valid under the schema.
+#[test]
+fn sarif_fixes_are_valid() {
+    let run = run(&[
+        "check",
+        "--isolated",
+        "--output-format",
+        "sarif",
+        "crates/spawnsafe_core/resources/fixtures/SPS102/flagged",
+    ]);
+    let log = parse_sarif(&run.stdout);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let fixes: Vec<&Value> = results
+        .iter()
+        .filter_map(|result| result["fixes"].as_array())
+        .flatten()
+        .collect();
+    assert!(fixes.len() >= 11, "{fixes:?}");
+    let replacement = &fixes[0]["artifactChanges"][0]["replacements"][0];
+    assert!(replacement["insertedContent"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("__main__"));
+    assert!(replacement["deletedRegion"]["startLine"].as_u64().is_some());
+}
+
 /// One rule descriptor (its help is `Rule::docs()`, checked above).
 #[test]
 fn sarif_rule_descriptor() {

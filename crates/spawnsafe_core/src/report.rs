@@ -411,6 +411,56 @@ struct SarifResult<'a> {
     locations: Vec<SarifLocation<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation<'a>>,
+    /// The finding's fix as SARIF `fixes` (not for notebooks: their rows are per cell).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: SarifText<'a>,
+    artifact_changes: Vec<SarifArtifactChange<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifactChange<'a> {
+    artifact_location: SarifArtifactLocation,
+    replacements: Vec<SarifReplacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifReplacement<'a> {
+    deleted_region: SarifRegion,
+    inserted_content: SarifText<'a>,
+}
+
+fn sarif_fixes(diagnostic: &Diagnostic) -> Vec<SarifFix<'_>> {
+    let Some(fix) = diagnostic.fix.as_ref() else {
+        return Vec::new();
+    };
+    if diagnostic.file.notebook.is_some() {
+        return Vec::new();
+    }
+    let replacements = fix
+        .edits
+        .iter()
+        .map(|edit| SarifReplacement {
+            deleted_region: sarif_physical_location(&diagnostic.file, edit.range).region,
+            inserted_content: SarifText {
+                text: &edit.content,
+            },
+        })
+        .collect();
+    vec![SarifFix {
+        description: SarifText { text: &fix.message },
+        artifact_changes: vec![SarifArtifactChange {
+            artifact_location: sarif_artifact(&diagnostic.file.display_path),
+            replacements,
+        }],
+    }]
 }
 
 #[derive(Serialize)]
@@ -654,6 +704,7 @@ fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                     }),
                 })
                 .collect(),
+            fixes: sarif_fixes(diagnostic),
         })
         .collect();
     let log = SarifLog {
@@ -855,7 +906,9 @@ pub fn render_statistics(
                     code: rule.code(),
                     name: rule.name(),
                     count: *count,
-                    fixable: false,
+                    fixable: diagnostics
+                        .iter()
+                        .any(|diagnostic| diagnostic.rule == *rule && diagnostic.fix.is_some()),
                 })
                 .collect();
             let mut out = serde_json::to_string_pretty(&items).expect("statistics serialise");
