@@ -25,6 +25,7 @@ Examples:
                                        SARIF 2.1.0 for code scanning, written to a file
   cat job.py | spawnsafe check - --stdin-filename job.py
   spawnsafe rule SPS101                What SPS101 is about, and how to fix it
+  spawnsafe run job.py                 Run job.py with spawn forced, as on Windows
 
 Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.";
 
@@ -48,6 +49,74 @@ enum Command {
     Check(CheckArgs),
     /// Show a rule's documentation (`spawnsafe rule SPS101`, `spawnsafe rule --all`).
     Rule(RuleArgs),
+    /// Run a Python program with spawn (or forkserver) forced as the default
+    /// start method, as on Windows, macOS or Python 3.14, and diagnose its failure.
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+}
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  spawnsafe run train.py --epochs 3      Run a script as Windows would (spawn)
+  spawnsafe run -m pkg.cli serve         Run a module, like `python -m`
+  spawnsafe run -m pytest tests/         A test suite, as on Windows
+  spawnsafe run --start-method forkserver job.py
+                                         As Linux on Python 3.14+ would
+  spawnsafe run -- make test             Any command: every Python it starts gets the default
+
+The program's stdin, stdout, stderr and exit code pass through; a failure that
+spawnsafe knows is explained after the program's output (on stderr). On
+--timeout the program and its children are stopped and the exit status is 124.";
+
+#[derive(Args)]
+struct RunArgs {
+    /// The start method to force as the default: spawn (Windows, macOS),
+    /// forkserver (Linux, Python 3.14+) or windows (spawn, and no fork contexts).
+    #[arg(long, default_value = "spawn", value_parser = ["spawn", "forkserver", "windows"])]
+    start_method: String,
+    /// The Python interpreter (default: the active virtualenv or conda
+    /// environment, else `python3` on PATH).
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
+    /// Stop the program (and its children) after this many seconds: a hang is diagnosed too.
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// After the program, print the outcome and diagnosis as JSON on stderr
+    /// (the program's stderr is then not echoed, but included).
+    #[arg(long)]
+    json: bool,
+    /// Run a module, like `python -m MODULE`.
+    #[arg(short = 'm', value_name = "MODULE")]
+    module: Option<String>,
+    /// The script and its arguments; with `-m`, the module's arguments; after
+    /// `--`, any command that starts Python, and its arguments.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "SCRIPT|-- COMMAND"
+    )]
+    args: Vec<String>,
+}
+
+/// Whether `spawnsafe run ... -- COMMAND` was given: clap drops the `--`, so
+/// the raw arguments tell a command from a script.
+fn run_has_command_separator() -> bool {
+    let arguments: Vec<String> = std::env::args().collect();
+    let Some(run) = arguments.iter().position(|argument| argument == "run") else {
+        return false;
+    };
+    let mut words = arguments[run + 1..].iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--" => return true,
+            "--python" | "--timeout" | "--start-method" | "-m" => {
+                words.next();
+            }
+            option if option.starts_with('-') => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -178,6 +247,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Rule(args) => run_rule(args),
+        Command::Run(args) => run_program(args),
     };
     match result {
         Ok(code) => code,
@@ -479,6 +549,55 @@ fn write_report(out: &str, output_file: Option<&Path>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn run_program(args: RunArgs) -> Result<ExitCode, String> {
+    use spawnsafe_core::run::{run, Program, RunOptions};
+    let program = match (&args.module, run_has_command_separator()) {
+        (Some(_), true) => {
+            return Err("give either `-m MODULE` or `-- COMMAND`, not both".to_string())
+        }
+        (Some(module), false) => Program::Module(module.clone(), args.args.clone()),
+        (None, true) => {
+            if args.args.is_empty() {
+                return Err("`--` needs a command to run".to_string());
+            }
+            Program::Command(args.args.clone())
+        }
+        (None, false) => {
+            let (script, rest) = args
+                .args
+                .split_first()
+                .ok_or("nothing to run: give a script, `-m MODULE` or `-- COMMAND`")?;
+            Program::Script(PathBuf::from(script), rest.to_vec())
+        }
+    };
+    let timeout = match args.timeout {
+        Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
+            Some(std::time::Duration::from_secs_f64(seconds))
+        }
+        Some(_) => return Err("`--timeout` must be a positive number of seconds".to_string()),
+        None => None,
+    };
+    let options = RunOptions {
+        start_method: args.start_method.clone(),
+        python: args.python.clone(),
+        timeout,
+        echo_stderr: !args.json,
+    };
+    let outcome = run(&program, &options)?;
+    let diagnosis = spawnsafe_core::run::diagnose(&program, &outcome, &args.start_method);
+    if args.json {
+        eprintln!("{}", diagnosis.to_json(&outcome));
+    } else if let Some(text) = diagnosis.render() {
+        eprint!("{text}");
+    }
+    let code = if outcome.timed_out {
+        124
+    } else {
+        outcome.exit_code
+    };
+    Ok(ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)))
 }
 
 fn run_rule(args: RuleArgs) -> Result<ExitCode, String> {

@@ -6,6 +6,9 @@
 #        python3 -c "$(cat bootstrap.py)" METHOD -m MODULE [ARGS...]
 #        python3 -c "$(cat bootstrap.py)" METHOD NOTEBOOK.ipynb
 #
+# Imported as a module (`spawnsafe run -- COMMAND` does, from a
+# `sitecustomize`), it runs nothing and offers `force(METHOD)`.
+#
 # METHOD is spawn, forkserver or fork, or `windows`: spawn, with the fork and
 # forkserver contexts removed as on Windows (`get_context("fork")` then raises
 # "ValueError: cannot find context for 'fork'").
@@ -44,6 +47,19 @@ def _force_default_start_method(method):
     # the script's first set_start_method() raise: check the default only.
     assert new_default._default_context.get_start_method() == method
     assert new_default._actual_context is None
+
+
+def force(method):
+    """Makes `method` the default start method (`windows`: spawn, with the
+    fork and forkserver contexts removed as on Windows)."""
+    if method == "windows":
+        from multiprocessing import context
+
+        for unavailable in ("fork", "forkserver"):
+            context._concrete_contexts.pop(unavailable, None)
+        method = "spawn"
+    if method != "fork":
+        _force_default_start_method(method)
 
 
 def _notebook_cells(path):
@@ -91,14 +107,7 @@ def _main():
     if method not in ("spawn", "forkserver", "fork", "windows"):
         sys.stderr.write(f"spawnsafe bootstrap: unknown start method {method!r}\n")
         sys.exit(2)
-    if method == "windows":
-        from multiprocessing import context
-
-        for unavailable in ("fork", "forkserver"):
-            context._concrete_contexts.pop(unavailable, None)
-        method = "spawn"
-    if method != "fork":
-        _force_default_start_method(method)
+    force(method)
     if args and args[0].endswith(".ipynb"):
         _run_notebook(args[0])
         return
@@ -153,4 +162,7 @@ def _main():
     exec(code, namespace)
 
 
-_main()
+# Run as `python -c` (the program's bootstrap); imported (by the
+# `sitecustomize` of `spawnsafe run -- COMMAND`) it only offers `force()`.
+if __name__ == "__main__":
+    _main()

@@ -24,6 +24,7 @@ pub mod project;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod semantic;
 pub mod settings;
 pub mod source;

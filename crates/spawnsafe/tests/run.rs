@@ -1,0 +1,287 @@
+//! `spawnsafe run` against real CPython: programs that work under fork (plain
+//! `python3` on Linux up to 3.13) fail under `spawnsafe run` as they would on
+//! Windows or macOS, and the failure is diagnosed; stdin, stdout and the exit
+//! status pass through.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn python() -> String {
+    std::env::var("SPAWNSAFE_ORACLE_PYTHON").unwrap_or_else(|_| "python3".to_string())
+}
+
+fn spawnsafe(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("CONDA_PREFIX")
+        .stdin(Stdio::null())
+        .output()
+        .expect("spawnsafe runs")
+}
+
+fn plain_python(dir: &Path, args: &[&str]) -> Output {
+    Command::new(python())
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("python3 runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const UNGUARDED_EXECUTOR: &str = "\
+from concurrent.futures import ProcessPoolExecutor
+
+
+def square(x):
+    return x * x
+
+
+with ProcessPoolExecutor(2) as executor:
+    print(sorted(executor.map(square, [1, 2, 3])))
+";
+
+#[test]
+fn an_unguarded_executor_fails_under_run_and_works_under_fork() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("job.py"), UNGUARDED_EXECUTOR).unwrap();
+    let fork = plain_python(dir.path(), &["job.py"]);
+    assert!(fork.status.success(), "{}", text(&fork.stderr));
+    assert_eq!(text(&fork.stdout), "[1, 4, 9]\n");
+
+    let python = python();
+    let run = spawnsafe(
+        dir.path(),
+        &["run", "--python", &python, "--timeout", "60", "job.py"],
+    );
+    let stderr = text(&run.stderr);
+    assert_ne!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("An attempt has been made to start a new process"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("raised the bootstrapping RuntimeError (SPS101)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("spawnsafe: static findings in job.py:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("job.py:9:18: SPS101"), "{stderr}");
+}
+
+#[test]
+fn a_respawning_pool_is_stopped_at_the_timeout_and_diagnosed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pool.py"),
+        "import multiprocessing\n\n\ndef square(x):\n    return x * x\n\n\nwith multiprocessing.Pool(2) as pool:\n    print(pool.map(square, [1, 2, 3]))\n",
+    )
+    .unwrap();
+    let python = python();
+    let run = spawnsafe(
+        dir.path(),
+        &["run", "--python", &python, "--timeout", "6", "pool.py"],
+    );
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(124), "{stderr}");
+    assert!(stderr.contains("did not finish in time"), "{stderr}");
+    assert!(
+        stderr.contains("a Pool keeps replacing the workers"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stdin_stdout_and_the_exit_status_pass_through() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("echo.py"),
+        "import sys\n\nif __name__ == '__main__':\n    print('got', sys.stdin.read().strip())\n    sys.exit(3)\n",
+    )
+    .unwrap();
+    let python = python();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+        .args(["run", "--python", &python, "echo.py"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"hello\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(text(&output.stdout), "got hello\n");
+    assert!(text(&output.stderr).contains("exited with status 3 under the spawn start method"));
+}
+
+#[test]
+fn set_start_method_behaves_as_on_windows() {
+    // Forced as the default, not set: the program's own first call succeeds,
+    // its second raises, as on Windows.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("twice.py"),
+        "import multiprocessing as mp\n\nif __name__ == '__main__':\n    print('default', mp.get_start_method(allow_none=True))\n    mp.set_start_method('spawn')\n    print('first call ok')\n    mp.set_start_method('spawn')\n",
+    )
+    .unwrap();
+    let python = python();
+    let run = spawnsafe(dir.path(), &["run", "--python", &python, "twice.py"]);
+    assert_eq!(text(&run.stdout), "default None\nfirst call ok\n");
+    assert!(text(&run.stderr).contains("RuntimeError: context has already been set"));
+}
+
+#[test]
+fn modules_run_like_python_dash_m() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("pkg")).unwrap();
+    std::fs::write(dir.path().join("pkg/__init__.py"), "").unwrap();
+    std::fs::write(dir.path().join("pkg/job.py"), UNGUARDED_EXECUTOR).unwrap();
+    let fork = plain_python(dir.path(), &["-m", "pkg.job"]);
+    assert!(fork.status.success(), "{}", text(&fork.stderr));
+    let python = python();
+    let run = spawnsafe(
+        dir.path(),
+        &[
+            "run",
+            "--python",
+            &python,
+            "--timeout",
+            "60",
+            "-m",
+            "pkg.job",
+        ],
+    );
+    let stderr = text(&run.stderr);
+    assert_ne!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("raised the bootstrapping RuntimeError"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("static findings in pkg/job.py"), "{stderr}");
+}
+
+#[test]
+fn any_command_gets_the_default_and_the_hidden_sitecustomize_still_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("site")).unwrap();
+    std::fs::write(
+        dir.path().join("site/sitecustomize.py"),
+        "import os\nos.environ['HIDDEN_SITECUSTOMIZE'] = 'ran'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("show.py"),
+        "import os\nfrom multiprocessing import context\nprint(os.environ.get('HIDDEN_SITECUSTOMIZE'), context._default_context._default_context.get_start_method())\n",
+    )
+    .unwrap();
+    let python = python();
+    let output = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+        .args([
+            "run",
+            "--start-method",
+            "forkserver",
+            "--",
+            &python,
+            "show.py",
+        ])
+        .current_dir(dir.path())
+        .env("PYTHONPATH", dir.path().join("site"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&output.stdout),
+        "ran forkserver\n",
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(output.status.success());
+}
+
+#[test]
+fn json_reports_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("job.py"), UNGUARDED_EXECUTOR).unwrap();
+    let python = python();
+    let run = spawnsafe(
+        dir.path(),
+        &[
+            "run",
+            "--python",
+            &python,
+            "--timeout",
+            "60",
+            "--json",
+            "job.py",
+        ],
+    );
+    let stderr = text(&run.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(stderr.lines().last().unwrap()).unwrap_or_else(|_| panic!("{stderr}"));
+    assert_eq!(report["failed"], true);
+    assert_eq!(report["start_method"], "spawn");
+    assert!(report["bootstrap_errors"].as_u64().unwrap() >= 1);
+    assert_eq!(report["findings"][0]["code"], "SPS101");
+    assert!(report["stderr"]
+        .as_str()
+        .unwrap()
+        .contains("bootstrapping phase"));
+}
+
+#[test]
+fn pytest_runs_as_on_windows() {
+    let python = python();
+    let has_pytest = plain_python(Path::new("."), &["-c", "import pytest"])
+        .status
+        .success();
+    if !has_pytest {
+        // `.ci/run` installs pytest, so CI always runs this test.
+        eprintln!(
+            "skipped: pytest is not installed for {python} (`{python} -m pip install pytest`)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A global the test sets in the parent: fork children inherit it, spawn
+    // children re-import the module and see the original value (SPS301).
+    std::fs::write(
+        dir.path().join("test_jobs.py"),
+        "import multiprocessing\n\nSCALE = 1\n\n\ndef scaled(x):\n    return x * SCALE\n\n\ndef test_global_set_in_test():\n    global SCALE\n    SCALE = 10\n    with multiprocessing.Pool(1) as pool:\n        assert pool.map(scaled, [2]) == [20]\n",
+    )
+    .unwrap();
+    let fork = plain_python(
+        dir.path(),
+        &["-m", "pytest", "-q", "-p", "no:cacheprovider"],
+    );
+    assert!(fork.status.success(), "{}", text(&fork.stdout));
+    let run = spawnsafe(
+        dir.path(),
+        &[
+            "run",
+            "--python",
+            &python,
+            "--timeout",
+            "120",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stdout));
+    assert!(
+        text(&run.stdout).contains("assert [2] == [20]"),
+        "{}",
+        text(&run.stdout)
+    );
+}
