@@ -26,6 +26,7 @@ Examples:
   cat job.py | spawnsafe check - --stdin-filename job.py
   spawnsafe rule SPS101                What SPS101 is about, and how to fix it
   spawnsafe run job.py                 Run job.py with spawn forced, as on Windows
+  spawnsafe doctor                     What this Python's setup means for multiprocessing
 
 Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.";
 
@@ -53,6 +54,20 @@ enum Command {
     /// start method, as on Windows, macOS or Python 3.14, and diagnose its failure.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
+    /// Inspect the Python interpreter that will run the code: its start
+    /// methods, and what in its setup breaks multiprocessing.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Args)]
+struct DoctorArgs {
+    /// The interpreter to inspect (default: the active virtualenv or conda
+    /// environment, else `python3` on PATH).
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
+    /// Print the facts and checks as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 const RUN_EXAMPLES: &str = "\
@@ -248,6 +263,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rule(args) => run_rule(args),
         Command::Run(args) => run_program(args),
+        Command::Doctor(args) => run_doctor(args),
     };
     match result {
         Ok(code) => code,
@@ -598,6 +614,24 @@ fn run_program(args: RunArgs) -> Result<ExitCode, String> {
         outcome.exit_code
     };
     Ok(ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)))
+}
+
+fn run_doctor(args: DoctorArgs) -> Result<ExitCode, String> {
+    use spawnsafe_core::doctor::{assess, probe, render, render_json, Status};
+    let python = spawnsafe_core::run::find_python(args.python.as_deref())?;
+    let facts = probe(&python)?;
+    let checks = assess(&facts);
+    if args.json {
+        println!("{}", render_json(&python, &facts, &checks));
+    } else {
+        print!("{}", render(&checks));
+    }
+    let problem = checks.iter().any(|check| check.status == Status::Problem);
+    Ok(if problem {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_rule(args: RuleArgs) -> Result<ExitCode, String> {

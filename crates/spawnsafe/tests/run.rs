@@ -285,3 +285,20 @@ fn pytest_runs_as_on_windows() {
         text(&run.stdout)
     );
 }
+
+#[test]
+fn doctor_reports_on_the_real_interpreter() {
+    let python = python();
+    let dir = tempfile::tempdir().unwrap();
+    let report = spawnsafe(dir.path(), &["doctor", "--python", &python]);
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report.stderr));
+    let out = text(&report.stdout);
+    assert!(out.contains("default start method here: fork"), "{out}");
+    assert!(out.contains("spawnsafe run --start-method spawn"), "{out}");
+    let json = spawnsafe(dir.path(), &["doctor", "--python", &python, "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["facts"]["implementation"], "cpython");
+    let missing = spawnsafe(dir.path(), &["doctor", "--python", "/no/such/python"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("cannot run `/no/such/python`"));
+}
