@@ -44,15 +44,33 @@ pub struct TakenStatement {
     pub code: String,
 }
 
-/// Takes out a statement that starts at the beginning of its line and is the
-/// only statement on its lines: its lines are deleted, and so are the blank
-/// lines right above it (the blank lines below then separate what was around
-/// it). `None` when it shares a line with other code.
+/// Takes out a top-level statement that is the only statement on its lines:
+/// see [`delete_statement_lines`]. `None` when it shares a line with other code.
 pub fn take_top_level_statement(text: &str, stmt: &Stmt) -> Option<TakenStatement> {
-    let start = usize::from(stmt.start());
     if line_indent(text, stmt.start()) != Some("") {
         return None;
     }
+    let deletion = delete_statement_lines(text, stmt)?;
+    let end = usize::from(stmt.end());
+    let line_end = text[end..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |at| end + at);
+    let code = text[usize::from(stmt.start())..line_end].trim_end();
+    Some(TakenStatement {
+        deletion,
+        code: normalize_newlines(code),
+    })
+}
+
+/// Deletes the lines of a statement that is the only statement on them (a
+/// comment at the end of its last line goes with it), and the blank lines
+/// right above it (the blank lines below then separate what was around it).
+/// `None` when it shares a line with other code. The caller makes sure the
+/// suite keeps a statement.
+pub fn delete_statement_lines(text: &str, stmt: &Stmt) -> Option<Edit> {
+    let start = usize::from(stmt.start());
+    line_indent(text, stmt.start())?;
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
     let end = usize::from(stmt.end());
     let line_end = text[end..]
         .find(['\n', '\r'])
@@ -68,28 +86,23 @@ pub fn take_top_level_statement(text: &str, stmt: &Stmt) -> Option<TakenStatemen
     } else {
         line_end
     };
-    // The blank lines above it go too.
-    let mut deletion_start = start;
+    let mut deletion_start = line_start;
     while deletion_start > 0 {
         let before = &text[..deletion_start];
         let previous = before
             .strip_suffix("\r\n")
             .or_else(|| before.strip_suffix(['\n', '\r']))
             .unwrap_or(before);
-        let line_start = previous.rfind(['\n', '\r']).map_or(0, |at| at + 1);
-        if !previous[line_start..].trim().is_empty() {
+        let previous_start = previous.rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        if !previous[previous_start..].trim().is_empty() {
             break;
         }
-        deletion_start = line_start;
+        deletion_start = previous_start;
     }
-    let code = text[start..line_end].trim_end().to_string();
-    Some(TakenStatement {
-        deletion: Edit::deletion(TextRange::new(
-            TextSize::try_from(deletion_start).ok()?,
-            TextSize::try_from(after_newline).ok()?,
-        )),
-        code: normalize_newlines(&code),
-    })
+    Some(Edit::deletion(TextRange::new(
+        TextSize::try_from(deletion_start).ok()?,
+        TextSize::try_from(after_newline).ok()?,
+    )))
 }
 
 /// Lines joined with `\n` (the insertion writes the file's own newline).
