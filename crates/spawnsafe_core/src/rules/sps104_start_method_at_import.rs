@@ -74,6 +74,24 @@ if __name__ == "__main__":
 or a context, which sets nothing global: `ctx = mp.get_context("spawn")` and
 `ctx.Pool(2)`.
 
+## Fix
+`--fix` moves the top-level statement that makes the call — the call itself,
+or an `if`/`try` around it that calls nothing else and binds no name — to the
+start of the main guard (after a `freeze_support()` that opens it). The fix is
+safe, and offered only when the parent does exactly what it did: the file is
+a script that nothing imports, with a guard below the call, and everything
+that runs at import time after the call (apart from the guard) is a
+definition, a call-free assignment or an import of a standard library module
+that makes no processes, so nothing there can depend on the start method. A
+spawn child no longer makes the call: it already runs under the method the
+parent chose.
+
+No fix is offered for a call made through a helper function, in another
+module, in a function after the context is fixed (`Queue()` first, or a
+second call), or when code after it could use the start method. Replacing the
+call with a local `ctx = get_context(...)` changes every `Pool()`/`Process()`
+the program makes, so it is left to the author.
+
 ## References
 - [multiprocessing.set_start_method](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.set_start_method)
 - [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)

@@ -119,6 +119,28 @@ def main():
 or give the queue to the workers when they start, with
 `Pool(initializer=init, initargs=(progress,))`.
 
+## Fix
+For a `Queue`, `JoinableQueue`, `SimpleQueue`, `Lock`, `RLock`, `Event`,
+`Semaphore` or `BoundedSemaphore` sent as a `Pool` or `ProcessPoolExecutor`
+task argument, `--unsafe-fixes` replaces its creation, `progress = mp.Queue()`,
+with a manager proxy, `progress = mp.Manager().Queue()` (a `SimpleQueue`
+becomes a `Queue`). A proxy pickles as the manager's address and a token, so it
+may travel in task arguments. The proxy holds a reference to its manager, so
+the manager process lives as long as the variable keeps the proxy (checked on
+CPython 3.11 with the garbage collector forced).
+
+It is offered only when the object is assigned whole to a name or an
+attribute, with the proxy's own constructor arguments, and the code runs only
+in the parent: in the main guard, or in functions (and `__init__` methods)
+called only from there and never in a worker, since a manager is a process
+start. It is unsafe: each run of that code starts a manager server process;
+every call on the proxy is a round trip to it; and the proxy has only the
+methods of the `queue.Queue` or `threading` object it stands for (no
+`close()`, `join_thread()` or `cancel_join_thread()`; `acquire()` takes
+`blocking`, not `block`). `Value`, `Array`, `Condition` and `Barrier` are not
+rewritten (a manager's `Value` has no `get_lock()`): pass them with
+`initializer`/`initargs` instead.
+
 ## References
 - [multiprocessing programming guidelines: explicitly pass resources to child processes](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 - [multiprocessing: Sharing state between processes (Managers)](https://docs.python.org/3/library/multiprocessing.html#managers)
