@@ -612,3 +612,59 @@ fn report_second(
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Is the first statement movable, taking its first call as the `set_start_method()` call?
+    fn first_movable(source: &str) -> bool {
+        let parsed = ruff_python_parser::parse_module(source).expect("valid Python");
+        let at = source.find("set_start_method(").expect("a call");
+        let stmt = &parsed.syntax().body[0];
+        struct FirstCall(Option<TextRange>, usize);
+        impl<'n> Visitor<'n> for FirstCall {
+            fn visit_expr(&mut self, expr: &'n Expr) {
+                if self.0.is_none()
+                    && matches!(expr, Expr::Call(_))
+                    && usize::from(expr.start()) == self.1
+                {
+                    self.0 = Some(expr.range());
+                }
+                visitor::walk_expr(self, expr);
+            }
+        }
+        let mut finder = FirstCall(None, at);
+        finder.visit_stmt(stmt);
+        movable(stmt, finder.0.expect("the call")) && !contains_multiline_string(source, stmt)
+    }
+
+    #[test]
+    fn what_moves_with_the_call() {
+        assert!(first_movable("set_start_method('spawn')"));
+        assert!(first_movable(
+            "if os.name == 'posix':\n    set_start_method('spawn')\nelse:\n    pass"
+        ));
+        assert!(first_movable(
+            "try:\n    set_start_method('spawn')\nexcept ValueError:\n    pass"
+        ));
+        assert!(first_movable("set_start_method(METHOD)"));
+    }
+
+    #[test]
+    fn what_does_not_move() {
+        // Another call, a binding, or a multi-line string that re-indenting would change.
+        assert!(!first_movable("set_start_method(pick())"));
+        assert!(!first_movable(
+            "if sys.platform.startswith('linux'):\n    set_start_method('spawn')"
+        ));
+        assert!(!first_movable(
+            "try:\n    set_start_method('spawn')\nexcept ValueError as error:\n    pass"
+        ));
+        assert!(!first_movable("METHOD = set_start_method('spawn')"));
+        assert!(!first_movable(
+            "if x:\n    set_start_method('spawn')\n    log('x')"
+        ));
+        assert!(!first_movable("set_start_method('''spawn\n''')"));
+    }
+}
