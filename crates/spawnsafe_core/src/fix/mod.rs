@@ -8,8 +8,10 @@
 //! that re-checks after each round lives in [`crate::linter::fix_paths`].
 
 pub mod apply;
+pub mod imports;
 pub mod notebook;
 pub mod style;
+pub mod suite;
 pub mod write;
 
 use ruff_text_size::{Ranged, TextRange, TextSize};

@@ -6,6 +6,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::api;
 use crate::diagnostic::{PlatformClause, Related, SourceFile};
+use crate::fix::imports::multiprocessing_member;
+use crate::fix::suite::{delete_statement_lines, insert_before};
+use crate::fix::{Edit, Fix};
 use crate::frozen::{builds_freezing, reads_frozen, FreezeBuild};
 use crate::linter::display_path;
 use crate::project::{Effect, EffectFinder, Project, TraceStep};
@@ -92,6 +95,17 @@ if __name__ == "__main__":
     freeze_support()  # first: in a frozen child it runs the task and exits
     main()
 ```
+
+## Fix
+`--fix` inserts `multiprocessing.freeze_support()` as the first statement of
+the main guard, through the module's own `import multiprocessing as mp` or
+`from multiprocessing import freeze_support` when it has one, else adding
+`import multiprocessing` after the module's imports. A later
+`freeze_support()` statement directly in the guard is removed; one in a
+function (`def main(): ...; freeze_support()`) stays, since the function may
+have other callers (a second call does nothing). The fix is
+safe: outside a frozen executable the call does nothing, and in a frozen child
+it runs the task before anything else, as a spawn child of `python` would.
 
 ## References
 - [multiprocessing.freeze_support](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.freeze_support)
@@ -236,12 +250,51 @@ pub fn check(checker: &mut Checker) {
         ),
     };
     let help = "call `multiprocessing.freeze_support()` first under `if __name__ == \"__main__\":`, before anything else runs".to_string();
+    let fix = freeze_support_fix(checker, guard_body);
     let diagnostic = checker.report(Rule::FreezeSupport, guard_test.range(), message, Some(help));
     diagnostic.related = related;
+    diagnostic.fix = fix;
     diagnostic.platform_clauses = vec![PlatformClause {
         on: OnPlatforms::WINDOWS.or(OnPlatforms::MACOS),
         text: clause,
     }];
+}
+
+/// Inserts `multiprocessing.freeze_support()` as the guard's first statement
+/// (written through the module's own import when it has one). Safe: outside a
+/// frozen executable the call does nothing, and in a frozen child it turns the
+/// run into the worker before anything else runs, as under `python`.
+fn freeze_support_fix(checker: &Checker, guard_body: &[Stmt]) -> Option<Fix> {
+    let first = guard_body.first()?;
+    let file = checker.file();
+    let model = &checker.project.models[checker.module];
+    let importable = multiprocessing_member(
+        model,
+        &file.text,
+        &file.style,
+        "freeze_support",
+        MODULE_SCOPE,
+        first.start(),
+    )?;
+    let call = format!("{}()", importable.expr);
+    let mut edits: Vec<Edit> = importable.import.into_iter().collect();
+    edits.push(insert_before(&file.text, &file.style, first, &call)?);
+    // A later `freeze_support()` directly in the guard is now redundant.
+    let mut message = format!("Call `{call}` first in the main guard");
+    for stmt in &guard_body[1..] {
+        if let Stmt::Expr(ast::StmtExpr { value, .. }) = stmt {
+            if let Expr::Call(late) = value.as_ref() {
+                if is_freeze_support(model, late, MODULE_SCOPE) {
+                    if let Some(deletion) = delete_statement_lines(&file.text, stmt) {
+                        edits.push(deletion);
+                        message.push_str(" instead of later");
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    Some(Fix::safe(message, edits))
 }
 
 /// Why the program counts as frozen.

@@ -1,0 +1,76 @@
+//! Where the SPS104, SPS202 and SPS403 fixes must not go: each case is a
+//! finding whose mechanical fix would change what the program does, or that
+//! cannot be written reliably.
+
+use spawnsafe_core::fixer::{fix_paths, FixOptions};
+use spawnsafe_core::settings::Overrides;
+use spawnsafe_core::CheckOptions;
+
+/// The text of `main.py` after every fix (unsafe ones included), with the other files given.
+fn fixed(files: &[(&str, &str)]) -> String {
+    let scratch = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(scratch.path().join(name), text).unwrap();
+    }
+    let options = CheckOptions {
+        isolated: true,
+        overrides: Overrides {
+            extend_select: vec!["SPS104".into(), "SPS202".into(), "SPS403".into()],
+            ..Overrides::default()
+        },
+        ..CheckOptions::default()
+    };
+    let main = scratch.path().join("main.py");
+    fix_paths(
+        &[scratch.path().to_path_buf()],
+        &options,
+        FixOptions {
+            unsafe_fixes: true,
+            dry_run: false,
+        },
+    )
+    .unwrap();
+    std::fs::read_to_string(main).unwrap()
+}
+
+#[test]
+fn set_start_method_stays_when_later_import_time_code_may_use_it() {
+    for source in [
+        // A project module imported after the call may create a Queue when imported.
+        "import multiprocessing as mp\nmp.set_start_method('spawn')\nimport helpers\n\ndef work(x):\n    return x\n\nif __name__ == '__main__':\n    with mp.Pool(2) as pool:\n        pool.map(work, [1])\n",
+        // A module-level Queue after the call is made under the chosen method.
+        "import multiprocessing as mp\nmp.set_start_method('spawn')\nQ = mp.Queue()\n\ndef work(x):\n    return x\n\nif __name__ == '__main__':\n    with mp.Pool(2) as pool:\n        pool.map(work, [1])\n",
+        // A decorator call after it runs code at import time.
+        "import functools\nimport multiprocessing as mp\nmp.set_start_method('spawn')\n\n@functools.lru_cache(maxsize=None)\ndef work(x):\n    return x\n\nif __name__ == '__main__':\n    with mp.Pool(2) as pool:\n        pool.map(work, [1])\n",
+    ] {
+        let after = fixed(&[("main.py", source), ("helpers.py", "X = 1\n")]);
+        assert_eq!(after, source, "{source}");
+    }
+}
+
+#[test]
+fn no_manager_where_a_process_may_not_start_or_the_proxy_may_die() {
+    for source in [
+        // Made at import time: a Manager there would start a process in every child.
+        "import multiprocessing as mp\nQ = mp.Queue()\n\ndef work(x, q):\n    q.put(x)\n\nif __name__ == '__main__':\n    with mp.Pool(2) as pool:\n        pool.starmap(work, [(1, Q)])\n",
+        // Not kept in a variable: nothing keeps the manager alive.
+        "import multiprocessing as mp\n\ndef work(x, q):\n    q.put(x)\n\nif __name__ == '__main__':\n    with mp.Pool(2) as pool:\n        pool.starmap(work, [(1, mp.Queue())])\n",
+        // In a function nobody here calls: it may run anywhere.
+        "import multiprocessing as mp\n\ndef work(x, q):\n    q.put(x)\n\ndef run():\n    q = mp.Queue()\n    with mp.Pool(2) as pool:\n        pool.starmap(work, [(1, q)])\n",
+        // A shared Value: a manager's Value has no get_lock().
+        "import multiprocessing as mp\n\ndef work(x, v):\n    with v.get_lock():\n        v.value += x\n\ndef main():\n    v = mp.Value('i', 0)\n    with mp.Pool(2) as pool:\n        pool.starmap(work, [(1, v)])\n\nif __name__ == '__main__':\n    main()\n",
+    ] {
+        assert_eq!(fixed(&[("main.py", source)]), source, "{source}");
+    }
+}
+
+#[test]
+fn manager_through_a_from_import_adds_the_module_import() {
+    let source = "from multiprocessing import Pool, SimpleQueue\n\ndef work(x, q):\n    q.put(x)\n\ndef main():\n    q = SimpleQueue()\n    with Pool(2) as pool:\n        pool.starmap(work, [(1, q)])\n\nif __name__ == '__main__':\n    main()\n";
+    assert_eq!(
+        fixed(&[("main.py", source)]),
+        source
+            .replace("SimpleQueue\n", "SimpleQueue\nimport multiprocessing\n")
+            .replace("q = SimpleQueue()", "q = multiprocessing.Manager().Queue()")
+    );
+}
