@@ -8,6 +8,8 @@
 //! that re-checks after each round lives in [`crate::linter::fix_paths`].
 
 pub mod apply;
+pub mod free_names;
+pub mod hoist;
 pub mod notebook;
 pub mod style;
 pub mod write;
