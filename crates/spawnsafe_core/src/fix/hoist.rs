@@ -461,11 +461,30 @@ fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Optio
     if model.lookup("functools", scope).is_some() || mentions(context.text, "functools") {
         return None;
     }
-    // After the imports at the top of the module (or its docstring).
+    // Among the imports at the top of the module, where isort would put it:
+    // before the first `from` import or later-sorting `import`; else after
+    // them (or after the docstring).
     let mut after = None;
+    let mut before = None;
     for (index, stmt) in model.body.iter().enumerate() {
         match stmt {
-            Stmt::Import(_) | Stmt::ImportFrom(_) => after = Some(stmt.end()),
+            Stmt::ImportFrom(import)
+                if import.module.as_ref().is_some_and(|m| m.as_str() == "__future__") =>
+            {
+                after = Some(stmt.end());
+            }
+            Stmt::Import(import)
+                if import
+                    .names
+                    .first()
+                    .is_some_and(|alias| alias.name.as_str() < "functools") =>
+            {
+                after = Some(stmt.end());
+            }
+            Stmt::Import(_) | Stmt::ImportFrom(_) => {
+                before = Some(stmt.start());
+                break;
+            }
             Stmt::Expr(expr) if index == 0 && expr.value.is_string_literal_expr() => {
                 after = Some(stmt.end());
             }
@@ -473,16 +492,17 @@ fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Optio
         }
     }
     let newline = context.style.newline;
-    let edit = match after {
-        Some(end) => Edit::insertion(
-            format!("import functools{newline}"),
-            TextSize::try_from(line_end(context.text, end.to_usize())).ok()?,
-        ),
-        None => Edit::insertion(
-            format!("import functools{newline}"),
-            TextSize::default(),
-        ),
+    let at = match (before, after) {
+        (Some(start), _) if indentation_of(context.text, start.to_usize()) == Some("") => {
+            line_start(context.text, start.to_usize())
+        }
+        (_, Some(end)) => line_end(context.text, end.to_usize()),
+        _ => 0,
     };
+    let edit = Edit::insertion(
+        format!("import functools{newline}"),
+        TextSize::try_from(at).ok()?,
+    );
     if edit.range.start().to_usize() == context.text.len() && !context.text.ends_with(['\n', '\r']) {
         return None;
     }
@@ -1153,7 +1173,7 @@ mod tests {
         assert!(fix.unsafe_reason.unwrap().contains("`scale`"));
         assert_eq!(
             fixed,
-            "from multiprocessing import Pool\nimport functools\n\n\ndef _main_lambda_1(x, *, scale):\n    return x * scale\n\n\ndef main(scale):\n    with Pool() as pool:\n        pool.map(functools.partial(_main_lambda_1, scale=scale), [1])\n"
+            "import functools\nfrom multiprocessing import Pool\n\n\ndef _main_lambda_1(x, *, scale):\n    return x * scale\n\n\ndef main(scale):\n    with Pool() as pool:\n        pool.map(functools.partial(_main_lambda_1, scale=scale), [1])\n"
         );
     }
 
