@@ -172,9 +172,9 @@ fn clean_project_exits_0() {
 fn findings_exit_1() {
     let run = run(CHECK_PHOTO_STATS);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run
-        .stdout
-        .ends_with("Found 4 findings in 2 files checked.\n[*] 2 fixable with the `--fix` option.\n"));
+    assert!(run.stdout.ends_with(
+        "Found 4 findings in 2 files checked.\n[*] 2 fixable with the `--fix` option.\n"
+    ));
     assert_eq!(run.stderr, "");
 }
 
@@ -555,9 +555,9 @@ fn select_single_code() {
     let run = concise_photo_stats(&["--select", "SPS201"]);
     assert_eq!(run.code, 1);
     assert_eq!(codes(&run), ["SPS201"]);
-    assert!(run
-        .stdout
-        .ends_with("Found 1 finding in 2 files checked.\n[*] 1 fixable with the `--fix` option.\n"));
+    assert!(run.stdout.ends_with(
+        "Found 1 finding in 2 files checked.\n[*] 1 fixable with the `--fix` option.\n"
+    ));
 }
 
 #[test]
@@ -1489,7 +1489,7 @@ fn examples_directory_is_sorted() {
     sorted.sort();
     assert_eq!(findings, sorted);
     assert_eq!(findings.len(), 4);
-    assert!(run
-        .stdout
-        .ends_with("Found 4 findings in 4 files checked.\n[*] 2 fixable with the `--fix` option.\n"));
+    assert!(run.stdout.ends_with(
+        "Found 4 findings in 4 files checked.\n[*] 2 fixable with the `--fix` option.\n"
+    ));
 }

@@ -115,7 +115,8 @@ fn plan<'a>(
                 }
             }
             Origin::Guard | Origin::Captured => {
-                if name.at_definition || !can_capture {
+                if name.at_definition || !can_capture || !binds_picklable(context, name.name, scope)
+                {
                     return None;
                 }
                 plan.capture(name.name);
@@ -124,6 +125,22 @@ fn plan<'a>(
         }
     }
     Some(plan)
+}
+
+/// Whether a captured name can be bound into a `functools.partial` without
+/// failing for sure: not a function, class or lambda defined in a function or
+/// the main guard (those pickle by a name the child cannot find either).
+fn binds_picklable(context: &Context, name: &str, scope: ScopeId) -> bool {
+    use crate::semantic::BindingKind;
+    let Some((_, bindings)) = context.model.lookup(name, scope) else {
+        // A comprehension variable: its values are whatever the iterable holds.
+        return true;
+    };
+    bindings.iter().all(|binding| match &binding.kind {
+        BindingKind::Function(_) | BindingKind::Class(_) => false,
+        BindingKind::Assign(value) => !matches!(value, Expr::Lambda(_)),
+        _ => true,
+    })
 }
 
 fn origin(
@@ -217,7 +234,17 @@ fn line_end(text: &str, offset: usize) -> usize {
 
 /// The start of the line before the one starting at `start`.
 fn previous_line(text: &str, start: usize) -> Option<usize> {
-    (start > 0).then(|| line_start(text, start - if text[..start].ends_with("\r\n") { 2 } else { 1 }))
+    (start > 0).then(|| {
+        line_start(
+            text,
+            start
+                - if text[..start].ends_with("\r\n") {
+                    2
+                } else {
+                    1
+                },
+        )
+    })
 }
 
 fn is_blank(text: &str, start: usize) -> bool {
@@ -336,7 +363,7 @@ fn defaults_are_inert(parameters: &ast::Parameters) -> bool {
 }
 
 /// The top-level statement that holds `offset`.
-fn top_level<'a>(body: &'a [Stmt], offset: TextSize) -> Option<&'a Stmt> {
+fn top_level(body: &[Stmt], offset: TextSize) -> Option<&Stmt> {
     body.iter().find(|stmt| stmt.range().contains(offset))
 }
 
@@ -362,7 +389,11 @@ fn blank_lines_convention(body: &[Stmt], text: &str) -> usize {
             counts[blanks] += 1;
         }
     }
-    match counts.iter().enumerate().max_by_key(|&(blanks, count)| (*count, blanks == 2)) {
+    match counts
+        .iter()
+        .enumerate()
+        .max_by_key(|&(blanks, count)| (*count, blanks == 2))
+    {
         Some((blanks, count)) if *count > 0 && blanks > 0 => blanks,
         _ => 2,
     }
@@ -469,7 +500,10 @@ fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Optio
     for (index, stmt) in model.body.iter().enumerate() {
         match stmt {
             Stmt::ImportFrom(import)
-                if import.module.as_ref().is_some_and(|m| m.as_str() == "__future__") =>
+                if import
+                    .module
+                    .as_ref()
+                    .is_some_and(|m| m.as_str() == "__future__") =>
             {
                 after = Some(stmt.end());
             }
@@ -503,7 +537,8 @@ fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Optio
         format!("import functools{newline}"),
         TextSize::try_from(at).ok()?,
     );
-    if edit.range.start().to_usize() == context.text.len() && !context.text.ends_with(['\n', '\r']) {
+    if edit.range.start().to_usize() == context.text.len() && !context.text.ends_with(['\n', '\r'])
+    {
         return None;
     }
     Some(("functools.partial".to_string(), Some(edit)))
@@ -511,7 +546,11 @@ fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Optio
 
 /// A parameter list written out again from the source of its parts, with
 /// `extra` names added as keyword-only parameters.
-fn render_parameters(text: &str, parameters: Option<&ast::Parameters>, extra: &[&str]) -> Option<String> {
+fn render_parameters(
+    text: &str,
+    parameters: Option<&ast::Parameters>,
+    extra: &[&str],
+) -> Option<String> {
     let slice = |range: TextRange| -> Option<String> {
         let part = &text[range];
         (!part.contains('#')).then(|| part.to_string())
@@ -577,7 +616,9 @@ fn push_import(context: &Context, edits: &mut Vec<Edit>, import: Option<Edit>, i
     if let Some(mut import) = import {
         if import.range.start() == insertion.range.start() {
             let blanks = blank_lines_convention(context.model.body, context.text);
-            import.content.push_str(&context.style.newline.repeat(blanks));
+            import
+                .content
+                .push_str(&context.style.newline.repeat(blanks));
         }
         edits.push(import);
     }
@@ -638,7 +679,10 @@ fn lambda_name(context: &Context, lambda: &ast::ExprLambda) -> Option<String> {
         .filter(|(_, other)| other == base)
         .map(|(start, _)| *start)
         .collect();
-    let ordinal = group.iter().position(|start| *start == lambda.range.start())? + 1;
+    let ordinal = group
+        .iter()
+        .position(|start| *start == lambda.range.start())?
+        + 1;
     // One shift for the whole group, past every name the file already uses.
     let shift = (0..1000).find(|shift| {
         (1..=group.len()).all(|n| !mentions(context.text, &format!("{base}_{}", n + shift)))
@@ -674,11 +718,10 @@ pub fn lambda_fix(context: &Context, lambda: &ast::ExprLambda, scope: ScopeId) -
     let insertion = insert_before(context, top, &code);
     let mut edits = Vec::new();
     let mut reasons = plan.unsafe_reasons;
-    let message;
-    if plan.captured.is_empty() {
+    let message = if plan.captured.is_empty() {
         edits.push(insertion);
         edits.push(Edit::replacement(name.clone(), lambda.range));
-        message = format!("Replace the lambda with a module-level function `{name}`");
+        format!("Replace the lambda with a module-level function `{name}`")
     } else {
         let (partial, import) = partial_reference(context, scope)?;
         push_import(context, &mut edits, import, &insertion);
@@ -688,10 +731,8 @@ pub fn lambda_fix(context: &Context, lambda: &ast::ExprLambda, scope: ScopeId) -
             lambda.range,
         ));
         reasons.insert(0, capture_reason(&plan.captured, "the lambda"));
-        message = format!(
-            "Replace the lambda with `functools.partial` of a module-level function `{name}`"
-        );
-    }
+        format!("Replace the lambda with `functools.partial` of a module-level function `{name}`")
+    };
     Some(finish(message, reasons, edits))
 }
 
@@ -757,7 +798,10 @@ impl<'a> Definition<'a> {
                 }
                 let plain_body = def.body.iter().enumerate().all(|(index, stmt)| match stmt {
                     Stmt::FunctionDef(method) => {
-                        method.decorator_list.iter().all(|d| is_inert(&d.expression))
+                        method
+                            .decorator_list
+                            .iter()
+                            .all(|d| is_inert(&d.expression))
                             && defaults_are_inert(&method.parameters)
                     }
                     Stmt::Pass(_) => true,
@@ -776,7 +820,7 @@ impl<'a> Definition<'a> {
 }
 
 /// The statements of the block that directly holds `range`, and its index there.
-fn enclosing_block<'a>(body: &'a [Stmt], range: TextRange) -> Option<(&'a [Stmt], usize)> {
+fn enclosing_block(body: &[Stmt], range: TextRange) -> Option<(&[Stmt], usize)> {
     if let Some(index) = body.iter().position(|stmt| stmt.range() == range) {
         return Some((body, index));
     }
@@ -804,11 +848,14 @@ fn moved_text(
         let delta = replacement.len() as i64 - (edit_end - edit_start) as i64;
         strings = strings
             .into_iter()
-            .filter(|string| string.end().to_usize() <= edit_start || string.start().to_usize() >= edit_end)
+            .filter(|string| {
+                string.end().to_usize() <= edit_start || string.start().to_usize() >= edit_end
+            })
             .map(|string| {
                 if string.start().to_usize() >= edit_end {
                     let shift = |at: TextSize| {
-                        TextSize::try_from((at.to_usize() as i64 + delta) as usize).unwrap_or_default()
+                        TextSize::try_from((at.to_usize() as i64 + delta) as usize)
+                            .unwrap_or_default()
                     };
                     TextRange::new(shift(string.start()), shift(string.end()))
                 } else {
@@ -852,7 +899,8 @@ fn header_with_parameters(
             ))
         }
         _ => {
-            let open = def.name.range.end().to_usize() + text[def.name.range.end().to_usize()..].find('(')?;
+            let open = def.name.range.end().to_usize()
+                + text[def.name.range.end().to_usize()..].find('(')?;
             Some((
                 TextRange::empty(TextSize::try_from(open + 1).ok()?),
                 rendered,
@@ -874,7 +922,10 @@ fn name_is_free_for(context: &Context, name: &str) -> bool {
         .iter()
         .map(|scope| scope.bindings.get(name).map_or(0, Vec::len))
         .sum();
-    let declared = model.scopes.iter().any(|scope| scope.globals.contains(&name));
+    let declared = model
+        .scopes
+        .iter()
+        .any(|scope| scope.globals.contains(&name));
     let (module_names, star) = free_names::module_bindings(model.body);
     bindings == 1 && !declared && !module_names.contains(name) && !star && !BUILTINS.contains(&name)
 }
@@ -918,11 +969,13 @@ pub fn nested_fix(
     }
     let removal = removal(context.text, block, index)?;
     let mut edits = vec![Edit::deletion(removal)];
-    let message;
-    if plan.captured.is_empty() {
+    let message = if plan.captured.is_empty() {
         let code = moved_text(context, &block[index], None)?;
         edits.push(insert_before(context, top, &code));
-        message = format!("Move `{name}` out of `{}` to module level", parent.name.as_str());
+        format!(
+            "Move `{name}` out of `{}` to module level",
+            parent.name.as_str()
+        )
     } else {
         let Definition::Function(def) = definition else {
             return None;
@@ -936,10 +989,12 @@ pub fn nested_fix(
         if used.id.as_str() != name
             || !parent.range.contains_range(used.range)
             || free_names::count_name_uses(&parent.body, name) != 1
-            || plan
-                .captured
-                .iter()
-                .any(|captured| context.model.comprehension_binding(captured, used.range.start()).is_some())
+            || plan.captured.iter().any(|captured| {
+                context
+                    .model
+                    .comprehension_binding(captured, used.range.start())
+                    .is_some()
+            })
         {
             return None;
         }
@@ -954,10 +1009,10 @@ pub fn nested_fix(
             used.range,
         ));
         reasons.insert(0, capture_reason(&plan.captured, &format!("`{name}`")));
-        message = format!(
+        format!(
             "Move `{name}` to module level and send it as `functools.partial` with the values it captures"
-        );
-    }
+        )
+    };
     Some(finish(message, reasons, edits))
 }
 
@@ -989,7 +1044,10 @@ pub fn guard_fix(context: &Context, definition: Definition) -> Option<Fix> {
         .get(name)
         .map_or(0, Vec::len);
     if module_bindings != 1
-        || model.scopes.iter().any(|scope| scope.globals.contains(&name))
+        || model
+            .scopes
+            .iter()
+            .any(|scope| scope.globals.contains(&name))
         || (name.starts_with("__") && !name.ends_with("__"))
     {
         return None;
@@ -1014,7 +1072,10 @@ pub fn guard_fix(context: &Context, definition: Definition) -> Option<Fix> {
     }
     let removal = removal(context.text, block, index)?;
     let code = moved_text(context, &block[index], None)?;
-    let edits = vec![Edit::deletion(removal), insert_before(context, guard, &code)];
+    let edits = vec![
+        Edit::deletion(removal),
+        insert_before(context, guard, &code),
+    ];
     Some(finish(
         format!("Move `{name}` out of the main guard to module level"),
         reasons,
@@ -1085,7 +1146,9 @@ mod tests {
         with_context(source, |context| {
             let model = context.model;
             let use_site = model.body.iter().find_map(|stmt| {
-                let Stmt::FunctionDef(def) = stmt else { return None };
+                let Stmt::FunctionDef(def) = stmt else {
+                    return None;
+                };
                 def.body.iter().rev().find_map(|stmt| match stmt {
                     Stmt::Expr(expr) => match expr.value.as_ref() {
                         Expr::Call(call) => call.arguments.args.first(),
@@ -1159,9 +1222,13 @@ mod tests {
 
     #[test]
     fn lambda_names_skip_names_in_use() {
-        let source = "_lambda_1 = None\nif __name__ == '__main__':\n    pool.map(lambda x: -x, [1])\n";
+        let source =
+            "_lambda_1 = None\nif __name__ == '__main__':\n    pool.map(lambda x: -x, [1])\n";
         let (_, fixed) = fix_lambda(source).unwrap();
-        assert!(fixed.contains("def _lambda_2(x):\n    return -x\n"), "{fixed}");
+        assert!(
+            fixed.contains("def _lambda_2(x):\n    return -x\n"),
+            "{fixed}"
+        );
         assert!(fixed.contains("pool.map(_lambda_2, [1])"), "{fixed}");
     }
 
@@ -1212,12 +1279,24 @@ mod tests {
     }
 
     #[test]
+    fn lambda_calling_a_local_function_is_not_fixed() {
+        let source = "def main():\n    def helper(x):\n        return x\n    pool.map(lambda x: helper(x), [1])\n";
+        assert!(fix_lambda(source).is_none());
+    }
+
+    #[test]
     fn lambda_reading_a_guard_variable_binds_it() {
         let source = "import multiprocessing\n\nif __name__ == '__main__':\n    port = 1\n    p = multiprocessing.Process(target=lambda: print(port))\n";
         let (fix, fixed) = fix_lambda(source).unwrap();
         assert_eq!(fix.applicability, crate::fix::Applicability::Unsafe);
-        assert!(fixed.contains("def _lambda_1(*, port):\n    return print(port)\n"), "{fixed}");
-        assert!(fixed.contains("target=functools.partial(_lambda_1, port=port)"), "{fixed}");
+        assert!(
+            fixed.contains("def _lambda_1(*, port):\n    return print(port)\n"),
+            "{fixed}"
+        );
+        assert!(
+            fixed.contains("target=functools.partial(_lambda_1, port=port)"),
+            "{fixed}"
+        );
     }
 
     #[test]
@@ -1252,7 +1331,8 @@ mod tests {
             fixed,
             "import functools\n\n\ndef work(a, /, b, *rest, c=1, args):\n    return a + args.k\n\n\ndef main(args):\n    go(functools.partial(work, args=args))\n"
         );
-        let source = "def main(args):\n    def work(a, /):\n        return a + args.k\n\n    go(work)\n";
+        let source =
+            "def main(args):\n    def work(a, /):\n        return a + args.k\n\n    go(work)\n";
         let (_, fixed) = fix_nested(source, "work").unwrap();
         assert!(fixed.contains("def work(a, /, *, args):"), "{fixed}");
         let source = "def main(args):\n    def work():\n        return args.k\n\n    go(work)\n";
@@ -1266,8 +1346,21 @@ mod tests {
         assert!(fix_nested(twice, "work").is_none());
         let nonlocal = "def main():\n    n = 0\n    def work(a):\n        nonlocal n\n        n += a\n\n    go(work)\n";
         assert!(fix_nested(nonlocal, "work").is_none());
-        let taken = "work = 1\n\n\ndef main():\n    def work(a):\n        return a\n\n    go(work)\n";
+        let taken =
+            "work = 1\n\n\ndef main():\n    def work(a):\n        return a\n\n    go(work)\n";
         assert!(fix_nested(taken, "work").is_none());
+    }
+
+    #[test]
+    fn recursive_closures_and_shared_names_are_not_fixed() {
+        let recursive = "def main(k):\n    def work(n):\n        return work(n - 1) if n else k\n\n    go(work)\n";
+        assert!(fix_nested(recursive, "work").is_none());
+        // Two functions with a nested `work` would both move to one module-level name.
+        let shared = "def main():\n    def work(a):\n        return a\n\n    go(work)\n\n\ndef other():\n    def work(b):\n        return b\n\n    go(work)\n";
+        assert!(fix_nested(shared, "work").is_none());
+        // Without captures, a recursive function moves and keeps calling itself.
+        let plain = "def main():\n    def work(n):\n        return work(n - 1) if n else 0\n\n    go(work)\n";
+        assert!(fix_nested(plain, "work").is_some());
     }
 
     #[test]

@@ -75,6 +75,32 @@ def main(scale):
         print(pool.map(functools.partial(work, scale=scale), range(4)))
 ```
 
+## Fix
+`--fix` gives the child something it can find by name:
+
+- a `lambda` becomes a module-level `def` named `_<function>_lambda_<n>`
+  (`_lambda_<n>` outside functions), inserted before the top-level statement
+  that holds it, with its parameters and defaults kept;
+- a nested function or a class defined inside a function moves to module
+  level under its own name, when that name is free in the module.
+
+This is safe when everything the code reads means the same at module level:
+its parameters and locals, builtins, and module-level names bound outside the
+main guard (a name its decorators or defaults read must be bound before the
+new position). It is unsafe when decorators, non-literal defaults or a class
+body would run once at import instead of on every call, or when it reads a
+global that the program assigns at run time.
+
+A lambda or nested function that reads variables of the function around it
+(or names bound only in the main guard) becomes a module-level function that
+takes them as keyword-only parameters, sent as
+`functools.partial(func, name=name)` (adding `import functools` if needed).
+That fix is always unsafe: the closure read those variables when it ran, the
+partial binds their values when it is made, and the values must pickle. There
+is no fix when the code assigns a captured variable (`nonlocal`), when a
+decorator or default reads one, when a nested function is used anywhere else,
+or when a captured value is itself a local function, class or lambda.
+
 ## References
 - [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
 - [multiprocessing programming guidelines: More picklability](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
