@@ -965,7 +965,7 @@ fn statistics_json() {
         value,
         serde_json::json!([
             {"code": "SPS101", "name": "unguarded-process-start", "count": 3, "fixable": false},
-            {"code": "SPS201", "name": "unpicklable-callable", "count": 1, "fixable": false},
+            {"code": "SPS201", "name": "unpicklable-callable", "count": 1, "fixable": true},
         ])
     );
 }

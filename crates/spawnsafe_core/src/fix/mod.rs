@@ -5,9 +5,11 @@
 //! one file without conflicts; [`style`] tells how the file writes newlines and
 //! indentation so that inserted code looks native; [`write`] puts the result
 //! back on disk atomically in the file's own encoding; the fixed-point loop
-//! that re-checks after each round lives in [`crate::linter::fix_paths`].
+//! that re-checks after each round lives in [`crate::fixer::fix_paths`].
 
 pub mod apply;
+pub mod free_names;
+pub mod hoist;
 pub mod imports;
 pub mod notebook;
 pub mod style;

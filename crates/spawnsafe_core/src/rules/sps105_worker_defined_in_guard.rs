@@ -47,6 +47,22 @@ if __name__ == "__main__":
         print(pool.map(work, range(4)))
 ```
 
+## Fix
+`--fix` moves the function or class out of the guard to module level, right
+before `if __name__ == "__main__":`, dedented one level, with its decorators
+and the comments above it (the contents of multi-line strings are left as
+they are). It is offered when the definition is written directly in the
+guard, its name is bound nowhere else, and every name it reads is a builtin
+or a module-level name bound outside the guard (names read by its decorators,
+defaults, base classes or class body must be bound before the guard). A
+worker that reads variables of the guard is not moved: children would not
+have them.
+
+The fix is safe when moving the definition changes nothing else; it is unsafe
+when its decorators, non-literal defaults, metaclass or class body now also
+run in every child process that imports the module, or when it reads a
+global that the program assigns at run time.
+
 ## References
 - [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
 - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)

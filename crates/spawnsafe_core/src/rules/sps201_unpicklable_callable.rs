@@ -7,6 +7,8 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::api::Pickler;
 use crate::diagnostic::Related;
 use crate::facts::PickleRole;
+use crate::fix::hoist::{self, Definition};
+use crate::fix::Fix;
 use crate::registry::Rule;
 use crate::rules::Checker;
 use crate::semantic::{ModuleModel, ScopeKind, Value};
@@ -72,6 +74,32 @@ def main(scale):
     with Pool(2) as pool:
         print(pool.map(functools.partial(work, scale=scale), range(4)))
 ```
+
+## Fix
+`--fix` gives the child something it can find by name:
+
+- a `lambda` becomes a module-level `def` named `_<function>_lambda_<n>`
+  (`_lambda_<n>` outside functions), inserted before the top-level statement
+  that holds it, with its parameters and defaults kept;
+- a nested function or a class defined inside a function moves to module
+  level under its own name, when that name is free in the module.
+
+This is safe when everything the code reads means the same at module level:
+its parameters and locals, builtins, and module-level names bound outside the
+main guard (a name its decorators or defaults read must be bound before the
+new position). It is unsafe when decorators, non-literal defaults or a class
+body would run once at import instead of on every call, or when it reads a
+global that the program assigns at run time.
+
+A lambda or nested function that reads variables of the function around it
+(or names bound only in the main guard) becomes a module-level function that
+takes them as keyword-only parameters, sent as
+`functools.partial(func, name=name)` (adding `import functools` if needed).
+That fix is always unsafe: the closure read those variables when it ran, the
+partial binds their values when it is made, and the values must pickle. There
+is no fix when the code assigns a captured variable (`nonlocal`), when a
+decorator or default reads one, when a nested function is used anywhere else,
+or when a captured value is itself a local function, class or lambda.
 
 ## References
 - [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
@@ -279,8 +307,105 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
             pickled_under(role),
         ),
     };
+    let fix = fix(checker, sent, scope);
     let diagnostic = checker.report(rule, range, message, Some(help));
+    diagnostic.fix = fix;
     diagnostic.related = related;
     diagnostic.fails_under = Some(fails_under);
     diagnostic.pinned = pinned;
+}
+
+/// The fix for a value sent to a child: hoist what it names to module level.
+fn fix(checker: &Checker, sent: &Sent, scope: usize) -> Option<Fix> {
+    // In a notebook or a package's `__main__.py` module level does not help.
+    if checker.project.paths[checker.module].is_interactive_main() {
+        return None;
+    }
+    let file = checker.file();
+    let context = hoist::Context {
+        model: &checker.project.models[checker.module],
+        text: &file.text,
+        style: &file.style,
+    };
+    value_fix(&context, Some(sent.expr), sent.value, scope)
+}
+
+/// `expr` is the expression that stands for `value` where it is written in
+/// `scope` (`None` when the value comes from elsewhere, such as a function's
+/// return value).
+fn value_fix(
+    context: &hoist::Context,
+    expr: Option<&Expr>,
+    value: &Value,
+    scope: usize,
+) -> Option<Fix> {
+    let model = context.model;
+    match value {
+        Value::Lambda => match expr? {
+            Expr::Lambda(lambda) => hoist::lambda_fix(context, lambda, scope),
+            _ => None,
+        },
+        // `functools.partial(func, ...)`: the function is its first argument.
+        Value::Partial(inner) => {
+            let func = match expr {
+                Some(Expr::Call(call)) => call.arguments.args.first(),
+                _ => None,
+            };
+            value_fix(context, func, inner, scope)
+        }
+        Value::Function(function) => {
+            let info = &model.functions[*function];
+            if let Some(class) = info.class {
+                return class_fix(context, class);
+            }
+            if info.is_local {
+                let ScopeKind::Function(parent) = model.scopes[info.parent_scope].kind else {
+                    return None;
+                };
+                let use_site = expr.filter(|_| scope == info.parent_scope);
+                return hoist::nested_fix(
+                    context,
+                    Definition::Function(info.def),
+                    model.functions[parent].def,
+                    info.parent_scope,
+                    use_site,
+                );
+            }
+            if info.in_main_guard {
+                return hoist::guard_fix(context, Definition::Function(info.def));
+            }
+            None
+        }
+        Value::Class(class) => class_fix(context, *class),
+        Value::Instance(class) | Value::BoundMethod(class, _) => match class.as_ref() {
+            Value::Class(class) => class_fix(context, *class),
+            Value::Instance(inner) => match inner.as_ref() {
+                Value::Class(class) => class_fix(context, *class),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn class_fix(context: &hoist::Context, class: usize) -> Option<Fix> {
+    let model = context.model;
+    let info = &model.classes[class];
+    if info.is_local {
+        let ScopeKind::Function(parent) = model.scopes[info.parent_scope].kind else {
+            return None;
+        };
+        return hoist::nested_fix(
+            context,
+            Definition::Class(info.def),
+            model.functions[parent].def,
+            info.parent_scope,
+            None,
+        );
+    }
+    if info.in_main_guard {
+        return hoist::guard_fix(context, Definition::Class(info.def));
+    }
+    None
 }
