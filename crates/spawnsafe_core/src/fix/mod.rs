@@ -8,6 +8,7 @@
 //! that re-checks after each round lives in [`crate::linter::fix_paths`].
 
 pub mod apply;
+pub mod main_guard;
 pub mod notebook;
 pub mod style;
 pub mod write;

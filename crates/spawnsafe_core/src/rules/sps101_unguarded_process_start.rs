@@ -1,8 +1,10 @@
 //! SPS101 unguarded-process-start (and the import-time analysis SPS103 and
 //! SPS104 share).
 
-use ruff_text_size::TextRange;
+use ruff_text_size::{Ranged, TextRange};
 
+use crate::fix::main_guard::{move_into_guard, plan};
+use crate::fix::Fix;
 use crate::project::{Effect, EffectFinder, Project, TraceStep};
 use crate::registry::Rule;
 use crate::rules::Checker;
@@ -195,6 +197,11 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     } else {
         Rule::ImportTimeProcessStart
     };
+    let fix = if entry {
+        guard_fix(checker, effects)
+    } else {
+        None
+    };
     for effect in &effects.starts {
         // Through a fork context the children do not re-import anything.
         let pinned = checker.pinned(effect.method.as_deref());
@@ -219,7 +226,52 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         diagnostic.related = related;
         diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
         diagnostic.pinned = pinned;
+        if let Some((moved, fix)) = &fix {
+            if top_level_index(checker.project, module, effect.range)
+                .is_some_and(|index| moved.contains(&index))
+            {
+                checker.diagnostics.last_mut().expect("just reported").fix = Some(fix.clone());
+            }
+        }
     }
+}
+
+/// The top-level statement of the module that holds `range`.
+fn top_level_index(project: &Project, module: usize, range: TextRange) -> Option<usize> {
+    let body = project.models[module].body;
+    let at = body.partition_point(|stmt| stmt.end() < range.start());
+    body.get(at)
+        .filter(|stmt| stmt.range().contains_range(range))
+        .map(|_| at)
+}
+
+/// The fix for a main script: its import-time work moves into the main
+/// guard (see [`crate::fix::main_guard`]). The statements it moves, and the fix.
+fn guard_fix(checker: &Checker, effects: &ImportTimeEffects) -> Option<(Vec<usize>, Fix)> {
+    let file = checker.file();
+    if file.notebook.is_some() {
+        return None;
+    }
+    let model = &checker.project.models[checker.module];
+    let mut starts: Vec<usize> = effects
+        .starts
+        .iter()
+        .filter_map(|effect| top_level_index(checker.project, checker.module, effect.range))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    // The first start a move can fix (one in a definition's default cannot be).
+    let plan = starts
+        .iter()
+        .find_map(|&start| plan(&file.text, model, start))?;
+    let edits = move_into_guard(&file.text, &file.style, model.body, &plan.moved)?;
+    let message = "Move the import-time work into `if __name__ == \"__main__\":`";
+    let fix = if plan.unsafe_reasons.is_empty() {
+        Fix::safe(message, edits)
+    } else {
+        Fix::unsafe_because(message, plan.unsafe_reasons.join("; "), edits)
+    };
+    Some((plan.moved, fix))
 }
 
 fn capitalize(text: &str) -> String {
