@@ -855,7 +855,9 @@ pub fn render_statistics(
                     code: rule.code(),
                     name: rule.name(),
                     count: *count,
-                    fixable: false,
+                    fixable: diagnostics
+                        .iter()
+                        .any(|diagnostic| diagnostic.rule == *rule && diagnostic.fix.is_some()),
                 })
                 .collect();
             let mut out = serde_json::to_string_pretty(&items).expect("statistics serialise");

@@ -303,9 +303,7 @@ pub fn move_into_guard(
         let blanks_after = text[lines.end..after].matches(['\n', '\r']).count()
             - text[lines.end..after].matches("\r\n").count();
         // Keep the larger gap, so that the code around the hole keeps its spacing.
-        let removed = if before == floor && floor == 0 {
-            (lines.start, after)
-        } else if blanks_before >= blanks_after && after != text.len() {
+        let removed = if before == 0 || (blanks_before >= blanks_after && after != text.len()) {
             (lines.start, after)
         } else {
             (before, lines.end)
@@ -359,7 +357,8 @@ pub fn move_into_guard(
             if !before.is_empty() {
                 let header_end = header_end(text, if_stmt)?;
                 let mut content = render(&before, indent);
-                if before.last().is_some_and(|run| run.blank_after) {
+                let body_starts_blank = is_blank(&text[header_end..after_line(text, header_end)]);
+                if before.last().is_some_and(|run| run.blank_after) && !body_starts_blank {
                     content.push_str(newline);
                 }
                 edits.push(Edit::insertion(content, size(header_end)));
@@ -733,7 +732,8 @@ fn names_functions_read<'a>(model: &ModuleModel<'a>) -> FxHashMap<&'a str, Strin
         }
     }
     let mut read: FxHashMap<&'a str, String> = FxHashMap::default();
-    for info in &model.functions {
+    // Functions defined in the guard never run in a child.
+    for info in model.functions.iter().filter(|info| !info.in_main_guard) {
         let mut reads = Reads { loads: Vec::new() };
         reads.visit_body(&info.def.body);
         for (name, at) in reads.loads {
@@ -1070,9 +1070,15 @@ pub fn plan(text: &str, model: &ModuleModel, start: usize) -> Option<Plan> {
     if kinds[start] != Kind::Work {
         return None;
     }
-    let names: Vec<Names> = body.iter().map(|stmt| names_of(model, stmt)).collect();
-    let worker_reads = names_functions_read(model);
-    let guard = target_guard(text, body);
+    let analysis = Analysis {
+        text,
+        model,
+        names: body.iter().map(|stmt| names_of(model, stmt)).collect(),
+        worker_reads: names_functions_read(model),
+        guard: target_guard(text, body),
+        kinds,
+    };
+    let kinds = &analysis.kinds;
     let mut best: Option<Plan> = None;
     // The work before the start moves too unless a cut after it works better
     // (it configures the process, or a definition or worker needs what it binds).
@@ -1088,16 +1094,7 @@ pub fn plan(text: &str, model: &ModuleModel, start: usize) -> Option<Plan> {
                 continue;
             }
         }
-        let Some(plan) = plan_from(
-            text,
-            model,
-            &kinds,
-            &names,
-            &worker_reads,
-            guard,
-            from,
-            start,
-        ) else {
+        let Some(plan) = plan_from(&analysis, from, start) else {
             continue;
         };
         let better = match &best {
@@ -1115,16 +1112,30 @@ pub fn plan(text: &str, model: &ModuleModel, start: usize) -> Option<Plan> {
     best
 }
 
-fn plan_from(
-    text: &str,
-    model: &ModuleModel,
-    kinds: &[Kind],
-    names: &[Names],
-    worker_reads: &FxHashMap<&str, String>,
+/// What the planner knows about a module's top-level statements.
+struct Analysis<'t, 'm, 'a> {
+    text: &'t str,
+    model: &'m ModuleModel<'a>,
+    kinds: Vec<Kind>,
+    names: Vec<Names<'a>>,
+    /// Module-level names function bodies read, with the first function reading each.
+    worker_reads: FxHashMap<&'a str, String>,
+    /// The guard moved statements join.
     guard: Option<usize>,
-    from: usize,
-    start: usize,
-) -> Option<Plan> {
+}
+
+/// The plan that moves the work from top-level statement `from` on (the
+/// first start is at `start`).
+fn plan_from(analysis: &Analysis, from: usize, start: usize) -> Option<Plan> {
+    let Analysis {
+        text,
+        model,
+        kinds,
+        names,
+        worker_reads,
+        guard,
+    } = analysis;
+    let (text, model, guard) = (*text, *model, *guard);
     let body = model.body;
     let first = (from..=start).find(|&index| kinds[index] == Kind::Work)?;
     let mut moved = vec![false; body.len()];
@@ -1153,6 +1164,13 @@ fn plan_from(
         }
         if !changed {
             break;
+        }
+    }
+    // Work after a guard that comes before it joins that guard's body, so it
+    // now runs before the statements between them: only when none stay there.
+    if let (Some(guard), Some(last)) = (guard, (0..body.len()).rev().find(|&index| moved[index])) {
+        if guard < first && (guard + 1..last).any(|index| !moved[index]) {
+            return None;
         }
     }
     let mut reasons: Vec<String> = Vec::new();
@@ -1270,4 +1288,266 @@ fn is_data_global(model: &ModuleModel, name: &str) -> bool {
 fn line_number(text: &str, offset: TextSize) -> usize {
     let before = &text[..usize::from(offset).min(text.len())];
     before.matches(['\n', '\r']).count() - before.matches("\r\n").count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::apply::apply_fixes;
+    use crate::fix::Fix;
+
+    /// Plans and applies the move for the first top-level statement that
+    /// mentions `Pool(` or `.start()`: the fixed text and the unsafe reasons.
+    fn fixed(text: &str) -> Option<(String, Vec<String>)> {
+        let parsed = ruff_python_parser::parse_module(text).unwrap();
+        let style = Style::detect(text, parsed.tokens());
+        let model = ModuleModel::build(&parsed.syntax().body);
+        let start = model.body.iter().position(|stmt| {
+            let source = &text[stmt.range().to_std_range()];
+            source.contains("Pool(") || source.contains(".start()")
+        })?;
+        let plan = plan(text, &model, start)?;
+        let edits = move_into_guard(text, &style, model.body, &plan.moved)?;
+        let fix = Fix::safe("move", edits);
+        let output = apply_fixes(text, &[&fix]).text;
+        assert!(
+            ruff_python_parser::parse_module(&output).is_ok(),
+            "invalid code:\n{output}"
+        );
+        Some((output, plan.unsafe_reasons))
+    }
+
+    fn safe(text: &str) -> String {
+        let (output, reasons) = fixed(text).expect("a fix");
+        assert!(reasons.is_empty(), "unexpectedly unsafe: {reasons:?}");
+        output
+    }
+
+    #[test]
+    fn moves_the_work_and_keeps_definitions() {
+        let text = "import multiprocessing as mp\n\nDATA = [1, 2, 3]\n\n\ndef square(x):\n    return x * x\n\n\nwith mp.Pool(2) as pool:\n    out = pool.map(square, DATA)\n\nprint(out)\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\n\nDATA = [1, 2, 3]\n\n\ndef square(x):\n    return x * x\n\n\nif __name__ == \"__main__\":\n    with mp.Pool(2) as pool:\n        out = pool.map(square, DATA)\n\n    print(out)\n"
+        );
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let text = "import multiprocessing as mp\r\n\r\npool = mp.Pool(2)\r\nprint(pool.map(abs, [-1]))\r\n";
+        let output = safe(text);
+        assert_eq!(
+            output,
+            "import multiprocessing as mp\r\n\r\nif __name__ == \"__main__\":\r\n    pool = mp.Pool(2)\r\n    print(pool.map(abs, [-1]))\r\n"
+        );
+        assert!(!output.replace("\r\n", "").contains(['\n', '\r']));
+    }
+
+    #[test]
+    fn old_mac_newlines_are_kept() {
+        let text = "import multiprocessing as mp\r\rpool = mp.Pool(2)\r";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\r\rif __name__ == \"__main__\":\r    pool = mp.Pool(2)\r"
+        );
+    }
+
+    #[test]
+    fn tabs_files_get_tabs() {
+        let text = "import multiprocessing as mp\n\ndef f(x):\n\treturn x\n\nwith mp.Pool(2) as pool:\n\tprint(pool.map(f, [1]))\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\n\ndef f(x):\n\treturn x\n\nif __name__ == \"__main__\":\n\twith mp.Pool(2) as pool:\n\t\tprint(pool.map(f, [1]))\n"
+        );
+    }
+
+    #[test]
+    fn comments_and_blank_lines_move_with_the_statements() {
+        let text = "import multiprocessing as mp\n\n# --- the work ---\n\n# one pool for all\npool = mp.Pool(2)  # two workers\n\n\n# use it\nprint(pool.map(abs, [-1]))\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\n\n# --- the work ---\n\n\nif __name__ == \"__main__\":\n    # one pool for all\n    pool = mp.Pool(2)  # two workers\n\n\n    # use it\n    print(pool.map(abs, [-1]))\n"
+        );
+    }
+
+    #[test]
+    fn multiline_strings_keep_their_lines() {
+        let text = "import multiprocessing as mp\n\nwith mp.Pool(2) as pool:\n    print(\"\"\"report:\n  first line\nlast line\"\"\", f\"\"\"{\n1}\n\"\"\")\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\n\nif __name__ == \"__main__\":\n    with mp.Pool(2) as pool:\n        print(\"\"\"report:\n  first line\nlast line\"\"\", f\"\"\"{\n1}\n\"\"\")\n"
+        );
+    }
+
+    #[test]
+    fn a_file_without_final_newline() {
+        let text = "from multiprocessing import Pool\npool = Pool(2)";
+        assert_eq!(
+            safe(text),
+            "from multiprocessing import Pool\n\nif __name__ == \"__main__\":\n    pool = Pool(2)\n"
+        );
+        let text = "from multiprocessing import Pool\npool = Pool(2)\nx = 1";
+        assert_eq!(
+            safe(text),
+            "from multiprocessing import Pool\n\nif __name__ == \"__main__\":\n    pool = Pool(2)\n    x = 1\n"
+        );
+    }
+
+    #[test]
+    fn an_existing_guard_gets_the_work_in_order() {
+        let text = "import multiprocessing as mp\n\npool = mp.Pool(2)\n\nif __name__ == \"__main__\":\n  print(pool.map(abs, [-1]))\n\npool.close()\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\n\nif __name__ == \"__main__\":\n  pool = mp.Pool(2)\n\n  print(pool.map(abs, [-1]))\n\n  pool.close()\n"
+        );
+    }
+
+    #[test]
+    fn an_existing_guard_with_crlf_and_tabs() {
+        let text = "import multiprocessing as mp\r\n\r\npool = mp.Pool(2)\r\nif __name__ == '__main__':  # entry\r\n\tprint(pool.map(abs, [-1]))";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\r\n\r\nif __name__ == '__main__':  # entry\r\n\tpool = mp.Pool(2)\r\n\tprint(pool.map(abs, [-1]))"
+        );
+    }
+
+    #[test]
+    fn the_call_of_main_moves_not_its_body() {
+        let text = "from multiprocessing import Pool\n\n\ndef main():\n    with Pool(2) as pool:\n        print(pool.map(abs, [-1]))\n\n\nmain()\n";
+        // The start is in main(); the statement that leads to it is the call.
+        let parsed = ruff_python_parser::parse_module(text).unwrap();
+        let model = ModuleModel::build(&parsed.syntax().body);
+        let plan = plan(text, &model, 2).unwrap();
+        assert_eq!(plan.moved, vec![2]);
+        assert!(plan.unsafe_reasons.is_empty());
+        // A definition is never moved.
+        assert_eq!(super::plan(text, &model, 1), None);
+    }
+
+    #[test]
+    fn work_a_definition_needs_stays_or_blocks_the_fix() {
+        // Before the start: it stays.
+        let text = "import multiprocessing as mp\nsize = int(input())\n\ndef f(x, n=size):\n    return x * n\n\npool = mp.Pool(2)\nprint(pool.map(f, [1]))\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\nsize = int(input())\n\ndef f(x, n=size):\n    return x * n\n\nif __name__ == \"__main__\":\n    pool = mp.Pool(2)\n    print(pool.map(f, [1]))\n"
+        );
+        // After it: a function cannot be moved, so there is no fix.
+        let text =
+            "import multiprocessing as mp\npool = mp.Pool(2)\n\ndef f(x, p=pool):\n    return x\n";
+        assert_eq!(fixed(text), None);
+    }
+
+    #[test]
+    fn a_global_a_worker_reads() {
+        // Set before the start by a call: it stays at module level.
+        let text = "import multiprocessing as mp\nTABLE = load()\n\ndef f(x):\n    return TABLE[x]\n\nwith mp.Pool(2) as pool:\n    print(pool.map(f, [1]))\n";
+        let output = safe(text);
+        assert!(output.contains("TABLE = load()\n\ndef f"), "{output}");
+        // A constant needed by a worker after the start stays too.
+        let text = "import multiprocessing as mp\npool = mp.Pool(2)\nSCALE = 3\n\ndef f(x):\n    return x * SCALE\n\nprint(pool.map(f, [1]))\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\nSCALE = 3\n\ndef f(x):\n    return x * SCALE\n\nif __name__ == \"__main__\":\n    pool = mp.Pool(2)\n\n    print(pool.map(f, [1]))\n"
+        );
+        // Set by the work itself: the fix is unsafe and says why.
+        let text = "import multiprocessing as mp\n\ndef f(x):\n    return x + len(RESULTS)\n\npool = mp.Pool(2)\nRESULTS = pool.map(abs, [1])\nprint(pool.map(f, [1]))\n";
+        let (_, reasons) = fixed(text).unwrap();
+        assert_eq!(reasons.len(), 1, "{reasons:?}");
+        assert!(
+            reasons[0].contains("`f` reads the global `RESULTS`"),
+            "{reasons:?}"
+        );
+        // Changed in place by the work: unsafe too.
+        let text = "import multiprocessing as mp\nSEEN = []\n\ndef f(x):\n    return len(SEEN)\n\npool = mp.Pool(2)\nSEEN.append(1)\nprint(pool.map(f, [1]))\n";
+        let (_, reasons) = fixed(text).unwrap();
+        assert!(reasons[0].contains("`SEEN`"), "{reasons:?}");
+    }
+
+    #[test]
+    fn process_configuration_before_the_start_stays() {
+        let text = "import logging\nimport multiprocessing as mp\nprint('hi')\nlogging.basicConfig(level=logging.INFO)\npool = mp.Pool(2)\n";
+        assert_eq!(
+            safe(text),
+            "import logging\nimport multiprocessing as mp\nprint('hi')\nlogging.basicConfig(level=logging.INFO)\n\nif __name__ == \"__main__\":\n    pool = mp.Pool(2)\n"
+        );
+    }
+
+    #[test]
+    fn reordering_that_changes_meaning_is_refused_or_unsafe() {
+        // A later statement rebinds a name the moved work read.
+        let text =
+            "import multiprocessing as mp\npool = mp.Pool(2)\nprint(pool.map(abs, [N]))\nN = 2\n";
+        let output = safe(text);
+        assert!(
+            output.ends_with("    N = 2\n"),
+            "constants after the work move too: {output}"
+        );
+        let text = "import multiprocessing as mp\nN = 1\npool = mp.Pool(2)\nprint(pool.map(abs, [N]))\n\ndef N():\n    pass\n";
+        assert_eq!(fixed(text), None);
+        // An import after the work now runs before it.
+        let text = "import multiprocessing as mp\npool = mp.Pool(2)\nimport json\nprint(json.dumps(pool.map(abs, [1])))\n";
+        let (_, reasons) = fixed(text).unwrap();
+        assert!(reasons[0].contains("import on line 3"), "{reasons:?}");
+        // A registering decorator after the work now runs before it.
+        let text = "import multiprocessing as mp\npool = mp.Pool(2)\n\n@register\ndef f(x):\n    return x\n\nprint(pool.map(f, [1]))\n";
+        let (_, reasons) = fixed(text).unwrap();
+        assert!(reasons[0].contains("decorator of `def f`"), "{reasons:?}");
+        let text = "import functools\nimport multiprocessing as mp\npool = mp.Pool(2)\n\n@functools.lru_cache\ndef f(x):\n    return x\n\nprint(pool.map(f, [1]))\n";
+        safe(text);
+    }
+
+    #[test]
+    fn functions_defined_in_the_work_are_never_guarded() {
+        let text = "import multiprocessing as mp\npool = mp.Pool(2)\nwith open('log', 'w') as log:\n    def f(x):\n        return x\nprint(pool.map(f, [1]))\n";
+        assert_eq!(fixed(text), None);
+        // Conditional definitions stay at module level.
+        let text = "import multiprocessing as mp\npool = mp.Pool(2)\ntry:\n    def f(x):\n        return x\nexcept Exception:\n    f = None\nprint(pool.map(abs, [1]))\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\ntry:\n    def f(x):\n        return x\nexcept Exception:\n    f = None\n\nif __name__ == \"__main__\":\n    pool = mp.Pool(2)\n    print(pool.map(abs, [1]))\n"
+        );
+    }
+
+    #[test]
+    fn statements_sharing_a_line_are_left_alone() {
+        let text = "import multiprocessing as mp\nx = 1; pool = mp.Pool(2)\n";
+        assert_eq!(fixed(text), None);
+    }
+
+    #[test]
+    fn file_headers_never_move() {
+        let text = "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nfrom multiprocessing import Pool\nPool(2).map(abs, [1])\n";
+        let output = safe(text);
+        assert!(output.starts_with("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n"));
+        let text = "#!/usr/bin/env python\nPool(2).map(abs, [1])\n";
+        assert_eq!(
+            safe(text),
+            "#!/usr/bin/env python\n\nif __name__ == \"__main__\":\n    Pool(2).map(abs, [1])\n"
+        );
+    }
+
+    #[test]
+    fn work_after_the_guard_joins_its_body() {
+        let text = "import multiprocessing as mp\n\nif __name__ == '__main__':\n    print('start')\n\npool = mp.Pool(2)\n";
+        assert_eq!(
+            safe(text),
+            "import multiprocessing as mp\n\nif __name__ == '__main__':\n    print('start')\n\n    pool = mp.Pool(2)\n"
+        );
+        // Not when a definition between them would now come after it.
+        let text = "import multiprocessing as mp\n\nif __name__ == '__main__':\n    print('start')\n\nN = 2\npool = mp.Pool(N)\nprint(pool)\n";
+        assert_eq!(fixed(text), None);
+    }
+
+    #[test]
+    fn functions_of_the_guard_are_not_workers() {
+        let text = "import multiprocessing as mp\npool = mp.Pool(2)\nif __name__ == '__main__':\n    def report():\n        print(pool)\n    report()\n";
+        safe(text);
+    }
+
+    #[test]
+    fn another_guard_after_the_work_blocks_the_fix() {
+        let text = "import multiprocessing as mp\npool = mp.Pool(2)\nif __name__ == '__main__': print(1)\nprint(pool.map(abs, [1]))\n";
+        assert_eq!(fixed(text), None);
+    }
 }

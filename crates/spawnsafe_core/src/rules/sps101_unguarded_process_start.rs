@@ -81,9 +81,24 @@ if __name__ == "__main__":
         print(pool.map(square, range(10)))
 ```
 
-## Fix safety
-Moving statements under the guard changes what runs when the module is
-imported by others; the fix (planned) keeps definitions at module level.
+## Fix
+`--fix` moves the script's import-time work into `if __name__ == "__main__":`
+(the existing guard at the end of the file, before its body in original order,
+or a new one appended to the file): the statement that leads to the start —
+the `Pool` block, the `main()` call, not the function it calls — and the work
+around it, in order, with their comments and blank lines, re-indented in the
+file's own indentation and line endings. Definitions stay at module level:
+`def`, `class`, imports, and the side-effect-free constant assignments a
+worker or a definition reads, as do calls that configure the process
+(`logging.basicConfig`, `warnings.filterwarnings`, seeds, ...) made before the
+start, so that spawn children still run them. There is no fix when the start
+is in a definition itself (a default argument, a class body, a decorator),
+when a definition reads a name the moved work assigns, or when the work
+defines a function (it would disappear from the children).
+
+The fix is unsafe, and says why, when a function reads a global that the
+moved work assigns or changes (spawn children no longer run that statement),
+or when an import or a decorator that came after the work now runs before it.
 
 ## References
 - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
