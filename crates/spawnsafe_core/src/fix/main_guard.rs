@@ -108,11 +108,7 @@ fn is_blank(line: &str) -> bool {
 /// A line a moved statement must not take along: a shebang or a coding cookie
 /// on the first two lines.
 fn is_file_header(text: &str, line: usize) -> bool {
-    let first_two = text
-        .split_inclusive(['\n'])
-        .take(2)
-        .map(str::len)
-        .sum::<usize>();
+    let first_two = after_line(text, after_line(text, 0));
     if line >= first_two {
         return false;
     }
@@ -238,6 +234,25 @@ fn indent_block(block: &str, offset: usize, indent: &str, strings: &[TextRange])
     output
 }
 
+/// Does a code line of the block start with indentation that holds a tab?
+fn has_tab_indentation(text: &str, lines: Lines, strings: &[TextRange]) -> bool {
+    let mut position = lines.start;
+    while position < lines.end {
+        let end = after_line(text, position);
+        let at = size(position);
+        let in_string = strings
+            .iter()
+            .any(|range| range.start() < at && at < range.end());
+        let line = &text[position..end];
+        let indentation = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        if !in_string && indentation.contains('\t') && !is_blank(line) {
+            return true;
+        }
+        position = end;
+    }
+    false
+}
+
 /// One run of consecutive moved statements.
 struct Run {
     lines: Lines,
@@ -316,6 +331,24 @@ pub fn move_into_guard(
         });
     }
     let strings = multiline_strings(text);
+    // A space prefix before tab indentation would make the tabs inconsistent
+    // (CPython's TabError); a tab prefix keeps any consistent indentation so.
+    let prefix_has_spaces = match guard {
+        Some(guard) => match &body[guard] {
+            Stmt::If(if_stmt) => if_stmt.body.first().is_none_or(|first| {
+                text[line_start(text, first.start())..usize::from(first.start())].contains(' ')
+            }),
+            _ => true,
+        },
+        None => style.indent.contains(' '),
+    };
+    if prefix_has_spaces
+        && runs
+            .iter()
+            .any(|run| has_tab_indentation(text, run.lines, &strings))
+    {
+        return None;
+    }
     let newline = style.newline;
     let render = |runs: &[&Run], indent: &str| -> String {
         let mut output = String::new();
@@ -1507,6 +1540,13 @@ mod tests {
             safe(text),
             "import multiprocessing as mp\ntry:\n    def f(x):\n        return x\nexcept Exception:\n    f = None\n\nif __name__ == \"__main__\":\n    pool = mp.Pool(2)\n    print(pool.map(abs, [1]))\n"
         );
+    }
+
+    #[test]
+    fn space_prefix_before_tab_indentation_is_refused() {
+        // A four-space file with a tab-indented block: "    \t" is not "    " plus spaces.
+        let text = "import multiprocessing as mp\nif True:\n    x = 1\nwith mp.Pool(2) as pool:\n\tprint(pool)\n";
+        assert_eq!(fixed(text), None);
     }
 
     #[test]
