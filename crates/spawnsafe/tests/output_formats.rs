@@ -964,7 +964,7 @@ fn statistics_json() {
     assert_eq!(
         value,
         serde_json::json!([
-            {"code": "SPS101", "name": "unguarded-process-start", "count": 3, "fixable": false},
+            {"code": "SPS101", "name": "unguarded-process-start", "count": 3, "fixable": true},
             {"code": "SPS201", "name": "unpicklable-callable", "count": 1, "fixable": true},
         ])
     );

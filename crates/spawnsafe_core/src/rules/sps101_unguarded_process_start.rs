@@ -1,8 +1,10 @@
 //! SPS101 unguarded-process-start (and the import-time analysis SPS103 and
 //! SPS104 share).
 
-use ruff_text_size::TextRange;
+use ruff_text_size::{Ranged, TextRange};
 
+use crate::fix::main_guard::{move_into_guard, plan};
+use crate::fix::Fix;
 use crate::project::{Effect, EffectFinder, Project, TraceStep};
 use crate::registry::Rule;
 use crate::rules::Checker;
@@ -79,9 +81,24 @@ if __name__ == "__main__":
         print(pool.map(square, range(10)))
 ```
 
-## Fix safety
-Moving statements under the guard changes what runs when the module is
-imported by others; the fix (planned) keeps definitions at module level.
+## Fix
+`--fix` moves the script's import-time work into `if __name__ == "__main__":`
+(the existing guard at the end of the file, before its body in original order,
+or a new one appended to the file): the statement that leads to the start —
+the `Pool` block, the `main()` call, not the function it calls — and the work
+around it, in order, with their comments and blank lines, re-indented in the
+file's own indentation and line endings. Definitions stay at module level:
+`def`, `class`, imports, and the side-effect-free constant assignments a
+worker or a definition reads, as do calls that configure the process
+(`logging.basicConfig`, `warnings.filterwarnings`, seeds, ...) made before the
+start, so that spawn children still run them. There is no fix when the start
+is in a definition itself (a default argument, a class body, a decorator),
+when a definition reads a name the moved work assigns, or when the work
+defines a function (it would disappear from the children).
+
+The fix is unsafe, and says why, when a function reads a global that the
+moved work assigns or changes (spawn children no longer run that statement),
+or when an import or a decorator that came after the work now runs before it.
 
 ## References
 - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
@@ -195,6 +212,11 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     } else {
         Rule::ImportTimeProcessStart
     };
+    let fix = if entry {
+        guard_fix(checker, effects)
+    } else {
+        None
+    };
     for effect in &effects.starts {
         // Through a fork context the children do not re-import anything.
         let pinned = checker.pinned(effect.method.as_deref());
@@ -219,7 +241,52 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         diagnostic.related = related;
         diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
         diagnostic.pinned = pinned;
+        if let Some((moved, fix)) = &fix {
+            if top_level_index(checker.project, module, effect.range)
+                .is_some_and(|index| moved.contains(&index))
+            {
+                checker.diagnostics.last_mut().expect("just reported").fix = Some(fix.clone());
+            }
+        }
     }
+}
+
+/// The top-level statement of the module that holds `range`.
+fn top_level_index(project: &Project, module: usize, range: TextRange) -> Option<usize> {
+    let body = project.models[module].body;
+    let at = body.partition_point(|stmt| stmt.end() < range.start());
+    body.get(at)
+        .filter(|stmt| stmt.range().contains_range(range))
+        .map(|_| at)
+}
+
+/// The fix for a main script: its import-time work moves into the main
+/// guard (see [`crate::fix::main_guard`]). The statements it moves, and the fix.
+fn guard_fix(checker: &Checker, effects: &ImportTimeEffects) -> Option<(Vec<usize>, Fix)> {
+    let file = checker.file();
+    if file.notebook.is_some() {
+        return None;
+    }
+    let model = &checker.project.models[checker.module];
+    let mut starts: Vec<usize> = effects
+        .starts
+        .iter()
+        .filter_map(|effect| top_level_index(checker.project, checker.module, effect.range))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    // The first start a move can fix (one in a definition's default cannot be).
+    let plan = starts
+        .iter()
+        .find_map(|&start| plan(&file.text, model, start))?;
+    let edits = move_into_guard(&file.text, &file.style, model.body, &plan.moved)?;
+    let message = "Move the import-time work into `if __name__ == \"__main__\":`";
+    let fix = if plan.unsafe_reasons.is_empty() {
+        Fix::safe(message, edits)
+    } else {
+        Fix::unsafe_because(message, plan.unsafe_reasons.join("; "), edits)
+    };
+    Some((plan.moved, fix))
 }
 
 fn capitalize(text: &str) -> String {

@@ -61,6 +61,12 @@ def word_counts(lines):
     return _pool().map(len, lines)
 ```
 
+## Fix
+There is no automatic fix: moving the start under a main guard of the library
+would drop what importing it provides (the pool, the registry, the computed
+settings) for the programs that use it. Create the resource lazily, in a
+function the program calls from its own main guard.
+
 ## References
 - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
 "#;
