@@ -9,6 +9,7 @@
 pub mod api;
 pub mod diagnostic;
 pub mod discovery;
+pub mod explain;
 pub mod facts;
 pub mod fix;
 pub mod fixer;
