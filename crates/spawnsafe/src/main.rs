@@ -27,6 +27,8 @@ Examples:
   spawnsafe rule SPS101                What SPS101 is about, and how to fix it
   spawnsafe run job.py                 Run job.py with spawn forced, as on Windows
   spawnsafe doctor                     What this Python's setup means for multiprocessing
+  spawnsafe explain traceback.txt      Name the spawn/forkserver failure in a traceback or log
+  pbpaste | spawnsafe explain          ... read from the standard input
 
 Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.";
 
@@ -57,6 +59,10 @@ enum Command {
     /// Inspect the Python interpreter that will run the code: its start
     /// methods, and what in its setup breaks multiprocessing.
     Doctor(DoctorArgs),
+    /// Explain a traceback or console log: name the spawn/forkserver failure,
+    /// say what to change, and check the files it names when they exist here.
+    #[command(after_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
 }
 
 #[derive(Args)]
@@ -132,6 +138,32 @@ fn run_has_command_separator() -> bool {
         }
     }
     false
+}
+
+const EXPLAIN_HELP: &str = "\
+Examples:
+  spawnsafe explain traceback.txt      A saved traceback or CI log
+  python job.py 2>&1 | spawnsafe explain
+  spawnsafe explain ci.log --path-map /home/runner/work/app/app=.
+                                       Map the CI machine's paths to this checkout
+
+Exit status: 0 a known failure was explained, 1 the text has no failure spawnsafe knows,
+2 usage or input error.";
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The file with the traceback; `-` or nothing reads the standard input.
+    file: Option<PathBuf>,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Do not run the static check on the files named in the traceback.
+    #[arg(long)]
+    no_check: bool,
+    /// Read paths starting with FROM as starting with TO (`FROM=TO`; repeatable),
+    /// for tracebacks from another machine.
+    #[arg(long, value_name = "FROM=TO")]
+    path_map: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -264,6 +296,7 @@ fn main() -> ExitCode {
         Command::Rule(args) => run_rule(args),
         Command::Run(args) => run_program(args),
         Command::Doctor(args) => run_doctor(args),
+        Command::Explain(args) => run_explain(args),
     };
     match result {
         Ok(code) => code,
@@ -651,4 +684,44 @@ fn run_rule(args: RuleArgs) -> Result<ExitCode, String> {
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_explain(args: ExplainArgs) -> Result<ExitCode, String> {
+    let bytes = match &args.file {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::read(path).map_err(|err| format!("cannot read `{}`: {err}", path.display()))?
+        }
+        _ => {
+            let mut contents = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut contents)
+                .map_err(|err| format!("cannot read standard input: {err}"))?;
+            contents
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let mut path_map = Vec::new();
+    for mapping in &args.path_map {
+        let (from, to) = mapping
+            .split_once('=')
+            .ok_or_else(|| format!("`--path-map {mapping}`: expected FROM=TO"))?;
+        path_map.push((from.to_string(), PathBuf::from(to)));
+    }
+    let options = spawnsafe_core::explain::ExplainOptions {
+        check_local: !args.no_check,
+        base_dir: None,
+        path_map,
+    };
+    let explanation = spawnsafe_core::explain::explain(&text, &options);
+    let out = if args.json {
+        spawnsafe_core::explain::render_json(&explanation)
+    } else {
+        spawnsafe_core::explain::render_text(&explanation)
+    };
+    write_report(&out, None)?;
+    Ok(if explanation.is_known() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod diagnostic;
 pub mod discovery;
 pub mod doctor;
+pub mod explain;
 pub mod facts;
 pub mod fix;
 pub mod fixer;

@@ -1,0 +1,603 @@
+//! `spawnsafe explain`: reads a traceback (or a whole console log), names the
+//! known spawn/forkserver failures in it, says what they mean and what to
+//! change, points at the user's own frame and, when the files in the traceback
+//! exist here, runs the static rules on them and shows the matching findings.
+//!
+//! [`traceback`] parses the text; [`signatures`] is the catalogue of failures.
+
+pub mod signatures;
+pub mod traceback;
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::linter::{check_paths, CheckOptions};
+use crate::registry::Rule;
+use crate::report::{render, OutputFormat};
+use signatures::{identify, in_child, is_library_frame, Identified, SignatureId};
+use traceback::{Chain, Exception, Frame};
+
+/// How `explain` treats the files named in the traceback.
+#[derive(Debug, Clone, Default)]
+pub struct ExplainOptions {
+    /// Run the static rules on the user's files that exist here.
+    pub check_local: bool,
+    /// Resolve relative paths in the traceback against this directory (default: the current one).
+    pub base_dir: Option<PathBuf>,
+    /// Rewrite path prefixes first (`/home/ci/project/` → `./`): for tracebacks
+    /// from another machine.
+    pub path_map: Vec<(String, PathBuf)>,
+}
+
+/// A frame as the explanation shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserFrame {
+    pub file: String,
+    pub line: Option<u32>,
+    pub function: Option<String>,
+    pub source: Option<String>,
+}
+
+impl From<&Frame> for UserFrame {
+    fn from(frame: &Frame) -> Self {
+        UserFrame {
+            file: frame.file.clone(),
+            line: frame.line,
+            function: frame.function.clone(),
+            source: frame.source.clone(),
+        }
+    }
+}
+
+/// What the static check said about the files of the traceback.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum LocalCheck {
+    /// Not asked for, or no rule to check.
+    NotChecked,
+    /// None of the traceback's files of the user's own exist here.
+    NotFound { files: Vec<String> },
+    /// Checked; these findings have the matching codes.
+    Matched {
+        files: Vec<String>,
+        findings: Vec<LocalFinding>,
+    },
+    /// Checked, and no finding with a matching code.
+    NoMatch { files: Vec<String> },
+    /// The check itself failed.
+    Error { message: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalFinding {
+    pub code: &'static str,
+    pub message: String,
+    pub filename: String,
+    pub row: usize,
+    pub column: usize,
+}
+
+/// One known failure found in the text (the same one seen several times is one item).
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub signature: SignatureId,
+    /// The rule that finds the cause (after the local check chose between candidates).
+    pub code: Option<&'static str>,
+    pub name: Option<&'static str>,
+    pub title: String,
+    /// `Type: message`, as seen (the message's first paragraph).
+    pub exception: String,
+    /// How many exceptions in the text are this one.
+    pub occurrences: usize,
+    /// Every occurrence was printed by a multiprocessing child (or came back from one).
+    pub in_child: bool,
+    /// The last frame of the user's own code (not the standard library or site-packages).
+    pub frame: Option<UserFrame>,
+    /// Where the parent re-raised it, when a child's failure came back to the parent.
+    pub raised_in_parent: Option<UserFrame>,
+    pub meaning: String,
+    pub help: String,
+    pub url: Option<String>,
+    pub local_check: LocalCheck,
+    /// `BrokenProcessPool` next to the child failure that caused it.
+    pub consequence: bool,
+}
+
+/// An exception spawnsafe does not know.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unknown {
+    pub exception: String,
+    pub frame: Option<UserFrame>,
+}
+
+/// The result of `explain`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub items: Vec<Item>,
+    pub unknown: Vec<Unknown>,
+    /// `Traceback (most recent call last)` headers in the text.
+    pub tracebacks: usize,
+}
+
+impl Explanation {
+    /// A known failure was explained.
+    pub fn is_known(&self) -> bool {
+        !self.items.is_empty()
+    }
+}
+
+/// Explains every known failure in `text`.
+pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
+    let parsed = traceback::parse(text);
+    let mut items: Vec<Item> = Vec::new();
+    // Exception index → item index, to merge a parent's re-raise into the child's item.
+    let mut item_of: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut files_of: Vec<Vec<String>> = Vec::new();
+    let mut candidates: Vec<Vec<Rule>> = Vec::new();
+    let mut unknown: Vec<Unknown> = Vec::new();
+    for (index, exception) in parsed.exceptions.iter().enumerate() {
+        let Some(found) = identify(exception) else {
+            if !exception.bare {
+                let summary = headline(exception);
+                let frame = user_frame(exception).map(UserFrame::from);
+                // The parent re-raising a child's exception is the same one.
+                if let Some(same) = unknown.iter_mut().find(|seen| seen.exception == summary) {
+                    if frame.is_some() {
+                        same.frame = frame;
+                    }
+                } else {
+                    unknown.push(Unknown {
+                        exception: summary,
+                        frame,
+                    });
+                }
+            }
+            continue;
+        };
+        let frame = user_frame(exception).map(UserFrame::from);
+        let mut files: Vec<String> = exception
+            .frames
+            .iter()
+            .filter(|frame| !is_library_frame(&frame.file))
+            .map(|frame| frame.file.clone())
+            .collect();
+        if let Some(main) = main_module_file(exception) {
+            files.push(main);
+        }
+        // A parent re-raising its child's failure (RemoteTraceback → direct cause).
+        if let Some((cause, Chain::DirectCause)) = exception.chained_from {
+            if let Some(&item_index) = item_of.get(&cause) {
+                if items[item_index].signature == found.signature {
+                    let item = &mut items[item_index];
+                    if item.frame.is_none() {
+                        item.frame = frame;
+                    } else if item.raised_in_parent.is_none() {
+                        item.raised_in_parent = frame;
+                    }
+                    files_of[item_index].extend(files);
+                    item_of.insert(index, item_index);
+                    continue;
+                }
+            }
+        }
+        let exception_text = headline(exception);
+        let child = in_child(exception);
+        let same = items.iter().position(|item| {
+            item.signature == found.signature
+                && item.exception == exception_text
+                && item.title == found.title
+                && same_place(item.frame.as_ref(), frame.as_ref())
+        });
+        if let Some(item_index) = same {
+            let item = &mut items[item_index];
+            item.occurrences += 1;
+            item.in_child &= child;
+            files_of[item_index].extend(files);
+            item_of.insert(index, item_index);
+            continue;
+        }
+        let Identified {
+            signature,
+            rule,
+            alternatives,
+            title,
+            meaning,
+            help,
+        } = found;
+        item_of.insert(index, items.len());
+        files_of.push(files);
+        candidates.push(rule.into_iter().chain(alternatives).collect());
+        items.push(Item {
+            signature,
+            code: rule.map(Rule::code),
+            name: rule.map(Rule::name),
+            title,
+            exception: exception_text,
+            occurrences: 1,
+            in_child: child,
+            frame,
+            raised_in_parent: None,
+            meaning,
+            help,
+            url: rule.map(Rule::url),
+            local_check: LocalCheck::NotChecked,
+            consequence: false,
+        });
+    }
+    let has_cause = items
+        .iter()
+        .any(|item| item.signature != SignatureId::BrokenProcessPool);
+    for item in &mut items {
+        if item.signature == SignatureId::BrokenProcessPool && has_cause {
+            item.consequence = true;
+        }
+    }
+    if options.check_local {
+        let mut cache: BTreeMap<Vec<PathBuf>, Result<Vec<LocalFinding>, String>> = BTreeMap::new();
+        for (index, item) in items.iter_mut().enumerate() {
+            if candidates[index].is_empty() {
+                continue;
+            }
+            item.local_check =
+                local_check(&files_of[index], &candidates[index], options, &mut cache);
+            // The local check decides between the rules an unpicklable object
+            // can come from: a `Process` argument or a `Process` subclass's state.
+            if item.signature != SignatureId::UnpicklableObject {
+                continue;
+            }
+            if let LocalCheck::Matched { findings, .. } = &item.local_check {
+                let primary = item.code;
+                if !findings.iter().any(|finding| Some(finding.code) == primary) {
+                    if let Some(rule) = findings
+                        .first()
+                        .and_then(|finding| Rule::from_code_or_name(finding.code))
+                    {
+                        item.code = Some(rule.code());
+                        item.name = Some(rule.name());
+                        item.url = Some(rule.url());
+                    }
+                }
+            }
+        }
+    }
+    // The causes first, the pool that broke because of them last.
+    items.sort_by_key(|item| item.consequence);
+    Explanation {
+        items,
+        unknown,
+        tracebacks: parsed.tracebacks,
+    }
+}
+
+fn same_place(a: Option<&UserFrame>, b: Option<&UserFrame>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.file == b.file && a.line == b.line,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// The last frame of the user's own code.
+fn user_frame(exception: &Exception) -> Option<&Frame> {
+    exception
+        .frames
+        .iter()
+        .rev()
+        .find(|frame| !is_library_frame(&frame.file))
+}
+
+/// `Can't get attribute 'f' on <module '__mp_main__' from '/x/main.py'>` → `/x/main.py`.
+fn main_module_file(exception: &Exception) -> Option<String> {
+    let message = exception.first_message_line();
+    let start =
+        message.find("<module '__mp_main__' from '")? + "<module '__mp_main__' from '".len();
+    let end = message[start..].find('\'')? + start;
+    Some(message[start..end].to_string())
+}
+
+/// `Type: message`, the message's first paragraph on one line.
+fn headline(exception: &Exception) -> String {
+    let paragraph: Vec<&str> = exception
+        .message
+        .lines()
+        .map(str::trim)
+        .skip_while(|line| line.is_empty())
+        .take_while(|line| !line.is_empty())
+        .collect();
+    let message = paragraph.join(" ");
+    if message.is_empty() {
+        exception.type_name.clone()
+    } else {
+        format!("{}: {message}", exception.type_name)
+    }
+}
+
+fn resolve(file: &str, options: &ExplainOptions) -> Option<PathBuf> {
+    if file.starts_with('<') || file.starts_with("Cell In[") {
+        return None;
+    }
+    for (from, to) in &options.path_map {
+        if let Some(rest) = file.strip_prefix(from.as_str()) {
+            // A Windows path mapped to a directory here.
+            let rest = rest.trim_start_matches(['/', '\\']).replace('\\', "/");
+            return Some(to.join(rest));
+        }
+    }
+    let path = Path::new(file);
+    if path.is_absolute() {
+        return Some(path.to_path_buf());
+    }
+    Some(match &options.base_dir {
+        Some(base) => base.join(path),
+        None => path.to_path_buf(),
+    })
+}
+
+fn local_check(
+    files: &[String],
+    rules: &[Rule],
+    options: &ExplainOptions,
+    cache: &mut BTreeMap<Vec<PathBuf>, Result<Vec<LocalFinding>, String>>,
+) -> LocalCheck {
+    let mut unique: Vec<&String> = Vec::new();
+    for file in files {
+        if !unique.contains(&file) {
+            unique.push(file);
+        }
+    }
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
+    for file in &unique {
+        if let Some(path) = resolve(file, options) {
+            if path.is_file() && !paths.contains(&path) {
+                shown.push(crate::linter::display_path(&path));
+                paths.push(path);
+            }
+        }
+    }
+    if paths.is_empty() {
+        let files: Vec<String> = unique
+            .iter()
+            .filter(|file| !file.starts_with('<'))
+            .map(|file| file.to_string())
+            .collect();
+        return if files.is_empty() {
+            LocalCheck::NotChecked
+        } else {
+            LocalCheck::NotFound { files }
+        };
+    }
+    let findings = cache
+        .entry(paths.clone())
+        .or_insert_with(|| {
+            let result = check_paths(&paths, &CheckOptions::default())?;
+            Ok(result
+                .diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    let location = diagnostic.start_location();
+                    LocalFinding {
+                        code: diagnostic.rule.code(),
+                        message: render(
+                            std::slice::from_ref(diagnostic),
+                            OutputFormat::Concise,
+                            false,
+                        )
+                        .trim_end()
+                        .to_string(),
+                        filename: diagnostic.file.display_path.clone(),
+                        row: location.row,
+                        column: location.column,
+                    }
+                })
+                .collect())
+        })
+        .clone();
+    match findings {
+        Err(message) => LocalCheck::Error { message },
+        Ok(all) => {
+            // In the order of the candidate rules: the primary one first.
+            let mut matching = Vec::new();
+            for rule in rules {
+                matching.extend(all.iter().filter(|f| f.code == rule.code()).cloned());
+            }
+            if matching.is_empty() {
+                LocalCheck::NoMatch { files: shown }
+            } else {
+                LocalCheck::Matched {
+                    files: shown,
+                    findings: matching,
+                }
+            }
+        }
+    }
+}
+
+/// The explanation as text, in the manner of Ruff's reports.
+pub fn render_text(explanation: &Explanation) -> String {
+    let mut out = String::new();
+    for item in &explanation.items {
+        let label = match (item.code, item.name) {
+            (Some(code), Some(name)) => format!("{code} {name}"),
+            _ => item.signature.as_str().to_string(),
+        };
+        let _ = writeln!(out, "{label}: {}", item.title);
+        if item.consequence {
+            let _ = writeln!(
+                out,
+                "  = saw: {}{}",
+                item.exception,
+                times(item.occurrences)
+            );
+            let _ = writeln!(
+                out,
+                "  = why: its worker processes died of the failure explained above; fix that one\n"
+            );
+            continue;
+        }
+        match &item.frame {
+            Some(frame) => write_frame(&mut out, frame),
+            None => {
+                let _ = writeln!(out, "  --> (no frame of your own code in the traceback)");
+            }
+        }
+        let mut notes = Vec::new();
+        if item.occurrences > 1 {
+            notes.push(format!("{} times", item.occurrences));
+        }
+        if item.in_child {
+            notes.push("in a child process".to_string());
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
+        let _ = writeln!(out, "  = saw: {}{notes}", item.exception);
+        if let Some(parent) = &item.raised_in_parent {
+            let _ = writeln!(
+                out,
+                "  = re-raised in the parent at {}",
+                frame_location(parent)
+            );
+        }
+        let _ = writeln!(out, "  = why: {}", item.meaning);
+        let _ = writeln!(out, "  = help: {}", item.help);
+        match &item.local_check {
+            LocalCheck::NotChecked => {}
+            LocalCheck::NotFound { files } => {
+                let _ = writeln!(
+                    out,
+                    "  = check: not run ({} not found here)",
+                    files.join(", ")
+                );
+            }
+            LocalCheck::NoMatch { files } => {
+                let _ = writeln!(
+                    out,
+                    "  = check: `spawnsafe check {}` reports no {} finding",
+                    files.join(" "),
+                    item.code.unwrap_or("matching")
+                );
+            }
+            LocalCheck::Matched { files, findings } => {
+                let _ = writeln!(
+                    out,
+                    "  = check: `spawnsafe check {}` finds it:",
+                    files.join(" ")
+                );
+                for finding in findings {
+                    let _ = writeln!(out, "      {}", finding.message);
+                }
+            }
+            LocalCheck::Error { message } => {
+                let _ = writeln!(out, "  = check: failed: {message}");
+            }
+        }
+        if let Some(url) = &item.url {
+            let _ = writeln!(out, "  = docs: {url}");
+        }
+        out.push('\n');
+    }
+    if explanation.items.is_empty() {
+        if explanation.unknown.is_empty() {
+            let _ = writeln!(out, "No Python traceback or exception found in the input.");
+            return out;
+        }
+        for unknown in &explanation.unknown {
+            let _ = writeln!(
+                out,
+                "not a start-method problem that spawnsafe knows: {}",
+                unknown.exception
+            );
+            if let Some(frame) = &unknown.frame {
+                write_frame(&mut out, frame);
+            }
+            out.push('\n');
+        }
+        return out;
+    }
+    let known: Vec<&Item> = explanation
+        .items
+        .iter()
+        .filter(|item| !item.consequence)
+        .collect();
+    let mut codes: Vec<&str> = Vec::new();
+    for code in known.iter().filter_map(|item| item.code) {
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    let count = known.len().max(1);
+    let _ = write!(
+        out,
+        "Explained {count} known problem{}",
+        if count == 1 { "" } else { "s" }
+    );
+    if !codes.is_empty() {
+        let _ = write!(out, " ({})", codes.join(", "));
+    }
+    let _ = write!(
+        out,
+        " in {} traceback{}",
+        explanation.tracebacks,
+        if explanation.tracebacks == 1 { "" } else { "s" }
+    );
+    if explanation.items.iter().any(|item| item.consequence) {
+        let _ = write!(out, ", and the `BrokenProcessPool` it caused");
+    }
+    let _ = writeln!(out, ".");
+    if !explanation.unknown.is_empty() {
+        let others: Vec<&str> = explanation
+            .unknown
+            .iter()
+            .map(|unknown| unknown.exception.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "Also in the text, not explained: {}",
+            others.join("; ")
+        );
+    }
+    out
+}
+
+fn times(count: usize) -> String {
+    if count > 1 {
+        format!(" ({count} times)")
+    } else {
+        String::new()
+    }
+}
+
+fn frame_location(frame: &UserFrame) -> String {
+    let mut text = frame.file.clone();
+    if let Some(line) = frame.line {
+        let _ = write!(text, ":{line}");
+    }
+    if let Some(function) = &frame.function {
+        let _ = write!(text, ", in {function}");
+    }
+    text
+}
+
+fn write_frame(out: &mut String, frame: &UserFrame) {
+    let _ = writeln!(out, "  --> {}", frame_location(frame));
+    if let Some(source) = &frame.source {
+        let number = frame.line.map(|line| line.to_string()).unwrap_or_default();
+        let pad = " ".repeat(number.len());
+        let _ = writeln!(out, " {pad} |");
+        let _ = writeln!(out, " {number} | {source}");
+        let _ = writeln!(out, " {pad} |");
+    }
+}
+
+/// The explanation as JSON.
+pub fn render_json(explanation: &Explanation) -> String {
+    let mut text = serde_json::to_string_pretty(explanation).unwrap_or_default();
+    text.push('\n');
+    text
+}

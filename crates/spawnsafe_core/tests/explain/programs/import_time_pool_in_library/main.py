@@ -1,0 +1,4 @@
+import reports
+
+if __name__ == "__main__":
+    print(reports.summary())

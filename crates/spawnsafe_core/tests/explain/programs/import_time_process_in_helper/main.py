@@ -1,0 +1,6 @@
+from helpers import launch
+
+def work():
+    print("working")
+
+launch(work)
