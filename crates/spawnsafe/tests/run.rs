@@ -67,7 +67,9 @@ fn an_unguarded_executor_fails_under_run_and_works_under_fork() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("raised the bootstrapping RuntimeError (SPS101)"),
+        stderr.contains(
+            "SPS101 unguarded-process-start: your main module starts processes when it is imported"
+        ),
         "{stderr}"
     );
     assert!(
@@ -163,7 +165,7 @@ fn modules_run_like_python_dash_m() {
     let stderr = text(&run.stderr);
     assert_ne!(run.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("raised the bootstrapping RuntimeError"),
+        stderr.contains("SPS101 unguarded-process-start"),
         "{stderr}"
     );
     assert!(stderr.contains("static findings in pkg/job.py"), "{stderr}");
@@ -231,6 +233,7 @@ fn json_reports_the_outcome() {
     assert_eq!(report["start_method"], "spawn");
     assert!(report["bootstrap_errors"].as_u64().unwrap() >= 1);
     assert_eq!(report["findings"][0]["code"], "SPS101");
+    assert_eq!(report["explanation"]["items"][0]["code"], "SPS101");
     assert!(report["stderr"]
         .as_str()
         .unwrap()
@@ -301,4 +304,81 @@ fn doctor_reports_on_the_real_interpreter() {
     let missing = spawnsafe(dir.path(), &["doctor", "--python", "/no/such/python"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("cannot run `/no/such/python`"));
+}
+
+/// Every program of the `explain` corpus (`spawnsafe_core/tests/explain/programs`,
+/// listed with how it runs in `manifest.txt`) that fails under a start method
+/// `run` can force: `spawnsafe run` makes it fail and names the rule.
+#[test]
+fn run_diagnoses_every_corpus_program() {
+    let programs = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../spawnsafe_core/tests/explain/programs")
+        .canonicalize()
+        .unwrap();
+    let manifest = std::fs::read_to_string(programs.join("manifest.txt")).unwrap();
+    let cases: Vec<Vec<String>> = manifest
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| line.split_whitespace().map(str::to_string).collect())
+        .filter(|words: &Vec<String>| {
+            let (method, reads_stdin, codes) = (&words[1], &words[3], &words[4]);
+            method != "fork" && reads_stdin == "no" && codes != "-"
+        })
+        .collect();
+    assert!(cases.len() >= 40, "{} cases", cases.len());
+    let python = python();
+    let failures = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(words) = cases.get(index) else { break };
+                let (name, method, hangs, codes) = (&words[0], &words[1], &words[2], &words[4]);
+                let dir = tempfile::tempdir().unwrap();
+                copy_tree(&programs.join(name), dir.path());
+                let timeout = if hangs == "yes" { "8" } else { "60" };
+                let mut args = vec![
+                    "run",
+                    "--python",
+                    &python,
+                    "--start-method",
+                    method,
+                    "--timeout",
+                    timeout,
+                ];
+                args.extend(words[5..].iter().map(String::as_str));
+                let output = spawnsafe(dir.path(), &args);
+                let stderr = text(&output.stderr);
+                let diagnosis = stderr.rfind("\nspawnsafe: ").map_or("", |at| &stderr[at..]);
+                let named = codes
+                    .split(',')
+                    .all(|code| stderr.contains(&format!("\n{code} ")));
+                // A dead `Process` child leaves the parent's exit status 0: the
+                // diagnosis, not the status, says the run failed.
+                if !diagnosis.contains("spawnsafe:") || !named {
+                    failures.lock().unwrap().push(format!(
+                        "{name} ({method}): exit {:?}, expected {codes}\n{}",
+                        output.status.code(),
+                        stderr.lines().rev().take(15).collect::<Vec<_>>().join("\n")
+                    ));
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }

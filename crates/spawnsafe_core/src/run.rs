@@ -284,6 +284,8 @@ pub struct Diagnosis {
     /// How often the bootstrapping RuntimeError was raised (children that
     /// re-ran an unguarded start; a Pool keeps replacing them).
     pub bootstrap_errors: usize,
+    /// What `spawnsafe explain` makes of the program's stderr.
+    pub explanation: Option<crate::explain::Explanation>,
 }
 
 const BOOTSTRAP_ERROR: &str =
@@ -316,6 +318,13 @@ pub fn diagnose(program: &Program, outcome: &RunOutcome, start_method: &str) -> 
         })
         .map(|result| result.diagnostics)
         .unwrap_or_default();
+    let explanation = crate::explain::explain(
+        &outcome.stderr,
+        &crate::explain::ExplainOptions {
+            check_local: true,
+            ..Default::default()
+        },
+    );
     Diagnosis {
         start_method: start_method.to_string(),
         exit_code: outcome.exit_code,
@@ -323,12 +332,16 @@ pub fn diagnose(program: &Program, outcome: &RunOutcome, start_method: &str) -> 
         program_file,
         findings,
         bootstrap_errors: outcome.stderr.matches(BOOTSTRAP_ERROR).count(),
+        explanation: explanation.is_known().then_some(explanation),
     }
 }
 
 impl Diagnosis {
     fn failed(&self) -> bool {
-        self.timed_out || self.exit_code != 0 || self.bootstrap_errors > 0
+        self.timed_out
+            || self.exit_code != 0
+            || self.bootstrap_errors > 0
+            || self.explanation.is_some()
     }
 
     /// The text printed after the program's output, or `None` when the run
@@ -343,7 +356,7 @@ impl Diagnosis {
             out.push_str(&format!(
                 "spawnsafe: the program did not finish in time under the {method} start method and was stopped, with its child processes.\n"
             ));
-        } else if self.bootstrap_errors > 0 {
+        } else if self.bootstrap_errors > 0 || self.explanation.is_some() {
             out.push_str(&format!(
                 "spawnsafe: the program failed under the {method} start method (exit status {}).\n",
                 self.exit_code
@@ -358,7 +371,12 @@ impl Diagnosis {
                 "spawnsafe: the program worked under the {method} start method, but its file has findings.\n"
             ));
         }
-        if self.bootstrap_errors > 0 {
+        if let Some(explanation) = &self.explanation {
+            out.push('\n');
+            out.push_str(&crate::explain::render_text(explanation));
+            out.push('\n');
+        }
+        if self.bootstrap_errors > 0 && (self.timed_out || self.explanation.is_none()) {
             out.push_str(&format!(
                 "spawnsafe: {} child process{} raised the bootstrapping RuntimeError (SPS101): the main script starts processes when a spawn child re-imports it as `__mp_main__`; put that code under `if __name__ == \"__main__\":`{}.\n",
                 self.bootstrap_errors,
@@ -422,6 +440,7 @@ impl Diagnosis {
             "bootstrap_errors": self.bootstrap_errors,
             "program_file": self.program_file.as_ref().map(|file| file.display().to_string()),
             "findings": findings,
+            "explanation": self.explanation,
             "stderr": outcome.stderr,
         })
         .to_string()

@@ -812,11 +812,30 @@ def run_case(case, python):
         return normalise(stderr, workdir, case.name, case.hang)
 
 
+def write_manifest():
+    """programs/manifest.txt: how each program runs, so that `spawnsafe run`
+    can be tested on the same programs (crates/spawnsafe/tests/run.rs)."""
+    with open(os.path.join(PROGRAMS, "manifest.txt"), "w", encoding="utf-8") as handle:
+        handle.write(
+            "# Written by capture.py: case, start method, hangs (yes/no), reads stdin\n"
+            "# (yes/no), expected codes, then the program and its arguments.\n"
+        )
+        for c in sorted(CASES, key=lambda c: c.name):
+            handle.write(
+                f"{c.name} {c.method} {'yes' if c.hang else 'no'} "
+                f"{'yes' if c.stdin is not None else 'no'} {c.expect[1]} {' '.join(c.run)}\n"
+            )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--manifest-only", action="store_true", help="only rewrite programs/manifest.txt")
     parser.add_argument("cases", nargs="*")
     options = parser.parse_args()
+    write_manifest()
+    if options.manifest_only:
+        return
     os.makedirs(CORPUS, exist_ok=True)
     chosen = [c for c in CASES if not options.cases or c.name in options.cases]
     names = [c.name for c in CASES]
