@@ -421,7 +421,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         Format::Sarif => OutputFormat::Sarif,
         Format::Junit => OutputFormat::Junit,
     };
-    let fixed_count = fixed.as_ref().map_or(0, FixResult::fixes_applied);
+    let fixed_count = fixed.as_ref().map_or(0, FixResult::findings_fixed);
     if args.fix_only {
         if !args.quiet {
             eprintln!(
@@ -527,9 +527,9 @@ fn show_fixes(fixed: Option<&FixResult>) -> String {
         return "\nNo findings were fixed.\n".to_string();
     }
     let mut out = format!(
-        "\nFixed {} finding{}:\n",
+        "\nApplied {} fix{}:\n",
         fixed.fixes_applied(),
-        if fixed.fixes_applied() == 1 { "" } else { "s" }
+        if fixed.fixes_applied() == 1 { "" } else { "es" }
     );
     for file in files {
         out.push_str(&format!("- {}:\n", file.display_path));
@@ -559,9 +559,10 @@ fn print_diff(fixed: &FixResult, args: &CheckArgs) -> Result<ExitCode, String> {
         out.push('\n');
     }
     write_report(&out, args.output_file.as_deref())?;
-    let count = fixed.fixes_applied();
+    let changes = fixed.fixes_applied();
+    let count = fixed.findings_fixed().max(usize::from(changes > 0));
     if !args.quiet {
-        if count == 0 {
+        if changes == 0 {
             eprintln!("No fixes to apply.");
         } else {
             eprintln!(
@@ -570,7 +571,7 @@ fn print_diff(fixed: &FixResult, args: &CheckArgs) -> Result<ExitCode, String> {
             );
         }
     }
-    Ok(if count == 0 || args.exit_zero {
+    Ok(if changes == 0 || args.exit_zero {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -177,7 +177,7 @@ fn fix_reports_what_it_fixed_and_what_remains() {
     insta::assert_snapshot!(stdout(&output), @r"
     Found 1 finding (1 fixed, 0 remaining) in 1 file checked.
 
-    Fixed 1 finding:
+    Applied 1 fix:
     - job.py:
         1 × SPS102 (malformed-main-guard)
     ");

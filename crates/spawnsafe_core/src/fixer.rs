@@ -62,11 +62,20 @@ pub struct FixResult {
     pub files: Vec<FixedFile>,
     /// Whether fixing stopped at [`MAX_ROUNDS`] with fixes still to apply.
     pub did_not_converge: bool,
+    /// The findings of the first check, before any fix.
+    pub findings_before: usize,
 }
 
 impl FixResult {
     pub fn fixes_applied(&self) -> usize {
         self.files.iter().map(|file| file.applied.len()).sum()
+    }
+
+    /// The findings the fixes made go away (one fix can remove several: moving
+    /// import-time work into the guard also moves its `set_start_method()`).
+    pub fn findings_fixed(&self) -> usize {
+        self.findings_before
+            .saturating_sub(self.check.diagnostics.len())
     }
 }
 
@@ -147,8 +156,10 @@ pub fn fix_inputs(
     let mut tracked: BTreeMap<usize, Tracked> = BTreeMap::new();
     let mut did_not_converge = false;
     let mut round = 0;
+    let mut findings_before = None;
     let check = loop {
         let check = check_inputs(inputs.to_vec(), options, resolver)?;
+        findings_before.get_or_insert(check.diagnostics.len());
         let mut by_file: BTreeMap<usize, Vec<(&Fix, Rule)>> = BTreeMap::new();
         for diagnostic in &check.diagnostics {
             let Some(fix) = &diagnostic.fix else { continue };
@@ -297,6 +308,7 @@ pub fn fix_inputs(
     }
     files.sort_by(|a, b| a.display_path.cmp(&b.display_path));
     Ok(FixResult {
+        findings_before: findings_before.unwrap_or_default(),
         check,
         files,
         did_not_converge,
