@@ -393,3 +393,44 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Ctrl-C reaches the program (the whole foreground group gets SIGINT), which
+/// decides what it does; spawnsafe passes its exit status on.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_is_the_programs_to_handle() {
+    use std::io::BufRead as _;
+    use std::os::unix::process::CommandExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("wait.py"),
+        "import sys, time\n\nif __name__ == '__main__':\n    try:\n        print('ready', flush=True)\n        time.sleep(60)\n    except KeyboardInterrupt:\n        print('interrupted', flush=True)\n        sys.exit(42)\n",
+    )
+    .unwrap();
+    let python = python();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+        .args(["run", "--python", &python, "wait.py"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    // As a terminal does: SIGINT to the foreground process group.
+    let group = format!("-{}", child.id());
+    assert!(Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap()
+        .success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(rest, "interrupted\n");
+    assert_eq!(status.code(), Some(42));
+}

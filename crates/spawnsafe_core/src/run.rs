@@ -158,6 +158,10 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         Program::Command(words) => format!("cannot run `{}`: {err}", words[0]),
         _ => format!("cannot run `{}`: {err}", python.display()),
     })?;
+    // Ctrl-C and Ctrl-\\ go to the whole foreground process group: the program
+    // decides what they do (Python raises KeyboardInterrupt), and its exit
+    // status is passed on, so spawnsafe itself ignores them while it waits.
+    let _terminal_signals = IgnoreTerminalSignals::new();
     let captured = Arc::new(Mutex::new(Vec::new()));
     let mut pipe = child.stderr.take().expect("stderr is piped");
     let sink = Arc::clone(&captured);
@@ -208,6 +212,42 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         python,
         duration: started.elapsed(),
     })
+}
+
+/// Ignores SIGINT and SIGQUIT until dropped (a no-op off Unix).
+struct IgnoreTerminalSignals {
+    #[cfg(unix)]
+    previous: [libc::sighandler_t; 2],
+}
+
+impl IgnoreTerminalSignals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            // SAFETY: installing SIG_IGN has no handler code to run; the old
+            // dispositions are put back in `drop`.
+            let previous = unsafe {
+                [
+                    libc::signal(libc::SIGINT, libc::SIG_IGN),
+                    libc::signal(libc::SIGQUIT, libc::SIG_IGN),
+                ]
+            };
+            IgnoreTerminalSignals { previous }
+        }
+        #[cfg(not(unix))]
+        IgnoreTerminalSignals {}
+    }
+}
+
+impl Drop for IgnoreTerminalSignals {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        // SAFETY: restores the dispositions `new` replaced.
+        unsafe {
+            libc::signal(libc::SIGINT, self.previous[0]);
+            libc::signal(libc::SIGQUIT, self.previous[1]);
+        }
+    }
 }
 
 #[cfg(unix)]
