@@ -34,6 +34,7 @@ def _facts():
         "usercustomize": None,
         "main_has_file": hasattr(sys.modules.get("__main__"), "__file__"),
         "ipykernel": _has_module("ipykernel"),
+        "host": _host(),
         "debugger": any(name in sys.modules for name in ("pydevd", "debugpy")),
     }
     for name in ("sitecustomize", "usercustomize"):
@@ -50,6 +51,24 @@ def _facts():
             except OSError:
                 pass
     return facts
+
+
+def _host():
+    """The tool that started this process, from the environment it sets: code
+    run in it (notebook cells, an interactive console, a debugger's launcher)
+    may have a `__main__` that spawn children cannot import."""
+    env = os.environ
+    if "JPY_PARENT_PID" in env or "JPY_SESSION_NAME" in env:
+        return "jupyter"
+    if "PYCHARM_HOSTED" in env:
+        return "pycharm"
+    if any(name.startswith("DEBUGPY_") for name in env) or "PYDEVD_LOAD_VALUES_ASYNC" in env:
+        return "debugpy"
+    if "SPYDER_ARGS" in env or "SPY_PYTHONPATH" in env:
+        return "spyder"
+    if "IDLESTARTUP" in env:
+        return "idle"
+    return None
 
 
 def _text(value):

@@ -39,6 +39,9 @@ pub struct Facts {
     pub sitecustomize_sets_start_method: bool,
     pub usercustomize: Option<String>,
     pub ipykernel: bool,
+    /// The tool that started the interpreter (`jupyter`, `pycharm`, `debugpy`,
+    /// `spyder`, `idle`), from the environment it sets.
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -262,6 +265,22 @@ pub fn assess(facts: &Facts) -> Vec<Check> {
         }
     }
 
+    if let Some(host) = &facts.host {
+        let (name, how) = match host.as_str() {
+            "jupyter" => ("Jupyter", "notebook cells run in an interactive `__main__` with no file"),
+            "spyder" => ("Spyder", "its console runs code in an interactive `__main__` unless you run the file in an external terminal"),
+            "idle" => ("IDLE", "its shell runs code in an interactive `__main__`"),
+            "pycharm" => ("PyCharm", "its Python console (not Run) runs code in an interactive `__main__`"),
+            _ => ("a debugger (debugpy/pydevd)", "its launcher may replace `__main__` and drop `__spec__`"),
+        };
+        checks.push(Check {
+            status: Status::Warning,
+            title: format!("started from {name}"),
+            detail: format!(
+                "{how}: spawn children cannot import functions and classes defined there (\"Can't get attribute ... on <module '__main__' (built-in)>\", SPS204). Put the workers in a .py module, or run the script as a file with `python script.py` or `spawnsafe run script.py`."
+            ),
+        });
+    }
     if facts.ipykernel {
         checks.push(Check {
             status: Status::Info,
@@ -401,6 +420,7 @@ mod tests {
         facts.sitecustomize_sets_start_method = true;
         facts.start_method_set = Some("spawn".into());
         facts.ipykernel = true;
+        facts.host = Some("jupyter".into());
         let found = titles(&assess(&facts));
         for expected in [
             "a frozen application (sys.frozen)",
@@ -408,6 +428,7 @@ mod tests {
             "a sitecustomize changes multiprocessing's start method",
             "the start method is already set at startup: spawn",
             "Jupyter (ipykernel) is installed",
+            "started from Jupyter",
         ] {
             assert!(
                 found.iter().any(|(_, title)| title == expected),
