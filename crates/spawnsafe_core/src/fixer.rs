@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ruff_python_ast::PySourceType;
 use rustc_hash::FxHashMap;
 
 use crate::fix::apply::apply_fixes;
@@ -21,7 +20,7 @@ use crate::fix::{Edit, Fix};
 use crate::linter::{check_inputs, read_inputs, CheckOptions, CheckResult, InputFile};
 use crate::registry::Rule;
 use crate::settings::Resolver;
-use crate::source::{decode_notebook, decode_source, is_notebook};
+use crate::source::{decode, decode_notebook, is_notebook, source_type};
 
 /// At most this many rounds of fixing and re-checking (the fixes of one
 /// round can only reveal a few more).
@@ -115,11 +114,7 @@ pub fn fix_stdin(
         options.isolated,
         options.overrides.clone(),
     )?;
-    let source = if is_notebook(filename) {
-        decode_notebook(&contents)
-    } else {
-        decode_source(contents.clone())
-    };
+    let source = decode(filename, contents.clone());
     let mut inputs = vec![InputFile {
         path: filename.to_path_buf(),
         display_path: crate::linter::display_path(filename),
@@ -336,11 +331,7 @@ fn start_tracking(path: &Path, checked_text: &str, stdin: Option<&[u8]>) -> Trac
             return tracked;
         }
     };
-    let decoded = if is_notebook(path) {
-        decode_notebook(&bytes)
-    } else {
-        decode_source(bytes.clone())
-    };
+    let decoded = decode(path, bytes.clone());
     match decoded {
         Ok(source) if source.text == checked_text => {
             if is_notebook(path) {
@@ -358,12 +349,7 @@ fn start_tracking(path: &Path, checked_text: &str, stdin: Option<&[u8]>) -> Trac
 
 /// The first syntax error in `text`, if the fixed text does not parse.
 fn parse_error(path: &Path, text: &str) -> Option<String> {
-    let source_type = match path.extension().and_then(|ext| ext.to_str()) {
-        Some("pyi") => PySourceType::Stub,
-        Some("ipynb") => PySourceType::Ipynb,
-        _ => PySourceType::Python,
-    };
-    let parsed = ruff_python_parser::parse_unchecked_source(text, source_type);
+    let parsed = ruff_python_parser::parse_unchecked_source(text, source_type(path));
     parsed
         .errors()
         .first()
@@ -383,6 +369,7 @@ pub fn unified_diff(file: &FixedFile) -> String {
 mod tests {
     use super::*;
     use crate::settings::Overrides;
+    use crate::source::decode_source;
 
     const TYPO_GUARD: &str = "import multiprocessing\n\nif __name__ == \"main\":\n    print(multiprocessing.cpu_count())\n";
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
-use ruff_python_ast::{ModModule, PySourceType};
+use ruff_python_ast::ModModule;
 use ruff_python_parser::Parsed;
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashMap;
@@ -19,7 +19,7 @@ use crate::registry::{Rule, RuleSelection};
 use crate::rules;
 use crate::semantic::ModuleModel;
 use crate::settings::{Overrides, Resolver};
-use crate::source::{decode_source, read_source_file, ReadError, SourceText};
+use crate::source::{read_source_file, ReadError, SourceText};
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -114,11 +114,7 @@ pub fn check_stdin(
     let input = InputFile {
         path: filename.to_path_buf(),
         display_path: display_path(filename),
-        source: if crate::source::is_notebook(filename) {
-            crate::source::decode_notebook(&contents)
-        } else {
-            decode_source(contents)
-        },
+        source: crate::source::decode(filename, contents),
     };
     check_inputs(vec![input], options, &mut resolver)
 }
@@ -143,12 +139,8 @@ fn parse_file(
     (path, display, source): &(PathBuf, String, SourceText),
     module_path: &ModulePath,
 ) -> ParsedFile {
-    let source_type = match path.extension().and_then(|ext| ext.to_str()) {
-        Some("pyi") => PySourceType::Stub,
-        Some("ipynb") => PySourceType::Ipynb,
-        _ => PySourceType::Python,
-    };
-    let parsed = ruff_python_parser::parse_unchecked_source(&source.text, source_type);
+    let parsed =
+        ruff_python_parser::parse_unchecked_source(&source.text, crate::source::source_type(path));
     ParsedFile {
         file: SourceFile::parsed(
             path.clone(),

@@ -73,10 +73,26 @@ pub fn read_source_file(path: &Path) -> Result<SourceText, ReadError> {
         return Err(ReadError::TooLarge(metadata.len()));
     }
     let bytes = std::fs::read(path).map_err(|err| ReadError::Io(err.to_string()))?;
+    decode(path, bytes)
+}
+
+/// Decodes the bytes of the file at `path`: a notebook's code cells, or source text.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceText, ReadError> {
     if is_notebook(path) {
-        return decode_notebook(&bytes);
+        decode_notebook(&bytes)
+    } else {
+        decode_source(bytes)
     }
-    decode_source(bytes)
+}
+
+/// How the parser should read the file at `path`.
+pub fn source_type(path: &Path) -> ruff_python_ast::PySourceType {
+    use ruff_python_ast::PySourceType;
+    match path.extension().and_then(|ext| ext.to_str()) {
+        Some("pyi") => PySourceType::Stub,
+        Some("ipynb") => PySourceType::Ipynb,
+        _ => PySourceType::Python,
+    }
 }
 
 pub fn is_notebook(path: &Path) -> bool {
