@@ -14,6 +14,7 @@
 //! Every name the moved code reads is resolved (see [`super::free_names`]):
 //! a hoist is offered only when each one means the same at module level.
 
+use super::lines::{line_end, line_start, previous_line};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -212,40 +213,6 @@ fn origin(
 
 // ---------------------------------------------------------------------------
 // Text helpers
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind(['\n', '\r']).map_or(0, |at| at + 1)
-}
-
-/// The offset just past the line ending of the line holding `offset`.
-fn line_end(text: &str, offset: usize) -> usize {
-    match text[offset..].find(['\n', '\r']) {
-        Some(at) => {
-            let at = offset + at;
-            if text[at..].starts_with("\r\n") {
-                at + 2
-            } else {
-                at + 1
-            }
-        }
-        None => text.len(),
-    }
-}
-
-/// The start of the line before the one starting at `start`.
-fn previous_line(text: &str, start: usize) -> Option<usize> {
-    (start > 0).then(|| {
-        line_start(
-            text,
-            start
-                - if text[..start].ends_with("\r\n") {
-                    2
-                } else {
-                    1
-                },
-        )
-    })
-}
 
 fn is_blank(text: &str, start: usize) -> bool {
     text[start..line_end(text, start)].trim().is_empty()

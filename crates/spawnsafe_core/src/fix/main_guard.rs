@@ -11,6 +11,7 @@
 //! multi-line strings untouched), and put into the guard at the end of the
 //! file: the existing one, in original order around its body, or a new one.
 
+use super::lines::{line_end, line_start, previous_line};
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, CmpOp, Expr, ExprContext, Stmt};
@@ -38,8 +39,8 @@ pub fn target_guard(text: &str, body: &[Stmt]) -> Option<usize> {
         return None;
     }
     let first = guard.body.first()?;
-    let header_line = line_start(text, guard.range.start());
-    if line_start(text, first.start()) == header_line {
+    let header_line = line_start(text, usize::from(guard.range.start()));
+    if line_start(text, usize::from(first.start())) == header_line {
         return None;
     }
     Some(index)
@@ -67,40 +68,6 @@ fn is_plain_main_test(test: &Expr) -> bool {
     (is_name(left) && is_main(right)) || (is_main(left) && is_name(right))
 }
 
-fn line_start(text: &str, offset: TextSize) -> usize {
-    text[..usize::from(offset)]
-        .rfind(['\n', '\r'])
-        .map_or(0, |at| at + 1)
-}
-
-/// The offset after the line ending of the line that holds `offset` (the end
-/// of the text for the last line).
-fn after_line(text: &str, offset: usize) -> usize {
-    match text[offset..].find(['\n', '\r']) {
-        Some(at) => {
-            let at = offset + at;
-            if text[at..].starts_with("\r\n") {
-                at + 2
-            } else {
-                at + 1
-            }
-        }
-        None => text.len(),
-    }
-}
-
-/// The start of the line before the one starting at `line`.
-fn previous_line(text: &str, line: usize) -> Option<usize> {
-    if line == 0 {
-        return None;
-    }
-    let before = text[..line]
-        .strip_suffix("\r\n")
-        .or_else(|| text[..line].strip_suffix(['\n', '\r']))
-        .unwrap_or(&text[..line]);
-    Some(before.rfind(['\n', '\r']).map_or(0, |at| at + 1))
-}
-
 fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }
@@ -108,11 +75,11 @@ fn is_blank(line: &str) -> bool {
 /// A line a moved statement must not take along: a shebang or a coding cookie
 /// on the first two lines.
 fn is_file_header(text: &str, line: usize) -> bool {
-    let first_two = after_line(text, after_line(text, 0));
+    let first_two = line_end(text, line_end(text, 0));
     if line >= first_two {
         return false;
     }
-    let content = text[line..after_line(text, line)].trim();
+    let content = text[line..line_end(text, line)].trim();
     content.starts_with("#!") || (content.contains("coding") && content.starts_with('#'))
 }
 
@@ -128,18 +95,18 @@ struct Lines {
 /// above it; `None` when it shares a line with another statement (`a; b`).
 fn statement_lines(text: &str, body: &[Stmt], index: usize) -> Option<Lines> {
     let stmt = &body[index];
-    let start = line_start(text, stmt.start());
+    let start = line_start(text, usize::from(stmt.start()));
     if !text[start..usize::from(stmt.start())].trim().is_empty() {
         return None;
     }
     let end_offset = usize::from(stmt.end());
-    let end = after_line(text, end_offset);
+    let end = line_end(text, end_offset);
     let rest = text[end_offset..end].trim();
     if !(rest.is_empty() || rest.starts_with('#')) {
         return None;
     }
     let floor = match index.checked_sub(1) {
-        Some(previous) => after_line(text, usize::from(body[previous].end())),
+        Some(previous) => line_end(text, usize::from(body[previous].end())),
         None => 0,
     };
     let mut first = start;
@@ -172,7 +139,7 @@ fn blank_lines_before(text: &str, at: usize, floor: usize) -> usize {
 fn blank_lines_after(text: &str, at: usize, ceiling: usize) -> usize {
     let mut end = at;
     while end < ceiling {
-        let next = after_line(text, end);
+        let next = line_end(text, end);
         if next > ceiling || !is_blank(&text[end..next]) {
             break;
         }
@@ -214,7 +181,7 @@ fn indent_block(block: &str, offset: usize, indent: &str, strings: &[TextRange])
     let mut output = String::with_capacity(block.len() + indent.len() * 8);
     let mut position = 0usize;
     while position < block.len() {
-        let end = after_line(block, position);
+        let end = line_end(block, position);
         let line = &block[position..end];
         let at = TextSize::try_from(offset + position).unwrap_or_default();
         let in_string = strings
@@ -238,7 +205,7 @@ fn indent_block(block: &str, offset: usize, indent: &str, strings: &[TextRange])
 fn has_tab_indentation(text: &str, lines: Lines, strings: &[TextRange]) -> bool {
     let mut position = lines.start;
     while position < lines.end {
-        let end = after_line(text, position);
+        let end = line_end(text, position);
         let at = size(position);
         let in_string = strings
             .iter()
@@ -303,12 +270,14 @@ pub fn move_into_guard(
             end: end.end,
         };
         let floor = match first.checked_sub(1) {
-            Some(previous) => after_line(text, usize::from(body[previous].end())),
+            Some(previous) => line_end(text, usize::from(body[previous].end())),
             None => 0,
         };
         let ceiling = match body.get(last + 1) {
-            Some(next) => statement_lines(text, body, last + 1)
-                .map_or_else(|| line_start(text, next.start()), |lines| lines.start),
+            Some(next) => statement_lines(text, body, last + 1).map_or_else(
+                || line_start(text, usize::from(next.start())),
+                |lines| lines.start,
+            ),
             None => text.len(),
         };
         let before = blank_lines_before(text, lines.start, floor);
@@ -336,7 +305,8 @@ pub fn move_into_guard(
     let prefix_has_spaces = match guard {
         Some(guard) => match &body[guard] {
             Stmt::If(if_stmt) => if_stmt.body.first().is_none_or(|first| {
-                text[line_start(text, first.start())..usize::from(first.start())].contains(' ')
+                text[line_start(text, usize::from(first.start()))..usize::from(first.start())]
+                    .contains(' ')
             }),
             _ => true,
         },
@@ -374,7 +344,8 @@ pub fn move_into_guard(
                 return None;
             };
             let first = if_stmt.body.first()?;
-            let indent = &text[line_start(text, first.start())..usize::from(first.start())];
+            let indent =
+                &text[line_start(text, usize::from(first.start()))..usize::from(first.start())];
             if indent.is_empty() || !indent.chars().all(|c| c == ' ' || c == '\t') {
                 return None;
             }
@@ -390,7 +361,7 @@ pub fn move_into_guard(
             if !before.is_empty() {
                 let header_end = header_end(text, if_stmt)?;
                 let mut content = render(&before, indent);
-                let body_starts_blank = is_blank(&text[header_end..after_line(text, header_end)]);
+                let body_starts_blank = is_blank(&text[header_end..line_end(text, header_end)]);
                 if before.last().is_some_and(|run| run.blank_after) && !body_starts_blank {
                     content.push_str(newline);
                 }
@@ -398,7 +369,7 @@ pub fn move_into_guard(
             }
             if !after.is_empty() {
                 let end = usize::from(if_stmt.range.end());
-                let at = after_line(text, end);
+                let at = line_end(text, end);
                 let mut content = String::new();
                 if !text[..at].ends_with(['\n', '\r']) {
                     content.push_str(newline);
@@ -480,7 +451,7 @@ fn header_end(text: &str, guard: &ast::StmtIf) -> Option<usize> {
     if bytes.get(at) != Some(&b':') {
         return None;
     }
-    let end = after_line(text, at);
+    let end = line_end(text, at);
     (end <= usize::from(guard.body.first()?.start())).then_some(end)
 }
 

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod free_names;
 pub mod hoist;
 pub mod imports;
+pub mod lines;
 pub mod main_guard;
 pub mod notebook;
 pub mod style;
