@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use ruff_python_ast::ModModule;
-use ruff_python_parser::Parsed;
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashMap;
 
@@ -67,10 +66,39 @@ pub struct InputFile {
 
 /// Checks files and directories on disk.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckResult, String> {
-    let (inputs, mut resolver, warnings) = read_inputs(paths, options)?;
-    let mut result = check_inputs(inputs, options, &mut resolver)?;
+    let (files, mut resolver, warnings) = discover_files(paths, options)?;
+    // Each file is read and scanned once; only the text of a file that
+    // matters by itself is kept (it is parsed next). A later wave that needs
+    // another file reads it again, so memory holds the analysed files only.
+    let cwd = std::env::current_dir().ok();
+    let candidates: Vec<Candidate> = files
+        .into_par_iter()
+        .map(|path| {
+            let display_path = display_path_in(&path, cwd.as_deref());
+            let source = read_source_file(&path);
+            Candidate::new(path, display_path, source, true, options.prefilter)
+        })
+        .collect();
+    let mut result = check_candidates(candidates, options, &mut resolver)?;
     result.warnings.extend(warnings);
     Ok(result)
+}
+
+fn discover_files(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+) -> Result<(Vec<PathBuf>, Resolver, Vec<String>), String> {
+    let resolver = Arc::new(Mutex::new(Resolver::new(
+        options.config.as_deref(),
+        options.isolated,
+        options.overrides.clone(),
+    )?));
+    let Discovered { files, warnings } = discover(paths, &resolver)?;
+    let resolver = Arc::try_unwrap(resolver)
+        .map_err(|_| "internal error: discovery kept the settings".to_string())?
+        .into_inner()
+        .expect("resolver lock");
+    Ok((files, resolver, warnings))
 }
 
 /// Finds and reads the files under `paths`; also returns the settings
@@ -79,24 +107,15 @@ pub fn read_inputs(
     paths: &[PathBuf],
     options: &CheckOptions,
 ) -> Result<(Vec<InputFile>, Resolver, Vec<String>), String> {
-    let resolver = Arc::new(Mutex::new(Resolver::new(
-        options.config.as_deref(),
-        options.isolated,
-        options.overrides.clone(),
-    )?));
-    let Discovered { files, warnings } = discover(paths, &resolver)?;
+    let (files, resolver, warnings) = discover_files(paths, options)?;
     let inputs: Vec<InputFile> = files
-        .par_iter()
+        .into_par_iter()
         .map(|path| InputFile {
-            display_path: display_path(path),
-            source: read_source_file(path),
-            path: path.clone(),
+            display_path: display_path(&path),
+            source: read_source_file(&path),
+            path,
         })
         .collect();
-    let resolver = Arc::try_unwrap(resolver)
-        .map_err(|_| "internal error: discovery kept the settings".to_string())?
-        .into_inner()
-        .expect("resolver lock");
     Ok((inputs, resolver, warnings))
 }
 
@@ -121,69 +140,187 @@ pub fn check_stdin(
 
 /// The path relative to the working directory when it is below it.
 pub fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+    display_path_in(path, std::env::current_dir().ok().as_deref())
+}
+
+fn display_path_in(path: &Path, cwd: Option<&Path>) -> String {
+    let relative = cwd
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
     let text = relative.to_string_lossy();
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
 struct ParsedFile {
     file: Arc<SourceFile>,
-    parsed: Parsed<ModModule>,
+    /// The syntax tree; the tokens are dropped once the file's suppressions
+    /// and style are read from them.
+    module: ModModule,
+    /// The first syntax error: a file with one is reported, not analysed.
+    syntax_error: Option<(TextRange, String)>,
     module_path: ModulePath,
 }
 
-fn parse_file(
-    (path, display, source): &(PathBuf, String, SourceText),
-    module_path: &ModulePath,
-) -> ParsedFile {
-    let parsed =
-        ruff_python_parser::parse_unchecked_source(&source.text, crate::source::source_type(path));
-    ParsedFile {
-        file: SourceFile::parsed(
-            path.clone(),
-            display.clone(),
-            source.text.clone(),
-            parsed.tokens(),
-            source.notebook.clone(),
-        ),
-        parsed,
-        module_path: module_path.clone(),
+/// A file the check knows of, and what its bytes said when it was read.
+struct Candidate {
+    path: PathBuf,
+    display_path: String,
+    /// The text while it is kept (see [`check_paths`]); taken when parsed.
+    text: Mutex<Option<SourceText>>,
+    /// The text can be read again from disk when it was not kept.
+    on_disk: bool,
+    /// `None` for a file that could not be read or decoded.
+    scan: Option<prefilter::FileScan>,
+    read_error: Option<ReadError>,
+}
+
+impl Candidate {
+    fn new(
+        path: PathBuf,
+        display_path: String,
+        source: Result<SourceText, ReadError>,
+        on_disk: bool,
+        prefilter: bool,
+    ) -> Candidate {
+        let (text, scan, read_error) = match source {
+            Ok(source) => {
+                let scan = prefilter::scan_file(&source.text);
+                let keep = !on_disk || !prefilter || scan.self_relevant;
+                (keep.then_some(source), Some(scan), None)
+            }
+            Err(error) => (None, None, Some(error)),
+        };
+        Candidate {
+            path,
+            display_path,
+            text: Mutex::new(text),
+            on_disk,
+            scan,
+            read_error,
+        }
+    }
+
+    /// The file's text for parsing: the kept one, or read again.
+    fn take_text(&self) -> Result<SourceText, ReadError> {
+        let kept = self.text.lock().expect("text lock").take();
+        match kept {
+            Some(text) => Ok(text),
+            None if self.on_disk => read_source_file(&self.path),
+            None => Err(ReadError::Io("the text is gone".to_string())),
+        }
+    }
+
+    /// Does the file mention one of the matcher's words? A file that cannot
+    /// be read again does: parsing it then reports why.
+    fn mentions(&self, matcher: &aho_corasick::AhoCorasick) -> bool {
+        if let Some(source) = self.text.lock().expect("text lock").as_ref() {
+            return prefilter::mentions_word(matcher, &source.text);
+        }
+        match self.on_disk.then(|| read_source_file(&self.path)) {
+            Some(Ok(source)) => prefilter::mentions_word(matcher, &source.text),
+            _ => true,
+        }
     }
 }
 
+/// Parses a file, or says why its text could not be had again.
+fn parse_file(
+    candidate: &Candidate,
+    module_path: &ModulePath,
+) -> Result<ParsedFile, Box<Diagnostic>> {
+    let source = candidate.take_text().map_err(|error| {
+        Box::new(read_error_diagnostic(
+            &candidate.path,
+            &candidate.display_path,
+            &error,
+        ))
+    })?;
+    let parsed = ruff_python_parser::parse_unchecked_source(
+        &source.text,
+        crate::source::source_type(&candidate.path),
+    );
+    let file = SourceFile::parsed(
+        candidate.path.clone(),
+        candidate.display_path.clone(),
+        source.text,
+        parsed.tokens(),
+        source.notebook,
+    );
+    let syntax_error = parsed.has_syntax_errors().then(|| {
+        parsed.errors().first().map_or_else(
+            || (TextRange::default(), "SyntaxError".to_string()),
+            |error| (error.location, format!("SyntaxError: {}", error.error)),
+        )
+    });
+    Ok(ParsedFile {
+        file,
+        module: parsed.into_syntax(),
+        syntax_error,
+        module_path: module_path.clone(),
+    })
+}
+
+/// An unreadable or undecodable file is an I/O or syntax finding.
+fn read_error_diagnostic(path: &Path, display_path: &str, error: &ReadError) -> Diagnostic {
+    let (rule, line, text) = match error {
+        ReadError::Undecodable {
+            line, lossy_text, ..
+        } => (Rule::SyntaxError, *line, lossy_text.clone()),
+        _ => (Rule::IoError, 1, String::new()),
+    };
+    let file = SourceFile::new(path.to_path_buf(), display_path.to_string(), text);
+    let start = file.line_start(line);
+    Diagnostic::new(rule, file, TextRange::empty(start), error.to_string())
+}
+
+/// Checks files whose text is already in memory (the standard input, the
+/// fixer's rounds, an editor's buffers).
 pub fn check_inputs(
     inputs: Vec<InputFile>,
     options: &CheckOptions,
     resolver: &mut Resolver,
 ) -> Result<CheckResult, String> {
+    let candidates = inputs
+        .into_par_iter()
+        .map(|input| {
+            Candidate::new(
+                input.path,
+                input.display_path,
+                input.source,
+                false,
+                options.prefilter,
+            )
+        })
+        .collect();
+    check_candidates(candidates, options, resolver)
+}
+
+fn check_candidates(
+    candidates: Vec<Candidate>,
+    options: &CheckOptions,
+    resolver: &mut Resolver,
+) -> Result<CheckResult, String> {
     let mut result = CheckResult {
-        files_found: inputs.len(),
+        files_found: candidates.len(),
         ..CheckResult::default()
     };
     let mut diagnostics = Vec::new();
 
     // Files that cannot be read become I/O or syntax findings; the others go on.
-    let mut readable = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        match input.source {
-            Ok(source) => readable.push((input.path, input.display_path, source)),
-            Err(error) => {
-                let (rule, line, text) = match &error {
-                    ReadError::Undecodable {
-                        line, lossy_text, ..
-                    } => (Rule::SyntaxError, *line, lossy_text.clone()),
-                    _ => (Rule::IoError, 1, String::new()),
-                };
-                let file = SourceFile::new(input.path, input.display_path, text);
-                let start = file.line_start(line);
-                diagnostics.push(Diagnostic::new(
-                    rule,
-                    file,
-                    TextRange::empty(start),
-                    error.to_string(),
+    let mut readable = Vec::with_capacity(candidates.len());
+    let mut scans = Vec::with_capacity(candidates.len());
+    for mut candidate in candidates {
+        match (candidate.scan.take(), &candidate.read_error) {
+            (Some(scan), _) => {
+                scans.push(scan);
+                readable.push(candidate);
+            }
+            (None, error) => {
+                let error = error.clone().unwrap_or(ReadError::Io("unread".to_string()));
+                diagnostics.push(read_error_diagnostic(
+                    &candidate.path,
+                    &candidate.display_path,
+                    &error,
                 ));
             }
         }
@@ -197,29 +334,26 @@ pub fn check_inputs(
     };
     let module_paths: Vec<ModulePath> = readable
         .iter()
-        .map(|(path, _, _)| {
-            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        .map(|candidate| {
+            let absolute =
+                std::path::absolute(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
             module_path(&absolute, &mut has_init)
         })
+        .collect();
+    let stems: Vec<Option<String>> = readable
+        .iter()
+        .map(|candidate| prefilter::module_stem(&candidate.path))
         .collect();
 
     // Parse in waves: the files that matter by themselves, then the files that
     // import what they offer, until nothing new is needed.
-    let scan = prefilter::Scan::new(
-        readable
-            .iter()
-            .map(|(_, _, source)| source.text.as_str())
-            .collect(),
-    )
-    .with_stems(
-        readable
-            .iter()
-            .map(|(path, _, _)| prefilter::module_stem(path))
-            .collect(),
-    );
+    let mentions =
+        |index: usize, matcher: &aho_corasick::AhoCorasick| readable[index].mentions(matcher);
+    let scan = prefilter::Scan::new(scans, stems.clone(), &mentions);
     // Each file is parsed and modelled at most once: the cells are filled wave
     // by wave and never move, so a model can borrow its file's syntax tree.
-    let parsed: Vec<OnceLock<ParsedFile>> = (0..readable.len()).map(|_| OnceLock::new()).collect();
+    let parsed: Vec<OnceLock<Result<ParsedFile, Box<Diagnostic>>>> =
+        (0..readable.len()).map(|_| OnceLock::new()).collect();
     let analysed: Vec<OnceLock<(ModuleModel, ModuleFacts)>> =
         (0..readable.len()).map(|_| OnceLock::new()).collect();
     let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
@@ -239,12 +373,14 @@ pub fn check_inputs(
                 parsed[index].get_or_init(|| parse_file(&readable[index], &module_paths[index]));
             // A file with syntax errors is reported and left out of the
             // analysis: a recovered AST is a guess, and findings must be true.
-            if !file.parsed.has_syntax_errors() {
-                analysed[index].get_or_init(|| {
-                    let model = ModuleModel::build(&file.parsed.syntax().body);
-                    let module_facts = facts::collect(&model);
-                    (model, module_facts)
-                });
+            if let Ok(file) = file {
+                if file.syntax_error.is_none() {
+                    analysed[index].get_or_init(|| {
+                        let model = ModuleModel::build(&file.module.body);
+                        let module_facts = facts::collect(&model);
+                        (model, module_facts)
+                    });
+                }
             }
         });
         if !options.prefilter {
@@ -256,7 +392,7 @@ pub fn check_inputs(
                 let (model, module_facts) = analysed[index].get()?;
                 Some((
                     index,
-                    prefilter::summarize(&readable[index].0, model, module_facts),
+                    prefilter::summarize(stems[index].clone(), model, module_facts),
                     prefilter::down_summary(model, module_facts),
                 ))
             })
@@ -269,19 +405,19 @@ pub fn check_inputs(
         let is_parsed: Vec<bool> = parsed.iter().map(|cell| cell.get().is_some()).collect();
         wanted = scan.needed(&demand, &is_parsed);
         // The modules that define what parsed modules send to children.
-        for (index, (path, _, _)) in readable.iter().enumerate() {
+        for (index, stem) in stems.iter().enumerate() {
             if !is_parsed[index]
-                && !wanted.contains(&index)
-                && prefilter::module_stem(path)
-                    .is_some_and(|stem| demand.sent_modules.contains(&stem))
+                && stem
+                    .as_ref()
+                    .is_some_and(|stem| demand.sent_modules.contains(stem))
             {
                 wanted.push(index);
             }
         }
         // A module another file imports is not an entry script.
         let imported = |index: usize| {
-            prefilter::module_stem(&readable[index].0).is_some_and(|stem| {
-                scan.importers_of(&stem).iter().any(|&importer| {
+            stems[index].as_deref().is_some_and(|stem| {
+                scan.importers_of(stem).iter().any(|&importer| {
                     importer != index && module_paths[importer].root == module_paths[index].root
                 })
             })
@@ -306,29 +442,32 @@ pub fn check_inputs(
     // A module imported only by files that were not parsed is still imported.
     let mut imported_elsewhere: Vec<bool> = Vec::new();
     for (index, cell) in parsed.iter().enumerate() {
-        let Some(parsed_file) = cell.get() else {
-            continue;
+        let parsed_file = match cell.get() {
+            None => continue,
+            Some(Err(diagnostic)) => {
+                diagnostics.push(Diagnostic::clone(diagnostic));
+                continue;
+            }
+            Some(Ok(parsed_file)) => parsed_file,
         };
-        if let Some(error) = parsed_file.parsed.errors().first() {
+        if let Some((range, message)) = &parsed_file.syntax_error {
             diagnostics.push(Diagnostic::new(
                 Rule::SyntaxError,
                 parsed_file.file.clone(),
-                error.location,
-                format!("SyntaxError: {}", error.error),
+                *range,
+                message.clone(),
             ));
             continue;
         }
         files.push(parsed_file.file.clone());
         paths.push(parsed_file.module_path.clone());
-        imported_elsewhere.push(
-            prefilter::module_stem(&readable[index].0).is_some_and(|stem| {
-                scan.importers_of(&stem).iter().any(|&importer| {
-                    importer != index
-                        && !is_parsed(importer)
-                        && module_paths[importer].root == module_paths[index].root
-                })
-            }),
-        );
+        imported_elsewhere.push(stems[index].as_deref().is_some_and(|stem| {
+            scan.importers_of(stem).iter().any(|&importer| {
+                importer != index
+                    && !is_parsed(importer)
+                    && module_paths[importer].root == module_paths[index].root
+            })
+        }));
     }
     // In file order, one per file without syntax errors, like `files`.
     let (models, module_facts): (Vec<ModuleModel>, Vec<ModuleFacts>) = analysed

@@ -15,6 +15,7 @@
 //! calls no such function cannot change a finding.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
@@ -28,40 +29,207 @@ use crate::globals::Base;
 use crate::project::ModulePath;
 use crate::semantic::{BindingKind, FunctionId, ModuleModel, ScopeId, Value, MODULE_SCOPE};
 
-/// Text that every file relevant by itself contains: the process APIs
-/// (`multiprocessing`, `multiprocess`, `torch.multiprocessing`,
-/// `concurrent.futures`, `billiard`) and the main guard's `"__main__"`.
-const SELF_RELEVANT: &[&str] = &[
+/// Text that every file naming a process API contains: `multiprocessing`,
+/// `multiprocess`, `torch.multiprocessing`, `concurrent.futures`, `billiard`.
+const PROCESS_APIS: &[&str] = &[
     "multiprocess",
     "concurrent.futures",
     "from concurrent import",
     "billiard",
-    "__main__",
 ];
 
-/// `__name__ == "main"`, `__file__ == ...`: broken guards with no `__main__` in them.
-fn compares_dunder(text: &[u8], dunder: &[u8]) -> bool {
-    memchr::memmem::find_iter(text, dunder).any(|at| {
-        let after: Vec<u8> = text[at + dunder.len()..]
+/// Is the file relevant by itself: does it name a process API, or may it
+/// hold a malformed main guard (SPS102, which needs no process API)? A file
+/// whose only `__main__` is a well-formed guard matters only when it calls
+/// into a module that starts processes, which the later waves find.
+pub fn is_self_relevant(text: &[u8]) -> bool {
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        PROCESS_APIS
             .iter()
-            .skip_while(|b| **b == b' ' || **b == b'\t')
-            .take(3)
-            .copied()
-            .collect();
-        let before: Vec<u8> = text[..at]
+            .map(|api| memchr::memmem::Finder::new(api.as_bytes()))
+            .collect()
+    });
+    finders.iter().any(|finder| finder.find(text).is_some()) || may_have_malformed_guard(text)
+}
+
+fn is_ident(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+/// Whitespace, line continuations, brackets and comments that may stand
+/// between an operand and its comparison operator.
+fn skip_forward(text: &[u8], mut at: usize) -> usize {
+    while at < text.len() {
+        match text[at] {
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' | b')' => at += 1,
+            b'#' => at = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |nl| at + nl),
+            _ => break,
+        }
+    }
+    at
+}
+
+fn skip_backward_spaces(text: &[u8], mut end: usize) -> usize {
+    while end > 0 && matches!(text[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    end
+}
+
+fn skip_backward(text: &[u8], mut end: usize) -> usize {
+    while end > 0
+        && matches!(
+            text[end - 1],
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' | b'('
+        )
+    {
+        end -= 1;
+    }
+    end
+}
+
+/// Does a comparison operator that a malformed guard may use (`==`, `!=`,
+/// `is`, `is not`, `in`, `not in`) start at `at`?
+fn operator_after(text: &[u8], at: usize) -> bool {
+    let rest = &text[at..];
+    let word = |keyword: &[u8]| {
+        rest.starts_with(keyword) && rest.get(keyword.len()).is_none_or(|&byte| !is_ident(byte))
+    };
+    rest.starts_with(b"==") || rest.starts_with(b"!=") || word(b"is") || word(b"in") || word(b"not")
+}
+
+/// Does such an operator end at `end`?
+fn operator_before(text: &[u8], end: usize) -> bool {
+    let head = &text[..end];
+    let word = |keyword: &[u8]| {
+        head.ends_with(keyword)
+            && (end == keyword.len() || !is_ident(text[end - keyword.len() - 1]))
+    };
+    head.ends_with(b"==") || head.ends_with(b"!=") || word(b"is") || word(b"in") || word(b"not")
+}
+
+/// Is the dunder name (or the string holding it) found at `at` an operand
+/// of a comparison? `getLogger(__name__)` and `dirname(__file__)` are not.
+/// `canonical` lets the well-formed guard `__name__ == "__main__"` pass.
+fn compared_at(text: &[u8], at: usize, len: usize, canonical: bool) -> bool {
+    let (mut start, mut end) = (at, at + len);
+    let quoted = start > 0
+        && matches!(text[start - 1], b'"' | b'\'')
+        && text.get(end) == Some(&text[start - 1]);
+    if quoted {
+        start -= 1;
+        end += 1;
+    } else if text[..skip_backward_spaces(text, start)].ends_with(b".") {
+        // `cls.__name__`: an attribute, not the module's name.
+        return false;
+    }
+    let after = skip_forward(text, end);
+    if operator_after(text, after) {
+        if canonical
+            && !quoted
+            && (text[after..].starts_with(b"==") || text[after..].starts_with(b"!="))
+        {
+            let value = after
+                + 2
+                + text[after + 2..]
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t'))
+                    .count();
+            let rest = &text[value..];
+            let is_main = rest.starts_with(b"\"__main__\"") || rest.starts_with(b"'__main__'");
+            // Not followed by another string (implicit concatenation).
+            let next = text[value + 10.min(rest.len())..]
+                .iter()
+                .find(|b| !matches!(b, b' ' | b'\t'));
+            if is_main && !matches!(next, Some(b'"' | b'\'')) {
+                return false;
+            }
+        }
+        return true;
+    }
+    operator_before(text, skip_backward(text, start))
+}
+
+/// Does an `if`/`elif` test start with a string literal that may say
+/// `main` (`if "__main__":`)? SPS102 flags a bare string with `main` in it.
+fn if_tests_a_main_string(text: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b"if").any(|at| {
+        // The keyword starts at `at`, or at `at - 2` for `elif`.
+        let keyword_start = if text[..at].ends_with(b"el") {
+            at - 2
+        } else {
+            at
+        };
+        if keyword_start > 0 && is_ident(text[keyword_start - 1]) {
+            return false;
+        }
+        let mut test = at + 2;
+        if !matches!(text.get(test), Some(b' ' | b'\t' | b'(' | b'\\')) {
+            return false;
+        }
+        test = skip_forward_open(text, test);
+        let prefix = text[test..]
             .iter()
-            .rev()
-            .skip_while(|b| **b == b' ' || **b == b'\t')
             .take(2)
-            .copied()
-            .collect();
-        after.starts_with(b"==")
-            || after.starts_with(b"!=")
-            || after.starts_with(b"is ")
-            || after.starts_with(b"in ")
-            || before.starts_with(b"==")
-            || before.starts_with(b"=!")
+            .take_while(|b| matches!(b, b'r' | b'R' | b'u' | b'U' | b'b' | b'B' | b'f' | b'F'))
+            .count();
+        let quote_at = test + prefix;
+        let Some(&quote) = text.get(quote_at).filter(|b| matches!(b, b'"' | b'\'')) else {
+            return false;
+        };
+        let triple = [quote; 3];
+        let (open, close): (usize, &[u8]) = if text[quote_at..].starts_with(&triple) {
+            (quote_at + 3, &triple)
+        } else {
+            (quote_at + 1, &triple[..1])
+        };
+        // The literal's body, to its closing quote: a backslash (raw or not)
+        // keeps the next byte from closing it.
+        let mut length = 0;
+        loop {
+            let at = open + length;
+            match text.get(at) {
+                None => return true,
+                Some(b'\\') => length += 2,
+                Some(_) if text[at..].starts_with(close) => break,
+                Some(_) => length += 1,
+            }
+        }
+        let Some(body) = text.get(open..open + length) else {
+            return true;
+        };
+        let after = skip_forward(text, open + length + close.len());
+        match text.get(after) {
+            // The whole test is the string.
+            Some(b':') => memchr::memmem::find(body, b"main").is_some(),
+            // Implicit concatenation (`if "a" "main":`): another literal follows.
+            Some(b'"' | b'\'' | b'r' | b'R' | b'u' | b'U') => true,
+            // `if "domain" in names:`, `if "x".startswith(...)`: not a bare string.
+            _ => false,
+        }
     })
+}
+
+fn skip_forward_open(text: &[u8], mut at: usize) -> usize {
+    while at < text.len()
+        && matches!(
+            text[at],
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' | b'('
+        )
+    {
+        at += 1;
+    }
+    at
+}
+
+/// May the file hold a test that SPS102 flags? Such a test compares
+/// `__name__` (or the string `"__name__"`) other than as the well-formed
+/// guard, compares `__file__`, or is a bare string.
+fn may_have_malformed_guard(text: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b"__name__").any(|at| compared_at(text, at, 8, true))
+        || memchr::memmem::find_iter(text, b"__file__").any(|at| compared_at(text, at, 8, false))
+        || if_tests_a_main_string(text)
 }
 
 /// The identifiers in a file's `import` and `from` statements (with their
@@ -132,49 +300,60 @@ pub fn module_stem(path: &Path) -> Option<String> {
     (stem != "__main__").then_some(stem)
 }
 
-/// What the bytes of every file say, computed once.
-pub struct Scan<'t> {
-    pub self_relevant: Vec<bool>,
-    texts: Vec<&'t str>,
-    /// Module stem → the files that import a name equal to it.
-    importers: FxHashMap<&'t str, Vec<usize>>,
-    /// Each file's module stem (see [`module_stem`]), when known.
-    stems: Vec<Option<String>>,
+/// What one file's bytes say, read once while the file is in memory.
+#[derive(Debug, Default)]
+pub struct FileScan {
+    pub self_relevant: bool,
+    /// The identifiers of its `import` and `from` statements.
+    pub imported: Vec<Box<str>>,
 }
 
-impl<'t> Scan<'t> {
-    pub fn new(texts: Vec<&'t str>) -> Scan<'t> {
-        let keywords = AhoCorasick::new(SELF_RELEVANT).expect("static patterns");
-        let scanned: Vec<(bool, FxHashSet<&str>)> = texts
-            .par_iter()
-            .map(|text| {
-                let bytes = text.as_bytes();
-                let relevant = keywords.is_match(bytes)
-                    || compares_dunder(bytes, b"__name__")
-                    || compares_dunder(bytes, b"__file__");
-                (relevant, imported_names(text))
-            })
-            .collect();
-        let mut importers: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-        for (index, (_, names)) in scanned.iter().enumerate() {
-            for name in names {
-                importers.entry(name).or_default().push(index);
+pub fn scan_file(text: &str) -> FileScan {
+    FileScan {
+        self_relevant: is_self_relevant(text.as_bytes()),
+        imported: imported_names(text).into_iter().map(Box::from).collect(),
+    }
+}
+
+/// Does file `index` mention one of the matcher's words? The scan keeps no
+/// text: the caller has the file's text, or reads it again.
+pub type Mentions<'m> = dyn Fn(usize, &AhoCorasick) -> bool + Sync + 'm;
+
+/// What the bytes of every file say, computed once.
+pub struct Scan<'m> {
+    pub self_relevant: Vec<bool>,
+    /// Module stem → the files that import a name equal to it.
+    importers: FxHashMap<Box<str>, Vec<usize>>,
+    /// Each file's module stem (see [`module_stem`]), when known.
+    stems: Vec<Option<String>>,
+    mentions: &'m Mentions<'m>,
+}
+
+impl<'m> Scan<'m> {
+    /// `stems` holds each file's module stem; only imported names that are
+    /// the stem of a file are kept, since no other name is ever asked about.
+    pub fn new(
+        files: Vec<FileScan>,
+        stems: Vec<Option<String>>,
+        mentions: &'m Mentions<'m>,
+    ) -> Self {
+        let known: FxHashSet<&str> = stems.iter().flatten().map(String::as_str).collect();
+        let mut importers: FxHashMap<Box<str>, Vec<usize>> = FxHashMap::default();
+        let mut self_relevant = Vec::with_capacity(files.len());
+        for (index, file) in files.into_iter().enumerate() {
+            self_relevant.push(file.self_relevant);
+            for name in file.imported {
+                if known.contains(&*name) {
+                    importers.entry(name).or_default().push(index);
+                }
             }
         }
-        let self_relevant = scanned.iter().map(|(relevant, _)| *relevant).collect();
         Scan {
             self_relevant,
-            texts,
             importers,
-            stems: Vec::new(),
+            stems,
+            mentions,
         }
-    }
-
-    /// Tells the scan each file's module stem, so that the modules defining
-    /// code that runs in child processes can be found.
-    pub fn with_stems(mut self, stems: Vec<Option<String>>) -> Self {
-        self.stems = stems;
-        self
     }
 
     /// The files with an import statement naming `stem`.
@@ -262,13 +441,13 @@ impl<'t> Scan<'t> {
         let matcher = AhoCorasick::new(&names).expect("identifiers are plain text");
         candidates
             .into_par_iter()
-            .filter(|&index| mentions_word(&matcher, self.texts[index]))
+            .filter(|&index| (self.mentions)(index, &matcher))
             .collect()
     }
 }
 
 /// Does the text contain one of the matcher's words as a whole identifier?
-fn mentions_word(matcher: &AhoCorasick, text: &str) -> bool {
+pub fn mentions_word(matcher: &AhoCorasick, text: &str) -> bool {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     matcher.find_overlapping_iter(bytes).any(|found| {
@@ -482,9 +661,9 @@ fn last_component(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 
-pub fn summarize(path: &Path, model: &ModuleModel, facts: &ModuleFacts) -> ModuleSummary {
+pub fn summarize(stem: Option<String>, model: &ModuleModel, facts: &ModuleFacts) -> ModuleSummary {
     let mut summary = ModuleSummary {
-        stem: module_stem(path),
+        stem,
         workers: summarize_workers(model, facts),
         ..ModuleSummary::default()
     };
@@ -1133,14 +1312,49 @@ mod tests {
     }
 
     #[test]
-    fn guard_comparisons_without_main_string() {
-        assert!(compares_dunder(b"if __name__ == 'main':", b"__name__"));
-        assert!(compares_dunder(b"if 'x' == __file__:", b"__file__"));
-        assert!(!compares_dunder(b"log = getLogger(__name__)", b"__name__"));
-        assert!(!compares_dunder(
-            b"here = os.path.dirname(__file__)",
-            b"__file__"
-        ));
+    fn self_relevance() {
+        for relevant in [
+            "import multiprocessing as mp\n",
+            "from concurrent.futures import ProcessPoolExecutor\n",
+            "if __name__ == 'main':\n",
+            "if __name__ == \"__main\":\n",
+            "if (__name__) == 'main':\n",
+            "if 'main' == __name__:\n",
+            "if __name__ is '__main__':\n",
+            "if __name__ in ('__main__', '__mp_main__'):\n",
+            "if __name__ == '__main__' 'x':\n",
+            "if \"__name__\" == \"__main__\":\n",
+            "if 'x' == __file__:\n",
+            "if __file__ == 'main.py':\n",
+            "if \"__main__\":\n",
+            "elif ( r'main' ):\n",
+            "if 'a' 'main':\n",
+            "if 'it\\'s main':\n",
+            "if \"\"\"__main__\"\"\":\n",
+            "x = 1\nelif 'main':\n",
+            "if __name__ \\\n    == 'main':\n",
+        ] {
+            assert!(is_self_relevant(relevant.as_bytes()), "{relevant}");
+        }
+        for irrelevant in [
+            "if __name__ == '__main__':\n    main()\n",
+            "if __name__ == \"__main__\":  # run\n    main()\n",
+            "if __name__ != '__main__':\n    pass\n",
+            "log = getLogger(__name__)\n",
+            "here = os.path.dirname(__file__)\n",
+            "name = cls.__name__\nif x in y:\n    pass\n",
+            "if 'key' in mapping:\n    pass\n",
+            "if 'domain' in mapping:\n    pass\n",
+            "if 'domain'.startswith(x):\n    pass\n",
+            "if '\\x00' in value:\n    pass\n",
+            "if 'it\\'s main' in value:\n    pass\n",
+            "if \"\"\"doc\"\"\" in x:\n    pass\n",
+            "def is_main(): return __name__\n",
+            "if cls.__name__ == 'main':\n",
+            "while x:\n    pass\nelif_ = 'main'\n",
+        ] {
+            assert!(!is_self_relevant(irrelevant.as_bytes()), "{irrelevant}");
+        }
     }
 
     #[test]
