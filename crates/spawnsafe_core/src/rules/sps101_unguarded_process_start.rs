@@ -215,7 +215,7 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     let fix = if entry {
         guard_fix(checker, effects)
     } else {
-        None
+        crate::fix::original_process::guard_fix(checker, effects)
     };
     for effect in &effects.starts {
         // Through a fork context the children do not re-import anything.
