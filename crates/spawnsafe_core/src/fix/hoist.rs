@@ -1019,7 +1019,14 @@ pub fn guard_fix(context: &Context, definition: Definition) -> Option<Fix> {
     {
         return None;
     }
-    let free = definition.free_names();
+    let mut free = definition.free_names();
+    // Standard library imports of the guard the definition needs go to the module's imports.
+    let hoisted = guard_imports(context, block, index, &free)?;
+    free.names.retain(|free_name| {
+        !hoisted
+            .iter()
+            .any(|&j| binds_name(&block[j], free_name.name))
+    });
     let plan = plan(
         context,
         &free,
@@ -1037,17 +1044,138 @@ pub fn guard_fix(context: &Context, definition: Definition) -> Option<Fix> {
             concerns.join(" and ")
         ));
     }
-    let removal = removal(context.text, block, index)?;
     let code = moved_text(context, &block[index], None)?;
-    let edits = vec![
-        Edit::deletion(removal),
-        insert_before(context, guard, &code),
-    ];
+    let mut edits = vec![insert_before(context, guard, &code)];
+    if hoisted.is_empty() {
+        edits.push(Edit::deletion(removal(context.text, block, index)?));
+    } else {
+        // The block keeps at least one statement; neighbouring removals merge into one.
+        if block.len() <= hoisted.len() + 1 {
+            return None;
+        }
+        let mut removed: Vec<TextRange> = Vec::new();
+        let mut taken: Vec<usize> = hoisted.clone();
+        taken.push(index);
+        taken.sort_unstable();
+        for &j in &taken {
+            let range = removal(context.text, block, j)?;
+            match removed.last_mut() {
+                Some(last) if last.end() >= range.start() => {
+                    *last = TextRange::new(last.start(), range.end().max(last.end()));
+                }
+                _ => removed.push(range),
+            }
+        }
+        edits.extend(removed.into_iter().map(Edit::deletion));
+        for &j in &hoisted {
+            let statement = &context.text[block[j].range()];
+            if statement.contains(['\n', '\r']) {
+                return None;
+            }
+            edits.push(super::imports::import_statement(
+                context.model,
+                context.text,
+                context.style,
+                statement,
+            )?);
+        }
+    }
     Some(finish(
         format!("Move `{name}` out of the main guard to module level"),
         reasons,
         edits,
     ))
+}
+
+/// The import statements of the guard block, before the definition, that bind
+/// a name the definition reads and import only harmless standard library
+/// modules (`from dataclasses import dataclass`): moving them to the module's
+/// imports lets the definition move. `None` when such a name has another binding.
+fn guard_imports(
+    context: &Context,
+    block: &[Stmt],
+    index: usize,
+    free: &FreeNames,
+) -> Option<Vec<usize>> {
+    let model = context.model;
+    let mut hoisted: Vec<usize> = Vec::new();
+    for free_name in free.unique() {
+        let Some(bindings) = model.scopes[MODULE_SCOPE].bindings.get(free_name.name) else {
+            continue;
+        };
+        let Some(j) = block[..index].iter().position(|stmt| {
+            matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_))
+                && bindings
+                    .iter()
+                    .any(|binding| stmt.range().contains_range(binding.range))
+        }) else {
+            continue;
+        };
+        if hoisted.contains(&j) {
+            continue;
+        }
+        let harmless = match &block[j] {
+            Stmt::Import(import) => import
+                .names
+                .iter()
+                .all(|alias| harmless_module(alias.name.as_str())),
+            Stmt::ImportFrom(import) => {
+                import.level == 0
+                    && import
+                        .module
+                        .as_ref()
+                        .is_some_and(|module| harmless_module(module.as_str()))
+            }
+            _ => false,
+        };
+        // Every name the import binds must be bound only by it.
+        let single = names_bound_by(&block[j]).iter().all(|name| {
+            model.scopes[MODULE_SCOPE]
+                .bindings
+                .get(name.as_str())
+                .is_some_and(|bindings| bindings.len() == 1)
+        });
+        if !harmless || !single {
+            continue;
+        }
+        hoisted.push(j);
+    }
+    Some(hoisted)
+}
+
+fn harmless_module(name: &str) -> bool {
+    let top = name.split('.').next().unwrap_or(name);
+    crate::rules::sps104_start_method_at_import::HARMLESS_MODULES.contains(&top)
+}
+
+/// The names an import statement binds.
+fn names_bound_by(stmt: &Stmt) -> Vec<String> {
+    match stmt {
+        Stmt::Import(import) => import
+            .names
+            .iter()
+            .map(|alias| match &alias.asname {
+                Some(asname) => asname.to_string(),
+                None => alias
+                    .name
+                    .as_str()
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+            .collect(),
+        Stmt::ImportFrom(import) => import
+            .names
+            .iter()
+            .map(|alias| alias.asname.as_ref().unwrap_or(&alias.name).to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn binds_name(stmt: &Stmt, name: &str) -> bool {
+    names_bound_by(stmt).iter().any(|bound| bound == name)
 }
 
 #[cfg(test)]
@@ -1366,10 +1494,25 @@ mod tests {
     fn guard_function_reading_guard_names_is_not_moved() {
         let source = "if __name__ == '__main__':\n    limit = 3\n    def work(x):\n        return x < limit\n    go(work)\n";
         assert!(fix_guard(source, "work").is_none());
-        let decorated = "if __name__ == '__main__':\n    from dataclasses import dataclass\n    @dataclass\n    class Job:\n        n: int\n    go(Job(1))\n";
+        // A decorator imported in the guard from a module whose import may do anything.
+        let decorated = "if __name__ == '__main__':\n    from jobs import registered\n    @registered\n    class Job:\n        n: int\n    go(Job(1))\n";
         assert!(fix_guard(decorated, "Job").is_none());
         let rebound = "if __name__ == '__main__':\n    def work(x):\n        return x\n    work = wrap(work)\n    go(work)\n";
         assert!(fix_guard(rebound, "work").is_none());
+    }
+
+    #[test]
+    fn guard_standard_library_import_moves_to_the_imports() {
+        let source = "import os\n\nif __name__ == '__main__':\n    from dataclasses import dataclass\n\n    @dataclass\n    class Job:\n        n: int\n\n    go(Job(1))\n";
+        let (fix, fixed) = fix_guard(source, "Job").unwrap();
+        assert_eq!(fix.applicability, crate::fix::Applicability::Unsafe);
+        assert_eq!(
+            fixed,
+            "import os\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass Job:\n    n: int\n\n\nif __name__ == '__main__':\n    go(Job(1))\n"
+        );
+        // The import is the guard's only other statement: the guard would be left empty.
+        let alone = "if __name__ == '__main__':\n    from dataclasses import dataclass\n    @dataclass\n    class Job:\n        n: int\n";
+        assert!(fix_guard(alone, "Job").is_none());
     }
 
     #[test]
