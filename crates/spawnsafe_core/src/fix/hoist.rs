@@ -1178,6 +1178,217 @@ fn binds_name(stmt: &Stmt, name: &str) -> bool {
     names_bound_by(stmt).iter().any(|bound| bound == name)
 }
 
+// ---------------------------------------------------------------------------
+// A process start in a default argument
+
+/// Names read by an expression; `None` when it holds a scope of its own
+/// (lambda, comprehension) or binds (`:=`), which a move could change.
+fn plain_expression_names(expr: &Expr) -> Option<Vec<&str>> {
+    struct Reads<'e> {
+        names: Vec<&'e str>,
+        refused: bool,
+    }
+    impl<'e> Visitor<'e> for Reads<'e> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            match expr {
+                Expr::Name(name) => self.names.push(name.id.as_str()),
+                Expr::Lambda(_)
+                | Expr::ListComp(_)
+                | Expr::SetComp(_)
+                | Expr::DictComp(_)
+                | Expr::Generator(_)
+                | Expr::Named(_)
+                | Expr::Await(_)
+                | Expr::Yield(_)
+                | Expr::YieldFrom(_) => self.refused = true,
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut reads = Reads {
+        names: Vec::new(),
+        refused: false,
+    };
+    reads.visit_expr(expr);
+    (!reads.refused).then_some(reads.names)
+}
+
+/// Every name the module's code mentions, for choosing a new one.
+fn mentioned_names(body: &[Stmt]) -> rustc_hash::FxHashSet<&str> {
+    struct Mentions<'a>(rustc_hash::FxHashSet<&'a str>);
+    impl<'a> Visitor<'a> for Mentions<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                self.0.insert(name.id.as_str());
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut mentions = Mentions(rustc_hash::FxHashSet::default());
+    mentions.visit_body(body);
+    mentions.0
+}
+
+/// A top-level function whose parameter default starts processes (at `start`,
+/// when the `def` runs): the default becomes `None`, and the function makes
+/// the value on its first call that needs it, through a cached module-level
+/// function (one pool for every call, as before):
+///
+/// ```python
+/// @functools.lru_cache(maxsize=None)
+/// def _normalize_pool():
+///     return multiprocessing.pool.Pool(2)
+///
+///
+/// def normalize(values, pool=None):
+///     if pool is None:
+///         pool = _normalize_pool()
+/// ```
+///
+/// Unsafe: the processes start at the first call instead of at import, and
+/// a caller passing `None` explicitly now gets the shared value too.
+pub fn lazy_default_fix(context: &Context, start: TextRange) -> Option<Fix> {
+    let model = context.model;
+    let text = context.text;
+    let Some(Stmt::FunctionDef(def)) = model
+        .body
+        .iter()
+        .find(|stmt| stmt.range().contains_range(start))
+    else {
+        return None;
+    };
+    if def.is_async {
+        return None;
+    }
+    let parameter = def
+        .parameters
+        .posonlyargs
+        .iter()
+        .chain(&def.parameters.args)
+        .chain(&def.parameters.kwonlyargs)
+        .find(|parameter| {
+            parameter
+                .default
+                .as_deref()
+                .is_some_and(|default| default.range().contains_range(start))
+        })?;
+    let default = parameter.default.as_deref()?;
+    let default_text = &text[default.range()];
+    if default_text.contains(['\n', '\r']) {
+        return None;
+    }
+    // Each name the default reads means the same at call time: a builtin, or a
+    // module-level name bound once, before the `def`, and never declared global.
+    let module_scope = &model.scopes[MODULE_SCOPE];
+    for name in plain_expression_names(default)? {
+        match module_scope.bindings.get(name) {
+            Some(bindings) => {
+                if bindings.len() != 1
+                    || bindings[0].in_main_guard
+                    || bindings[0].range.end() > def.start()
+                    || model
+                        .scopes
+                        .iter()
+                        .any(|scope| scope.globals.contains(&name))
+                {
+                    return None;
+                }
+            }
+            None if BUILTINS.contains(&name) => {}
+            None => return None,
+        }
+    }
+    let parameter_name = parameter.parameter.name.as_str();
+    let first = def.body.first()?;
+    let mentioned = mentioned_names(model.body);
+    let taken = |candidate: &str| {
+        mentioned.contains(candidate)
+            || model
+                .scopes
+                .iter()
+                .any(|scope| scope.bindings.contains_key(candidate))
+    };
+    let helper = [
+        format!("_{}_{}", def.name, parameter_name.trim_start_matches('_')),
+        format!(
+            "_default_{}_{}",
+            def.name,
+            parameter_name.trim_start_matches('_')
+        ),
+    ]
+    .into_iter()
+    .find(|candidate| !taken(candidate))?;
+    let functools = match module_scope.bindings.get("functools") {
+        Some(bindings)
+            if bindings.len() == 1
+                && matches!(&bindings[0].kind, crate::semantic::BindingKind::Import(module) if module == "functools")
+                && !bindings[0].in_main_guard
+                && model.body.iter().any(|stmt| {
+                    matches!(stmt, Stmt::Import(_))
+                        && stmt.range().contains_range(bindings[0].range)
+                }) =>
+        {
+            None
+        }
+        Some(_) => return None,
+        None if taken("functools") => return None,
+        None => Some(super::imports::import_statement(
+            model,
+            text,
+            context.style,
+            "import functools",
+        )?),
+    };
+    let newline = context.style.newline;
+    let unit = &context.style.indent;
+    // Where the check goes: after a docstring, else before the first statement.
+    let docstring =
+        matches!(first, Stmt::Expr(expr) if matches!(expr.value.as_ref(), Expr::StringLiteral(_)));
+    let body_indent = indentation_of(text, first.start().to_usize())?;
+    let check = format!(
+        "{body_indent}if {parameter_name} is None:{newline}{body_indent}{unit}{parameter_name} = {helper}(){newline}"
+    );
+    let check_edit = if docstring {
+        if def.body.len() < 2 {
+            return None;
+        }
+        let second = &def.body[1];
+        // The next statement starts its own line.
+        indentation_of(text, second.start().to_usize())?;
+        let at = with_leading_comments(text, second.start().to_usize());
+        Edit::insertion(check, TextSize::try_from(at).ok()?)
+    } else {
+        let at = with_leading_comments(text, first.start().to_usize());
+        if line_start(text, first.start().to_usize())
+            != first.start().to_usize() - body_indent.len()
+        {
+            return None;
+        }
+        Edit::insertion(check, TextSize::try_from(at).ok()?)
+    };
+    let code = format!(
+        "@functools.lru_cache(maxsize=None){newline}def {helper}():{newline}{unit}return {default_text}{newline}"
+    );
+    let stmt = model
+        .body
+        .iter()
+        .find(|stmt| stmt.range().contains_range(start))?;
+    let mut edits = vec![
+        insert_before(context, stmt, &code),
+        Edit::replacement("None", default.range()),
+        check_edit,
+    ];
+    edits.extend(functools);
+    Some(Fix::unsafe_because(
+        format!("Make the default of `{parameter_name}` on the first call, not when `{}` is defined", def.name),
+        format!(
+            "the processes start at the first call of `{}` instead of at import, and a caller that passes `{parameter_name}=None` now gets the shared default too",
+            def.name
+        ),
+        edits,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1513,6 +1724,48 @@ mod tests {
         // The import is the guard's only other statement: the guard would be left empty.
         let alone = "if __name__ == '__main__':\n    from dataclasses import dataclass\n    @dataclass\n    class Job:\n        n: int\n";
         assert!(fix_guard(alone, "Job").is_none());
+    }
+
+    /// The lazy-default fix for the first call found in a default of `source`.
+    fn fix_default(source: &str) -> Option<(Fix, String)> {
+        with_context(source, |context| {
+            let start = context.model.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(def) => def
+                    .parameters
+                    .iter_non_variadic_params()
+                    .find_map(|parameter| parameter.default.as_deref())
+                    .map(Ranged::range),
+                _ => None,
+            })?;
+            let fix = lazy_default_fix(context, start)?;
+            let fixed = apply(source, &fix);
+            Some((fix, fixed))
+        })
+    }
+
+    #[test]
+    fn default_argument_pool_is_made_on_first_call() {
+        let source = "import multiprocessing as mp\n\n\ndef run(xs, pool=mp.Pool(2)):\n    \"\"\"Doc.\"\"\"\n    return pool.map(abs, xs)\n";
+        let (fix, fixed) = fix_default(source).unwrap();
+        assert_eq!(fix.applicability, crate::fix::Applicability::Unsafe);
+        assert_eq!(
+            fixed,
+            "import multiprocessing as mp\nimport functools\n\n\n@functools.lru_cache(maxsize=None)\ndef _run_pool():\n    return mp.Pool(2)\n\n\ndef run(xs, pool=None):\n    \"\"\"Doc.\"\"\"\n    if pool is None:\n        pool = _run_pool()\n    return pool.map(abs, xs)\n"
+        );
+    }
+
+    #[test]
+    fn default_argument_reading_later_or_local_names_is_not_made_lazily() {
+        for source in [
+            // `N` is rebound after the `def`: at call time it means something else.
+            "import multiprocessing as mp\nN = 2\ndef run(xs, pool=mp.Pool(N)):\n    return pool.map(abs, xs)\nN = 4\n",
+            // A one-line body has no line to put the check on.
+            "import multiprocessing as mp\ndef run(xs, pool=mp.Pool(2)): return pool.map(abs, xs)\n",
+            // `functools` is something else here.
+            "import multiprocessing as mp\nfunctools = None\ndef run(xs, pool=mp.Pool(2)):\n    return pool.map(abs, xs)\n",
+        ] {
+            assert!(fix_default(source).is_none(), "{source}");
+        }
     }
 
     #[test]
