@@ -149,7 +149,8 @@ fn names_of(stmt: &Stmt) -> Names {
 }
 
 /// What a definition evaluates when it runs: decorators, defaults and
-/// annotations of a `def`; decorators, bases and the whole body of a class.
+/// annotations of a `def`; decorators, bases and the body of a class (its
+/// methods as definitions).
 fn definition_reads(stmt: &Stmt) -> Option<FxHashSet<String>> {
     let mut names = Names::default();
     match stmt {
@@ -169,7 +170,23 @@ fn definition_reads(stmt: &Stmt) -> Option<FxHashSet<String>> {
                 names.visit_expr(returns);
             }
         }
-        Stmt::ClassDef(_) => names.visit_stmt(stmt),
+        Stmt::ClassDef(class) => {
+            for decorator in &class.decorator_list {
+                names.visit_expr(&decorator.expression);
+            }
+            if let Some(arguments) = &class.arguments {
+                for argument in arguments.iter_source_order() {
+                    names.visit_expr(argument.value());
+                }
+            }
+            // The class body runs; its methods' bodies do not.
+            for inner in &class.body {
+                match definition_reads(inner) {
+                    Some(reads) => names.read.extend(reads),
+                    None => names.visit_stmt(inner),
+                }
+            }
+        }
         _ => return None,
     }
     Some(names.read)
