@@ -1,4 +1,4 @@
-//! Where the SPS104, SPS202 and SPS403 fixes must not go: each case is a
+//! Where the SPS103, SPS104, SPS202 and SPS403 fixes must not go: each case is a
 //! finding whose mechanical fix would change what the program does, or that
 //! cannot be written reliably.
 
@@ -72,5 +72,61 @@ fn manager_through_a_from_import_adds_the_module_import() {
         source
             .replace("SimpleQueue\n", "SimpleQueue\nimport multiprocessing\n")
             .replace("q = SimpleQueue()", "q = multiprocessing.Manager().Queue()")
+    );
+}
+
+/// The text of `library` after every fix, with SPS103 selected too.
+fn fixed_library(files: &[(&str, &str)], library: &str) -> String {
+    let scratch = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(scratch.path().join(name), text).unwrap();
+    }
+    let options = CheckOptions {
+        isolated: true,
+        overrides: Overrides {
+            extend_select: vec!["SPS103".into()],
+            ..Overrides::default()
+        },
+        ..CheckOptions::default()
+    };
+    fix_paths(
+        &[scratch.path().to_path_buf()],
+        &options,
+        FixOptions {
+            unsafe_fixes: true,
+            dry_run: false,
+        },
+    )
+    .unwrap();
+    std::fs::read_to_string(scratch.path().join(library)).unwrap()
+}
+
+#[test]
+fn import_time_start_stays_where_children_need_what_it_makes() {
+    let main = "import concurrent.futures as cf\nimport settings\n\ndef describe(key):\n    return settings.DEFAULTS[key]\n\nif __name__ == '__main__':\n    with cf.ProcessPoolExecutor(2) as pool:\n        print(list(pool.map(describe, ['a'])))\n";
+    for library in [
+        // A worker reads what the start computes: children would lack it.
+        "import json\nfrom concurrent.futures import ProcessPoolExecutor\n\nwith ProcessPoolExecutor(1) as loader:\n    DEFAULTS = loader.submit(json.loads, '{\"a\": 1}').result()\n",
+        // A function of the module mapped while it imports deadlocks on its import lock.
+        "from multiprocessing import Pool\n\ndef double(x):\n    return x * 2\n\nwith Pool(2) as pool:\n    DOUBLED = pool.map(double, [1])\nDEFAULTS = {'a': 1}\n",
+        // A class body runs the start: it cannot go under a test.
+        "from multiprocessing import Pool\n\nclass Cache:\n    POOL = Pool(2)\n\nDEFAULTS = {'a': 1}\n",
+    ] {
+        let after = fixed_library(&[("main.py", main), ("settings.py", library)], "settings.py");
+        assert_eq!(after, library, "{library}");
+    }
+}
+
+#[test]
+fn import_time_start_runs_only_in_the_original_process() {
+    let main = "from textstats import POOL\n\nif __name__ == '__main__':\n    print(POOL.map(len, ['ab']))\n";
+    let library = "import multiprocessing as mp\n\nPOOL = mp.Pool(2)\n";
+    let after = fixed_library(
+        &[("main.py", main), ("textstats.py", library)],
+        "textstats.py",
+    );
+    assert_eq!(
+        after,
+        "import multiprocessing as mp\n\n# Not in child processes: spawn and forkserver children re-import this module.\nif mp.parent_process() is None and not getattr(mp.current_process(), \"_inheriting\", False):\n    POOL = mp.Pool(2)\nelse:\n    POOL = None\n"
     );
 }

@@ -165,4 +165,45 @@ fn fixed_fixtures_work_under_spawn() {
         failures.join("\n"),
         String::from_utf8_lossy(&output.stderr)
     );
+    for (original, fixed) in &pairs {
+        if rule_of(original) == "SPS103" {
+            assert_survives_fork_server_preload(&python, fixed);
+        }
+    }
+}
+
+/// What the fork server of Python 3.14+ does before it forks any child
+/// (`multiprocessing.forkserver.main`): it imports the main script as
+/// `__mp_main__`, in a process named `MainProcess` with no parent process,
+/// while `current_process()._inheriting` is set. Older fork servers skip this
+/// (they never received the main path: CPython gh-126631, fixed in 3.14 and
+/// 3.13's later releases), so the step is run here directly: a fixed SPS103
+/// fixture must import without starting processes.
+fn assert_survives_fork_server_preload(python: &str, fixed: &Path) {
+    const PRELOAD: &str = r#"
+import faulthandler, multiprocessing, sys
+from multiprocessing import process, spawn
+faulthandler.dump_traceback_later(60, exit=True)
+multiprocessing.set_start_method("forkserver")
+sys.path.insert(0, ".")
+assert process.current_process().name == "MainProcess" and multiprocessing.parent_process() is None
+process.current_process()._inheriting = True
+try:
+    spawn.import_main_path("main.py")
+finally:
+    del process.current_process()._inheriting
+"#;
+    let output = Command::new(python)
+        .arg("-c")
+        .arg(PRELOAD)
+        .current_dir(fixed)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python3 must be installed to run the oracle tests");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains("Traceback"),
+        "{}: the fork server's import of the fixed main script fails:\n{stderr}",
+        fixed.display()
+    );
 }

@@ -1019,7 +1019,14 @@ pub fn guard_fix(context: &Context, definition: Definition) -> Option<Fix> {
     {
         return None;
     }
-    let free = definition.free_names();
+    let mut free = definition.free_names();
+    // Standard library imports of the guard the definition needs go to the module's imports.
+    let hoisted = guard_imports(context, block, index, &free)?;
+    free.names.retain(|free_name| {
+        !hoisted
+            .iter()
+            .any(|&j| binds_name(&block[j], free_name.name))
+    });
     let plan = plan(
         context,
         &free,
@@ -1037,15 +1044,347 @@ pub fn guard_fix(context: &Context, definition: Definition) -> Option<Fix> {
             concerns.join(" and ")
         ));
     }
-    let removal = removal(context.text, block, index)?;
     let code = moved_text(context, &block[index], None)?;
-    let edits = vec![
-        Edit::deletion(removal),
-        insert_before(context, guard, &code),
-    ];
+    let mut edits = vec![insert_before(context, guard, &code)];
+    if hoisted.is_empty() {
+        edits.push(Edit::deletion(removal(context.text, block, index)?));
+    } else {
+        // The block keeps at least one statement; neighbouring removals merge into one.
+        if block.len() <= hoisted.len() + 1 {
+            return None;
+        }
+        let mut removed: Vec<TextRange> = Vec::new();
+        let mut taken: Vec<usize> = hoisted.clone();
+        taken.push(index);
+        taken.sort_unstable();
+        for &j in &taken {
+            let range = removal(context.text, block, j)?;
+            match removed.last_mut() {
+                Some(last) if last.end() >= range.start() => {
+                    *last = TextRange::new(last.start(), range.end().max(last.end()));
+                }
+                _ => removed.push(range),
+            }
+        }
+        edits.extend(removed.into_iter().map(Edit::deletion));
+        for &j in &hoisted {
+            let statement = &context.text[block[j].range()];
+            if statement.contains(['\n', '\r']) {
+                return None;
+            }
+            edits.push(super::imports::import_statement(
+                context.model,
+                context.text,
+                context.style,
+                statement,
+            )?);
+        }
+    }
     Some(finish(
         format!("Move `{name}` out of the main guard to module level"),
         reasons,
+        edits,
+    ))
+}
+
+/// The import statements of the guard block, before the definition, that bind
+/// a name the definition reads and import only harmless standard library
+/// modules (`from dataclasses import dataclass`): moving them to the module's
+/// imports lets the definition move. `None` when such a name has another binding.
+fn guard_imports(
+    context: &Context,
+    block: &[Stmt],
+    index: usize,
+    free: &FreeNames,
+) -> Option<Vec<usize>> {
+    let model = context.model;
+    let mut hoisted: Vec<usize> = Vec::new();
+    for free_name in free.unique() {
+        let Some(bindings) = model.scopes[MODULE_SCOPE].bindings.get(free_name.name) else {
+            continue;
+        };
+        let Some(j) = block[..index].iter().position(|stmt| {
+            matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_))
+                && bindings
+                    .iter()
+                    .any(|binding| stmt.range().contains_range(binding.range))
+        }) else {
+            continue;
+        };
+        if hoisted.contains(&j) {
+            continue;
+        }
+        let harmless = match &block[j] {
+            Stmt::Import(import) => import
+                .names
+                .iter()
+                .all(|alias| harmless_module(alias.name.as_str())),
+            Stmt::ImportFrom(import) => {
+                import.level == 0
+                    && import
+                        .module
+                        .as_ref()
+                        .is_some_and(|module| harmless_module(module.as_str()))
+            }
+            _ => false,
+        };
+        // Every name the import binds must be bound only by it.
+        let single = names_bound_by(&block[j]).iter().all(|name| {
+            model.scopes[MODULE_SCOPE]
+                .bindings
+                .get(name.as_str())
+                .is_some_and(|bindings| bindings.len() == 1)
+        });
+        if !harmless || !single {
+            continue;
+        }
+        hoisted.push(j);
+    }
+    Some(hoisted)
+}
+
+fn harmless_module(name: &str) -> bool {
+    let top = name.split('.').next().unwrap_or(name);
+    crate::rules::sps104_start_method_at_import::HARMLESS_MODULES.contains(&top)
+}
+
+/// The names an import statement binds.
+fn names_bound_by(stmt: &Stmt) -> Vec<String> {
+    match stmt {
+        Stmt::Import(import) => import
+            .names
+            .iter()
+            .map(|alias| match &alias.asname {
+                Some(asname) => asname.to_string(),
+                None => alias
+                    .name
+                    .as_str()
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+            .collect(),
+        Stmt::ImportFrom(import) => import
+            .names
+            .iter()
+            .map(|alias| alias.asname.as_ref().unwrap_or(&alias.name).to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn binds_name(stmt: &Stmt, name: &str) -> bool {
+    names_bound_by(stmt).iter().any(|bound| bound == name)
+}
+
+// ---------------------------------------------------------------------------
+// A process start in a default argument
+
+/// Names read by an expression; `None` when it holds a scope of its own
+/// (lambda, comprehension) or binds (`:=`), which a move could change.
+fn plain_expression_names(expr: &Expr) -> Option<Vec<&str>> {
+    struct Reads<'e> {
+        names: Vec<&'e str>,
+        refused: bool,
+    }
+    impl<'e> Visitor<'e> for Reads<'e> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            match expr {
+                Expr::Name(name) => self.names.push(name.id.as_str()),
+                Expr::Lambda(_)
+                | Expr::ListComp(_)
+                | Expr::SetComp(_)
+                | Expr::DictComp(_)
+                | Expr::Generator(_)
+                | Expr::Named(_)
+                | Expr::Await(_)
+                | Expr::Yield(_)
+                | Expr::YieldFrom(_) => self.refused = true,
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut reads = Reads {
+        names: Vec::new(),
+        refused: false,
+    };
+    reads.visit_expr(expr);
+    (!reads.refused).then_some(reads.names)
+}
+
+/// Every name the module's code mentions, for choosing a new one.
+fn mentioned_names(body: &[Stmt]) -> rustc_hash::FxHashSet<&str> {
+    struct Mentions<'a>(rustc_hash::FxHashSet<&'a str>);
+    impl<'a> Visitor<'a> for Mentions<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                self.0.insert(name.id.as_str());
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut mentions = Mentions(rustc_hash::FxHashSet::default());
+    mentions.visit_body(body);
+    mentions.0
+}
+
+/// A top-level function whose parameter default starts processes (at `start`,
+/// when the `def` runs): the default becomes `None`, and the function makes
+/// the value on its first call that needs it, through a cached module-level
+/// function (one pool for every call, as before):
+///
+/// ```python
+/// @functools.lru_cache(maxsize=None)
+/// def _normalize_pool():
+///     return multiprocessing.pool.Pool(2)
+///
+///
+/// def normalize(values, pool=None):
+///     if pool is None:
+///         pool = _normalize_pool()
+/// ```
+///
+/// Unsafe: the processes start at the first call instead of at import, and
+/// a caller passing `None` explicitly now gets the shared value too.
+pub fn lazy_default_fix(context: &Context, start: TextRange) -> Option<Fix> {
+    let model = context.model;
+    let text = context.text;
+    let Some(Stmt::FunctionDef(def)) = model
+        .body
+        .iter()
+        .find(|stmt| stmt.range().contains_range(start))
+    else {
+        return None;
+    };
+    if def.is_async {
+        return None;
+    }
+    let parameter = def
+        .parameters
+        .posonlyargs
+        .iter()
+        .chain(&def.parameters.args)
+        .chain(&def.parameters.kwonlyargs)
+        .find(|parameter| {
+            parameter
+                .default
+                .as_deref()
+                .is_some_and(|default| default.range().contains_range(start))
+        })?;
+    let default = parameter.default.as_deref()?;
+    let default_text = &text[default.range()];
+    if default_text.contains(['\n', '\r']) {
+        return None;
+    }
+    // Each name the default reads means the same at call time: a builtin, or a
+    // module-level name bound once, before the `def`, and never declared global.
+    let module_scope = &model.scopes[MODULE_SCOPE];
+    for name in plain_expression_names(default)? {
+        match module_scope.bindings.get(name) {
+            Some(bindings) => {
+                if bindings.len() != 1
+                    || bindings[0].in_main_guard
+                    || bindings[0].range.end() > def.start()
+                    || model
+                        .scopes
+                        .iter()
+                        .any(|scope| scope.globals.contains(&name))
+                {
+                    return None;
+                }
+            }
+            None if BUILTINS.contains(&name) => {}
+            None => return None,
+        }
+    }
+    let parameter_name = parameter.parameter.name.as_str();
+    let first = def.body.first()?;
+    let mentioned = mentioned_names(model.body);
+    let taken = |candidate: &str| {
+        mentioned.contains(candidate)
+            || model
+                .scopes
+                .iter()
+                .any(|scope| scope.bindings.contains_key(candidate))
+    };
+    let helper = [
+        format!("_{}_{}", def.name, parameter_name.trim_start_matches('_')),
+        format!(
+            "_default_{}_{}",
+            def.name,
+            parameter_name.trim_start_matches('_')
+        ),
+    ]
+    .into_iter()
+    .find(|candidate| !taken(candidate))?;
+    let functools = match module_scope.bindings.get("functools") {
+        Some(bindings)
+            if bindings.len() == 1
+                && matches!(&bindings[0].kind, crate::semantic::BindingKind::Import(module) if module == "functools")
+                && !bindings[0].in_main_guard
+                && model.body.iter().any(|stmt| {
+                    matches!(stmt, Stmt::Import(_))
+                        && stmt.range().contains_range(bindings[0].range)
+                }) =>
+        {
+            None
+        }
+        Some(_) => return None,
+        None if taken("functools") => return None,
+        None => Some(super::imports::import_statement(
+            model,
+            text,
+            context.style,
+            "import functools",
+        )?),
+    };
+    let newline = context.style.newline;
+    let unit = &context.style.indent;
+    // Where the check goes: after a docstring, else before the first statement.
+    let docstring =
+        matches!(first, Stmt::Expr(expr) if matches!(expr.value.as_ref(), Expr::StringLiteral(_)));
+    let body_indent = indentation_of(text, first.start().to_usize())?;
+    let check = format!(
+        "{body_indent}if {parameter_name} is None:{newline}{body_indent}{unit}{parameter_name} = {helper}(){newline}"
+    );
+    let check_edit = if docstring {
+        if def.body.len() < 2 {
+            return None;
+        }
+        let second = &def.body[1];
+        // The next statement starts its own line.
+        indentation_of(text, second.start().to_usize())?;
+        let at = with_leading_comments(text, second.start().to_usize());
+        Edit::insertion(check, TextSize::try_from(at).ok()?)
+    } else {
+        let at = with_leading_comments(text, first.start().to_usize());
+        if line_start(text, first.start().to_usize())
+            != first.start().to_usize() - body_indent.len()
+        {
+            return None;
+        }
+        Edit::insertion(check, TextSize::try_from(at).ok()?)
+    };
+    let code = format!(
+        "@functools.lru_cache(maxsize=None){newline}def {helper}():{newline}{unit}return {default_text}{newline}"
+    );
+    let stmt = model
+        .body
+        .iter()
+        .find(|stmt| stmt.range().contains_range(start))?;
+    let mut edits = vec![
+        insert_before(context, stmt, &code),
+        Edit::replacement("None", default.range()),
+        check_edit,
+    ];
+    edits.extend(functools);
+    Some(Fix::unsafe_because(
+        format!("Make the default of `{parameter_name}` on the first call, not when `{}` is defined", def.name),
+        format!(
+            "the processes start at the first call of `{}` instead of at import, and a caller that passes `{parameter_name}=None` now gets the shared default too",
+            def.name
+        ),
         edits,
     ))
 }
@@ -1366,10 +1705,67 @@ mod tests {
     fn guard_function_reading_guard_names_is_not_moved() {
         let source = "if __name__ == '__main__':\n    limit = 3\n    def work(x):\n        return x < limit\n    go(work)\n";
         assert!(fix_guard(source, "work").is_none());
-        let decorated = "if __name__ == '__main__':\n    from dataclasses import dataclass\n    @dataclass\n    class Job:\n        n: int\n    go(Job(1))\n";
+        // A decorator imported in the guard from a module whose import may do anything.
+        let decorated = "if __name__ == '__main__':\n    from jobs import registered\n    @registered\n    class Job:\n        n: int\n    go(Job(1))\n";
         assert!(fix_guard(decorated, "Job").is_none());
         let rebound = "if __name__ == '__main__':\n    def work(x):\n        return x\n    work = wrap(work)\n    go(work)\n";
         assert!(fix_guard(rebound, "work").is_none());
+    }
+
+    #[test]
+    fn guard_standard_library_import_moves_to_the_imports() {
+        let source = "import os\n\nif __name__ == '__main__':\n    from dataclasses import dataclass\n\n    @dataclass\n    class Job:\n        n: int\n\n    go(Job(1))\n";
+        let (fix, fixed) = fix_guard(source, "Job").unwrap();
+        assert_eq!(fix.applicability, crate::fix::Applicability::Unsafe);
+        assert_eq!(
+            fixed,
+            "import os\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass Job:\n    n: int\n\n\nif __name__ == '__main__':\n    go(Job(1))\n"
+        );
+        // The import is the guard's only other statement: the guard would be left empty.
+        let alone = "if __name__ == '__main__':\n    from dataclasses import dataclass\n    @dataclass\n    class Job:\n        n: int\n";
+        assert!(fix_guard(alone, "Job").is_none());
+    }
+
+    /// The lazy-default fix for the first call found in a default of `source`.
+    fn fix_default(source: &str) -> Option<(Fix, String)> {
+        with_context(source, |context| {
+            let start = context.model.body.iter().find_map(|stmt| match stmt {
+                Stmt::FunctionDef(def) => def
+                    .parameters
+                    .iter_non_variadic_params()
+                    .find_map(|parameter| parameter.default.as_deref())
+                    .map(Ranged::range),
+                _ => None,
+            })?;
+            let fix = lazy_default_fix(context, start)?;
+            let fixed = apply(source, &fix);
+            Some((fix, fixed))
+        })
+    }
+
+    #[test]
+    fn default_argument_pool_is_made_on_first_call() {
+        let source = "import multiprocessing as mp\n\n\ndef run(xs, pool=mp.Pool(2)):\n    \"\"\"Doc.\"\"\"\n    return pool.map(abs, xs)\n";
+        let (fix, fixed) = fix_default(source).unwrap();
+        assert_eq!(fix.applicability, crate::fix::Applicability::Unsafe);
+        assert_eq!(
+            fixed,
+            "import multiprocessing as mp\nimport functools\n\n\n@functools.lru_cache(maxsize=None)\ndef _run_pool():\n    return mp.Pool(2)\n\n\ndef run(xs, pool=None):\n    \"\"\"Doc.\"\"\"\n    if pool is None:\n        pool = _run_pool()\n    return pool.map(abs, xs)\n"
+        );
+    }
+
+    #[test]
+    fn default_argument_reading_later_or_local_names_is_not_made_lazily() {
+        for source in [
+            // `N` is rebound after the `def`: at call time it means something else.
+            "import multiprocessing as mp\nN = 2\ndef run(xs, pool=mp.Pool(N)):\n    return pool.map(abs, xs)\nN = 4\n",
+            // A one-line body has no line to put the check on.
+            "import multiprocessing as mp\ndef run(xs, pool=mp.Pool(2)): return pool.map(abs, xs)\n",
+            // `functools` is something else here.
+            "import multiprocessing as mp\nfunctools = None\ndef run(xs, pool=mp.Pool(2)):\n    return pool.map(abs, xs)\n",
+        ] {
+            assert!(fix_default(source).is_none(), "{source}");
+        }
     }
 
     #[test]

@@ -86,14 +86,14 @@ fn is_file_header(text: &str, line: usize) -> bool {
 /// A top-level statement as lines: from its first leading comment line to the
 /// end of its last line.
 #[derive(Debug, Clone, Copy)]
-struct Lines {
-    start: usize,
-    end: usize,
+pub(crate) struct Lines {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 /// The lines of top-level statement `index`, with the comment lines directly
 /// above it; `None` when it shares a line with another statement (`a; b`).
-fn statement_lines(text: &str, body: &[Stmt], index: usize) -> Option<Lines> {
+pub(crate) fn statement_lines(text: &str, body: &[Stmt], index: usize) -> Option<Lines> {
     let stmt = &body[index];
     let start = line_start(text, usize::from(stmt.start()));
     if !text[start..usize::from(stmt.start())].trim().is_empty() {
@@ -150,7 +150,7 @@ fn blank_lines_after(text: &str, at: usize, ceiling: usize) -> usize {
 
 /// The ranges of multi-line strings (and f-strings): their inner lines are
 /// data and keep their indentation.
-fn multiline_strings(text: &str) -> Vec<TextRange> {
+pub(crate) fn multiline_strings(text: &str) -> Vec<TextRange> {
     let Ok(parsed) = ruff_python_parser::parse_module(text) else {
         return Vec::new();
     };
@@ -177,7 +177,12 @@ fn multiline_strings(text: &str) -> Vec<TextRange> {
 /// Indents every line of `block` (which starts at `offset` in the file) by
 /// `indent`, except blank lines (left empty) and lines that start inside a
 /// multi-line string.
-fn indent_block(block: &str, offset: usize, indent: &str, strings: &[TextRange]) -> String {
+pub(crate) fn indent_block(
+    block: &str,
+    offset: usize,
+    indent: &str,
+    strings: &[TextRange],
+) -> String {
     let mut output = String::with_capacity(block.len() + indent.len() * 8);
     let mut position = 0usize;
     while position < block.len() {
@@ -202,7 +207,7 @@ fn indent_block(block: &str, offset: usize, indent: &str, strings: &[TextRange])
 }
 
 /// Does a code line of the block start with indentation that holds a tab?
-fn has_tab_indentation(text: &str, lines: Lines, strings: &[TextRange]) -> bool {
+pub(crate) fn has_tab_indentation(text: &str, lines: Lines, strings: &[TextRange]) -> bool {
     let mut position = lines.start;
     while position < lines.end {
         let end = line_end(text, position);

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod lines;
 pub mod main_guard;
 pub mod notebook;
+pub mod original_process;
 pub mod style;
 pub mod suite;
 pub mod write;

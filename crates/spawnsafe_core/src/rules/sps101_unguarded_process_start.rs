@@ -91,10 +91,20 @@ file's own indentation and line endings. Definitions stay at module level:
 `def`, `class`, imports, and the side-effect-free constant assignments a
 worker or a definition reads, as do calls that configure the process
 (`logging.basicConfig`, `warnings.filterwarnings`, seeds, ...) made before the
-start, so that spawn children still run them. There is no fix when the start
-is in a definition itself (a default argument, a class body, a decorator),
-when a definition reads a name the moved work assigns, or when the work
-defines a function (it would disappear from the children).
+start, so that spawn children still run them. There is no such fix when the
+start is in a definition itself (a class body, a decorator, a default
+argument), when a definition reads a name the moved work assigns, or when the
+work defines a function (it would disappear from the children).
+
+A start in a default argument of a top-level function
+(`def normalize(values, pool=Pool(2))`) is made on the first call instead
+(unsafe: the processes start then, not at import, and an explicit `None` now
+gets the shared default too): the default becomes `None`, the function begins
+with `if pool is None: pool = _normalize_pool()`, and `_normalize_pool` is a
+new module-level function cached with `functools.lru_cache`, so every call
+still shares one pool. It is offered when every name the default reads is a
+builtin or a module-level name bound once, before the `def`; SPS103 offers it
+too.
 
 The fix is unsafe, and says why, when a function reads a global that the
 moved work assigns or changes (spawn children no longer run that statement),
@@ -215,7 +225,7 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     let fix = if entry {
         guard_fix(checker, effects)
     } else {
-        None
+        crate::fix::original_process::guard_fix(checker, effects)
     };
     for effect in &effects.starts {
         // Through a fork context the children do not re-import anything.
@@ -247,6 +257,23 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
             {
                 checker.diagnostics.last_mut().expect("just reported").fix = Some(fix.clone());
             }
+        }
+        // A start in a default argument: the default is made on the first call instead.
+        if checker
+            .diagnostics
+            .last()
+            .is_some_and(|last| last.fix.is_none())
+            && effect.trace.is_empty()
+            && checker.file().notebook.is_none()
+        {
+            let file = checker.file();
+            let context = crate::fix::hoist::Context {
+                model: &checker.project.models[module],
+                text: &file.text,
+                style: &file.style,
+            };
+            let lazy = crate::fix::hoist::lazy_default_fix(&context, effect.range);
+            checker.diagnostics.last_mut().expect("just reported").fix = lazy;
         }
     }
 }

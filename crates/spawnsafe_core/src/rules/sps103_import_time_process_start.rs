@@ -62,10 +62,38 @@ def word_counts(lines):
 ```
 
 ## Fix
-There is no automatic fix: moving the start under a main guard of the library
-would drop what importing it provides (the pool, the registry, the computed
-settings) for the programs that use it. Create the resource lazily, in a
-function the program calls from its own main guard.
+`--unsafe-fixes` keeps the start at import time in the process that imports
+the module first, and skips it in the child processes that re-import it:
+
+```python
+# Not in child processes: spawn and forkserver children re-import this module.
+if mp.parent_process() is None and not getattr(mp.current_process(), "_inheriting", False):
+    _POOL = mp.Pool(2)
+```
+
+The statement that starts the processes, and every later top-level statement
+that reads what it binds, go under this test, in place, with their comments
+(`import multiprocessing` is added when the module has no import to reuse).
+The parent still runs them while it imports the module, as before. A spawn
+child re-imports the main script, and this module with it, while
+multiprocessing marks it `_inheriting` (the flag CPython's own check for this
+error reads); so does the fork server on Python 3.14+, which imports the main
+script in a process named `MainProcess` (a test of `current_process().name`
+would not skip it there); a pool worker that imports the module later, while
+unpickling a task, has a `parent_process()`. Names that another module imports
+with `from module import NAME`, or that `__all__` lists, are bound to `None` in
+the children, so that those imports still work.
+
+The fix is unsafe: children no longer run the statements, so they lack the
+names those bind, and the test reads a private attribute of multiprocessing.
+There is no fix when a function that runs in a child reads such a name (the
+settings computed at import time, say: it would be missing there), when a
+definition's decorator, default or class body reads it, when the start is in a
+definition or an import, or when the module maps one of its own functions over
+a pool or executor while it is still importing (that deadlocks on the module's
+import lock whatever the start method). Creating the resource lazily, in a
+function the program calls from its main guard, is the cleaner cure, but it
+changes the library's API.
 
 ## References
 - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)

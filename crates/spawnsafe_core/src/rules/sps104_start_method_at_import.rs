@@ -2,7 +2,8 @@
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Related;
 use crate::facts::BodyFacts;
@@ -12,7 +13,7 @@ use crate::project::{Effect, EffectFinder, Project};
 use crate::registry::Rule;
 use crate::rules::sps101_unguarded_process_start::{is_entry_script, ImportTimeEffects};
 use crate::rules::Checker;
-use crate::semantic::{guard_test, GuardTest, ModuleModel, Value, MODULE_SCOPE};
+use crate::semantic::{guard_test, BindingKind, GuardTest, ModuleModel, Value, MODULE_SCOPE};
 use crate::targets::{Methods, StartMethod};
 
 pub const DOCS: &str = r#"# start-method-at-import (SPS104)
@@ -86,11 +87,47 @@ that makes no processes, so nothing there can depend on the start method. A
 spawn child no longer makes the call: it already runs under the method the
 parent chose.
 
-No fix is offered for a call made through a helper function, in another
-module, in a function after the context is fixed (`Queue()` first, or a
-second call), or when code after it could use the start method. Replacing the
-call with a local `ctx = get_context(...)` changes every `Pool()`/`Process()`
-the program makes, so it is left to the author.
+A library module (not the main script) that sets the method at import time
+and makes its own processes gets, with `--unsafe-fixes`, a local context
+instead, when that is all the setting serves — no other project module makes
+processes or queues through the default context — and every use of
+`multiprocessing` in the module can follow it:
+
+```python
+_ctx = mp.get_context("spawn")   # was: mp.set_start_method("spawn")
+
+def squares(values):
+    with _ctx.Pool(2) as pool:   # was: mp.Pool(2)
+        return pool.map(_square, values)
+```
+
+Its `Pool`, `Process`, `Queue`, `Lock`, `Manager`... (through `mp.X` or a
+`from multiprocessing import X` name) go through the context, and a
+`ProcessPoolExecutor(...)` gets `mp_context=`. The name (`_ctx`) is one the
+module does not use. It is unsafe because the method is no longer set for the
+whole program. There is no such fix when the module uses a submodule
+(`multiprocessing.pool`, `multiprocessing.managers`), passes the module
+around, already gives an executor an `mp_context`, or uses one of those names
+at import time before the call.
+
+Otherwise, where the call cannot move — at import time in a library module, or
+in a helper of the same module called at import time — `--unsafe-fixes` makes
+it run only while no start method is set:
+
+```python
+if multiprocessing.get_start_method(allow_none=True) is None:
+    multiprocessing.set_start_method("spawn")
+```
+
+A spawn or forkserver child has its method set before it re-imports the
+module, so it skips the call; the parent still makes it the first time. It is
+unsafe because a program whose method was already set keeps that method
+instead of stopping with "context has already been set".
+
+No fix is offered for a call in another module's helper, in a function after
+the context is fixed (`Queue()` first, or a second call: skipping it would
+hide that the program does not get the method it asks for), or in a main
+script when code after it could use the start method.
 
 ## References
 - [multiprocessing.set_start_method](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.set_start_method)
@@ -113,10 +150,16 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
             "{what}: each spawn child re-imports this module after its start method is set, and the call raises \"RuntimeError: context has already been set\""
         );
         let related = checker.related(&effect.trace);
-        let fix = if effect.trace.is_empty() {
-            move_into_guard_fix(checker, effect.range)
-        } else {
-            None
+        let fix = match effect.trace.last() {
+            // A main script whose call cannot move keeps it (see `move_into_guard_fix`).
+            None if is_entry_script(checker.project, checker.module) => {
+                move_into_guard_fix(checker, effect.range)
+            }
+            None => local_context_fix(checker, effect.range)
+                .or_else(|| only_if_unset_fix(checker, effect.range)),
+            // In a helper of this module: the call there.
+            Some(step) if step.module == checker.module => only_if_unset_fix(checker, step.range),
+            Some(_) => None,
         };
         let diagnostic = checker.report(
             Rule::StartMethodAtImport,
@@ -342,7 +385,7 @@ fn harmless_import(project: &Project, module: usize, level: u32, name: &str) -> 
 
 /// Standard library modules that neither create processes nor fix the
 /// default multiprocessing context when imported.
-const HARMLESS_MODULES: &[&str] = &[
+pub(crate) const HARMLESS_MODULES: &[&str] = &[
     "abc",
     "argparse",
     "array",
@@ -611,6 +654,406 @@ fn report_second(
     );
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
+}
+
+/// Finds the expression statement that is exactly the call at `call`.
+struct CallStatement<'a> {
+    call: TextRange,
+    found: Option<(&'a ast::StmtExpr, bool)>,
+    depth: usize,
+}
+
+impl<'a> Visitor<'a> for CallStatement<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.found.is_some() || !stmt.range().contains_range(self.call) {
+            return;
+        }
+        if let Stmt::Expr(expr) = stmt {
+            if expr.value.range() == self.call {
+                self.found = Some((expr, self.depth == 0));
+                return;
+            }
+        }
+        self.depth += 1;
+        visitor::walk_stmt(self, stmt);
+        self.depth -= 1;
+    }
+}
+
+/// Where an import-time call cannot move into the main guard (a library
+/// module, a helper called at import time): `set_start_method(...)` runs only while no start
+/// method is set. A spawn or forkserver child has its method set before it
+/// re-imports the module, so it skips the call. Unsafe: where the method was
+/// already set, the program no longer stops with "context has already been
+/// set" but keeps that method.
+fn only_if_unset_fix(checker: &Checker, call: TextRange) -> Option<Fix> {
+    let project = checker.project;
+    let model = &project.models[checker.module];
+    let file = checker.file();
+    if file.notebook.is_some() {
+        return None;
+    }
+    let text = file.text.as_str();
+    let mut finder = CallStatement {
+        call,
+        found: None,
+        depth: 0,
+    };
+    for stmt in model.body {
+        finder.visit_stmt(stmt);
+    }
+    let (stmt, top_level) = finder.found?;
+    let Expr::Call(call_expr) = stmt.value.as_ref() else {
+        return None;
+    };
+    let start = usize::from(stmt.start());
+    let end = usize::from(stmt.end());
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+    let indent = &text[line_start..start];
+    let line_end = text[end..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |at| end + at);
+    let call_text = &text[start..end];
+    if !indent.chars().all(|c| c == ' ' || c == '\t')
+        || call_text.contains(['\n', '\r'])
+        || !text[end..line_end].trim_start().is_empty()
+            && !text[end..line_end].trim_start().starts_with('#')
+    {
+        return None;
+    }
+    let (getter, import) = match call_expr.func.as_ref() {
+        Expr::Attribute(attribute) if attribute.attr.as_str() == "set_start_method" => (
+            format!(
+                "{}.get_start_method",
+                &text[usize::from(attribute.value.start())..usize::from(attribute.value.end())]
+            ),
+            None,
+        ),
+        Expr::Name(_) if top_level => {
+            let importable = crate::fix::imports::multiprocessing_member(
+                model,
+                text,
+                &file.style,
+                "get_start_method",
+                MODULE_SCOPE,
+                stmt.start(),
+            )?;
+            (importable.expr, importable.import)
+        }
+        _ => return None,
+    };
+    let newline = file.style.newline;
+    let content = format!(
+        "if {getter}(allow_none=True) is None:{newline}{indent}{}{call_text}",
+        file.style.indent
+    );
+    let mut edits = vec![crate::fix::Edit::replacement(content, stmt.range())];
+    edits.extend(import);
+    Some(Fix::unsafe_because(
+        "Set the start method only while none is set",
+        "where a start method is already set, the program keeps it instead of stopping with \"context has already been set\"",
+        edits,
+    ))
+}
+
+/// Members of `multiprocessing` that work through the default context: a
+/// module's own use of them follows its local context instead.
+const CONTEXT_MEMBERS: &[&str] = &[
+    "Process",
+    "Pool",
+    "Queue",
+    "SimpleQueue",
+    "JoinableQueue",
+    "Lock",
+    "RLock",
+    "Semaphore",
+    "BoundedSemaphore",
+    "Event",
+    "Condition",
+    "Barrier",
+    "Value",
+    "Array",
+    "RawValue",
+    "RawArray",
+    "Manager",
+    "Pipe",
+    "get_start_method",
+];
+
+/// Members that do not depend on the start method.
+const NEUTRAL_MEMBERS: &[&str] = &[
+    "cpu_count",
+    "current_process",
+    "parent_process",
+    "active_children",
+    "freeze_support",
+    "get_logger",
+    "log_to_stderr",
+    "TimeoutError",
+    "ProcessError",
+    "AuthenticationError",
+    "BufferTooShort",
+];
+
+/// Collects the module's uses of `multiprocessing` for the `get_context` rewrite.
+struct ContextUses<'m> {
+    /// Names bound to the `multiprocessing` module.
+    modules: &'m FxHashSet<&'m str>,
+    /// Names bound by `from multiprocessing import member`, with the member.
+    members: &'m FxHashMap<&'m str, &'m str>,
+    /// The statement being replaced: its own names are not uses.
+    skip: TextRange,
+    /// Replacements: a range and the member it names.
+    rewrites: Vec<(TextRange, String)>,
+    /// `ProcessPoolExecutor(...)` calls without `mp_context`: where `mp_context=` goes, and whether it needs a comma.
+    executors: Vec<(TextSize, bool)>,
+    names: FxHashSet<String>,
+    refused: bool,
+}
+
+impl<'a> Visitor<'a> for ContextUses<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.skip.contains_range(expr.range()) {
+            return;
+        }
+        match expr {
+            Expr::Attribute(attribute) => {
+                if let Expr::Name(name) = attribute.value.as_ref() {
+                    if self.modules.contains(name.id.as_str()) {
+                        let member = attribute.attr.as_str();
+                        if CONTEXT_MEMBERS.contains(&member) {
+                            self.rewrites.push((attribute.range(), member.to_string()));
+                        } else if !NEUTRAL_MEMBERS.contains(&member) {
+                            self.refused = true;
+                        }
+                        return;
+                    }
+                }
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Name(name) => {
+                self.names.insert(name.id.to_string());
+                if self.modules.contains(name.id.as_str()) {
+                    // The module itself passed around: its uses cannot be followed.
+                    self.refused = true;
+                } else if let Some(member) = self.members.get(name.id.as_str()) {
+                    if CONTEXT_MEMBERS.contains(member) {
+                        self.rewrites.push((name.range(), (*member).to_string()));
+                    } else if !NEUTRAL_MEMBERS.contains(member) {
+                        self.refused = true;
+                    }
+                }
+            }
+            Expr::Call(call) => {
+                let executor = match call.func.as_ref() {
+                    Expr::Name(name) => name.id.as_str() == "ProcessPoolExecutor",
+                    Expr::Attribute(attribute) => attribute.attr.as_str() == "ProcessPoolExecutor",
+                    _ => false,
+                };
+                if executor {
+                    if call.arguments.find_keyword("mp_context").is_some()
+                        || call.arguments.args.len() > 1
+                    {
+                        self.refused = true;
+                    } else {
+                        let last = call
+                            .arguments
+                            .keywords
+                            .iter()
+                            .map(Ranged::end)
+                            .chain(call.arguments.args.iter().map(Ranged::end))
+                            .max();
+                        match last {
+                            Some(end) => self.executors.push((end, true)),
+                            None => self
+                                .executors
+                                .push((call.arguments.end() - TextSize::from(1), false)),
+                        }
+                    }
+                }
+                visitor::walk_expr(self, expr);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+/// A library module that sets the start method for its own processes:
+/// `set_start_method("spawn")` becomes `_ctx = multiprocessing.get_context("spawn")`
+/// and the module's own `Pool()`, `Process`, `Queue()`... go through `_ctx`
+/// (`ProcessPoolExecutor` gets `mp_context=_ctx`). Only when no other project
+/// module makes processes or queues through the default context (then the
+/// program-wide setting is what the code means) and every use in the module
+/// can be rewritten. Unsafe: the method is no longer set for the whole program.
+fn local_context_fix(checker: &Checker, call: TextRange) -> Option<Fix> {
+    let project = checker.project;
+    let module = checker.module;
+    let model = &project.models[module];
+    let file = checker.file();
+    if file.notebook.is_some() {
+        return None;
+    }
+    let text = file.text.as_str();
+    let index = model
+        .body
+        .iter()
+        .position(|stmt| stmt.range().contains_range(call))?;
+    let Stmt::Expr(stmt) = &model.body[index] else {
+        return None;
+    };
+    let Expr::Call(call_expr) = stmt.value.as_ref() else {
+        return None;
+    };
+    if call_expr.range() != call
+        || call_expr.arguments.args.len() != 1
+        || !call_expr.arguments.keywords.is_empty()
+    {
+        return None;
+    }
+    // Other modules making processes or queues rely on the program-wide method.
+    let default_context_elsewhere = project.facts.iter().enumerate().any(|(other, facts)| {
+        other != module
+            && std::iter::once(&facts.import_time)
+                .chain(std::iter::once(&facts.main_only))
+                .chain(facts.functions.iter())
+                .any(|body| {
+                    !body.context_fixers.is_empty()
+                        || body.starts.iter().any(|start| start.method.is_none())
+                })
+    });
+    if default_context_elsewhere {
+        return None;
+    }
+    let mut modules: FxHashSet<&str> = FxHashSet::default();
+    let mut members: FxHashMap<&str, &str> = FxHashMap::default();
+    for (name, bindings) in &model.scopes[MODULE_SCOPE].bindings {
+        for binding in bindings {
+            match &binding.kind {
+                BindingKind::Import(path) if path == "multiprocessing" => {
+                    modules.insert(name);
+                }
+                BindingKind::Import(path) if path.starts_with("multiprocessing.") => return None,
+                BindingKind::FromImport {
+                    level: 0,
+                    module: Some(from),
+                    name: member,
+                } if *from == "multiprocessing" => {
+                    members.insert(name, member);
+                }
+                BindingKind::FromImport {
+                    level: 0,
+                    module: Some(from),
+                    ..
+                } if from.starts_with("multiprocessing.") => return None,
+                _ => {}
+            }
+        }
+    }
+    // Each name bound once, at module level, and nowhere shadowed.
+    for name in modules.iter().chain(members.keys()) {
+        if model.scopes[MODULE_SCOPE].bindings[name].len() != 1
+            || model
+                .scopes
+                .iter()
+                .skip(1)
+                .any(|scope| scope.bindings.contains_key(name))
+        {
+            return None;
+        }
+    }
+    let getter = match call_expr.func.as_ref() {
+        Expr::Attribute(attribute) if attribute.attr.as_str() == "set_start_method" => {
+            match attribute.value.as_ref() {
+                Expr::Name(name) if modules.contains(name.id.as_str()) => {
+                    (format!("{}.get_context", name.id), None)
+                }
+                _ => return None,
+            }
+        }
+        Expr::Name(name) if members.get(name.id.as_str()) == Some(&"set_start_method") => {
+            let importable = crate::fix::imports::multiprocessing_member(
+                model,
+                text,
+                &file.style,
+                "get_context",
+                MODULE_SCOPE,
+                stmt.start(),
+            )?;
+            (importable.expr, importable.import)
+        }
+        _ => return None,
+    };
+    let mut uses = ContextUses {
+        modules: &modules,
+        members: &members,
+        skip: stmt.range(),
+        rewrites: Vec::new(),
+        executors: Vec::new(),
+        names: FxHashSet::default(),
+        refused: false,
+    };
+    for stmt in model.body {
+        uses.visit_stmt(stmt);
+    }
+    if uses.refused || uses.rewrites.is_empty() && uses.executors.is_empty() {
+        return None;
+    }
+    // Code that runs at import time before the call would find no `_ctx` yet.
+    let call_start = stmt.start();
+    let runs_later = |at: TextSize| {
+        at > call_start
+            || model.body.iter().any(|top| match top {
+                Stmt::FunctionDef(def) => def.body.iter().any(|inner| inner.range().contains(at)),
+                _ => false,
+            })
+    };
+    if !uses
+        .rewrites
+        .iter()
+        .all(|(range, _)| runs_later(range.start()))
+        || !uses.executors.iter().all(|(at, _)| runs_later(*at))
+    {
+        return None;
+    }
+    let taken = |candidate: &str| {
+        uses.names.contains(candidate)
+            || model
+                .scopes
+                .iter()
+                .any(|scope| scope.bindings.contains_key(candidate))
+    };
+    let context = ["_ctx", "_mp_context", "_start_context"]
+        .into_iter()
+        .find(|candidate| !taken(candidate))?;
+    let argument = &call_expr.arguments.args[0];
+    let mut edits = vec![crate::fix::Edit::replacement(
+        format!(
+            "{context} = {}({})",
+            getter.0,
+            &text[usize::from(argument.start())..usize::from(argument.end())]
+        ),
+        stmt.range(),
+    )];
+    edits.extend(getter.1);
+    for (range, member) in uses.rewrites {
+        edits.push(crate::fix::Edit::replacement(
+            format!("{context}.{member}"),
+            range,
+        ));
+    }
+    for (at, comma) in uses.executors {
+        let keyword = if comma {
+            format!(", mp_context={context}")
+        } else {
+            format!("mp_context={context}")
+        };
+        edits.push(crate::fix::Edit::insertion(keyword, at));
+    }
+    Some(Fix::unsafe_because(
+        format!("Use a local `{context} = get_context(...)` for this module's processes instead of setting the start method"),
+        "the start method is no longer set for the whole program: only this module's own processes and queues use it",
+        edits,
+    ))
 }
 
 #[cfg(test)]

@@ -54,9 +54,12 @@ and the comments above it (the contents of multi-line strings are left as
 they are). It is offered when the definition is written directly in the
 guard, its name is bound nowhere else, and every name it reads is a builtin
 or a module-level name bound outside the guard (names read by its decorators,
-defaults, base classes or class body must be bound before the guard). A
-worker that reads variables of the guard is not moved: children would not
-have them.
+defaults, base classes or class body must be bound before the guard). A name
+imported in the guard before the definition from a standard library module
+whose import has no side effects (`from dataclasses import dataclass`) counts
+too: that import moves to the module's imports. A worker that reads variables
+of the guard is not moved: children would not have them. A class whose
+instances are sent in a list is moved like one sent alone.
 
 The fix is safe when moving the definition changes nothing else; it is unsafe
 when its decorators, non-literal defaults, metaclass or class body now also

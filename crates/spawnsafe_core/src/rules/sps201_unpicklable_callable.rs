@@ -377,6 +377,8 @@ fn value_fix(
             None
         }
         Value::Class(class) => class_fix(context, *class),
+        // A list of instances: what each element names.
+        Value::Collection(inner) => value_fix(context, None, inner, scope),
         Value::Instance(class) | Value::BoundMethod(class, _) => match class.as_ref() {
             Value::Class(class) => class_fix(context, *class),
             Value::Instance(inner) => match inner.as_ref() {

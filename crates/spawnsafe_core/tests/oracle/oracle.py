@@ -32,8 +32,8 @@ Prints one line per claim and a closing "N passed, N failed"; exit 1 on failure.
 
        python3 oracle.py --compare ORIGINAL FIXED [ORIGINAL FIXED ...]
 checks fixed forms that `spawnsafe check --fix` made of flagged fixtures: each
-must work under spawn (and under "windows" when the original makes a Windows
-claim) and do what the original does under fork: the same stdout lines and the
+must work under spawn (and under forkserver or "windows" when the original makes
+a claim for it) and do what the original does under fork: the same stdout lines and the
 same files written. An original that lacks output under fork too (a broken
 guard) must now print what its `stdout-lacks` claim names.
 """
@@ -251,12 +251,12 @@ def works(result, timeout):
 
 
 def compare_fixed(original, fixed, timeout, python):
-    """A fixed fixture must work under spawn (and on Windows when the original
-    makes a Windows claim) and do what the original does under fork: the same
+    """A fixed fixture must work under spawn (and under forkserver or on Windows
+    when the original makes a claim for it) and do what the original does under fork: the same
     stdout and the same files written. When the original never does its work
     under fork either (a broken guard), the text it lacks must now be printed."""
     claims, run = read_header(entry_file(original))
-    methods = ["spawn"] + (["windows"] if "windows" in claims else [])
+    methods = ["spawn"] + [method for method in ("forkserver", "windows") if method in claims]
     outputs = {}
     for method in methods:
         result = run_program(fixed, method, run, timeout, python)
