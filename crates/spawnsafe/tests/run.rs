@@ -712,3 +712,44 @@ fn ctrl_c_is_the_programs_to_handle() {
     assert_eq!(rest, "interrupted\n");
     assert_eq!(status.code(), Some(42));
 }
+
+/// SIGTERM and SIGHUP sent to spawnsafe alone (not to the process group, as
+/// `kill PID` or a CI runner cancelling a job does) reach the program, which
+/// decides what they do; spawnsafe passes its exit status on.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_are_forwarded_to_the_program() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("serve.py"),
+        "import signal, sys, time\n\n\ndef stop(number, frame):\n    print('stopped by', signal.Signals(number).name, flush=True)\n    sys.exit(43)\n\n\nif __name__ == '__main__':\n    signal.signal(signal.SIGTERM, stop)\n    signal.signal(signal.SIGHUP, stop)\n    print('ready', flush=True)\n    time.sleep(60)\n",
+    )
+    .unwrap();
+    let python = python();
+    for signal in ["TERM", "HUP"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+            .args(["run", "--python", &python, "serve.py"])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert_eq!(line, "ready\n");
+        // To spawnsafe's own pid only.
+        assert!(Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success());
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(rest, format!("stopped by SIG{signal}\n"));
+        assert_eq!(status.code(), Some(43), "SIG{signal}");
+    }
+}
