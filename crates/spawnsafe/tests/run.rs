@@ -461,6 +461,88 @@ fn program_files(dir: &Path, base: &Path, found: &mut Vec<String>) {
     }
 }
 
+/// `spawnsafe doctor --session-probe` run inside real CPython sessions of
+/// each kind: how their `__main__` reaches spawn children, as
+/// `multiprocessing.spawn` decides it.
+#[test]
+fn doctor_inspects_the_main_module_of_a_live_session() {
+    let python = python();
+    let dir = tempfile::tempdir().unwrap();
+    let session_code = format!(
+        "import subprocess\nexec(subprocess.run([{:?}, 'doctor', '--session-probe'], capture_output=True, text=True, check=True).stdout)\n",
+        env!("CARGO_BIN_EXE_spawnsafe")
+    );
+    std::fs::write(dir.path().join("session.py"), &session_code).unwrap();
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    std::fs::write(dir.path().join("app/__init__.py"), "").unwrap();
+    std::fs::write(dir.path().join("app/__main__.py"), &session_code).unwrap();
+    std::fs::write(dir.path().join("app/cli.py"), &session_code).unwrap();
+    let report = |args: &[&str], stdin: &str| -> String {
+        let mut child = Command::new(&python)
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        format!("{}{}", text(&output.stdout), text(&output.stderr))
+    };
+    let script = report(&["session.py"], "");
+    assert!(
+        script.contains("ok  spawn children re-import `__main__` from")
+            && script.contains("session.py"),
+        "{script}"
+    );
+    let module = report(&["-m", "app.cli"], "");
+    assert!(
+        module.contains("spawn children import `__main__` as the module `app.cli`"),
+        "{module}"
+    );
+    let package = report(&["-m", "app"], "");
+    assert!(
+        package.contains("warning  `__main__` is the module `app.__main__`"),
+        "{package}"
+    );
+    let command = report(&["-c", &session_code], "");
+    assert!(
+        command.contains("warning  an interactive `__main__`"),
+        "{command}"
+    );
+    let stdin = report(&["-"], &session_code);
+    assert!(
+        stdin.contains("problem  `__main__.__file__` is `<stdin>`"),
+        "{stdin}"
+    );
+    // pdb replaces `__main__`'s namespace: before Python 3.13 without `__spec__`.
+    let version = text(
+        &plain_python(
+            dir.path(),
+            &["-c", "import sys; print(sys.version_info[1])"],
+        )
+        .stdout,
+    );
+    let debugged = report(&["-m", "pdb", "session.py"], "continue\nquit\n");
+    if version.trim().parse::<u32>().unwrap() < 13 {
+        assert!(
+            debugged.contains("problem  `__main__` has no `__spec__`"),
+            "{debugged}"
+        );
+    } else {
+        assert!(
+            debugged.contains("ok  spawn children re-import `__main__`"),
+            "{debugged}"
+        );
+    }
+}
+
 /// Every program of the `explain` corpus (`spawnsafe_core/tests/explain/programs`,
 /// listed with how it runs in `manifest.txt`) that fails under a start method
 /// `run` can force: `spawnsafe run` makes it fail, names the rule, and points
