@@ -312,7 +312,8 @@ struct CorpusCase {
     method: String,
     hangs: bool,
     reads_stdin: bool,
-    /// The rule codes the diagnosis must name (`-`: none).
+    /// The rule codes the diagnosis must name, or the signature of a known
+    /// failure that no rule finds (`-`: none).
     codes: String,
     /// Plain `python3` (fork) runs it fine; capture.py says why not otherwise.
     fork_ok: bool,
@@ -351,8 +352,11 @@ fn corpus_cases() -> Vec<CorpusCase> {
         .collect()
 }
 
-/// The one program of the corpus that reads stdin reads one line.
-const CORPUS_STDIN: &[u8] = b"alice\n";
+/// What a program that reads stdin is given (capture.py writes `stdin.txt`).
+fn corpus_stdin(programs: &Path, case: &CorpusCase) -> Option<Vec<u8>> {
+    case.reads_stdin
+        .then(|| std::fs::read(programs.join(&case.name).join("stdin.txt")).unwrap())
+}
 
 /// Runs `command` with `stdin` and a time limit: (exit code, stdout, stderr, hung).
 fn run_bounded(
@@ -583,18 +587,22 @@ fn run_diagnoses_every_corpus_program() {
                         .current_dir(dir.path())
                         .env_remove("VIRTUAL_ENV")
                         .env_remove("CONDA_PREFIX");
-                    let stdin = case.reads_stdin.then_some(CORPUS_STDIN);
-                    let (code, _, stderr, _) =
-                        run_bounded(command, stdin, std::time::Duration::from_secs(120));
+                    let stdin = corpus_stdin(&programs, case);
+                    let (code, _, stderr, _) = run_bounded(
+                        command,
+                        stdin.as_deref(),
+                        std::time::Duration::from_secs(120),
+                    );
                     let Some(at) = stderr.find("\nspawnsafe: ") else {
                         last = format!("exit {code:?}, no diagnosis\n{stderr}");
                         return false;
                     };
                     let diagnosis = &stderr[at..];
-                    let named = case
-                        .codes
-                        .split(',')
-                        .all(|code| diagnosis.contains(&format!("\n{code} ")));
+                    let named = case.codes.split(',').all(|code| {
+                        // `SPS101 unguarded-process-start: ...`, `main-without-spec: ...`
+                        diagnosis.contains(&format!("\n{code} "))
+                            || diagnosis.contains(&format!("\n{code}: "))
+                    });
                     // `--> main.py:4, in f`, or a static finding `main.py:4:5: SPS105 ...`.
                     let points_at_own_line = diagnosis.lines().any(|line| {
                         let line = line.trim_start().trim_start_matches("--> ");
@@ -669,9 +677,9 @@ fn plain_python_fork_runs_the_corpus_programs_that_only_spawn_breaks() {
                     command.args(["-c", &bootstrap, "fork"]);
                 }
                 command.args(&case.run).current_dir(dir.path());
-                let stdin = case.reads_stdin.then_some(CORPUS_STDIN);
+                let stdin = corpus_stdin(&programs, case);
                 let limit = std::time::Duration::from_secs(if case.fork_ok { 60 } else { 20 });
-                let (code, _, stderr, hung) = run_bounded(command, stdin, limit);
+                let (code, _, stderr, hung) = run_bounded(command, stdin.as_deref(), limit);
                 let clean = !hung && code == Some(0) && !stderr.contains("Traceback");
                 if clean != case.fork_ok {
                     failures.lock().unwrap().push(format!(

@@ -44,6 +44,12 @@ pub enum SignatureId {
     BrokenProcessPool,
     /// `NameError` in a child: a global the parent assigned only at run time.
     GlobalMissingInChild,
+    /// `AttributeError: module '__main__' has no attribute '__spec__'`: a
+    /// debugger (pdb before 3.13) replaced `__main__`'s namespace.
+    MainWithoutSpec,
+    /// A spawn child could not run the parent's main file again: there is
+    /// none (`<stdin>`).
+    MainFileMissing,
     /// An exception raised by the user's own class while a child unpickled its
     /// object (`__getattr__` recursion, `__setitem__` before `__init__`'s attributes).
     FailedUnpickling,
@@ -67,6 +73,8 @@ impl SignatureId {
             SignatureId::BrokenProcessPool => "broken-process-pool",
             SignatureId::GlobalMissingInChild => "global-missing-in-child",
             SignatureId::FailedUnpickling => "failed-unpickling",
+            SignatureId::MainWithoutSpec => "main-without-spec",
+            SignatureId::MainFileMissing => "main-file-missing",
         }
     }
 }
@@ -358,6 +366,33 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
             } else {
                 "read the input in the parent and pass it to the workers as arguments (or through a queue)".to_string()
             },
+        });
+    }
+    if short == "AttributeError"
+        && first == "module '__main__' has no attribute '__spec__'"
+        && has_function(frames, "multiprocessing/spawn.py", "get_preparation_data")
+    {
+        return Some(Identified {
+            signature: SignatureId::MainWithoutSpec,
+            rule: None,
+            alternatives: Vec::new(),
+            title: "`__main__` has no `__spec__`: a debugger or another runner replaced it".to_string(),
+            meaning: format!("To start a spawn or forkserver child ({SPAWN_PLATFORMS}), `Process.start()` reads `__main__.__spec__` to tell the child how to import the main module (`multiprocessing.spawn.get_preparation_data`). A tool that ran the program cleared `__main__`'s namespace without putting `__spec__` back: pdb (`python -m pdb script.py`) before Python 3.13 does. The program's code is not at fault; under fork nothing is read."),
+            help: "run the program without the debugger (or on Python 3.13+), or put `__spec__ = None` at the top of the script; `spawnsafe doctor --session-probe` checks a live session's `__main__`".to_string(),
+        });
+    }
+    if short == "FileNotFoundError"
+        && in_child(exception)
+        && has_function(frames, "multiprocessing/spawn.py", "_fixup_main_from_path")
+    {
+        let missing = first.rsplit_once(": ").map_or(first, |(_, path)| path);
+        return Some(Identified {
+            signature: SignatureId::MainFileMissing,
+            rule: None,
+            alternatives: Vec::new(),
+            title: "a spawn child cannot run the main file again: there is none".to_string(),
+            meaning: format!("Under spawn and forkserver ({SPAWN_PLATFORMS}) a child rebuilds `__main__` by running the parent's `__main__.__file__` again, joined to the starting directory: {missing}. That is no file: the code was read from standard input (`python - < script.py`, `__file__` is `<stdin>`) or the file was moved or deleted after the start, so every child dies before it runs its task."),
+            help: "save the code to a `.py` file and run that file; `spawnsafe doctor --session-probe` checks a live session's `__main__`".to_string(),
         });
     }
     if let Some(found) = global_missing_in_child(exception) {

@@ -46,7 +46,7 @@ BOOTSTRAPPING = "An attempt has been made to start a new process"
 
 class Case:
     def __init__(self, name, files, method, must, expect, run=None, timeout=20.0, hang=False, stdin=None,
-                 fork_fails=None):
+                 fork_fails=None, stdin_file=None):
         self.name = name
         self.files = {path: textwrap.dedent(text).lstrip("\n") for path, text in files.items()}
         self.method = method
@@ -56,6 +56,8 @@ class Case:
         self.timeout = timeout
         self.hang = hang
         self.stdin = stdin  # bytes the parent reads from its standard input
+        if stdin_file is not None:  # or one of its files
+            self.stdin = self.files[stdin_file].encode("utf-8")
         # Why plain `python3` (fork on Linux up to 3.13) fails too, or None when
         # it runs the program fine (crates/spawnsafe/tests/run.rs checks both).
         self.fork_fails = fork_fails
@@ -782,6 +784,22 @@ case("malformed_guard_always_true", {"main.py": """
         p.join()
 """}, "spawn", BOOTSTRAPPING, ("bootstrapping", "SPS102"))
 
+# --- environment (spawnsafe doctor) ------------------------------------------
+
+# pdb (before Python 3.13) runs the script in a `__main__` without `__spec__`.
+case("pdb_main_without_spec", {"main.py": """
+    import multiprocessing
+
+    def work():
+        print("working")
+
+    if __name__ == "__main__":
+        p = multiprocessing.Process(target=work)
+        p.start()
+        p.join()
+"""}, "spawn", "has no attribute '__spec__'", ("main-without-spec", "-"),
+     run=["-m", "pdb", "main.py"], stdin=b"continue\nquit\n")
+
 # --- platform ---------------------------------------------------------------
 
 case("get_context_fork_windows", {"main.py": """
@@ -894,6 +912,10 @@ def run_case(case, python, write_program=True):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as handle:
                 handle.write(text)
+        if case.stdin is not None:
+            # What the program reads on stdin, for the `spawnsafe run` tests.
+            with open(os.path.join(program_dir, "stdin.txt"), "wb") as handle:
+                handle.write(case.stdin)
     with open(BOOTSTRAP, encoding="utf-8") as handle:
         bootstrap = handle.read()
     with tempfile.TemporaryDirectory(prefix="spawnsafe-explain-") as tmp:
@@ -949,6 +971,16 @@ def run_case(case, python, write_program=True):
         return normalise(stderr, workdir, case.name, case.hang)
 
 
+def _diagnosed_as(case):
+    """What `spawnsafe run` must name: the rule codes, else the signature of a
+    known failure that no rule finds statically (`-`: nothing known)."""
+    signatures, codes = case.expect
+    if codes != "-":
+        return codes
+    first = signatures.split(",")[0]
+    return "-" if first in ("unknown", "none") else first
+
+
 def write_manifest():
     """programs/manifest.txt: how each program runs, so that `spawnsafe run`
     can be tested on the same programs (crates/spawnsafe/tests/run.rs)."""
@@ -961,7 +993,7 @@ def write_manifest():
         for c in sorted(CASES, key=lambda c: c.name):
             handle.write(
                 f"{c.name} {c.method} {'yes' if c.hang else 'no'} "
-                f"{'yes' if c.stdin is not None else 'no'} {c.expect[1]} "
+                f"{'yes' if c.stdin is not None else 'no'} {_diagnosed_as(c)} "
                 f"{'fails' if c.fork_fails else 'ok'} {' '.join(c.run)}\n"
             )
 
