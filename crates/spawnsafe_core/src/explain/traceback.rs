@@ -659,6 +659,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nested_exception_groups_are_unboxed() {
+        // CPython 3.11.7's output for a group holding a ValueError and a group.
+        let text = "  + Exception Group Traceback (most recent call last):\n  |   File \"<string>\", line 4, in <module>\n  |   File \"<string>\", line 3, in f\n  | ExceptionGroup: outer (2 sub-exceptions)\n  +-+---------------- 1 ----------------\n    | ValueError: v\n    +---------------- 2 ----------------\n    | ExceptionGroup: inner (1 sub-exception)\n    +-+---------------- 1 ----------------\n      | RuntimeError: Queue objects should only be shared between processes through inheritance\n      +------------------------------------\nafter\n";
+        let parsed = parse(text);
+        let seen: Vec<(&str, &str)> = parsed
+            .exceptions
+            .iter()
+            .map(|exception| (exception.type_name.as_str(), exception.message.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("ExceptionGroup", "outer (2 sub-exceptions)"),
+                ("ValueError", "v"),
+                ("ExceptionGroup", "inner (1 sub-exception)"),
+                (
+                    "RuntimeError",
+                    "Queue objects should only be shared between processes through inheritance"
+                ),
+            ]
+        );
+        assert_eq!(parsed.exceptions[0].frames.len(), 2);
+        assert_eq!(parsed.tracebacks, 1);
+    }
+
+    #[test]
     fn standard_traceback_with_frames_and_message() {
         let text = "Traceback (most recent call last):\n  File \"/home/a/job.py\", line 6, in <module>\n    pool = Pool(2)\n           ^^^^^^^\n  File \"<frozen runpy>\", line 88, in _run_code\nRuntimeError: \n        An attempt has been made\n\n        more\n        \n";
         let parsed = parse(text);
