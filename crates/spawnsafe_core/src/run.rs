@@ -153,6 +153,12 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         .stdin(Stdio::inherit())
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped());
+    // SIGTERM and SIGHUP sent to spawnsafe alone (`kill PID`, a CI runner
+    // cancelling the job, a closed terminal) are passed on to the program,
+    // as if it had been sent to it, and spawnsafe waits for it to end. Caught
+    // from before the start (a caught signal is reset to its default in the
+    // program, an ignored one would not be).
+    let forward = ForwardSignals::new();
     let started = Instant::now();
     let mut child = command.spawn().map_err(|err| match program {
         Program::Command(words) => format!("cannot run `{}`: {err}", words[0]),
@@ -162,10 +168,6 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
     // decides what they do (Python raises KeyboardInterrupt), and its exit
     // status is passed on, so spawnsafe itself ignores them while it waits.
     let _terminal_signals = IgnoreTerminalSignals::new();
-    // SIGTERM and SIGHUP sent to spawnsafe alone (`kill PID`, a CI runner
-    // cancelling the job, a closed terminal) are passed on to the program,
-    // as if it had been sent to it, and spawnsafe waits for it to end.
-    let forward = ForwardSignals::new();
     let captured = Arc::new(Mutex::new(Vec::new()));
     let mut pipe = child.stderr.take().expect("stderr is piped");
     let sink = Arc::clone(&captured);
