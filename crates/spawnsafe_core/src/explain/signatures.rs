@@ -464,13 +464,20 @@ fn missing_on_unpickling(exception: &Exception) -> Option<(String, bool)> {
 /// (spawn's process object, or a pool or executor task read from its queue),
 /// when the exception was raised below it.
 fn unpickling_at(frames: &[Frame]) -> Option<usize> {
-    frames.iter().position(|frame| {
+    frames.iter().enumerate().position(|(index, frame)| {
         let file = frame.file.replace('\\', "/");
         let function = frame.function.as_deref();
         let source = frame.source.as_deref().unwrap_or("");
+        // Without the source line, spawn's `_main` is unpickling unless it
+        // called `prepare()` (importing the main module) below.
+        let preparing = frames.get(index + 1).is_some_and(|next| {
+            next.file
+                .replace('\\', "/")
+                .ends_with("multiprocessing/spawn.py")
+        });
         (file.ends_with("multiprocessing/spawn.py")
             && function == Some("_main")
-            && (source.contains("pickle.load") || source.is_empty()))
+            && (source.contains("pickle.load") || (source.is_empty() && !preparing)))
             || (file.ends_with("multiprocessing/queues.py")
                 && function == Some("get")
                 && (source.contains("loads(") || source.is_empty()))
