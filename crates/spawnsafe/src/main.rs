@@ -74,6 +74,14 @@ struct DoctorArgs {
     /// Print the facts and checks as JSON.
     #[arg(long)]
     json: bool,
+    /// Print Python code to run inside a live session (a Jupyter cell, IDLE's
+    /// shell, a debugger's console): it checks that session's `__main__` too.
+    #[arg(long, conflicts_with_all = ["python", "facts"])]
+    session_probe: bool,
+    /// Judge these facts (JSON from the probe, `-` for stdin) instead of
+    /// running the probe.
+    #[arg(long, value_name = "FILE", conflicts_with = "python")]
+    facts: Option<PathBuf>,
 }
 
 const RUN_EXAMPLES: &str = "\
@@ -651,9 +659,35 @@ fn run_program(args: RunArgs) -> Result<ExitCode, String> {
 }
 
 fn run_doctor(args: DoctorArgs) -> Result<ExitCode, String> {
-    use spawnsafe_core::doctor::{assess, probe, render, render_json, Status};
-    let python = spawnsafe_core::run::find_python(args.python.as_deref())?;
-    let facts = probe(&python)?;
+    use spawnsafe_core::doctor::{
+        assess, facts_from_json, probe, render, render_json, session_probe, Status,
+    };
+    if args.session_probe {
+        let binary = std::env::current_exe()
+            .map_err(|err| format!("cannot find spawnsafe's own path: {err}"))?;
+        print!("{}", session_probe(&binary));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (python, facts) = match &args.facts {
+        Some(path) => {
+            let text = if path.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                    .map_err(|err| format!("cannot read the facts from stdin: {err}"))?;
+                text
+            } else {
+                std::fs::read_to_string(path)
+                    .map_err(|err| format!("cannot read {}: {err}", path.display()))?
+            };
+            let facts = facts_from_json(&text)?;
+            (PathBuf::from(&facts.executable), facts)
+        }
+        None => {
+            let python = spawnsafe_core::run::find_python(args.python.as_deref())?;
+            let facts = probe(&python)?;
+            (python, facts)
+        }
+    };
     let checks = assess(&facts);
     if args.json {
         println!("{}", render_json(&python, &facts, &checks));

@@ -1,9 +1,29 @@
 # spawnsafe doctor's probe: run by the interpreter being inspected, prints one
 # JSON object of facts about it. spawnsafe (Rust) turns the facts into the
 # report, so that every judgement is tested with simulated facts too.
+#
+# Run inside a live session (`spawnsafe doctor --session-probe` prints the
+# code that does it: a Jupyter cell, IDLE's shell, a debugger's console), it
+# also reports how that session's `__main__` would reach spawn children, and
+# passes the facts to `spawnsafe doctor --facts -` (SPAWNSAFE is that binary).
 import json
 import os
 import sys
+
+
+def _main_facts(main):
+    """How spawn children would rebuild this `__main__`: the facts that
+    `multiprocessing.spawn.get_preparation_data` decides by."""
+    spec_attribute = hasattr(main, "__spec__")
+    spec = getattr(main, "__spec__", None)
+    path = getattr(main, "__file__", None)
+    return {
+        "main_inspected": True,
+        "main_spec_attribute": spec_attribute,
+        "main_spec_name": getattr(spec, "name", None),
+        "main_file": _text(path) if isinstance(path, (str, bytes)) else None,
+        "main_file_is_file": isinstance(path, (str, bytes)) and os.path.isfile(path),
+    }
 
 
 def _facts():
@@ -84,4 +104,22 @@ def _has_module(name):
         return False
 
 
-print(json.dumps(_facts()))
+def _report_on_this_session(spawnsafe):
+    import subprocess
+
+    facts = _facts()
+    facts.update(_main_facts(sys.modules["__main__"]))
+    result = subprocess.run(
+        [spawnsafe, "doctor", "--facts", "-"],
+        input=json.dumps(facts),
+        capture_output=True,
+        text=True,
+    )
+    print(result.stdout + result.stderr, end="")
+
+
+if globals().get("SPAWNSAFE"):
+    _report_on_this_session(SPAWNSAFE)  # noqa: F821 (set by the session code)
+else:
+    # `python -c PROBE`: this `__main__` is the probe's own, not the program's.
+    print(json.dumps(_facts()))

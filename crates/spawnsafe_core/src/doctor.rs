@@ -12,6 +12,7 @@ const PROBE_PY: &str = include_str!("../python/doctor_probe.py");
 
 /// What the probe reports about an interpreter.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct Facts {
     pub version: Vec<u32>,
     pub version_text: String,
@@ -42,6 +43,103 @@ pub struct Facts {
     /// The tool that started the interpreter (`jupyter`, `pycharm`, `debugpy`,
     /// `spyder`, `idle`), from the environment it sets.
     pub host: Option<String>,
+    /// The `__main__` facts below come from a live session (the probe run
+    /// inside it, `--session-probe`), not from `python -c PROBE`, whose
+    /// `__main__` is the probe's own.
+    pub main_inspected: bool,
+    /// `__main__` has a `__spec__` attribute at all (pdb before Python 3.13
+    /// replaces its namespace without one).
+    pub main_spec_attribute: bool,
+    /// `__main__.__spec__.name`: spawn children import `__main__` by this name.
+    pub main_spec_name: Option<String>,
+    /// `__main__.__file__`: otherwise spawn children run this file.
+    pub main_file: Option<String>,
+    pub main_file_is_file: bool,
+}
+
+/// Facts given as JSON (`spawnsafe doctor --facts FILE`), from the probe run
+/// in a live session.
+pub fn facts_from_json(text: &str) -> Result<Facts, String> {
+    serde_json::from_str(text.trim())
+        .map_err(|err| format!("not the facts of spawnsafe's probe: {err}"))
+}
+
+/// Python code to run inside a live session (a Jupyter cell, IDLE's shell, a
+/// debugger's console, the REPL): it inspects that session's `__main__` and
+/// prints the report of `spawnsafe` (this binary) `doctor --facts -`.
+pub fn session_probe(spawnsafe: &Path) -> String {
+    // JSON string escapes are Python string escapes too.
+    let quote = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    format!(
+        "# spawnsafe doctor, run inside this Python session: how its __main__ reaches spawn children.\n\
+         # Its names live in a namespace of their own: nothing is added to __main__.\n\
+         exec({probe}, {{\"__name__\": \"_spawnsafe_probe\", \"SPAWNSAFE\": {binary}}})\n",
+        probe = quote(PROBE_PY),
+        binary = quote(&spawnsafe.display().to_string()),
+    )
+}
+
+/// How spawn children rebuild `__main__`, as `multiprocessing.spawn` decides
+/// (`get_preparation_data` in the parent, `_fixup_main_from_name` and
+/// `_fixup_main_from_path` in the child).
+fn main_module_check(facts: &Facts) -> Option<Check> {
+    if !facts.main_inspected {
+        return None;
+    }
+    const BUILTIN: &str = "spawn children cannot import the functions and classes defined in it: sending one fails with \"Can't get attribute 'f' on <module '__main__' (built-in)>\" (SPS204). Put worker functions in a .py module and import them, or run the code as a file (`python script.py`, `spawnsafe run script.py`).";
+    if !facts.main_spec_attribute {
+        return Some(Check {
+            status: Status::Problem,
+            title: "`__main__` has no `__spec__`: a tool replaced it".to_string(),
+            detail: "A debugger (pdb before Python 3.13) or another runner cleared `__main__`'s namespace, `__spec__` included, so under spawn and forkserver every `Process.start()` fails in the parent with \"AttributeError: module '__main__' has no attribute '__spec__'\" (`multiprocessing.spawn.get_preparation_data`). Run the program without it, on Python 3.13+, or with `__spec__ = None` at the top of the script.".to_string(),
+        });
+    }
+    if let Some(name) = &facts.main_spec_name {
+        if name == "__main__" || name.ends_with(".__main__") {
+            return Some(Check {
+                status: Status::Warning,
+                title: format!("`__main__` is the module `{name}`, which spawn children do not import again"),
+                detail: format!("multiprocessing never re-runs a module named `__main__` (`python -m pkg` runs `pkg/__main__.py`), so {BUILTIN}"),
+            });
+        }
+        return Some(Check {
+            status: Status::Ok,
+            title: format!("spawn children import `__main__` as the module `{name}`"),
+            detail: "As `python -m` does: its top-level definitions reach the children (its `if __name__ == \"__main__\":` block does not run there).".to_string(),
+        });
+    }
+    match &facts.main_file {
+        Some(file) => {
+            let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
+            let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem);
+            if stem == "__ipython_main__" {
+                Some(Check {
+                    status: Status::Warning,
+                    title: "`__main__` is IPython's interactive namespace".to_string(),
+                    detail: format!("multiprocessing does not run `{file}` again in spawn children, so {BUILTIN}"),
+                })
+            } else if !facts.main_file_is_file {
+                Some(Check {
+                    status: Status::Problem,
+                    title: format!("`__main__.__file__` is `{file}`, which is not a file"),
+                    detail: format!("Spawn children run the parent's main file again (`runpy.run_path`), and there is none (code read from standard input, say): every child fails at start with \"FileNotFoundError: [Errno 2] No such file or directory\" for `{file}` (joined to the starting directory). Save the code to a .py file and run that."),
+                })
+            } else {
+                Some(Check {
+                    status: Status::Ok,
+                    title: format!("spawn children re-import `__main__` from {file}"),
+                    detail: "As `python script.py` does: its top-level definitions reach the children (its `if __name__ == \"__main__\":` block does not run there).".to_string(),
+                })
+            }
+        }
+        None => Some(Check {
+            status: Status::Warning,
+            title: "an interactive `__main__` (no file, no module name)".to_string(),
+            detail: format!(
+                "This is the REPL, `python -c`, a Jupyter notebook or an IDE's console: {BUILTIN}"
+            ),
+        }),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -265,6 +363,9 @@ pub fn assess(facts: &Facts) -> Vec<Check> {
         }
     }
 
+    if let Some(check) = main_module_check(facts) {
+        checks.push(check);
+    }
     if let Some(host) = &facts.host {
         let (name, how) = match host.as_str() {
             "jupyter" => ("Jupyter", "notebook cells run in an interactive `__main__` with no file"),
@@ -435,6 +536,56 @@ mod tests {
                 "{expected}: {found:?}"
             );
         }
+    }
+
+    /// The `__main__` of a live session, as the probe reports it from there.
+    fn session(spec: Option<Option<&str>>, file: Option<(&str, bool)>) -> Facts {
+        Facts {
+            main_inspected: true,
+            main_spec_attribute: spec.is_some(),
+            main_spec_name: spec.flatten().map(str::to_string),
+            main_file: file.map(|(path, _)| path.to_string()),
+            main_file_is_file: file.is_some_and(|(_, exists)| exists),
+            ..windows_conda(true)
+        }
+    }
+
+    fn main_check(facts: &Facts) -> Option<(Status, String)> {
+        main_module_check(facts).map(|check| (check.status, check.title))
+    }
+
+    #[test]
+    fn the_main_module_is_judged_as_multiprocessing_spawn_does() {
+        // `python -c PROBE`: the probe's own `__main__` says nothing.
+        assert!(main_check(&linux_311()).is_none());
+        // Jupyter, the REPL, IDLE's shell, `python -c`: no file, no name.
+        let (status, title) = main_check(&session(Some(None), None)).unwrap();
+        assert_eq!(status, Status::Warning);
+        assert!(title.contains("interactive"), "{title}");
+        // pdb before 3.13 drops `__spec__`: Process.start() raises.
+        let (status, title) = main_check(&session(None, Some((r"C:\work\job.py", true)))).unwrap();
+        assert_eq!(status, Status::Problem);
+        assert!(title.contains("no `__spec__`"), "{title}");
+        // `python -m pkg`: a module named `__main__` is never imported again.
+        let (status, title) = main_check(&session(Some(Some("pkg.__main__")), None)).unwrap();
+        assert_eq!(status, Status::Warning);
+        assert!(title.contains("`pkg.__main__`"), "{title}");
+        // `python -m pkg.cli` and `python job.py` are re-imported.
+        let (status, _) = main_check(&session(Some(Some("pkg.cli")), None)).unwrap();
+        assert_eq!(status, Status::Ok);
+        let (status, _) =
+            main_check(&session(Some(None), Some((r"C:\work\job.py", true)))).unwrap();
+        assert_eq!(status, Status::Ok);
+        // `python - < job.py`: `__file__` is `<stdin>`, which children cannot run.
+        let (status, _) = main_check(&session(Some(None), Some(("<stdin>", false)))).unwrap();
+        assert_eq!(status, Status::Problem);
+        // IPython's `%run` namespace.
+        let (status, _) = main_check(&session(
+            Some(None),
+            Some(("/home/ada/__ipython_main__.py", false)),
+        ))
+        .unwrap();
+        assert_eq!(status, Status::Warning);
     }
 
     #[test]

@@ -153,6 +153,12 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         .stdin(Stdio::inherit())
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped());
+    // SIGTERM and SIGHUP sent to spawnsafe alone (`kill PID`, a CI runner
+    // cancelling the job, a closed terminal) are passed on to the program,
+    // as if it had been sent to it, and spawnsafe waits for it to end. Caught
+    // from before the start (a caught signal is reset to its default in the
+    // program, an ignored one would not be).
+    let forward = ForwardSignals::new();
     let started = Instant::now();
     let mut child = command.spawn().map_err(|err| match program {
         Program::Command(words) => format!("cannot run `{}`: {err}", words[0]),
@@ -186,6 +192,7 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
     });
     let mut timed_out = false;
     let status = loop {
+        forward.pass_on(child.id());
         if let Some(status) = child.try_wait().map_err(|err| err.to_string())? {
             break status;
         }
@@ -246,6 +253,72 @@ impl Drop for IgnoreTerminalSignals {
         unsafe {
             libc::signal(libc::SIGINT, self.previous[0]);
             libc::signal(libc::SIGQUIT, self.previous[1]);
+        }
+    }
+}
+
+/// The signals to pass on to the program, as a bit per signal number: set by
+/// the handler (which may only do async-signal-safe work), read by the wait loop.
+#[cfg(unix)]
+static PENDING_SIGNALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[cfg(unix)]
+const FORWARDED_SIGNALS: [libc::c_int; 2] = [libc::SIGTERM, libc::SIGHUP];
+
+#[cfg(unix)]
+extern "C" fn note_signal(signal: libc::c_int) {
+    PENDING_SIGNALS.fetch_or(1 << signal, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Catches SIGTERM and SIGHUP until dropped, to pass them on to the program
+/// (a no-op off Unix).
+struct ForwardSignals {
+    #[cfg(unix)]
+    previous: [libc::sighandler_t; 2],
+}
+
+impl ForwardSignals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            PENDING_SIGNALS.store(0, std::sync::atomic::Ordering::SeqCst);
+            let handler = note_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            // SAFETY: the handler only sets bits of an atomic; the old
+            // dispositions are put back in `drop`.
+            let previous = FORWARDED_SIGNALS.map(|signal| unsafe { libc::signal(signal, handler) });
+            ForwardSignals { previous }
+        }
+        #[cfg(not(unix))]
+        ForwardSignals {}
+    }
+
+    /// Sends the program the signals spawnsafe received since the last call.
+    fn pass_on(&self, pid: u32) {
+        #[cfg(unix)]
+        {
+            let pending = PENDING_SIGNALS.swap(0, std::sync::atomic::Ordering::SeqCst);
+            for signal in FORWARDED_SIGNALS {
+                if pending & (1 << signal) != 0 {
+                    // SAFETY: kill(2) on the child's pid, which is not reaped yet.
+                    unsafe {
+                        libc::kill(pid as libc::pid_t, signal);
+                    }
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = pid;
+    }
+}
+
+impl Drop for ForwardSignals {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        for (signal, previous) in FORWARDED_SIGNALS.into_iter().zip(self.previous) {
+            // SAFETY: restores the dispositions `new` replaced.
+            unsafe {
+                libc::signal(signal, previous);
+            }
         }
     }
 }

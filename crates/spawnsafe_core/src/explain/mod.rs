@@ -140,6 +140,30 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
     let mut unknown: Vec<Unknown> = Vec::new();
     for (index, exception) in parsed.exceptions.iter().enumerate() {
         let Some(found) = identify(exception) else {
+            // The parent re-raising a child's failure that is known only in
+            // the child (a `NameError` in a worker): the same item.
+            if let Some((cause, Chain::DirectCause)) = exception.chained_from {
+                if let Some(&item_index) = item_of.get(&cause) {
+                    if items[item_index].exception == headline(exception) {
+                        let frame = user_frame(exception).map(UserFrame::from);
+                        let item = &mut items[item_index];
+                        if item.frame.is_none() {
+                            item.frame = frame;
+                        } else if item.raised_in_parent.is_none() {
+                            item.raised_in_parent = frame;
+                        }
+                        item_of.insert(index, item_index);
+                        continue;
+                    }
+                }
+            }
+            // An exception group only holds the exceptions printed after it.
+            if matches!(
+                exception.short_type(),
+                "ExceptionGroup" | "BaseExceptionGroup"
+            ) {
+                continue;
+            }
             if !exception.bare {
                 let summary = headline(exception);
                 let frame = user_frame(exception).map(UserFrame::from);
@@ -243,6 +267,22 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             }
             item.local_check =
                 local_check(&files_of[index], &candidates[index], options, &mut cache);
+            // A process started at import because the main guard is always
+            // true: the guard is what to fix.
+            if item.signature == SignatureId::Bootstrapping {
+                if let LocalCheck::Matched { findings, .. } = &item.local_check {
+                    if findings
+                        .iter()
+                        .any(|finding| finding.code == Rule::MalformedMainGuard.code())
+                    {
+                        item.code = Some(Rule::MalformedMainGuard.code());
+                        item.name = Some(Rule::MalformedMainGuard.name());
+                        item.url = Some(Rule::MalformedMainGuard.url());
+                        item.help = "the file's main guard is malformed and always true (the SPS102 finding below), so the code under it also runs when a child imports the module: write it as `if __name__ == \"__main__\":`. Removing `print()` calls or Anaconda does not fix this".to_string();
+                    }
+                }
+                continue;
+            }
             // The local check decides between the rules an unpicklable object
             // can come from: a `Process` argument or a `Process` subclass's state.
             if item.signature != SignatureId::UnpicklableObject {

@@ -42,6 +42,17 @@ pub enum SignatureId {
     StdinInChild,
     /// `BrokenProcessPool`: a worker of a `ProcessPoolExecutor` died.
     BrokenProcessPool,
+    /// `NameError` in a child: a global the parent assigned only at run time.
+    GlobalMissingInChild,
+    /// `AttributeError: module '__main__' has no attribute '__spec__'`: a
+    /// debugger (pdb before 3.13) replaced `__main__`'s namespace.
+    MainWithoutSpec,
+    /// A spawn child could not run the parent's main file again: there is
+    /// none (`<stdin>`).
+    MainFileMissing,
+    /// An exception raised by the user's own class while a child unpickled its
+    /// object (`__getattr__` recursion, `__setitem__` before `__init__`'s attributes).
+    FailedUnpickling,
 }
 
 impl SignatureId {
@@ -60,6 +71,10 @@ impl SignatureId {
             SignatureId::TooManyHandles => "too-many-handles",
             SignatureId::StdinInChild => "stdin-in-child",
             SignatureId::BrokenProcessPool => "broken-process-pool",
+            SignatureId::GlobalMissingInChild => "global-missing-in-child",
+            SignatureId::FailedUnpickling => "failed-unpickling",
+            SignatureId::MainWithoutSpec => "main-without-spec",
+            SignatureId::MainFileMissing => "main-file-missing",
         }
     }
 }
@@ -263,13 +278,8 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
             return Some(found);
         }
     }
-    if matches!(short, "AttributeError" | "UnpicklingError")
-        && first.starts_with("Can't get attribute '")
-    {
-        let name = quoted(&first["Can't get attribute ".len()..])
-            .unwrap_or("?")
-            .to_string();
-        if first.contains("on <module '__mp_main__'") {
+    if let Some((name, in_mp_main)) = missing_on_unpickling(exception) {
+        if in_mp_main {
             return Some(Identified {
                 signature: SignatureId::MissingInMpMain,
                 rule: Some(Rule::WorkerDefinedInGuard),
@@ -279,10 +289,7 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
                 help: format!("define `{name}` at the top level of the module, outside `if __name__ == \"__main__\":` (or in another module that you import)"),
             });
         }
-        if first.contains("on <module '__main__' (built-in)>")
-            || first
-                .contains("on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>")
-        {
+        if !in_mp_main {
             return Some(Identified {
                 signature: SignatureId::MissingInBuiltinMain,
                 rule: Some(Rule::InteractiveWorker),
@@ -361,6 +368,42 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
             },
         });
     }
+    if short == "AttributeError"
+        && first == "module '__main__' has no attribute '__spec__'"
+        && has_function(frames, "multiprocessing/spawn.py", "get_preparation_data")
+    {
+        return Some(Identified {
+            signature: SignatureId::MainWithoutSpec,
+            rule: None,
+            alternatives: Vec::new(),
+            title: "`__main__` has no `__spec__`: a debugger or another runner replaced it".to_string(),
+            meaning: format!("To start a spawn or forkserver child ({SPAWN_PLATFORMS}), `Process.start()` reads `__main__.__spec__` to tell the child how to import the main module (`multiprocessing.spawn.get_preparation_data`). A tool that ran the program cleared `__main__`'s namespace without putting `__spec__` back: pdb (`python -m pdb script.py`) before Python 3.13 does. The program's code is not at fault; under fork nothing is read."),
+            help: "run the program without the debugger (or on Python 3.13+), or put `__spec__ = None` at the top of the script; `spawnsafe doctor --session-probe` checks a live session's `__main__`".to_string(),
+        });
+    }
+    if short == "FileNotFoundError"
+        && in_child(exception)
+        && has_function(frames, "multiprocessing/spawn.py", "_fixup_main_from_path")
+    {
+        let missing = first.rsplit_once(": ").map_or(first, |(_, path)| path);
+        return Some(Identified {
+            signature: SignatureId::MainFileMissing,
+            rule: None,
+            alternatives: Vec::new(),
+            title: "a spawn child cannot run the main file again: there is none".to_string(),
+            meaning: format!("Under spawn and forkserver ({SPAWN_PLATFORMS}) a child rebuilds `__main__` by running the parent's `__main__.__file__` again, joined to the starting directory: {missing}. That is no file: the code was read from standard input (`python - < script.py`, `__file__` is `<stdin>`) or the file was moved or deleted after the start, so every child dies before it runs its task."),
+            help: "save the code to a `.py` file and run that file; `spawnsafe doctor --session-probe` checks a live session's `__main__`".to_string(),
+        });
+    }
+    if let Some(found) = global_missing_in_child(exception) {
+        return Some(found);
+    }
+    if let Some(found) = failed_unpickling(exception) {
+        return Some(found);
+    }
+    if let Some(found) = failed_pickling_lookup(exception) {
+        return Some(found);
+    }
     if short == "BrokenProcessPool" {
         return Some(Identified {
             signature: SignatureId::BrokenProcessPool,
@@ -372,6 +415,173 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
         });
     }
     None
+}
+
+/// `Can't get attribute 'f' on <module '__mp_main__' ...>` (3.8 to 3.13), and
+/// 3.14's pickle wordings (`module '__mp_main__' has no attribute 'f'`,
+/// `Can't resolve path 'A.f' on module '__mp_main__'`): the name the child
+/// could not find, and whether it looked in the re-imported main module
+/// (`__mp_main__`) rather than an empty `__main__`.
+fn missing_on_unpickling(exception: &Exception) -> Option<(String, bool)> {
+    if !matches!(exception.short_type(), "AttributeError" | "UnpicklingError") {
+        return None;
+    }
+    let first = exception.first_message_line();
+    if let Some(rest) = first.strip_prefix("Can't get attribute ") {
+        let name = quoted(rest)?.to_string();
+        if rest.contains("on <module '__mp_main__'") {
+            return Some((name, true));
+        }
+        let builtin = rest.contains("on <module '__main__' (built-in)>")
+            || rest
+                .contains("on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>");
+        return builtin.then_some((name, false));
+    }
+    if let Some(rest) = first.strip_prefix("Can't resolve path ") {
+        let name = quoted(rest)?.to_string();
+        let module = rest.rsplit_once(" on module ")?.1;
+        return match module {
+            "'__mp_main__'" => Some((name, true)),
+            "'__main__'" => Some((name, false)),
+            _ => None,
+        };
+    }
+    // `module 'x' has no attribute 'f'` is also any failed attribute lookup:
+    // only a child's unpickling of the parent's `__main__` names is this one.
+    let rest = first.strip_prefix("module '")?;
+    let (module, attribute) = rest.split_once("' has no attribute ")?;
+    let name = quoted(attribute)?.to_string();
+    match module {
+        "__mp_main__" => Some((name, true)),
+        "__main__" if in_child(exception) && unpickling_at(&exception.frames).is_some() => {
+            Some((name, false))
+        }
+        _ => None,
+    }
+}
+
+/// The index of the frame in which a child unpickles what the parent sent
+/// (spawn's process object, or a pool or executor task read from its queue),
+/// when the exception was raised below it.
+fn unpickling_at(frames: &[Frame]) -> Option<usize> {
+    frames.iter().enumerate().position(|(index, frame)| {
+        let file = frame.file.replace('\\', "/");
+        let function = frame.function.as_deref();
+        let source = frame.source.as_deref().unwrap_or("");
+        // Without the source line, spawn's `_main` is unpickling unless it
+        // called `prepare()` (importing the main module) below.
+        let preparing = frames.get(index + 1).is_some_and(|next| {
+            next.file
+                .replace('\\', "/")
+                .ends_with("multiprocessing/spawn.py")
+        });
+        (file.ends_with("multiprocessing/spawn.py")
+            && function == Some("_main")
+            && (source.contains("pickle.load") || (source.is_empty() && !preparing)))
+            || (file.ends_with("multiprocessing/queues.py")
+                && function == Some("get")
+                && (source.contains("loads(") || source.is_empty()))
+            || (file.ends_with("multiprocessing/connection.py")
+                && function == Some("recv")
+                && source.contains("loads("))
+    })
+}
+
+/// A `NameError` raised in a child process: under spawn the child has only
+/// what importing the module defines.
+fn global_missing_in_child(exception: &Exception) -> Option<Identified> {
+    if exception.short_type() != "NameError" || !in_child(exception) {
+        return None;
+    }
+    let first = exception.first_message_line();
+    let rest = first.strip_prefix("name ")?;
+    let name = quoted(rest)?.to_string();
+    if !rest.contains(" is not defined") {
+        return None;
+    }
+    Some(Identified {
+        signature: SignatureId::GlobalMissingInChild,
+        rule: Some(Rule::GlobalNotInherited),
+        alternatives: Vec::new(),
+        title: format!("a child process has no global `{name}`"),
+        meaning: format!("Under spawn and forkserver ({SPAWN_PLATFORMS}) a child starts as a fresh interpreter and gets its globals by importing your module again, as `__mp_main__`, so `if __name__ == \"__main__\":` blocks and functions the parent ran do not run there: a global that the parent assigns only at run time (in the guard, in `main()`, or through `global`) does not exist in the child. Under fork the child is a copy of the parent and has it. (If `{name}` is assigned nowhere, this is a plain `NameError` that fork shows too.)"),
+        help: format!("pass `{name}` to the workers explicitly: as a task argument, `Process(args=...)`, or `Pool(initializer=init, initargs=({name},))` storing it in a global of the child; or assign it at module level, if its value does not depend on what the parent did at run time"),
+    })
+}
+
+/// An exception that the user's own class raised while a child unpickled it:
+/// pickle restored the object without `__init__`, and a method it calls
+/// (`__getattr__`, `__setitem__`, `append`, `__setstate__`) needed an
+/// attribute that was not there yet.
+fn failed_unpickling(exception: &Exception) -> Option<Identified> {
+    if !in_child(exception) {
+        return None;
+    }
+    let frames = &exception.frames;
+    let at = unpickling_at(frames)?;
+    let user = frames[at + 1..]
+        .iter()
+        .rev()
+        .find(|frame| !is_library_frame(&frame.file))?;
+    let method = user.function.clone().unwrap_or_else(|| "?".to_string());
+    let recursion = exception.short_type() == "RecursionError";
+    let what = if recursion {
+        format!("`{method}` called itself until the recursion limit: it reads an instance attribute that unpickling has not restored yet, and the lookup of that missing attribute calls `{method}` again")
+    } else {
+        format!("`{method}` ran before the object's attributes were restored and failed")
+    };
+    Some(Identified {
+        signature: SignatureId::FailedUnpickling,
+        rule: Some(Rule::PickleProtocolPitfall),
+        alternatives: Vec::new(),
+        title: format!("an object sent to a child process fails to unpickle there (in `{method}`)"),
+        meaning: format!("The object pickled, but unpickling it in the child failed: pickle makes the object without calling `__init__`, looks up `__setstate__` and `__reduce_ex__` on it, and fills a `dict`/`list` subclass's items (through `__setitem__`/`append`/`extend`) before it restores `__dict__`. {what}. Under spawn and forkserver ({SPAWN_PLATFORMS}) `Process` arguments are pickled, so the child dies before it runs the target; under fork they are inherited and this works. `Pool` and executor task arguments are pickled under every start method."),
+        help: "make the class survive the round trip: in `__getattr__`, raise `AttributeError` for names that start with `_` or are not in `self.__dict__` instead of reading them (`fields = self.__dict__.get(\"fields\")`); give a `dict`/`list` subclass `__reduce__` returning `(cls, (init args...), None, None, iter(self.items()))`, or `__getstate__`/`__setstate__`; or send plain data and rebuild the object in the child".to_string(),
+    })
+}
+
+/// Python 3.8 to 3.10: pickling looks up `__getstate__` (and `__reduce_ex__`,
+/// `__getnewargs_ex__`) on the object, and a `__getattr__` that raises
+/// `KeyError` (or recurses) instead of `AttributeError` breaks the pickling
+/// in the parent. 3.11+ defines `object.__getstate__`, so the same class then
+/// fails while the child unpickles it.
+fn failed_pickling_lookup(exception: &Exception) -> Option<Identified> {
+    const HOOKS: &[&str] = &[
+        "__getstate__",
+        "__setstate__",
+        "__reduce_ex__",
+        "__reduce__",
+        "__getnewargs_ex__",
+        "__getnewargs__",
+    ];
+    let frames = &exception.frames;
+    let hook = quoted(exception.first_message_line())?;
+    if !HOOKS.contains(&hook) && exception.short_type() != "RecursionError" {
+        return None;
+    }
+    let pickling = frames.iter().position(|frame| {
+        frame
+            .file
+            .replace('\\', "/")
+            .ends_with("multiprocessing/reduction.py")
+            && matches!(frame.function.as_deref(), Some("dump" | "dumps"))
+    })?;
+    let user = frames[pickling + 1..]
+        .iter()
+        .rev()
+        .find(|frame| !is_library_frame(&frame.file))?;
+    let method = user.function.clone()?;
+    if !matches!(method.as_str(), "__getattr__" | "__getattribute__") {
+        return None;
+    }
+    Some(Identified {
+        signature: SignatureId::FailedUnpickling,
+        rule: Some(Rule::PickleProtocolPitfall),
+        alternatives: Vec::new(),
+        title: format!("an object sent to a child process breaks pickle's lookup of `{hook}` (in `{method}`)"),
+        meaning: format!("pickle looks up `{hook}` on the object, which the class does not define, so `{method}` ran and raised `{}` instead of `AttributeError`, which is what tells pickle the hook is absent. Under spawn and forkserver ({SPAWN_PLATFORMS}) `Process` arguments are pickled; under fork they are inherited and this works. (From Python 3.11, `object.__getstate__` exists and the same class fails later, while the child unpickles it.)", exception.short_type()),
+        help: "make `__getattr__` raise `AttributeError` for names it does not hold (`try: return self.fields[name] except KeyError: raise AttributeError(name) from None`), and for names that start with `_`; or send plain data and rebuild the object in the child".to_string(),
+    })
 }
 
 fn bootstrapping(exception: &Exception) -> Identified {
@@ -400,7 +610,7 @@ fn bootstrapping(exception: &Exception) -> Identified {
             Identified {
                 signature: SignatureId::Bootstrapping,
                 rule: Some(Rule::ImportTimeProcessStart),
-                alternatives: vec![Rule::UnguardedProcessStart],
+                alternatives: vec![Rule::UnguardedProcessStart, Rule::MalformedMainGuard],
                 title: format!("`{name}` starts processes when it is imported"),
                 meaning: format!("Under spawn and forkserver ({SPAWN_PLATFORMS}) {who} starts as a fresh interpreter and imports your main module again (as `__mp_main__`), and with it `{name}`, which starts processes at import time. CPython refuses to start a process while the main module is still being imported (`multiprocessing.spawn._check_not_importing_main`), so {who} dies. A `Pool` then hangs, replacing workers that die one after another; a `ProcessPoolExecutor` raises `BrokenProcessPool`; a `Process` just exits with code 1."),
                 help: format!("do not start processes when `{name}` is imported: create the pool in a function that the program calls from `if __name__ == \"__main__\":` (lazily, on first use). Removing `print()` calls or Anaconda does not fix this; `freeze_support()` matters only for frozen executables"),
@@ -409,7 +619,7 @@ fn bootstrapping(exception: &Exception) -> Identified {
         _ => Identified {
             signature: SignatureId::Bootstrapping,
             rule: Some(Rule::UnguardedProcessStart),
-            alternatives: vec![Rule::ImportTimeProcessStart],
+            alternatives: vec![Rule::ImportTimeProcessStart, Rule::MalformedMainGuard],
             title: "your main module starts processes when it is imported".to_string(),
             meaning: format!("Under spawn and forkserver ({SPAWN_PLATFORMS}) {who} starts as a fresh interpreter and imports your main module again (as `__mp_main__`, so `if __name__ == \"__main__\":` blocks do not run). This module starts a process at its top level, so the import tries to start one too, and CPython refuses (`multiprocessing.spawn._check_not_importing_main`): {who} dies. A `Pool` then hangs, replacing workers that die one after another; a `ProcessPoolExecutor` raises `BrokenProcessPool`; a `Process` just exits with code 1. Under fork (Linux up to Python 3.13) the same code works."),
             help: "move the code that starts processes under `if __name__ == \"__main__\":` (or into a `main()` called from there), leaving only imports and definitions at the top level. Removing `print()` calls or Anaconda does not fix this; `freeze_support()` matters only for frozen executables".to_string(),

@@ -149,6 +149,7 @@ const DURING_HANDLING: &str = "During handling of the above exception, another e
 pub fn parse(text: &str) -> Parsed {
     let text = strip_ansi(text);
     let text = strip_log_prefixes(&text);
+    let text = unbox_exception_groups(&text);
     let lines: Vec<&str> = text
         .lines()
         .map(|line| line.trim_end_matches('\r'))
@@ -175,7 +176,11 @@ fn strip_log_prefixes(text: &str) -> String {
     let mut shapes: Vec<String> = Vec::new();
     for line in text.lines() {
         if let Some(position) = line.find(HEADER) {
-            let prefix = &line[..position];
+            // `  + Exception Group Traceback ...` is not a log prefix.
+            let prefix = line[..position]
+                .strip_suffix("+ Exception Group ")
+                .map(str::trim_end)
+                .unwrap_or(&line[..position]);
             if line[position + HEADER.len()..].trim() == ":"
                 && !prefix.trim().is_empty()
                 && !shapes.contains(&shape(prefix))
@@ -206,6 +211,75 @@ fn strip_log_prefixes(text: &str) -> String {
             }
         }
         out.push_str(stripped);
+    }
+    out
+}
+
+/// Takes apart the boxes that Python 3.11+ draws around an exception group
+/// and its sub-exceptions (`  + Exception Group Traceback ...`, `  | ` before
+/// every line, `+-+---- 1 ----` between them), so that each is read as an
+/// ordinary traceback: the group first, then its sub-exceptions in order.
+fn unbox_exception_groups(text: &str) -> String {
+    const GROUP_HEADER: &str = "+ Exception Group Traceback (most recent call last):";
+    if !text.contains(GROUP_HEADER) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    // The indentation of the outermost group's `+`, while inside its box. A
+    // multi-line message (a child's traceback in a `RemoteTraceback`) is
+    // printed without the box prefix: the box ends only with its closing line.
+    let mut group_indent: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[body.len()..];
+        let mut rest = body.trim_start();
+        let indent = body.len() - rest.len();
+        let Some(outer) = group_indent else {
+            if rest.starts_with(GROUP_HEADER) {
+                group_indent = Some(indent);
+            } else {
+                out.push_str(line);
+                continue;
+            }
+            out.push_str(HEADER);
+            out.push_str(":\n");
+            continue;
+        };
+        if !(rest.starts_with('|') || rest.starts_with('+')) {
+            out.push_str(line);
+            continue;
+        }
+        if indent == outer + 2 && rest.len() > 1 && rest.chars().skip(1).all(|c| c == '-') {
+            group_indent = None;
+            out.push_str(ending);
+            continue;
+        }
+        // A nested group's lines carry one box prefix per level.
+        let unboxed = loop {
+            if rest.starts_with(GROUP_HEADER) {
+                break format!("{HEADER}:");
+            }
+            if rest.starts_with("+-") {
+                break String::new();
+            }
+            match rest.strip_prefix('|') {
+                Some(inner) => {
+                    let inner = inner.strip_prefix(' ').unwrap_or(inner);
+                    let trimmed = inner.trim_start();
+                    if trimmed.starts_with('|')
+                        || trimmed.starts_with("+-")
+                        || trimmed.starts_with(GROUP_HEADER)
+                    {
+                        rest = trimmed;
+                    } else {
+                        break inner.to_string();
+                    }
+                }
+                None => break rest.to_string(),
+            }
+        };
+        out.push_str(&unboxed);
+        out.push_str(if ending.is_empty() { "" } else { "\n" });
     }
     out
 }
@@ -583,6 +657,32 @@ fn ipython_marked_line(line: &str) -> Option<(u32, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_exception_groups_are_unboxed() {
+        // CPython 3.11.7's output for a group holding a ValueError and a group.
+        let text = "  + Exception Group Traceback (most recent call last):\n  |   File \"<string>\", line 4, in <module>\n  |   File \"<string>\", line 3, in f\n  | ExceptionGroup: outer (2 sub-exceptions)\n  +-+---------------- 1 ----------------\n    | ValueError: v\n    +---------------- 2 ----------------\n    | ExceptionGroup: inner (1 sub-exception)\n    +-+---------------- 1 ----------------\n      | RuntimeError: Queue objects should only be shared between processes through inheritance\n      +------------------------------------\nafter\n";
+        let parsed = parse(text);
+        let seen: Vec<(&str, &str)> = parsed
+            .exceptions
+            .iter()
+            .map(|exception| (exception.type_name.as_str(), exception.message.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("ExceptionGroup", "outer (2 sub-exceptions)"),
+                ("ValueError", "v"),
+                ("ExceptionGroup", "inner (1 sub-exception)"),
+                (
+                    "RuntimeError",
+                    "Queue objects should only be shared between processes through inheritance"
+                ),
+            ]
+        );
+        assert_eq!(parsed.exceptions[0].frames.len(), 2);
+        assert_eq!(parsed.tracebacks, 1);
+    }
 
     #[test]
     fn standard_traceback_with_frames_and_message() {

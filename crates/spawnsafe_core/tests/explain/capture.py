@@ -18,6 +18,10 @@ workers forever) is killed after it has printed its claim twice; where child
 tracebacks interleave, the order can differ between runs.
 
 Usage: python3 capture.py [--python PYTHON] [CASE...]
+       python3 capture.py --python python3.8 --variant py38 CASE...
+  (`--variant`: another version's text, written to
+  `corpus/handwritten/<variant>_<case>.txt`; programs, manifest and
+  expectations are left alone, add the line to handwritten/expected.txt)
 """
 
 import argparse
@@ -41,7 +45,8 @@ BOOTSTRAPPING = "An attempt has been made to start a new process"
 
 
 class Case:
-    def __init__(self, name, files, method, must, expect, run=None, timeout=20.0, hang=False, stdin=None):
+    def __init__(self, name, files, method, must, expect, run=None, timeout=20.0, hang=False, stdin=None,
+                 fork_fails=None, stdin_file=None):
         self.name = name
         self.files = {path: textwrap.dedent(text).lstrip("\n") for path, text in files.items()}
         self.method = method
@@ -51,6 +56,11 @@ class Case:
         self.timeout = timeout
         self.hang = hang
         self.stdin = stdin  # bytes the parent reads from its standard input
+        if stdin_file is not None:  # or one of its files
+            self.stdin = self.files[stdin_file].encode("utf-8")
+        # Why plain `python3` (fork on Linux up to 3.13) fails too, or None when
+        # it runs the program fine (crates/spawnsafe/tests/run.rs checks both).
+        self.fork_fails = fork_fails
 
 
 CASES = []
@@ -138,7 +148,8 @@ case("unguarded_in_try_for", {"main.py": """
             p.join()
         except KeyboardInterrupt:
             pass
-"""}, "fork", BOOTSTRAPPING, ("bootstrapping", "SPS101"))
+"""}, "fork", BOOTSTRAPPING, ("bootstrapping", "SPS101"),
+     fork_fails="the program itself asks for get_context('spawn')")
 
 case("import_time_pool_in_library", {
     "main.py": """
@@ -161,7 +172,8 @@ case("import_time_pool_in_library", {
         def summary():
             return sum(_CACHE)
     """,
-}, "spawn", BOOTSTRAPPING, ("bootstrapping", "SPS103"), hang=True)
+}, "spawn", BOOTSTRAPPING, ("bootstrapping", "SPS103"), hang=True,
+     fork_fails="the module-level Pool hangs at interpreter exit under fork too")
 
 case("import_time_process_in_helper", {
     "main.py": """
@@ -207,7 +219,8 @@ case("set_start_method_twice", {"main.py": """
     if __name__ == "__main__":
         mp.set_start_method("spawn")
         configure()
-"""}, "spawn", "context has already been set", ("context-already-set", "SPS104"))
+"""}, "spawn", "context has already been set", ("context-already-set", "SPS104"),
+     fork_fails="a second set_start_method raises under every start method")
 
 case("set_start_method_at_import", {"main.py": """
     import multiprocessing as mp
@@ -221,7 +234,8 @@ case("set_start_method_at_import", {"main.py": """
         p = mp.Process(target=task)
         p.start()
         p.join()
-"""}, "spawn", "context has already been set", ("context-already-set", "SPS104"))
+"""}, "spawn", "context has already been set", ("context-already-set", "SPS104"),
+     fork_fails="the program itself sets spawn, whose children re-run the call")
 
 case("set_start_method_after_queue", {"main.py": """
     import multiprocessing as mp
@@ -229,7 +243,8 @@ case("set_start_method_after_queue", {"main.py": """
     if __name__ == "__main__":
         results = mp.Queue()
         mp.set_start_method("forkserver")
-"""}, "forkserver", "context has already been set", ("context-already-set", "SPS104"))
+"""}, "forkserver", "context has already been set", ("context-already-set", "SPS104"),
+     fork_fails="the Queue fixes the default context (fork) before set_start_method")
 
 case("worker_defined_in_guard_process", {"main.py": """
     import multiprocessing
@@ -322,7 +337,7 @@ LAMBDA_POOL = """
 """
 for method in ("spawn", "fork"):
     case(f"pool_map_lambda_{method}", {"main.py": LAMBDA_POOL}, method, "attribute lookup <lambda>",
-         ("unpicklable-callable", "SPS201"))
+         ("unpicklable-callable", "SPS201"), fork_fails="pool tasks are pickled under every start method")
 
 case("pool_imap_local_function", {"main.py": """
     from multiprocessing import Pool
@@ -337,7 +352,8 @@ case("pool_imap_local_function", {"main.py": """
 
     if __name__ == "__main__":
         main(3)
-"""}, "spawn", "Can't pickle local object", ("unpicklable-callable", "SPS201"))
+"""}, "spawn", "Can't pickle local object", ("unpicklable-callable", "SPS201"),
+     fork_fails="pool tasks are pickled under every start method")
 
 case("process_target_closure", {"main.py": """
     import multiprocessing
@@ -369,7 +385,8 @@ case("executor_submit_lambda", {"main.py": """
         with ProcessPoolExecutor(2) as executor:
             future = executor.submit(lambda: 42)
             print(future.result())
-"""}, "spawn", "attribute lookup <lambda>", ("unpicklable-callable", "SPS201"))
+"""}, "spawn", "attribute lookup <lambda>", ("unpicklable-callable", "SPS201"),
+     fork_fails="executor tasks are pickled under every start method")
 
 case("executor_map_local_class_method", {"main.py": """
     from concurrent.futures import ProcessPoolExecutor
@@ -387,7 +404,8 @@ case("executor_map_local_class_method", {"main.py": """
 
     if __name__ == "__main__":
         run()
-"""}, "spawn", "Can't pickle local object", ("unpicklable-callable", "SPS201"))
+"""}, "spawn", "Can't pickle local object", ("unpicklable-callable", "SPS201"),
+     fork_fails="executor tasks are pickled under every start method")
 
 case("partial_of_nested", {"main.py": """
     import functools
@@ -402,7 +420,8 @@ case("partial_of_nested", {"main.py": """
 
     if __name__ == "__main__":
         main()
-"""}, "spawn", "Can't pickle local object", ("unpicklable-callable", "SPS201"))
+"""}, "spawn", "Can't pickle local object", ("unpicklable-callable", "SPS201"),
+     fork_fails="pool tasks are pickled under every start method")
 
 case("pool_initializer_lambda", {"main.py": """
     from multiprocessing import Pool
@@ -426,7 +445,8 @@ case("pool_starmap_queue", {"main.py": """
         progress = mp.Queue()
         with mp.Pool(2) as pool:
             print(pool.starmap(work, [(i, progress) for i in range(3)]))
-"""}, "spawn", "Queue objects should only be shared", ("shared-through-inheritance", "SPS202"))
+"""}, "spawn", "Queue objects should only be shared", ("shared-through-inheritance", "SPS202"),
+     fork_fails="task arguments are pickled under every start method")
 
 case("pool_apply_async_event", {"main.py": """
     import multiprocessing as mp
@@ -438,7 +458,8 @@ case("pool_apply_async_event", {"main.py": """
         stop = mp.Event()
         with mp.Pool(2) as pool:
             pool.apply_async(wait_for, (stop,)).get()
-"""}, "fork", "objects should only be shared", ("shared-through-inheritance", "SPS202"))
+"""}, "fork", "objects should only be shared", ("shared-through-inheritance", "SPS202"),
+     fork_fails="task arguments are pickled under every start method")
 
 case("executor_submit_lock", {"main.py": """
     import multiprocessing
@@ -452,7 +473,8 @@ case("executor_submit_lock", {"main.py": """
         lock = multiprocessing.Lock()
         with ProcessPoolExecutor(2) as executor:
             print(executor.submit(locked_add, lock, 1).result())
-"""}, "spawn", "Lock objects should only be shared", ("shared-through-inheritance", "SPS202"))
+"""}, "spawn", "Lock objects should only be shared", ("shared-through-inheritance", "SPS202"),
+     fork_fails="task arguments are pickled under every start method")
 
 case("executor_map_value", {"main.py": """
     import multiprocessing
@@ -465,7 +487,8 @@ case("executor_map_value", {"main.py": """
         counter = multiprocessing.Value("i", 0)
         with ProcessPoolExecutor(2) as executor:
             list(executor.map(bump, [counter, counter]))
-"""}, "forkserver", "Synchronized objects should only be shared", ("shared-through-inheritance", "SPS202"))
+"""}, "forkserver", "Synchronized objects should only be shared", ("shared-through-inheritance", "SPS202"),
+     fork_fails="task arguments are pickled under every start method")
 
 case("process_args_threading_lock", {"main.py": """
     import multiprocessing
@@ -534,7 +557,8 @@ case("process_args_pool_object", {"main.py": """
             p = multiprocessing.Process(target=use, args=(pool,))
             p.start()
             p.join()
-"""}, "spawn", "pool objects cannot be passed between processes", ("unpicklable-object", "SPS202"))
+"""}, "spawn", "pool objects cannot be passed between processes", ("unpicklable-object", "SPS202"),
+     fork_fails="a forked child's copy of a Pool has no handler threads: it hangs")
 
 case("pool_task_process_handle", {"main.py": """
     import multiprocessing
@@ -549,7 +573,8 @@ case("pool_task_process_handle", {"main.py": """
         with multiprocessing.Pool(1) as pool:
             print(pool.apply(watch, (sleeper,)))
         sleeper.join()
-"""}, "spawn", "AuthenticationString", ("unpicklable-object", "SPS202"))
+"""}, "spawn", "AuthenticationString", ("unpicklable-object", "SPS202"),
+     fork_fails="task arguments are pickled under every start method")
 
 case("process_subclass_lock_attribute", {"main.py": """
     import multiprocessing
@@ -586,7 +611,8 @@ case("daemonic_pool_in_pool_worker", {"main.py": """
         with Pool(2) as pool:
             print(pool.map(outer, [2, 3]))
 """}, "spawn", "daemonic processes are not allowed to have children",
-     ("daemonic-children", "SPS306"))
+     ("daemonic-children", "SPS306"),
+     fork_fails="pool workers are daemonic under every start method")
 
 case("daemonic_process_child", {"main.py": """
     import multiprocessing
@@ -604,7 +630,8 @@ case("daemonic_process_child", {"main.py": """
         d.start()
         d.join()
 """}, "fork", "daemonic processes are not allowed to have children",
-     ("daemonic-children", "SPS306"))
+     ("daemonic-children", "SPS306"),
+     fork_fails="a daemonic process has no children under every start method")
 
 case("executor_in_pool_task", {"main.py": """
     from concurrent.futures import ProcessPoolExecutor
@@ -621,7 +648,8 @@ case("executor_in_pool_task", {"main.py": """
         with Pool(1) as pool:
             print(pool.apply(fan_out, (2,)))
 """}, "forkserver", "daemonic processes are not allowed to have children",
-     ("daemonic-children", "SPS306"))
+     ("daemonic-children", "SPS306"),
+     fork_fails="pool workers are daemonic under every start method")
 
 case("stdin_in_worker", {"main.py": """
     import multiprocessing
@@ -634,7 +662,8 @@ case("stdin_in_worker", {"main.py": """
         p = multiprocessing.Process(target=confirm, args=("/tmp/x",))
         p.start()
         p.join()
-"""}, "spawn", "EOFError", ("stdin-in-child", "SPS305"))
+"""}, "spawn", "EOFError", ("stdin-in-child", "SPS305"),
+     fork_fails="a child's stdin is os.devnull under every start method")
 
 case("toplevel_input_rerun", {"main.py": """
     import multiprocessing
@@ -649,6 +678,127 @@ case("toplevel_input_rerun", {"main.py": """
         p.start()
         p.join()
 """}, "spawn", "EOFError", ("stdin-in-child", "SPS302"), stdin=b"alice\n")
+
+case("global_set_in_guard_pool", {"main.py": """
+    import multiprocessing
+
+    def scaled(x):
+        return x * FACTOR
+
+    if __name__ == "__main__":
+        FACTOR = 10
+        with multiprocessing.Pool(2) as pool:
+            print(pool.map(scaled, [1, 2, 3]))
+"""}, "spawn", "NameError: name 'FACTOR' is not defined", ("global-missing-in-child", "SPS301"))
+
+case("global_assigned_in_main_process", {"main.py": """
+    import multiprocessing
+
+    def report():
+        print("writing to", OUTPUT_DIR)
+
+    def main():
+        global OUTPUT_DIR
+        OUTPUT_DIR = "/tmp/out"
+        p = multiprocessing.Process(target=report)
+        p.start()
+        p.join()
+
+    if __name__ == "__main__":
+        main()
+"""}, "forkserver", "NameError: name 'OUTPUT_DIR' is not defined", ("global-missing-in-child", "SPS301"))
+
+# Python 3.11+: asyncio's TaskGroup reports the worker's failure in an
+# ExceptionGroup, drawn in boxes, with the child's traceback inside.
+case("taskgroup_executor_global", {"main.py": """
+    import asyncio
+    from concurrent.futures import ProcessPoolExecutor
+
+    def scaled(x):
+        return x * FACTOR
+
+    async def scale_in_child(executor, x):
+        return await asyncio.get_running_loop().run_in_executor(executor, scaled, x)
+
+    async def main():
+        with ProcessPoolExecutor(2) as executor:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(scale_in_child(executor, x)) for x in (1, 2)]
+        print([task.result() for task in tasks])
+
+    if __name__ == "__main__":
+        FACTOR = 10
+        asyncio.run(main())
+"""}, "spawn", "Exception Group Traceback", ("global-missing-in-child", "SPS301"))
+
+case("getattr_recursion_process_arg", {"main.py": """
+    import multiprocessing
+
+    class Record:
+        def __init__(self, fields):
+            self.fields = fields
+
+        def __getattr__(self, name):
+            return self.fields[name]
+
+    def show(record):
+        print(record.name)
+
+    if __name__ == "__main__":
+        p = multiprocessing.Process(target=show, args=(Record({"name": "ada"}),))
+        p.start()
+        p.join()
+"""}, "spawn", "RecursionError", ("failed-unpickling", "SPS205"))
+
+case("dict_subclass_setitem_process_arg", {"main.py": """
+    import multiprocessing
+
+    class Registry(dict):
+        def __init__(self, owner):
+            super().__init__()
+            self.owner = owner
+
+        def __setitem__(self, key, value):
+            super().__setitem__(key, (self.owner, value))
+
+    def show(registry):
+        print(registry)
+
+    if __name__ == "__main__":
+        registry = Registry("ada")
+        registry["x"] = 1
+        p = multiprocessing.Process(target=show, args=(registry,))
+        p.start()
+        p.join()
+"""}, "windows", "'Registry' object has no attribute 'owner'", ("failed-unpickling", "SPS205"))
+
+case("malformed_guard_always_true", {"main.py": """
+    import multiprocessing
+
+    def greet(name):
+        print("hello", name)
+
+    if "__main__":
+        p = multiprocessing.Process(target=greet, args=("world",))
+        p.start()
+        p.join()
+"""}, "spawn", BOOTSTRAPPING, ("bootstrapping", "SPS102"))
+
+# --- environment (spawnsafe doctor) ------------------------------------------
+
+# pdb (before Python 3.13) runs the script in a `__main__` without `__spec__`.
+case("pdb_main_without_spec", {"main.py": """
+    import multiprocessing
+
+    def work():
+        print("working")
+
+    if __name__ == "__main__":
+        p = multiprocessing.Process(target=work)
+        p.start()
+        p.join()
+"""}, "spawn", "has no attribute '__spec__'", ("main-without-spec", "-"),
+     run=["-m", "pdb", "main.py"], stdin=b"continue\nquit\n")
 
 # --- platform ---------------------------------------------------------------
 
@@ -695,7 +845,8 @@ case("broken_pool_child_killed", {"main.py": """
     if __name__ == "__main__":
         with ProcessPoolExecutor(2) as executor:
             print(executor.submit(crash, 1).result())
-"""}, "spawn", "BrokenProcessPool", ("broken-process-pool", "-"))
+"""}, "spawn", "BrokenProcessPool", ("broken-process-pool", "-"),
+     fork_fails="the worker kills itself under every start method")
 
 case("unknown_worker_zero_division", {"main.py": """
     from multiprocessing import Pool
@@ -706,7 +857,8 @@ case("unknown_worker_zero_division", {"main.py": """
     if __name__ == "__main__":
         with Pool(2) as pool:
             print(pool.map(ratio, [1, 0]))
-"""}, "spawn", "ZeroDivisionError", ("unknown", "-"))
+"""}, "spawn", "ZeroDivisionError", ("unknown", "-"),
+     fork_fails="a bug in the worker, not a start-method problem")
 
 case("unknown_key_error", {"main.py": """
     settings = {"workers": 2}
@@ -715,7 +867,8 @@ case("unknown_key_error", {"main.py": """
         return config["jobs"]
 
     print(workers(settings))
-"""}, "spawn", "KeyError", ("unknown", "-"))
+"""}, "spawn", "KeyError", ("unknown", "-"),
+     fork_fails="a bug, not a start-method problem")
 
 case("unknown_executor_value_error", {"main.py": """
     from concurrent.futures import ProcessPoolExecutor
@@ -726,7 +879,8 @@ case("unknown_executor_value_error", {"main.py": """
     if __name__ == "__main__":
         with ProcessPoolExecutor(2) as executor:
             print(list(executor.map(parse, ["1", "two"])))
-"""}, "spawn", "invalid literal for int()", ("unknown", "-"))
+"""}, "spawn", "invalid literal for int()", ("unknown", "-"),
+     fork_fails="a bug in the worker, not a start-method problem")
 
 
 # --- running ----------------------------------------------------------------
@@ -749,14 +903,19 @@ def normalise(text, workdir, case_name, hang):
     return text
 
 
-def run_case(case, python):
+def run_case(case, python, write_program=True):
     program_dir = os.path.join(PROGRAMS, case.name)
-    shutil.rmtree(program_dir, ignore_errors=True)
-    for path, text in case.files.items():
-        target = os.path.join(program_dir, path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+    if write_program:
+        shutil.rmtree(program_dir, ignore_errors=True)
+        for path, text in case.files.items():
+            target = os.path.join(program_dir, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        if case.stdin is not None:
+            # What the program reads on stdin, for the `spawnsafe run` tests.
+            with open(os.path.join(program_dir, "stdin.txt"), "wb") as handle:
+                handle.write(case.stdin)
     with open(BOOTSTRAP, encoding="utf-8") as handle:
         bootstrap = handle.read()
     with tempfile.TemporaryDirectory(prefix="spawnsafe-explain-") as tmp:
@@ -812,18 +971,30 @@ def run_case(case, python):
         return normalise(stderr, workdir, case.name, case.hang)
 
 
+def _diagnosed_as(case):
+    """What `spawnsafe run` must name: the rule codes, else the signature of a
+    known failure that no rule finds statically (`-`: nothing known)."""
+    signatures, codes = case.expect
+    if codes != "-":
+        return codes
+    first = signatures.split(",")[0]
+    return "-" if first in ("unknown", "none") else first
+
+
 def write_manifest():
     """programs/manifest.txt: how each program runs, so that `spawnsafe run`
     can be tested on the same programs (crates/spawnsafe/tests/run.rs)."""
     with open(os.path.join(PROGRAMS, "manifest.txt"), "w", encoding="utf-8") as handle:
         handle.write(
             "# Written by capture.py: case, start method, hangs (yes/no), reads stdin\n"
-            "# (yes/no), expected codes, then the program and its arguments.\n"
+            "# (yes/no), expected codes, plain python3 (fork) runs it fine (ok) or\n"
+            "# not (fails: why in capture.py), then the program and its arguments.\n"
         )
         for c in sorted(CASES, key=lambda c: c.name):
             handle.write(
                 f"{c.name} {c.method} {'yes' if c.hang else 'no'} "
-                f"{'yes' if c.stdin is not None else 'no'} {c.expect[1]} {' '.join(c.run)}\n"
+                f"{'yes' if c.stdin is not None else 'no'} {_diagnosed_as(c)} "
+                f"{'fails' if c.fork_fails else 'ok'} {' '.join(c.run)}\n"
             )
 
 
@@ -831,8 +1002,20 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--manifest-only", action="store_true", help="only rewrite programs/manifest.txt")
+    parser.add_argument("--variant", help="write corpus/handwritten/VARIANT_<case>.txt only")
     parser.add_argument("cases", nargs="*")
     options = parser.parse_args()
+    if options.variant:
+        failed = 0
+        for c in [c for c in CASES if c.name in options.cases]:
+            stderr = run_case(c, options.python, write_program=False)
+            ok = c.must in stderr
+            failed += not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {options.variant}_{c.name}", flush=True)
+            path = os.path.join(CORPUS, "handwritten", f"{options.variant}_{c.name}.txt")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(stderr)
+        sys.exit(1 if failed else 0)
     write_manifest()
     if options.manifest_only:
         return
