@@ -174,13 +174,17 @@ impl Server {
     }
 
     fn initialize(&mut self, root: &Path) {
+        self.initialize_with(root, json!({}));
+    }
+
+    fn initialize_with(&mut self, root: &Path, capabilities: Value) {
         let response = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": null,
                 "workspaceFolders": [{"uri": file_uri(root), "name": "project"}],
-                "capabilities": {},
+                "capabilities": capabilities,
             }),
         );
         let capabilities = &response["result"]["capabilities"];
@@ -402,6 +406,71 @@ fn the_editor_workflow() {
     );
     assert_eq!(server.diagnostics(&main_uri, None), Vec::<Value>::new());
 
+    server.shut_down();
+}
+
+/// A typo'd guard: SPS102, whose fix is unsafe (the block starts running).
+const TYPO_GUARD: &str = "import multiprocessing\n\n\ndef work(x):\n    return x * 2\n\n\nif __name__ == \"main\":\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(work, [1, 2]))\n";
+
+fn code_actions(server: &mut Server, uri: &str, range: &Value) -> Vec<Value> {
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+    );
+    response["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"))
+        .clone()
+}
+
+#[test]
+fn unsafe_fixes_are_labelled_and_fix_all_resolves_lazily() {
+    let dir = project(MAIN_UNGUARDED, None);
+    std::fs::write(dir.path().join("job.py"), TYPO_GUARD).unwrap();
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let job_uri = file_uri(&dir.path().join("job.py"));
+    let mut server = Server::start();
+    server.initialize_with(
+        dir.path(),
+        json!({"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}),
+    );
+
+    // The unsafe fix is offered, labelled, not preferred, and not part of fix-all.
+    server.open(&job_uri, TYPO_GUARD);
+    let diagnostics = server.diagnostics(&job_uri, Some(1));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "SPS102");
+    let actions = code_actions(&mut server, &job_uri, &diagnostics[0]["range"]);
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert!(
+        actions[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("(unsafe fix: "),
+        "{actions:#?}"
+    );
+    assert_eq!(actions[0]["isPreferred"], false);
+    let edits = actions[0]["edit"]["changes"][&job_uri].as_array().unwrap();
+    assert!(apply_edits(TYPO_GUARD, edits).contains("if __name__ == \"__main__\":"));
+
+    // A safe fix: fix-all comes without its edit, which `codeAction/resolve` computes.
+    server.open(&main_uri, MAIN_UNGUARDED);
+    let diagnostics = server.diagnostics(&main_uri, Some(1));
+    let actions = code_actions(&mut server, &main_uri, &diagnostics[0]["range"]);
+    let fix_all = actions
+        .iter()
+        .find(|action| action["kind"] == "source.fixAll.spawnsafe")
+        .unwrap_or_else(|| panic!("no fix-all in {actions:#?}"))
+        .clone();
+    assert!(fix_all.get("edit").is_none(), "{fix_all}");
+    let resolved = server.request("codeAction/resolve", fix_all)["result"].clone();
+    let edits = resolved["edit"]["changes"][&main_uri].as_array().unwrap();
+    assert_eq!(apply_edits(MAIN_UNGUARDED, edits), MAIN_GUARDED);
+    // Nothing was written: the buffer is the editor's to change.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("main.py")).unwrap(),
+        MAIN_UNGUARDED
+    );
     server.shut_down();
 }
 

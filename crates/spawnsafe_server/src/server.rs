@@ -330,7 +330,13 @@ impl State {
     fn check_and_publish(&mut self) {
         self.dirty = false;
         let documents: Vec<&Document> = self.documents.values().collect();
-        let result = analysis::check(&self.roots, &documents);
+        // A bug in one analysis must not take the editor's server down with it.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analysis::check(&self.roots, &documents)
+        }))
+        .unwrap_or_else(|_| {
+            Err("internal error while checking (see the server's log)".to_string())
+        });
         let mut published: BTreeMap<String, Vec<Published>> = BTreeMap::new();
         match result {
             Ok(result) => {
@@ -367,7 +373,11 @@ impl State {
                 }
             }
         }
-        for document in self.documents.values() {
+        for document in self
+            .documents
+            .values()
+            .filter(|document| document.is_checked())
+        {
             let diagnostics: Vec<&Value> = published
                 .get(&document.uri)
                 .into_iter()
@@ -548,7 +558,11 @@ impl State {
         }
         let target = self.documents.get(uri)?;
         let documents: Vec<&Document> = self.documents.values().collect();
-        let fixed = match analysis::fix_all(&self.roots, &documents, target) {
+        let fixed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analysis::fix_all(&self.roots, &documents, target)
+        }))
+        .unwrap_or_else(|_| Err("internal error while fixing".to_string()));
+        let fixed = match fixed {
             Ok(fixed) => fixed?,
             Err(error) => {
                 eprintln!("spawnsafe server: fixing {uri}: {error}");
