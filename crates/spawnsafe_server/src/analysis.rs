@@ -36,14 +36,29 @@ impl Document {
 /// on disk, its directory's.
 pub fn canonical(path: &Path) -> PathBuf {
     if let Ok(resolved) = std::fs::canonicalize(path) {
-        return resolved;
+        return without_verbatim_prefix(resolved);
     }
     match (path.parent(), path.file_name()) {
         (Some(parent), Some(name)) => std::fs::canonicalize(parent)
-            .map(|parent| parent.join(name))
+            .map(|parent| without_verbatim_prefix(parent).join(name))
             .unwrap_or_else(|_| path.to_path_buf()),
         _ => path.to_path_buf(),
     }
+}
+
+/// Windows canonicalizes to verbatim paths (`\\?\C:\dir`); editors and
+/// users name them `C:\dir`.
+#[cfg(windows)]
+fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
+    match path.to_str().and_then(|text| text.strip_prefix(r"\\?\")) {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => PathBuf::from(rest),
+        _ => path,
+    }
+}
+
+#[cfg(not(windows))]
+fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
+    path
 }
 
 /// The options the server checks with: those of `spawnsafe check` run without
