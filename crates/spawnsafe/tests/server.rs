@@ -475,6 +475,42 @@ fn unsafe_fixes_are_labelled_and_fix_all_resolves_lazily() {
 }
 
 #[test]
+fn an_unsaved_edit_in_one_module_changes_the_findings_of_another() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let helpers_uri = file_uri(&dir.path().join("helpers.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    server.open(&main_uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+    server.open(&helpers_uri, HELPERS);
+    assert_eq!(
+        server.diagnostics(&helpers_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+
+    // helpers.py now runs its work on threads, in the buffer only: main.py's
+    // call starts no process any more, though the file on disk still would.
+    let threads = HELPERS.replace("multiprocessing.Pool(", "multiprocessing.pool.ThreadPool(");
+    server.change(&helpers_uri, 2, json!({"text": threads}));
+    assert_eq!(
+        server.diagnostics(&helpers_uri, Some(2)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(server.diagnostics(&main_uri, Some(1)), Vec::<Value>::new());
+
+    // Closed unsaved, helpers.py is read from disk again: the finding is back.
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": helpers_uri}}),
+    );
+    assert_eq!(server.diagnostics(&helpers_uri, None), Vec::<Value>::new());
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+    server.shut_down();
+}
+
+#[test]
 fn the_workspace_configuration_applies() {
     let dir = project(
         MAIN_UNGUARDED,
