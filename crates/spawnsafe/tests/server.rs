@@ -525,6 +525,32 @@ fn the_workspace_configuration_applies() {
 }
 
 #[test]
+fn a_broken_configuration_is_shown_to_the_user() {
+    let dir = project(
+        MAIN_UNGUARDED,
+        Some("[tool.spawnsafe]\nselct = [\"SPS1\"]\n"),
+    );
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    server.open(&main_uri, MAIN_UNGUARDED);
+    let shown = server.wait_for("window/showMessage", |message| {
+        message["method"] == "window/showMessage"
+    });
+    assert_eq!(shown["params"]["type"], 1, "{shown}");
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("selct"),
+        "{shown}"
+    );
+    // No findings can be trusted without the configuration.
+    assert_eq!(server.diagnostics(&main_uri, Some(1)), Vec::<Value>::new());
+    server.shut_down();
+}
+
+#[test]
 fn requests_before_initialize_and_exit_without_shutdown() {
     let mut server = Server::start();
     let early = server.request("textDocument/hover", json!({}));
