@@ -29,6 +29,7 @@ Examples:
   spawnsafe doctor                     What this Python's setup means for multiprocessing
   spawnsafe explain traceback.txt      Name the spawn/forkserver failure in a traceback or log
   pbpaste | spawnsafe explain          ... read from the standard input
+  spawnsafe server                     The Language Server editors start (LSP over stdio)
 
 Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.";
 
@@ -63,6 +64,16 @@ enum Command {
     /// say what to change, and check the files it names when they exist here.
     #[command(after_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// Run the Language Server (LSP, on stdin/stdout) that editors start:
+    /// findings as diagnostics, fixes as code actions, rule docs on hover.
+    Server(ServerArgs),
+}
+
+#[derive(Args)]
+struct ServerArgs {
+    /// Accepted for clients that pass it; stdio is the only transport.
+    #[arg(long, hide = true)]
+    stdio: bool,
 }
 
 #[derive(Args)]
@@ -305,6 +316,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run_program(args),
         Command::Doctor(args) => run_doctor(args),
         Command::Explain(args) => run_explain(args),
+        Command::Server(_) => return ExitCode::from(spawnsafe_server::serve() as u8),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,569 @@
+//! `spawnsafe server` end to end: the real binary, spoken to in LSP JSON-RPC
+//! (`Content-Length` framing) over its standard input and output, as an
+//! editor would. Every wait has a timeout, so a hang fails instead of blocking.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Starts nothing by itself; `run_all` starts a pool (the other module).
+const HELPERS: &str = r#""""Line counting helpers; importing this module starts nothing."""
+import multiprocessing
+
+
+def count_lines(path):
+    with open(path) as handle:
+        return path, sum(1 for _ in handle)
+
+
+def run_all(paths, workers=2):
+    with multiprocessing.Pool(workers) as pool:
+        return dict(pool.map(count_lines, paths))
+"#;
+
+/// Calls `helpers.run_all()` at import time: SPS101, found only through helpers.py.
+const MAIN_UNGUARDED: &str = r#""""Entry script: the helpers are fine, but run_all() is called without a guard."""
+import os
+
+import helpers
+
+for name, lines in (("a.txt", 3), ("b.txt", 4), ("c.txt", 5)):
+    with open(name, "w") as handle:
+        handle.write("line\n" * lines)
+
+paths = sorted(p for p in os.listdir(".") if p.endswith(".txt"))
+counts = helpers.run_all(paths)
+print(f"report: {len(counts)} files, {sum(counts.values())} lines")
+"#;
+
+/// What SPS101's fix makes of it (as `spawnsafe check --diff` shows).
+const MAIN_GUARDED: &str = r#""""Entry script: the helpers are fine, but run_all() is called without a guard."""
+import os
+
+import helpers
+
+if __name__ == "__main__":
+    for name, lines in (("a.txt", 3), ("b.txt", 4), ("c.txt", 5)):
+        with open(name, "w") as handle:
+            handle.write("line\n" * lines)
+
+    paths = sorted(p for p in os.listdir(".") if p.endswith(".txt"))
+    counts = helpers.run_all(paths)
+    print(f"report: {len(counts)} files, {sum(counts.values())} lines")
+"#;
+
+/// The 0-based line of `counts = helpers.run_all(paths)` in MAIN_UNGUARDED.
+const CALL_LINE: u64 = 10;
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    /// Messages read while waiting for another.
+    backlog: Vec<Value>,
+    next_id: i64,
+}
+
+fn read_message(output: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if output.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = Some(value.trim().parse::<usize>().ok()?);
+        }
+    }
+    let mut body = vec![0; length?];
+    output.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawnsafe server starts");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (sender, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Some(message) = read_message(&mut stdout) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Server {
+            child,
+            stdin,
+            messages,
+            backlog: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = serde_json::to_vec(&message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(&body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its response (`result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait_for(&format!("the response to {method}"), |message| {
+            message["id"] == id && message.get("method").is_none()
+        })
+    }
+
+    /// The first message (kept from before, or still to come) that `wanted` accepts.
+    fn wait_for(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.backlog.iter().position(&wanted) {
+            return self.backlog.remove(at);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self.messages.recv_timeout(left).unwrap_or_else(|_| {
+                panic!(
+                    "no {what} within {TIMEOUT:?}; received meanwhile: {:#?}",
+                    self.backlog
+                )
+            });
+            if wanted(&message) {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    /// The diagnostics published for `uri` at `version` (`None`: any).
+    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let message = self.wait_for(
+            &format!("publishDiagnostics for {uri} version {version:?}"),
+            |message| {
+                message["method"] == "textDocument/publishDiagnostics"
+                    && message["params"]["uri"] == uri
+                    && version.is_none_or(|version| message["params"]["version"] == version)
+            },
+        );
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn initialize(&mut self, root: &Path) {
+        self.initialize_with(root, json!({}));
+    }
+
+    fn initialize_with(&mut self, root: &Path, capabilities: Value) {
+        let response = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "workspaceFolders": [{"uri": file_uri(root), "name": "project"}],
+                "capabilities": capabilities,
+            }),
+        );
+        let capabilities = &response["result"]["capabilities"];
+        assert_eq!(capabilities["positionEncoding"], "utf-16", "{response}");
+        assert_eq!(capabilities["hoverProvider"], true);
+        assert!(capabilities["codeActionProvider"]["codeActionKinds"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("source.fixAll.spawnsafe")));
+        self.notify("initialized", json!({}));
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, change: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
+        );
+    }
+
+    /// `shutdown`, then `exit`: the process must end with status 0.
+    fn shut_down(mut self) {
+        let response = self.request("shutdown", Value::Null);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exit status {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // A failed test must not leave the server running.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn file_uri(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap();
+    format!("file://{}", path.display())
+}
+
+/// A project: helpers.py, and main.py as given on disk.
+fn project(main_on_disk: &str, pyproject: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("helpers.py"), HELPERS).unwrap();
+    std::fs::write(dir.path().join("main.py"), main_on_disk).unwrap();
+    if let Some(pyproject) = pyproject {
+        std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
+    }
+    dir
+}
+
+/// The byte offset of a protocol position in an ASCII text.
+fn offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    line_start + character
+}
+
+/// Applies a list of text edits, as an editor does.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|edit| {
+            (
+                offset(text, &edit["range"]["start"]),
+                offset(text, &edit["range"]["end"]),
+                edit["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.0));
+    let mut text = text.to_string();
+    for (start, end, new_text) in edits {
+        text.replace_range(start..end, new_text);
+    }
+    text
+}
+
+#[test]
+fn the_editor_workflow() {
+    // On disk main.py is already fixed: the findings must come from the buffer.
+    let dir = project(MAIN_GUARDED, None);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let helpers_uri = file_uri(&dir.path().join("helpers.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+
+    // The unsaved buffer, analysed with helpers.py from disk: SPS101 is found
+    // only because run_all() starts a pool in the other module.
+    server.open(&main_uri, MAIN_UNGUARDED);
+    let diagnostics = server.diagnostics(&main_uri, Some(1));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["code"], "SPS101");
+    assert_eq!(diagnostic["source"], "spawnsafe");
+    assert_eq!(diagnostic["severity"], 1);
+    assert_eq!(
+        diagnostic["range"],
+        json!({"start": {"line": CALL_LINE, "character": 9}, "end": {"line": CALL_LINE, "character": 31}})
+    );
+    assert!(diagnostic["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("docs/rules.md#unguarded-process-start-sps101"));
+    assert!(diagnostic["message"]
+        .as_str()
+        .unwrap()
+        .contains("`run_all` creates a process pool"));
+    let related = &diagnostic["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], helpers_uri);
+    assert_eq!(related["location"]["range"]["start"]["line"], 10);
+    assert_eq!(related["message"], "`run_all` creates a process pool here");
+
+    // The quick fix for the finding, and its edits applied.
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": main_uri},
+            "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic]},
+        }),
+    )["result"]
+        .clone();
+    let quick_fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|action| action["kind"] == "quickfix")
+        .unwrap_or_else(|| panic!("no quick fix in {actions:#?}"));
+    assert!(quick_fix["title"].as_str().unwrap().contains("SPS101"));
+    assert_eq!(quick_fix["isPreferred"], true);
+    assert_eq!(quick_fix["diagnostics"][0]["code"], "SPS101");
+    let edits = quick_fix["edit"]["changes"][&main_uri].as_array().unwrap();
+    assert_eq!(apply_edits(MAIN_UNGUARDED, edits), MAIN_GUARDED);
+
+    // The safe fixes of the whole document, as on save (`source.fixAll`).
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": main_uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    )["result"]
+        .clone();
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.spawnsafe");
+    let edits = actions[0]["edit"]["changes"][&main_uri].as_array().unwrap();
+    assert_eq!(apply_edits(MAIN_UNGUARDED, edits), MAIN_GUARDED);
+
+    // The buffer fixed: its findings are cleared.
+    server.change(&main_uri, 2, json!({"text": MAIN_GUARDED}));
+    assert_eq!(server.diagnostics(&main_uri, Some(2)), Vec::<Value>::new());
+
+    // Back to the hazard, then a `# noqa` typed at the end of the line
+    // (an incremental change): suppressed, and its code explained on hover.
+    server.change(&main_uri, 3, json!({"text": MAIN_UNGUARDED}));
+    assert_eq!(server.diagnostics(&main_uri, Some(3)).len(), 1);
+    let line_end = "counts = helpers.run_all(paths)".len();
+    let end_of_call = json!({"line": CALL_LINE, "character": line_end});
+    server.change(
+        &main_uri,
+        4,
+        json!({"range": {"start": end_of_call, "end": end_of_call}, "text": "  # noqa: SPS101"}),
+    );
+    assert_eq!(server.diagnostics(&main_uri, Some(4)), Vec::<Value>::new());
+    let code_at = line_end + "  # noqa: ".len();
+    let hover = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": CALL_LINE, "character": code_at + 3}}),
+    );
+    let contents = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{hover}"));
+    assert!(
+        contents.starts_with("# unguarded-process-start (SPS101)\n"),
+        "{contents}"
+    );
+    assert!(contents.contains("## What it does"));
+    assert_eq!(
+        hover["result"]["range"],
+        json!({"start": {"line": CALL_LINE, "character": code_at}, "end": {"line": CALL_LINE, "character": code_at + 6}})
+    );
+    // Elsewhere on the line there is nothing to show.
+    let hover = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": CALL_LINE, "character": 3}}),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+
+    let unknown = server.request("spawnsafe/noSuchRequest", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+
+    // Closing the document clears its findings.
+    server.change(&main_uri, 5, json!({"text": MAIN_UNGUARDED}));
+    assert_eq!(server.diagnostics(&main_uri, Some(5)).len(), 1);
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": main_uri}}),
+    );
+    assert_eq!(server.diagnostics(&main_uri, None), Vec::<Value>::new());
+
+    server.shut_down();
+}
+
+/// A typo'd guard: SPS102, whose fix is unsafe (the block starts running).
+const TYPO_GUARD: &str = "import multiprocessing\n\n\ndef work(x):\n    return x * 2\n\n\nif __name__ == \"main\":\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(work, [1, 2]))\n";
+
+fn code_actions(server: &mut Server, uri: &str, range: &Value) -> Vec<Value> {
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+    );
+    response["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"))
+        .clone()
+}
+
+#[test]
+fn unsafe_fixes_are_labelled_and_fix_all_resolves_lazily() {
+    let dir = project(MAIN_UNGUARDED, None);
+    std::fs::write(dir.path().join("job.py"), TYPO_GUARD).unwrap();
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let job_uri = file_uri(&dir.path().join("job.py"));
+    let mut server = Server::start();
+    server.initialize_with(
+        dir.path(),
+        json!({"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}),
+    );
+
+    // The unsafe fix is offered, labelled, not preferred, and not part of fix-all.
+    server.open(&job_uri, TYPO_GUARD);
+    let diagnostics = server.diagnostics(&job_uri, Some(1));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "SPS102");
+    let actions = code_actions(&mut server, &job_uri, &diagnostics[0]["range"]);
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert!(
+        actions[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("(unsafe fix: "),
+        "{actions:#?}"
+    );
+    assert_eq!(actions[0]["isPreferred"], false);
+    let edits = actions[0]["edit"]["changes"][&job_uri].as_array().unwrap();
+    assert!(apply_edits(TYPO_GUARD, edits).contains("if __name__ == \"__main__\":"));
+
+    // A safe fix: fix-all comes without its edit, which `codeAction/resolve` computes.
+    server.open(&main_uri, MAIN_UNGUARDED);
+    let diagnostics = server.diagnostics(&main_uri, Some(1));
+    let actions = code_actions(&mut server, &main_uri, &diagnostics[0]["range"]);
+    let fix_all = actions
+        .iter()
+        .find(|action| action["kind"] == "source.fixAll.spawnsafe")
+        .unwrap_or_else(|| panic!("no fix-all in {actions:#?}"))
+        .clone();
+    assert!(fix_all.get("edit").is_none(), "{fix_all}");
+    let resolved = server.request("codeAction/resolve", fix_all)["result"].clone();
+    let edits = resolved["edit"]["changes"][&main_uri].as_array().unwrap();
+    assert_eq!(apply_edits(MAIN_UNGUARDED, edits), MAIN_GUARDED);
+    // Nothing was written: the buffer is the editor's to change.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("main.py")).unwrap(),
+        MAIN_UNGUARDED
+    );
+    server.shut_down();
+}
+
+#[test]
+fn an_unsaved_edit_in_one_module_changes_the_findings_of_another() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let helpers_uri = file_uri(&dir.path().join("helpers.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    server.open(&main_uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+    server.open(&helpers_uri, HELPERS);
+    assert_eq!(
+        server.diagnostics(&helpers_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+
+    // helpers.py now runs its work on threads, in the buffer only: main.py's
+    // call starts no process any more, though the file on disk still would.
+    let threads = HELPERS.replace("multiprocessing.Pool(", "multiprocessing.pool.ThreadPool(");
+    server.change(&helpers_uri, 2, json!({"text": threads}));
+    assert_eq!(
+        server.diagnostics(&helpers_uri, Some(2)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(server.diagnostics(&main_uri, Some(1)), Vec::<Value>::new());
+
+    // Closed unsaved, helpers.py is read from disk again: the finding is back.
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": helpers_uri}}),
+    );
+    assert_eq!(server.diagnostics(&helpers_uri, None), Vec::<Value>::new());
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+    server.shut_down();
+}
+
+#[test]
+fn the_workspace_configuration_applies() {
+    let dir = project(
+        MAIN_UNGUARDED,
+        Some("[tool.spawnsafe]\nignore = [\"SPS101\"]\n"),
+    );
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    server.open(&main_uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&main_uri, Some(1)), Vec::<Value>::new());
+    server.shut_down();
+}
+
+#[test]
+fn a_broken_configuration_is_shown_to_the_user() {
+    let dir = project(
+        MAIN_UNGUARDED,
+        Some("[tool.spawnsafe]\nselct = [\"SPS1\"]\n"),
+    );
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    server.open(&main_uri, MAIN_UNGUARDED);
+    let shown = server.wait_for("window/showMessage", |message| {
+        message["method"] == "window/showMessage"
+    });
+    assert_eq!(shown["params"]["type"], 1, "{shown}");
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("selct"),
+        "{shown}"
+    );
+    // No findings can be trusted without the configuration.
+    assert_eq!(server.diagnostics(&main_uri, Some(1)), Vec::<Value>::new());
+    server.shut_down();
+}
+
+#[test]
+fn requests_before_initialize_and_exit_without_shutdown() {
+    let mut server = Server::start();
+    let early = server.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    server.notify("exit", Value::Null);
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // `exit` without `shutdown` is an error exit, as the protocol says.
+    assert_eq!(status.code(), Some(1));
+}

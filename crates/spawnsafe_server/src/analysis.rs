@@ -1,0 +1,138 @@
+//! Running spawnsafe for the editor: the whole project, as the command line
+//! would check it, except that the open documents are read from the editor's
+//! buffers (saved or not) and every other file from disk.
+
+use std::path::{Path, PathBuf};
+
+use spawnsafe_core::fixer::{fix_inputs, FixOptions};
+use spawnsafe_core::linter::{check_inputs, display_path, read_inputs, InputFile};
+use spawnsafe_core::settings::Resolver;
+use spawnsafe_core::source::SourceText;
+use spawnsafe_core::{CheckOptions, CheckResult};
+
+/// A document the editor has open.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// As the client sent it: findings go back under the same URI.
+    pub uri: String,
+    /// The file's path, with symbolic links resolved (see [`canonical`]).
+    pub path: PathBuf,
+    pub text: String,
+    pub version: Option<i64>,
+}
+
+impl Document {
+    /// Python source spawnsafe checks: `.py` and `.pyi` files. Notebooks are
+    /// left out (they would need the notebook-document protocol).
+    pub fn is_checked(&self) -> bool {
+        self.path
+            .extension()
+            .is_some_and(|ext| ext == "py" || ext == "pyi")
+    }
+}
+
+/// The path with symbolic links resolved, so that a document and the file
+/// discovery finds under a workspace folder compare equal; for a file not yet
+/// on disk, its directory's.
+pub fn canonical(path: &Path) -> PathBuf {
+    if let Ok(resolved) = std::fs::canonicalize(path) {
+        return without_verbatim_prefix(resolved);
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .map(|parent| without_verbatim_prefix(parent).join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Windows canonicalizes to verbatim paths (`\\?\C:\dir`); editors and
+/// users name them `C:\dir`.
+#[cfg(windows)]
+fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
+    match path.to_str().and_then(|text| text.strip_prefix(r"\\?\")) {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => PathBuf::from(rest),
+        _ => path,
+    }
+}
+
+#[cfg(not(windows))]
+fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
+    path
+}
+
+/// The options the server checks with: those of `spawnsafe check` run without
+/// flags, so each file's configuration (`pyproject.toml`, `spawnsafe.toml`) applies.
+fn options() -> CheckOptions {
+    CheckOptions::default()
+}
+
+/// The files of the workspace folders (read from disk) with the open
+/// documents' text in place of their files'; an open document outside the
+/// folders, or not saved yet, is checked too. A document whose file discovery
+/// skipped (excluded by the configuration or `.gitignore`) is not checked.
+fn inputs(
+    roots: &[PathBuf],
+    documents: &[&Document],
+) -> Result<(Vec<InputFile>, Resolver, Vec<String>), String> {
+    let (mut inputs, resolver, warnings) = read_inputs(roots, &options())?;
+    for document in documents.iter().filter(|document| document.is_checked()) {
+        let source = Ok(SourceText {
+            text: document.text.clone(),
+            encoding: None,
+            has_bom: false,
+            notebook: None,
+        });
+        match inputs.iter_mut().find(|input| input.path == document.path) {
+            Some(input) => input.source = source,
+            None => {
+                let discovery_skipped_it = document.path.is_file()
+                    && roots.iter().any(|root| document.path.starts_with(root));
+                if !discovery_skipped_it {
+                    inputs.push(InputFile {
+                        path: document.path.clone(),
+                        display_path: display_path(&document.path),
+                        source,
+                    });
+                }
+            }
+        }
+    }
+    Ok((inputs, resolver, warnings))
+}
+
+/// Checks the project with the open documents' text.
+pub fn check(roots: &[PathBuf], documents: &[&Document]) -> Result<CheckResult, String> {
+    let (inputs, mut resolver, warnings) = inputs(roots, documents)?;
+    let mut result = check_inputs(inputs, &options(), &mut resolver)?;
+    result.warnings.extend(warnings);
+    Ok(result)
+}
+
+/// The text of `target` after its safe fixes, applied to a fixed point as
+/// `spawnsafe check --fix` would; `None` when nothing changes. Nothing is written.
+pub fn fix_all(
+    roots: &[PathBuf],
+    documents: &[&Document],
+    target: &Document,
+) -> Result<Option<String>, String> {
+    let (mut inputs, mut resolver, _) = inputs(roots, documents)?;
+    let fix_options = FixOptions {
+        unsafe_fixes: false,
+        dry_run: true,
+    };
+    // The buffer stands in for the file's bytes: the fixer then compares
+    // against it, not against the file on disk, and writes nothing.
+    let result = fix_inputs(
+        &mut inputs,
+        &options(),
+        fix_options,
+        &mut resolver,
+        Some(target.text.as_bytes()),
+    )?;
+    Ok(result
+        .files
+        .into_iter()
+        .find(|file| file.path == target.path && file.error.is_none() && !file.applied.is_empty())
+        .map(|file| file.fixed_text))
+}
