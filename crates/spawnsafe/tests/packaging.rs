@@ -411,26 +411,47 @@ fn copy_repository(from: &Path, to: &Path) {
         ])
         .current_dir(from)
         .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        listed.status.success(),
-        "the pre-commit test copies a git checkout: {}",
-        text(&listed.stderr)
-    );
-    for name in text(&listed.stdout)
-        .split('\0')
-        .filter(|name| !name.is_empty())
-    {
-        let source = from.join(name);
+        .output();
+    let names: Vec<PathBuf> = match listed {
+        Ok(listed) if listed.status.success() => text(&listed.stdout)
+            .split('\0')
+            .filter(|name| !name.is_empty())
+            .map(PathBuf::from)
+            .collect(),
+        // Not a git checkout (an unpacked archive): what `.gitignore` leaves out, by hand.
+        _ => list_files_by_hand(from, Path::new("")),
+    };
+    for name in names {
+        let source = from.join(&name);
         // Tracked but deleted in the working tree.
         if !source.is_file() {
             continue;
         }
-        let destination = to.join(name);
+        let destination = to.join(&name);
         std::fs::create_dir_all(destination.parent().unwrap()).unwrap();
         std::fs::copy(&source, &destination).unwrap();
     }
+}
+
+fn list_files_by_hand(root: &Path, relative: &Path) -> Vec<PathBuf> {
+    const IGNORED: &[&str] = &["target", "bench/corpus", "bench/.venv", "bench/wheels"];
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root.join(relative)).unwrap() {
+        let entry = entry.unwrap();
+        let name = relative.join(entry.file_name());
+        if entry.file_name() == ".git"
+            || entry.file_name() == "__pycache__"
+            || IGNORED.iter().any(|ignored| name == Path::new(ignored))
+        {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            files.extend(list_files_by_hand(root, &name));
+        } else {
+            files.push(name);
+        }
+    }
+    files
 }
 
 /// A project whose `main.py` calls into `stats.py`: only `stats.py` can start a pool.
