@@ -18,7 +18,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 const MATURIN: &str = "maturin==1.16.0";
@@ -189,6 +189,37 @@ fn reuse_cargo_build(command: &mut Command) -> &mut Command {
         .env("MATURIN_PEP517_ARGS", format!("--profile {profile}"))
 }
 
+/// Cargo links each build of the binary to `target/<profile>/spawnsafe`, the file the
+/// other test binaries run (`CARGO_BIN_EXE_spawnsafe`); maturin's build of it has the same
+/// sources but not the dev-dependencies' features. While this lives, builds are one at a
+/// time; when it is dropped, `cargo test`'s own build is put back.
+struct CargoTestBinaryKept {
+    backup: PathBuf,
+    _one_build_at_a_time: MutexGuard<'static, ()>,
+}
+
+fn keep_cargo_test_binary() -> CargoTestBinaryKept {
+    static BUILDING: Mutex<()> = Mutex::new(());
+    let one_build_at_a_time = BUILDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let binary = Path::new(env!("CARGO_BIN_EXE_spawnsafe"));
+    let backup = binary.with_file_name(format!(".spawnsafe-cargo-test-{}", std::process::id()));
+    let _ = std::fs::remove_file(&backup);
+    std::fs::hard_link(binary, &backup).unwrap();
+    CargoTestBinaryKept {
+        backup,
+        _one_build_at_a_time: one_build_at_a_time,
+    }
+}
+
+impl Drop for CargoTestBinaryKept {
+    fn drop(&mut self) {
+        // A rename replaces the file at once: nothing ever finds it missing.
+        let _ = std::fs::rename(&self.backup, env!("CARGO_BIN_EXE_spawnsafe"));
+    }
+}
+
 fn log_time(what: &str, started: Instant) {
     let _ = writeln!(
         std::io::stderr(),
@@ -261,12 +292,14 @@ fn wheel_installs_and_runs_in_a_fresh_venv() {
     let wheels = scratch.path().join("wheels");
 
     let started = Instant::now();
+    let kept = keep_cargo_test_binary();
     run_ok(
         reuse_cargo_build(&mut Command::new(tools.join("bin/maturin")))
             .args(["build", "--locked", "--profile", profile, "--out"])
             .arg(&wheels)
             .current_dir(&root),
     );
+    drop(kept);
     log_time("maturin build", started);
     let wheel = std::fs::read_dir(&wheels)
         .unwrap()
@@ -543,7 +576,9 @@ fn pre_commit_hooks_block_a_commit_with_a_finding() {
     // repository with maturin.
     let started = Instant::now();
     run_ok(git(&project).args(["add", ".pre-commit-config.yaml"]));
+    let kept = keep_cargo_test_binary();
     let (passed, log) = commit(&[("main.py", MAIN_PY), ("stats.py", STATS_PY)]);
+    drop(kept);
     log_time(
         "first commit (pre-commit installs the hook from source)",
         started,
