@@ -126,6 +126,7 @@ fn make_tools_venv() -> Result<PathBuf, String> {
     if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == pins) {
         return Ok(venv);
     }
+    let started = Instant::now();
     let _ = std::fs::remove_dir_all(&venv);
     run_ok(Command::new(python3()).args(["-m", "venv"]).arg(&venv));
     let mut pip = Command::new(venv.join("bin/python"));
@@ -151,6 +152,7 @@ fn make_tools_venv() -> Result<PathBuf, String> {
         ));
     }
     std::fs::write(&stamp, &pins).unwrap();
+    log_time(&format!("installing {pins}"), started);
     Ok(venv)
 }
 
