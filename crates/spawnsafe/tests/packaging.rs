@@ -1,0 +1,641 @@
+//! The PyPI packaging, end to end with the real tools from PyPI:
+//! - the wheel that maturin builds from `pyproject.toml` installs into a fresh
+//!   venv, and both its `spawnsafe` script and `python -m spawnsafe` check a
+//!   project (also from `pip install --target` and `pip install --user`);
+//! - the `.pre-commit-hooks.yaml` hooks, installed by the real `pre-commit` from a
+//!   throwaway git copy of this repository, block a commit with a finding.
+//!
+//! Both builds reuse the compiled dependencies of `cargo test`: maturin runs cargo
+//! with this workspace's target directory and the profile the tests were built
+//! with, so only the two spawnsafe crates (and the few dependencies whose
+//! features differ without the dev-dependencies) are compiled again.
+//!
+//! The tools come from PyPI into a venv under the target directory, made once.
+//! Without PyPI (offline) the tests are skipped with a message on the terminal,
+//! except where `CI` or `SPAWNSAFE_REQUIRE_PACKAGING_TESTS` is set (`.ci/run`
+//! sets the latter): there they must run.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
+
+const MATURIN: &str = "maturin==1.16.0";
+const PRE_COMMIT: &str = "pre-commit==4.7.0";
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .to_path_buf()
+}
+
+/// `target/debug/spawnsafe` → (`target`, `dev`): where and how `cargo test` compiled.
+fn cargo_target_and_profile() -> (PathBuf, &'static str) {
+    let profile_dir = Path::new(env!("CARGO_BIN_EXE_spawnsafe")).parent().unwrap();
+    let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
+        Some("release") => "release",
+        _ => "dev",
+    };
+    (profile_dir.parent().unwrap().to_path_buf(), profile)
+}
+
+fn python3() -> String {
+    std::env::var("SPAWNSAFE_ORACLE_PYTHON").unwrap_or_else(|_| "python3".to_string())
+}
+
+/// The interpreter outside any venv: `pip install --user` is refused inside one.
+fn base_python3() -> String {
+    let output = run_ok(Command::new(python3()).args([
+        "-c",
+        "import sys; print(getattr(sys, '_base_executable', sys.executable))",
+    ]));
+    text(&output.stdout).trim().to_string()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn describe(command: &Command, output: &Output) -> String {
+    format!(
+        "{command:?}\nexit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        text(&output.stdout),
+        text(&output.stderr)
+    )
+}
+
+/// Runs `command` (no stdin) and fails the test unless it exits 0.
+fn run_ok(command: &mut Command) -> Output {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|error| panic!("{command:?} could not start: {error}"));
+    assert!(output.status.success(), "{}", describe(command, &output));
+    output
+}
+
+/// Git that ignores the user's and the system's configuration (global hooks, signing).
+fn git(dir: &Path) -> Command {
+    let mut git = Command::new("git");
+    git.current_dir(dir)
+        // Never find a repository above the scratch directory.
+        .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "spawnsafe")
+        .env("GIT_AUTHOR_EMAIL", "dev@spawnsafe.invalid")
+        .env("GIT_COMMITTER_NAME", "spawnsafe")
+        .env("GIT_COMMITTER_EMAIL", "dev@spawnsafe.invalid");
+    git
+}
+
+fn packaging_required() -> bool {
+    let set = |name: &str| std::env::var(name).is_ok_and(|value| !value.is_empty() && value != "0");
+    set("CI") || set("SPAWNSAFE_REQUIRE_PACKAGING_TESTS")
+}
+
+/// Says so on the terminal: the test harness captures `eprintln!`, not direct writes.
+fn skip(test: &str, reason: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n!!! SKIPPED {test}: {reason}\n!!! (set SPAWNSAFE_REQUIRE_PACKAGING_TESTS=1 to make this a failure)\n"
+    );
+}
+
+/// A venv with the pinned maturin and pre-commit, made once per target directory:
+/// `Err` with the reason when PyPI cannot be reached.
+fn tools_venv() -> Result<PathBuf, String> {
+    static TOOLS: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    static MAKING: Mutex<()> = Mutex::new(());
+    let _making = MAKING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    TOOLS.get_or_init(make_tools_venv).clone()
+}
+
+fn make_tools_venv() -> Result<PathBuf, String> {
+    let pins = format!("{MATURIN} {PRE_COMMIT}");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packaging-tools");
+    let stamp = venv.join("spawnsafe-pins.txt");
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == pins) {
+        return Ok(venv);
+    }
+    let started = Instant::now();
+    let _ = std::fs::remove_dir_all(&venv);
+    run_ok(Command::new(python3()).args(["-m", "venv"]).arg(&venv));
+    let mut pip = Command::new(venv.join("bin/python"));
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ])
+    .args([MATURIN, PRE_COMMIT]);
+    let output = pip.stdin(Stdio::null()).output().unwrap();
+    if !output.status.success() {
+        if pypi_reachable() {
+            panic!(
+                "PyPI answers, but installing the tools failed:\n{}",
+                describe(&pip, &output)
+            );
+        }
+        return Err(format!(
+            "PyPI is unreachable, so {pins} cannot be installed:\n{}",
+            text(&output.stderr)
+        ));
+    }
+    std::fs::write(&stamp, &pins).unwrap();
+    log_time(&format!("installing {pins}"), started);
+    Ok(venv)
+}
+
+fn pypi_reachable() -> bool {
+    let index =
+        std::env::var("PIP_INDEX_URL").unwrap_or_else(|_| "https://pypi.org/simple/".into());
+    Command::new(python3())
+        .args([
+            "-c",
+            "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=20)",
+        ])
+        .arg(index)
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// The tools, or `None` after a loud skip message (a failure where the tests are required).
+fn tools_or_skip(test: &str) -> Option<PathBuf> {
+    match tools_venv() {
+        Ok(venv) => Some(venv),
+        Err(reason) if packaging_required() => panic!("{reason}"),
+        Err(reason) => {
+            skip(test, &reason);
+            None
+        }
+    }
+}
+
+/// Sets what makes maturin (directly or under pip/pre-commit) build with the compiled
+/// dependencies of `cargo test`.
+fn reuse_cargo_build(command: &mut Command) -> &mut Command {
+    let (target, profile) = cargo_target_and_profile();
+    command
+        .env("CARGO_TARGET_DIR", target)
+        .env("MATURIN_PEP517_ARGS", format!("--profile {profile}"))
+}
+
+/// Cargo links each build of the binary to `target/<profile>/spawnsafe`, the file the
+/// other test binaries run (`CARGO_BIN_EXE_spawnsafe`); maturin's build of it has the same
+/// sources but not the dev-dependencies' features. While this lives, builds are one at a
+/// time; when it is dropped, `cargo test`'s own build is put back.
+struct CargoTestBinaryKept {
+    backup: PathBuf,
+    _one_build_at_a_time: MutexGuard<'static, ()>,
+}
+
+fn keep_cargo_test_binary() -> CargoTestBinaryKept {
+    static BUILDING: Mutex<()> = Mutex::new(());
+    let one_build_at_a_time = BUILDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let binary = Path::new(env!("CARGO_BIN_EXE_spawnsafe"));
+    let backup = binary.with_file_name(format!(".spawnsafe-cargo-test-{}", std::process::id()));
+    let _ = std::fs::remove_file(&backup);
+    std::fs::hard_link(binary, &backup).unwrap();
+    CargoTestBinaryKept {
+        backup,
+        _one_build_at_a_time: one_build_at_a_time,
+    }
+}
+
+impl Drop for CargoTestBinaryKept {
+    fn drop(&mut self) {
+        // A rename replaces the file at once: nothing ever finds it missing.
+        let _ = std::fs::rename(&self.backup, env!("CARGO_BIN_EXE_spawnsafe"));
+    }
+}
+
+fn log_time(what: &str, started: Instant) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "packaging: {what} took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// `spawnsafe check examples/photo_stats` as the binary `cargo test` built prints it.
+fn expected_photo_stats_check() -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+        .args(["check", "examples/photo_stats"])
+        .current_dir(workspace_root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stdout));
+    output
+}
+
+/// The installed `spawnsafe` (script or `python -m`) checks the example project like the
+/// binary itself: the four findings, exit 1.
+fn assert_checks_photo_stats(command: &mut Command, expected: &Output) {
+    let output = command
+        .args(["check", "examples/photo_stats"])
+        .current_dir(workspace_root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let report = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        describe(command, &output)
+    );
+    for finding in [
+        "error[SPS104]",
+        "error[SPS101]",
+        "error[SPS105]",
+        "error[SPS201]",
+        "--> examples/photo_stats/main.py:21:9",
+        "Found 4 findings in 2 files checked.",
+    ] {
+        assert!(
+            report.contains(finding),
+            "{finding} missing from:\n{report}"
+        );
+    }
+    assert_eq!(report, text(&expected.stdout), "{command:?}");
+}
+
+fn assert_version(command: &mut Command) {
+    let output = run_ok(command.arg("--version"));
+    assert_eq!(
+        text(&output.stdout),
+        format!("spawnsafe {VERSION}\n"),
+        "{command:?}"
+    );
+}
+
+#[test]
+fn wheel_installs_and_runs_in_a_fresh_venv() {
+    let Some(tools) = tools_or_skip("wheel_installs_and_runs_in_a_fresh_venv") else {
+        return;
+    };
+    let root = workspace_root();
+    let (_, profile) = cargo_target_and_profile();
+    let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let wheels = scratch.path().join("wheels");
+
+    let started = Instant::now();
+    let kept = keep_cargo_test_binary();
+    run_ok(
+        reuse_cargo_build(&mut Command::new(tools.join("bin/maturin")))
+            .args(["build", "--locked", "--profile", profile, "--out"])
+            .arg(&wheels)
+            .current_dir(&root),
+    );
+    drop(kept);
+    log_time("maturin build", started);
+    let wheel = std::fs::read_dir(&wheels)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
+        .expect("maturin wrote a wheel");
+    let wheel_name = wheel.file_name().unwrap().to_str().unwrap();
+    // A binary-only wheel: any Python 3, one platform.
+    assert!(
+        wheel_name.starts_with(&format!("spawnsafe-{VERSION}-py3-none-")),
+        "{wheel_name}"
+    );
+
+    let started = Instant::now();
+    let venv = scratch.path().join("venv");
+    // A venv without pip of its own (faster to make): the tools' pip installs into it.
+    run_ok(
+        Command::new(python3())
+            .args(["-m", "venv", "--without-pip"])
+            .arg(&venv),
+    );
+    let venv_python = venv.join("bin/python");
+    let pip_install = |python: &Path| {
+        let mut pip = Command::new(tools.join("bin/python"));
+        pip.args(["-m", "pip", "--python"]).arg(python).args([
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+        ]);
+        pip
+    };
+    run_ok(pip_install(&venv_python).arg(&wheel));
+    log_time("venv and pip install", started);
+
+    // The metadata pip installed: the version comes from Cargo.
+    let metadata = run_ok(Command::new(&venv_python).args([
+        "-c",
+        "from importlib.metadata import metadata as m; d = m('spawnsafe'); \
+         print(d['Name'], d['Version'], d['Requires-Python'], d['License-Expression'], \
+         sorted(d.get_all('Project-URL'))[0], sep='|')",
+    ]));
+    assert_eq!(
+        text(&metadata.stdout),
+        format!(
+            "spawnsafe|{VERSION}|>=3.8|MIT|Documentation, https://github.com/spawnsafe/spawnsafe#readme\n"
+        )
+    );
+
+    let expected = expected_photo_stats_check();
+    // The console script, and `python -m spawnsafe` from a venv that is not activated
+    // (its bin directory is not on PATH).
+    assert_checks_photo_stats(&mut Command::new(venv.join("bin/spawnsafe")), &expected);
+    assert_checks_photo_stats(
+        Command::new(&venv_python).args(["-m", "spawnsafe"]),
+        &expected,
+    );
+    assert_version(&mut Command::new(venv.join("bin/spawnsafe")));
+    assert_version(Command::new(&venv_python).args(["-m", "spawnsafe"]));
+
+    // `python -m spawnsafe` passes stdin through and returns the binary's exit status.
+    let mut stdin_check = Command::new(&venv_python);
+    stdin_check
+        .args(["-m", "spawnsafe", "check", "--output-format", "concise"])
+        .args(["-", "--stdin-filename", "job.py"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut child = stdin_check.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"import multiprocessing\npool = multiprocessing.Pool()\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        describe(&stdin_check, &output)
+    );
+    assert!(
+        text(&output.stdout).starts_with("job.py:2:8: SPS101 "),
+        "{}",
+        text(&output.stdout)
+    );
+    let mut usage_error = Command::new(&venv_python);
+    let output = usage_error
+        .args(["-m", "spawnsafe", "check", "--no-such-option"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        describe(&usage_error, &output)
+    );
+
+    // `pip install --target DIR`: the binary lands in DIR/bin, beside the package.
+    let target_dir = scratch.path().join("target-install");
+    run_ok(
+        pip_install(&venv_python)
+            .arg("--target")
+            .arg(&target_dir)
+            .arg(&wheel),
+    );
+    let base_python3 = base_python3();
+    assert_version(
+        Command::new(&base_python3)
+            .args(["-m", "spawnsafe"])
+            .env("PYTHONPATH", &target_dir)
+            .current_dir(scratch.path()),
+    );
+    // `pip install --user`: the binary lands in the user scheme's scripts directory.
+    let user_base = scratch.path().join("user-base");
+    run_ok(
+        pip_install(Path::new(&base_python3))
+            .arg("--user")
+            .arg(&wheel)
+            .env("PYTHONUSERBASE", &user_base)
+            .env_remove("PIP_REQUIRE_VIRTUALENV"),
+    );
+    assert_version(
+        Command::new(&base_python3)
+            .args(["-m", "spawnsafe"])
+            .env("PYTHONUSERBASE", &user_base)
+            .current_dir(scratch.path()),
+    );
+}
+
+/// Copies the repository's files as they are on disk, committed or not: the ones git
+/// tracks or would track (`.gitignore` applies). Nothing of its `.git` is copied.
+fn copy_repository(from: &Path, to: &Path) {
+    let listed = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(from)
+        .stdin(Stdio::null())
+        .output();
+    let names: Vec<PathBuf> = match listed {
+        Ok(listed) if listed.status.success() => text(&listed.stdout)
+            .split('\0')
+            .filter(|name| !name.is_empty())
+            .map(PathBuf::from)
+            .collect(),
+        // Not a git checkout (an unpacked archive): what `.gitignore` leaves out, by hand.
+        _ => list_files_by_hand(from, Path::new("")),
+    };
+    for name in names {
+        let source = from.join(&name);
+        // Tracked but deleted in the working tree.
+        if !source.is_file() {
+            continue;
+        }
+        let destination = to.join(&name);
+        std::fs::create_dir_all(destination.parent().unwrap()).unwrap();
+        std::fs::copy(&source, &destination).unwrap();
+    }
+}
+
+fn list_files_by_hand(root: &Path, relative: &Path) -> Vec<PathBuf> {
+    const IGNORED: &[&str] = &["target", "bench/corpus", "bench/.venv", "bench/wheels"];
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root.join(relative)).unwrap() {
+        let entry = entry.unwrap();
+        let name = relative.join(entry.file_name());
+        if entry.file_name() == ".git"
+            || entry.file_name() == "__pycache__"
+            || IGNORED.iter().any(|ignored| name == Path::new(ignored))
+        {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            files.extend(list_files_by_hand(root, &name));
+        } else {
+            files.push(name);
+        }
+    }
+    files
+}
+
+/// A project whose `main.py` calls into `stats.py`: only `stats.py` can start a pool.
+const MAIN_PY: &str = "\
+from stats import summarise
+
+print(summarise([1, 2, 3]))
+";
+const STATS_PY: &str = "\
+def summarise(values):
+    return sum(values) / len(values)
+";
+const STATS_WITH_POOL_PY: &str = "\
+import multiprocessing
+
+
+def double(value):
+    return value * 2
+
+
+def summarise(values):
+    with multiprocessing.Pool(2) as pool:
+        return sum(pool.map(double, values)) / len(values)
+";
+const GUARDED_MAIN_PY: &str = "\
+from stats import summarise
+
+if __name__ == \"__main__\":
+    print(summarise([1, 2, 3]))
+";
+
+#[test]
+fn pre_commit_hooks_block_a_commit_with_a_finding() {
+    let Some(tools) = tools_or_skip("pre_commit_hooks_block_a_commit_with_a_finding") else {
+        return;
+    };
+    // Outside the target directory: cargo records the sources of a crate built from
+    // under it by their full path, so the next build here would compile them again.
+    let scratch = tempfile::tempdir().unwrap();
+
+    // The hook repository: pre-commit needs a git repository with a commit, and sees
+    // only what is committed, so commit a copy of the working tree.
+    let hook_repo = scratch.path().join("hook-repo");
+    copy_repository(&workspace_root(), &hook_repo);
+    assert!(!hook_repo.join(".git").exists());
+    run_ok(git(&hook_repo).args(["init", "--quiet"]));
+    run_ok(git(&hook_repo).args(["add", "--all"]));
+    run_ok(git(&hook_repo).args(["commit", "--quiet", "--no-verify", "-m", "spawnsafe"]));
+    let hook_rev = text(&run_ok(git(&hook_repo).args(["rev-parse", "HEAD"])).stdout);
+
+    let project = scratch.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    run_ok(git(&project).args(["init", "--quiet"]));
+    assert!(project.join(".git").is_dir());
+    std::fs::write(
+        project.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: spawnsafe-check\n      - id: spawnsafe-check-project\n",
+            hook_repo.display(),
+            hook_rev.trim()
+        ),
+    )
+    .unwrap();
+    let pre_commit_env = |command: &mut Command| {
+        reuse_cargo_build(command)
+            .env("PRE_COMMIT_HOME", scratch.path().join("pre-commit-home"))
+            .env("PRE_COMMIT_COLOR", "never")
+            .env_remove("PIP_REQUIRE_VIRTUALENV");
+    };
+    let mut install = Command::new(tools.join("bin/pre-commit"));
+    pre_commit_env(install.arg("install").current_dir(&project));
+    run_ok(&mut install);
+    // Commits `files` with the installed git hook; its output and whether it passed.
+    let commit = |files: &[(&str, &str)]| -> (bool, String) {
+        for (name, content) in files {
+            std::fs::write(project.join(name), content).unwrap();
+            run_ok(git(&project).args(["add", name]));
+        }
+        let mut commit = git(&project);
+        pre_commit_env(commit.args(["commit", "-m", "change"]));
+        let output = commit.stdin(Stdio::null()).output().unwrap();
+        (
+            output.status.success(),
+            text(&output.stdout) + &text(&output.stderr),
+        )
+    };
+
+    // The first commit installs the hooks' environment: pip builds the hook
+    // repository with maturin.
+    let started = Instant::now();
+    run_ok(git(&project).args(["add", ".pre-commit-config.yaml"]));
+    let kept = keep_cargo_test_binary();
+    let (passed, log) = commit(&[("main.py", MAIN_PY), ("stats.py", STATS_PY)]);
+    drop(kept);
+    log_time(
+        "first commit (pre-commit installs the hook from source)",
+        started,
+    );
+    assert!(passed, "{log}");
+    assert!(
+        log.contains("spawnsafe check....") && log.contains("Passed"),
+        "{log}"
+    );
+
+    // A change to stats.py alone makes main.py start a pool at import time. The
+    // per-file hook sees only stats.py, which is fine by itself; the project hook
+    // finds the unguarded call in main.py and blocks the commit.
+    let started = Instant::now();
+    let (passed, log) = commit(&[("stats.py", STATS_WITH_POOL_PY)]);
+    log_time("second commit", started);
+    assert!(!passed, "{log}");
+    let per_file = log
+        .lines()
+        .find(|line| line.starts_with("spawnsafe check...."))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(per_file.ends_with("Passed"), "{log}");
+    let project_wide = log
+        .lines()
+        .find(|line| line.starts_with("spawnsafe check (whole project)"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(project_wide.ends_with("Failed"), "{log}");
+    assert!(log.contains("- hook id: spawnsafe-check-project"), "{log}");
+    assert!(
+        log.contains("error[SPS101]") && log.contains("--> main.py:3:7"),
+        "{log}"
+    );
+
+    // Guarding main.py fixes it: both hooks pass; main.py itself is checked by the
+    // per-file hook.
+    let (passed, log) = commit(&[("main.py", GUARDED_MAIN_PY)]);
+    assert!(passed, "{log}");
+    assert_eq!(log.matches("Passed").count(), 2, "{log}");
+
+    // An unguarded pool in a staged file fails the per-file hook too, with the finding.
+    let (passed, log) = commit(&[(
+        "job.py",
+        "import multiprocessing\n\npool = multiprocessing.Pool()\n",
+    )]);
+    assert!(!passed, "{log}");
+    assert!(log.contains("- hook id: spawnsafe-check\n"), "{log}");
+    assert!(log.contains("--> job.py:3:8"), "{log}");
+
+    // A commit without Python files skips both hooks.
+    run_ok(git(&project).args(["rm", "--quiet", "--cached", "job.py"]));
+    let (passed, log) = commit(&[("notes.txt", "no Python here\n")]);
+    assert!(passed, "{log}");
+    assert_eq!(
+        log.matches("(no files to check)Skipped").count(),
+        2,
+        "{log}"
+    );
+}
