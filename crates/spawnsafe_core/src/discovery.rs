@@ -56,6 +56,12 @@ pub fn discover(paths: &[PathBuf], resolver: &Arc<Mutex<Resolver>>) -> Result<Di
                     if entry.depth() == 0 {
                         return true;
                     }
+                    // Only directories and Python files can matter: the
+                    // others need no settings lookup.
+                    let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+                    if !is_dir && !is_python_file(entry.path()) {
+                        return false;
+                    }
                     let path = std::path::absolute(entry.path())
                         .unwrap_or_else(|_| entry.path().to_path_buf());
                     let mut resolver = resolver.lock().expect("resolver lock");
@@ -68,18 +74,31 @@ pub fn discover(paths: &[PathBuf], resolver: &Arc<Mutex<Resolver>>) -> Result<Di
                     }
                 }
             })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                    if is_file && is_python_file(entry.path()) {
-                        files.push(entry.into_path());
+            .build_parallel();
+        // Directories are read in parallel; the order is restored by sorting.
+        let found: Mutex<(Vec<PathBuf>, Vec<String>)> = Mutex::new((Vec::new(), Vec::new()));
+        walker.run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                        if is_file && is_python_file(entry.path()) {
+                            found.lock().expect("walk lock").0.push(entry.into_path());
+                        }
                     }
+                    Err(err) => found
+                        .lock()
+                        .expect("walk lock")
+                        .1
+                        .push(describe_walk_error(&err)),
                 }
-                Err(err) => warnings.push(describe_walk_error(&err)),
-            }
-        }
+                ignore::WalkState::Continue
+            })
+        });
+        let (found_files, mut found_warnings) = found.into_inner().expect("walk lock");
+        files.extend(found_files);
+        found_warnings.sort();
+        warnings.extend(found_warnings);
     }
     if let Some(err) = config_error.lock().expect("error lock").take() {
         return Err(err);

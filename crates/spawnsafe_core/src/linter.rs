@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 use ruff_python_ast::ModModule;
 use ruff_text_size::TextRange;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::discovery::{discover, Discovered};
@@ -71,17 +71,26 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckRes
     // matters by itself is kept (it is parsed next). A later wave that needs
     // another file reads it again, so memory holds the analysed files only.
     let cwd = std::env::current_dir().ok();
+    let stems = module_stems(files.iter());
     let candidates: Vec<Candidate> = files
         .into_par_iter()
         .map(|path| {
             let display_path = display_path_in(&path, cwd.as_deref());
             let source = read_source_file(&path);
-            Candidate::new(path, display_path, source, true, options.prefilter)
+            Candidate::new(path, display_path, source, true, options, &stems)
         })
         .collect();
     let mut result = check_candidates(candidates, options, &mut resolver)?;
     result.warnings.extend(warnings);
     Ok(result)
+}
+
+/// The module stems of the files being checked: the only imported names
+/// the prefilter ever asks about.
+fn module_stems<'p>(paths: impl Iterator<Item = &'p PathBuf>) -> FxHashSet<String> {
+    paths
+        .filter_map(|path| prefilter::module_stem(path))
+        .collect()
 }
 
 fn discover_files(
@@ -180,12 +189,13 @@ impl Candidate {
         display_path: String,
         source: Result<SourceText, ReadError>,
         on_disk: bool,
-        prefilter: bool,
+        options: &CheckOptions,
+        stems: &FxHashSet<String>,
     ) -> Candidate {
         let (text, scan, read_error) = match source {
             Ok(source) => {
-                let scan = prefilter::scan_file(&source.text);
-                let keep = !on_disk || !prefilter || scan.self_relevant;
+                let scan = prefilter::scan_file(&source.text, stems);
+                let keep = !on_disk || !options.prefilter || scan.self_relevant;
                 (keep.then_some(source), Some(scan), None)
             }
             Err(error) => (None, None, Some(error)),
@@ -280,6 +290,7 @@ pub fn check_inputs(
     options: &CheckOptions,
     resolver: &mut Resolver,
 ) -> Result<CheckResult, String> {
+    let stems = module_stems(inputs.iter().map(|input| &input.path));
     let candidates = inputs
         .into_par_iter()
         .map(|input| {
@@ -288,7 +299,8 @@ pub fn check_inputs(
                 input.display_path,
                 input.source,
                 false,
-                options.prefilter,
+                options,
+                &stems,
             )
         })
         .collect();

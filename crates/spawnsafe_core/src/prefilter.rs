@@ -29,28 +29,32 @@ use crate::globals::Base;
 use crate::project::ModulePath;
 use crate::semantic::{BindingKind, FunctionId, ModuleModel, ScopeId, Value, MODULE_SCOPE};
 
-/// Text that every file naming a process API contains: `multiprocessing`,
-/// `multiprocess`, `torch.multiprocessing`, `concurrent.futures`, `billiard`.
-const PROCESS_APIS: &[&str] = &[
-    "multiprocess",
-    "concurrent.futures",
-    "from concurrent import",
-    "billiard",
-];
+/// Does the text name a process API: `multiprocessing`, `multiprocess`,
+/// `torch.multiprocessing`, `concurrent.futures`, `billiard`? Each needle is
+/// one pass over the bytes, so there are few of them.
+fn names_process_api(text: &[u8]) -> bool {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 3]> = OnceLock::new();
+    let [multiprocess, concurrent, billiard] = FINDERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new(b"multiprocess"),
+            memchr::memmem::Finder::new(b"concurrent"),
+            memchr::memmem::Finder::new(b"billiard"),
+        ]
+    });
+    multiprocess.find(text).is_some()
+        || billiard.find(text).is_some()
+        || concurrent.find_iter(text).any(|at| {
+            text[at..].starts_with(b"concurrent.futures")
+                || (text[..at].ends_with(b"from ") && text[at..].starts_with(b"concurrent import"))
+        })
+}
 
 /// Is the file relevant by itself: does it name a process API, or may it
 /// hold a malformed main guard (SPS102, which needs no process API)? A file
 /// whose only `__main__` is a well-formed guard matters only when it calls
 /// into a module that starts processes, which the later waves find.
 pub fn is_self_relevant(text: &[u8]) -> bool {
-    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    let finders = FINDERS.get_or_init(|| {
-        PROCESS_APIS
-            .iter()
-            .map(|api| memchr::memmem::Finder::new(api.as_bytes()))
-            .collect()
-    });
-    finders.iter().any(|finder| finder.find(text).is_some()) || may_have_malformed_guard(text)
+    names_process_api(text) || may_have_malformed_guard(text)
 }
 
 fn is_ident(byte: u8) -> bool {
@@ -229,14 +233,16 @@ fn skip_forward_open(text: &[u8], mut at: usize) -> usize {
 fn may_have_malformed_guard(text: &[u8]) -> bool {
     memchr::memmem::find_iter(text, b"__name__").any(|at| compared_at(text, at, 8, true))
         || memchr::memmem::find_iter(text, b"__file__").any(|at| compared_at(text, at, 8, false))
-        || if_tests_a_main_string(text)
+        // A bare string test needs `main` in the file: one cheap pass
+        // before the search for `if`, a needle found everywhere.
+        || (memchr::memmem::find(text, b"main").is_some() && if_tests_a_main_string(text))
 }
 
 /// The identifiers in a file's `import` and `from` statements (with their
 /// parenthesised and backslash continuation lines). Every such statement
 /// contains the word `import`, so only the lines around its occurrences are
 /// read: most lines of a big file are never looked at.
-fn imported_names(text: &str) -> FxHashSet<&str> {
+fn imported_names(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<&str> {
     let bytes = text.as_bytes();
     let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1);
     let line_end =
@@ -271,7 +277,7 @@ fn imported_names(text: &str) -> FxHashSet<&str> {
             let end = line_end(at);
             let code = text[at..end].split('#').next().unwrap_or_default();
             for name in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-                if !name.is_empty() {
+                if !name.is_empty() && keep(name) {
                     names.insert(name);
                 }
             }
@@ -308,10 +314,15 @@ pub struct FileScan {
     pub imported: Vec<Box<str>>,
 }
 
-pub fn scan_file(text: &str) -> FileScan {
+/// Scans a file's text. Only the imported names that are the module stem of
+/// a file being checked are kept: no other name is ever asked about.
+pub fn scan_file(text: &str, stems: &FxHashSet<String>) -> FileScan {
     FileScan {
         self_relevant: is_self_relevant(text.as_bytes()),
-        imported: imported_names(text).into_iter().map(Box::from).collect(),
+        imported: imported_names(text, |name| stems.contains(name))
+            .into_iter()
+            .map(Box::from)
+            .collect(),
     }
 }
 
@@ -330,8 +341,7 @@ pub struct Scan<'m> {
 }
 
 impl<'m> Scan<'m> {
-    /// `stems` holds each file's module stem; only imported names that are
-    /// the stem of a file are kept, since no other name is ever asked about.
+    /// `stems` holds each file's module stem.
     pub fn new(
         files: Vec<FileScan>,
         stems: Vec<Option<String>>,
@@ -406,6 +416,11 @@ impl<'m> Scan<'m> {
             let modules = std::iter::once(stem.to_string()).collect();
             needed.extend(self.importers_mentioning(&modules, &names, parsed));
         }
+        // ...and the files that import what a module makes at import time.
+        for (stem, names) in &demand.import_time_names {
+            let modules = std::iter::once(stem.clone()).collect();
+            needed.extend(self.importers_mentioning(&modules, names, parsed));
+        }
         needed.sort_unstable();
         needed.dedup();
         needed
@@ -476,6 +491,10 @@ pub struct ModuleSummary {
     sent_modules: Vec<String>,
     /// What runs in child processes, for [`Demand`]'s worker search.
     workers: WorkerSummary,
+    /// A module that starts processes at import time: its top-level names.
+    /// The files that import them are parsed, since SPS103's fix must know
+    /// which names importers take (`from lib import POOL`).
+    import_time_names: Vec<String>,
 }
 
 /// What a module tells about code that runs in child processes.
@@ -685,6 +704,13 @@ pub fn summarize(stem: Option<String>, model: &ModuleModel, facts: &ModuleFacts)
             }
         }
     }
+    if !facts.import_time.starts.is_empty() {
+        summary.import_time_names = model.scopes[MODULE_SCOPE]
+            .bindings
+            .keys()
+            .map(|name| name.to_string())
+            .collect();
+    }
     for (function, body) in facts.functions.iter().enumerate() {
         let direct = !body.starts.is_empty()
             || !body.set_start_methods.is_empty()
@@ -785,6 +811,8 @@ pub struct Demand {
     /// module and name the global may change it in the parent.
     /// With whether the last name is called (a function, not state).
     pub global_chains: FxHashSet<(String, bool)>,
+    /// Modules that start processes at import time, with their top-level names.
+    pub import_time_names: FxHashMap<String, FxHashSet<String>>,
 }
 
 /// The `(module, name)` pairs a dotted name (`.pkg.mod.name`) may stand for:
@@ -878,6 +906,12 @@ impl Demand {
         for summary in summaries {
             self.sent_modules
                 .extend(summary.sent_modules.iter().cloned());
+            if let (Some(stem), false) = (&summary.stem, summary.import_time_names.is_empty()) {
+                self.import_time_names
+                    .entry(stem.clone())
+                    .or_default()
+                    .extend(summary.import_time_names.iter().cloned());
+            }
         }
         loop {
             let before = self.size();
@@ -1293,16 +1327,20 @@ pub fn down_needed(
 mod tests {
     use super::*;
 
+    fn imported_names_all(text: &str) -> FxHashSet<&str> {
+        imported_names(text, |_| true)
+    }
+
     #[test]
     fn import_names_follow_continuations() {
-        let names = imported_names(
+        let names = imported_names_all(
             "import os\nfrom pkg.sub import (\n    alpha,\n    beta,  # comment\n)\nx = gamma\nfrom . import \\\n    delta\n",
         );
         for name in ["os", "pkg", "sub", "alpha", "beta", "delta"] {
             assert!(names.contains(name), "{name}");
         }
         assert!(!names.contains("gamma"));
-        let names = imported_names(
+        let names = imported_names_all(
             "x = importlib.import_module(name)\nfrom pkg \\\r\n    import epsilon\nimport zeta",
         );
         for name in ["pkg", "epsilon", "zeta"] {
