@@ -484,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, metavar="FILE", help="write all results as JSON")
     ap.add_argument("--setup-only", action="store_true",
                     help="prepare venv, wheels and corpus, then stop")
+    ap.add_argument("--corpus-only", action="store_true",
+                    help="prepare only the wheels and bench/corpus (no ruff), then stop: "
+                         "what the prefilter equivalence test needs")
     args = ap.parse_args(argv)
     if args.runs < 1 or (args.scale_runs is not None and args.scale_runs < 1):
         ap.error("--runs/--scale-runs must be at least 1")
@@ -491,6 +494,11 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
     try:
         ss = args.spawnsafe.resolve()
+        if args.corpus_only:
+            extract_corpus(ensure_wheels())
+            files, nbytes = scan_tree(CORPUS_DIR)
+            log(f"[setup] corpus {rel(CORPUS_DIR)}: {files} .py files, {nbytes / 1e6:.1f} MB")
+            return 0
         if not args.setup_only and not (ss.is_file() and os.access(ss, os.X_OK)):
             raise BenchError(
                 f"spawnsafe binary not found or not executable: {ss}\n"

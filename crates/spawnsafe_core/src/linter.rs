@@ -74,10 +74,9 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckRes
     let stems = module_stems(files.iter());
     let candidates: Vec<Candidate> = files
         .into_par_iter()
-        .map(|path| {
+        .map_init(Vec::new, |buffer, path| {
             let display_path = display_path_in(&path, cwd.as_deref());
-            let source = read_source_file(&path);
-            Candidate::new(path, display_path, source, true, options, &stems)
+            Candidate::read(path, display_path, buffer, options, &stems)
         })
         .collect();
     let mut result = check_candidates(candidates, options, &mut resolver)?;
@@ -207,6 +206,40 @@ impl Candidate {
             on_disk,
             scan,
             read_error,
+        }
+    }
+
+    /// Reads a file from disk into a reused buffer and scans it there: only
+    /// a file whose text is kept is copied out of the buffer.
+    fn read(
+        path: PathBuf,
+        display_path: String,
+        buffer: &mut Vec<u8>,
+        options: &CheckOptions,
+        stems: &FxHashSet<String>,
+    ) -> Candidate {
+        if let Err(error) = crate::source::read_into(&path, buffer) {
+            return Candidate::new(path, display_path, Err(error), true, options, stems);
+        }
+        let Some(text) = crate::source::as_plain_text(&path, buffer) else {
+            let source = crate::source::decode(&path, buffer.clone());
+            return Candidate::new(path, display_path, source, true, options, stems);
+        };
+        let scan = prefilter::scan_file(text, stems);
+        let keep = !options.prefilter || scan.self_relevant;
+        let text = keep.then(|| SourceText {
+            text: text.to_string(),
+            encoding: None,
+            has_bom: false,
+            notebook: None,
+        });
+        Candidate {
+            path,
+            display_path,
+            text: Mutex::new(text),
+            on_disk: true,
+            scan: Some(scan),
+            read_error: None,
         }
     }
 

@@ -57,32 +57,45 @@ const MAX_FOLLOWED_BINDINGS: usize = 4;
 
 /// Does an identifier name the platform (`IS_WINDOWS`, `isMacOS`, `CAN_FORK`)?
 pub fn identifier_names_platform(identifier: &str) -> bool {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
+    // The words of `snake_case` and `camelCase`, as slices: this runs for
+    // every name in every test, so it allocates nothing.
+    let mut has_fork = false;
+    let mut has_probe = false;
+    let mut word_start = 0;
     let mut previous_lower = false;
-    for c in identifier.chars() {
-        if (c == '_' || (c.is_uppercase() && previous_lower)) && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+    let mut is_platform_word = false;
+    let mut visit = |word: &str| {
+        if word.is_empty() {
+            return;
         }
-        if c != '_' {
-            current.push(c.to_ascii_lowercase());
+        has_fork |= word.eq_ignore_ascii_case("fork");
+        has_probe |= [
+            "has",
+            "can",
+            "supports",
+            "support",
+            "available",
+            "use",
+            "allow",
+        ]
+        .iter()
+        .any(|probe| word.eq_ignore_ascii_case(probe));
+        is_platform_word |= PLATFORM_WORDS
+            .iter()
+            .any(|platform| word.eq_ignore_ascii_case(platform));
+    };
+    for (at, c) in identifier.char_indices() {
+        if c == '_' {
+            visit(&identifier[word_start..at]);
+            word_start = at + 1;
+        } else if c.is_uppercase() && previous_lower {
+            visit(&identifier[word_start..at]);
+            word_start = at;
         }
         previous_lower = c.is_lowercase() || c.is_ascii_digit();
     }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    let probes_fork = words.iter().any(|word| word == "fork")
-        && words.iter().any(|word| {
-            matches!(
-                word.as_str(),
-                "has" | "can" | "supports" | "support" | "available" | "use" | "allow"
-            )
-        });
-    probes_fork
-        || words
-            .iter()
-            .any(|word| PLATFORM_WORDS.contains(&word.as_str()))
+    visit(&identifier[word_start..]);
+    (has_fork && has_probe) || is_platform_word
 }
 
 /// The imported name an expression spells (`sys.platform`, `platform` from

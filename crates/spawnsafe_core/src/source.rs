@@ -65,15 +65,42 @@ fn encoding_error(message: String, body: &[u8]) -> ReadError {
 }
 
 pub fn read_source_file(path: &Path) -> Result<SourceText, ReadError> {
-    let metadata = std::fs::metadata(path).map_err(|err| ReadError::Io(err.to_string()))?;
+    let mut bytes = Vec::new();
+    read_into(path, &mut bytes)?;
+    decode(path, bytes)
+}
+
+/// Reads the file's bytes into `buffer` (cleared first), so that one buffer
+/// can serve many files.
+pub fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
+    use std::io::Read;
+    let io_error = |err: std::io::Error| ReadError::Io(err.to_string());
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let metadata = file.metadata().map_err(io_error)?;
     if metadata.is_dir() {
         return Err(ReadError::Io("is a directory".to_string()));
     }
     if metadata.len() > MAX_FILE_SIZE {
         return Err(ReadError::TooLarge(metadata.len()));
     }
-    let bytes = std::fs::read(path).map_err(|err| ReadError::Io(err.to_string()))?;
-    decode(path, bytes)
+    buffer.clear();
+    buffer.reserve(metadata.len() as usize);
+    file.read_to_end(buffer).map_err(io_error)?;
+    Ok(())
+}
+
+/// The text of source bytes when [`decode`] would give exactly them: UTF-8,
+/// no BOM, no NUL, no coding cookie naming another encoding, not a notebook.
+/// Lets a caller look at a file's text without copying it.
+pub fn as_plain_text<'b>(path: &Path, bytes: &'b [u8]) -> Option<&'b str> {
+    if is_notebook(path) || bytes.starts_with(b"\xEF\xBB\xBF") || memchr::memchr(0, bytes).is_some()
+    {
+        return None;
+    }
+    if coding_cookie(bytes).is_some_and(|name| !is_utf8_name(&name)) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
 }
 
 /// Decodes the bytes of the file at `path`: a notebook's code cells, or source text.
@@ -262,6 +289,31 @@ fn coding_cookie(bytes: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plain_text_is_what_decoding_gives() {
+        let path = Path::new("m.py");
+        let cases: [&[u8]; 8] = [
+            b"x = 1\n",
+            b"# -*- coding: utf-8 -*-\nx = '\xc3\xa9'\n",
+            b"# -*- coding: latin-1 -*-\nx = 1\n",
+            b"\xEF\xBB\xBFx = 1\n",
+            b"x = '\xe9'\n",
+            b"x = 1\x00\n",
+            b"",
+            b"#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nx = 1\n",
+        ];
+        for bytes in cases {
+            if let Some(text) = as_plain_text(path, bytes) {
+                assert_eq!(decode(path, bytes.to_vec()).unwrap().text, text);
+            }
+        }
+        assert!(as_plain_text(path, cases[0]).is_some());
+        assert!(as_plain_text(path, cases[2]).is_none());
+        assert!(as_plain_text(path, cases[3]).is_none());
+        assert!(as_plain_text(Path::new("n.ipynb"), b"{}").is_none());
+    }
+
     use super::*;
 
     #[test]
