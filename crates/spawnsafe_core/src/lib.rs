@@ -30,6 +30,7 @@ pub mod run;
 pub mod semantic;
 pub mod settings;
 pub mod source;
+pub mod stdlib;
 pub mod targets;
 pub mod workers;
 

@@ -394,7 +394,8 @@ fn check_candidates(
     // import what they offer, until nothing new is needed.
     let mentions =
         |index: usize, matcher: &aho_corasick::AhoCorasick| readable[index].mentions(matcher);
-    let scan = prefilter::Scan::new(scans, stems.clone(), &mentions);
+    let module_names: Vec<&str> = module_paths.iter().map(|path| path.name.as_str()).collect();
+    let scan = prefilter::Scan::new(scans, stems.clone(), &module_names, &mentions);
     // Each file is parsed and modelled at most once: the cells are filled wave
     // by wave and never move, so a model can borrow its file's syntax tree.
     let parsed: Vec<OnceLock<Result<ParsedFile, Box<Diagnostic>>>> =
@@ -437,7 +438,12 @@ fn check_candidates(
                 let (model, module_facts) = analysed[index].get()?;
                 Some((
                     index,
-                    prefilter::summarize(stems[index].clone(), model, module_facts),
+                    prefilter::summarize(
+                        stems[index].clone(),
+                        &module_paths[index].name,
+                        model,
+                        module_facts,
+                    ),
                     prefilter::down_summary(model, module_facts),
                 ))
             })

@@ -337,6 +337,10 @@ pub struct Scan<'m> {
     importers: FxHashMap<Box<str>, Vec<usize>>,
     /// Each file's module stem (see [`module_stem`]), when known.
     stems: Vec<Option<String>>,
+    /// Every file's dotted module name and each of its dotted suffixes
+    /// (`twisted.trial.unittest`, `trial.unittest`, `unittest`).
+    module_names: FxHashSet<String>,
+    module_suffixes: FxHashSet<String>,
     mentions: &'m Mentions<'m>,
 }
 
@@ -345,8 +349,17 @@ impl<'m> Scan<'m> {
     pub fn new(
         files: Vec<FileScan>,
         stems: Vec<Option<String>>,
+        module_names: &[&str],
         mentions: &'m Mentions<'m>,
     ) -> Self {
+        let mut module_suffixes = FxHashSet::default();
+        for name in module_names {
+            let mut rest = *name;
+            while let Some((_, suffix)) = rest.split_once('.') {
+                module_suffixes.insert(suffix.to_string());
+                rest = suffix;
+            }
+        }
         let known: FxHashSet<&str> = stems.iter().flatten().map(String::as_str).collect();
         let mut importers: FxHashMap<Box<str>, Vec<usize>> = FxHashMap::default();
         let mut self_relevant = Vec::with_capacity(files.len());
@@ -362,6 +375,8 @@ impl<'m> Scan<'m> {
             self_relevant,
             importers,
             stems,
+            module_names: module_names.iter().map(|name| name.to_string()).collect(),
+            module_suffixes,
             mentions,
         }
     }
@@ -398,8 +413,11 @@ impl<'m> Scan<'m> {
             // The global is the first name after a project module that is not
             // itself a module: `keras.src.saving.CONFIG.get` is `CONFIG` of `saving`.
             let parts: Vec<&str> = chain.split('.').filter(|part| !part.is_empty()).collect();
+            let relative = chain.starts_with('.');
             let pair = parts.iter().enumerate().skip(1).find(|(index, part)| {
-                project_stems.contains(parts[index - 1]) && !project_stems.contains(*part)
+                project_stems.contains(parts[index - 1])
+                    && !project_stems.contains(*part)
+                    && (relative || self.may_be_project_module(&parts[..*index]))
             });
             // A function the worker calls is not state the parent sets.
             let pair = pair
@@ -424,6 +442,20 @@ impl<'m> Scan<'m> {
         needed.sort_unstable();
         needed.dedup();
         needed
+    }
+
+    /// Can the absolute dotted module name `parts` (as an `import` resolves
+    /// it) be a project file? It is when a file has that name, or a suffix
+    /// of it (a namespace package without `__init__.py`), or when the name
+    /// is a suffix of a file's name (a script importing its neighbour inside
+    /// a package), unless it starts with a standard library module:
+    /// `unittest.suite` is the standard library's, not `twisted.trial.unittest`.
+    fn may_be_project_module(&self, parts: &[&str]) -> bool {
+        let name = parts.join(".");
+        if (0..parts.len()).any(|start| self.module_names.contains(&parts[start..].join("."))) {
+            return true;
+        }
+        self.module_suffixes.contains(&name) && !crate::stdlib::is_stdlib_module(parts[0])
     }
 
     /// Files not parsed yet that import one of `modules` and mention one of `names`.
@@ -476,6 +508,8 @@ pub fn mentions_word(matcher: &AhoCorasick, text: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct ModuleSummary {
     stem: Option<String>,
+    /// The module's dotted name (`pkg.tasks`).
+    module: Option<String>,
     /// Per function: a direct effect, the local functions it calls, and the
     /// last components of the outside names it calls.
     functions: Vec<(bool, Vec<usize>, Vec<String>)>,
@@ -680,9 +714,15 @@ fn last_component(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 
-pub fn summarize(stem: Option<String>, model: &ModuleModel, facts: &ModuleFacts) -> ModuleSummary {
+pub fn summarize(
+    stem: Option<String>,
+    module: &str,
+    model: &ModuleModel,
+    facts: &ModuleFacts,
+) -> ModuleSummary {
     let mut summary = ModuleSummary {
         stem,
+        module: (!module.is_empty()).then(|| module.to_string()),
         workers: summarize_workers(model, facts),
         ..ModuleSummary::default()
     };
@@ -883,9 +923,11 @@ impl Demand {
                 dotted.push(global);
                 self.global_chains.insert((global.clone(), *called));
             }
-            if let Some(stem) = stem {
+            // A module's own globals, by its full dotted name.
+            if let Some(module) = &summary.module {
                 for name in &workers.own_reads[index] {
-                    self.global_chains.insert((format!("{stem}.{name}"), false));
+                    self.global_chains
+                        .insert((format!("{module}.{name}"), false));
                 }
             }
         }
