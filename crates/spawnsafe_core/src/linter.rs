@@ -398,12 +398,13 @@ fn check_candidates(
     let scan = prefilter::Scan::new(scans, stems.clone(), &module_names, &mentions);
     // Each file is parsed and modelled at most once: the cells are filled wave
     // by wave and never move, so a model can borrow its file's syntax tree.
-    let parsed: Vec<OnceLock<Result<ParsedFile, Box<Diagnostic>>>> =
+    // They are boxed: one cell per file found, most of them never filled.
+    let parsed: Vec<OnceLock<Result<Box<ParsedFile>, Box<Diagnostic>>>> =
         (0..readable.len()).map(|_| OnceLock::new()).collect();
-    let analysed: Vec<OnceLock<(ModuleModel, ModuleFacts)>> =
+    let analysed: Vec<OnceLock<Box<(ModuleModel, ModuleFacts)>>> =
         (0..readable.len()).map(|_| OnceLock::new()).collect();
     let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
-    let mut downs: Vec<Option<prefilter::DownSummary>> =
+    let mut downs: Vec<Option<Box<prefilter::DownSummary>>> =
         (0..readable.len()).map(|_| None).collect();
     let mut demand = prefilter::Demand::default();
     let mut wanted: Vec<usize> = if options.prefilter {
@@ -415,8 +416,8 @@ fn check_candidates(
     };
     while !wanted.is_empty() {
         wanted.par_iter().for_each(|&index| {
-            let file =
-                parsed[index].get_or_init(|| parse_file(&readable[index], &module_paths[index]));
+            let file = parsed[index]
+                .get_or_init(|| parse_file(&readable[index], &module_paths[index]).map(Box::new));
             // A file with syntax errors is reported and left out of the
             // analysis: a recovered AST is a guess, and findings must be true.
             if let Ok(file) = file {
@@ -424,7 +425,7 @@ fn check_candidates(
                     analysed[index].get_or_init(|| {
                         let model = ModuleModel::build(&file.module.body);
                         let module_facts = facts::collect(&model);
-                        (model, module_facts)
+                        Box::new((model, module_facts))
                     });
                 }
             }
@@ -435,7 +436,7 @@ fn check_candidates(
         let summarized: Vec<_> = wanted
             .par_iter()
             .filter_map(|&index| {
-                let (model, module_facts) = analysed[index].get()?;
+                let (model, module_facts) = &**analysed[index].get()?;
                 Some((
                     index,
                     prefilter::summarize(
@@ -444,7 +445,7 @@ fn check_candidates(
                         model,
                         module_facts,
                     ),
-                    prefilter::down_summary(model, module_facts),
+                    Box::new(prefilter::down_summary(model, module_facts)),
                 ))
             })
             .collect();
@@ -524,6 +525,7 @@ fn check_candidates(
     let (models, module_facts): (Vec<ModuleModel>, Vec<ModuleFacts>) = analysed
         .into_iter()
         .filter_map(OnceLock::into_inner)
+        .map(|analysis| *analysis)
         .unzip();
     let mut project = Project::new(&paths, &models, &module_facts);
     for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {

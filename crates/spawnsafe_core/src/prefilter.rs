@@ -1306,7 +1306,7 @@ fn resolve_down(
 
 /// The files not parsed yet that the parsed files' code reaches (see [`DownSummary`]).
 pub fn down_needed(
-    summaries: &[Option<DownSummary>],
+    summaries: &[Option<Box<DownSummary>>],
     paths: &[ModulePath],
     parsed: &[bool],
     demand: &Demand,
