@@ -177,9 +177,9 @@ struct Candidate {
     text: Mutex<Option<SourceText>>,
     /// The text can be read again from disk when it was not kept.
     on_disk: bool,
-    /// `None` for a file that could not be read or decoded.
-    scan: Option<prefilter::FileScan>,
-    read_error: Option<ReadError>,
+    /// What the bytes said, or why there are none to look at. Taken (left
+    /// as an error) when the scans are gathered.
+    scan: Result<prefilter::FileScan, ReadError>,
 }
 
 impl Candidate {
@@ -191,13 +191,13 @@ impl Candidate {
         options: &CheckOptions,
         stems: &FxHashSet<String>,
     ) -> Candidate {
-        let (text, scan, read_error) = match source {
+        let (text, scan) = match source {
             Ok(source) => {
                 let scan = prefilter::scan_file(&source.text, stems);
-                let keep = !on_disk || !options.prefilter || scan.self_relevant;
-                (keep.then_some(source), Some(scan), None)
+                let keep = !on_disk || Candidate::keeps_text(&scan, options);
+                (keep.then_some(source), Ok(scan))
             }
-            Err(error) => (None, None, Some(error)),
+            Err(error) => (None, Err(error)),
         };
         Candidate {
             path,
@@ -205,8 +205,12 @@ impl Candidate {
             text: Mutex::new(text),
             on_disk,
             scan,
-            read_error,
         }
+    }
+
+    /// A file on disk keeps its text only when the first wave parses it.
+    fn keeps_text(scan: &prefilter::FileScan, options: &CheckOptions) -> bool {
+        !options.prefilter || scan.self_relevant
     }
 
     /// Reads a file from disk into a reused buffer and scans it there: only
@@ -218,16 +222,18 @@ impl Candidate {
         options: &CheckOptions,
         stems: &FxHashSet<String>,
     ) -> Candidate {
-        if let Err(error) = crate::source::read_into(&path, buffer) {
-            return Candidate::new(path, display_path, Err(error), true, options, stems);
-        }
-        let Some(text) = crate::source::as_plain_text(&path, buffer) else {
+        let plain = match crate::source::read_into(&path, buffer) {
+            Ok(()) => crate::source::as_plain_text(&path, buffer),
+            Err(error) => {
+                return Candidate::new(path, display_path, Err(error), true, options, stems)
+            }
+        };
+        let Some(text) = plain else {
             let source = crate::source::decode(&path, buffer.clone());
             return Candidate::new(path, display_path, source, true, options, stems);
         };
         let scan = prefilter::scan_file(text, stems);
-        let keep = !options.prefilter || scan.self_relevant;
-        let text = keep.then(|| SourceText {
+        let text = Candidate::keeps_text(&scan, options).then(|| SourceText {
             text: text.to_string(),
             encoding: None,
             has_bom: false,
@@ -238,8 +244,7 @@ impl Candidate {
             display_path,
             text: Mutex::new(text),
             on_disk: true,
-            scan: Some(scan),
-            read_error: None,
+            scan: Ok(scan),
         }
     }
 
@@ -355,19 +360,17 @@ fn check_candidates(
     let mut readable = Vec::with_capacity(candidates.len());
     let mut scans = Vec::with_capacity(candidates.len());
     for mut candidate in candidates {
-        match (candidate.scan.take(), &candidate.read_error) {
-            (Some(scan), _) => {
+        let taken = std::mem::replace(&mut candidate.scan, Err(ReadError::Io(String::new())));
+        match taken {
+            Ok(scan) => {
                 scans.push(scan);
                 readable.push(candidate);
             }
-            (None, error) => {
-                let error = error.clone().unwrap_or(ReadError::Io("unread".to_string()));
-                diagnostics.push(read_error_diagnostic(
-                    &candidate.path,
-                    &candidate.display_path,
-                    &error,
-                ));
-            }
+            Err(error) => diagnostics.push(read_error_diagnostic(
+                &candidate.path,
+                &candidate.display_path,
+                &error,
+            )),
         }
     }
 

@@ -61,6 +61,26 @@ fn is_ident(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
+/// Blanks, line continuations and opening brackets that may stand before an operand.
+const OPENING: &[u8] = b" \t\r\n\x0c\\(";
+
+/// Where the run of `bytes` that starts at `at` ends.
+fn skip_bytes(text: &[u8], at: usize, bytes: &[u8]) -> usize {
+    at + text[at..]
+        .iter()
+        .take_while(|byte| bytes.contains(byte))
+        .count()
+}
+
+/// Where the run of `bytes` that ends at `end` starts.
+fn skip_bytes_back(text: &[u8], end: usize, bytes: &[u8]) -> usize {
+    end - text[..end]
+        .iter()
+        .rev()
+        .take_while(|byte| bytes.contains(byte))
+        .count()
+}
+
 /// Whitespace, line continuations, brackets and comments that may stand
 /// between an operand and its comparison operator.
 fn skip_forward(text: &[u8], mut at: usize) -> usize {
@@ -72,25 +92,6 @@ fn skip_forward(text: &[u8], mut at: usize) -> usize {
         }
     }
     at
-}
-
-fn skip_backward_spaces(text: &[u8], mut end: usize) -> usize {
-    while end > 0 && matches!(text[end - 1], b' ' | b'\t') {
-        end -= 1;
-    }
-    end
-}
-
-fn skip_backward(text: &[u8], mut end: usize) -> usize {
-    while end > 0
-        && matches!(
-            text[end - 1],
-            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' | b'('
-        )
-    {
-        end -= 1;
-    }
-    end
 }
 
 /// Does a comparison operator that a malformed guard may use (`==`, `!=`,
@@ -124,7 +125,7 @@ fn compared_at(text: &[u8], at: usize, len: usize, canonical: bool) -> bool {
     if quoted {
         start -= 1;
         end += 1;
-    } else if text[..skip_backward_spaces(text, start)].ends_with(b".") {
+    } else if text[..skip_bytes_back(text, start, b" \t")].ends_with(b".") {
         // `cls.__name__`: an attribute, not the module's name.
         return false;
     }
@@ -134,25 +135,18 @@ fn compared_at(text: &[u8], at: usize, len: usize, canonical: bool) -> bool {
             && !quoted
             && (text[after..].starts_with(b"==") || text[after..].starts_with(b"!="))
         {
-            let value = after
-                + 2
-                + text[after + 2..]
-                    .iter()
-                    .take_while(|b| matches!(b, b' ' | b'\t'))
-                    .count();
+            let value = skip_bytes(text, after + 2, b" \t");
             let rest = &text[value..];
             let is_main = rest.starts_with(b"\"__main__\"") || rest.starts_with(b"'__main__'");
             // Not followed by another string (implicit concatenation).
-            let next = text[value + 10.min(rest.len())..]
-                .iter()
-                .find(|b| !matches!(b, b' ' | b'\t'));
+            let next = text.get(skip_bytes(text, value + 10.min(rest.len()), b" \t"));
             if is_main && !matches!(next, Some(b'"' | b'\'')) {
                 return false;
             }
         }
         return true;
     }
-    operator_before(text, skip_backward(text, start))
+    operator_before(text, skip_bytes_back(text, start, OPENING))
 }
 
 /// Does an `if`/`elif` test start with a string literal that may say
@@ -172,7 +166,7 @@ fn if_tests_a_main_string(text: &[u8]) -> bool {
         if !matches!(text.get(test), Some(b' ' | b'\t' | b'(' | b'\\')) {
             return false;
         }
-        test = skip_forward_open(text, test);
+        test = skip_bytes(text, test, OPENING);
         let prefix = text[test..]
             .iter()
             .take(2)
@@ -213,18 +207,6 @@ fn if_tests_a_main_string(text: &[u8]) -> bool {
             _ => false,
         }
     })
-}
-
-fn skip_forward_open(text: &[u8], mut at: usize) -> usize {
-    while at < text.len()
-        && matches!(
-            text[at],
-            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' | b'('
-        )
-    {
-        at += 1;
-    }
-    at
 }
 
 /// May the file hold a test that SPS102 flags? Such a test compares

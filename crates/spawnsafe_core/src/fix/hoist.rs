@@ -19,9 +19,10 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::free_names::{self, FreeKind, FreeName, FreeNames, BUILTINS};
+use super::free_names::{self, FreeKind, FreeName, FreeNames};
 use super::style::Style;
 use super::{Edit, Fix};
+use crate::globals::is_builtin;
 use crate::semantic::{guard_test, GuardTest, ModuleModel, ScopeId, ScopeKind, MODULE_SCOPE};
 
 /// What a fix needs to know about the file.
@@ -189,7 +190,7 @@ fn origin(
         if module_names.contains(name) || star_import {
             return Origin::Unknown;
         }
-        return if BUILTINS.contains(&name) {
+        return if is_builtin(name) {
             Origin::Builtin
         } else {
             Origin::Unknown
@@ -894,7 +895,7 @@ fn name_is_free_for(context: &Context, name: &str) -> bool {
         .iter()
         .any(|scope| scope.globals.contains(&name));
     let (module_names, star) = free_names::module_bindings(model.body);
-    bindings == 1 && !declared && !module_names.contains(name) && !star && !BUILTINS.contains(&name)
+    bindings == 1 && !declared && !module_names.contains(name) && !star && !is_builtin(name)
 }
 
 /// Moves a function or class defined inside a function to module level.
@@ -1294,7 +1295,7 @@ pub fn lazy_default_fix(context: &Context, start: TextRange) -> Option<Fix> {
                     return None;
                 }
             }
-            None if BUILTINS.contains(&name) => {}
+            None if is_builtin(name) => {}
             None => return None,
         }
     }

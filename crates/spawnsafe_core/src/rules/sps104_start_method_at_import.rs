@@ -459,11 +459,23 @@ fn is_freeze_support_statement(model: &ModuleModel, stmt: &Stmt) -> bool {
         if crate::api::normalize(&name).is_some_and(|(path, _)| path == "freeze_support"))
 }
 
+/// Does any expression in the node match? One visitor for the call checks below.
+struct AnyExpr<F: Fn(&Expr) -> bool> {
+    matches: F,
+    found: bool,
+}
+
+impl<'n, F: Fn(&Expr) -> bool> Visitor<'n> for AnyExpr<F> {
+    fn visit_expr(&mut self, expr: &'n Expr) {
+        self.found |= (self.matches)(expr);
+        visitor::walk_expr(self, expr);
+    }
+}
+
 fn statement_contains_call(stmt: &Stmt) -> bool {
-    struct Calls(bool);
-    impl<'n> Visitor<'n> for Calls {
-        fn visit_expr(&mut self, expr: &'n Expr) {
-            if matches!(
+    let mut calls = AnyExpr {
+        matches: |expr: &Expr| {
+            matches!(
                 expr,
                 Expr::Call(_)
                     | Expr::Await(_)
@@ -471,23 +483,19 @@ fn statement_contains_call(stmt: &Stmt) -> bool {
                     | Expr::YieldFrom(_)
                     | Expr::Lambda(_)
                     | Expr::Named(_)
-            ) {
-                self.0 = true;
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut calls = Calls(false);
+            )
+        },
+        found: false,
+    };
     calls.visit_stmt(stmt);
-    calls.0
+    calls.found
 }
 
 /// The expression calls something (a comprehension counts: it runs code).
 fn contains_call(expr: &Expr) -> bool {
-    struct Calls(bool);
-    impl<'n> Visitor<'n> for Calls {
-        fn visit_expr(&mut self, expr: &'n Expr) {
-            if matches!(
+    let mut calls = AnyExpr {
+        matches: |expr: &Expr| {
+            matches!(
                 expr,
                 Expr::Call(_)
                     | Expr::Await(_)
@@ -498,40 +506,28 @@ fn contains_call(expr: &Expr) -> bool {
                     | Expr::SetComp(_)
                     | Expr::DictComp(_)
                     | Expr::Generator(_)
-            ) {
-                self.0 = true;
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut calls = Calls(false);
+            )
+        },
+        found: false,
+    };
     calls.visit_expr(expr);
-    calls.0
+    calls.found
 }
 
 /// A string literal that spans lines: re-indenting the statement would change it.
 fn contains_multiline_string(text: &str, stmt: &Stmt) -> bool {
-    struct Strings<'t> {
-        text: &'t str,
-        found: bool,
-    }
-    impl<'n> Visitor<'n> for Strings<'_> {
-        fn visit_expr(&mut self, expr: &'n Expr) {
-            if matches!(
+    let mut strings = AnyExpr {
+        matches: |expr: &Expr| {
+            matches!(
                 expr,
                 Expr::StringLiteral(_)
                     | Expr::BytesLiteral(_)
                     | Expr::FString(_)
                     | Expr::TString(_)
-            ) {
-                let range = expr.range();
-                self.found |= self.text[usize::from(range.start())..usize::from(range.end())]
-                    .contains(['\n', '\r']);
-            }
-            visitor::walk_expr(self, expr);
-        }
-    }
-    let mut strings = Strings { text, found: false };
+            ) && text[expr.range()].contains(['\n', '\r'])
+        },
+        found: false,
+    };
     strings.visit_stmt(stmt);
     strings.found
 }
