@@ -31,6 +31,17 @@ fn plain_python(dir: &Path, args: &[&str]) -> Output {
         .expect("python3 runs")
 }
 
+/// A temporary project with these files (their directories made as needed).
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -49,8 +60,7 @@ with ProcessPoolExecutor(2) as executor:
 
 #[test]
 fn an_unguarded_executor_fails_under_run_and_works_under_fork() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("job.py"), UNGUARDED_EXECUTOR).unwrap();
+    let dir = project(&[("job.py", UNGUARDED_EXECUTOR)]);
     let fork = plain_python(dir.path(), &["job.py"]);
     assert!(fork.status.success(), "{}", text(&fork.stderr));
     assert_eq!(text(&fork.stdout), "[1, 4, 9]\n");
@@ -81,12 +91,9 @@ fn an_unguarded_executor_fails_under_run_and_works_under_fork() {
 
 #[test]
 fn a_respawning_pool_is_stopped_at_the_timeout_and_diagnosed() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("pool.py"),
-        "import multiprocessing\n\n\ndef square(x):\n    return x * x\n\n\nwith multiprocessing.Pool(2) as pool:\n    print(pool.map(square, [1, 2, 3]))\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("pool.py", "import multiprocessing\n\n\ndef square(x):\n    return x * x\n\n\nwith multiprocessing.Pool(2) as pool:\n    print(pool.map(square, [1, 2, 3]))\n"),
+    ]);
     let python = python();
     let run = spawnsafe(
         dir.path(),
@@ -103,12 +110,9 @@ fn a_respawning_pool_is_stopped_at_the_timeout_and_diagnosed() {
 
 #[test]
 fn stdin_stdout_and_the_exit_status_pass_through() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("echo.py"),
-        "import sys\n\nif __name__ == '__main__':\n    print('got', sys.stdin.read().strip())\n    sys.exit(3)\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("echo.py", "import sys\n\nif __name__ == '__main__':\n    print('got', sys.stdin.read().strip())\n    sys.exit(3)\n"),
+    ]);
     let python = python();
     let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
         .args(["run", "--python", &python, "echo.py"])
@@ -129,12 +133,9 @@ fn stdin_stdout_and_the_exit_status_pass_through() {
 fn set_start_method_behaves_as_on_windows() {
     // Forced as the default, not set: the program's own first call succeeds,
     // its second raises, as on Windows.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("twice.py"),
-        "import multiprocessing as mp\n\nif __name__ == '__main__':\n    print('default', mp.get_start_method(allow_none=True))\n    mp.set_start_method('spawn')\n    print('first call ok')\n    mp.set_start_method('spawn')\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("twice.py", "import multiprocessing as mp\n\nif __name__ == '__main__':\n    print('default', mp.get_start_method(allow_none=True))\n    mp.set_start_method('spawn')\n    print('first call ok')\n    mp.set_start_method('spawn')\n"),
+    ]);
     let python = python();
     let run = spawnsafe(dir.path(), &["run", "--python", &python, "twice.py"]);
     assert_eq!(text(&run.stdout), "default None\nfirst call ok\n");
@@ -143,10 +144,7 @@ fn set_start_method_behaves_as_on_windows() {
 
 #[test]
 fn modules_run_like_python_dash_m() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("pkg")).unwrap();
-    std::fs::write(dir.path().join("pkg/__init__.py"), "").unwrap();
-    std::fs::write(dir.path().join("pkg/job.py"), UNGUARDED_EXECUTOR).unwrap();
+    let dir = project(&[("pkg/__init__.py", ""), ("pkg/job.py", UNGUARDED_EXECUTOR)]);
     let fork = plain_python(dir.path(), &["-m", "pkg.job"]);
     assert!(fork.status.success(), "{}", text(&fork.stderr));
     let python = python();
@@ -173,18 +171,16 @@ fn modules_run_like_python_dash_m() {
 
 #[test]
 fn any_command_gets_the_default_and_the_hidden_sitecustomize_still_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("site")).unwrap();
-    std::fs::write(
-        dir.path().join("site/sitecustomize.py"),
-        "import os\nos.environ['HIDDEN_SITECUSTOMIZE'] = 'ran'\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("show.py"),
-        "import os\nfrom multiprocessing import context\nprint(os.environ.get('HIDDEN_SITECUSTOMIZE'), context._default_context._default_context.get_start_method())\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        (
+            "site/sitecustomize.py",
+            "import os\nos.environ['HIDDEN_SITECUSTOMIZE'] = 'ran'\n",
+        ),
+        (
+            "show.py",
+            "import os\nfrom multiprocessing import context\nprint(os.environ.get('HIDDEN_SITECUSTOMIZE'), context._default_context._default_context.get_start_method())\n",
+        ),
+    ]);
     let python = python();
     let output = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
         .args([
@@ -211,8 +207,7 @@ fn any_command_gets_the_default_and_the_hidden_sitecustomize_still_runs() {
 
 #[test]
 fn json_reports_the_outcome() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("job.py"), UNGUARDED_EXECUTOR).unwrap();
+    let dir = project(&[("job.py", UNGUARDED_EXECUTOR)]);
     let python = python();
     let run = spawnsafe(
         dir.path(),
@@ -700,12 +695,9 @@ fn plain_python_fork_runs_the_corpus_programs_that_only_spawn_breaks() {
 /// the diagnosis shows the static finding for the line that repeats.
 #[test]
 fn repeated_top_level_output_is_shown_with_its_static_finding() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("report.py"),
-        "import multiprocessing\n\nprint(\"loading settings\")\n\n\ndef square(x):\n    return x * x\n\n\nif __name__ == \"__main__\":\n    pool = multiprocessing.Pool(2)\n    print(pool.map(square, [1, 2, 3]))\n    pool.close()\n    pool.join()\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("report.py", "import multiprocessing\n\nprint(\"loading settings\")\n\n\ndef square(x):\n    return x * x\n\n\nif __name__ == \"__main__\":\n    pool = multiprocessing.Pool(2)\n    print(pool.map(square, [1, 2, 3]))\n    pool.close()\n    pool.join()\n"),
+    ]);
     // `close()` and `join()`, not `with` (which terminates the pool): every
     // worker finishes starting, so each prints once.
     let fork = plain_python(dir.path(), &["report.py"]);
@@ -735,12 +727,9 @@ fn repeated_top_level_output_is_shown_with_its_static_finding() {
 /// shows the static finding for the join.
 #[test]
 fn a_join_before_drain_deadlock_is_stopped_and_diagnosed() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("drain.py"),
-        "import multiprocessing\n\n\ndef produce(queue):\n    queue.put(b\"x\" * 1_000_000)\n\n\nif __name__ == \"__main__\":\n    queue = multiprocessing.Queue()\n    p = multiprocessing.Process(target=produce, args=(queue,))\n    p.start()\n    p.join()\n    print(len(queue.get()))\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("drain.py", "import multiprocessing\n\n\ndef produce(queue):\n    queue.put(b\"x\" * 1_000_000)\n\n\nif __name__ == \"__main__\":\n    queue = multiprocessing.Queue()\n    p = multiprocessing.Process(target=produce, args=(queue,))\n    p.start()\n    p.join()\n    print(len(queue.get()))\n"),
+    ]);
     let python = python();
     let run = spawnsafe(
         dir.path(),
@@ -772,12 +761,9 @@ fn copy_tree(from: &Path, to: &Path) {
 fn ctrl_c_is_the_programs_to_handle() {
     use std::io::BufRead as _;
     use std::os::unix::process::CommandExt as _;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("wait.py"),
-        "import sys, time\n\nif __name__ == '__main__':\n    try:\n        print('ready', flush=True)\n        time.sleep(60)\n    except KeyboardInterrupt:\n        print('interrupted', flush=True)\n        sys.exit(42)\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("wait.py", "import sys, time\n\nif __name__ == '__main__':\n    try:\n        print('ready', flush=True)\n        time.sleep(60)\n    except KeyboardInterrupt:\n        print('interrupted', flush=True)\n        sys.exit(42)\n"),
+    ]);
     let python = python();
     let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
         .args(["run", "--python", &python, "wait.py"])
@@ -813,12 +799,9 @@ fn ctrl_c_is_the_programs_to_handle() {
 #[test]
 fn sigterm_and_sighup_are_forwarded_to_the_program() {
     use std::io::BufRead as _;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("serve.py"),
-        "import signal, sys, time\n\n\ndef stop(number, frame):\n    print('stopped by', signal.Signals(number).name, flush=True)\n    sys.exit(43)\n\n\nif __name__ == '__main__':\n    signal.signal(signal.SIGTERM, stop)\n    signal.signal(signal.SIGHUP, stop)\n    print('ready', flush=True)\n    time.sleep(60)\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("serve.py", "import signal, sys, time\n\n\ndef stop(number, frame):\n    print('stopped by', signal.Signals(number).name, flush=True)\n    sys.exit(43)\n\n\nif __name__ == '__main__':\n    signal.signal(signal.SIGTERM, stop)\n    signal.signal(signal.SIGHUP, stop)\n    print('ready', flush=True)\n    time.sleep(60)\n"),
+    ]);
     let python = python();
     for signal in ["TERM", "HUP"] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
