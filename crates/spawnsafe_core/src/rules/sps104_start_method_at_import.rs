@@ -472,19 +472,17 @@ impl<'n, F: Fn(&Expr) -> bool> Visitor<'n> for AnyExpr<F> {
     }
 }
 
+/// An expression that runs code when evaluated.
+fn is_call_like(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Call(_) | Expr::Await(_) | Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Named(_)
+    )
+}
+
 fn statement_contains_call(stmt: &Stmt) -> bool {
     let mut calls = AnyExpr {
-        matches: |expr: &Expr| {
-            matches!(
-                expr,
-                Expr::Call(_)
-                    | Expr::Await(_)
-                    | Expr::Yield(_)
-                    | Expr::YieldFrom(_)
-                    | Expr::Lambda(_)
-                    | Expr::Named(_)
-            )
-        },
+        matches: |expr: &Expr| is_call_like(expr) || matches!(expr, Expr::Lambda(_)),
         found: false,
     };
     calls.visit_stmt(stmt);
@@ -495,18 +493,11 @@ fn statement_contains_call(stmt: &Stmt) -> bool {
 fn contains_call(expr: &Expr) -> bool {
     let mut calls = AnyExpr {
         matches: |expr: &Expr| {
-            matches!(
-                expr,
-                Expr::Call(_)
-                    | Expr::Await(_)
-                    | Expr::Yield(_)
-                    | Expr::YieldFrom(_)
-                    | Expr::Named(_)
-                    | Expr::ListComp(_)
-                    | Expr::SetComp(_)
-                    | Expr::DictComp(_)
-                    | Expr::Generator(_)
-            )
+            is_call_like(expr)
+                || matches!(
+                    expr,
+                    Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_)
+                )
         },
         found: false,
     };
