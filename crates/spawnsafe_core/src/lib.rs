@@ -6,33 +6,28 @@
 //! (per-module model) → [`facts`] → [`project`] (cross-module) → [`rules`] →
 //! [`diagnostic`] → [`report`].
 
-pub mod api;
 pub mod diagnostic;
 pub mod discovery;
 pub mod doctor;
 pub mod explain;
-pub mod facts;
 pub mod fix;
 pub mod fixer;
 pub mod frozen;
-pub mod globals;
 pub mod linter;
 pub mod noqa;
-pub mod objects;
-pub mod payload;
-pub mod platform_checks;
 pub mod prefilter;
-pub mod project;
 pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod run;
-pub mod semantic;
 pub mod settings;
 pub mod source;
-pub mod stdlib;
 pub mod targets;
-pub mod workers;
+
+// The engine's lower layers, under the names the linter has always used.
+pub use spawnsafe_flow::{facts, globals, objects, payload, platform_checks, project, workers};
+pub use spawnsafe_semantic as semantic;
+pub use spawnsafe_semantic::{api, stdlib};
 
 pub use linter::{check_paths, check_stdin, CheckOptions, CheckResult};
 pub use registry::{Rule, RuleSelection, Severity};

@@ -14,7 +14,7 @@
 //! so there is no fix when a worker reads a name the statements bind.
 
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{self as ast, Expr, ExprContext, Stmt};
+use ruff_python_ast::{Expr, ExprContext, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashSet;
 
@@ -30,47 +30,7 @@ use crate::rules::sps101_unguarded_process_start::ImportTimeEffects;
 use crate::rules::Checker;
 use crate::semantic::{guard_test, BindingKind, GuardTest, Value, MODULE_SCOPE};
 
-/// Is `test` the original-process test this fix writes (whatever names
-/// `parent_process` and `current_process` are reached by)?
-pub fn is_original_process_test(test: &Expr) -> bool {
-    let Expr::BoolOp(bool_op) = test else {
-        return false;
-    };
-    if bool_op.op != ast::BoolOp::And || bool_op.values.len() != 2 {
-        return false;
-    }
-    let no_parent = matches!(&bool_op.values[0], Expr::Compare(compare)
-        if compare.ops.len() == 1
-            && compare.ops[0] == ast::CmpOp::Is
-            && compare.comparators[0].is_none_literal_expr()
-            && is_call_of(&compare.left, "parent_process"));
-    let not_inheriting = matches!(&bool_op.values[1], Expr::UnaryOp(unary)
-        if unary.op == ast::UnaryOp::Not && is_inheriting_lookup(&unary.operand));
-    no_parent && not_inheriting
-}
-
-/// `getattr(current_process(), "_inheriting", False)`
-fn is_inheriting_lookup(expr: &Expr) -> bool {
-    let Expr::Call(call) = expr else { return false };
-    let args = &call.arguments.args;
-    matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "getattr")
-        && call.arguments.keywords.is_empty()
-        && args.len() == 3
-        && is_call_of(&args[0], "current_process")
-        && matches!(&args[1], Expr::StringLiteral(literal) if literal.value.to_str() == "_inheriting")
-        && matches!(&args[2], Expr::BooleanLiteral(literal) if !literal.value)
-}
-
-/// `name()` or `module.name()` without arguments.
-fn is_call_of(expr: &Expr, function: &str) -> bool {
-    let Expr::Call(call) = expr else { return false };
-    let named = match call.func.as_ref() {
-        Expr::Name(name) => name.id.as_str() == function,
-        Expr::Attribute(attribute) => attribute.attr.as_str() == function,
-        _ => false,
-    };
-    named && call.arguments.is_empty()
-}
+pub use crate::semantic::guards::is_original_process_test;
 
 /// Names a statement reads and binds at module level (reads anywhere inside,
 /// nested bodies included: a superset is safe here).

@@ -1104,7 +1104,7 @@ pub fn guard_test(test: &Expr) -> GuardTest {
                 CmpOp::NotIn if is_dunder_name(left) && contains_only_main(right) => {
                     GuardTest::NotMain
                 }
-                _ => match crate::rules::sps102_malformed_main_guard::malformed_guard(test) {
+                _ => match crate::guards::malformed_guard(test) {
                     Some(malformed) => malformed.effect,
                     None => GuardTest::None,
                 },
@@ -1127,7 +1127,7 @@ pub fn guard_test(test: &Expr) -> GuardTest {
             GuardTest::NotMain => GuardTest::Main,
             _ => GuardTest::None,
         },
-        _ => match crate::rules::sps102_malformed_main_guard::malformed_guard(test) {
+        _ => match crate::guards::malformed_guard(test) {
             Some(malformed) => malformed.effect,
             None => GuardTest::None,
         },

@@ -376,7 +376,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                 self.expr(&if_stmt.test, context);
                 // The SPS103 fix's test: the body runs only in the original process.
                 let original_only = context.scope == MODULE_SCOPE
-                    && crate::fix::original_process::is_original_process_test(&if_stmt.test);
+                    && crate::semantic::guards::is_original_process_test(&if_stmt.test);
                 let (body_runs_in_children, else_runs_in_children) = match test {
                     _ if original_only => (false, true),
                     GuardTest::Main | GuardTest::NeverTrue => (false, true),

@@ -1,0 +1,11 @@
+//! The per-module semantic model, the lowest layer above the parser: scopes,
+//! bindings, definitions, the main guard and its branches, and what known
+//! process APIs a name stands for. Nothing here knows about other modules,
+//! rules or diagnostics.
+
+pub mod api;
+pub mod guards;
+pub mod model;
+pub mod stdlib;
+
+pub use model::*;
