@@ -43,10 +43,26 @@ fn names_process_api(text: &[u8]) -> bool {
     });
     multiprocess.find(text).is_some()
         || billiard.find(text).is_some()
+        || names_library_starter(text)
         || concurrent.find_iter(text).any(|at| {
             text[at..].starts_with(b"concurrent.futures")
                 || (text[..at].ends_with(b"from ") && text[at..].starts_with(b"concurrent import"))
         })
+}
+
+/// Does the text name one of the knowledge base's third-party starters
+/// (`DataLoader`, `uvicorn`, `process_map`...)? One pass for all needles.
+fn names_library_starter(text: &[u8]) -> bool {
+    static NEEDLES: OnceLock<AhoCorasick> = OnceLock::new();
+    NEEDLES
+        .get_or_init(|| {
+            let needles = crate::semantic::knowledge::knowledge()
+                .starters
+                .iter()
+                .flat_map(|starter| starter.needles.iter());
+            AhoCorasick::new(needles).expect("the knowledge base's needles are plain strings")
+        })
+        .is_match(text)
 }
 
 /// Is the file relevant by itself: does it name a process API, or may it

@@ -10,6 +10,7 @@ use crate::api::{self, Api, Pickler};
 use crate::platform_checks::{
     decorators_check_platform, ends_on_platform, mentions_platform_check,
 };
+use crate::semantic::knowledge::{starter, SendKind, SendVia, StarterId, Trigger};
 use crate::semantic::{
     guard_test, ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE,
 };
@@ -22,11 +23,14 @@ pub enum StartKind {
     Manager,
     Executor,
     TorchSpawn,
+    /// A knowledge-base starter (`for batch in loader:` of a `DataLoader`).
+    Library(StarterId),
 }
 
 impl StartKind {
     pub fn describe(self) -> &'static str {
         match self {
+            StartKind::Library(id) => starter(id).description.as_str(),
             StartKind::Pool => "creates a process pool",
             StartKind::Process => "starts a process",
             StartKind::Manager => "starts a manager process",
@@ -115,6 +119,9 @@ pub enum PickleRole {
     Argument,
     /// A `Process` subclass instance being started: spawn pickles the whole object.
     ProcessObject,
+    /// A function a library's worker processes call (`DataLoader(collate_fn=f)`),
+    /// pickled with the library's `Process` objects: only under spawn and forkserver.
+    LibraryCallable(StarterId),
 }
 
 impl PickleRole {
@@ -132,6 +139,7 @@ impl PickleRole {
             PickleRole::Initializer => "a worker initializer",
             PickleRole::Argument => "an argument",
             PickleRole::ProcessObject => "a `Process` object (spawn pickles the whole object)",
+            PickleRole::LibraryCallable(_) => "a function the library's worker processes call",
         }
     }
 }
@@ -456,6 +464,15 @@ impl<'m, 'a> Collector<'m, 'a> {
             Stmt::With(with) => {
                 for item in &with.items {
                     self.expr(&item.context_expr, context);
+                    let entered = self.model.resolve(&item.context_expr, context.scope);
+                    if let Some((id, method)) = library_start(&entered, "", Trigger::Enter) {
+                        let start = Start {
+                            range: item.context_expr.range(),
+                            kind: StartKind::Library(id),
+                            method,
+                        };
+                        self.body_facts(context).starts.push(start);
+                    }
                     // `with SyncManager() as m:` starts the manager in `__enter__`.
                     if let Value::Instance(class) =
                         self.model.resolve(&item.context_expr, context.scope)
@@ -474,6 +491,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             }
             Stmt::For(for_stmt) => {
                 self.expr(&for_stmt.iter, context);
+                self.iteration(&for_stmt.iter, context);
                 let conditional = Context {
                     conditional: true,
                     ..context
@@ -533,6 +551,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                 // Simple statements: walk their expressions.
                 let mut finder = ExprFinder {
                     calls: Vec::new(),
+                    iterated: Vec::new(),
                     platform_branches: Vec::new(),
                 };
                 finder.visit_stmt(stmt);
@@ -568,6 +587,7 @@ impl<'m, 'a> Collector<'m, 'a> {
     fn expr(&mut self, expr: &'a Expr, context: Context) {
         let mut finder = ExprFinder {
             calls: Vec::new(),
+            iterated: Vec::new(),
             platform_branches: Vec::new(),
         };
         finder.visit_expr(expr);
@@ -577,6 +597,9 @@ impl<'m, 'a> Collector<'m, 'a> {
     /// Classifies the calls an expression makes; those in a branch of a
     /// conditional expression that tests the platform are platform-checked.
     fn found_calls(&mut self, finder: ExprFinder<'a>, context: Context) {
+        for iterated in &finder.iterated {
+            self.iteration(iterated, context);
+        }
         let checked: Vec<TextRange> = finder
             .platform_branches
             .iter()
@@ -688,12 +711,44 @@ impl<'m, 'a> Collector<'m, 'a> {
                 }
             }
             Some(Api::SetStartMethod) => self.set_start_method(call, context),
+            Some(Api::Library(id)) => {
+                let known = starter(id);
+                if known.may_start(call) {
+                    let method = known.pinned_method(call);
+                    if known.starts == Trigger::Call && known.reimports_main {
+                        start = Some(StartKind::Library(id));
+                        start_method = method.clone();
+                    }
+                    self.library_sends(call, id, scope, method);
+                }
+            }
             _ => {}
+        }
+        // `Parallel(n_jobs=2, backend="multiprocessing")(tasks)`: calling the object starts it.
+        if let Some((id, method)) = library_start(&callee, "__call__", Trigger::Methods) {
+            start = Some(StartKind::Library(id));
+            start_method = method;
+        }
+        // `list(loader)`, `next(iter(loader))`: builtins that iterate their argument.
+        if self.iterates_argument(call, scope) {
+            if let Some((id, method)) = call
+                .arguments
+                .args
+                .first()
+                .and_then(|argument| self.iterated_starter(argument, scope))
+            {
+                start = Some(StartKind::Library(id));
+                start_method = method;
+            }
         }
 
         if let Expr::Attribute(attribute) = call.func.as_ref() {
             let method = attribute.attr.as_str();
             if let Value::BoundMethod(receiver, _) = &callee {
+                if let Some((id, pinned)) = library_start(receiver, method, Trigger::Methods) {
+                    start = Some(StartKind::Library(id));
+                    start_method = pinned;
+                }
                 if let Value::Instance(class) = receiver.as_ref() {
                     let receiver_method = class.context_method().map(str::to_string);
                     let receiver_pickler = match class.as_ref() {
@@ -903,6 +958,127 @@ impl<'m, 'a> Collector<'m, 'a> {
     }
 
     /// An argument of a task or a target: a pickle site that knows what sends it.
+    /// Iterating `iterable` starts a knowledge-base starter's workers.
+    fn iteration(&mut self, iterable: &'a Expr, context: Context) {
+        if let Some((id, method)) = self.iterated_starter(iterable, context.scope) {
+            let start = Start {
+                range: iterable.range(),
+                kind: StartKind::Library(id),
+                method,
+            };
+            self.body_facts(context).starts.push(start);
+        }
+    }
+
+    /// The starter whose object `iterable` iterates, seen through the wrappers
+    /// that iterate what they wrap (`enumerate(loader)`, `tqdm(loader)`,
+    /// `zip(a, loader)`) and through `self.loader` set in any method.
+    fn iterated_starter(
+        &self,
+        iterable: &Expr,
+        scope: ScopeId,
+    ) -> Option<(StarterId, Option<String>)> {
+        if let Expr::Call(call) = iterable {
+            if self.passes_iteration_through(call, scope) {
+                return call
+                    .arguments
+                    .args
+                    .iter()
+                    .find_map(|argument| self.iterated_starter(argument, scope));
+            }
+        }
+        let found = library_start(&self.model.resolve(iterable, scope), "", Trigger::Iteration);
+        if found.is_some() {
+            return found;
+        }
+        let Expr::Attribute(attribute) = iterable else {
+            return None;
+        };
+        let class = self.model.receiver_class(&attribute.value, scope)?;
+        self.model
+            .self_attribute_values(class, attribute.attr.as_str())
+            .iter()
+            .find_map(|(value, scope)| {
+                library_start(&self.model.resolve(value, *scope), "", Trigger::Iteration)
+            })
+    }
+
+    /// `enumerate(x)`, `zip(x, y)`, `iter(x)`, `tqdm(x)`: iterating the call iterates `x`.
+    fn passes_iteration_through(&self, call: &ast::ExprCall, scope: ScopeId) -> bool {
+        match self.model.resolve(&call.func, scope) {
+            Value::Qualified(name) => matches!(
+                name.as_str(),
+                "tqdm.tqdm"
+                    | "tqdm.auto.tqdm"
+                    | "tqdm.notebook.tqdm"
+                    | "tqdm.rich.tqdm"
+                    | "itertools.islice"
+                    | "itertools.chain"
+                    | "more_itertools.chunked"
+            ),
+            Value::Unknown => matches!(
+                call.func.as_ref(),
+                Expr::Name(name) if matches!(name.id.as_str(), "enumerate" | "zip" | "iter" | "reversed")
+                    && self.model.lookup(name.id.as_str(), scope).is_none()
+            ),
+            _ => false,
+        }
+    }
+
+    /// `list(x)`, `next(iter(x))`, `sum(...)`: builtins that iterate their argument.
+    fn iterates_argument(&self, call: &ast::ExprCall, scope: ScopeId) -> bool {
+        matches!(
+            call.func.as_ref(),
+            Expr::Name(name) if matches!(
+                name.id.as_str(),
+                "list" | "tuple" | "set" | "sorted" | "sum" | "next" | "any" | "all" | "max" | "min" | "dict"
+            ) && self.model.lookup(name.id.as_str(), scope).is_none()
+        )
+    }
+
+    /// What a knowledge-base starter sends to its workers, as pickle sites.
+    fn library_sends(
+        &mut self,
+        call: &'a ast::ExprCall,
+        id: StarterId,
+        scope: ScopeId,
+        method: Option<String>,
+    ) {
+        let known = starter(id);
+        let pickler = known.pickler();
+        let sender = match known.sender {
+            SendVia::Process => Sender::Process,
+            SendVia::Pool => Sender::Pool,
+            SendVia::Executor => Sender::Executor,
+        };
+        for (argument, kind) in known.sent(call) {
+            match kind {
+                SendKind::Callable => {
+                    let role = match known.sender {
+                        SendVia::Process => PickleRole::LibraryCallable(id),
+                        SendVia::Pool => PickleRole::PoolTask,
+                        SendVia::Executor => PickleRole::ExecutorTask,
+                    };
+                    self.pickle_site(argument, role, scope, method.clone(), pickler);
+                }
+                SendKind::Object | SendKind::Items => {
+                    let shape = if kind == SendKind::Items {
+                        Shape::Items
+                    } else {
+                        Shape::Whole
+                    };
+                    self.argument_site(
+                        argument,
+                        ArgumentSend { sender, shape },
+                        scope,
+                        method.clone(),
+                        pickler,
+                    );
+                }
+            }
+        }
+    }
+
     fn argument_site(
         &mut self,
         expr: &'a Expr,
@@ -942,10 +1118,32 @@ impl<'m, 'a> Collector<'m, 'a> {
     }
 }
 
+/// A knowledge-base object that starts processes when used this way
+/// (`trigger`; `method` for [`Trigger::Methods`]), with the start method it pins.
+fn library_start(
+    value: &Value,
+    method: &str,
+    trigger: Trigger,
+) -> Option<(StarterId, Option<String>)> {
+    let Value::LibraryObject {
+        starter: id,
+        may_start: true,
+        method: pinned,
+    } = value
+    else {
+        return None;
+    };
+    let known = starter(*id);
+    let triggered = known.starts == trigger
+        && (trigger != Trigger::Methods || known.methods.iter().any(|name| name == method));
+    (triggered && known.reimports_main).then(|| (*id, pinned.clone()))
+}
+
 /// Does a test call `get_start_method(...)` (code that checks before it sets)?
 fn mentions_get_start_method(model: &ModuleModel, test: &Expr, scope: ScopeId) -> bool {
     let mut finder = ExprFinder {
         calls: Vec::new(),
+        iterated: Vec::new(),
         platform_branches: Vec::new(),
     };
     finder.visit_expr(test);
@@ -1000,6 +1198,8 @@ fn handler_catches_runtime_error(type_: Option<&Expr>) -> bool {
 /// Finds the calls an expression makes when it is evaluated: not inside lambdas.
 struct ExprFinder<'a> {
     calls: Vec<&'a ast::ExprCall>,
+    /// What comprehensions iterate (`[f(b) for b in loader]`).
+    iterated: Vec<&'a Expr>,
     /// The tests of conditional expressions (`a if TEST else b`, `TEST and a`)
     /// and the range of the code that runs only depending on them.
     platform_branches: Vec<(&'a Expr, TextRange)>,
@@ -1013,6 +1213,13 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Lambda(_) => {}
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. }) => {
+                self.iterated
+                    .extend(generators.iter().map(|generator| &generator.iter));
+                visitor::walk_expr(self, expr);
+            }
             Expr::Call(call) => {
                 // Inner calls first: their effects happen before this call's.
                 visitor::walk_expr(self, expr);

@@ -187,6 +187,9 @@ fn kind_of(project: &Project, site_module: usize, site: &PickleSite) -> Option<W
         } else {
             WorkerKind::PoolWorker
         }),
+        PickleRole::LibraryCallable(id) => Some(WorkerKind::Process {
+            daemon: crate::semantic::knowledge::starter(id).daemon_workers,
+        }),
         PickleRole::Argument | PickleRole::ProcessObject => None,
     }
 }

@@ -1,6 +1,8 @@
 //! What spawnsafe knows about the process-parallel APIs: which names start
 //! processes, which start threads, and which pickle what.
 
+use crate::knowledge::{knowledge, StarterId};
+
 /// A known API, after the module aliases are normalised
 /// (`torch.multiprocessing`, `billiard` and `multiprocess` mirror `multiprocessing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,14 +34,24 @@ pub enum Api {
     /// `multiprocessing.Queue()`, `Lock()`, `Value()`...: made through the
     /// default context, they fix it, so a later `set_start_method()` raises.
     DefaultContextUser,
+    /// A third-party process starter from the knowledge base.
+    Library(StarterId),
 }
 
-/// How objects are serialised for the child: `multiprocess` uses dill, which
-/// pickles lambdas and closures by value.
+/// How objects are serialised for the child: `multiprocess` uses dill, and
+/// dask cloudpickle, which pickle lambdas and closures by value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pickler {
     Pickle,
     Dill,
+    Cloudpickle,
+}
+
+impl Pickler {
+    /// Functions, lambdas and local classes travel by value, not by qualified name.
+    pub fn pickles_code_by_value(self) -> bool {
+        !matches!(self, Pickler::Pickle)
+    }
 }
 
 /// The `multiprocessing` path a name stands for, and the pickler of its family.
@@ -65,6 +77,9 @@ pub fn pickler_of(qualified: &str) -> Pickler {
 
 /// Classifies a fully qualified name (`multiprocessing.pool.Pool`).
 pub fn classify(qualified: &str) -> Option<Api> {
+    if let Some(starter) = knowledge().lookup(qualified) {
+        return Some(Api::Library(starter));
+    }
     match qualified {
         "concurrent.futures.ProcessPoolExecutor"
         | "concurrent.futures.process.ProcessPoolExecutor" => return Some(Api::ProcessExecutor),

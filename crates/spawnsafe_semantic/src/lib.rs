@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod guards;
+pub mod knowledge;
 pub mod model;
 pub mod stdlib;
 

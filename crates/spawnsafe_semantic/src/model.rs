@@ -9,6 +9,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::api::{self, Api};
+use crate::knowledge::{starter, StarterId, Trigger};
 
 pub type ScopeId = usize;
 pub type FunctionId = usize;
@@ -153,6 +154,15 @@ pub enum Value {
     BoundMethod(Box<Value>, String),
     /// `functools.partial(func, ...)`.
     Partial(Box<Value>),
+    /// An object a knowledge-base starter makes (`DataLoader(ds, num_workers=4)`),
+    /// which starts processes when iterated, entered or called as the entry says.
+    LibraryObject {
+        starter: StarterId,
+        /// Its arguments allow a start (unknown values count as "may").
+        may_start: bool,
+        /// The start method its arguments pin (`multiprocessing_context="spawn"`).
+        method: Option<String>,
+    },
     Unknown,
 }
 
@@ -630,7 +640,7 @@ impl<'a> ModuleModel<'a> {
                         Some(api) => Value::ContextApi { api, method },
                         None => Value::Unknown,
                     },
-                    instance @ Value::Instance(_) => {
+                    instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => {
                         Value::BoundMethod(Box::new(instance), attr.to_string())
                     }
                     Value::Class(class) => match self.classes[class].methods.get(attr) {
@@ -651,6 +661,14 @@ impl<'a> ModuleModel<'a> {
                             .map(str::to_string)
                             .or_else(|| callee.context_method().map(str::to_string));
                         return Value::Context(method);
+                    }
+                    Some(Api::Library(id)) if starter(id).starts != Trigger::Call => {
+                        let known = starter(id);
+                        return Value::LibraryObject {
+                            starter: id,
+                            may_start: known.may_start(call),
+                            method: known.pinned_method(call),
+                        };
                     }
                     Some(Api::Partial) => {
                         return match call.arguments.args.first() {

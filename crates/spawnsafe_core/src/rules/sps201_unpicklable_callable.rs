@@ -4,7 +4,6 @@
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::api::Pickler;
 use crate::diagnostic::Related;
 use crate::facts::PickleRole;
 use crate::fix::hoist::{self, Definition};
@@ -225,7 +224,7 @@ pub fn check(checker: &mut Checker) {
     let sent_here: Vec<_> = checker
         .sent
         .iter()
-        .filter(|sent| sent.module == module && sent.site.pickler != Pickler::Dill)
+        .filter(|sent| sent.module == module && !sent.site.pickler.pickles_code_by_value())
         .collect();
     for sent in sent_here {
         let via = sent.via_parameter.then(|| {

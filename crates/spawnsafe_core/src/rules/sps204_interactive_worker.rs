@@ -2,7 +2,6 @@
 
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::api::Pickler;
 use crate::diagnostic::Related;
 use crate::registry::Rule;
 use crate::rules::Checker;
@@ -111,7 +110,7 @@ pub fn check(checker: &mut Checker) {
         "in the package's `__main__.py`"
     };
     for sent in checker.sent.iter().filter(|sent| sent.module == module) {
-        if sent.site.pickler == Pickler::Dill {
+        if sent.site.pickler.pickles_code_by_value() {
             continue;
         }
         let Some((name, definition)) = defined_here(model, &sent.value) else {

@@ -197,6 +197,7 @@ pub fn check(checker: &mut Checker) {
             PickleRole::ExecutorTask => "a `ProcessPoolExecutor` task",
             PickleRole::ProcessTarget => "a `Process` target",
             PickleRole::Initializer => "a worker initializer",
+            PickleRole::LibraryCallable(_) => "a function a library's worker processes call",
             PickleRole::Argument | PickleRole::ProcessObject => continue,
         };
         let Some(callee) = output_callee(model, site.expr, site.scope) else {

@@ -48,6 +48,8 @@ import sys
 import tempfile
 import threading
 import time
+
+STANDINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "standins")
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -148,6 +150,9 @@ def run_program(fixture, method, run, timeout, python, watch=None):
         with open(BOOTSTRAP, encoding="utf-8") as handle:
             bootstrap = handle.read()
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+        # Stand-ins for libraries CI cannot install (PyTorch): see resources/standins.
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [STANDINS, os.environ.get("PYTHONPATH")]))
         env.pop("PYTHONSTARTUP", None)
         process = subprocess.Popen(
             [python, "-c", bootstrap, method, *target],

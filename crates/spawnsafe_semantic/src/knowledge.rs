@@ -1,0 +1,450 @@
+//! The knowledge base of third-party process starters (`knowledge/starters.toml`):
+//! which names start worker processes, when, under which argument conditions,
+//! with which start method and pickler, and what they pickle for the workers.
+//! The engine reads it instead of hard-coded lists; the file is compiled in
+//! and parsed once, and its unit tests validate every entry.
+
+use std::sync::OnceLock;
+
+use ruff_python_ast::{self as ast, Expr, Number};
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use crate::api::Pickler;
+
+const STARTERS_TOML: &str = include_str!("../knowledge/starters.toml");
+
+/// An index into the knowledge base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StarterId(u16);
+
+/// When an API starts its processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trigger {
+    /// At the call (`uvicorn.run(...)`, `process_map(...)`).
+    Call,
+    /// When the object the call makes is iterated (`for batch in loader:`).
+    Iteration,
+    /// When the object is entered (`with Cluster() as c:`).
+    Enter,
+    /// When one of `methods` is called on the object (`__call__` for `obj(...)`).
+    Methods,
+}
+
+/// What an argument sent to the workers is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SendKind {
+    /// Code the workers call: pickled by reference (by qualified name) with `pickle`.
+    Callable,
+    /// A value pickled whole, with everything it holds.
+    Object,
+    /// An iterable whose items are pickled one by one.
+    Items,
+}
+
+/// How the arguments travel: like `Process` args (only under spawn and
+/// forkserver), or like pool or executor tasks (under every start method).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SendVia {
+    #[default]
+    Process,
+    Pool,
+    Executor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Test {
+    Positive,
+    GreaterThanOne,
+    NotOne,
+    True,
+    NotFalse,
+    Absent,
+    OneOf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub argument: String,
+    pub position: Option<usize>,
+    /// The value when the argument is absent, as Python source (`0`, `None`, `"auto"`).
+    pub default: String,
+    pub test: Test,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Send {
+    pub argument: String,
+    pub position: Option<usize>,
+    #[serde(rename = "as")]
+    pub kind: SendKind,
+}
+
+/// The start method the children use: the one an argument names (a context
+/// or a method name), else the platform default; or one the library always uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartMethodSpec {
+    pub argument: Option<String>,
+    pub position: Option<usize>,
+    pub fixed: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Starter {
+    pub id: String,
+    /// Qualified names, re-exports included.
+    pub names: Vec<String>,
+    /// Byte strings one of which a file must contain to use the API (the prefilter's needles).
+    pub needles: Vec<String>,
+    /// The API in words, with its article.
+    pub what: String,
+    pub starts: Trigger,
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Children re-import the main module (spawn-style), so an unguarded start fails in them.
+    pub reimports_main: bool,
+    pub pickler: String,
+    #[serde(default)]
+    pub sender: SendVia,
+    #[serde(default)]
+    pub daemon_workers: bool,
+    pub start_method: Option<StartMethodSpec>,
+    /// All must be possible for processes to start.
+    #[serde(default)]
+    pub when: Vec<Condition>,
+    /// Any one suffices.
+    #[serde(default)]
+    pub any_of: Vec<Condition>,
+    pub sends: Vec<Send>,
+    pub source: Vec<String>,
+    /// What a start does, in words (`starts the worker processes of ...`).
+    #[serde(skip)]
+    pub description: String,
+}
+
+impl Starter {
+    pub fn pickler(&self) -> Pickler {
+        match self.pickler.as_str() {
+            "dill" => Pickler::Dill,
+            "cloudpickle" => Pickler::Cloudpickle,
+            _ => Pickler::Pickle,
+        }
+    }
+
+    /// May this call start processes? Unknown argument values count as "may".
+    pub fn may_start(&self, call: &ast::ExprCall) -> bool {
+        let all = self.when.iter().all(|condition| condition.may_hold(call));
+        let any = self.any_of.is_empty() || self.any_of.iter().any(|c| c.may_hold(call));
+        all && any
+    }
+
+    /// The start method the call pins, when the knowledge says (`"spawn"`), or
+    /// the argument naming it (a literal).
+    pub fn pinned_method(&self, call: &ast::ExprCall) -> Option<String> {
+        let spec = self.start_method.as_ref()?;
+        if let Some(fixed) = &spec.fixed {
+            return Some(fixed.clone());
+        }
+        let argument = call.arguments.find_argument_value(
+            spec.argument.as_deref()?,
+            spec.position.unwrap_or(usize::MAX),
+        )?;
+        match argument {
+            Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
+            _ => None,
+        }
+    }
+
+    /// The argument expressions the call sends to the workers, with what each is.
+    pub fn sent<'a>(&self, call: &'a ast::ExprCall) -> Vec<(&'a Expr, SendKind)> {
+        let mut sent = Vec::new();
+        for send in &self.sends {
+            let position = send.position.unwrap_or(usize::MAX);
+            if send.kind == SendKind::Items && send.position.is_some() {
+                // `*iterables`: every positional argument from there on.
+                sent.extend(
+                    call.arguments
+                        .args
+                        .iter()
+                        .skip(position)
+                        .filter(|argument| !argument.is_starred_expr())
+                        .map(|argument| (argument, send.kind)),
+                );
+                continue;
+            }
+            if let Some(argument) = call.arguments.find_argument_value(&send.argument, position) {
+                if !argument.is_none_literal_expr() {
+                    sent.push((argument, send.kind));
+                }
+            }
+        }
+        sent
+    }
+}
+
+/// A literal argument's value, as far as the conditions need it.
+#[derive(Debug, PartialEq)]
+enum Literal<'a> {
+    Int(i64),
+    Bool(bool),
+    None,
+    Str(&'a str),
+}
+
+fn literal(expr: &Expr) -> Option<Literal<'_>> {
+    match expr {
+        Expr::NumberLiteral(number) => match &number.value {
+            Number::Int(int) => int.as_i64().map(Literal::Int),
+            _ => None,
+        },
+        Expr::UnaryOp(unary) if unary.op == ast::UnaryOp::USub => match literal(&unary.operand)? {
+            Literal::Int(int) => Some(Literal::Int(-int)),
+            _ => None,
+        },
+        Expr::BooleanLiteral(boolean) => Some(Literal::Bool(boolean.value)),
+        Expr::NoneLiteral(_) => Some(Literal::None),
+        Expr::StringLiteral(string) => Some(Literal::Str(string.value.to_str())),
+        _ => None,
+    }
+}
+
+fn parse_default(default: &str) -> Option<Literal<'_>> {
+    Some(match default {
+        "None" => Literal::None,
+        "True" => Literal::Bool(true),
+        "False" => Literal::Bool(false),
+        _ => match default.parse::<i64>() {
+            Ok(int) => Literal::Int(int),
+            Err(_) => Literal::Str(default.trim_matches('"')),
+        },
+    })
+}
+
+impl Condition {
+    fn may_hold(&self, call: &ast::ExprCall) -> bool {
+        let argument = call
+            .arguments
+            .find_argument_value(&self.argument, self.position.unwrap_or(usize::MAX));
+        // `f(**options)` or `f(*args)` may pass anything.
+        let unpacked = call.arguments.keywords.iter().any(|k| k.arg.is_none())
+            || call.arguments.args.iter().any(Expr::is_starred_expr);
+        if self.test == Test::Absent {
+            return argument.is_none();
+        }
+        let value = match argument {
+            Some(argument) => match literal(argument) {
+                Some(value) => value,
+                None => return true,
+            },
+            None if unpacked => return true,
+            None => match parse_default(&self.default) {
+                Some(value) => value,
+                None => return true,
+            },
+        };
+        match self.test {
+            Test::Positive => !matches!(value, Literal::Int(n) if n <= 0) && value != Literal::None,
+            Test::GreaterThanOne => {
+                !matches!(value, Literal::Int(n) if n <= 1) && value != Literal::None
+            }
+            Test::NotOne => value != Literal::Int(1) && value != Literal::None,
+            Test::True => !matches!(
+                value,
+                Literal::Bool(false) | Literal::None | Literal::Int(0)
+            ),
+            Test::NotFalse => value != Literal::Bool(false),
+            Test::OneOf => match value {
+                Literal::Str(text) => self.values.iter().any(|v| v == text),
+                _ => false,
+            },
+            Test::Absent => unreachable!(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    starter: Vec<Starter>,
+}
+
+pub struct Knowledge {
+    pub starters: Vec<Starter>,
+    by_name: FxHashMap<String, StarterId>,
+}
+
+impl Knowledge {
+    fn parse(text: &str) -> Result<Knowledge, String> {
+        let mut file: File = toml::from_str(text).map_err(|error| error.to_string())?;
+        for starter in &mut file.starter {
+            starter.description = format!("starts the worker processes of {}", starter.what);
+        }
+        let mut by_name = FxHashMap::default();
+        for (index, starter) in file.starter.iter().enumerate() {
+            let id = StarterId(u16::try_from(index).map_err(|_| "too many starters")?);
+            for name in &starter.names {
+                if by_name.insert(name.clone(), id).is_some() {
+                    return Err(format!("{}: `{name}` is listed twice", starter.id));
+                }
+            }
+        }
+        Ok(Knowledge {
+            starters: file.starter,
+            by_name,
+        })
+    }
+
+    pub fn lookup(&self, qualified: &str) -> Option<StarterId> {
+        self.by_name.get(qualified).copied()
+    }
+
+    pub fn get(&self, id: StarterId) -> &Starter {
+        &self.starters[usize::from(id.0)]
+    }
+}
+
+/// The knowledge base compiled into spawnsafe.
+pub fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    KNOWLEDGE.get_or_init(|| {
+        Knowledge::parse(STARTERS_TOML).expect("knowledge/starters.toml is validated by its tests")
+    })
+}
+
+pub fn starter(id: StarterId) -> &'static Starter {
+    knowledge().get(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(source: &str) -> ast::ExprCall {
+        let parsed = ruff_python_parser::parse_expression(source).unwrap();
+        match parsed.into_expr() {
+            Expr::Call(call) => call,
+            _ => panic!("not a call"),
+        }
+    }
+
+    #[test]
+    fn every_entry_is_well_formed() {
+        let knowledge = Knowledge::parse(STARTERS_TOML).unwrap();
+        assert!(knowledge.starters.len() >= 8);
+        for starter in &knowledge.starters {
+            assert!(!starter.names.is_empty(), "{}", starter.id);
+            assert!(!starter.needles.is_empty(), "{}", starter.id);
+            assert!(
+                !starter.source.is_empty(),
+                "{}: cite the library's source",
+                starter.id
+            );
+            assert!(
+                matches!(starter.pickler.as_str(), "pickle" | "dill" | "cloudpickle"),
+                "{}",
+                starter.id
+            );
+            assert_eq!(
+                starter.starts == Trigger::Methods,
+                !starter.methods.is_empty(),
+                "{}: `methods` goes with starts = \"methods\"",
+                starter.id
+            );
+            for name in &starter.names {
+                assert!(
+                    starter
+                        .needles
+                        .iter()
+                        .any(|needle| name.contains(needle.as_str())
+                            || needle.contains(name.rsplit('.').next().unwrap())),
+                    "{}: no needle finds `{name}`",
+                    starter.id
+                );
+            }
+            for condition in starter.when.iter().chain(&starter.any_of) {
+                assert!(parse_default(&condition.default).is_some());
+                assert_eq!(condition.test == Test::OneOf, !condition.values.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let error = Knowledge::parse(
+            r#"
+[[starter]]
+id = "a"
+names = ["x.f", "x.f"]
+needles = ["x"]
+what = "x"
+starts = "call"
+reimports-main = true
+pickler = "pickle"
+sends = []
+source = ["x"]
+"#,
+        )
+        .err()
+        .unwrap();
+        assert!(error.contains("listed twice"), "{error}");
+    }
+
+    #[test]
+    fn unknown_fields_are_errors() {
+        let error = Knowledge::parse(
+            "[[starter]]\nid = \"a\"\nnames = []\nneedles = []\nwhat = \"\"\nstarts = \"call\"\nreimports-main = true\npickler = \"pickle\"\nsends = []\nsource = []\nworkres = 2\n",
+        )
+        .err()
+        .unwrap();
+        assert!(error.contains("workres"), "{error}");
+    }
+
+    #[test]
+    fn dataloader_conditions() {
+        let loader = starter(knowledge().lookup("torch.utils.data.DataLoader").unwrap());
+        assert!(!loader.may_start(&call("DataLoader(ds, batch_size=4)")));
+        assert!(!loader.may_start(&call("DataLoader(ds, num_workers=0)")));
+        assert!(loader.may_start(&call("DataLoader(ds, num_workers=4)")));
+        assert!(loader.may_start(&call("DataLoader(ds, 8, True, None, None, 2)")));
+        assert!(loader.may_start(&call("DataLoader(ds, num_workers=args.workers)")));
+        assert!(loader.may_start(&call("DataLoader(ds, **loader_kwargs)")));
+        assert_eq!(
+            loader.pinned_method(&call(
+                "DataLoader(ds, num_workers=2, multiprocessing_context='fork')"
+            )),
+            Some("fork".to_string())
+        );
+        let with_collate = call("DataLoader(ds, num_workers=2, collate_fn=lambda b: b)");
+        let sent = loader.sent(&with_collate);
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[1].1, SendKind::Callable);
+    }
+
+    #[test]
+    fn uvicorn_and_dask_conditions() {
+        let run = starter(knowledge().lookup("uvicorn.run").unwrap());
+        assert!(!run.may_start(&call("uvicorn.run(app, host='0.0.0.0')")));
+        assert!(!run.may_start(&call("uvicorn.run('app:app', workers=1)")));
+        assert!(run.may_start(&call("uvicorn.run('app:app', workers=4)")));
+        assert!(run.may_start(&call("uvicorn.run('app:app', reload=True)")));
+        let client = starter(knowledge().lookup("dask.distributed.Client").unwrap());
+        assert!(client.may_start(&call("Client()")));
+        assert!(client.may_start(&call("Client(n_workers=2)")));
+        assert!(!client.may_start(&call("Client('tcp://scheduler:8786')")));
+        assert!(!client.may_start(&call("Client(processes=False)")));
+        let parallel = starter(knowledge().lookup("joblib.Parallel").unwrap());
+        assert!(!parallel.may_start(&call("Parallel(n_jobs=2)")));
+        assert!(parallel.may_start(&call("Parallel(n_jobs=2, backend='multiprocessing')")));
+        assert!(!parallel.may_start(&call("Parallel(n_jobs=1, backend='multiprocessing')")));
+    }
+}
