@@ -25,7 +25,9 @@ pub mod source;
 pub mod targets;
 
 // The engine's lower layers, under the names the linter has always used.
-pub use spawnsafe_flow::{facts, globals, objects, payload, platform_checks, project, workers};
+pub use spawnsafe_flow::{
+    contents, facts, globals, objects, payload, platform_checks, project, workers,
+};
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::{api, stdlib};
 

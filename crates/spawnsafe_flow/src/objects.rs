@@ -63,6 +63,12 @@ pub enum ObjectKind {
     RawFd {
         written: String,
     },
+    /// An object of a C type that refuses to be pickled (`mmap.mmap`,
+    /// `socket.socket`, a selector): `type_name` is what the error names.
+    Native {
+        written: String,
+        type_name: &'static str,
+    },
     Lambda,
     /// A function defined inside another function.
     LocalFunction {
@@ -94,6 +100,7 @@ impl ObjectKind {
             ObjectKind::RawFd { written } => {
                 format!("a raw file descriptor number (`{written}`)")
             }
+            ObjectKind::Native { written, .. } => format!("a `{written}` object"),
             ObjectKind::Lambda => "a lambda".to_string(),
             ObjectKind::LocalFunction { qualname } => {
                 format!("the nested function `{qualname}`")
@@ -116,6 +123,7 @@ impl ObjectKind {
             ObjectKind::SqliteConnection => "the connection".to_string(),
             ObjectKind::SqliteCursor => "the cursor".to_string(),
             ObjectKind::RawFd { .. } => "the file descriptor".to_string(),
+            ObjectKind::Native { written, .. } => format!("the `{written}` object"),
             ObjectKind::Lambda => "the lambda".to_string(),
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
         }
@@ -138,6 +146,9 @@ impl ObjectKind {
                     .or("or the `_io` class of a binary file; Python 3.12+: \"cannot pickle 'TextIOWrapper' instances\""),
             },
             ObjectKind::Generator => ErrorText::new("TypeError: cannot pickle 'generator' object"),
+            ObjectKind::Native { type_name, .. } => {
+                ErrorText::new(format!("TypeError: cannot pickle '{type_name}' object"))
+            }
             ObjectKind::SqliteConnection => {
                 ErrorText::new("TypeError: cannot pickle 'sqlite3.Connection' object")
             }
@@ -394,6 +405,16 @@ fn classify_call<'a>(
                     class: file_class(call, 1),
                 },
                 "sqlite3.connect" | "sqlite3.dbapi2.connect" => ObjectKind::SqliteConnection,
+                // Checked on CPython 3.11: "cannot pickle 'mmap.mmap' object",
+                // "... 'select.epoll' object" (the Linux default selector).
+                "mmap.mmap" => ObjectKind::Native {
+                    written,
+                    type_name: "mmap.mmap",
+                },
+                "selectors.EpollSelector" | "select.epoll" => ObjectKind::Native {
+                    written,
+                    type_name: "select.epoll",
+                },
                 "os.dup" | "os.open" | "os.memfd_create" | "os.eventfd" | "os.pidfd_open" => {
                     ObjectKind::RawFd {
                         written: format!("{name}(...)"),

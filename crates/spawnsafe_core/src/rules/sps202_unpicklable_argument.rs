@@ -7,12 +7,14 @@ use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
 use crate::api::Pickler;
+use crate::contents::{instance_class, pickle_error, unpicklable_in_instance, Inside};
 use crate::diagnostic::Related;
+use crate::facts::PickleRole;
 use crate::facts::{CallSite, PickleSite, Sender};
 use crate::fix::imports::multiprocessing_member;
 use crate::fix::{Edit, Fix};
 use crate::objects::{classify, ErrorText, ObjectKind};
-use crate::payload::{problems, Leaf, Sent, Walker};
+use crate::payload::{all_leaves, problems, Leaf, Sent, Walker};
 use crate::project::Project;
 use crate::registry::Rule;
 use crate::rules::Checker;
@@ -165,7 +167,111 @@ pub fn check(checker: &mut Checker) {
                 report(checker, &sent, &leaf, &kind, problem);
             }
         }
+        // An instance of a project class pickles what its attributes hold.
+        for leaf in all_leaves(&sent.flows) {
+            let value = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
+            let Some((module, class)) = instance_class(project, leaf.module, &value) else {
+                continue;
+            };
+            let Some(inside) = unpicklable_in_instance(&mut walker, module, class) else {
+                continue;
+            };
+            if reported.insert((
+                leaf.anchor.range(),
+                inside.leaf.module,
+                inside.leaf.expr.range(),
+            )) {
+                let what = format!("passes a `{}` instance", inside.holder);
+                let destination = destination(sent.site, send.sender);
+                report_inside(
+                    checker,
+                    sent.site,
+                    leaf.anchor,
+                    &what,
+                    destination,
+                    send.sender.pickled_under_fork(),
+                    &inside,
+                );
+            }
+        }
     }
+    // A bound method sent as a target or task pickles its instance.
+    for site in &project.facts[checker.module].pickle_sites {
+        let Value::BoundMethod(receiver, method) = &site.value else {
+            continue;
+        };
+        if matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject)
+            || site.pickler.pickles_code_by_value()
+        {
+            continue;
+        }
+        let Some((module, class)) = instance_class(project, checker.module, receiver) else {
+            continue;
+        };
+        let Some(inside) = unpicklable_in_instance(&mut walker, module, class) else {
+            continue;
+        };
+        let what = format!(
+            "is the bound method `{method}` of a `{}` instance",
+            inside.holder
+        );
+        report_inside(
+            checker,
+            site,
+            site.expr,
+            &what,
+            site.role.describe(),
+            site.role.pickled_under_fork(),
+            &inside,
+        );
+    }
+}
+
+/// Reports an unpicklable object found inside a pickled instance, with the
+/// attribute path to it and a note where it is stored.
+fn report_inside(
+    checker: &mut Checker,
+    site: &PickleSite,
+    anchor: &Expr,
+    what: &str,
+    destination: &str,
+    under_fork: bool,
+    inside: &Inside,
+) {
+    let project = checker.project;
+    let Some(error) = pickle_error(project, &inside.leaf, &inside.kind) else {
+        return;
+    };
+    let subject = short_text(checker, anchor.range())
+        .map_or_else(|| "This".to_string(), |text| format!("`{text}`"));
+    let message = format!(
+        "{subject} {what} ({destination}), and pickling the instance pickles its attributes: `{}` is {}, which cannot be pickled: {error}",
+        inside.path.trim_start_matches('.'),
+        inside.kind.describe(),
+    );
+    let related = vec![Related {
+        file: checker.files[inside.leaf.module].clone(),
+        range: inside.leaf.expr.range(),
+        message: format!("`{}{}` is stored here", inside.holder, inside.path),
+    }];
+    let help = format!(
+        "leave `{}` out of the pickled state (`__getstate__` that drops it and `__setstate__` that re-creates it in the child), or create it in the worker",
+        inside.path.trim_start_matches('.')
+    );
+    let pinned = checker.pinned(site.context_method.as_deref());
+    let diagnostic = checker.report(
+        Rule::UnpicklableArgument,
+        anchor.range(),
+        message,
+        Some(help),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(if under_fork {
+        Methods::ALL
+    } else {
+        Methods::SPAWN_AND_FORKSERVER
+    });
+    diagnostic.pinned = pinned;
 }
 
 /// Why a value cannot make the trip, and under which start methods.
@@ -196,7 +302,7 @@ fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Proble
         });
     }
     // dill (`multiprocess`) pickles locks and files by value.
-    if pickler == Pickler::Dill {
+    if pickler.pickles_code_by_value() {
         return None;
     }
     match kind {
@@ -272,6 +378,7 @@ fn help(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::Process { .. } => "pass the process's `pid` or `name` instead of the `Process` object".to_string(),
         ObjectKind::LogHandler { .. } => "configure logging in the child, or send records to the parent through a `logging.handlers.QueueHandler`".to_string(),
         ObjectKind::RawFd { .. } => "pass the file's path and open it in the child, or pass a socket or a `multiprocessing.Pipe()` connection, which multiprocessing duplicates into the child".to_string(),
+        ObjectKind::Native { .. } => "pass what the child needs to re-create it (a path, an address) and create it in the child".to_string(),
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
     }
 }

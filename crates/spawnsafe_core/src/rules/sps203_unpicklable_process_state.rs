@@ -8,7 +8,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::api::{self, Pickler};
+use crate::api;
 use crate::diagnostic::{Related, SourceFile};
 use crate::facts::{PickleRole, Shape, Target};
 use crate::objects::{classify, ErrorText, ObjectKind};
@@ -19,7 +19,7 @@ use crate::payload::{
 use crate::project::Project;
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::semantic::{ClassId, FunctionId, ScopeId, ScopeKind, Value};
+use crate::semantic::{ClassId, FunctionId, ScopeId, Value};
 use crate::targets::{Methods, StartMethod};
 
 pub const DOCS: &str = r#"# unpicklable-process-state (SPS203)
@@ -180,7 +180,7 @@ fn custom_pickling(project: &Project, module: usize, class: ClassId) -> bool {
             let dill = info.def.arguments.as_ref().is_some_and(|arguments| {
                 arguments.args.iter().any(|base| {
                     matches!(project.models[m].resolve(base, info.parent_scope),
-                        Value::Qualified(name) if api::pickler_of(&name) == Pickler::Dill && api::normalize(&name).is_some())
+                        Value::Qualified(name) if api::pickler_of(&name).pickles_code_by_value() && api::normalize(&name).is_some())
                 })
             });
             custom || dill
@@ -400,35 +400,6 @@ impl<'a> Visitor<'a> for CallFinder<'a> {
     }
 }
 
-/// Why an attribute's value cannot be pickled.
-fn attribute_error(project: &Project, leaf: &Leaf, kind: &ObjectKind) -> Option<ErrorText> {
-    if let Some(error) = kind.never_pickles() {
-        return Some(error);
-    }
-    let local = match kind {
-        ObjectKind::Lambda => {
-            let model = &project.models[leaf.module];
-            match model.scopes[leaf.scope].kind {
-                ScopeKind::Function(function) => {
-                    format!("{}.<locals>.<lambda>", model.functions[function].qualname)
-                }
-                _ => {
-                    return Some(ErrorText::new(
-                        "_pickle.PicklingError: Can't pickle <function <lambda> ...>: attribute lookup <lambda> on __main__ failed",
-                    ))
-                }
-            }
-        }
-        ObjectKind::LocalFunction { qualname } => qualname.clone(),
-        _ => return None,
-    };
-    Some(
-        ErrorText::new(format!("AttributeError: Can't pickle local object '{local}'")).or(
-            format!("Python 3.13: \"Can't get local object '{local}'\"; 3.14: \"PicklingError: Can't pickle local object ...\""),
-        ),
-    )
-}
-
 fn text_of(file: &SourceFile, range: TextRange) -> Option<&str> {
     let text = file
         .text
@@ -478,7 +449,7 @@ pub fn check<'a>(checker: &mut Checker<'_, '_, 'a>, starts: &[Start<'a>]) {
                     let flows = walker.flows_in(*module, value, scope, Shape::Whole, env.clone());
                     let found = problems(&flows, &mut |leaf| {
                         let kind = classify(&mut walker, leaf, None)?;
-                        let error = attribute_error(project, leaf, &kind)?;
+                        let error = crate::contents::pickle_error(project, leaf, &kind)?;
                         Some((kind, error))
                     });
                     let (leaf, (kind, error)) = found.into_iter().next()?;
