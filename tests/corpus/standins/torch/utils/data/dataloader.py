@@ -90,8 +90,11 @@ class DataLoader:
         if isinstance(self.dataset, IterableDataset):
             batch = []
             for sample in self.dataset:
+                if self.batch_size is None:
+                    yield sample
+                    continue
                 batch.append(sample)
-                if len(batch) == (self.batch_size or 1):
+                if len(batch) == self.batch_size:
                     yield self._collate(batch)
                     batch = []
             if batch and not self.drop_last:
@@ -165,7 +168,7 @@ class DataLoader:
 
     def _gather_iterable(self, result_queue, index_queues, workers):
         for q in index_queues:
-            q.put(self.batch_size or 1)
+            q.put(self.batch_size)
         finished = 0
         while finished < len(workers):
             _, _, data = self._get(result_queue, workers)

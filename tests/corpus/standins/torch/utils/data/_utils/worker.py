@@ -52,6 +52,9 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
             batch_size = index_queue.get()
             batch = []
             for sample in dataset:
+                if batch_size is None:  # batch_size=None: samples are not collated
+                    data_queue.put((worker_id, None, sample))
+                    continue
                 batch.append(sample)
                 if len(batch) == batch_size:
                     data_queue.put((worker_id, None, collate_fn(batch)))
