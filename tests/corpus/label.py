@@ -12,14 +12,17 @@ Each program in ``programs/`` (``NNN_name.py``, or a folder ``NNN_name/`` whose 
 (substrings of the lines a checker should point at; ``=text`` for a whole stripped line,
 ``file.py::text`` for another file of a multi-file program, ``text@N`` for the N-th match;
 comment lines never match) and ``env``:
-absent for stdlib programs, ``"torch"`` to put ``standins/`` on PYTHONPATH, ``"venv"`` to run
+absent for stdlib programs, ``"torch"`` to put ``standins/`` (torch and torchvision stand-ins) on
+PYTHONPATH, ``"venv"`` to run
 with the interpreter of ``.venv`` (created here with the pinned packages below).
 
 A program runs in a fresh interpreter through a small bootstrap that makes spawn (or forkserver)
 the *default* start method without setting it -- as on Windows and macOS, a script's own first
 ``set_start_method()`` still succeeds -- and runs the script in the interpreter's real
 ``__main__`` module, as ``python script.py`` does, so spawned children re-import it as
-``__mp_main__``. ``fork`` runs the program untouched (the Linux default before 3.14).
+``__mp_main__``. ``fork`` runs the program untouched (the Linux default before 3.14);
+``forkserver`` is run too and labels.json records where it differs from spawn (on 3.11 the fork
+server does not preload ``__main__``, so it mostly behaves like spawn).
 
 Outcomes: ``error`` (a traceback on stderr, from the parent or any child), ``hang`` (no exit
 within the timeout; the process group is killed), ``nonzero-exit``, ``ok``. A label is confirmed
@@ -392,7 +395,7 @@ def main():
     ap.add_argument("only", nargs="*", help="run only programs whose name contains one of these")
     ap.add_argument("--check", action="store_true", help="verify headers, meta, labels, anchors; no runs")
     ap.add_argument("--table", action="store_true")
-    ap.add_argument("--forkserver", action="store_true", help="also run under forkserver")
+    ap.add_argument("--no-forkserver", action="store_true", help="skip the forkserver runs")
     ap.add_argument("-j", "--jobs", type=int, default=4)
     ap.add_argument("--timeout", type=float, default=12.0)
     args = ap.parse_args()
@@ -412,7 +415,7 @@ def main():
     if missing:
         sys.exit(f"no meta.json entry for: {', '.join(missing)}")
     venv_python = ensure_venv() if any(meta[n].get("env") == "venv" for n in names) else None
-    modes = ["spawn", "fork"] + (["forkserver"] if args.forkserver else [])
+    modes = ["spawn", "fork"] + ([] if args.no_forkserver else ["forkserver"])
     results = {n: {} for n in names}
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
