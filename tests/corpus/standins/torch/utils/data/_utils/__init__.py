@@ -1,0 +1,1 @@
+from . import worker  # noqa: F401
