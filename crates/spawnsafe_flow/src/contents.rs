@@ -10,12 +10,14 @@
 //! `__dict__` (Objects/typeobject.c `reduce_newobj` / `_PyObject_GetState`),
 //! and then pickles each value of the dict in turn.
 
-use ruff_python_ast::Expr;
+use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::objects::{classify, ErrorText, ObjectKind};
-use crate::payload::{class_hierarchy, method_attribute_assignments, Leaf, Walker};
+use crate::payload::{
+    argument_of, class_hierarchy, method_attribute_assignments, Argument, Leaf, Walker,
+};
 use crate::project::Project;
-use crate::semantic::{ClassId, ScopeKind, Value};
+use crate::semantic::{BindingKind, ClassId, ModuleModel, ScopeId, ScopeKind, Value};
 
 /// How deep the walk goes into instances stored in attributes.
 const MAX_DEPTH: usize = 4;
@@ -44,21 +46,76 @@ pub fn instance_class(project: &Project, module: usize, value: &Value) -> Option
     }
 }
 
+/// The call that made an instance: the expression itself, or the single
+/// assignment of the name it is read from (`reader = Reader(path)`).
+#[derive(Debug, Clone, Copy)]
+pub struct Construction<'a> {
+    pub call: &'a ast::ExprCall,
+    pub module: usize,
+    pub scope: ScopeId,
+}
+
+/// The construction of the instance `expr` stands for, when the code shows it.
+pub fn construction<'a>(
+    model: &ModuleModel<'a>,
+    module: usize,
+    expr: &'a Expr,
+    scope: ScopeId,
+) -> Option<Construction<'a>> {
+    let call = match expr {
+        Expr::Call(call) => call,
+        Expr::Name(name) => {
+            let (found_in, bindings) = model.lookup(name.id.as_str(), scope)?;
+            match bindings {
+                [binding] => match binding.kind {
+                    BindingKind::Assign(Expr::Call(call)) => {
+                        return Some(Construction {
+                            call,
+                            module,
+                            scope: found_in,
+                        })
+                    }
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(Construction {
+        call,
+        module,
+        scope,
+    })
+}
+
 /// The first unpicklable object stored in an instance of `class`, through its
-/// attributes (assigned in any method of the class or of its project bases).
+/// attributes (assigned in any method of the class or of its project bases,
+/// and dataclass fields); `made_by`: the call that made it, whose arguments
+/// `__init__` stores (`self.transform = transform`).
 pub fn unpicklable_in_instance<'a>(
     walker: &mut Walker<'_, '_, 'a>,
     module: usize,
     class: ClassId,
+    made_by: Option<Construction<'a>>,
 ) -> Option<Inside<'a>> {
     let mut visited = Vec::new();
-    walk(walker, module, class, String::new(), 0, &mut visited)
+    walk(
+        walker,
+        module,
+        class,
+        made_by,
+        String::new(),
+        0,
+        &mut visited,
+    )
 }
 
 fn walk<'a>(
     walker: &mut Walker<'_, '_, 'a>,
     module: usize,
     class: ClassId,
+    made_by: Option<Construction<'a>>,
     prefix: String,
     depth: usize,
     visited: &mut Vec<(usize, ClassId)>,
@@ -81,6 +138,9 @@ fn walk<'a>(
     }
     for &(class_module, class_id) in &hierarchy {
         let info = &project.models[class_module].classes[class_id];
+        if let Some(found) = dataclass_defaults(walker, class_module, class_id, &prefix) {
+            return Some(found);
+        }
         let mut methods: Vec<_> = info.methods.values().copied().collect();
         methods.sort_unstable();
         for method in methods {
@@ -90,7 +150,7 @@ fn walk<'a>(
                     continue;
                 };
                 let path = format!("{prefix}.{}", target.attr);
-                let leaf = Leaf {
+                let mut leaf = Leaf {
                     module: class_module,
                     expr: value,
                     scope: assignment.scope,
@@ -99,6 +159,10 @@ fn walk<'a>(
                     anchor: value,
                     nested: false,
                 };
+                // `self.transform = transform` in `__init__`: what the constructor was given.
+                if let Some(passed) = constructor_argument(project, &leaf, method, made_by) {
+                    leaf = passed;
+                }
                 if let Some(kind) = classify(walker, &leaf, None) {
                     if pickle_error(project, &leaf, &kind).is_some() {
                         return Some(Inside {
@@ -113,13 +177,25 @@ fn walk<'a>(
                 if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
                     return Some(found);
                 }
-                let resolved = project.models[class_module].resolve(value, assignment.scope);
+                let resolved = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
                 if let Some((inner_module, inner_class)) =
-                    instance_class(project, class_module, &resolved)
+                    instance_class(project, leaf.module, &resolved)
                 {
-                    if let Some(found) =
-                        walk(walker, inner_module, inner_class, path, depth + 1, visited)
-                    {
+                    let inner_made_by = construction(
+                        &project.models[leaf.module],
+                        leaf.module,
+                        leaf.expr,
+                        leaf.scope,
+                    );
+                    if let Some(found) = walk(
+                        walker,
+                        inner_module,
+                        inner_class,
+                        inner_made_by,
+                        path,
+                        depth + 1,
+                        visited,
+                    ) {
                         return Some(found);
                     }
                 }
@@ -129,28 +205,139 @@ fn walk<'a>(
     None
 }
 
-/// A base the project does not define (other than `object`) may pickle its
-/// own way (`__reduce__` in C, a `__getstate__` we cannot see): stay silent.
+/// The expression a constructor call passed for the `__init__` parameter a
+/// leaf reads (or the parameter's default when the call leaves it out).
+fn constructor_argument<'a>(
+    project: &Project<'_, 'a>,
+    leaf: &Leaf<'a>,
+    method: crate::semantic::FunctionId,
+    made_by: Option<Construction<'a>>,
+) -> Option<Leaf<'a>> {
+    let model = &project.models[leaf.module];
+    let index = model.parameter_index(leaf.expr, leaf.scope)?;
+    let def = model.functions[method].def;
+    if def.name.as_str() != "__init__" {
+        return None;
+    }
+    let leaf_at = |module: usize, expr: &'a Expr, scope: ScopeId| Leaf {
+        module,
+        expr,
+        scope,
+        anchor: expr,
+        ..*leaf
+    };
+    match made_by {
+        Some(made_by) => match argument_of(made_by.call, def, index, true) {
+            Argument::Passed(expr) => Some(leaf_at(made_by.module, expr, made_by.scope)),
+            Argument::Default(Some(default)) => Some(leaf_at(
+                leaf.module,
+                default,
+                model.functions[method].parent_scope,
+            )),
+            _ => None,
+        },
+        None => None,
+    }
+}
+
+/// A dataclass's fields are instance attributes: `__init__` stores each
+/// default in the instance (`fn: Callable = lambda x: x`).
+fn dataclass_defaults<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    module: usize,
+    class: ClassId,
+    prefix: &str,
+) -> Option<Inside<'a>> {
+    let project = walker.project;
+    let model = &project.models[module];
+    let info = &model.classes[class];
+    let is_dataclass = info.def.decorator_list.iter().any(|decorator| {
+        let target = match &decorator.expression {
+            Expr::Call(call) => call.func.as_ref(),
+            other => other,
+        };
+        matches!(model.resolve(target, info.parent_scope), Value::Qualified(name) if name == "dataclasses.dataclass")
+    });
+    if !is_dataclass {
+        return None;
+    }
+    for stmt in &info.def.body {
+        let Stmt::AnnAssign(ast::StmtAnnAssign {
+            target,
+            value: Some(value),
+            ..
+        }) = stmt
+        else {
+            continue;
+        };
+        let Expr::Name(name) = target.as_ref() else {
+            continue;
+        };
+        let leaf = Leaf {
+            module,
+            expr: value,
+            scope: info.scope,
+            entered: false,
+            holder: None,
+            anchor: value,
+            nested: false,
+        };
+        if let Some(kind) = classify(walker, &leaf, None) {
+            if pickle_error(project, &leaf, &kind).is_some() {
+                return Some(Inside {
+                    path: format!("{prefix}.{}", name.id),
+                    holder: info.def.name.to_string(),
+                    leaf,
+                    kind,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Library base classes that pickle their instances by `__dict__` like
+/// `object` (no `__reduce__`, `__getstate__` or `__slots__` of their own):
+/// torch/utils/data/dataset.py `Dataset`/`IterableDataset` (`Generic` only).
+const PLAIN_BASES: &[&str] = &[
+    "object",
+    "abc.ABC",
+    "typing.Generic",
+    "torch.utils.data.Dataset",
+    "torch.utils.data.dataset.Dataset",
+    "torch.utils.data.IterableDataset",
+    "torch.utils.data.dataset.IterableDataset",
+];
+
+/// A base the project does not define (other than the plain ones above) may
+/// pickle its own way (`__reduce__` in C, a `__getstate__` we cannot see):
+/// then stay silent.
 fn bases_unknown(project: &Project, hierarchy: &[(usize, ClassId)]) -> bool {
     hierarchy.iter().any(|&(module, class)| {
-        let def = project.models[module].classes[class].def;
+        let model = &project.models[module];
+        let info = &model.classes[class];
+        let Some(arguments) = info.def.arguments.as_ref() else {
+            return false;
+        };
+        if !arguments.keywords.is_empty() {
+            return true;
+        }
         let project_bases = project.project_bases_of(module, class).len();
-        let written = def
-            .arguments
-            .as_ref()
-            .map_or(0, |arguments| arguments.args.len());
-        let object_bases = def.arguments.as_ref().map_or(0, |arguments| {
-            arguments
-                .args
-                .iter()
-                .filter(|base| matches!(base, Expr::Name(name) if name.id.as_str() == "object"))
-                .count()
-        });
-        let keywords = def
-            .arguments
-            .as_ref()
-            .is_some_and(|arguments| !arguments.keywords.is_empty());
-        keywords || written > project_bases + object_bases
+        let plain = arguments
+            .args
+            .iter()
+            .filter(|base| {
+                let base = match base {
+                    Expr::Subscript(subscript) => subscript.value.as_ref(),
+                    other => other,
+                };
+                match model.resolve(base, info.parent_scope) {
+                    Value::Qualified(name) => PLAIN_BASES.contains(&name.as_str()),
+                    _ => matches!(base, Expr::Name(name) if name.id.as_str() == "object"),
+                }
+            })
+            .count();
+        arguments.args.len() > project_bases + plain
     })
 }
 
@@ -207,6 +394,13 @@ pub fn pickle_error(project: &Project, leaf: &Leaf, kind: &ObjectKind) -> Option
             match model.scopes[leaf.scope].kind {
                 ScopeKind::Function(function) => {
                     format!("{}.<locals>.<lambda>", model.functions[function].qualname)
+                }
+                // A lambda in a class body is named `Class.<lambda>`.
+                ScopeKind::Class(class) => {
+                    let name = format!("{}.<lambda>", model.classes[class].qualname);
+                    return Some(ErrorText::new(format!(
+                        "_pickle.PicklingError: Can't pickle <function {name} ...>: attribute lookup {name} on __main__ failed"
+                    )));
                 }
                 _ => {
                     return Some(ErrorText::new(

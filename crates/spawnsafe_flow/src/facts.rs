@@ -11,9 +11,7 @@ use crate::platform_checks::{
     decorators_check_platform, ends_on_platform, mentions_platform_check,
 };
 use crate::semantic::knowledge::{starter, SendKind, SendVia, StarterId, Trigger};
-use crate::semantic::{
-    guard_test, ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE,
-};
+use crate::semantic::{ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE};
 
 /// What kind of process start a call is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,18 +154,21 @@ pub enum Sender {
     /// `Process(args=..., kwargs=...)`: pickled with the `Process` object at
     /// `start()`, only under spawn and forkserver, while the child is created.
     Process,
+    /// A knowledge-base starter's own `Process` objects (a `DataLoader`'s
+    /// workers get the dataset as `Process` args): as [`Sender::Process`].
+    Library(StarterId),
 }
 
 impl Sender {
     /// Pickled even under fork (task arguments are; `Process` args are not).
     pub fn pickled_under_fork(self) -> bool {
-        !matches!(self, Sender::Process)
+        !matches!(self, Sender::Process | Sender::Library(_))
     }
 
     /// Pickled while a child process is being created, when multiprocessing's
     /// `Queue`, `Lock`, `Value`... may be pickled (`context.assert_spawning`).
     pub fn while_spawning(self) -> bool {
-        matches!(self, Sender::Process)
+        matches!(self, Sender::Process | Sender::Library(_))
     }
 }
 
@@ -374,7 +375,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             }
             Stmt::If(if_stmt) => {
                 let test = if context.scope == MODULE_SCOPE {
-                    guard_test(&if_stmt.test)
+                    self.model.judge_guard(&if_stmt.test)
                 } else {
                     GuardTest::None
                 };
@@ -547,6 +548,10 @@ impl<'m, 'a> Collector<'m, 'a> {
                     }
                 }
             }
+            // `main() if __name__ == "__main__" else None` and
+            // `__name__ == "__main__" and main()`: guards written as expressions.
+            Stmt::Expr(ast::StmtExpr { value, .. })
+                if context.scope == MODULE_SCOPE && self.expression_guard(value, context) => {}
             _ => {
                 // Simple statements: walk their expressions.
                 let mut finder = ExprFinder {
@@ -558,6 +563,28 @@ impl<'m, 'a> Collector<'m, 'a> {
                 self.found_calls(finder, context);
             }
         }
+    }
+
+    /// Walks an expression statement that guards code by its test (see
+    /// [`ModuleModel::expression_guard`]). False when it is no such guard.
+    fn expression_guard(&mut self, value: &'a Expr, context: Context) -> bool {
+        let Some(guard) = self.model.expression_guard(value) else {
+            return false;
+        };
+        self.expr(guard.test, context);
+        let main_context = Context {
+            import_time: false,
+            ..context
+        };
+        self.expr(guard.main_only, main_context);
+        if let Some(elsewhere) = guard.elsewhere {
+            let conditional = Context {
+                conditional: true,
+                ..context
+            };
+            self.expr(elsewhere, conditional);
+        }
+        true
     }
 
     /// Decorators run when the definition does; `@name` (not a call) calls `name`.
@@ -729,17 +756,15 @@ impl<'m, 'a> Collector<'m, 'a> {
             start = Some(StartKind::Library(id));
             start_method = method;
         }
-        // `list(loader)`, `next(iter(loader))`: builtins that iterate their argument.
-        if self.iterates_argument(call, scope) {
-            if let Some((id, method)) = call
-                .arguments
-                .args
-                .first()
-                .and_then(|argument| self.iterated_starter(argument, scope))
-            {
-                start = Some(StartKind::Library(id));
-                start_method = method;
-            }
+        // `list(loader)`, `iter(loader)`, `enumerate(loader)`: builtins that call
+        // `iter()` on their arguments when called.
+        if let Some((id, method)) = self
+            .iterated_arguments(call, scope)
+            .iter()
+            .find_map(|argument| self.iterated_starter(argument, scope))
+        {
+            start = Some(StartKind::Library(id));
+            start_method = method;
         }
 
         if let Expr::Attribute(attribute) = call.func.as_ref() {
@@ -749,6 +774,29 @@ impl<'m, 'a> Collector<'m, 'a> {
                     start = Some(StartKind::Library(id));
                     start_method = pinned;
                 }
+            }
+            // `loop.run_in_executor(executor, func, *args)` is `executor.submit(func, *args)`
+            // (Lib/asyncio/base_events.py, `BaseEventLoop.run_in_executor`).
+            if method == "run_in_executor" && self.submits_to_process_executor(call, scope) {
+                start = Some(StartKind::Executor);
+                if let Some(function) = call.arguments.args.get(1) {
+                    self.pickle_site(
+                        function,
+                        PickleRole::ExecutorTask,
+                        scope,
+                        None,
+                        Pickler::Pickle,
+                    );
+                }
+                let send = ArgumentSend {
+                    sender: Sender::Executor,
+                    shape: Shape::Whole,
+                };
+                for argument in call.arguments.args.iter().skip(2) {
+                    self.argument_site(argument, send, scope, None, Pickler::Pickle);
+                }
+            }
+            if let Value::BoundMethod(receiver, _) = &callee {
                 if let Value::Instance(class) = receiver.as_ref() {
                     let receiver_method = class.context_method().map(str::to_string);
                     let receiver_pickler = match class.as_ref() {
@@ -958,8 +1006,22 @@ impl<'m, 'a> Collector<'m, 'a> {
     }
 
     /// An argument of a task or a target: a pickle site that knows what sends it.
+    /// The executor argument of `run_in_executor(executor, ...)` is a `ProcessPoolExecutor`.
+    fn submits_to_process_executor(&self, call: &ast::ExprCall, scope: ScopeId) -> bool {
+        call.arguments.args.first().is_some_and(|executor| {
+            matches!(self.model.resolve(executor, scope),
+                Value::Instance(class) if class.api() == Some(Api::ProcessExecutor))
+        })
+    }
+
     /// Iterating `iterable` starts a knowledge-base starter's workers.
     fn iteration(&mut self, iterable: &'a Expr, context: Context) {
+        // `for b in enumerate(loader)`: the call itself starts it (see `call`).
+        if let Expr::Call(call) = iterable {
+            if !self.iterated_arguments(call, context.scope).is_empty() {
+                return;
+            }
+        }
         if let Some((id, method)) = self.iterated_starter(iterable, context.scope) {
             let start = Start {
                 range: iterable.range(),
@@ -1025,15 +1087,25 @@ impl<'m, 'a> Collector<'m, 'a> {
         }
     }
 
-    /// `list(x)`, `next(iter(x))`, `sum(...)`: builtins that iterate their argument.
-    fn iterates_argument(&self, call: &ast::ExprCall, scope: ScopeId) -> bool {
-        matches!(
-            call.func.as_ref(),
-            Expr::Name(name) if matches!(
-                name.id.as_str(),
-                "list" | "tuple" | "set" | "sorted" | "sum" | "next" | "any" | "all" | "max" | "min" | "dict"
-            ) && self.model.lookup(name.id.as_str(), scope).is_none()
-        )
+    /// The arguments a builtin call iterates at once: `list(x)`, `iter(x)`,
+    /// `enumerate(x)`, `zip(x, y)` and `map(f, x)` call `iter()` on them when
+    /// they are made (Python/bltinmodule.c `PyObject_GetIter`); `next(x)`
+    /// iterates an iterator that was made already.
+    fn iterated_arguments(&self, call: &'a ast::ExprCall, scope: ScopeId) -> &'a [Expr] {
+        let Expr::Name(name) = call.func.as_ref() else {
+            return &[];
+        };
+        if self.model.lookup(name.id.as_str(), scope).is_some() {
+            return &[];
+        }
+        let args = &call.arguments.args[..];
+        match name.id.as_str() {
+            "list" | "tuple" | "set" | "sorted" | "sum" | "any" | "all" | "max" | "min"
+            | "dict" | "iter" | "enumerate" | "frozenset" => &args[..args.len().min(1)],
+            "zip" => args,
+            "map" | "filter" => args.get(1..).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     /// What a knowledge-base starter sends to its workers, as pickle sites.
@@ -1047,7 +1119,7 @@ impl<'m, 'a> Collector<'m, 'a> {
         let known = starter(id);
         let pickler = known.pickler();
         let sender = match known.sender {
-            SendVia::Process => Sender::Process,
+            SendVia::Process => Sender::Library(id),
             SendVia::Pool => Sender::Pool,
             SendVia::Executor => Sender::Executor,
         };

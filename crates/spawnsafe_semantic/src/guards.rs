@@ -153,3 +153,350 @@ fn is_call_of(expr: &Expr, function: &str) -> bool {
     };
     named && call.arguments.is_empty()
 }
+
+/// The two ways a main module's top level runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportedAs {
+    /// The program's main script: `__name__` is `"__main__"` and the process
+    /// is `MainProcess`.
+    Main,
+    /// A spawn or forkserver child re-importing it: `multiprocessing.spawn.prepare()`
+    /// first sets the child's process name (`SpawnProcess-1`, `ForkServerProcess-1`)
+    /// and then `_fixup_main_from_path()` runs the file as `__mp_main__`;
+    /// `parent_process()` is still `None` then (Lib/multiprocessing/spawn.py,
+    /// `prepare`; Lib/multiprocessing/process.py, `_bootstrap` sets
+    /// `_parent_process` only after the preparation).
+    SpawnChild,
+}
+
+/// A test's value where the analysis can tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truth {
+    True,
+    False,
+    Unknown,
+}
+
+impl Truth {
+    fn from_bool(value: bool) -> Truth {
+        if value {
+            Truth::True
+        } else {
+            Truth::False
+        }
+    }
+
+    fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+}
+
+/// A value a guard compares.
+#[derive(Debug, Clone, PartialEq)]
+enum Known<'a> {
+    Str(&'a str),
+    Bool(bool),
+    None,
+    /// `current_process().name`: `"MainProcess"` in the main script, another
+    /// name in a child.
+    ProcessName {
+        main: bool,
+    },
+    Unknown,
+}
+
+/// Looks through a name bound once to an expression (`IS_MAIN = __name__ == "__main__"`)
+/// or a call of a helper that returns one (`def is_main(): return __name__ == ...`).
+pub type StandsFor<'r, 'a> = &'r dyn Fn(&Expr) -> Option<&'a Expr>;
+
+const MAX_DEPTH: usize = 8;
+
+/// What a test evaluates to when the module is imported as `imported_as`.
+pub fn evaluate<'a>(
+    test: &'a Expr,
+    imported_as: ImportedAs,
+    stands_for: StandsFor<'_, 'a>,
+) -> Truth {
+    truth(test, imported_as, stands_for, 0)
+}
+
+fn truth<'a>(
+    test: &'a Expr,
+    imported_as: ImportedAs,
+    stands_for: StandsFor<'_, 'a>,
+    depth: usize,
+) -> Truth {
+    if depth > MAX_DEPTH {
+        return Truth::Unknown;
+    }
+    match test {
+        Expr::BoolOp(bool_op) => {
+            let values = bool_op
+                .values
+                .iter()
+                .map(|value| truth(value, imported_as, stands_for, depth + 1));
+            let (absorbing, identity) = match bool_op.op {
+                ast::BoolOp::And => (Truth::False, Truth::True),
+                ast::BoolOp::Or => (Truth::True, Truth::False),
+            };
+            let mut result = identity;
+            for value in values {
+                if value == absorbing {
+                    return absorbing;
+                }
+                if value == Truth::Unknown {
+                    result = Truth::Unknown;
+                }
+            }
+            result
+        }
+        Expr::UnaryOp(unary) if unary.op == ast::UnaryOp::Not => {
+            truth(&unary.operand, imported_as, stands_for, depth + 1).not()
+        }
+        Expr::Compare(compare) if compare.ops.len() == 1 => {
+            let left = known(&compare.left, imported_as, stands_for, depth + 1);
+            let right = &compare.comparators[0];
+            match compare.ops[0] {
+                CmpOp::Eq => equal(&left, &known(right, imported_as, stands_for, depth + 1)),
+                CmpOp::NotEq => {
+                    equal(&left, &known(right, imported_as, stands_for, depth + 1)).not()
+                }
+                CmpOp::In => contains(right, &left, imported_as, stands_for, depth),
+                CmpOp::NotIn => contains(right, &left, imported_as, stands_for, depth).not(),
+                // `x is None` for `parent_process()`; identity of strings is SPS102's.
+                CmpOp::Is | CmpOp::IsNot => {
+                    let right = known(right, imported_as, stands_for, depth + 1);
+                    let same = match (&left, &right) {
+                        (Known::None, Known::None) => Truth::True,
+                        (Known::None, Known::Unknown) | (Known::Unknown, Known::None) => {
+                            Truth::Unknown
+                        }
+                        (Known::None, _) | (_, Known::None) => Truth::False,
+                        _ => Truth::Unknown,
+                    };
+                    if compare.ops[0] == CmpOp::Is {
+                        same
+                    } else {
+                        same.not()
+                    }
+                }
+                _ => Truth::Unknown,
+            }
+        }
+        _ => match known(test, imported_as, stands_for, depth + 1) {
+            Known::Bool(value) => Truth::from_bool(value),
+            Known::Str(text) => Truth::from_bool(!text.is_empty()),
+            Known::None => Truth::False,
+            Known::ProcessName { .. } => Truth::True,
+            Known::Unknown => match stands_for(test) {
+                Some(inner) if !std::ptr::eq(inner, test) => {
+                    truth(inner, imported_as, stands_for, depth + 1)
+                }
+                _ => Truth::Unknown,
+            },
+        },
+    }
+}
+
+fn equal(left: &Known, right: &Known) -> Truth {
+    match (left, right) {
+        (Known::Unknown, _) | (_, Known::Unknown) => Truth::Unknown,
+        (Known::ProcessName { main }, Known::Str(text))
+        | (Known::Str(text), Known::ProcessName { main }) => {
+            if *text == "MainProcess" {
+                Truth::from_bool(*main)
+            } else if *main {
+                Truth::False
+            } else {
+                Truth::Unknown
+            }
+        }
+        (Known::ProcessName { .. }, _) | (_, Known::ProcessName { .. }) => Truth::Unknown,
+        (a, b) => Truth::from_bool(a == b),
+    }
+}
+
+fn contains<'a>(
+    container: &'a Expr,
+    item: &Known,
+    imported_as: ImportedAs,
+    stands_for: StandsFor<'_, 'a>,
+    depth: usize,
+) -> Truth {
+    let (Expr::Tuple(ast::ExprTuple { elts, .. })
+    | Expr::List(ast::ExprList { elts, .. })
+    | Expr::Set(ast::ExprSet { elts, .. })) = container
+    else {
+        return Truth::Unknown;
+    };
+    let mut result = Truth::False;
+    for element in elts {
+        match equal(item, &known(element, imported_as, stands_for, depth + 1)) {
+            Truth::True => return Truth::True,
+            Truth::Unknown => result = Truth::Unknown,
+            Truth::False => {}
+        }
+    }
+    result
+}
+
+/// Is `expr` a call of a function named `name` (`current_process()`, `mp.current_process()`)?
+fn calls(expr: &Expr, name: &str) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let callee = match call.func.as_ref() {
+        Expr::Name(callee) => callee.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    callee == name && call.arguments.is_empty()
+}
+
+fn known<'a>(
+    expr: &'a Expr,
+    imported_as: ImportedAs,
+    stands_for: StandsFor<'_, 'a>,
+    depth: usize,
+) -> Known<'a> {
+    if depth > MAX_DEPTH {
+        return Known::Unknown;
+    }
+    let main = imported_as == ImportedAs::Main;
+    match expr {
+        Expr::Name(name) if name.id.as_str() == "__name__" => {
+            Known::Str(if main { "__main__" } else { "__mp_main__" })
+        }
+        Expr::StringLiteral(literal) => Known::Str(literal.value.to_str()),
+        Expr::BooleanLiteral(literal) => Known::Bool(literal.value),
+        Expr::NoneLiteral(_) => Known::None,
+        Expr::Attribute(attribute)
+            if attribute.attr.as_str() == "name" && calls(&attribute.value, "current_process") =>
+        {
+            Known::ProcessName { main }
+        }
+        _ if calls(expr, "parent_process") => Known::None,
+        Expr::Call(call) => {
+            // `__name__.endswith("__main__")`, `.startswith(...)`.
+            if let Expr::Attribute(attribute) = call.func.as_ref() {
+                let method = attribute.attr.as_str();
+                if matches!(method, "endswith" | "startswith") && call.arguments.args.len() == 1 {
+                    if let (Known::Str(text), Some(Known::Str(affix))) = (
+                        known(&attribute.value, imported_as, stands_for, depth + 1),
+                        call.arguments
+                            .args
+                            .first()
+                            .map(|argument| known(argument, imported_as, stands_for, depth + 1)),
+                    ) {
+                        return Known::Bool(if method == "endswith" {
+                            text.ends_with(affix)
+                        } else {
+                            text.starts_with(affix)
+                        });
+                    }
+                }
+            }
+            match stands_for(expr) {
+                Some(inner) => match truth(inner, imported_as, stands_for, depth + 1) {
+                    Truth::True => Known::Bool(true),
+                    Truth::False => Known::Bool(false),
+                    Truth::Unknown => known(inner, imported_as, stands_for, depth + 1),
+                },
+                None => Known::Unknown,
+            }
+        }
+        Expr::Name(_) => match stands_for(expr) {
+            Some(inner) => match truth(inner, imported_as, stands_for, depth + 1) {
+                Truth::True => Known::Bool(true),
+                Truth::False => Known::Bool(false),
+                Truth::Unknown => known(inner, imported_as, stands_for, depth + 1),
+            },
+            None => Known::Unknown,
+        },
+        _ => Known::Unknown,
+    }
+}
+
+/// Classifies a module-level test by what it evaluates to in the main script
+/// and in a spawn child re-importing it: a test false in the children and not
+/// false in the main script guards the main-only code, whatever its spelling
+/// (`__name__ != "__mp_main__"`, `current_process().name == "MainProcess"`,
+/// `__name__.endswith("__main__")`, a helper returning `__name__ == "__main__"`).
+pub fn judge_guard<'a>(test: &'a Expr, stands_for: StandsFor<'_, 'a>) -> GuardTest {
+    if let Some(malformed) = malformed_guard(test) {
+        return malformed.effect;
+    }
+    let in_main = evaluate(test, ImportedAs::Main, stands_for);
+    let in_child = evaluate(test, ImportedAs::SpawnChild, stands_for);
+    match (in_main, in_child) {
+        (Truth::True | Truth::Unknown, Truth::False)
+            if in_main == Truth::True || mentions_main(test) =>
+        {
+            GuardTest::Main
+        }
+        (Truth::False | Truth::Unknown, Truth::True)
+            if in_main == Truth::False || mentions_main(test) =>
+        {
+            GuardTest::NotMain
+        }
+        _ => GuardTest::None,
+    }
+}
+
+/// A test that names `__name__` itself (`__name__ == "__main__" and not TESTING`):
+/// where it is false in the children, its body runs only in the main script.
+fn mentions_main(test: &Expr) -> bool {
+    match test {
+        Expr::BoolOp(bool_op) => bool_op.values.iter().any(mentions_main),
+        Expr::UnaryOp(unary) => mentions_main(&unary.operand),
+        Expr::Compare(compare) => std::iter::once(compare.left.as_ref())
+            .chain(compare.comparators.iter())
+            .any(|operand| matches!(operand, Expr::Name(name) if name.id.as_str() == "__name__")),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judge(source: &str) -> GuardTest {
+        let parsed = ruff_python_parser::parse_expression(source).unwrap();
+        let expr = parsed.into_expr();
+        judge_guard(&expr, &|_| None)
+    }
+
+    #[test]
+    fn guards_by_what_they_evaluate_to() {
+        assert_eq!(judge("__name__ == '__main__'"), GuardTest::Main);
+        assert_eq!(judge("'__main__' == __name__"), GuardTest::Main);
+        assert_eq!(judge("__name__ != '__main__'"), GuardTest::NotMain);
+        assert_eq!(judge("__name__ != '__mp_main__'"), GuardTest::Main);
+        assert_eq!(judge("__name__.endswith('__main__')"), GuardTest::Main);
+        assert_eq!(
+            judge("mp.current_process().name == 'MainProcess'"),
+            GuardTest::Main
+        );
+        assert_eq!(
+            judge("current_process().name != 'MainProcess'"),
+            GuardTest::NotMain
+        );
+        assert_eq!(
+            judge("__name__ == '__main__' and not TESTING"),
+            GuardTest::Main
+        );
+        assert_eq!(judge("__name__ in ('__main__',)"), GuardTest::Main);
+        // True in the spawn child too: not a guard.
+        assert_eq!(judge("mp.parent_process() is None"), GuardTest::None);
+        assert_eq!(judge("DEBUG"), GuardTest::None);
+        assert_eq!(judge("__name__ == '__main__' or DEBUG"), GuardTest::None);
+        // Broken guards keep their SPS102 judgement.
+        assert_eq!(judge("__name__ == 'main'"), GuardTest::NeverTrue);
+        assert_eq!(
+            judge("__name__ in ('__main__', '__mp_main__')"),
+            GuardTest::AlwaysTrue
+        );
+    }
+}

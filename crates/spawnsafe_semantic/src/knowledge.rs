@@ -130,6 +130,9 @@ pub struct Starter {
     /// What a start does, in words (`starts the worker processes of ...`).
     #[serde(skip)]
     pub description: String,
+    /// Where what it sends goes, in words (`sent to the worker processes of ...`).
+    #[serde(skip)]
+    pub sent_to: String,
 }
 
 impl Starter {
@@ -288,6 +291,7 @@ impl Knowledge {
         let mut file: File = toml::from_str(text).map_err(|error| error.to_string())?;
         for starter in &mut file.starter {
             starter.description = format!("starts the worker processes of {}", starter.what);
+            starter.sent_to = format!("sent to the worker processes of {}", starter.what);
         }
         let mut by_name = FxHashMap::default();
         for (index, starter) in file.starter.iter().enumerate() {

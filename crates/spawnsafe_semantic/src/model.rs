@@ -4,7 +4,7 @@
 //! `for p in procs: p.start()` starts a `Process`).
 
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{self as ast, CmpOp, Expr, Stmt};
+use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
@@ -89,6 +89,16 @@ pub struct ClassInfo<'a> {
     pub is_local: bool,
     pub in_main_guard: bool,
     pub methods: FxHashMap<&'a str, FunctionId>,
+}
+
+/// The parts of a guard written as an expression statement.
+#[derive(Debug, Clone, Copy)]
+pub struct ExpressionGuard<'e> {
+    pub test: &'e Expr,
+    /// Runs only in the main script.
+    pub main_only: &'e Expr,
+    /// The other branch of a conditional expression, which runs in the children.
+    pub elsewhere: Option<&'e Expr>,
 }
 
 /// What an `if` test says about `__name__ == "__main__"`.
@@ -503,7 +513,7 @@ impl<'a> ModuleModel<'a> {
             }
             Stmt::If(if_stmt) => {
                 let test = if scope == MODULE_SCOPE {
-                    guard_test(&if_stmt.test)
+                    self.judge_guard(&if_stmt.test)
                 } else {
                     GuardTest::None
                 };
@@ -606,6 +616,79 @@ impl<'a> ModuleModel<'a> {
             }
         }
         None
+    }
+
+    /// Judges a module-level test as a guard, looking through module names
+    /// bound once (`IS_MAIN = __name__ == "__main__"`) and calls of helpers
+    /// defined above it that only return a test (`def is_main(): return ...`).
+    pub fn judge_guard<'e>(&self, test: &'e Expr) -> GuardTest
+    where
+        'a: 'e,
+    {
+        let stands_for = |expr: &Expr| -> Option<&'e Expr> {
+            let name = match expr {
+                Expr::Name(name) => name,
+                Expr::Call(call) if call.arguments.is_empty() => match call.func.as_ref() {
+                    Expr::Name(name) => name,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            let bindings = self.scopes[MODULE_SCOPE].bindings.get(name.id.as_str())?;
+            let [binding] = bindings.as_slice() else {
+                return None;
+            };
+            match (&binding.kind, expr) {
+                (BindingKind::Assign(value), Expr::Name(_)) => Some(*value),
+                (BindingKind::Function(function), Expr::Call(_)) => {
+                    let info = &self.functions[*function];
+                    let simple = info.def.body.len() <= 2 && info.def.parameters.is_empty();
+                    match info.returns.as_slice() {
+                        [returned] if simple => Some(*returned),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        crate::guards::judge_guard(test, &stands_for)
+    }
+
+    /// A module-level expression statement that guards code by its test:
+    /// `main() if __name__ == "__main__" else None`, `__name__ == "__main__" and main()`.
+    /// The guarded operand runs only in the main script.
+    pub fn expression_guard<'e>(&self, value: &'e Expr) -> Option<ExpressionGuard<'e>>
+    where
+        'a: 'e,
+    {
+        match value {
+            Expr::If(if_expr) => match self.judge_guard(&if_expr.test) {
+                GuardTest::Main => Some(ExpressionGuard {
+                    test: &if_expr.test,
+                    main_only: &if_expr.body,
+                    elsewhere: Some(&if_expr.orelse),
+                }),
+                GuardTest::NotMain => Some(ExpressionGuard {
+                    test: &if_expr.test,
+                    main_only: &if_expr.orelse,
+                    elsewhere: Some(&if_expr.body),
+                }),
+                _ => None,
+            },
+            Expr::BoolOp(bool_op) if bool_op.values.len() == 2 => {
+                let test = &bool_op.values[0];
+                let guarded = matches!(
+                    (bool_op.op, self.judge_guard(test)),
+                    (ast::BoolOp::And, GuardTest::Main) | (ast::BoolOp::Or, GuardTest::NotMain)
+                );
+                guarded.then(|| ExpressionGuard {
+                    test,
+                    main_only: &bool_op.values[1],
+                    elsewhere: None,
+                })
+            }
+            _ => None,
+        }
     }
 
     /// Resolves an expression, read in `scope`, to what it stands for.
@@ -1100,67 +1183,11 @@ pub fn string_literal(expr: &Expr) -> Option<&str> {
     }
 }
 
-fn is_dunder_name(expr: &Expr) -> bool {
-    matches!(expr, Expr::Name(name) if name.id.as_str() == "__name__")
-}
-
-fn is_main_string(expr: &Expr) -> bool {
-    string_literal(expr) == Some("__main__")
-}
-
-/// Classifies an `if` test as a main guard, a broken guard, or neither.
+/// Classifies an `if` test as a main guard, a broken guard, or neither, by
+/// what it evaluates to in the main script and in a spawn child (see
+/// [`crate::guards::judge_guard`]), without following names or helpers.
 pub fn guard_test(test: &Expr) -> GuardTest {
-    match test {
-        Expr::Compare(compare) if compare.ops.len() == 1 => {
-            let (left, right) = (&*compare.left, &compare.comparators[0]);
-            let names_main = (is_dunder_name(left) && is_main_string(right))
-                || (is_main_string(left) && is_dunder_name(right));
-            match compare.ops[0] {
-                CmpOp::Eq if names_main => GuardTest::Main,
-                CmpOp::NotEq if names_main => GuardTest::NotMain,
-                CmpOp::In if is_dunder_name(left) && contains_only_main(right) => GuardTest::Main,
-                CmpOp::NotIn if is_dunder_name(left) && contains_only_main(right) => {
-                    GuardTest::NotMain
-                }
-                _ => match crate::guards::malformed_guard(test) {
-                    Some(malformed) => malformed.effect,
-                    None => GuardTest::None,
-                },
-            }
-        }
-        // `if __name__ == "__main__" and not TESTING:` still runs only in the main script.
-        Expr::BoolOp(bool_op) if bool_op.op == ast::BoolOp::And => {
-            if bool_op
-                .values
-                .iter()
-                .any(|value| guard_test(value) == GuardTest::Main)
-            {
-                GuardTest::Main
-            } else {
-                GuardTest::None
-            }
-        }
-        Expr::UnaryOp(unary) if unary.op == ast::UnaryOp::Not => match guard_test(&unary.operand) {
-            GuardTest::Main => GuardTest::NotMain,
-            GuardTest::NotMain => GuardTest::Main,
-            _ => GuardTest::None,
-        },
-        _ => match crate::guards::malformed_guard(test) {
-            Some(malformed) => malformed.effect,
-            None => GuardTest::None,
-        },
-    }
-}
-
-fn contains_only_main(expr: &Expr) -> bool {
-    match expr {
-        Expr::Tuple(ast::ExprTuple { elts, .. })
-        | Expr::List(ast::ExprList { elts, .. })
-        | Expr::Set(ast::ExprSet { elts, .. }) => {
-            !elts.is_empty() && elts.iter().all(is_main_string)
-        }
-        _ => false,
-    }
+    crate::guards::judge_guard(test, &|_| None)
 }
 
 /// The range of a statement's header, for locations (the `def f(...)` line, not the body).

@@ -7,7 +7,9 @@ use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
 use crate::api::Pickler;
-use crate::contents::{instance_class, pickle_error, unpicklable_in_instance, Inside};
+use crate::contents::{
+    construction, instance_class, pickle_error, unpicklable_in_instance, Inside,
+};
 use crate::diagnostic::Related;
 use crate::facts::PickleRole;
 use crate::facts::{CallSite, PickleSite, Sender};
@@ -173,7 +175,13 @@ pub fn check(checker: &mut Checker) {
             let Some((module, class)) = instance_class(project, leaf.module, &value) else {
                 continue;
             };
-            let Some(inside) = unpicklable_in_instance(&mut walker, module, class) else {
+            let made_by = construction(
+                &project.models[leaf.module],
+                leaf.module,
+                leaf.expr,
+                leaf.scope,
+            );
+            let Some(inside) = unpicklable_in_instance(&mut walker, module, class, made_by) else {
                 continue;
             };
             if reported.insert((
@@ -181,7 +189,8 @@ pub fn check(checker: &mut Checker) {
                 inside.leaf.module,
                 inside.leaf.expr.range(),
             )) {
-                let what = format!("passes a `{}` instance", inside.holder);
+                let verb = if leaf.nested { "holds" } else { "is" };
+                let what = format!("{verb} a `{}` instance", inside.holder);
                 let destination = destination(sent.site, send.sender);
                 report_inside(
                     checker,
@@ -208,7 +217,16 @@ pub fn check(checker: &mut Checker) {
         let Some((module, class)) = instance_class(project, checker.module, receiver) else {
             continue;
         };
-        let Some(inside) = unpicklable_in_instance(&mut walker, module, class) else {
+        let made_by = match site.expr {
+            Expr::Attribute(bound) => construction(
+                &project.models[checker.module],
+                checker.module,
+                &bound.value,
+                site.scope,
+            ),
+            _ => None,
+        };
+        let Some(inside) = unpicklable_in_instance(&mut walker, module, class, made_by) else {
             continue;
         };
         let what = format!(
@@ -339,6 +357,7 @@ fn destination(site: &PickleSite, sender: Sender) -> &'static str {
     match sender {
         Sender::Pool => "sent to pool workers as a task argument",
         Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
+        Sender::Library(id) => crate::semantic::knowledge::starter(id).sent_to.as_str(),
         Sender::Process => {
             let in_kwargs = site
                 .call
@@ -360,6 +379,9 @@ fn when_pickled(sender: Sender) -> &'static str {
         Sender::Pool | Sender::Executor => "task arguments are pickled under every start method",
         Sender::Process => {
             "spawn and forkserver pickle the args with the `Process` object at `start()`"
+        }
+        Sender::Library(_) => {
+            "spawn and forkserver pickle it with the library's worker `Process` objects when they start"
         }
     }
 }

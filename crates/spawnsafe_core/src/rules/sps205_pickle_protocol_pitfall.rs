@@ -799,7 +799,7 @@ fn unpickle_consequence(sender: Sender) -> &'static str {
     match sender {
         Sender::Pool => "the pool worker dies reading the task, and `map()`/`get()` waits forever",
         Sender::Executor => "the worker dies, and the future fails with `BrokenProcessPool`",
-        Sender::Process => "the child dies before `run()`",
+        Sender::Process | Sender::Library(_) => "the child dies before `run()`",
     }
 }
 
@@ -808,6 +808,7 @@ fn destination(sender: Sender) -> &'static str {
         Sender::Pool => "sent to pool workers as a task argument",
         Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
         Sender::Process => "passed to a child process in `Process` args",
+        Sender::Library(id) => crate::semantic::knowledge::starter(id).sent_to.as_str(),
     }
 }
 

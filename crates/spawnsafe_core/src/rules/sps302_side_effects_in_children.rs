@@ -16,7 +16,7 @@ use crate::registry::{Rule, Severity};
 use crate::rules::sps101_unguarded_process_start::is_entry_script;
 use crate::rules::Checker;
 use crate::semantic::{
-    guard_test, BindingKind, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE,
+    BindingKind, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE,
 };
 use crate::targets::{Methods, StartMethod};
 
@@ -378,6 +378,16 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
 
     fn stmt(&mut self, stmt: &'a Stmt, context: Context, out: &mut Vec<SideEffect>) -> bool {
         let model = self.model(context.module);
+        let module_level = context.function.is_none() && context.scope == MODULE_SCOPE;
+        if let Stmt::Expr(ast::StmtExpr { value, .. }) = stmt {
+            // `main() if __name__ == "__main__" else None`: the guarded call runs only in the main script.
+            if let Some(guard) = model.expression_guard(value).filter(|_| module_level) {
+                return self.expr(guard.test, context, out)
+                    || guard
+                        .elsewhere
+                        .is_some_and(|other| self.expr(other, context, out));
+            }
+        }
         match stmt {
             Stmt::FunctionDef(def) => {
                 let mut stops = self.decorators(&def.decorator_list, context, out, |walker| {
@@ -507,7 +517,7 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
             if checks_process_role(model, &if_stmt.test, context.scope) {
                 return false;
             }
-            guard_test(&if_stmt.test)
+            model.judge_guard(&if_stmt.test)
         } else {
             GuardTest::None
         };
