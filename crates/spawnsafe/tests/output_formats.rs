@@ -483,10 +483,51 @@ fn sarif_for_snapshot(stdout: &str) -> String {
         .collect();
     out.extend(ids);
     out.extend(lines[end..].iter().map(|line| line.to_string()));
-    out.join("\n").replace(
-        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
-        "\"version\": \"[VERSION]\"",
+    out.join("\n")
+        .replace(
+            &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"version\": \"[VERSION]\"",
+        )
+        .replace(
+            &format!("\"file://{}/\"", repo_root().display()),
+            "\"file://[ROOT]/\"",
+        )
+}
+
+/// SARIF paths are relative to the project root (`%SRCROOT%`, declared in
+/// `originalUriBaseIds`), whatever directory spawnsafe runs in.
+#[test]
+fn sarif_uris_are_relative_to_the_project_root() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("src/jobs")).unwrap();
+    std::fs::write(
+        root.join("src/jobs/train.py"),
+        "import multiprocessing\n\ndef work(x):\n    return x\n\nmultiprocessing.Pool().map(work, [1])\n",
     )
+    .unwrap();
+    for (cwd, path) in [
+        (root.clone(), "src/jobs"),
+        (root.join("src/jobs"), "train.py"),
+    ] {
+        let run = run_in(
+            &cwd,
+            &["check", "--isolated", "--output-format", "sarif", path],
+        );
+        let log = parse_sarif(&run.stdout);
+        let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["artifactLocation"],
+            serde_json::json!({"uri": "src/jobs/train.py", "uriBaseId": "%SRCROOT%"}),
+            "run in {}",
+            cwd.display()
+        );
+        assert_eq!(
+            log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            format!("file://{}/", root.display())
+        );
+    }
 }
 
 #[test]

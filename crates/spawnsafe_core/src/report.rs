@@ -3,6 +3,7 @@
 //! (XML), and the `--statistics` table.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use ruff_text_size::{TextRange, TextSize};
@@ -11,41 +12,27 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::registry::{Rule, Severity};
 
+/// How findings are printed (`--output-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum OutputFormat {
+    /// Each finding with a code frame, notes and help.
     Full,
+    /// One line per finding: `path:row:column: CODE message`.
     Concise,
+    /// A JSON array of findings.
     Json,
+    /// One JSON object per line, with the fields of `json`.
     JsonLines,
+    /// GitHub Actions workflow commands (annotations on the lines).
     Github,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
     Junit,
 }
 
 impl OutputFormat {
-    pub const NAMES: &'static [&'static str] = &[
-        "full",
-        "concise",
-        "json",
-        "json-lines",
-        "github",
-        "sarif",
-        "junit",
-    ];
-
-    pub fn from_name(name: &str) -> Option<OutputFormat> {
-        match name {
-            "full" => Some(OutputFormat::Full),
-            "concise" => Some(OutputFormat::Concise),
-            "json" => Some(OutputFormat::Json),
-            "json-lines" => Some(OutputFormat::JsonLines),
-            "github" => Some(OutputFormat::Github),
-            "sarif" => Some(OutputFormat::Sarif),
-            "junit" => Some(OutputFormat::Junit),
-            _ => None,
-        }
-    }
-
     /// Whether the format is meant for people: only these get the closing
     /// summary line ("Found 3 findings …"); the others are parsed by programs.
     pub fn is_human_readable(self) -> bool {
@@ -53,15 +40,43 @@ impl OutputFormat {
     }
 }
 
+/// What a report needs besides the findings.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// ANSI styles in the text formats.
+    pub color: bool,
+    /// The directory the paths of machine-read formats are relative to (the
+    /// repository or project root; SARIF's `%SRCROOT%`). `None`: the paths
+    /// as displayed (relative to the working directory).
+    pub project_root: Option<PathBuf>,
+}
+
 /// Renders all findings in a format; `color` adds ANSI styles to text formats.
 pub fn render(diagnostics: &[Diagnostic], format: OutputFormat, color: bool) -> String {
+    render_with(
+        diagnostics,
+        format,
+        &RenderOptions {
+            color,
+            project_root: None,
+        },
+    )
+}
+
+/// Renders all findings in a format.
+pub fn render_with(
+    diagnostics: &[Diagnostic],
+    format: OutputFormat,
+    options: &RenderOptions,
+) -> String {
+    let color = options.color;
     match format {
         OutputFormat::Full => render_full(diagnostics, color),
         OutputFormat::Concise => render_concise(diagnostics, color),
         OutputFormat::Json => render_json(diagnostics),
         OutputFormat::JsonLines => render_json_lines(diagnostics),
         OutputFormat::Github => render_github(diagnostics),
-        OutputFormat::Sarif => render_sarif(diagnostics),
+        OutputFormat::Sarif => render_sarif(diagnostics, options.project_root.as_deref()),
         OutputFormat::Junit => render_junit(diagnostics),
     }
 }
@@ -333,7 +348,8 @@ fn render_github(diagnostics: &[Diagnostic]) -> String {
 // ---------------------------------------------------------------------------
 
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// Where relative artifact URIs are rooted: the directory spawnsafe ran in.
+/// Where relative artifact URIs are rooted: the project root, given in the
+/// run's `originalUriBaseIds` (or, without one, the working directory).
 const SARIF_SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
@@ -349,9 +365,17 @@ struct SarifLog<'a> {
 struct SarifRun<'a> {
     tool: SarifTool,
     results: Vec<SarifResult<'a>>,
+    /// `%SRCROOT%` → the project root's `file://` URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<std::collections::BTreeMap<&'static str, SarifBaseUri>>,
     /// spawnsafe's columns count Unicode code points, not SARIF's default
     /// UTF-16 code units.
     column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifBaseUri {
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -437,7 +461,7 @@ struct SarifReplacement<'a> {
     inserted_content: SarifText<'a>,
 }
 
-fn sarif_fixes(diagnostic: &Diagnostic) -> Vec<SarifFix<'_>> {
+fn sarif_fixes<'a>(diagnostic: &'a Diagnostic, root: Option<&Path>) -> Vec<SarifFix<'a>> {
     let Some(fix) = diagnostic.fix.as_ref() else {
         return Vec::new();
     };
@@ -448,7 +472,7 @@ fn sarif_fixes(diagnostic: &Diagnostic) -> Vec<SarifFix<'_>> {
         .edits
         .iter()
         .map(|edit| SarifReplacement {
-            deleted_region: sarif_physical_location(&diagnostic.file, edit.range).region,
+            deleted_region: sarif_physical_location(&diagnostic.file, edit.range, root).region,
             inserted_content: SarifText {
                 text: &edit.content,
             },
@@ -457,7 +481,7 @@ fn sarif_fixes(diagnostic: &Diagnostic) -> Vec<SarifFix<'_>> {
     vec![SarifFix {
         description: SarifText { text: &fix.message },
         artifact_changes: vec![SarifArtifactChange {
-            artifact_location: sarif_artifact(&diagnostic.file.display_path),
+            artifact_location: sarif_artifact(&diagnostic.file, root),
             replacements,
         }],
     }]
@@ -522,9 +546,42 @@ fn percent_encode_path(path: &str, keep_colon: bool) -> String {
     out
 }
 
+/// The artifact location of a file: below the project root, a URI relative
+/// to `%SRCROOT%` (forward slashes); elsewhere an absolute `file://` URI.
+/// Without a root, the displayed path decides.
+fn sarif_artifact(file: &SourceFile, root: Option<&Path>) -> SarifArtifactLocation {
+    if let Some(root) = root {
+        let absolute = std::path::absolute(&file.path).unwrap_or_else(|_| file.path.clone());
+        return match absolute.strip_prefix(root) {
+            Ok(relative) => SarifArtifactLocation {
+                uri: percent_encode_path(&relative.to_string_lossy().replace('\\', "/"), false),
+                uri_base_id: Some(SARIF_SRCROOT),
+            },
+            Err(_) => sarif_artifact_of_display(&absolute.to_string_lossy()),
+        };
+    }
+    sarif_artifact_of_display(&file.display_path)
+}
+
+/// The `file://` URI of an absolute directory, ending in `/` as SARIF wants
+/// for a base URI.
+fn file_uri_of_directory(directory: &Path) -> String {
+    let mut uri = match sarif_artifact_of_display(&directory.to_string_lossy()) {
+        SarifArtifactLocation {
+            uri,
+            uri_base_id: None,
+        } => uri,
+        SarifArtifactLocation { uri, .. } => format!("file:///{uri}"),
+    };
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
 /// The artifact location of a displayed path: relative paths become URIs
 /// relative to `%SRCROOT%` (forward slashes); absolute ones `file://` URIs.
-fn sarif_artifact(display_path: &str) -> SarifArtifactLocation {
+fn sarif_artifact_of_display(display_path: &str) -> SarifArtifactLocation {
     let path = display_path.replace('\\', "/");
     let bytes = path.as_bytes();
     let has_drive =
@@ -551,11 +608,15 @@ fn sarif_artifact(display_path: &str) -> SarifArtifactLocation {
     }
 }
 
-fn sarif_physical_location(file: &SourceFile, range: TextRange) -> SarifPhysicalLocation {
+fn sarif_physical_location(
+    file: &SourceFile,
+    range: TextRange,
+    root: Option<&Path>,
+) -> SarifPhysicalLocation {
     let start = file.location(range.start());
     let end = file.location(range.end());
     SarifPhysicalLocation {
-        artifact_location: sarif_artifact(&file.display_path),
+        artifact_location: sarif_artifact(file, root),
         region: SarifRegion {
             start_line: start.row,
             start_column: start.column,
@@ -674,7 +735,7 @@ fn sarif_rule(rule: Rule) -> SarifRule {
 
 /// A SARIF 2.1.0 log: one run, every rule spawnsafe knows as a reporting
 /// descriptor, one result per finding.
-fn render_sarif(diagnostics: &[Diagnostic]) -> String {
+fn render_sarif(diagnostics: &[Diagnostic], root: Option<&Path>) -> String {
     let results = diagnostics
         .iter()
         .map(|diagnostic| SarifResult {
@@ -689,7 +750,11 @@ fn render_sarif(diagnostics: &[Diagnostic]) -> String {
             },
             locations: vec![SarifLocation {
                 id: None,
-                physical_location: sarif_physical_location(&diagnostic.file, diagnostic.range),
+                physical_location: sarif_physical_location(
+                    &diagnostic.file,
+                    diagnostic.range,
+                    root,
+                ),
                 message: None,
             }],
             related_locations: diagnostic
@@ -698,13 +763,13 @@ fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                 .enumerate()
                 .map(|(index, related)| SarifLocation {
                     id: Some(index),
-                    physical_location: sarif_physical_location(&related.file, related.range),
+                    physical_location: sarif_physical_location(&related.file, related.range, root),
                     message: Some(SarifText {
                         text: &related.message,
                     }),
                 })
                 .collect(),
-            fixes: sarif_fixes(diagnostic),
+            fixes: sarif_fixes(diagnostic, root),
         })
         .collect();
     let log = SarifLog {
@@ -720,6 +785,14 @@ fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                 },
             },
             results,
+            original_uri_base_ids: root.map(|root| {
+                std::collections::BTreeMap::from([(
+                    SARIF_SRCROOT,
+                    SarifBaseUri {
+                        uri: file_uri_of_directory(root),
+                    },
+                )])
+            }),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -951,13 +1024,13 @@ mod tests {
 
     #[test]
     fn sarif_artifact_uris() {
-        let relative = sarif_artifact("src\\odd dir/a:b%,c.py");
+        let relative = sarif_artifact_of_display("src\\odd dir/a:b%,c.py");
         assert_eq!(relative.uri, "src/odd%20dir/a%3Ab%25,c.py");
         assert_eq!(relative.uri_base_id, Some("%SRCROOT%"));
-        let absolute = sarif_artifact("/home/me/a b.py");
+        let absolute = sarif_artifact_of_display("/home/me/a b.py");
         assert_eq!(absolute.uri, "file:///home/me/a%20b.py");
         assert_eq!(absolute.uri_base_id, None);
-        let windows = sarif_artifact("C:\\Users\\me\\é.py");
+        let windows = sarif_artifact_of_display("C:\\Users\\me\\é.py");
         assert_eq!(windows.uri, "file:///C:/Users/me/%C3%A9.py");
         assert_eq!(windows.uri_base_id, None);
     }

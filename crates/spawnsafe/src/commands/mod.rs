@@ -1,0 +1,11 @@
+//! One file per subcommand; each returns the exit status, or the message of
+//! a usage or internal error (exit 2).
+
+pub mod check;
+pub mod completions;
+pub mod doctor;
+pub mod explain;
+pub mod rule;
+pub mod run;
+pub mod server;
+pub mod version;
