@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use spawnsafe_core::fixer::{fix_inputs, FixOptions};
 use spawnsafe_core::linter::{check_inputs, display_path, read_inputs, InputFile};
-use spawnsafe_core::settings::Resolver;
+use spawnsafe_core::settings::{Overrides, Resolver};
 use spawnsafe_core::source::SourceText;
 use spawnsafe_core::{CheckOptions, CheckResult};
 
@@ -62,9 +62,14 @@ fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
 }
 
 /// The options the server checks with: those of `spawnsafe check` run without
-/// flags, so each file's configuration (`pyproject.toml`, `spawnsafe.toml`) applies.
-fn options() -> CheckOptions {
-    CheckOptions::default()
+/// flags, so each file's configuration (`pyproject.toml`, `spawnsafe.toml`,
+/// read again on every check) applies, with the editor's settings on top as
+/// the command line's would be.
+fn options(overrides: &Overrides) -> CheckOptions {
+    CheckOptions {
+        overrides: overrides.clone(),
+        ..CheckOptions::default()
+    }
 }
 
 /// The files of the workspace folders (read from disk) with the open
@@ -74,8 +79,9 @@ fn options() -> CheckOptions {
 fn inputs(
     roots: &[PathBuf],
     documents: &[&Document],
+    overrides: &Overrides,
 ) -> Result<(Vec<InputFile>, Resolver, Vec<String>), String> {
-    let (mut inputs, resolver, warnings) = read_inputs(roots, &options())?;
+    let (mut inputs, resolver, warnings) = read_inputs(roots, &options(overrides))?;
     for document in documents.iter().filter(|document| document.is_checked()) {
         let source = Ok(SourceText {
             text: document.text.clone(),
@@ -102,9 +108,13 @@ fn inputs(
 }
 
 /// Checks the project with the open documents' text.
-pub fn check(roots: &[PathBuf], documents: &[&Document]) -> Result<CheckResult, String> {
-    let (inputs, mut resolver, warnings) = inputs(roots, documents)?;
-    let mut result = check_inputs(inputs, &options(), &mut resolver)?;
+pub fn check(
+    roots: &[PathBuf],
+    documents: &[&Document],
+    overrides: &Overrides,
+) -> Result<CheckResult, String> {
+    let (inputs, mut resolver, warnings) = inputs(roots, documents, overrides)?;
+    let mut result = check_inputs(inputs, &options(overrides), &mut resolver)?;
     result.warnings.extend(warnings);
     Ok(result)
 }
@@ -115,8 +125,9 @@ pub fn fix_all(
     roots: &[PathBuf],
     documents: &[&Document],
     target: &Document,
+    overrides: &Overrides,
 ) -> Result<Option<String>, String> {
-    let (mut inputs, mut resolver, _) = inputs(roots, documents)?;
+    let (mut inputs, mut resolver, _) = inputs(roots, documents, overrides)?;
     let fix_options = FixOptions {
         unsafe_fixes: false,
         dry_run: true,
@@ -125,7 +136,7 @@ pub fn fix_all(
     // against it, not against the file on disk, and writes nothing.
     let result = fix_inputs(
         &mut inputs,
-        &options(),
+        &options(overrides),
         fix_options,
         &mut resolver,
         Some(target.text.as_bytes()),

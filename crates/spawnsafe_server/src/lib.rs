@@ -10,12 +10,16 @@
 //! documentation. Notebooks are not served.
 //!
 //! The protocol is JSON-RPC 2.0 with `Content-Length` framing, written with
-//! `serde_json` (the few messages served need no more).
+//! `serde_json`. `lsp-server` was weighed and not taken: its reader sizes the
+//! body buffer from the announced length before reading and ends the
+//! connection on the first malformed message, the two faults the transport
+//! here is built to survive (see `transport`).
 
 mod analysis;
 mod convert;
 mod hover;
 mod server;
-mod transport;
+/// Public for the fuzz target (`fuzz/fuzz_targets/lsp_transport.rs`).
+pub mod transport;
 
 pub use server::serve;
