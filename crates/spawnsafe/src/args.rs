@@ -238,6 +238,10 @@ pub struct CheckArgs {
     /// hide too.
     #[arg(long)]
     pub no_respect_gitignore: bool,
+    /// Apply `exclude` to the files named on the command line too (they are
+    /// otherwise always checked): for pre-commit and editors, which name files.
+    #[arg(long)]
+    pub force_exclude: bool,
     /// The file name to report for source read from `-`.
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
@@ -268,6 +272,17 @@ pub struct CheckArgs {
     /// After the report, list the fixes applied, per file.
     #[arg(long)]
     pub show_fixes: bool,
+    /// Add `# noqa: CODE` to every line with a finding (keeping the codes and
+    /// comments already there), so a legacy codebase starts clean.
+    #[arg(long, conflicts_with_all = ["fix", "fix_only", "diff", "statistics"])]
+    pub add_noqa: bool,
+    /// Print the files a check would read (after ignore files and `exclude`), and stop.
+    #[arg(long, conflicts_with_all = ["fix", "fix_only", "diff", "add_noqa", "show_settings"])]
+    pub show_files: bool,
+    /// Print the settings that apply to the first file found, each with where
+    /// it came from (command line, configuration file or default), and stop.
+    #[arg(long, conflicts_with_all = ["fix", "fix_only", "diff", "add_noqa"])]
+    pub show_settings: bool,
     /// Parse every Python file, not only those that can matter (slower; the same
     /// findings, plus syntax errors in files that cannot matter).
     #[arg(long, hide = true)]

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use spawnsafe_core::report::OutputFormat;
-use spawnsafe_core::settings::Overrides;
+use spawnsafe_core::settings::{Overrides, Resolver};
 use spawnsafe_core::CheckOptions;
 
 use crate::args::{CheckArgs, ColorChoice};
@@ -21,6 +21,12 @@ pub enum FixMode {
     ApplyOnly,
     /// `--diff`: print what the fixes would change.
     Diff,
+    /// `--add-noqa`: suppress every finding on its line.
+    AddNoqa,
+    /// `--show-files`: list the files, check nothing.
+    ShowFiles,
+    /// `--show-settings`: print the settings, check nothing.
+    ShowSettings,
 }
 
 /// Where the source comes from.
@@ -39,6 +45,8 @@ pub struct CheckSettings {
     pub exit_zero: bool,
     pub exit_non_zero_on_fix: bool,
     pub verbose: bool,
+    /// `--force-exclude` left no path to check: nothing is checked.
+    pub nothing_left: bool,
 }
 
 /// How the report is printed.
@@ -68,7 +76,11 @@ impl CheckSettings {
         } else {
             Input::Paths(args.paths.clone())
         };
+        let force_exclude = args.force_exclude;
         let fix_mode = match (args.diff, args.fix_only, args.fix) {
+            _ if args.show_files => FixMode::ShowFiles,
+            _ if args.show_settings => FixMode::ShowSettings,
+            _ if args.add_noqa => FixMode::AddNoqa,
             (true, _, _) => FixMode::Diff,
             (false, true, _) => FixMode::ApplyOnly,
             (false, false, true) => FixMode::Apply,
@@ -77,7 +89,10 @@ impl CheckSettings {
         if args.statistics
             && !matches!(
                 args.output_format,
-                OutputFormat::Full | OutputFormat::Concise | OutputFormat::Json
+                OutputFormat::Full
+                    | OutputFormat::Concise
+                    | OutputFormat::Grouped
+                    | OutputFormat::Json
             )
         {
             return Err(
@@ -94,7 +109,7 @@ impl CheckSettings {
                     && std::io::stdout().is_terminal()
             }
         };
-        Ok(CheckSettings {
+        let mut settings = CheckSettings {
             input,
             options: CheckOptions {
                 prefilter: !args.no_prefilter,
@@ -122,6 +137,40 @@ impl CheckSettings {
             exit_zero: args.exit_zero,
             exit_non_zero_on_fix: args.exit_non_zero_on_fix,
             verbose: args.verbose,
-        })
+            nothing_left: false,
+        };
+        if force_exclude {
+            settings.drop_excluded_files()?;
+        }
+        Ok(settings)
+    }
+
+    /// `--force-exclude`: the files named on the command line that the
+    /// configuration's `exclude` covers are left out (directories are
+    /// walked with it anyway).
+    fn drop_excluded_files(&mut self) -> Result<(), String> {
+        let Input::Paths(paths) = &mut self.input else {
+            return Ok(());
+        };
+        let mut resolver = Resolver::new(
+            self.options.config.as_deref(),
+            self.options.isolated,
+            self.options.overrides.clone(),
+        )?;
+        let mut kept = Vec::with_capacity(paths.len());
+        for path in paths.drain(..) {
+            if path.is_file() {
+                let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+                if resolver.settings_for(&absolute)?.is_excluded(&absolute) {
+                    continue;
+                }
+            }
+            kept.push(path);
+        }
+        if kept.is_empty() {
+            self.nothing_left = true;
+        }
+        *paths = kept;
+        Ok(())
     }
 }

@@ -248,7 +248,7 @@ fn unknown_output_format_exits_2() {
     );
     assert!(
         run.stderr
-            .contains("[possible values: full, concise, json, json-lines, github, sarif, junit]"),
+            .contains("[possible values: full, concise, json, json-lines, github, sarif, junit, grouped, gitlab, pylint, rdjson, azure]"),
         "{}",
         run.stderr
     );
@@ -1834,4 +1834,232 @@ fn rule_as_json() {
         all.as_array().unwrap().len(),
         spawnsafe_core::Rule::ALL.len()
     );
+}
+
+const NOTEBOOK_WITH_TYPO_GUARD: &str = r##"{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "import multiprocessing\n",
+    "\n",
+    "def work(x):\n",
+    "    return x * 2\n"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 3,
+   "metadata": {"tags": ["keep"]},
+   "outputs": [],
+   "source": [
+    "if __name__ == \"main\":  # typo kept for now\n",
+    "    print(work(2))"
+   ]
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+
+#[test]
+fn add_noqa_silences_every_finding_once_and_keeps_comments() {
+    let dir = adoption_project();
+    std::fs::write(
+        dir.path().join("stays.py"),
+        LOCK_ARGUMENT.replace(
+            "print(pool.map(work, [lock]))",
+            "print(pool.map(work, [lock]))  # noqa: E501 reviewed",
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("nb.ipynb"), NOTEBOOK_WITH_TYPO_GUARD).unwrap();
+    let before = run_in(
+        dir.path(),
+        &["check", "--isolated", "--output-format", "concise", "."],
+    );
+    assert!(
+        before
+            .stdout
+            .contains("Found 4 findings in 4 files checked.\n"),
+        "{}",
+        before.stdout
+    );
+
+    let added = run_in(dir.path(), &["check", "--isolated", "--add-noqa", "."]);
+    assert_eq!((added.code, added.stdout.as_str()), (0, ""), "{added:?}");
+    assert_eq!(added.stderr, "Added 4 noqa directives to 4 files.\n");
+    let after = run_in(dir.path(), &["check", "--isolated", "."]);
+    assert_eq!(after.code, 0, "{after:?}");
+    assert_eq!(after.stdout, "All checks passed (4 files checked).\n");
+
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert!(
+        read("stays.py").contains("print(pool.map(work, [lock]))  # noqa: E501, SPS202 reviewed\n")
+    );
+    assert!(read("typo.py").contains("if __name__ == \"main\":  # noqa: SPS102\n"));
+    assert!(read("closure.py").contains("print(pool.map(scale, range(4)))  # noqa: SPS201\n"));
+    // The notebook: only the cell's line changed, its JSON layout kept.
+    assert_eq!(
+        read("nb.ipynb"),
+        NOTEBOOK_WITH_TYPO_GUARD.replace(
+            "# typo kept for now\\n",
+            "# typo kept for now  # noqa: SPS102\\n"
+        )
+    );
+
+    // Idempotent.
+    let files = read_files(dir.path());
+    let notebook = read("nb.ipynb");
+    let again = run_in(dir.path(), &["check", "--isolated", "--add-noqa", "."]);
+    assert_eq!(again.stderr, "Added 0 noqa directives to 0 files.\n");
+    assert_eq!(changed_files(&files, dir.path()), 0);
+    assert_eq!(read("nb.ipynb"), notebook);
+}
+
+#[test]
+fn add_noqa_refuses_standard_input() {
+    let run = run_with_stdin(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "--add-noqa", "-"],
+        b"x = 1\n",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`--add-noqa` changes files"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn show_files_lists_what_a_check_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "ignored.py\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+    std::fs::create_dir_all(dir.path().join("build")).unwrap();
+    for name in ["a.py", "ignored.py", "pkg/b.pyi", "build/c.py", "notes.txt"] {
+        std::fs::write(dir.path().join(name), "x = 1\n").unwrap();
+    }
+    let run = run_in(dir.path(), &["check", "--show-files", "."]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "a.py\npkg/b.pyi\n");
+    let all = run_in(
+        dir.path(),
+        &["check", "--show-files", "--no-respect-gitignore", "."],
+    );
+    assert_eq!(all.stdout, "a.py\nignored.py\npkg/b.pyi\n");
+}
+
+#[test]
+fn show_settings_says_where_each_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nrequires-python = \">=3.10\"\n\n[tool.spawnsafe]\nignore = [\"SPS303\", \"SPS101\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("job.py"), "x = 1\n").unwrap();
+    let run = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--show-settings",
+            "--target-platforms",
+            "windows",
+            "job.py",
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let pyproject = dir.path().canonicalize().unwrap().join("pyproject.toml");
+    assert!(
+        run.stdout.starts_with("Resolved settings for: job.py\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains(&format!("Configuration file: {}\n", pyproject.display())));
+    let rules = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("rules = "))
+        .unwrap();
+    assert!(
+        !rules.contains("SPS101") && rules.contains("SPS102"),
+        "{rules}"
+    );
+    assert!(
+        rules.ends_with(&format!("# {}", pyproject.display())),
+        "{rules}"
+    );
+    assert!(
+        run.stdout
+            .contains("target-platforms = [windows]  # command line\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "target-version = 3.10 and newer  # {} (requires-python)\n",
+            pyproject.display()
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.spawnsafe]\nextend-exclude = [\"legacy\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("legacy")).unwrap();
+    std::fs::write(dir.path().join("legacy/old.py"), TYPO_GUARD).unwrap();
+    std::fs::write(dir.path().join("new.py"), TYPO_GUARD).unwrap();
+    // Named files are checked, unless --force-exclude (as pre-commit passes them).
+    let named = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "legacy/old.py",
+            "new.py",
+        ],
+    );
+    assert_eq!(
+        named.stdout.matches("SPS102").count(),
+        2,
+        "{}",
+        named.stdout
+    );
+    let forced = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--force-exclude",
+            "--output-format",
+            "concise",
+            "legacy/old.py",
+            "new.py",
+        ],
+    );
+    assert_eq!(
+        forced.stdout.matches("SPS102").count(),
+        1,
+        "{}",
+        forced.stdout
+    );
+    assert!(forced.stdout.starts_with("new.py:"));
+    let only_excluded = run_in(dir.path(), &["check", "--force-exclude", "legacy/old.py"]);
+    assert_eq!((only_excluded.code, only_excluded.stdout.as_str()), (0, ""));
 }

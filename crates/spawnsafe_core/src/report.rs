@@ -30,13 +30,26 @@ pub enum OutputFormat {
     Sarif,
     /// JUnit XML: a test suite per file, a failing test case per finding.
     Junit,
+    /// The findings under a heading per file.
+    Grouped,
+    /// GitLab Code Quality (a JSON array; paths relative to the project root).
+    Gitlab,
+    /// Pylint's parseable text: `path:row: [CODE] message`.
+    Pylint,
+    /// reviewdog's Diagnostic Format (rdjson), with the fixes as suggestions.
+    Rdjson,
+    /// Azure Pipelines logging commands (`##vso[task.logissue ...]`).
+    Azure,
 }
 
 impl OutputFormat {
     /// Whether the format is meant for people: only these get the closing
     /// summary line ("Found 3 findings …"); the others are parsed by programs.
     pub fn is_human_readable(self) -> bool {
-        matches!(self, OutputFormat::Full | OutputFormat::Concise)
+        matches!(
+            self,
+            OutputFormat::Full | OutputFormat::Concise | OutputFormat::Grouped
+        )
     }
 }
 
@@ -78,7 +91,281 @@ pub fn render_with(
         OutputFormat::Github => render_github(diagnostics),
         OutputFormat::Sarif => render_sarif(diagnostics, options.project_root.as_deref()),
         OutputFormat::Junit => render_junit(diagnostics),
+        OutputFormat::Grouped => render_grouped(diagnostics, color),
+        OutputFormat::Gitlab => render_gitlab(diagnostics, options.project_root.as_deref()),
+        OutputFormat::Pylint => render_pylint(diagnostics),
+        OutputFormat::Rdjson => render_rdjson(diagnostics),
+        OutputFormat::Azure => render_azure(diagnostics),
     }
+}
+
+// ---------------------------------------------------------------------------
+// grouped, pylint, azure
+// ---------------------------------------------------------------------------
+
+/// Ruff's `grouped`: the file's path, then its findings indented, a blank
+/// line between files.
+fn render_grouped(diagnostics: &[Diagnostic], color: bool) -> String {
+    let (bold, red, reset) = if color {
+        ("\x1b[1m", "\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let mut out = String::new();
+    let mut index = 0;
+    while index < diagnostics.len() {
+        let path = &diagnostics[index].file.display_path;
+        let end = diagnostics[index..]
+            .iter()
+            .position(|diagnostic| diagnostic.file.display_path != *path)
+            .map_or(diagnostics.len(), |offset| index + offset);
+        let group = &diagnostics[index..end];
+        let locations: Vec<String> = group
+            .iter()
+            .map(|diagnostic| diagnostic.start_location().display())
+            .collect();
+        let width = locations.iter().map(String::len).max().unwrap_or(0);
+        let _ = writeln!(out, "{bold}{path}{reset}:");
+        for (diagnostic, location) in group.iter().zip(&locations) {
+            let fixable = if diagnostic.fix.is_some() { " [*]" } else { "" };
+            let _ = writeln!(
+                out,
+                "  {location:<width$} {red}{}{reset}{fixable} {}",
+                diagnostic.rule.code(),
+                diagnostic.message
+            );
+        }
+        out.push('\n');
+        index = end;
+    }
+    out
+}
+
+/// Pylint's parseable format, as Ruff writes it: `path:row: [CODE] message`.
+fn render_pylint(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let _ = writeln!(
+            out,
+            "{}:{}: [{}] {}",
+            diagnostic.file.display_path,
+            diagnostic.start_location().row,
+            diagnostic.rule.code(),
+            one_line(&diagnostic.message)
+        );
+    }
+    out
+}
+
+/// Azure Pipelines `task.logissue` commands, one per finding.
+fn render_azure(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let kind = match diagnostic.severity() {
+            Severity::Error => "error",
+            Severity::Warning | Severity::Info => "warning",
+        };
+        let start = diagnostic.start_location();
+        let _ = writeln!(
+            out,
+            "##vso[task.logissue type={kind};sourcepath={};linenumber={};columnnumber={};code={};]{}",
+            azure_escape(&diagnostic.file.display_path),
+            start.row,
+            start.column,
+            diagnostic.rule.code(),
+            azure_escape(&diagnostic.message)
+        );
+    }
+    out
+}
+
+/// Azure's logging-command escapes (`%`, `;`, `]`, line breaks), as its task library does.
+fn azure_escape(text: &str) -> String {
+    text.replace('%', "%AZP25")
+        .replace(';', "%3B")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+        .replace(']', "%5D")
+}
+
+fn one_line(text: &str) -> String {
+    text.split('\n').collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------------------
+// GitLab Code Quality
+// ---------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct GitlabIssue {
+    description: String,
+    check_name: &'static str,
+    fingerprint: String,
+    severity: &'static str,
+    location: GitlabLocation,
+}
+
+#[derive(Serialize)]
+struct GitlabLocation {
+    path: String,
+    lines: GitlabLines,
+}
+
+#[derive(Serialize)]
+struct GitlabLines {
+    begin: usize,
+    end: usize,
+}
+
+/// FNV-1a, 64 bits: a fingerprint that stays the same across runs and builds.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// The path GitLab shows: relative to the project root (the repository)
+/// when the file is below it, with forward slashes.
+fn project_relative(file: &SourceFile, root: Option<&Path>) -> String {
+    let relative = root.and_then(|root| {
+        let absolute = std::path::absolute(&file.path).ok()?;
+        absolute
+            .strip_prefix(root)
+            .ok()
+            .map(|relative| relative.to_string_lossy().into_owned())
+    });
+    relative
+        .unwrap_or_else(|| file.display_path.clone())
+        .replace('\\', "/")
+}
+
+/// A GitLab Code Quality report: the fingerprint of a finding is its path,
+/// code, message and how many identical ones came before it, so it survives
+/// edits elsewhere in the file (as Ruff's does).
+fn render_gitlab(diagnostics: &[Diagnostic], root: Option<&Path>) -> String {
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let issues: Vec<GitlabIssue> = diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let path = project_relative(&diagnostic.file, root);
+            let base = fnv1a(&[&path, diagnostic.rule.code(), &diagnostic.message]);
+            let occurrence = seen.entry(base).or_insert(0);
+            *occurrence += 1;
+            let fingerprint = format!(
+                "{:016x}",
+                fnv1a(&[&format!("{base:016x}"), &occurrence.to_string()])
+            );
+            GitlabIssue {
+                description: format!(
+                    "{} {}",
+                    diagnostic.rule.code(),
+                    one_line(&diagnostic.message)
+                ),
+                check_name: diagnostic.rule.code(),
+                fingerprint,
+                severity: match diagnostic.severity() {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info => "info",
+                },
+                location: GitlabLocation {
+                    path,
+                    lines: GitlabLines {
+                        begin: diagnostic.start_location().row,
+                        end: diagnostic.end_location().row,
+                    },
+                },
+            }
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&issues).expect("GitLab JSON serialises");
+    out.push('\n');
+    out
+}
+
+// ---------------------------------------------------------------------------
+// reviewdog rdjson
+// ---------------------------------------------------------------------------
+
+/// A position as rdjson wants it: 1-based line, 1-based column in UTF-8 bytes.
+fn rdjson_position(file: &SourceFile, offset: TextSize) -> serde_json::Value {
+    let row = file.row(offset);
+    let line_start = file.line_start(row);
+    let column = usize::from(offset.checked_sub(line_start).unwrap_or_default()) + 1;
+    let location = file.location(offset);
+    serde_json::json!({"line": location.row, "column": column})
+}
+
+fn rdjson_range(file: &SourceFile, range: TextRange) -> serde_json::Value {
+    serde_json::json!({
+        "start": rdjson_position(file, range.start()),
+        "end": rdjson_position(file, range.end()),
+    })
+}
+
+/// reviewdog's Diagnostic Format: one result, a diagnostic per finding with
+/// its code, URL, related locations and the fix as suggestions.
+fn render_rdjson(diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let file = &diagnostic.file;
+            let mut item = serde_json::json!({
+                "message": diagnostic.message,
+                "location": {
+                    "path": file.display_path,
+                    "range": rdjson_range(file, diagnostic.range),
+                },
+                "severity": match diagnostic.severity() {
+                    Severity::Error => "ERROR",
+                    Severity::Warning => "WARNING",
+                    Severity::Info => "INFO",
+                },
+                "code": {"value": diagnostic.rule.code(), "url": diagnostic.rule.url()},
+            });
+            // Notebook rows are per cell: no text edits against the file.
+            if let (Some(fix), None) = (&diagnostic.fix, &file.notebook) {
+                item["suggestions"] = fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        serde_json::json!({
+                            "range": rdjson_range(file, edit.range),
+                            "text": edit.content,
+                        })
+                    })
+                    .collect();
+            }
+            if !diagnostic.related.is_empty() {
+                item["related_locations"] = diagnostic
+                    .related
+                    .iter()
+                    .map(|related| {
+                        serde_json::json!({
+                            "message": related.message,
+                            "location": {
+                                "path": related.file.display_path,
+                                "range": rdjson_range(&related.file, related.range),
+                            },
+                        })
+                    })
+                    .collect();
+            }
+            item
+        })
+        .collect();
+    let result = serde_json::json!({
+        "source": {"name": "spawnsafe", "url": env!("CARGO_PKG_REPOSITORY")},
+        "diagnostics": items,
+    });
+    let mut out = serde_json::to_string_pretty(&result).expect("rdjson serialises");
+    out.push('\n');
+    out
 }
 
 fn level(severity: Severity) -> Level<'static> {
@@ -945,7 +1232,7 @@ pub fn render_statistics(
 ) -> Option<String> {
     let counts = statistics(diagnostics);
     match format {
-        OutputFormat::Full | OutputFormat::Concise => {
+        OutputFormat::Full | OutputFormat::Concise | OutputFormat::Grouped => {
             let count_width = counts
                 .iter()
                 .map(|(_, count)| count.to_string().len())
@@ -991,7 +1278,11 @@ pub fn render_statistics(
         OutputFormat::JsonLines
         | OutputFormat::Github
         | OutputFormat::Sarif
-        | OutputFormat::Junit => None,
+        | OutputFormat::Junit
+        | OutputFormat::Gitlab
+        | OutputFormat::Pylint
+        | OutputFormat::Rdjson
+        | OutputFormat::Azure => None,
     }
 }
 

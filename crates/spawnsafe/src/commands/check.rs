@@ -19,6 +19,16 @@ use crate::settings::{CheckSettings, FixMode, Input};
 
 pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let settings = CheckSettings::from_args(args)?;
+    if settings.nothing_left {
+        // Every file named was excluded: like Ruff, a quiet success.
+        return Ok(ExitCode::SUCCESS);
+    }
+    match settings.fix_mode {
+        FixMode::AddNoqa => return super::add_noqa::add_noqa(&settings),
+        FixMode::ShowFiles => return super::show::show_files(&settings),
+        FixMode::ShowSettings => return super::show::show_settings(&settings),
+        _ => {}
+    }
     let started = Instant::now();
     let stdin = match &settings.input {
         Input::Stdin(filename) => {
@@ -120,7 +130,9 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 &settings,
             ))
         }
-        FixMode::Report => unreachable!("handled above"),
+        FixMode::Report | FixMode::AddNoqa | FixMode::ShowFiles | FixMode::ShowSettings => {
+            unreachable!("handled above")
+        }
     }
 }
 
