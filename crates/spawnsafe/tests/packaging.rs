@@ -23,6 +23,7 @@ use std::time::Instant;
 
 const MATURIN: &str = "maturin==1.16.0";
 const PRE_COMMIT: &str = "pre-commit==4.7.0";
+const PYTEST: &str = "pytest==9.2.0";
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -120,7 +121,7 @@ fn tools_venv() -> Result<PathBuf, String> {
 }
 
 fn make_tools_venv() -> Result<PathBuf, String> {
-    let pins = format!("{MATURIN} {PRE_COMMIT}");
+    let pins = format!("{MATURIN} {PRE_COMMIT} {PYTEST}");
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packaging-tools");
     let stamp = venv.join("spawnsafe-pins.txt");
     if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == pins) {
@@ -137,7 +138,7 @@ fn make_tools_venv() -> Result<PathBuf, String> {
         "--quiet",
         "--disable-pip-version-check",
     ])
-    .args([MATURIN, PRE_COMMIT]);
+    .args([MATURIN, PRE_COMMIT, PYTEST]);
     let output = pip.stdin(Stdio::null()).output().unwrap();
     if !output.status.success() {
         if pypi_reachable() {
@@ -638,4 +639,104 @@ fn pre_commit_hooks_block_a_commit_with_a_finding() {
         2,
         "{log}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The pytest plugin
+// ---------------------------------------------------------------------------
+
+/// The wheel ships copies of the bootstrap `spawnsafe run` uses: they must not drift.
+#[test]
+fn the_pytest_plugin_bootstrap_is_the_one_run_uses() {
+    let root = workspace_root();
+    for (shipped, source) in [
+        (
+            "python/spawnsafe/_bootstrap.py",
+            "crates/spawnsafe_core/python/bootstrap.py",
+        ),
+        (
+            "python/spawnsafe/_sitecustomize.py",
+            "crates/spawnsafe_core/python/sitecustomize.py",
+        ),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(root.join(shipped)).unwrap(),
+            std::fs::read_to_string(root.join(source)).unwrap(),
+            "{shipped} differs from {source}: copy it again"
+        );
+    }
+}
+
+/// `pytest -p spawnsafe --start-method spawn` on a real suite
+/// (tests/data/pytest_suite): the session and a child interpreter default to
+/// spawn, a module-level worker passes, and the two failures (a lambda task;
+/// a worker the child cannot find) carry spawnsafe's diagnosis, the child's
+/// one read from the captured stderr. Without the option the same suite runs
+/// under fork, and with the ini option as with the flag.
+#[test]
+fn pytest_plugin_forces_spawn_and_diagnoses_failures() {
+    let Some(tools) = tools_or_skip("pytest_plugin_forces_spawn_and_diagnoses_failures") else {
+        return;
+    };
+    let root = workspace_root();
+    let suite = tempfile::tempdir().unwrap();
+    for name in ["test_pool.py", "workers.py", "guarded_worker.py"] {
+        std::fs::copy(
+            root.join("crates/spawnsafe/tests/data/pytest_suite")
+                .join(name),
+            suite.path().join(name),
+        )
+        .unwrap();
+    }
+    let binary_dir = Path::new(env!("CARGO_BIN_EXE_spawnsafe")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(binary_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let pytest = |args: &[&str]| {
+        let output = Command::new(tools.join("bin/python"))
+            .args(["-m", "pytest", "-p", "no:cacheprovider"])
+            .args(args)
+            .current_dir(suite.path())
+            .env("PYTHONPATH", root.join("python"))
+            .env("PATH", &path)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (output.status.code(), text(&output.stdout))
+    };
+
+    let (code, out) = pytest(&["-p", "spawnsafe", "--start-method", "spawn"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("2 failed, 3 passed"), "{out}");
+    assert!(
+        out.contains("FAILED test_pool.py::test_a_lambda_task_fails"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAILED test_pool.py::test_a_worker_defined_in_the_guard_fails_in_the_child"),
+        "{out}"
+    );
+    assert_eq!(out.matches("- spawnsafe diagnosis -").count(), 2, "{out}");
+    assert!(out.contains("SPS201 unpicklable-callable"), "{out}");
+    assert!(out.contains("SPS105 worker-defined-in-guard"), "{out}");
+    assert!(
+        out.contains("spawnsafe: default start method forced to spawn"),
+        "{out}"
+    );
+
+    // Without the plugin's option: fork, as Linux on 3.11 (the lambda still fails: Pool pickles tasks).
+    let (_, out) = pytest(&["-p", "spawnsafe"]);
+    assert!(
+        out.contains("FAILED test_pool.py::test_the_session_default_is_spawn"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("spawnsafe: default start method forced"),
+        "{out}"
+    );
+
+    // The ini option does what the flag does.
+    let (_, out) = pytest(&["-p", "spawnsafe", "-o", "spawnsafe_start_method=spawn"]);
+    assert!(out.contains("2 failed, 3 passed"), "{out}");
 }
