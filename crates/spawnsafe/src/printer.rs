@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use spawnsafe_core::fixer::FixedFile;
+use spawnsafe_core::fixer::{FixResult, FixedFile};
 use spawnsafe_core::report::{render_statistics, render_with, RenderOptions};
 use spawnsafe_core::{CheckResult, Rule};
 
@@ -20,24 +20,32 @@ pub fn count(number: usize, noun: &str) -> String {
     format!("{number} {}", if number == 1 { noun } else { &plural })
 }
 
-/// What the fixes did: only the fixes that reached their file (written, or
-/// for `--diff` and the standard input, the text that would be written).
+/// What the fixes did, counted from the fixes that reached their file
+/// (written, or for `--diff` and the standard input, the text that would be).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct FixCounts {
-    /// Findings fixed: one per fix applied.
+    /// The findings the fixes made go away: those of the first check that the
+    /// check of the fixed files no longer reports (one fix can remove several:
+    /// moving import-time work into the guard also moves its
+    /// `set_start_method()`). 0 when no fix reached a file.
     pub fixed: usize,
-    /// Files whose text changed.
+    /// The fixes applied.
+    pub fixes: usize,
+    /// The files whose text changed.
     pub files: usize,
 }
 
 impl FixCounts {
-    pub fn of<'a>(files: impl IntoIterator<Item = &'a FixedFile>, dry_run: bool) -> FixCounts {
+    pub fn of(result: &FixResult, dry_run: bool) -> FixCounts {
         let mut counts = FixCounts::default();
-        for file in files {
+        for file in &result.files {
             if lands(file, dry_run) {
-                counts.fixed += file.applied.len();
+                counts.fixes += file.applied.len();
                 counts.files += 1;
             }
+        }
+        if counts.fixes > 0 {
+            counts.fixed = result.findings_fixed();
         }
         counts
     }

@@ -90,7 +90,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     print_warnings(&settings, &fixed.check, started);
     // The standard input is never written: its fixed text is the output.
     let dry_run = stdin.is_some() || settings.fix_mode == FixMode::Diff;
-    let counts = FixCounts::of(&fixed.files, dry_run);
+    let counts = FixCounts::of(&fixed, dry_run);
     match settings.fix_mode {
         FixMode::Diff => diff(&fixed, counts, &settings),
         FixMode::ApplyOnly => {
@@ -98,7 +98,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 print_fixed_stdin(&fixed, contents)?;
             }
             if !settings.printer.quiet {
-                if counts.fixed == 0 {
+                if counts.fixes == 0 {
                     eprintln!("No fixes applied.");
                 } else {
                     eprintln!("Fixed {}.", count(counts.fixed, "finding"));
@@ -107,7 +107,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             if settings.printer.show_fixes {
                 eprint!("{}", printer::show_fixes(&fixed.files));
             }
-            Ok(exit(false, counts.fixed, &settings))
+            Ok(exit(false, counts.fixes, &settings))
         }
         FixMode::Apply => {
             let out = printer::report(
@@ -126,7 +126,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             }
             Ok(exit(
                 !fixed.check.diagnostics.is_empty(),
-                counts.fixed,
+                counts.fixes,
                 &settings,
             ))
         }
@@ -169,13 +169,13 @@ fn diff(
     }
     printer::write_report(&out, settings.printer.output_file.as_deref())?;
     if !settings.printer.quiet {
-        if counts.fixed == 0 {
+        if counts.fixes == 0 {
             eprintln!("No fixes to apply.");
         } else {
             eprintln!("Would fix {}.", count(counts.fixed, "finding"));
         }
     }
-    Ok(if counts.fixed == 0 || settings.exit_zero {
+    Ok(if counts.fixes == 0 || settings.exit_zero {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
