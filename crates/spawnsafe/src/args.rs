@@ -228,9 +228,21 @@ pub struct CheckArgs {
     #[arg(long)]
     pub target_version: Option<String>,
     /// Use this configuration file for every file (`pyproject.toml` with
-    /// `[tool.spawnsafe]`, or `spawnsafe.toml`).
-    #[arg(long, conflicts_with = "isolated")]
-    pub config: Option<PathBuf>,
+    /// `[tool.spawnsafe]`, or `spawnsafe.toml`); or, given as `KEY = VALUE`
+    /// in TOML (`--config "ignore = ['SPS303']"`), override one setting
+    /// (repeatable).
+    #[arg(long, value_name = "PATH|KEY=VALUE")]
+    pub config: Vec<String>,
+    /// Exclude these files and directories (globs, comma separated): replaces
+    /// the configuration's `exclude`.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// Exclude these too (globs, comma separated).
+    #[arg(long, value_delimiter = ',')]
+    pub extend_exclude: Vec<String>,
+    /// Ignore rules in some files: `PATTERN:CODES` (`tests/*:SPS101,SPS302`), repeatable.
+    #[arg(long, value_name = "PATTERN:CODES")]
+    pub per_file_ignores: Vec<String>,
     /// Ignore every configuration file.
     #[arg(long)]
     pub isolated: bool,
@@ -276,6 +288,10 @@ pub struct CheckArgs {
     /// comments already there), so a legacy codebase starts clean.
     #[arg(long, conflicts_with_all = ["fix", "fix_only", "diff", "statistics"])]
     pub add_noqa: bool,
+    /// Check again whenever a Python or configuration file under the paths
+    /// changes (a burst of changes is checked once), until interrupted.
+    #[arg(long, conflicts_with_all = ["diff", "fix_only", "add_noqa"])]
+    pub watch: bool,
     /// Print the files a check would read (after ignore files and `exclude`), and stop.
     #[arg(long, conflicts_with_all = ["fix", "fix_only", "diff", "add_noqa", "show_settings"])]
     pub show_files: bool,

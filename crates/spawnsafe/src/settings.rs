@@ -47,6 +47,8 @@ pub struct CheckSettings {
     pub verbose: bool,
     /// `--force-exclude` left no path to check: nothing is checked.
     pub nothing_left: bool,
+    /// `--watch`: check again on every change.
+    pub watch: bool,
 }
 
 /// How the report is printed.
@@ -109,20 +111,48 @@ impl CheckSettings {
                     && std::io::stdout().is_terminal()
             }
         };
+        let mut overrides = Overrides {
+            select: args.select,
+            extend_select: args.extend_select,
+            ignore: args.ignore,
+            target_platforms: args.target_platforms,
+            target_version: args.target_version,
+            exclude: (!args.exclude.is_empty()).then_some(args.exclude),
+            extend_exclude: args.extend_exclude,
+            per_file_ignores: Vec::new(),
+        };
+        for entry in &args.per_file_ignores {
+            let (pattern, codes) = entry
+                .rsplit_once(':')
+                .ok_or_else(|| format!("`--per-file-ignores {entry}`: expected PATTERN:CODES"))?;
+            let codes = codes
+                .split(',')
+                .map(|code| code.trim().to_string())
+                .collect();
+            overrides
+                .per_file_ignores
+                .push((pattern.to_string(), codes));
+        }
+        // `--config PATH` names a file; `--config KEY=VALUE` overrides a setting.
+        let mut config_file = None;
+        for config in &args.config {
+            if config.contains('=') && !std::path::Path::new(config).is_file() {
+                apply_inline_config(config, &mut overrides)?;
+            } else if config_file.replace(PathBuf::from(config)).is_some() {
+                return Err("`--config` names more than one configuration file".to_string());
+            }
+        }
+        if config_file.is_some() && args.isolated {
+            return Err("`--config PATH` and `--isolated` cannot be used together".to_string());
+        }
         let mut settings = CheckSettings {
             input,
             options: CheckOptions {
                 prefilter: !args.no_prefilter,
-                config: args.config,
+                config: config_file,
                 isolated: args.isolated,
                 respect_gitignore: !args.no_respect_gitignore,
-                overrides: Overrides {
-                    select: args.select,
-                    extend_select: args.extend_select,
-                    ignore: args.ignore,
-                    target_platforms: args.target_platforms,
-                    target_version: args.target_version,
-                },
+                overrides,
             },
             fix_mode,
             unsafe_fixes: args.unsafe_fixes,
@@ -138,6 +168,7 @@ impl CheckSettings {
             exit_non_zero_on_fix: args.exit_non_zero_on_fix,
             verbose: args.verbose,
             nothing_left: false,
+            watch: args.watch,
         };
         if force_exclude {
             settings.drop_excluded_files()?;
@@ -173,4 +204,62 @@ impl CheckSettings {
         *paths = kept;
         Ok(())
     }
+}
+
+/// `--config "KEY = VALUE"`: one setting, in the configuration's TOML syntax,
+/// on top of the configuration files (as the matching option would be).
+fn apply_inline_config(text: &str, overrides: &mut Overrides) -> Result<(), String> {
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err| format!("`--config {text}`: not `KEY = VALUE` in TOML: {err}"))?;
+    let strings = |key: &str, value: &toml::Value| -> Result<Vec<String>, String> {
+        match value {
+            toml::Value::String(text) => Ok(vec![text.clone()]),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| format!("`--config {key}`: expected strings"))
+                })
+                .collect(),
+            _ => Err(format!(
+                "`--config {key}`: expected a string or a list of strings"
+            )),
+        }
+    };
+    for (key, value) in &table {
+        match key.as_str() {
+            "select" => overrides.select = strings(key, value)?,
+            "extend-select" => overrides.extend_select.extend(strings(key, value)?),
+            "ignore" => overrides.ignore.extend(strings(key, value)?),
+            "target-platforms" => overrides.target_platforms = strings(key, value)?,
+            "target-version" => {
+                overrides.target_version = Some(
+                    value
+                        .as_str()
+                        .ok_or("`--config target-version`: expected a string")?
+                        .to_string(),
+                )
+            }
+            "exclude" => overrides.exclude = Some(strings(key, value)?),
+            "extend-exclude" => overrides.extend_exclude.extend(strings(key, value)?),
+            "per-file-ignores" => {
+                let table = value
+                    .as_table()
+                    .ok_or("`--config per-file-ignores`: expected a table")?;
+                for (pattern, codes) in table {
+                    overrides
+                        .per_file_ignores
+                        .push((pattern.clone(), strings(key, codes)?));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "`--config {other}`: unknown setting (known: select, extend-select, ignore, target-platforms, target-version, exclude, extend-exclude, per-file-ignores)"
+                ))
+            }
+        }
+    }
+    Ok(())
 }

@@ -54,6 +54,12 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     pub target_platforms: Vec<String>,
     pub target_version: Option<String>,
+    /// `--exclude`: replaces the configuration's `exclude`.
+    pub exclude: Option<Vec<String>>,
+    /// `--extend-exclude`: added to it.
+    pub extend_exclude: Vec<String>,
+    /// `--per-file-ignores PATTERN:CODES`: added to the configuration's.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
 }
 
 /// The resolved settings for the files under one configuration.
@@ -310,8 +316,12 @@ impl Settings {
             let set = glob_set(&where_, "per-file-ignores", std::slice::from_ref(&pattern))?;
             per_file_ignores.push((set, parse_rules(&where_, "per-file-ignores", &codes)?));
         }
+        for (pattern, codes) in &overrides.per_file_ignores {
+            let set = glob_set(&cli, "--per-file-ignores", std::slice::from_ref(pattern))?;
+            per_file_ignores.push((set, parse_rules(&cli, "--per-file-ignores", codes)?));
+        }
 
-        let mut exclude: Vec<String> = match options.exclude {
+        let mut exclude: Vec<String> = match overrides.exclude.clone().or(options.exclude) {
             Some(exclude) => exclude,
             None => DEFAULT_EXCLUDE
                 .iter()
@@ -319,6 +329,7 @@ impl Settings {
                 .collect(),
         };
         exclude.extend(options.extend_exclude.unwrap_or_default());
+        exclude.extend(overrides.extend_exclude.iter().cloned());
         let exclude = glob_set(&where_, "exclude", &exclude)?;
 
         let mut targets = Targets::default();

@@ -579,6 +579,7 @@ impl State {
                 .or_else(|| settings.get("target-version"))
                 .and_then(Value::as_str)
                 .map(str::to_string),
+            ..Overrides::default()
         };
     }
 

@@ -29,6 +29,14 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
         FixMode::ShowSettings => return super::show::show_settings(&settings),
         _ => {}
     }
+    if settings.watch {
+        return super::watch::watch(&settings);
+    }
+    check_once(&settings)
+}
+
+/// One check (or fix) of the input, printed; its exit status.
+pub fn check_once(settings: &CheckSettings) -> Result<ExitCode, String> {
     let started = Instant::now();
     let stdin = match &settings.input {
         Input::Stdin(filename) => {
@@ -48,16 +56,16 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             (None, Input::Paths(paths)) => check_paths(paths, &settings.options)?,
             (None, Input::Stdin(_)) => unreachable!("the standard input was read"),
         };
-        print_warnings(&settings, &result, started);
+        print_warnings(settings, &result, started);
         let out = printer::report(
             &result,
             None,
             &settings.printer,
             settings.unsafe_fixes,
-            &render_options(&settings),
+            &render_options(settings),
         );
         printer::write_report(&out, settings.printer.output_file.as_deref())?;
-        return Ok(exit(!result.diagnostics.is_empty(), 0, &settings));
+        return Ok(exit(!result.diagnostics.is_empty(), 0, settings));
     }
 
     let fixed = match (&stdin, &settings.input) {
@@ -87,12 +95,12 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             "spawnsafe: warning: fixes were still being found after {MAX_ROUNDS} rounds; run `--fix` again and report the file"
         );
     }
-    print_warnings(&settings, &fixed.check, started);
+    print_warnings(settings, &fixed.check, started);
     // The standard input is never written: its fixed text is the output.
     let dry_run = stdin.is_some() || settings.fix_mode == FixMode::Diff;
     let counts = FixCounts::of(&fixed, dry_run);
     match settings.fix_mode {
-        FixMode::Diff => diff(&fixed, counts, &settings),
+        FixMode::Diff => diff(&fixed, counts, settings),
         FixMode::ApplyOnly => {
             if let Some((contents, _)) = &stdin {
                 print_fixed_stdin(&fixed, contents)?;
@@ -107,7 +115,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             if settings.printer.show_fixes {
                 eprint!("{}", printer::show_fixes(&fixed.files));
             }
-            Ok(exit(false, counts.fixes, &settings))
+            Ok(exit(false, counts.fixes, settings))
         }
         FixMode::Apply => {
             let out = printer::report(
@@ -115,7 +123,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 Some((counts, &fixed.files)),
                 &settings.printer,
                 settings.unsafe_fixes,
-                &render_options(&settings),
+                &render_options(settings),
             );
             if let Some((contents, _)) = &stdin {
                 // Like Ruff: the fixed source goes to the standard output, the report to stderr.
@@ -127,7 +135,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             Ok(exit(
                 !fixed.check.diagnostics.is_empty(),
                 counts.fixes,
-                &settings,
+                settings,
             ))
         }
         FixMode::Report | FixMode::AddNoqa | FixMode::ShowFiles | FixMode::ShowSettings => {

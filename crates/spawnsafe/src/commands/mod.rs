@@ -11,3 +11,4 @@ pub mod run;
 pub mod server;
 pub mod show;
 pub mod version;
+pub mod watch;
