@@ -860,3 +860,72 @@ fn a_changed_pyproject_is_read_again() {
     assert_eq!(server.diagnostics(&main_uri, None), Vec::<Value>::new());
     server.shut_down();
 }
+
+/// A notebook (`notebookDocument/*`): its cells' findings are published on
+/// the cells, follow edits to a cell, and are cleared on close.
+#[test]
+fn notebooks_get_diagnostics_per_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let notebook_uri = file_uri(dir.path()).to_string() + "/analysis.ipynb";
+    let cell = |n: usize| {
+        format!(
+            "vscode-notebook-cell:{}/analysis.ipynb#cell{n}",
+            dir.path().canonicalize().unwrap().display()
+        )
+    };
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    let first = "import multiprocessing\n\ndef work(x):\n    return x * 2\n";
+    let second = "with multiprocessing.Pool(2) as pool:\n    print(pool.map(work, [1, 2]))\n";
+    server.notify(
+        "notebookDocument/didOpen",
+        json!({
+            "notebookDocument": {
+                "uri": notebook_uri, "notebookType": "jupyter-notebook", "version": 1,
+                "cells": [
+                    {"kind": 2, "document": cell(1)},
+                    {"kind": 1, "document": cell(2)},
+                    {"kind": 2, "document": cell(3)},
+                ],
+            },
+            "cellTextDocuments": [
+                {"uri": cell(1), "languageId": "python", "version": 1, "text": first},
+                {"uri": cell(2), "languageId": "markdown", "version": 1, "text": "# Run"},
+                {"uri": cell(3), "languageId": "python", "version": 1, "text": second},
+            ],
+        }),
+    );
+    let diagnostics = server.diagnostics(&cell(3), None);
+    assert!(!diagnostics.is_empty(), "{diagnostics:#?}");
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"SPS204"), "{codes:?}");
+    // Positions are in the cell: `work` on the cell's second line.
+    let sps204 = diagnostics.iter().find(|d| d["code"] == "SPS204").unwrap();
+    assert_eq!(
+        sps204["range"]["start"],
+        json!({"line": 1, "character": 19}),
+        "{sps204}"
+    );
+    assert_eq!(server.diagnostics(&cell(1), None), Vec::<Value>::new());
+
+    // The pool removed from the third cell: its findings go.
+    server.notify(
+        "notebookDocument/didChange",
+        json!({
+            "notebookDocument": {"uri": notebook_uri, "version": 2},
+            "change": {"cells": {"textContent": [{
+                "document": {"uri": cell(3), "version": 2},
+                "changes": [{"text": "print(work(2))\n"}],
+            }]}},
+        }),
+    );
+    assert_eq!(server.diagnostics(&cell(3), None), Vec::<Value>::new());
+    server.notify(
+        "notebookDocument/didClose",
+        json!({"notebookDocument": {"uri": notebook_uri}, "cellTextDocuments": [{"uri": cell(1)}, {"uri": cell(2)}, {"uri": cell(3)}]}),
+    );
+    server.shut_down();
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use spawnsafe_core::fixer::{fix_inputs, FixOptions};
 use spawnsafe_core::linter::{check_inputs, display_path, read_inputs, InputFile};
 use spawnsafe_core::settings::{Overrides, Resolver};
-use spawnsafe_core::source::SourceText;
+use spawnsafe_core::source::{decode_notebook, is_notebook, SourceText};
 use spawnsafe_core::{CheckOptions, CheckResult};
 
 /// A document the editor has open.
@@ -22,12 +22,12 @@ pub struct Document {
 }
 
 impl Document {
-    /// Python source spawnsafe checks: `.py` and `.pyi` files. Notebooks are
-    /// left out (they would need the notebook-document protocol).
+    /// Python source spawnsafe checks: `.py` and `.pyi` files, and notebooks
+    /// (whose text is their `.ipynb` JSON).
     pub fn is_checked(&self) -> bool {
         self.path
             .extension()
-            .is_some_and(|ext| ext == "py" || ext == "pyi")
+            .is_some_and(|ext| ext == "py" || ext == "pyi" || ext == "ipynb")
     }
 }
 
@@ -83,12 +83,16 @@ fn inputs(
 ) -> Result<(Vec<InputFile>, Resolver, Vec<String>), String> {
     let (mut inputs, resolver, warnings) = read_inputs(roots, &options(overrides))?;
     for document in documents.iter().filter(|document| document.is_checked()) {
-        let source = Ok(SourceText {
-            text: document.text.clone(),
-            encoding: None,
-            has_bom: false,
-            notebook: None,
-        });
+        let source = if is_notebook(&document.path) {
+            decode_notebook(document.text.as_bytes())
+        } else {
+            Ok(SourceText {
+                text: document.text.clone(),
+                encoding: None,
+                has_bom: false,
+                notebook: None,
+            })
+        };
         match inputs.iter_mut().find(|input| input.path == document.path) {
             Some(input) => input.source = source,
             None => {

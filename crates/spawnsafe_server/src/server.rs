@@ -74,6 +74,16 @@ struct State {
     next_request_id: i64,
     /// Whether the project was checked at all yet.
     checked: bool,
+    /// The cells of each open notebook (by the notebook's URI), in order;
+    /// the notebook itself is in `documents`, as `.ipynb` JSON.
+    notebook_cells: BTreeMap<String, Vec<NotebookCell>>,
+}
+
+/// A cell of an open notebook (`notebookDocument/*`).
+struct NotebookCell {
+    uri: String,
+    code: bool,
+    text: String,
 }
 
 /// Serves on the standard input and output until `exit` or the end of the
@@ -296,6 +306,10 @@ impl State {
                 self.dirty = true;
             }
             "initialized" => self.register_watchers(),
+            "notebookDocument/didOpen" => self.notebook_opened(&params),
+            "notebookDocument/didChange" => self.notebook_changed(&params),
+            "notebookDocument/didSave" => self.dirty = !self.documents.is_empty(),
+            "notebookDocument/didClose" => self.notebook_closed(&params),
             // Other files (or the configuration) may have changed on disk with it.
             "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
                 self.dirty = !self.documents.is_empty()
@@ -389,6 +403,12 @@ impl State {
                     "resolveProvider": true,
                 },
                 "hoverProvider": true,
+                "notebookDocumentSync": {
+                    "notebookSelector": [{
+                        "notebook": {"notebookType": "jupyter-notebook"},
+                        "cells": [{"language": "python"}],
+                    }],
+                },
                 "diagnosticProvider": {
                     "identifier": "spawnsafe",
                     "interFileDependencies": true,
@@ -418,6 +438,15 @@ impl State {
             .values()
             .filter(|document| document.is_checked())
         {
+            if let Some(cells) = self.notebook_cells.get(&document.uri) {
+                // A notebook's findings go to its cells.
+                for cell in cells.iter().filter(|cell| cell.code) {
+                    let params =
+                        json!({"uri": cell.uri, "diagnostics": self.diagnostics_of(&cell.uri)});
+                    self.notify("textDocument/publishDiagnostics", params);
+                }
+                continue;
+            }
             let mut params =
                 json!({"uri": document.uri, "diagnostics": self.diagnostics_of(&document.uri)});
             if let Some(version) = document.version {
@@ -425,6 +454,203 @@ impl State {
             }
             self.notify("textDocument/publishDiagnostics", params);
         }
+    }
+
+    /// `notebookDocument/didOpen`: the notebook and its cells' text.
+    fn notebook_opened(&mut self, params: &Value) {
+        let notebook = &params["notebookDocument"];
+        let Some(uri) = notebook["uri"].as_str() else {
+            return;
+        };
+        let Some(path) = uri_to_path(uri) else { return };
+        let texts: BTreeMap<&str, &str> = params["cellTextDocuments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| Some((item["uri"].as_str()?, item["text"].as_str()?)))
+            .collect();
+        let cells = notebook["cells"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|cell| {
+                let cell_uri = cell["document"].as_str()?;
+                Some(NotebookCell {
+                    uri: cell_uri.to_string(),
+                    code: cell["kind"] == 2,
+                    text: texts.get(cell_uri).copied().unwrap_or_default().to_string(),
+                })
+            })
+            .collect();
+        self.notebook_cells.insert(uri.to_string(), cells);
+        self.documents.insert(
+            uri.to_string(),
+            Document {
+                uri: uri.to_string(),
+                path: canonical(&path),
+                text: String::new(),
+                version: notebook["version"].as_i64(),
+            },
+        );
+        self.refresh_notebook_text(uri);
+    }
+
+    /// `notebookDocument/didChange`: cells added, removed or moved, their
+    /// kinds, and their text.
+    fn notebook_changed(&mut self, params: &Value) {
+        let Some(uri) = params["notebookDocument"]["uri"].as_str() else {
+            return;
+        };
+        let encoding = self.encoding();
+        let Some(cells) = self.notebook_cells.get_mut(uri) else {
+            return;
+        };
+        let change = &params["change"]["cells"];
+        let structure = &change["structure"];
+        if let Some(array) = structure.get("array") {
+            let opened: BTreeMap<&str, &str> = structure["didOpen"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|item| Some((item["uri"].as_str()?, item["text"].as_str()?)))
+                .collect();
+            let start = (array["start"].as_u64().unwrap_or(0) as usize).min(cells.len());
+            let delete =
+                (array["deleteCount"].as_u64().unwrap_or(0) as usize).min(cells.len() - start);
+            let inserted: Vec<NotebookCell> = array["cells"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|cell| {
+                    let cell_uri = cell["document"].as_str()?;
+                    Some(NotebookCell {
+                        uri: cell_uri.to_string(),
+                        code: cell["kind"] == 2,
+                        text: opened
+                            .get(cell_uri)
+                            .copied()
+                            .unwrap_or_default()
+                            .to_string(),
+                    })
+                })
+                .collect();
+            cells.splice(start..start + delete, inserted);
+        }
+        for data in change["data"].as_array().into_iter().flatten() {
+            if let Some(cell) = cells
+                .iter_mut()
+                .find(|cell| data["document"] == cell.uri.as_str())
+            {
+                cell.code = data["kind"] == 2;
+            }
+        }
+        for content in change["textContent"].as_array().into_iter().flatten() {
+            let Some(cell) = cells
+                .iter_mut()
+                .find(|cell| content["document"]["uri"] == cell.uri.as_str())
+            else {
+                continue;
+            };
+            for edit in content["changes"].as_array().into_iter().flatten() {
+                let text = edit["text"].as_str().unwrap_or_default();
+                match edit.get("range") {
+                    Some(range) => {
+                        let lines = LineStarts::new(&cell.text);
+                        let start = usize::from(lines.offset(&range["start"], encoding));
+                        let end = usize::from(lines.offset(&range["end"], encoding));
+                        cell.text.replace_range(start..end.max(start), text);
+                    }
+                    None => cell.text = text.to_string(),
+                }
+            }
+        }
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.version = params["notebookDocument"]["version"].as_i64();
+        }
+        self.refresh_notebook_text(uri);
+    }
+
+    fn notebook_closed(&mut self, params: &Value) {
+        let Some(uri) = params["notebookDocument"]["uri"].as_str() else {
+            return;
+        };
+        self.documents.remove(uri);
+        for cell in self.notebook_cells.remove(uri).unwrap_or_default() {
+            if self.published.remove(&cell.uri).is_some() && !self.pull {
+                self.notify(
+                    "textDocument/publishDiagnostics",
+                    json!({"uri": cell.uri, "diagnostics": []}),
+                );
+            }
+        }
+        self.dirty = !self.documents.is_empty();
+    }
+
+    /// The notebook's `.ipynb` JSON from its cells: what the analysis reads.
+    fn refresh_notebook_text(&mut self, uri: &str) {
+        let Some(cells) = self.notebook_cells.get(uri) else {
+            return;
+        };
+        let cells: Vec<Value> = cells
+            .iter()
+            .map(|cell| {
+                if cell.code {
+                    json!({"cell_type": "code", "execution_count": null, "metadata": {},
+                           "outputs": [], "source": cell.text})
+                } else {
+                    json!({"cell_type": "markdown", "metadata": {}, "source": cell.text})
+                }
+            })
+            .collect();
+        let notebook = json!({
+            "cells": cells,
+            "metadata": {"language_info": {"name": "python"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        });
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.text = notebook.to_string();
+        }
+        self.dirty = true;
+    }
+
+    /// A finding in an open notebook, as a diagnostic of its cell (fixes are
+    /// not offered in cells).
+    fn in_notebook_cell(&self, diagnostic: &Diagnostic) -> Option<(String, Published)> {
+        diagnostic.file.notebook.as_ref()?;
+        let document = self
+            .documents
+            .values()
+            .find(|document| document.path == diagnostic.file.path)?;
+        let cells = self.notebook_cells.get(&document.uri)?;
+        let encoding = self.encoding();
+        let position = |offset| -> Option<(usize, Value)> {
+            let location = diagnostic.file.location(offset);
+            let cell = cells.get(location.cell? - 1)?;
+            let line = cell.text.split('\n').nth(location.row - 1).unwrap_or("");
+            let character: usize = line
+                .chars()
+                .take(location.column - 1)
+                .map(|c| encoding.width(c))
+                .sum();
+            Some((
+                location.cell? - 1,
+                json!({"line": location.row - 1, "character": character}),
+            ))
+        };
+        let (cell_index, start) = position(diagnostic.range.start())?;
+        let end = match position(diagnostic.range.end()) {
+            Some((index, end)) if index == cell_index => end,
+            _ => start.clone(),
+        };
+        let mut published = self.to_published(diagnostic);
+        published.diagnostic["range"] = json!({"start": start, "end": end});
+        published.span = (
+            point(&published.diagnostic["range"]["start"]),
+            point(&published.diagnostic["range"]["end"]),
+        );
+        published.fix = None;
+        Some((cells[cell_index].uri.clone(), published))
     }
 
     /// Checks the project with the open documents; keeps the findings.
@@ -451,6 +677,14 @@ impl State {
                     );
                 }
                 for diagnostic in &result.diagnostics {
+                    if let Some((cell_uri, finding)) = self.in_notebook_cell(diagnostic) {
+                        workspace_findings
+                            .entry(cell_uri.clone())
+                            .or_default()
+                            .push(finding.diagnostic.clone());
+                        published.entry(cell_uri).or_default().push(finding);
+                        continue;
+                    }
                     let finding = self.to_published(diagnostic);
                     workspace_findings
                         .entry(self.uri_of(&diagnostic.file))
@@ -501,7 +735,7 @@ impl State {
             self.check_now();
         }
         let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
-        let items = if self.documents.contains_key(uri) {
+        let items = if self.documents.contains_key(uri) || self.published.contains_key(uri) {
             self.diagnostics_of(uri)
         } else {
             self.workspace_findings
