@@ -542,3 +542,47 @@ fn watch_checks_again_after_a_change() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// `extend = "..."`: a shared base configuration, overridden key by key; the
+/// `extend-` lists add up; a cycle is an error naming the file.
+#[test]
+fn extend_a_base_configuration() {
+    let dir = project();
+    write(dir.path(), "generated/gen.py", UNSAFE);
+    write(dir.path(), "scripts/tool.py", UNSAFE);
+    write(
+        dir.path(),
+        "shared/base.toml",
+        "ignore = [\"SPS201\"]\nextend-exclude = [\"generated\"]\n",
+    );
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.spawnsafe]\nextend = \"shared/base.toml\"\nextend-exclude = [\"scripts\"]\n",
+    );
+    assert_eq!(
+        findings(&check(dir.path(), &[])),
+        [("app.py:8".into(), "SPS101".into())]
+    );
+    // The file's own key wins over the base's.
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.spawnsafe]\nextend = \"shared/base.toml\"\nignore = [\"SPS101\"]\n",
+    );
+    assert_eq!(
+        findings(&check(dir.path(), &[])),
+        [
+            ("app.py:10".into(), "SPS201".into()),
+            ("scripts/tool.py:10".into(), "SPS201".into())
+        ]
+    );
+    write(
+        dir.path(),
+        "shared/base.toml",
+        "extend = \"../pyproject.toml\"\n",
+    );
+    let cycle = check(dir.path(), &[]);
+    assert_eq!(cycle.code, 2);
+    assert!(cycle.stderr.contains("(a cycle)"), "{}", cycle.stderr);
+}
