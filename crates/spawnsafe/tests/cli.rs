@@ -248,7 +248,7 @@ fn unknown_output_format_exits_2() {
     );
     assert!(
         run.stderr
-            .contains("[possible values: full, concise, json, json-lines, github, sarif, junit]"),
+            .contains("[possible values: full, concise, json, json-lines, github, sarif, junit, grouped, gitlab, pylint, rdjson, azure]"),
         "{}",
         run.stderr
     );
@@ -1497,4 +1497,569 @@ fn examples_directory_is_sorted() {
     assert_eq!(findings, sorted);
     assert_eq!(findings.len(), 4);
     assert!(without_fix_hint(&run.stdout).ends_with("Found 4 findings in 4 files checked.\n"));
+}
+
+// ---------------------------------------------------------------------------
+// Summary lines, each checked against what really changed on disk
+// ---------------------------------------------------------------------------
+
+const TYPO_GUARD: &str = "import multiprocessing\n\n\ndef work(x):\n    return x * 2\n\n\nif __name__ == \"main\":\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(work, [1, 2]))\n";
+/// SPS201 with an unsafe fix (hoist the closure, pass `k` by `functools.partial`).
+const CAPTURING_CLOSURE: &str = "from multiprocessing import Pool\n\ndef main(k):\n    def scale(x):\n        return x * k\n    with Pool() as pool:\n        print(pool.map(scale, range(4)))\n\nif __name__ == \"__main__\":\n    main(3)\n";
+/// SPS202 with no fix.
+const LOCK_ARGUMENT: &str = "import multiprocessing\nimport threading\n\nlock = threading.Lock()\n\ndef work(l):\n    return 1\n\nif __name__ == \"__main__\":\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(work, [lock]))\n";
+
+fn adoption_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("typo.py"), TYPO_GUARD).unwrap();
+    std::fs::write(dir.path().join("closure.py"), CAPTURING_CLOSURE).unwrap();
+    std::fs::write(dir.path().join("stays.py"), LOCK_ARGUMENT).unwrap();
+    dir
+}
+
+fn read_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                text,
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn changed_files(before: &[(String, String)], dir: &Path) -> usize {
+    let after = read_files(dir);
+    before
+        .iter()
+        .zip(&after)
+        .filter(|(old, new)| old.1 != new.1)
+        .count()
+}
+
+#[test]
+fn fix_with_only_an_unfixable_finding_claims_no_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stays.py"), LOCK_ARGUMENT).unwrap();
+    let fix = run_in(dir.path(), &["check", "--isolated", "--fix", "stays.py"]);
+    assert_eq!(fix.code, 1, "{fix:?}");
+    assert!(
+        fix.stdout.ends_with("Found 1 finding in 1 file checked.\n"),
+        "{}",
+        fix.stdout
+    );
+    let fix_only = run_in(
+        dir.path(),
+        &["check", "--isolated", "--fix-only", "stays.py"],
+    );
+    assert_eq!(
+        (fix_only.code, fix_only.stderr.as_str()),
+        (0, "No fixes applied.\n")
+    );
+    let diff = run_in(dir.path(), &["check", "--isolated", "--diff", "stays.py"]);
+    assert_eq!(
+        (diff.code, diff.stdout.as_str(), diff.stderr.as_str()),
+        (0, "", "No fixes to apply.\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("stays.py")).unwrap(),
+        LOCK_ARGUMENT
+    );
+}
+
+#[test]
+fn unsafe_fixes_not_enabled_are_not_counted_as_fixed() {
+    let dir = adoption_project();
+    let before = read_files(dir.path());
+    let fix = run_in(dir.path(), &["check", "--isolated", "--fix", "."]);
+    assert_eq!(fix.code, 1);
+    assert!(
+        fix.stdout.ends_with(
+            "Found 3 findings in 3 files checked.\nNo fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option).\n"
+        ),
+        "{}",
+        fix.stdout
+    );
+    assert_eq!(changed_files(&before, dir.path()), 0);
+}
+
+#[test]
+fn diff_fix_and_recheck_agree_on_the_counts() {
+    let dir = adoption_project();
+    let before = read_files(dir.path());
+    let diff = run_in(
+        dir.path(),
+        &["check", "--isolated", "--diff", "--unsafe-fixes", "."],
+    );
+    assert_eq!(diff.code, 1);
+    assert_eq!(diff.stderr, "Would fix 2 findings.\n");
+    let headers: Vec<&str> = diff
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("--- "))
+        .collect();
+    assert_eq!(
+        headers,
+        ["--- closure.py", "--- typo.py"],
+        "{}",
+        diff.stdout
+    );
+    assert_eq!(
+        changed_files(&before, dir.path()),
+        0,
+        "--diff writes nothing"
+    );
+
+    let fix = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--fix",
+            "--unsafe-fixes",
+            "--show-fixes",
+            ".",
+        ],
+    );
+    assert_eq!(fix.code, 1, "one finding has no fix");
+    assert!(
+        fix.stdout
+            .contains("Found 3 findings (2 fixed, 1 remaining) in 3 files checked.\n"),
+        "{}",
+        fix.stdout
+    );
+    assert!(
+        fix.stdout.contains("\nApplied 2 fixes:\n"),
+        "{}",
+        fix.stdout
+    );
+    assert_eq!(changed_files(&before, dir.path()), 2);
+
+    // What remains on disk is what the summary said.
+    let recheck = run_in(
+        dir.path(),
+        &["check", "--isolated", "--output-format", "concise", "."],
+    );
+    assert_eq!(
+        concise_findings(&recheck.stdout).len(),
+        1,
+        "{}",
+        recheck.stdout
+    );
+    // Nothing is left to fix.
+    let again = run_in(
+        dir.path(),
+        &["check", "--isolated", "--fix-only", "--unsafe-fixes", "."],
+    );
+    assert_eq!(again.stderr, "No fixes applied.\n");
+}
+
+#[test]
+fn fix_only_counts_the_fixes_written() {
+    let dir = adoption_project();
+    let before = read_files(dir.path());
+    let run = run_in(
+        dir.path(),
+        &["check", "--isolated", "--fix-only", "--unsafe-fixes", "."],
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+    assert_eq!(run.stderr, "Fixed 2 findings.\n");
+    assert_eq!(changed_files(&before, dir.path()), 2);
+}
+
+#[test]
+fn exit_non_zero_on_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("typo.py"), TYPO_GUARD).unwrap();
+    let args = [
+        "check",
+        "--isolated",
+        "--fix",
+        "--unsafe-fixes",
+        "--exit-non-zero-on-fix",
+        "typo.py",
+    ];
+    let first = run_in(dir.path(), &args);
+    assert_eq!(first.code, 1, "a fix was applied: {first:?}");
+    assert!(first.stdout.contains("(1 fixed, 0 remaining)"));
+    let second = run_in(dir.path(), &args);
+    assert_eq!(second.code, 0, "nothing left to fix: {second:?}");
+    let fix_only = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--fix-only",
+            "--exit-non-zero-on-fix",
+            "typo.py",
+        ],
+    );
+    assert_eq!(fix_only.code, 0);
+}
+
+#[test]
+fn standard_input_fix_only_counts_what_it_printed() {
+    let fixed = run_with_stdin(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "check",
+            "--isolated",
+            "--fix-only",
+            "--unsafe-fixes",
+            "-",
+            "--stdin-filename",
+            "job.py",
+        ],
+        TYPO_GUARD.as_bytes(),
+    );
+    assert_eq!(fixed.stdout, TYPO_GUARD.replace("\"main\"", "\"__main__\""));
+    assert_eq!(fixed.stderr, "Fixed 1 finding.\n");
+    let unchanged = run_with_stdin(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "check",
+            "--isolated",
+            "--fix-only",
+            "-",
+            "--stdin-filename",
+            "job.py",
+        ],
+        LOCK_ARGUMENT.as_bytes(),
+    );
+    assert_eq!(unchanged.stdout, LOCK_ARGUMENT);
+    assert_eq!(unchanged.stderr, "No fixes applied.\n");
+}
+
+#[test]
+fn files_hidden_by_ignore_files_are_counted_and_the_way_in_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "*\n!*.py\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("pkg/jobs")).unwrap();
+    std::fs::write(dir.path().join("pkg/jobs/typo.py"), TYPO_GUARD).unwrap();
+    std::fs::write(
+        dir.path().join("pkg/worker.py"),
+        "def work(x):\n    return x\n",
+    )
+    .unwrap();
+    let hidden = run_in(dir.path(), &["check", "--isolated", "."]);
+    assert_eq!(hidden.code, 0);
+    assert_eq!(hidden.stdout, "All checks passed (0 files checked).\n");
+    assert_eq!(
+        hidden.stderr,
+        "spawnsafe: warning: no Python files found: ignore files (`.gitignore`, `.ignore`, `.git/info/exclude`) hide 2 Python files; pass `--no-respect-gitignore` to check them\n"
+    );
+    let shown = run_in(
+        dir.path(),
+        &["check", "--isolated", "--no-respect-gitignore", "."],
+    );
+    assert_eq!(shown.code, 1);
+    assert!(
+        without_fix_hint(&shown.stdout).ends_with("Found 1 finding in 2 files checked.\n"),
+        "{}",
+        shown.stdout
+    );
+    // An empty directory: nothing hidden, nothing to suggest.
+    let empty = tempfile::tempdir().unwrap();
+    let none = run_in(empty.path(), &["check", "--isolated", "."]);
+    assert_eq!(
+        none.stderr,
+        "spawnsafe: warning: no Python files found under the given paths\n"
+    );
+}
+
+#[test]
+fn version_subcommand_matches_the_flag() {
+    let flag = run(&["--version"]);
+    let subcommand = run(&["version"]);
+    assert_eq!(subcommand.code, 0);
+    assert_eq!(subcommand.stdout, flag.stdout);
+    let json: Value =
+        serde_json::from_str(&run(&["version", "--output-format", "json"]).stdout).unwrap();
+    assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "_spawnsafe()"),
+        ("zsh", "#compdef spawnsafe"),
+        ("fish", "complete -c spawnsafe"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[spawnsafe]"),
+    ] {
+        let run = run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}");
+        assert!(run.stdout.contains(marker), "{shell}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("--add-noqa") || run.stdout.contains("fix-only"),
+            "{shell}"
+        );
+    }
+    // bash reads its script without error.
+    let script = run(&["completions", "bash"]).stdout;
+    let status = Command::new("bash")
+        .args(["-c", "source /dev/stdin && complete -p spawnsafe"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(status.status.success());
+}
+
+#[test]
+fn rule_as_json() {
+    let one = run(&["rule", "SPS101", "--output-format", "json"]);
+    assert_eq!(one.code, 0);
+    let rule: Value = serde_json::from_str(&one.stdout).unwrap();
+    assert_eq!(rule["code"], "SPS101");
+    assert_eq!(rule["name"], "unguarded-process-start");
+    assert_eq!(rule["severity"], "error");
+    assert!(rule["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("## What it does"));
+    let all: Value =
+        serde_json::from_str(&run(&["rule", "--all", "--output-format", "json"]).stdout).unwrap();
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        spawnsafe_core::Rule::ALL.len()
+    );
+}
+
+const NOTEBOOK_WITH_TYPO_GUARD: &str = r##"{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "import multiprocessing\n",
+    "\n",
+    "def work(x):\n",
+    "    return x * 2\n"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 3,
+   "metadata": {"tags": ["keep"]},
+   "outputs": [],
+   "source": [
+    "if __name__ == \"main\":  # typo kept for now\n",
+    "    print(work(2))"
+   ]
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+
+#[test]
+fn add_noqa_silences_every_finding_once_and_keeps_comments() {
+    let dir = adoption_project();
+    std::fs::write(
+        dir.path().join("stays.py"),
+        LOCK_ARGUMENT.replace(
+            "print(pool.map(work, [lock]))",
+            "print(pool.map(work, [lock]))  # noqa: E501 reviewed",
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("nb.ipynb"), NOTEBOOK_WITH_TYPO_GUARD).unwrap();
+    let before = run_in(
+        dir.path(),
+        &["check", "--isolated", "--output-format", "concise", "."],
+    );
+    assert!(
+        before
+            .stdout
+            .contains("Found 4 findings in 4 files checked.\n"),
+        "{}",
+        before.stdout
+    );
+
+    let added = run_in(dir.path(), &["check", "--isolated", "--add-noqa", "."]);
+    assert_eq!((added.code, added.stdout.as_str()), (0, ""), "{added:?}");
+    assert_eq!(added.stderr, "Added 4 noqa directives to 4 files.\n");
+    let after = run_in(dir.path(), &["check", "--isolated", "."]);
+    assert_eq!(after.code, 0, "{after:?}");
+    assert_eq!(after.stdout, "All checks passed (4 files checked).\n");
+
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert!(
+        read("stays.py").contains("print(pool.map(work, [lock]))  # noqa: E501, SPS202 reviewed\n")
+    );
+    assert!(read("typo.py").contains("if __name__ == \"main\":  # noqa: SPS102\n"));
+    assert!(read("closure.py").contains("print(pool.map(scale, range(4)))  # noqa: SPS201\n"));
+    // The notebook: only the cell's line changed, its JSON layout kept.
+    assert_eq!(
+        read("nb.ipynb"),
+        NOTEBOOK_WITH_TYPO_GUARD.replace(
+            "# typo kept for now\\n",
+            "# typo kept for now  # noqa: SPS102\\n"
+        )
+    );
+
+    // Idempotent.
+    let files = read_files(dir.path());
+    let notebook = read("nb.ipynb");
+    let again = run_in(dir.path(), &["check", "--isolated", "--add-noqa", "."]);
+    assert_eq!(again.stderr, "Added 0 noqa directives to 0 files.\n");
+    assert_eq!(changed_files(&files, dir.path()), 0);
+    assert_eq!(read("nb.ipynb"), notebook);
+}
+
+#[test]
+fn add_noqa_refuses_standard_input() {
+    let run = run_with_stdin(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "--add-noqa", "-"],
+        b"x = 1\n",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`--add-noqa` changes files"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn show_files_lists_what_a_check_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "ignored.py\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+    std::fs::create_dir_all(dir.path().join("build")).unwrap();
+    for name in ["a.py", "ignored.py", "pkg/b.pyi", "build/c.py", "notes.txt"] {
+        std::fs::write(dir.path().join(name), "x = 1\n").unwrap();
+    }
+    let run = run_in(dir.path(), &["check", "--show-files", "."]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "a.py\npkg/b.pyi\n");
+    let all = run_in(
+        dir.path(),
+        &["check", "--show-files", "--no-respect-gitignore", "."],
+    );
+    assert_eq!(all.stdout, "a.py\nignored.py\npkg/b.pyi\n");
+}
+
+#[test]
+fn show_settings_says_where_each_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nrequires-python = \">=3.10\"\n\n[tool.spawnsafe]\nignore = [\"SPS303\", \"SPS101\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("job.py"), "x = 1\n").unwrap();
+    let run = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--show-settings",
+            "--target-platforms",
+            "windows",
+            "job.py",
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let pyproject = dir.path().canonicalize().unwrap().join("pyproject.toml");
+    assert!(
+        run.stdout.starts_with("Resolved settings for: job.py\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains(&format!("Configuration file: {}\n", pyproject.display())));
+    let rules = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("rules = "))
+        .unwrap();
+    assert!(
+        !rules.contains("SPS101") && rules.contains("SPS102"),
+        "{rules}"
+    );
+    assert!(
+        rules.ends_with(&format!("# {}", pyproject.display())),
+        "{rules}"
+    );
+    assert!(
+        run.stdout
+            .contains("target-platforms = [windows]  # command line\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "target-version = 3.10 and newer  # {} (requires-python)\n",
+            pyproject.display()
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.spawnsafe]\nextend-exclude = [\"legacy\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("legacy")).unwrap();
+    std::fs::write(dir.path().join("legacy/old.py"), TYPO_GUARD).unwrap();
+    std::fs::write(dir.path().join("new.py"), TYPO_GUARD).unwrap();
+    // Named files are checked, unless --force-exclude (as pre-commit passes them).
+    let named = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "legacy/old.py",
+            "new.py",
+        ],
+    );
+    assert_eq!(
+        named.stdout.matches("SPS102").count(),
+        2,
+        "{}",
+        named.stdout
+    );
+    let forced = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--force-exclude",
+            "--output-format",
+            "concise",
+            "legacy/old.py",
+            "new.py",
+        ],
+    );
+    assert_eq!(
+        forced.stdout.matches("SPS102").count(),
+        1,
+        "{}",
+        forced.stdout
+    );
+    assert!(forced.stdout.starts_with("new.py:"));
+    let only_excluded = run_in(dir.path(), &["check", "--force-exclude", "legacy/old.py"]);
+    assert_eq!((only_excluded.code, only_excluded.stdout.as_str()), (0, ""));
 }

@@ -421,3 +421,168 @@ fn file_level_exemptions() {
         [("b.py:9".into(), "SPS101".into())]
     );
 }
+
+/// `--per-file-ignores`, `--exclude`, `--extend-exclude` and `--config KEY=VALUE`:
+/// the configuration's settings from the command line, on top of the files'.
+#[test]
+fn configuration_settings_on_the_command_line() {
+    let dir = project();
+    write(dir.path(), "scripts/tool.py", UNSAFE);
+    write(dir.path(), "generated/gen.py", UNSAFE);
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.spawnsafe]\nextend-exclude = [\"generated\"]\n",
+    );
+    let all = findings(&check(dir.path(), &[]));
+    assert_eq!(all.len(), 4, "{all:?}");
+    // Added to the file's per-file-ignores.
+    let ignored = findings(&check(
+        dir.path(),
+        &["--per-file-ignores", "scripts/*.py:SPS101,SPS201"],
+    ));
+    assert_eq!(
+        ignored,
+        [
+            ("app.py:8".into(), "SPS101".into()),
+            ("app.py:10".into(), "SPS201".into())
+        ]
+    );
+    // --extend-exclude adds to the file's; --exclude replaces the `exclude`
+    // list (the defaults, `build` among them), as in Ruff.
+    assert_eq!(
+        findings(&check(dir.path(), &["--extend-exclude", "scripts"])).len(),
+        2
+    );
+    write(dir.path(), "build/out.py", UNSAFE);
+    assert_eq!(findings(&check(dir.path(), &[])).len(), 4);
+    let replaced = findings(&check(dir.path(), &["--exclude", "scripts"]));
+    assert_eq!(
+        replaced,
+        [
+            ("app.py:8".into(), "SPS101".into()),
+            ("app.py:10".into(), "SPS201".into()),
+            ("build/out.py:8".into(), "SPS101".into()),
+            ("build/out.py:10".into(), "SPS201".into())
+        ]
+    );
+    // --config KEY=VALUE, in TOML, as the key would be in the file.
+    assert_eq!(
+        findings(&check(
+            dir.path(),
+            &[
+                "--config",
+                "ignore = ['SPS201']",
+                "--config",
+                "per-file-ignores = {'scripts/*' = ['SPS101']}"
+            ]
+        )),
+        [("app.py:8".into(), "SPS101".into())]
+    );
+    let unknown = check(dir.path(), &["--config", "colour = 'red'"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("`--config colour`: unknown setting"),
+        "{}",
+        unknown.stderr
+    );
+    let bad = check(dir.path(), &["--per-file-ignores", "no-colon"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("expected PATTERN:CODES"),
+        "{}",
+        bad.stderr
+    );
+}
+
+/// `--watch` checks, then checks again after a change (once for a burst).
+#[test]
+fn watch_checks_again_after_a_change() {
+    use std::io::{BufRead, BufReader};
+    let dir = project();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+        .args(["check", "--watch", "--output-format", "concise", "."])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (sender, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if sender.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |wanted: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no `{wanted}` within 60 s"));
+            if line.contains(wanted) {
+                return;
+            }
+        }
+    };
+    wait_for("Found 2 findings in 1 file checked.");
+    write(
+        dir.path(),
+        "app.py",
+        "import multiprocessing as mp\n\nif __name__ == \"__main__\":\n    mp.Pool(2)\n",
+    );
+    wait_for("All checks passed (1 file checked).");
+    write(dir.path(), "more.py", UNSAFE);
+    wait_for("Found 2 findings in 2 files checked.");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// `extend = "..."`: a shared base configuration, overridden key by key; the
+/// `extend-` lists add up; a cycle is an error naming the file.
+#[test]
+fn extend_a_base_configuration() {
+    let dir = project();
+    write(dir.path(), "generated/gen.py", UNSAFE);
+    write(dir.path(), "scripts/tool.py", UNSAFE);
+    write(
+        dir.path(),
+        "shared/base.toml",
+        "ignore = [\"SPS201\"]\nextend-exclude = [\"generated\"]\n",
+    );
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.spawnsafe]\nextend = \"shared/base.toml\"\nextend-exclude = [\"scripts\"]\n",
+    );
+    assert_eq!(
+        findings(&check(dir.path(), &[])),
+        [("app.py:8".into(), "SPS101".into())]
+    );
+    // The file's own key wins over the base's.
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.spawnsafe]\nextend = \"shared/base.toml\"\nignore = [\"SPS101\"]\n",
+    );
+    assert_eq!(
+        findings(&check(dir.path(), &[])),
+        [
+            ("app.py:10".into(), "SPS201".into()),
+            ("scripts/tool.py:10".into(), "SPS201".into())
+        ]
+    );
+    write(
+        dir.path(),
+        "shared/base.toml",
+        "extend = \"../pyproject.toml\"\n",
+    );
+    let cycle = check(dir.path(), &[]);
+    assert_eq!(cycle.code, 2);
+    assert!(cycle.stderr.contains("(a cycle)"), "{}", cycle.stderr);
+}

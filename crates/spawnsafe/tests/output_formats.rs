@@ -483,10 +483,51 @@ fn sarif_for_snapshot(stdout: &str) -> String {
         .collect();
     out.extend(ids);
     out.extend(lines[end..].iter().map(|line| line.to_string()));
-    out.join("\n").replace(
-        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
-        "\"version\": \"[VERSION]\"",
+    out.join("\n")
+        .replace(
+            &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"version\": \"[VERSION]\"",
+        )
+        .replace(
+            &format!("\"file://{}/\"", repo_root().display()),
+            "\"file://[ROOT]/\"",
+        )
+}
+
+/// SARIF paths are relative to the project root (`%SRCROOT%`, declared in
+/// `originalUriBaseIds`), whatever directory spawnsafe runs in.
+#[test]
+fn sarif_uris_are_relative_to_the_project_root() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("src/jobs")).unwrap();
+    std::fs::write(
+        root.join("src/jobs/train.py"),
+        "import multiprocessing\n\ndef work(x):\n    return x\n\nmultiprocessing.Pool().map(work, [1])\n",
     )
+    .unwrap();
+    for (cwd, path) in [
+        (root.clone(), "src/jobs"),
+        (root.join("src/jobs"), "train.py"),
+    ] {
+        let run = run_in(
+            &cwd,
+            &["check", "--isolated", "--output-format", "sarif", path],
+        );
+        let log = parse_sarif(&run.stdout);
+        let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["artifactLocation"],
+            serde_json::json!({"uri": "src/jobs/train.py", "uriBaseId": "%SRCROOT%"}),
+            "run in {}",
+            cwd.display()
+        );
+        assert_eq!(
+            log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            format!("file://{}/", root.display())
+        );
+    }
 }
 
 #[test]
@@ -1027,4 +1068,160 @@ fn statistics_to_an_output_file() {
     assert_eq!(to_file.code, 1);
     assert_eq!(to_file.stdout, "");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), stdout.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// grouped, pylint, azure, gitlab, rdjson
+// ---------------------------------------------------------------------------
+
+#[test]
+fn grouped_output() {
+    let run = photo_stats("grouped");
+    insta::assert_snapshot!("grouped_photo_stats", run.stdout);
+}
+
+#[test]
+fn pylint_output() {
+    let run = photo_stats("pylint");
+    // One line per finding, in the JSON's order, rows included.
+    let json = photo_stats_json();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), json.len());
+    for (line, finding) in lines.iter().zip(&json) {
+        let expected = format!(
+            "{}:{}: [{}] ",
+            finding["filename"].as_str().unwrap(),
+            finding["location"]["row"],
+            finding["code"].as_str().unwrap()
+        );
+        assert!(line.starts_with(&expected), "{line} / {expected}");
+    }
+    insta::assert_snapshot!("pylint_photo_stats", run.stdout);
+}
+
+#[test]
+fn azure_output() {
+    let run = photo_stats("azure");
+    for line in run.stdout.lines() {
+        assert!(line.starts_with("##vso[task.logissue type="), "{line}");
+        let (properties, message) = line.split_once(";]").unwrap();
+        assert!(!message.contains('\n') && !message.contains(']'), "{line}");
+        assert!(properties.contains(";sourcepath=examples/photo_stats/"));
+    }
+    insta::assert_snapshot!("azure_photo_stats", run.stdout);
+}
+
+/// GitLab Code Quality: the fields GitLab requires (`description`,
+/// `check_name`, `fingerprint`, `severity` in its five levels,
+/// `location.path`, `location.lines.begin`), unique fingerprints, and paths
+/// relative to the repository whatever the working directory.
+#[test]
+fn gitlab_output() {
+    let run = photo_stats("gitlab");
+    let issues: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let json = photo_stats_json();
+    assert_eq!(issues.len(), json.len());
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for (issue, finding) in issues.iter().zip(&json) {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[key].is_string(), "{key} in {issue}");
+        }
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&issue["severity"].as_str().unwrap()));
+        assert_eq!(issue["check_name"], finding["code"]);
+        assert_eq!(issue["location"]["path"], finding["filename"]);
+        assert_eq!(
+            issue["location"]["lines"]["begin"],
+            finding["location"]["row"]
+        );
+        assert!(
+            issue["location"]["lines"]["end"].as_u64()
+                >= issue["location"]["lines"]["begin"].as_u64()
+        );
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
+    }
+    // The same report from a subfolder: the same paths and fingerprints.
+    let from_subfolder = run_in(
+        &repo_root().join("examples"),
+        &["check", "--output-format", "gitlab", "photo_stats"],
+    );
+    assert_eq!(from_subfolder.stdout, run.stdout);
+}
+
+/// Applies rdjson suggestions (1-based line, 1-based UTF-8 byte column,
+/// exclusive end) to a text, as reviewdog does.
+fn apply_rdjson_suggestions(text: &str, suggestions: &[&Value]) -> String {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let column = position["column"].as_u64().unwrap() as usize;
+        line_starts[line - 1] + column - 1
+    };
+    let mut edits: Vec<(usize, usize, &str)> = suggestions
+        .iter()
+        .map(|suggestion| {
+            (
+                offset(&suggestion["range"]["start"]),
+                offset(&suggestion["range"]["end"]),
+                suggestion["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.0));
+    let mut text = text.to_string();
+    for (start, end, new_text) in edits {
+        text.replace_range(start..end, new_text);
+    }
+    text
+}
+
+/// reviewdog's Diagnostic Format, checked against what its JSON schema
+/// (proto/rdf/jsonschema/DiagnosticResult.jsonschema) and protobuf define:
+/// types, the severity enum, positions with UTF-8 byte columns; and the
+/// suggestions, applied as reviewdog applies them, give what `--fix` writes.
+#[test]
+fn rdjson_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "import multiprocessing\n\n\ndef work(x):\n    return x * 2  # é→\n\n\nif __name__ == \"main\":  # «typo»\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(work, [1, 2]))\n";
+    std::fs::write(dir.path().join("job.py"), source).unwrap();
+    let run = run_in(
+        dir.path(),
+        &["check", "--isolated", "--output-format", "rdjson", "job.py"],
+    );
+    assert_eq!(run.code, 1);
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(result["source"]["name"], "spawnsafe");
+    let diagnostics = result["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1);
+    for diagnostic in diagnostics {
+        assert!(diagnostic["message"].is_string());
+        assert_eq!(diagnostic["location"]["path"], "job.py");
+        assert!(["ERROR", "WARNING", "INFO"].contains(&diagnostic["severity"].as_str().unwrap()));
+        assert!(diagnostic["code"]["value"].is_string() && diagnostic["code"]["url"].is_string());
+        for end in ["start", "end"] {
+            let position = &diagnostic["location"]["range"][end];
+            assert!(position["line"].as_u64().unwrap() >= 1);
+            assert!(position["column"].as_u64().unwrap() >= 1);
+        }
+    }
+    assert_eq!(
+        diagnostics[0]["location"]["range"],
+        serde_json::json!({"start": {"line": 8, "column": 4}, "end": {"line": 8, "column": 22}})
+    );
+    let suggestions: Vec<&Value> = diagnostics
+        .iter()
+        .flat_map(|diagnostic| diagnostic["suggestions"].as_array().unwrap())
+        .collect();
+    let suggested = apply_rdjson_suggestions(source, &suggestions);
+    let fixed = run_in(
+        dir.path(),
+        &["check", "--isolated", "--fix", "--unsafe-fixes", "job.py"],
+    );
+    assert_eq!(fixed.code, 0, "{fixed:?}");
+    assert_eq!(
+        suggested,
+        std::fs::read_to_string(dir.path().join("job.py")).unwrap()
+    );
 }

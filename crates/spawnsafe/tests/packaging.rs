@@ -23,6 +23,10 @@ use std::time::Instant;
 
 const MATURIN: &str = "maturin==1.16.0";
 const PRE_COMMIT: &str = "pre-commit==4.7.0";
+const PYTEST: &str = "pytest==9.2.0";
+/// The C toolchain maturin links with for `--zig`: glibc 2.17 symbols on any Linux.
+const ZIGLANG: &str = "ziglang==0.15.2";
+const AUDITWHEEL: &str = "auditwheel==6.8.2";
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -120,7 +124,7 @@ fn tools_venv() -> Result<PathBuf, String> {
 }
 
 fn make_tools_venv() -> Result<PathBuf, String> {
-    let pins = format!("{MATURIN} {PRE_COMMIT}");
+    let pins = format!("{MATURIN} {PRE_COMMIT} {PYTEST} {ZIGLANG} {AUDITWHEEL}");
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packaging-tools");
     let stamp = venv.join("spawnsafe-pins.txt");
     if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == pins) {
@@ -137,7 +141,7 @@ fn make_tools_venv() -> Result<PathBuf, String> {
         "--quiet",
         "--disable-pip-version-check",
     ])
-    .args([MATURIN, PRE_COMMIT]);
+    .args([MATURIN, PRE_COMMIT, PYTEST, ZIGLANG, AUDITWHEEL]);
     let output = pip.stdin(Stdio::null()).output().unwrap();
     if !output.status.success() {
         if pypi_reachable() {
@@ -295,14 +299,23 @@ fn wheel_installs_and_runs_in_a_fresh_venv() {
 
     let started = Instant::now();
     let kept = keep_cargo_test_binary();
+    // The release's Linux wheel: linked by zig against glibc 2.17 (manylinux2014),
+    // so it installs on every Linux teams run, not only on this machine's glibc.
+    let tools_bin = tools.join("bin");
+    let path = std::env::join_paths(std::iter::once(tools_bin.clone()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
     run_ok(
-        reuse_cargo_build(&mut Command::new(tools.join("bin/maturin")))
-            .args(["build", "--locked", "--profile", profile, "--out"])
+        reuse_cargo_build(&mut Command::new(tools_bin.join("maturin")))
+            .args(["build", "--locked", "--profile", profile])
+            .args(["--zig", "--compatibility", "manylinux2014", "--out"])
             .arg(&wheels)
+            .env("PATH", &path)
             .current_dir(&root),
     );
     drop(kept);
-    log_time("maturin build", started);
+    log_time("maturin build --zig --compatibility manylinux2014", started);
     let wheel = std::fs::read_dir(&wheels)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -314,6 +327,28 @@ fn wheel_installs_and_runs_in_a_fresh_venv() {
         wheel_name.starts_with(&format!("spawnsafe-{VERSION}-py3-none-")),
         "{wheel_name}"
     );
+    if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        assert!(
+            wheel_name.ends_with("-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"),
+            "{wheel_name}"
+        );
+        // auditwheel reads the binary's symbol versions: it must need nothing newer.
+        let shown = run_ok(
+            Command::new(tools_bin.join("auditwheel"))
+                .arg("show")
+                .arg(&wheel),
+        );
+        let shown = text(&shown.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            shown.contains(
+                "is consistent with the following platform tag: \"manylinux_2_17_x86_64\""
+            ),
+            "{shown}"
+        );
+    }
 
     let started = Instant::now();
     let venv = scratch.path().join("venv");
@@ -431,6 +466,103 @@ fn wheel_installs_and_runs_in_a_fresh_venv() {
             .env("PYTHONUSERBASE", &user_base)
             .current_dir(scratch.path()),
     );
+
+    pre_commit_mirror_installs_the_wheel_without_rust(&tools, &wheels);
+}
+
+/// The pre-commit mirror layout (`pre-commit-mirror/`, like ruff-pre-commit)
+/// installed by the real pre-commit with the wheel just built as the only
+/// `spawnsafe` it can find, and no Rust on PATH: nothing is compiled, and
+/// the hook blocks a commit with a finding, leaving an excluded file alone.
+fn pre_commit_mirror_installs_the_wheel_without_rust(tools: &Path, wheels: &Path) {
+    let started = Instant::now();
+    let scratch = tempfile::tempdir().unwrap();
+    let mirror = scratch.path().join("mirror");
+    std::fs::create_dir_all(&mirror).unwrap();
+    for name in [".pre-commit-hooks.yaml", "pyproject.toml", "README.md"] {
+        std::fs::copy(
+            workspace_root().join("pre-commit-mirror").join(name),
+            mirror.join(name),
+        )
+        .unwrap();
+    }
+    run_ok(git(&mirror).args(["init", "--quiet"]));
+    run_ok(git(&mirror).args(["add", "--all"]));
+    run_ok(git(&mirror).args(["commit", "--quiet", "--no-verify", "-m", "mirror"]));
+    let rev = text(&run_ok(git(&mirror).args(["rev-parse", "HEAD"])).stdout);
+
+    let project = scratch.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    run_ok(git(&project).args(["init", "--quiet"]));
+    std::fs::write(
+        project.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: spawnsafe-check\n",
+            mirror.display(),
+            rev.trim()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("pyproject.toml"),
+        "[tool.spawnsafe]\nextend-exclude = [\"legacy\"]\n",
+    )
+    .unwrap();
+    // No cargo, no rustc: only the system's directories and the tools' (git, python).
+    let path = std::env::join_paths(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .filter(|dir| !dir.join("cargo").exists() && !dir.join("rustc").exists()),
+    )
+    .unwrap();
+    let pre_commit_env = |command: &mut Command| {
+        command
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", scratch.path().join("pre-commit-home"))
+            .env("PRE_COMMIT_COLOR", "never")
+            // The wheel just built is the `spawnsafe` pip finds (PyPI has none yet).
+            .env("PIP_FIND_LINKS", wheels)
+            .env_remove("PIP_REQUIRE_VIRTUALENV")
+            .env_remove("CARGO")
+            .env_remove("RUSTC");
+    };
+    let mut install = Command::new(tools.join("bin/pre-commit"));
+    pre_commit_env(install.arg("install").current_dir(&project));
+    run_ok(&mut install);
+    std::fs::create_dir_all(project.join("legacy")).unwrap();
+    let unguarded = "import multiprocessing\n\npool = multiprocessing.Pool()\n";
+    std::fs::write(project.join("legacy/old.py"), unguarded).unwrap();
+    std::fs::write(project.join("job.py"), unguarded).unwrap();
+    run_ok(git(&project).args(["add", "--all"]));
+    let mut commit = git(&project);
+    pre_commit_env(commit.args(["commit", "-m", "change"]));
+    let output = commit.stdin(Stdio::null()).output().unwrap();
+    let log = text(&output.stdout) + &text(&output.stderr);
+    log_time("pre-commit with the mirror (installs the wheel)", started);
+    assert!(!output.status.success(), "{log}");
+    assert!(log.contains("--> job.py:3:8"), "{log}");
+    // `--force-exclude`: the excluded file was passed, and not checked.
+    assert!(!log.contains("legacy/old.py"), "{log}");
+    assert!(!log.contains("maturin"), "nothing was built: {log}");
+}
+
+/// The mirror's hooks are this repository's hooks (only the heading comment differs).
+#[test]
+fn pre_commit_mirror_hooks_match_the_repository_hooks() {
+    let hooks = |path: &str| -> String {
+        let text = std::fs::read_to_string(workspace_root().join(path)).unwrap();
+        text.lines()
+            .skip_while(|line| line.starts_with('#') || line.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        hooks("pre-commit-mirror/.pre-commit-hooks.yaml"),
+        hooks(".pre-commit-hooks.yaml")
+    );
+    let mirror =
+        std::fs::read_to_string(workspace_root().join("pre-commit-mirror/pyproject.toml")).unwrap();
+    assert!(mirror.contains(&format!("version = \"{VERSION}\"")));
+    assert!(mirror.contains(&format!("dependencies = [\"spawnsafe=={VERSION}\"]")));
 }
 
 /// Copies the repository's files as they are on disk, committed or not: the ones git
@@ -638,4 +770,104 @@ fn pre_commit_hooks_block_a_commit_with_a_finding() {
         2,
         "{log}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The pytest plugin
+// ---------------------------------------------------------------------------
+
+/// The wheel ships copies of the bootstrap `spawnsafe run` uses: they must not drift.
+#[test]
+fn the_pytest_plugin_bootstrap_is_the_one_run_uses() {
+    let root = workspace_root();
+    for (shipped, source) in [
+        (
+            "python/spawnsafe/_bootstrap.py",
+            "crates/spawnsafe_core/python/bootstrap.py",
+        ),
+        (
+            "python/spawnsafe/_sitecustomize.py",
+            "crates/spawnsafe_core/python/sitecustomize.py",
+        ),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(root.join(shipped)).unwrap(),
+            std::fs::read_to_string(root.join(source)).unwrap(),
+            "{shipped} differs from {source}: copy it again"
+        );
+    }
+}
+
+/// `pytest -p spawnsafe --start-method spawn` on a real suite
+/// (tests/data/pytest_suite): the session and a child interpreter default to
+/// spawn, a module-level worker passes, and the two failures (a lambda task;
+/// a worker the child cannot find) carry spawnsafe's diagnosis, the child's
+/// one read from the captured stderr. Without the option the same suite runs
+/// under fork, and with the ini option as with the flag.
+#[test]
+fn pytest_plugin_forces_spawn_and_diagnoses_failures() {
+    let Some(tools) = tools_or_skip("pytest_plugin_forces_spawn_and_diagnoses_failures") else {
+        return;
+    };
+    let root = workspace_root();
+    let suite = tempfile::tempdir().unwrap();
+    for name in ["test_pool.py", "workers.py", "guarded_worker.py"] {
+        std::fs::copy(
+            root.join("crates/spawnsafe/tests/data/pytest_suite")
+                .join(name),
+            suite.path().join(name),
+        )
+        .unwrap();
+    }
+    let binary_dir = Path::new(env!("CARGO_BIN_EXE_spawnsafe")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(binary_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let pytest = |args: &[&str]| {
+        let output = Command::new(tools.join("bin/python"))
+            .args(["-m", "pytest", "-p", "no:cacheprovider"])
+            .args(args)
+            .current_dir(suite.path())
+            .env("PYTHONPATH", root.join("python"))
+            .env("PATH", &path)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (output.status.code(), text(&output.stdout))
+    };
+
+    let (code, out) = pytest(&["-p", "spawnsafe", "--start-method", "spawn"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("2 failed, 3 passed"), "{out}");
+    assert!(
+        out.contains("FAILED test_pool.py::test_a_lambda_task_fails"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAILED test_pool.py::test_a_worker_defined_in_the_guard_fails_in_the_child"),
+        "{out}"
+    );
+    assert_eq!(out.matches("- spawnsafe diagnosis -").count(), 2, "{out}");
+    assert!(out.contains("SPS201 unpicklable-callable"), "{out}");
+    assert!(out.contains("SPS105 worker-defined-in-guard"), "{out}");
+    assert!(
+        out.contains("spawnsafe: default start method forced to spawn"),
+        "{out}"
+    );
+
+    // Without the plugin's option: fork, as Linux on 3.11 (the lambda still fails: Pool pickles tasks).
+    let (_, out) = pytest(&["-p", "spawnsafe"]);
+    assert!(
+        out.contains("FAILED test_pool.py::test_the_session_default_is_spawn"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("spawnsafe: default start method forced"),
+        "{out}"
+    );
+
+    // The ini option does what the flag does.
+    let (_, out) = pytest(&["-p", "spawnsafe", "-o", "spawnsafe_start_method=spawn"]);
+    assert!(out.contains("2 failed, 3 passed"), "{out}");
 }

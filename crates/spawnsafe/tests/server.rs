@@ -92,8 +92,13 @@ fn read_message(output: &mut impl BufRead) -> Option<Value> {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with_env(&[])
+    }
+
+    fn start_with_env(env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
             .arg("server")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -122,6 +127,12 @@ impl Server {
         let body = serde_json::to_vec(&message).unwrap();
         write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
         self.stdin.write_all(&body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Bytes as they are, framed or not.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
         self.stdin.flush().unwrap();
     }
 
@@ -178,6 +189,10 @@ impl Server {
     }
 
     fn initialize_with(&mut self, root: &Path, capabilities: Value) {
+        self.initialize_full(root, capabilities, Value::Null);
+    }
+
+    fn initialize_full(&mut self, root: &Path, capabilities: Value, options: Value) {
         let response = self.request(
             "initialize",
             json!({
@@ -185,6 +200,7 @@ impl Server {
                 "rootUri": null,
                 "workspaceFolders": [{"uri": file_uri(root), "name": "project"}],
                 "capabilities": capabilities,
+                "initializationOptions": options,
             }),
         );
         let capabilities = &response["result"]["capabilities"];
@@ -441,7 +457,12 @@ fn unsafe_fixes_are_labelled_and_fix_all_resolves_lazily() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0]["code"], "SPS102");
     let actions = code_actions(&mut server, &job_uri, &diagnostics[0]["range"]);
-    assert_eq!(actions.len(), 1, "{actions:#?}");
+    // The fix, then "disable for this line".
+    assert_eq!(actions.len(), 2, "{actions:#?}");
+    assert_eq!(
+        actions[1]["title"],
+        "spawnsafe: disable SPS102 for this line"
+    );
     assert!(
         actions[0]["title"]
             .as_str()
@@ -566,4 +587,345 @@ fn requests_before_initialize_and_exit_without_shutdown() {
     };
     // `exit` without `shutdown` is an error exit, as the protocol says.
     assert_eq!(status.code(), Some(1));
+}
+
+/// Issue 14, item 7: hostile frames are answered with JSON-RPC errors and the
+/// server goes on serving; it never allocates what a header announces.
+#[test]
+fn malformed_frames_are_answered_and_the_server_goes_on() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    let ping = r#"{"jsonrpc":"2.0","id":"after","method":"textDocument/hover","params":{"textDocument":{"uri":"file:///nowhere.py"},"position":{"line":0,"character":0}}}"#;
+    let cases: Vec<(&str, Vec<u8>, i64)> = vec![
+        (
+            "huge length",
+            b"Content-Length: 99999999999999\r\n\r\n".to_vec(),
+            -32600,
+        ),
+        (
+            "negative length",
+            b"Content-Length: -1\r\n\r\n".to_vec(),
+            -32700,
+        ),
+        (
+            "garbage length",
+            b"Content-Length: twelve\r\n\r\n".to_vec(),
+            -32700,
+        ),
+        ("garbage header", b"GET / HTTP/1.1\r\n\r\n".to_vec(), -32700),
+        (
+            "no Content-Length",
+            b"Content-Type: application/json\r\n\r\n".to_vec(),
+            -32600,
+        ),
+        (
+            "not JSON",
+            b"Content-Length: 9\r\n\r\n{not json".to_vec(),
+            -32700,
+        ),
+        (
+            "not an object",
+            b"Content-Length: 6\r\n\r\n[1, 2]".to_vec(),
+            -32600,
+        ),
+        (
+            "too short",
+            format!("Content-Length: 10\r\n\r\n{ping}").into_bytes(),
+            -32700,
+        ),
+    ];
+    for (what, bytes, code) in cases {
+        server.send_raw(&bytes);
+        let error = server.wait_for(&format!("the error for {what}"), |message| {
+            message["id"].is_null() && message.get("error").is_some()
+        });
+        assert_eq!(error["error"]["code"], code, "{what}: {error}");
+        // Still serving.
+        server.send_raw(format!("Content-Length: {}\r\n\r\n{ping}", ping.len()).as_bytes());
+        let answer = server.wait_for(&format!("the answer after {what}"), |message| {
+            message["id"] == "after"
+        });
+        assert!(answer.get("error").is_none(), "{what}: {answer}");
+    }
+    // An invalid request with an id is answered under that id.
+    let bad = r#"{"jsonrpc":"2.0","id":41,"method":7}"#;
+    server.send_raw(format!("Content-Length: {}\r\n\r\n{bad}", bad.len()).as_bytes());
+    let answer = server.wait_for("the answer to id 41", |message| message["id"] == 41);
+    assert_eq!(answer["error"]["code"], -32600);
+    server.shut_down();
+}
+
+/// A panic while answering one request is answered as an internal error
+/// (-32603) and logged; the next requests are served.
+#[test]
+fn a_panic_in_a_request_is_an_internal_error_not_a_crash() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let mut server = Server::start_with_env(&[("SPAWNSAFE_SERVER_TEST_HOOKS", "1")]);
+    server.initialize(dir.path());
+    let answer = server.request("spawnsafe/testPanic", json!({}));
+    assert_eq!(answer["error"]["code"], -32603, "{answer}");
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("a test asked for a panic"));
+    let log = server.wait_for("the panic's log message", |message| {
+        message["method"] == "window/logMessage"
+    });
+    assert_eq!(log["params"]["type"], 1);
+    let uri = file_uri(&dir.path().join("main.py"));
+    server.open(&uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&uri, Some(1)).len(), 1);
+    server.shut_down();
+}
+
+/// Neovim asks for code actions with the cursor where it is (often the start
+/// of the line) and names the diagnostics in the context: their fixes are
+/// offered whatever the range, with a "disable for this line" action.
+#[test]
+fn quick_fixes_for_the_named_diagnostics_whatever_the_range_and_noqa() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    server.open(&main_uri, MAIN_UNGUARDED);
+    let diagnostic = server.diagnostics(&main_uri, Some(1))[0].clone();
+    let line_start = json!({"line": CALL_LINE, "character": 0});
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": main_uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [diagnostic]},
+        }),
+    )["result"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|action| action["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|title| title.starts_with("spawnsafe (SPS101)")),
+        "{titles:?}"
+    );
+    let noqa = actions
+        .iter()
+        .find(|action| action["title"] == "spawnsafe: disable SPS101 for this line")
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    let edits = noqa["edit"]["changes"][&main_uri].as_array().unwrap();
+    let silenced = apply_edits(MAIN_UNGUARDED, edits);
+    assert!(silenced.contains("counts = helpers.run_all(paths)  # noqa: SPS101\n"));
+    // Applied, the finding is gone and no action is left on the line.
+    server.change(&main_uri, 2, json!({"text": silenced}));
+    assert_eq!(server.diagnostics(&main_uri, Some(2)), Vec::<Value>::new());
+    assert_eq!(
+        code_actions(
+            &mut server,
+            &main_uri,
+            &json!({"start": line_start, "end": line_start})
+        ),
+        Vec::<Value>::new()
+    );
+    server.shut_down();
+}
+
+/// A client that pulls (`textDocument/diagnostic`, `workspace/diagnostic`)
+/// gets the findings by request, and none pushed.
+#[test]
+fn pull_diagnostics() {
+    let dir = project(MAIN_UNGUARDED, None);
+    std::fs::write(dir.path().join("job.py"), TYPO_GUARD).unwrap();
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let job_uri = file_uri(&dir.path().join("job.py"));
+    let mut server = Server::start();
+    server.initialize_with(
+        dir.path(),
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+    );
+    server.open(&main_uri, MAIN_UNGUARDED);
+    let report = server.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": main_uri}}),
+    );
+    assert_eq!(report["result"]["kind"], "full", "{report}");
+    let items = report["result"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["code"], "SPS101");
+    // The whole workspace: the open document, and job.py from disk.
+    let workspace = server.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    let reports = workspace["result"]["items"].as_array().unwrap();
+    let codes = |uri: &str| -> Vec<Value> {
+        reports
+            .iter()
+            .find(|report| report["uri"] == uri)
+            .map(|report| {
+                report["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|item| item["code"].clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(codes(&main_uri), [json!("SPS101")]);
+    assert_eq!(codes(&job_uri), [json!("SPS102")]);
+    // An edit, then a pull: the new text's findings.
+    server.change(&main_uri, 2, json!({"text": MAIN_GUARDED}));
+    let report = server.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": main_uri}}),
+    );
+    assert_eq!(report["result"]["items"], json!([]));
+    assert!(
+        !server
+            .backlog
+            .iter()
+            .any(|message| message["method"] == "textDocument/publishDiagnostics"),
+        "nothing is pushed to a client that pulls: {:#?}",
+        server.backlog
+    );
+    server.shut_down();
+}
+
+/// Settings from the client (`initializationOptions`, then
+/// `workspace/didChangeConfiguration`) apply like command-line options.
+#[test]
+fn settings_from_the_client() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize_full(
+        dir.path(),
+        json!({}),
+        json!({"spawnsafe": {"ignore": ["SPS101"]}}),
+    );
+    server.open(&main_uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&main_uri, Some(1)), Vec::<Value>::new());
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"spawnsafe": {"select": ["SPS1"]}}}),
+    );
+    assert_eq!(server.diagnostics(&main_uri, None).len(), 1);
+    // A wrong selector is shown, not fatal.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"select": ["SPS999"]}}),
+    );
+    let shown = server.wait_for("the settings error", |message| {
+        message["method"] == "window/showMessage"
+    });
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SPS999"),
+        "{shown}"
+    );
+    server.shut_down();
+}
+
+/// The server asks to watch configuration files, and a changed
+/// `pyproject.toml` is read again.
+#[test]
+fn a_changed_pyproject_is_read_again() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize_with(
+        dir.path(),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    let registration = server.wait_for("the watcher registration", |message| {
+        message["method"] == "client/registerCapability"
+    });
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(watchers
+        .as_array()
+        .unwrap()
+        .contains(&json!({"globPattern": "**/pyproject.toml"})));
+    server.send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
+    server.open(&main_uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+    let pyproject = dir.path().join("pyproject.toml");
+    std::fs::write(&pyproject, "[tool.spawnsafe]\nignore = [\"SPS101\"]\n").unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&pyproject), "type": 1}]}),
+    );
+    assert_eq!(server.diagnostics(&main_uri, None), Vec::<Value>::new());
+    server.shut_down();
+}
+
+/// A notebook (`notebookDocument/*`): its cells' findings are published on
+/// the cells, follow edits to a cell, and are cleared on close.
+#[test]
+fn notebooks_get_diagnostics_per_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let notebook_uri = file_uri(dir.path()).to_string() + "/analysis.ipynb";
+    let cell = |n: usize| {
+        format!(
+            "vscode-notebook-cell:{}/analysis.ipynb#cell{n}",
+            dir.path().canonicalize().unwrap().display()
+        )
+    };
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    let first = "import multiprocessing\n\ndef work(x):\n    return x * 2\n";
+    let second = "with multiprocessing.Pool(2) as pool:\n    print(pool.map(work, [1, 2]))\n";
+    server.notify(
+        "notebookDocument/didOpen",
+        json!({
+            "notebookDocument": {
+                "uri": notebook_uri, "notebookType": "jupyter-notebook", "version": 1,
+                "cells": [
+                    {"kind": 2, "document": cell(1)},
+                    {"kind": 1, "document": cell(2)},
+                    {"kind": 2, "document": cell(3)},
+                ],
+            },
+            "cellTextDocuments": [
+                {"uri": cell(1), "languageId": "python", "version": 1, "text": first},
+                {"uri": cell(2), "languageId": "markdown", "version": 1, "text": "# Run"},
+                {"uri": cell(3), "languageId": "python", "version": 1, "text": second},
+            ],
+        }),
+    );
+    let diagnostics = server.diagnostics(&cell(3), None);
+    assert!(!diagnostics.is_empty(), "{diagnostics:#?}");
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"SPS204"), "{codes:?}");
+    // Positions are in the cell: `work` on the cell's second line.
+    let sps204 = diagnostics.iter().find(|d| d["code"] == "SPS204").unwrap();
+    assert_eq!(
+        sps204["range"]["start"],
+        json!({"line": 1, "character": 19}),
+        "{sps204}"
+    );
+    assert_eq!(server.diagnostics(&cell(1), None), Vec::<Value>::new());
+
+    // The pool removed from the third cell: its findings go.
+    server.notify(
+        "notebookDocument/didChange",
+        json!({
+            "notebookDocument": {"uri": notebook_uri, "version": 2},
+            "change": {"cells": {"textContent": [{
+                "document": {"uri": cell(3), "version": 2},
+                "changes": [{"text": "print(work(2))\n"}],
+            }]}},
+        }),
+    );
+    assert_eq!(server.diagnostics(&cell(3), None), Vec::<Value>::new());
+    server.notify(
+        "notebookDocument/didClose",
+        json!({"notebookDocument": {"uri": notebook_uri}, "cellTextDocuments": [{"uri": cell(1)}, {"uri": cell(2)}, {"uri": cell(3)}]}),
+    );
+    server.shut_down();
 }

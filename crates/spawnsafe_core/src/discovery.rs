@@ -23,7 +23,12 @@ fn is_python_file(path: &std::path::Path) -> bool {
 /// Finds the files to check. Directories and files that the settings
 /// (`exclude`, `extend-exclude`, by default `.venv`, `build`, ...) exclude are
 /// not entered; a file named on the command line is always checked.
-pub fn discover(paths: &[PathBuf], resolver: &Arc<Mutex<Resolver>>) -> Result<Discovered, String> {
+/// `respect_gitignore`: skip what the ignore files hide.
+pub fn discover(
+    paths: &[PathBuf],
+    resolver: &Arc<Mutex<Resolver>>,
+    respect_gitignore: bool,
+) -> Result<Discovered, String> {
     let config_error: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let mut files = Vec::new();
     let mut warnings = Vec::new();
@@ -43,10 +48,10 @@ pub fn discover(paths: &[PathBuf], resolver: &Arc<Mutex<Resolver>>) -> Result<Di
         }
         let walker = WalkBuilder::new(root)
             .hidden(true)
-            .git_ignore(true)
+            .git_ignore(respect_gitignore)
             .git_global(false)
-            .git_exclude(true)
-            .ignore(true)
+            .git_exclude(respect_gitignore)
+            .ignore(respect_gitignore)
             .require_git(false)
             .follow_links(true)
             .filter_entry({

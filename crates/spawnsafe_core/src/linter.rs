@@ -31,6 +31,9 @@ pub struct CheckOptions {
     pub isolated: bool,
     /// Rule and target choices from the command line.
     pub overrides: Overrides,
+    /// Skip what `.gitignore`, `.ignore` and `.git/info/exclude` hide
+    /// (off: `--no-respect-gitignore`).
+    pub respect_gitignore: bool,
 }
 
 impl Default for CheckOptions {
@@ -40,6 +43,7 @@ impl Default for CheckOptions {
             config: None,
             isolated: false,
             overrides: Overrides::default(),
+            respect_gitignore: true,
         }
     }
 }
@@ -101,7 +105,7 @@ fn discover_files(
         options.isolated,
         options.overrides.clone(),
     )?));
-    let Discovered { files, warnings } = discover(paths, &resolver)?;
+    let Discovered { files, warnings } = discover(paths, &resolver, options.respect_gitignore)?;
     let resolver = Arc::try_unwrap(resolver)
         .map_err(|_| "internal error: discovery kept the settings".to_string())?
         .into_inner()

@@ -2,10 +2,15 @@
 //! line; `# spawnsafe: noqa` and `# spawnsafe: noqa: SPS302` anywhere in a file.
 //! Only real comment tokens count, never text inside strings.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use ruff_python_ast::token::{TokenKind, Tokens};
-use ruff_source_file::LineIndex;
-use ruff_text_size::Ranged;
+use ruff_source_file::{LineIndex, OneIndexed};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
+
+use crate::fix::Edit;
 
 /// What a suppression covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +127,153 @@ fn file_exemption(comment: &str) -> Option<Codes> {
     Some(codes_after(rest))
 }
 
+/// What `--add-noqa` does to a file: the edits, and the rows that cannot
+/// hold a comment (the line ends inside a string, or continues with `\\`).
+#[derive(Debug, Default)]
+pub struct NoqaEdits {
+    pub edits: Vec<Edit>,
+    pub impossible_rows: Vec<usize>,
+}
+
+/// The edits that make `# noqa` cover each `(row, code)`: a code is added to
+/// the line's `# noqa: ...` list when there is one, else `  # noqa: CODES`
+/// goes at the end of the line (after any other comment). Codes already
+/// covered need nothing, so the edits are idempotent. `None`: the file does
+/// not parse, and comments cannot be placed safely.
+pub fn add_noqa_edits(path: &Path, text: &str, findings: &[(usize, &str)]) -> Option<NoqaEdits> {
+    let parsed = ruff_python_parser::parse_unchecked_source(text, crate::source::source_type(path));
+    if !parsed.errors().is_empty() {
+        return None;
+    }
+    let tokens = parsed.tokens();
+    let line_index = LineIndex::from_source_text(text);
+    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (row, code) in findings {
+        let codes = by_row.entry(*row).or_default();
+        let code = code.to_ascii_uppercase();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    let mut result = NoqaEdits::default();
+    for (row, mut codes) in by_row {
+        codes.sort();
+        let Some(line) = OneIndexed::new(row) else {
+            continue;
+        };
+        if row > line_index.line_count() {
+            continue;
+        }
+        let range = line_index.line_range(line, text);
+        let ends_in_token = tokens.iter().any(|token| {
+            token.kind() != TokenKind::Comment
+                && token.start() < range.end()
+                && range.end() < token.end()
+        });
+        let comment = tokens.iter().find(|token| {
+            token.kind() == TokenKind::Comment
+                && range.start() <= token.start()
+                && token.start() < range.end()
+        });
+        let code_end = comment.map_or(range.end(), Ranged::start);
+        let before_comment = text[TextRange::new(range.start(), code_end)].trim_end();
+        if ends_in_token || (comment.is_none() && before_comment.ends_with('\\')) {
+            result.impossible_rows.push(row);
+            continue;
+        }
+        let existing = comment.and_then(|token| {
+            let body = &text[token.range()];
+            line_noqa(body).map(|codes| (token, body, codes))
+        });
+        match existing {
+            Some((_, _, Codes::All)) => {}
+            Some((token, body, Codes::Some(listed))) => {
+                let missing: Vec<&String> = codes
+                    .iter()
+                    .filter(|code| {
+                        !listed
+                            .iter()
+                            .any(|listed| listed.eq_ignore_ascii_case(code))
+                    })
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let insert_at = token.start() + TextSize::try_from(codes_end(body)?).ok()?;
+                let joined: Vec<&str> = missing.iter().map(|code| code.as_str()).collect();
+                result.edits.push(Edit {
+                    range: TextRange::empty(insert_at),
+                    content: format!(", {}", joined.join(", ")),
+                });
+            }
+            None => {
+                // After the code and any other comment, trailing blanks replaced.
+                let content = text[range].trim_end_matches(['\r', '\n']);
+                let content_end =
+                    range.start() + TextSize::try_from(content.trim_end().len()).ok()?;
+                let line_end = range.start() + TextSize::try_from(content.len()).ok()?;
+                result.edits.push(Edit {
+                    range: TextRange::new(content_end, line_end),
+                    content: format!("  # noqa: {}", codes.join(", ")),
+                });
+            }
+        }
+    }
+    Some(result)
+}
+
+/// Where the code list of the `# noqa: ...` in a comment ends (a byte offset
+/// in the comment): after its last code.
+fn codes_end(comment: &str) -> Option<usize> {
+    let lower = comment.to_ascii_lowercase();
+    let mut search = 0;
+    while let Some(found) = lower[search..].find("noqa") {
+        let at = search + found;
+        if lower[..at].trim_end().ends_with('#') {
+            let mut end = at + 4;
+            let rest = &comment[end..];
+            let colon = rest.len() - rest.trim_start().len();
+            if !rest[colon..].starts_with(':') {
+                return None;
+            }
+            end += colon + 1;
+            let mut last_code_end = end;
+            let mut cursor = end;
+            for piece in comment[end..].split_inclusive([',', ' ', '\t']) {
+                let word = piece.trim_end_matches([',', ' ', '\t']);
+                if word.is_empty() {
+                    cursor += piece.len();
+                    continue;
+                }
+                if !is_code(word) {
+                    break;
+                }
+                last_code_end = cursor + word.len();
+                cursor += piece.len();
+            }
+            return Some(last_code_end);
+        }
+        search = at + 4;
+    }
+    None
+}
+
+/// Applies non-overlapping edits to a text.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|edit| (edit.range.start(), edit.range.end()));
+    let mut out = String::with_capacity(text.len() + edits.len() * 16);
+    let mut at = 0;
+    for edit in sorted {
+        let start = usize::from(edit.range.start());
+        out.push_str(&text[at..start]);
+        out.push_str(&edit.content);
+        at = usize::from(edit.range.end());
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +304,51 @@ mod tests {
             Some(Codes::Some(vec!["SPS302".into()]))
         );
         assert_eq!(file_exemption("# noqa"), None);
+    }
+
+    fn add(text: &str, findings: &[(usize, &str)]) -> String {
+        let edits = add_noqa_edits(Path::new("x.py"), text, findings).unwrap();
+        assert!(edits.impossible_rows.is_empty());
+        apply_edits(text, &edits.edits)
+    }
+
+    #[test]
+    fn add_noqa_appends_merges_and_is_idempotent() {
+        assert_eq!(
+            add(
+                "x = f()   \ny = 2\n",
+                &[(1, "SPS101"), (1, "SPS201"), (1, "SPS101")]
+            ),
+            "x = f()  # noqa: SPS101, SPS201\ny = 2\n"
+        );
+        // Beside another comment; inside an existing list, keeping the reason.
+        assert_eq!(
+            add("x = 1  # keep me\r\n", &[(1, "SPS302")]),
+            "x = 1  # keep me  # noqa: SPS302\r\n"
+        );
+        assert_eq!(
+            add("x = 1  # noqa: E501 because long\n", &[(1, "SPS302")]),
+            "x = 1  # noqa: E501, SPS302 because long\n"
+        );
+        assert_eq!(
+            add("x = 1  # noqa: sps302\n", &[(1, "SPS302")]),
+            "x = 1  # noqa: sps302\n"
+        );
+        assert_eq!(add("x = 1  # noqa\n", &[(1, "SPS302")]), "x = 1  # noqa\n");
+        // The last line without a newline.
+        assert_eq!(add("x = 1", &[(1, "SPS101")]), "x = 1  # noqa: SPS101");
+        let once = add("a = 1\nb = 2\n", &[(2, "SPS101")]);
+        assert_eq!(add(&once, &[(2, "SPS101")]), once);
+    }
+
+    #[test]
+    fn add_noqa_cannot_comment_inside_a_string_or_after_a_backslash() {
+        let text = "x = f(\"\"\"a\nb\"\"\")\ny = 1 + \\\n    2\n";
+        let edits =
+            add_noqa_edits(Path::new("x.py"), text, &[(1, "SPS101"), (3, "SPS101")]).unwrap();
+        assert!(edits.edits.is_empty());
+        assert_eq!(edits.impossible_rows, [1, 3]);
+        assert!(add_noqa_edits(Path::new("x.py"), "def (:\n", &[(1, "SPS101")]).is_none());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (XML), and the `--statistics` table.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use ruff_text_size::{TextRange, TextSize};
@@ -11,59 +12,360 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::registry::{Rule, Severity};
 
+/// How findings are printed (`--output-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum OutputFormat {
+    /// Each finding with a code frame, notes and help.
     Full,
+    /// One line per finding: `path:row:column: CODE message`.
     Concise,
+    /// A JSON array of findings.
     Json,
+    /// One JSON object per line, with the fields of `json`.
     JsonLines,
+    /// GitHub Actions workflow commands (annotations on the lines).
     Github,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
     Junit,
+    /// The findings under a heading per file.
+    Grouped,
+    /// GitLab Code Quality (a JSON array; paths relative to the project root).
+    Gitlab,
+    /// Pylint's parseable text: `path:row: [CODE] message`.
+    Pylint,
+    /// reviewdog's Diagnostic Format (rdjson), with the fixes as suggestions.
+    Rdjson,
+    /// Azure Pipelines logging commands (`##vso[task.logissue ...]`).
+    Azure,
 }
 
 impl OutputFormat {
-    pub const NAMES: &'static [&'static str] = &[
-        "full",
-        "concise",
-        "json",
-        "json-lines",
-        "github",
-        "sarif",
-        "junit",
-    ];
-
-    pub fn from_name(name: &str) -> Option<OutputFormat> {
-        match name {
-            "full" => Some(OutputFormat::Full),
-            "concise" => Some(OutputFormat::Concise),
-            "json" => Some(OutputFormat::Json),
-            "json-lines" => Some(OutputFormat::JsonLines),
-            "github" => Some(OutputFormat::Github),
-            "sarif" => Some(OutputFormat::Sarif),
-            "junit" => Some(OutputFormat::Junit),
-            _ => None,
-        }
-    }
-
     /// Whether the format is meant for people: only these get the closing
     /// summary line ("Found 3 findings …"); the others are parsed by programs.
     pub fn is_human_readable(self) -> bool {
-        matches!(self, OutputFormat::Full | OutputFormat::Concise)
+        matches!(
+            self,
+            OutputFormat::Full | OutputFormat::Concise | OutputFormat::Grouped
+        )
     }
+}
+
+/// What a report needs besides the findings.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// ANSI styles in the text formats.
+    pub color: bool,
+    /// The directory the paths of machine-read formats are relative to (the
+    /// repository or project root; SARIF's `%SRCROOT%`). `None`: the paths
+    /// as displayed (relative to the working directory).
+    pub project_root: Option<PathBuf>,
 }
 
 /// Renders all findings in a format; `color` adds ANSI styles to text formats.
 pub fn render(diagnostics: &[Diagnostic], format: OutputFormat, color: bool) -> String {
+    render_with(
+        diagnostics,
+        format,
+        &RenderOptions {
+            color,
+            project_root: None,
+        },
+    )
+}
+
+/// Renders all findings in a format.
+pub fn render_with(
+    diagnostics: &[Diagnostic],
+    format: OutputFormat,
+    options: &RenderOptions,
+) -> String {
+    let color = options.color;
     match format {
         OutputFormat::Full => render_full(diagnostics, color),
         OutputFormat::Concise => render_concise(diagnostics, color),
         OutputFormat::Json => render_json(diagnostics),
         OutputFormat::JsonLines => render_json_lines(diagnostics),
         OutputFormat::Github => render_github(diagnostics),
-        OutputFormat::Sarif => render_sarif(diagnostics),
+        OutputFormat::Sarif => render_sarif(diagnostics, options.project_root.as_deref()),
         OutputFormat::Junit => render_junit(diagnostics),
+        OutputFormat::Grouped => render_grouped(diagnostics, color),
+        OutputFormat::Gitlab => render_gitlab(diagnostics, options.project_root.as_deref()),
+        OutputFormat::Pylint => render_pylint(diagnostics),
+        OutputFormat::Rdjson => render_rdjson(diagnostics),
+        OutputFormat::Azure => render_azure(diagnostics),
     }
+}
+
+// ---------------------------------------------------------------------------
+// grouped, pylint, azure
+// ---------------------------------------------------------------------------
+
+/// Ruff's `grouped`: the file's path, then its findings indented, a blank
+/// line between files.
+fn render_grouped(diagnostics: &[Diagnostic], color: bool) -> String {
+    let (bold, red, reset) = if color {
+        ("\x1b[1m", "\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let mut out = String::new();
+    let mut index = 0;
+    while index < diagnostics.len() {
+        let path = &diagnostics[index].file.display_path;
+        let end = diagnostics[index..]
+            .iter()
+            .position(|diagnostic| diagnostic.file.display_path != *path)
+            .map_or(diagnostics.len(), |offset| index + offset);
+        let group = &diagnostics[index..end];
+        let locations: Vec<String> = group
+            .iter()
+            .map(|diagnostic| diagnostic.start_location().display())
+            .collect();
+        let width = locations.iter().map(String::len).max().unwrap_or(0);
+        let _ = writeln!(out, "{bold}{path}{reset}:");
+        for (diagnostic, location) in group.iter().zip(&locations) {
+            let fixable = if diagnostic.fix.is_some() { " [*]" } else { "" };
+            let _ = writeln!(
+                out,
+                "  {location:<width$} {red}{}{reset}{fixable} {}",
+                diagnostic.rule.code(),
+                diagnostic.message
+            );
+        }
+        out.push('\n');
+        index = end;
+    }
+    out
+}
+
+/// Pylint's parseable format, as Ruff writes it: `path:row: [CODE] message`.
+fn render_pylint(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let _ = writeln!(
+            out,
+            "{}:{}: [{}] {}",
+            diagnostic.file.display_path,
+            diagnostic.start_location().row,
+            diagnostic.rule.code(),
+            one_line(&diagnostic.message)
+        );
+    }
+    out
+}
+
+/// Azure Pipelines `task.logissue` commands, one per finding.
+fn render_azure(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let kind = match diagnostic.severity() {
+            Severity::Error => "error",
+            Severity::Warning | Severity::Info => "warning",
+        };
+        let start = diagnostic.start_location();
+        let _ = writeln!(
+            out,
+            "##vso[task.logissue type={kind};sourcepath={};linenumber={};columnnumber={};code={};]{}",
+            azure_escape(&diagnostic.file.display_path),
+            start.row,
+            start.column,
+            diagnostic.rule.code(),
+            azure_escape(&diagnostic.message)
+        );
+    }
+    out
+}
+
+/// Azure's logging-command escapes (`%`, `;`, `]`, line breaks), as its task library does.
+fn azure_escape(text: &str) -> String {
+    text.replace('%', "%AZP25")
+        .replace(';', "%3B")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+        .replace(']', "%5D")
+}
+
+fn one_line(text: &str) -> String {
+    text.split('\n').collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------------------
+// GitLab Code Quality
+// ---------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct GitlabIssue {
+    description: String,
+    check_name: &'static str,
+    fingerprint: String,
+    severity: &'static str,
+    location: GitlabLocation,
+}
+
+#[derive(Serialize)]
+struct GitlabLocation {
+    path: String,
+    lines: GitlabLines,
+}
+
+#[derive(Serialize)]
+struct GitlabLines {
+    begin: usize,
+    end: usize,
+}
+
+/// FNV-1a, 64 bits: a fingerprint that stays the same across runs and builds.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// The path GitLab shows: relative to the project root (the repository)
+/// when the file is below it, with forward slashes.
+fn project_relative(file: &SourceFile, root: Option<&Path>) -> String {
+    let relative = root.and_then(|root| {
+        let absolute = std::path::absolute(&file.path).ok()?;
+        absolute
+            .strip_prefix(root)
+            .ok()
+            .map(|relative| relative.to_string_lossy().into_owned())
+    });
+    relative
+        .unwrap_or_else(|| file.display_path.clone())
+        .replace('\\', "/")
+}
+
+/// A GitLab Code Quality report: the fingerprint of a finding is its path,
+/// code, message and how many identical ones came before it, so it survives
+/// edits elsewhere in the file (as Ruff's does).
+fn render_gitlab(diagnostics: &[Diagnostic], root: Option<&Path>) -> String {
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let issues: Vec<GitlabIssue> = diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let path = project_relative(&diagnostic.file, root);
+            let base = fnv1a(&[&path, diagnostic.rule.code(), &diagnostic.message]);
+            let occurrence = seen.entry(base).or_insert(0);
+            *occurrence += 1;
+            let fingerprint = format!(
+                "{:016x}",
+                fnv1a(&[&format!("{base:016x}"), &occurrence.to_string()])
+            );
+            GitlabIssue {
+                description: format!(
+                    "{} {}",
+                    diagnostic.rule.code(),
+                    one_line(&diagnostic.message)
+                ),
+                check_name: diagnostic.rule.code(),
+                fingerprint,
+                severity: match diagnostic.severity() {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info => "info",
+                },
+                location: GitlabLocation {
+                    path,
+                    lines: GitlabLines {
+                        begin: diagnostic.start_location().row,
+                        end: diagnostic.end_location().row,
+                    },
+                },
+            }
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&issues).expect("GitLab JSON serialises");
+    out.push('\n');
+    out
+}
+
+// ---------------------------------------------------------------------------
+// reviewdog rdjson
+// ---------------------------------------------------------------------------
+
+/// A position as rdjson wants it: 1-based line, 1-based column in UTF-8 bytes.
+fn rdjson_position(file: &SourceFile, offset: TextSize) -> serde_json::Value {
+    let row = file.row(offset);
+    let line_start = file.line_start(row);
+    let column = usize::from(offset.checked_sub(line_start).unwrap_or_default()) + 1;
+    let location = file.location(offset);
+    serde_json::json!({"line": location.row, "column": column})
+}
+
+fn rdjson_range(file: &SourceFile, range: TextRange) -> serde_json::Value {
+    serde_json::json!({
+        "start": rdjson_position(file, range.start()),
+        "end": rdjson_position(file, range.end()),
+    })
+}
+
+/// reviewdog's Diagnostic Format: one result, a diagnostic per finding with
+/// its code, URL, related locations and the fix as suggestions.
+fn render_rdjson(diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let file = &diagnostic.file;
+            let mut item = serde_json::json!({
+                "message": diagnostic.message,
+                "location": {
+                    "path": file.display_path,
+                    "range": rdjson_range(file, diagnostic.range),
+                },
+                "severity": match diagnostic.severity() {
+                    Severity::Error => "ERROR",
+                    Severity::Warning => "WARNING",
+                    Severity::Info => "INFO",
+                },
+                "code": {"value": diagnostic.rule.code(), "url": diagnostic.rule.url()},
+            });
+            // Notebook rows are per cell: no text edits against the file.
+            if let (Some(fix), None) = (&diagnostic.fix, &file.notebook) {
+                item["suggestions"] = fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        serde_json::json!({
+                            "range": rdjson_range(file, edit.range),
+                            "text": edit.content,
+                        })
+                    })
+                    .collect();
+            }
+            if !diagnostic.related.is_empty() {
+                item["related_locations"] = diagnostic
+                    .related
+                    .iter()
+                    .map(|related| {
+                        serde_json::json!({
+                            "message": related.message,
+                            "location": {
+                                "path": related.file.display_path,
+                                "range": rdjson_range(&related.file, related.range),
+                            },
+                        })
+                    })
+                    .collect();
+            }
+            item
+        })
+        .collect();
+    let result = serde_json::json!({
+        "source": {"name": "spawnsafe", "url": env!("CARGO_PKG_REPOSITORY")},
+        "diagnostics": items,
+    });
+    let mut out = serde_json::to_string_pretty(&result).expect("rdjson serialises");
+    out.push('\n');
+    out
 }
 
 fn level(severity: Severity) -> Level<'static> {
@@ -333,7 +635,8 @@ fn render_github(diagnostics: &[Diagnostic]) -> String {
 // ---------------------------------------------------------------------------
 
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// Where relative artifact URIs are rooted: the directory spawnsafe ran in.
+/// Where relative artifact URIs are rooted: the project root, given in the
+/// run's `originalUriBaseIds` (or, without one, the working directory).
 const SARIF_SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
@@ -349,9 +652,17 @@ struct SarifLog<'a> {
 struct SarifRun<'a> {
     tool: SarifTool,
     results: Vec<SarifResult<'a>>,
+    /// `%SRCROOT%` → the project root's `file://` URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<std::collections::BTreeMap<&'static str, SarifBaseUri>>,
     /// spawnsafe's columns count Unicode code points, not SARIF's default
     /// UTF-16 code units.
     column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifBaseUri {
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -437,7 +748,7 @@ struct SarifReplacement<'a> {
     inserted_content: SarifText<'a>,
 }
 
-fn sarif_fixes(diagnostic: &Diagnostic) -> Vec<SarifFix<'_>> {
+fn sarif_fixes<'a>(diagnostic: &'a Diagnostic, root: Option<&Path>) -> Vec<SarifFix<'a>> {
     let Some(fix) = diagnostic.fix.as_ref() else {
         return Vec::new();
     };
@@ -448,7 +759,7 @@ fn sarif_fixes(diagnostic: &Diagnostic) -> Vec<SarifFix<'_>> {
         .edits
         .iter()
         .map(|edit| SarifReplacement {
-            deleted_region: sarif_physical_location(&diagnostic.file, edit.range).region,
+            deleted_region: sarif_physical_location(&diagnostic.file, edit.range, root).region,
             inserted_content: SarifText {
                 text: &edit.content,
             },
@@ -457,7 +768,7 @@ fn sarif_fixes(diagnostic: &Diagnostic) -> Vec<SarifFix<'_>> {
     vec![SarifFix {
         description: SarifText { text: &fix.message },
         artifact_changes: vec![SarifArtifactChange {
-            artifact_location: sarif_artifact(&diagnostic.file.display_path),
+            artifact_location: sarif_artifact(&diagnostic.file, root),
             replacements,
         }],
     }]
@@ -522,9 +833,42 @@ fn percent_encode_path(path: &str, keep_colon: bool) -> String {
     out
 }
 
+/// The artifact location of a file: below the project root, a URI relative
+/// to `%SRCROOT%` (forward slashes); elsewhere an absolute `file://` URI.
+/// Without a root, the displayed path decides.
+fn sarif_artifact(file: &SourceFile, root: Option<&Path>) -> SarifArtifactLocation {
+    if let Some(root) = root {
+        let absolute = std::path::absolute(&file.path).unwrap_or_else(|_| file.path.clone());
+        return match absolute.strip_prefix(root) {
+            Ok(relative) => SarifArtifactLocation {
+                uri: percent_encode_path(&relative.to_string_lossy().replace('\\', "/"), false),
+                uri_base_id: Some(SARIF_SRCROOT),
+            },
+            Err(_) => sarif_artifact_of_display(&absolute.to_string_lossy()),
+        };
+    }
+    sarif_artifact_of_display(&file.display_path)
+}
+
+/// The `file://` URI of an absolute directory, ending in `/` as SARIF wants
+/// for a base URI.
+fn file_uri_of_directory(directory: &Path) -> String {
+    let mut uri = match sarif_artifact_of_display(&directory.to_string_lossy()) {
+        SarifArtifactLocation {
+            uri,
+            uri_base_id: None,
+        } => uri,
+        SarifArtifactLocation { uri, .. } => format!("file:///{uri}"),
+    };
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
 /// The artifact location of a displayed path: relative paths become URIs
 /// relative to `%SRCROOT%` (forward slashes); absolute ones `file://` URIs.
-fn sarif_artifact(display_path: &str) -> SarifArtifactLocation {
+fn sarif_artifact_of_display(display_path: &str) -> SarifArtifactLocation {
     let path = display_path.replace('\\', "/");
     let bytes = path.as_bytes();
     let has_drive =
@@ -551,11 +895,15 @@ fn sarif_artifact(display_path: &str) -> SarifArtifactLocation {
     }
 }
 
-fn sarif_physical_location(file: &SourceFile, range: TextRange) -> SarifPhysicalLocation {
+fn sarif_physical_location(
+    file: &SourceFile,
+    range: TextRange,
+    root: Option<&Path>,
+) -> SarifPhysicalLocation {
     let start = file.location(range.start());
     let end = file.location(range.end());
     SarifPhysicalLocation {
-        artifact_location: sarif_artifact(&file.display_path),
+        artifact_location: sarif_artifact(file, root),
         region: SarifRegion {
             start_line: start.row,
             start_column: start.column,
@@ -674,7 +1022,7 @@ fn sarif_rule(rule: Rule) -> SarifRule {
 
 /// A SARIF 2.1.0 log: one run, every rule spawnsafe knows as a reporting
 /// descriptor, one result per finding.
-fn render_sarif(diagnostics: &[Diagnostic]) -> String {
+fn render_sarif(diagnostics: &[Diagnostic], root: Option<&Path>) -> String {
     let results = diagnostics
         .iter()
         .map(|diagnostic| SarifResult {
@@ -689,7 +1037,11 @@ fn render_sarif(diagnostics: &[Diagnostic]) -> String {
             },
             locations: vec![SarifLocation {
                 id: None,
-                physical_location: sarif_physical_location(&diagnostic.file, diagnostic.range),
+                physical_location: sarif_physical_location(
+                    &diagnostic.file,
+                    diagnostic.range,
+                    root,
+                ),
                 message: None,
             }],
             related_locations: diagnostic
@@ -698,13 +1050,13 @@ fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                 .enumerate()
                 .map(|(index, related)| SarifLocation {
                     id: Some(index),
-                    physical_location: sarif_physical_location(&related.file, related.range),
+                    physical_location: sarif_physical_location(&related.file, related.range, root),
                     message: Some(SarifText {
                         text: &related.message,
                     }),
                 })
                 .collect(),
-            fixes: sarif_fixes(diagnostic),
+            fixes: sarif_fixes(diagnostic, root),
         })
         .collect();
     let log = SarifLog {
@@ -720,6 +1072,14 @@ fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                 },
             },
             results,
+            original_uri_base_ids: root.map(|root| {
+                std::collections::BTreeMap::from([(
+                    SARIF_SRCROOT,
+                    SarifBaseUri {
+                        uri: file_uri_of_directory(root),
+                    },
+                )])
+            }),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -872,7 +1232,7 @@ pub fn render_statistics(
 ) -> Option<String> {
     let counts = statistics(diagnostics);
     match format {
-        OutputFormat::Full | OutputFormat::Concise => {
+        OutputFormat::Full | OutputFormat::Concise | OutputFormat::Grouped => {
             let count_width = counts
                 .iter()
                 .map(|(_, count)| count.to_string().len())
@@ -918,7 +1278,11 @@ pub fn render_statistics(
         OutputFormat::JsonLines
         | OutputFormat::Github
         | OutputFormat::Sarif
-        | OutputFormat::Junit => None,
+        | OutputFormat::Junit
+        | OutputFormat::Gitlab
+        | OutputFormat::Pylint
+        | OutputFormat::Rdjson
+        | OutputFormat::Azure => None,
     }
 }
 
@@ -951,13 +1315,13 @@ mod tests {
 
     #[test]
     fn sarif_artifact_uris() {
-        let relative = sarif_artifact("src\\odd dir/a:b%,c.py");
+        let relative = sarif_artifact_of_display("src\\odd dir/a:b%,c.py");
         assert_eq!(relative.uri, "src/odd%20dir/a%3Ab%25,c.py");
         assert_eq!(relative.uri_base_id, Some("%SRCROOT%"));
-        let absolute = sarif_artifact("/home/me/a b.py");
+        let absolute = sarif_artifact_of_display("/home/me/a b.py");
         assert_eq!(absolute.uri, "file:///home/me/a%20b.py");
         assert_eq!(absolute.uri_base_id, None);
-        let windows = sarif_artifact("C:\\Users\\me\\é.py");
+        let windows = sarif_artifact_of_display("C:\\Users\\me\\é.py");
         assert_eq!(windows.uri, "file:///C:/Users/me/%C3%A9.py");
         assert_eq!(windows.uri_base_id, None);
     }

@@ -27,6 +27,80 @@ pub struct Options {
     pub extend_exclude: Option<Vec<String>>,
     pub target_platforms: Option<Vec<String>>,
     pub target_version: Option<String>,
+    /// `extend = "../base.toml"`: another configuration file whose settings
+    /// this one's override (the `extend-` lists add to the base's).
+    pub extend: Option<String>,
+}
+
+impl Options {
+    /// These options on top of `base`'s.
+    fn over(self, base: Options) -> Options {
+        let concat = |base: Option<Vec<String>>, this: Option<Vec<String>>| match (base, this) {
+            (Some(mut base), Some(this)) => {
+                base.extend(this);
+                Some(base)
+            }
+            (base, this) => this.or(base),
+        };
+        Options {
+            select: self.select.or(base.select),
+            extend_select: concat(base.extend_select, self.extend_select),
+            ignore: self.ignore.or(base.ignore),
+            per_file_ignores: self.per_file_ignores.or(base.per_file_ignores),
+            exclude: self.exclude.or(base.exclude),
+            extend_exclude: concat(base.extend_exclude, self.extend_exclude),
+            target_platforms: self.target_platforms.or(base.target_platforms),
+            target_version: self.target_version.or(base.target_version),
+            extend: None,
+        }
+    }
+}
+
+/// Follows `extend` from the configuration file at `path`: the options with
+/// their bases' under them. `seen` holds the files on the way (a cycle is an error).
+fn with_extended(
+    mut options: Options,
+    path: &Path,
+    seen: &mut Vec<PathBuf>,
+) -> Result<Options, String> {
+    let Some(base) = options.extend.take() else {
+        return Ok(options);
+    };
+    let directory = path.parent().unwrap_or(Path::new("."));
+    // Canonical: `shared/../pyproject.toml` is the file that extends it.
+    let base_path = std::fs::canonicalize(directory.join(&base))
+        .map_err(|err| error(path, format!("`extend`: cannot read `{base}`: {err}")))?;
+    if seen.contains(&base_path) {
+        return Err(error(
+            path,
+            format!("`extend`: `{base}` extends this file again (a cycle)"),
+        ));
+    }
+    seen.push(base_path.clone());
+    let text = std::fs::read_to_string(&base_path)
+        .map_err(|err| error(path, format!("`extend`: cannot read `{base}`: {err}")))?;
+    let base_options = if base_path
+        .file_name()
+        .is_some_and(|name| name == "pyproject.toml")
+    {
+        let pyproject: PyProject = toml::from_str(&text)
+            .map_err(|err| error(&base_path, format!("invalid TOML: {err}")))?;
+        let table = pyproject
+            .tool
+            .and_then(|tool| tool.spawnsafe)
+            .ok_or_else(|| {
+                error(
+                    path,
+                    format!("`extend`: `{base}` has no [tool.spawnsafe] table"),
+                )
+            })?;
+        Options::deserialize(table)
+            .map_err(|err| error(&base_path, format!("[tool.spawnsafe]: {err}")))?
+    } else {
+        toml::from_str(&text).map_err(|err| error(&base_path, err.to_string().trim_end()))?
+    };
+    let base_options = with_extended(base_options, &base_path, seen)?;
+    Ok(options.over(base_options))
 }
 
 #[derive(Deserialize)]
@@ -54,6 +128,12 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     pub target_platforms: Vec<String>,
     pub target_version: Option<String>,
+    /// `--exclude`: replaces the configuration's `exclude`.
+    pub exclude: Option<Vec<String>>,
+    /// `--extend-exclude`: added to it.
+    pub extend_exclude: Vec<String>,
+    /// `--per-file-ignores PATTERN:CODES`: added to the configuration's.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
 }
 
 /// The resolved settings for the files under one configuration.
@@ -238,6 +318,8 @@ impl Settings {
                 .and_then(|project| project.requires_python);
             (options, requires_python)
         };
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| absolute.clone());
+        let options = with_extended(options, &canonical, &mut vec![canonical.clone()])?;
         let requires_python = match requires_python {
             None => None,
             Some(toml::Value::String(text)) => {
@@ -310,8 +392,12 @@ impl Settings {
             let set = glob_set(&where_, "per-file-ignores", std::slice::from_ref(&pattern))?;
             per_file_ignores.push((set, parse_rules(&where_, "per-file-ignores", &codes)?));
         }
+        for (pattern, codes) in &overrides.per_file_ignores {
+            let set = glob_set(&cli, "--per-file-ignores", std::slice::from_ref(pattern))?;
+            per_file_ignores.push((set, parse_rules(&cli, "--per-file-ignores", codes)?));
+        }
 
-        let mut exclude: Vec<String> = match options.exclude {
+        let mut exclude: Vec<String> = match overrides.exclude.clone().or(options.exclude) {
             Some(exclude) => exclude,
             None => DEFAULT_EXCLUDE
                 .iter()
@@ -319,6 +405,7 @@ impl Settings {
                 .collect(),
         };
         exclude.extend(options.extend_exclude.unwrap_or_default());
+        exclude.extend(overrides.extend_exclude.iter().cloned());
         let exclude = glob_set(&where_, "exclude", &exclude)?;
 
         let mut targets = Targets::default();

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use spawnsafe_core::fixer::{fix_inputs, FixOptions};
 use spawnsafe_core::linter::{check_inputs, display_path, read_inputs, InputFile};
-use spawnsafe_core::settings::Resolver;
-use spawnsafe_core::source::SourceText;
+use spawnsafe_core::settings::{Overrides, Resolver};
+use spawnsafe_core::source::{decode_notebook, is_notebook, SourceText};
 use spawnsafe_core::{CheckOptions, CheckResult};
 
 /// A document the editor has open.
@@ -22,12 +22,12 @@ pub struct Document {
 }
 
 impl Document {
-    /// Python source spawnsafe checks: `.py` and `.pyi` files. Notebooks are
-    /// left out (they would need the notebook-document protocol).
+    /// Python source spawnsafe checks: `.py` and `.pyi` files, and notebooks
+    /// (whose text is their `.ipynb` JSON).
     pub fn is_checked(&self) -> bool {
         self.path
             .extension()
-            .is_some_and(|ext| ext == "py" || ext == "pyi")
+            .is_some_and(|ext| ext == "py" || ext == "pyi" || ext == "ipynb")
     }
 }
 
@@ -62,9 +62,14 @@ fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
 }
 
 /// The options the server checks with: those of `spawnsafe check` run without
-/// flags, so each file's configuration (`pyproject.toml`, `spawnsafe.toml`) applies.
-fn options() -> CheckOptions {
-    CheckOptions::default()
+/// flags, so each file's configuration (`pyproject.toml`, `spawnsafe.toml`,
+/// read again on every check) applies, with the editor's settings on top as
+/// the command line's would be.
+fn options(overrides: &Overrides) -> CheckOptions {
+    CheckOptions {
+        overrides: overrides.clone(),
+        ..CheckOptions::default()
+    }
 }
 
 /// The files of the workspace folders (read from disk) with the open
@@ -74,15 +79,20 @@ fn options() -> CheckOptions {
 fn inputs(
     roots: &[PathBuf],
     documents: &[&Document],
+    overrides: &Overrides,
 ) -> Result<(Vec<InputFile>, Resolver, Vec<String>), String> {
-    let (mut inputs, resolver, warnings) = read_inputs(roots, &options())?;
+    let (mut inputs, resolver, warnings) = read_inputs(roots, &options(overrides))?;
     for document in documents.iter().filter(|document| document.is_checked()) {
-        let source = Ok(SourceText {
-            text: document.text.clone(),
-            encoding: None,
-            has_bom: false,
-            notebook: None,
-        });
+        let source = if is_notebook(&document.path) {
+            decode_notebook(document.text.as_bytes())
+        } else {
+            Ok(SourceText {
+                text: document.text.clone(),
+                encoding: None,
+                has_bom: false,
+                notebook: None,
+            })
+        };
         match inputs.iter_mut().find(|input| input.path == document.path) {
             Some(input) => input.source = source,
             None => {
@@ -102,9 +112,13 @@ fn inputs(
 }
 
 /// Checks the project with the open documents' text.
-pub fn check(roots: &[PathBuf], documents: &[&Document]) -> Result<CheckResult, String> {
-    let (inputs, mut resolver, warnings) = inputs(roots, documents)?;
-    let mut result = check_inputs(inputs, &options(), &mut resolver)?;
+pub fn check(
+    roots: &[PathBuf],
+    documents: &[&Document],
+    overrides: &Overrides,
+) -> Result<CheckResult, String> {
+    let (inputs, mut resolver, warnings) = inputs(roots, documents, overrides)?;
+    let mut result = check_inputs(inputs, &options(overrides), &mut resolver)?;
     result.warnings.extend(warnings);
     Ok(result)
 }
@@ -115,8 +129,9 @@ pub fn fix_all(
     roots: &[PathBuf],
     documents: &[&Document],
     target: &Document,
+    overrides: &Overrides,
 ) -> Result<Option<String>, String> {
-    let (mut inputs, mut resolver, _) = inputs(roots, documents)?;
+    let (mut inputs, mut resolver, _) = inputs(roots, documents, overrides)?;
     let fix_options = FixOptions {
         unsafe_fixes: false,
         dry_run: true,
@@ -125,7 +140,7 @@ pub fn fix_all(
     // against it, not against the file on disk, and writes nothing.
     let result = fix_inputs(
         &mut inputs,
-        &options(),
+        &options(overrides),
         fix_options,
         &mut resolver,
         Some(target.text.as_bytes()),

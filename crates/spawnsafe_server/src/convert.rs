@@ -22,7 +22,7 @@ impl PositionEncoding {
         }
     }
 
-    fn width(self, c: char) -> usize {
+    pub fn width(self, c: char) -> usize {
         match self {
             PositionEncoding::Utf16 => c.len_utf16(),
             PositionEncoding::Utf8 => c.len_utf8(),

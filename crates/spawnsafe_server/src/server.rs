@@ -10,12 +10,14 @@ use ruff_text_size::TextRange;
 use serde_json::{json, Value};
 use spawnsafe_core::diagnostic::{Diagnostic, SourceFile};
 use spawnsafe_core::fix::Applicability;
+use spawnsafe_core::noqa::add_noqa_edits;
+use spawnsafe_core::settings::Overrides;
 use spawnsafe_core::Severity;
 
 use crate::analysis::{self, canonical, Document};
 use crate::convert::{path_to_uri, uri_to_path, LineStarts, PositionEncoding};
 use crate::hover;
-use crate::transport::{read_message, write_message};
+use crate::transport::{read_frame, write_message, Frame};
 
 const FIX_ALL_KIND: &str = "source.fixAll.spawnsafe";
 
@@ -23,6 +25,7 @@ const FIX_ALL_KIND: &str = "source.fixAll.spawnsafe";
 const INVALID_REQUEST: i64 = -32600;
 const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
+const INTERNAL_ERROR: i64 = -32603;
 const SERVER_NOT_INITIALIZED: i64 = -32002;
 
 /// A finding as published, with what the code actions need.
@@ -56,11 +59,31 @@ struct State {
     resolves_edits: bool,
     /// The last configuration or analysis error shown, not to repeat it on every keystroke.
     last_error: Option<String>,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): none are pushed.
+    pull: bool,
+    /// The client can be asked to pull again (`workspace/diagnostic/refresh`).
+    refresh_support: bool,
+    /// The client lets the server register file watchers.
+    watch_registration: bool,
+    /// Every file's findings (open or not) at the last check, by URI, for
+    /// `workspace/diagnostic`.
+    workspace_findings: BTreeMap<String, Vec<Value>>,
+    /// Rule and target choices from the editor's settings.
+    overrides: Overrides,
+    /// The id of the next request the server sends.
+    next_request_id: i64,
+    /// Whether the project was checked at all yet.
+    checked: bool,
+    /// The cells of each open notebook (by the notebook's URI), in order;
+    /// the notebook itself is in `documents`, as `.ipynb` JSON.
+    notebook_cells: BTreeMap<String, Vec<NotebookCell>>,
 }
 
-enum Incoming {
-    Message(Value),
-    Broken(String),
+/// A cell of an open notebook (`notebookDocument/*`).
+struct NotebookCell {
+    uri: String,
+    code: bool,
+    text: String,
 }
 
 /// Serves on the standard input and output until `exit` or the end of the
@@ -70,13 +93,15 @@ pub fn serve() -> i32 {
     std::thread::spawn(move || {
         let mut input = std::io::stdin().lock();
         loop {
-            let incoming = match read_message(&mut input) {
-                Ok(Some(message)) => Incoming::Message(message),
-                Ok(None) => break,
-                Err(error) => Incoming::Broken(error),
+            let frame = match read_frame(&mut input) {
+                Ok(Frame::End) => break,
+                Ok(frame) => frame,
+                Err(error) => {
+                    eprintln!("spawnsafe server: cannot read from the client: {error}");
+                    break;
+                }
             };
-            let broken = matches!(incoming, Incoming::Broken(_));
-            if sender.send(incoming).is_err() || broken {
+            if sender.send(frame).is_err() {
                 break;
             }
         }
@@ -85,45 +110,80 @@ pub fn serve() -> i32 {
 }
 
 impl State {
-    fn run(&mut self, receiver: &Receiver<Incoming>) -> i32 {
+    fn run(&mut self, receiver: &Receiver<Frame>) -> i32 {
         loop {
-            let incoming = if self.dirty {
+            let frame = if self.dirty {
                 match receiver.try_recv() {
-                    Ok(incoming) => incoming,
+                    Ok(frame) => frame,
                     Err(TryRecvError::Empty) => {
-                        self.check_and_publish();
+                        self.guarded("checking the project", None, |state| {
+                            state.check_and_publish()
+                        });
                         continue;
                     }
                     Err(TryRecvError::Disconnected) => return 1,
                 }
             } else {
                 match receiver.recv() {
-                    Ok(incoming) => incoming,
+                    Ok(frame) => frame,
                     // The client went away without `exit`.
                     Err(_) => return 1,
                 }
             };
-            let message = match incoming {
-                Incoming::Message(message) => message,
-                Incoming::Broken(error) => {
-                    eprintln!("spawnsafe server: {error}");
-                    return 1;
+            let message = match frame {
+                Frame::Message(message) => message,
+                Frame::Invalid { code, message, id } => {
+                    eprintln!("spawnsafe server: {message}");
+                    self.respond_error(id.unwrap_or(Value::Null), code, &message);
+                    continue;
                 }
+                Frame::End => return 1,
             };
             let method = message["method"].as_str().map(str::to_string);
             let id = message.get("id").cloned();
             let params = message.get("params").cloned().unwrap_or(Value::Null);
             match (method, id) {
-                (Some(method), Some(id)) => self.request(&method, id, params),
+                (Some(method), Some(id)) => {
+                    let what = format!("answering {method}");
+                    let answered = id.clone();
+                    self.guarded(&what, Some(answered), |state| {
+                        state.request(&method, id, params)
+                    });
+                }
                 (Some(method), None) => {
                     if method == "exit" {
                         return if self.shutdown_requested { 0 } else { 1 };
                     }
-                    self.notification(&method, params);
+                    let what = format!("handling {method}");
+                    self.guarded(&what, None, |state| state.notification(&method, params));
                 }
                 // A response: the server sends no requests, so there is none to match.
                 (None, _) => {}
             }
+        }
+    }
+
+    /// Runs one message's work; a panic in it (a bug in an analysis) is
+    /// logged and, for a request, answered as an internal error: the
+    /// server goes on with the next message.
+    fn guarded(&mut self, what: &str, request: Option<Value>, work: impl FnOnce(&mut State)) {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(self)));
+        let Err(payload) = outcome else { return };
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let message = format!("internal error while {what}: {reason}");
+        eprintln!("spawnsafe server: {message}");
+        self.notify(
+            "window/logMessage",
+            json!({"type": 1, "message": format!("spawnsafe: {message}")}),
+        );
+        // Whatever was half done is redone on the next change.
+        self.dirty = false;
+        if let Some(id) = request {
+            self.respond_error(id, INTERNAL_ERROR, &message);
         }
     }
 
@@ -169,6 +229,10 @@ impl State {
             return self.respond_error(id, INVALID_REQUEST, "the server is shutting down");
         }
         match method {
+            // A request that panics, to prove a panic is answered, not fatal.
+            "spawnsafe/testPanic" if std::env::var_os("SPAWNSAFE_SERVER_TEST_HOOKS").is_some() => {
+                panic!("a test asked for a panic")
+            }
             "shutdown" => {
                 self.shutdown_requested = true;
                 self.respond(id, Value::Null);
@@ -183,6 +247,14 @@ impl State {
             },
             "textDocument/hover" => {
                 let result = self.hover(&params);
+                self.respond(id, result);
+            }
+            "textDocument/diagnostic" => {
+                let result = self.document_diagnostic(&params);
+                self.respond(id, result);
+            }
+            "workspace/diagnostic" => {
+                let result = self.workspace_diagnostic();
                 self.respond(id, result);
             }
             _ => self.respond_error(id, METHOD_NOT_FOUND, &format!("unknown method {method}")),
@@ -233,10 +305,19 @@ impl State {
                 document.version = params["textDocument"]["version"].as_i64();
                 self.dirty = true;
             }
-            // Other files may have changed on disk with it.
-            "textDocument/didSave"
-            | "workspace/didChangeWatchedFiles"
-            | "workspace/didChangeConfiguration" => self.dirty = !self.documents.is_empty(),
+            "initialized" => self.register_watchers(),
+            "notebookDocument/didOpen" => self.notebook_opened(&params),
+            "notebookDocument/didChange" => self.notebook_changed(&params),
+            "notebookDocument/didSave" => self.dirty = !self.documents.is_empty(),
+            "notebookDocument/didClose" => self.notebook_closed(&params),
+            // Other files (or the configuration) may have changed on disk with it.
+            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
+                self.dirty = !self.documents.is_empty()
+            }
+            "workspace/didChangeConfiguration" => {
+                self.apply_settings(&params["settings"]);
+                self.dirty = !self.documents.is_empty();
+            }
             "textDocument/didClose" => {
                 let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
                 if self.documents.remove(uri).is_some() {
@@ -281,6 +362,11 @@ impl State {
         } else {
             PositionEncoding::Utf16
         });
+        self.pull = capabilities["textDocument"]["diagnostic"].is_object();
+        self.refresh_support = capabilities["workspace"]["diagnostics"]["refreshSupport"] == true;
+        self.watch_registration =
+            capabilities["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] == true;
+        self.apply_settings(&params["initializationOptions"]);
         self.resolves_edits = capabilities["textDocument"]["codeAction"]["resolveSupport"]
             ["properties"]
             .as_array()
@@ -317,6 +403,17 @@ impl State {
                     "resolveProvider": true,
                 },
                 "hoverProvider": true,
+                "notebookDocumentSync": {
+                    "notebookSelector": [{
+                        "notebook": {"notebookType": "jupyter-notebook"},
+                        "cells": [{"language": "python"}],
+                    }],
+                },
+                "diagnosticProvider": {
+                    "identifier": "spawnsafe",
+                    "interFileDependencies": true,
+                    "workspaceDiagnostics": true,
+                },
                 "workspace": {
                     "workspaceFolders": {"supported": true, "changeNotifications": true},
                 },
@@ -326,18 +423,250 @@ impl State {
     }
 
     /// Checks the project with the open documents and publishes each open
-    /// document's findings (an empty list clears the old ones).
+    /// document's findings (an empty list clears the old ones); a client
+    /// that pulls is asked to pull again.
     fn check_and_publish(&mut self) {
+        self.check_now();
+        if self.pull {
+            if self.refresh_support {
+                self.send_request("workspace/diagnostic/refresh", Value::Null);
+            }
+            return;
+        }
+        for document in self
+            .documents
+            .values()
+            .filter(|document| document.is_checked())
+        {
+            if let Some(cells) = self.notebook_cells.get(&document.uri) {
+                // A notebook's findings go to its cells.
+                for cell in cells.iter().filter(|cell| cell.code) {
+                    let params =
+                        json!({"uri": cell.uri, "diagnostics": self.diagnostics_of(&cell.uri)});
+                    self.notify("textDocument/publishDiagnostics", params);
+                }
+                continue;
+            }
+            let mut params =
+                json!({"uri": document.uri, "diagnostics": self.diagnostics_of(&document.uri)});
+            if let Some(version) = document.version {
+                params["version"] = json!(version);
+            }
+            self.notify("textDocument/publishDiagnostics", params);
+        }
+    }
+
+    /// `notebookDocument/didOpen`: the notebook and its cells' text.
+    fn notebook_opened(&mut self, params: &Value) {
+        let notebook = &params["notebookDocument"];
+        let Some(uri) = notebook["uri"].as_str() else {
+            return;
+        };
+        let Some(path) = uri_to_path(uri) else { return };
+        let texts: BTreeMap<&str, &str> = params["cellTextDocuments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| Some((item["uri"].as_str()?, item["text"].as_str()?)))
+            .collect();
+        let cells = notebook["cells"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|cell| {
+                let cell_uri = cell["document"].as_str()?;
+                Some(NotebookCell {
+                    uri: cell_uri.to_string(),
+                    code: cell["kind"] == 2,
+                    text: texts.get(cell_uri).copied().unwrap_or_default().to_string(),
+                })
+            })
+            .collect();
+        self.notebook_cells.insert(uri.to_string(), cells);
+        self.documents.insert(
+            uri.to_string(),
+            Document {
+                uri: uri.to_string(),
+                path: canonical(&path),
+                text: String::new(),
+                version: notebook["version"].as_i64(),
+            },
+        );
+        self.refresh_notebook_text(uri);
+    }
+
+    /// `notebookDocument/didChange`: cells added, removed or moved, their
+    /// kinds, and their text.
+    fn notebook_changed(&mut self, params: &Value) {
+        let Some(uri) = params["notebookDocument"]["uri"].as_str() else {
+            return;
+        };
+        let encoding = self.encoding();
+        let Some(cells) = self.notebook_cells.get_mut(uri) else {
+            return;
+        };
+        let change = &params["change"]["cells"];
+        let structure = &change["structure"];
+        if let Some(array) = structure.get("array") {
+            let opened: BTreeMap<&str, &str> = structure["didOpen"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|item| Some((item["uri"].as_str()?, item["text"].as_str()?)))
+                .collect();
+            let start = (array["start"].as_u64().unwrap_or(0) as usize).min(cells.len());
+            let delete =
+                (array["deleteCount"].as_u64().unwrap_or(0) as usize).min(cells.len() - start);
+            let inserted: Vec<NotebookCell> = array["cells"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|cell| {
+                    let cell_uri = cell["document"].as_str()?;
+                    Some(NotebookCell {
+                        uri: cell_uri.to_string(),
+                        code: cell["kind"] == 2,
+                        text: opened
+                            .get(cell_uri)
+                            .copied()
+                            .unwrap_or_default()
+                            .to_string(),
+                    })
+                })
+                .collect();
+            cells.splice(start..start + delete, inserted);
+        }
+        for data in change["data"].as_array().into_iter().flatten() {
+            if let Some(cell) = cells
+                .iter_mut()
+                .find(|cell| data["document"] == cell.uri.as_str())
+            {
+                cell.code = data["kind"] == 2;
+            }
+        }
+        for content in change["textContent"].as_array().into_iter().flatten() {
+            let Some(cell) = cells
+                .iter_mut()
+                .find(|cell| content["document"]["uri"] == cell.uri.as_str())
+            else {
+                continue;
+            };
+            for edit in content["changes"].as_array().into_iter().flatten() {
+                let text = edit["text"].as_str().unwrap_or_default();
+                match edit.get("range") {
+                    Some(range) => {
+                        let lines = LineStarts::new(&cell.text);
+                        let start = usize::from(lines.offset(&range["start"], encoding));
+                        let end = usize::from(lines.offset(&range["end"], encoding));
+                        cell.text.replace_range(start..end.max(start), text);
+                    }
+                    None => cell.text = text.to_string(),
+                }
+            }
+        }
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.version = params["notebookDocument"]["version"].as_i64();
+        }
+        self.refresh_notebook_text(uri);
+    }
+
+    fn notebook_closed(&mut self, params: &Value) {
+        let Some(uri) = params["notebookDocument"]["uri"].as_str() else {
+            return;
+        };
+        self.documents.remove(uri);
+        for cell in self.notebook_cells.remove(uri).unwrap_or_default() {
+            if self.published.remove(&cell.uri).is_some() && !self.pull {
+                self.notify(
+                    "textDocument/publishDiagnostics",
+                    json!({"uri": cell.uri, "diagnostics": []}),
+                );
+            }
+        }
+        self.dirty = !self.documents.is_empty();
+    }
+
+    /// The notebook's `.ipynb` JSON from its cells: what the analysis reads.
+    fn refresh_notebook_text(&mut self, uri: &str) {
+        let Some(cells) = self.notebook_cells.get(uri) else {
+            return;
+        };
+        let cells: Vec<Value> = cells
+            .iter()
+            .map(|cell| {
+                if cell.code {
+                    json!({"cell_type": "code", "execution_count": null, "metadata": {},
+                           "outputs": [], "source": cell.text})
+                } else {
+                    json!({"cell_type": "markdown", "metadata": {}, "source": cell.text})
+                }
+            })
+            .collect();
+        let notebook = json!({
+            "cells": cells,
+            "metadata": {"language_info": {"name": "python"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        });
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.text = notebook.to_string();
+        }
+        self.dirty = true;
+    }
+
+    /// A finding in an open notebook, as a diagnostic of its cell (fixes are
+    /// not offered in cells).
+    fn in_notebook_cell(&self, diagnostic: &Diagnostic) -> Option<(String, Published)> {
+        diagnostic.file.notebook.as_ref()?;
+        let document = self
+            .documents
+            .values()
+            .find(|document| document.path == diagnostic.file.path)?;
+        let cells = self.notebook_cells.get(&document.uri)?;
+        let encoding = self.encoding();
+        let position = |offset| -> Option<(usize, Value)> {
+            let location = diagnostic.file.location(offset);
+            let cell = cells.get(location.cell? - 1)?;
+            let line = cell.text.split('\n').nth(location.row - 1).unwrap_or("");
+            let character: usize = line
+                .chars()
+                .take(location.column - 1)
+                .map(|c| encoding.width(c))
+                .sum();
+            Some((
+                location.cell? - 1,
+                json!({"line": location.row - 1, "character": character}),
+            ))
+        };
+        let (cell_index, start) = position(diagnostic.range.start())?;
+        let end = match position(diagnostic.range.end()) {
+            Some((index, end)) if index == cell_index => end,
+            _ => start.clone(),
+        };
+        let mut published = self.to_published(diagnostic);
+        published.diagnostic["range"] = json!({"start": start, "end": end});
+        published.span = (
+            point(&published.diagnostic["range"]["start"]),
+            point(&published.diagnostic["range"]["end"]),
+        );
+        published.fix = None;
+        Some((cells[cell_index].uri.clone(), published))
+    }
+
+    /// Checks the project with the open documents; keeps the findings.
+    fn check_now(&mut self) {
         self.dirty = false;
+        self.checked = true;
         let documents: Vec<&Document> = self.documents.values().collect();
         // A bug in one analysis must not take the editor's server down with it.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analysis::check(&self.roots, &documents)
+            analysis::check(&self.roots, &documents, &self.overrides)
         }))
         .unwrap_or_else(|_| {
             Err("internal error while checking (see the server's log)".to_string())
         });
         let mut published: BTreeMap<String, Vec<Published>> = BTreeMap::new();
+        let mut workspace_findings: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         match result {
             Ok(result) => {
                 self.last_error = None;
@@ -348,6 +677,19 @@ impl State {
                     );
                 }
                 for diagnostic in &result.diagnostics {
+                    if let Some((cell_uri, finding)) = self.in_notebook_cell(diagnostic) {
+                        workspace_findings
+                            .entry(cell_uri.clone())
+                            .or_default()
+                            .push(finding.diagnostic.clone());
+                        published.entry(cell_uri).or_default().push(finding);
+                        continue;
+                    }
+                    let finding = self.to_published(diagnostic);
+                    workspace_findings
+                        .entry(self.uri_of(&diagnostic.file))
+                        .or_default()
+                        .push(finding.diagnostic.clone());
                     let Some(document) = self
                         .documents
                         .values()
@@ -355,7 +697,6 @@ impl State {
                     else {
                         continue;
                     };
-                    let finding = self.to_published(diagnostic);
                     published
                         .entry(document.uri.clone())
                         .or_default()
@@ -373,24 +714,145 @@ impl State {
                 }
             }
         }
+        self.published = published;
+        self.workspace_findings = workspace_findings;
+    }
+
+    /// The LSP diagnostics of an open document at the last check.
+    fn diagnostics_of(&self, uri: &str) -> Vec<Value> {
+        self.published
+            .get(uri)
+            .into_iter()
+            .flatten()
+            .map(|finding| finding.diagnostic.clone())
+            .collect()
+    }
+
+    /// `textDocument/diagnostic`: the document's findings, checked now if
+    /// anything changed.
+    fn document_diagnostic(&mut self, params: &Value) -> Value {
+        if self.dirty || !self.checked {
+            self.check_now();
+        }
+        let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
+        let items = if self.documents.contains_key(uri) || self.published.contains_key(uri) {
+            self.diagnostics_of(uri)
+        } else {
+            self.workspace_findings
+                .get(uri)
+                .cloned()
+                .unwrap_or_default()
+        };
+        json!({"kind": "full", "items": items})
+    }
+
+    /// `workspace/diagnostic`: every file's findings (the open documents'
+    /// from their buffers), an empty report for open documents without any.
+    fn workspace_diagnostic(&mut self) -> Value {
+        if self.dirty || !self.checked {
+            self.check_now();
+        }
+        let mut reports: BTreeMap<&str, Value> = BTreeMap::new();
+        for (uri, items) in &self.workspace_findings {
+            reports.insert(
+                uri,
+                json!({"uri": uri, "kind": "full", "version": null, "items": items}),
+            );
+        }
         for document in self
             .documents
             .values()
             .filter(|document| document.is_checked())
         {
-            let diagnostics: Vec<&Value> = published
-                .get(&document.uri)
-                .into_iter()
-                .flatten()
-                .map(|finding| &finding.diagnostic)
-                .collect();
-            let mut params = json!({"uri": document.uri, "diagnostics": diagnostics});
-            if let Some(version) = document.version {
-                params["version"] = json!(version);
-            }
-            self.notify("textDocument/publishDiagnostics", params);
+            reports.insert(
+                &document.uri,
+                json!({
+                    "uri": document.uri,
+                    "kind": "full",
+                    "version": document.version,
+                    "items": self.diagnostics_of(&document.uri),
+                }),
+            );
         }
-        self.published = published;
+        json!({"items": reports.into_values().collect::<Vec<_>>()})
+    }
+
+    /// Settings from the editor (`initializationOptions`, or the `settings`
+    /// of `workspace/didChangeConfiguration`), under `spawnsafe` or at the
+    /// top: `select`, `extendSelect`, `ignore`, `targetPlatforms`,
+    /// `targetVersion` (kebab-case too), as on the command line.
+    fn apply_settings(&mut self, settings: &Value) {
+        let settings = settings.get("spawnsafe").unwrap_or(settings);
+        if !settings.is_object() {
+            return;
+        }
+        let list = |camel: &str, kebab: &str| -> Vec<String> {
+            let value = settings.get(camel).or_else(|| settings.get(kebab));
+            match value {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+                Some(Value::String(text)) => text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|item| !item.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        self.overrides = Overrides {
+            select: list("select", "select"),
+            extend_select: list("extendSelect", "extend-select"),
+            ignore: list("ignore", "ignore"),
+            target_platforms: list("targetPlatforms", "target-platforms"),
+            target_version: settings
+                .get("targetVersion")
+                .or_else(|| settings.get("target-version"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            ..Overrides::default()
+        };
+    }
+
+    /// Asks the client to tell the server when a configuration file, an
+    /// ignore file or a Python file changes on disk.
+    fn register_watchers(&mut self) {
+        if !self.watch_registration {
+            return;
+        }
+        let watchers: Vec<Value> = [
+            "**/pyproject.toml",
+            "**/spawnsafe.toml",
+            "**/.spawnsafe.toml",
+            "**/.gitignore",
+            "**/*.py",
+            "**/*.pyi",
+        ]
+        .iter()
+        .map(|glob| json!({"globPattern": glob}))
+        .collect();
+        self.send_request(
+            "client/registerCapability",
+            json!({"registrations": [{
+                "id": "spawnsafe-watched-files",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": watchers},
+            }]}),
+        );
+    }
+
+    /// A request to the client; its response is not waited for.
+    fn send_request(&mut self, method: &str, params: Value) {
+        self.next_request_id += 1;
+        let id = format!("spawnsafe-{}", self.next_request_id);
+        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        if !params.is_null() {
+            message["params"] = params;
+        }
+        self.send(message);
     }
 
     fn uri_of(&self, file: &SourceFile) -> String {
@@ -494,14 +956,28 @@ impl State {
             point(&params["range"]["start"]),
             point(&params["range"]["end"]),
         );
+        // The findings the client asks about: those it names in the context
+        // (wherever the cursor is: Neovim asks with the cursor at the start
+        // of the line), and those under the requested range.
+        let named: Vec<&Value> = params["context"]["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        let asked: Vec<&Published> = findings
+            .iter()
+            .filter(|finding| {
+                let overlaps = finding.span.0 <= requested.1 && requested.0 <= finding.span.1;
+                overlaps
+                    || named
+                        .iter()
+                        .any(|named| same_finding(named, &finding.diagnostic))
+            })
+            .collect();
         let mut actions = Vec::new();
         if wanted("quickfix") {
-            for finding in findings {
+            for finding in &asked {
                 let Some(fix) = &finding.fix else { continue };
-                let overlaps = finding.span.0 <= requested.1 && requested.0 <= finding.span.1;
-                if !overlaps {
-                    continue;
-                }
                 actions.push(json!({
                     "title": fix.title,
                     "kind": "quickfix",
@@ -509,6 +985,11 @@ impl State {
                     "isPreferred": fix.applicability == Applicability::Safe,
                     "edit": {"changes": {uri: fix.edits}},
                 }));
+            }
+            for finding in &asked {
+                if let Some(action) = self.noqa_action(uri, finding) {
+                    actions.push(action);
+                }
             }
         }
         let has_safe_fix = findings.iter().any(|finding| {
@@ -536,6 +1017,31 @@ impl State {
         Value::Array(actions)
     }
 
+    /// "Disable SPS101 for this line": adds the code to the line's `# noqa`.
+    fn noqa_action(&self, uri: &str, finding: &Published) -> Option<Value> {
+        let document = self.documents.get(uri)?;
+        let code = finding.diagnostic["code"].as_str()?;
+        let row = usize::try_from(finding.span.0 .0).ok()? + 1;
+        let edits = add_noqa_edits(&document.path, &document.text, &[(row, code)])?;
+        if edits.edits.is_empty() {
+            return None;
+        }
+        let lines = LineStarts::new(&document.text);
+        let edits: Vec<Value> = edits
+            .edits
+            .iter()
+            .map(|edit| {
+                json!({"range": lines.range(edit.range, self.encoding()), "newText": edit.content})
+            })
+            .collect();
+        Some(json!({
+            "title": format!("spawnsafe: disable {code} for this line"),
+            "kind": "quickfix",
+            "diagnostics": [finding.diagnostic],
+            "edit": {"changes": {uri: edits}},
+        }))
+    }
+
     fn resolve_code_action(&mut self, mut action: Value) -> Result<Value, String> {
         if action["kind"] != FIX_ALL_KIND || action.get("edit").is_some() {
             return Ok(action);
@@ -559,7 +1065,7 @@ impl State {
         let target = self.documents.get(uri)?;
         let documents: Vec<&Document> = self.documents.values().collect();
         let fixed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analysis::fix_all(&self.roots, &documents, target)
+            analysis::fix_all(&self.roots, &documents, target, &self.overrides)
         }))
         .unwrap_or_else(|_| Err("internal error while fixing".to_string()));
         let fixed = match fixed {
@@ -599,6 +1105,14 @@ impl State {
             None => Value::Null,
         }
     }
+}
+
+/// Whether a diagnostic the client sent back is this published one: the same
+/// code and range (clients may drop or reorder the other fields).
+fn same_finding(named: &Value, published: &Value) -> bool {
+    named["code"] == published["code"]
+        && point(&named["range"]["start"]) == point(&published["range"]["start"])
+        && point(&named["range"]["end"]) == point(&published["range"]["end"])
 }
 
 fn point(position: &Value) -> (u64, u64) {
