@@ -691,6 +691,66 @@ impl<'a> ModuleModel<'a> {
         }
     }
 
+    /// The nested function a module-level function's name holds after its
+    /// decorator ran, when the decorator (a function of this module, or a
+    /// factory's result) returns a wrapper it defines and does not copy the
+    /// original's name onto with `functools.wraps`: pickle then looks the
+    /// wrapper up by its own qualified name (`timeout.<locals>.wrapper`) and
+    /// fails. `None` when the name still pickles (no decorator, `wraps`, or
+    /// a decorator this module does not define).
+    pub fn replaced_by_wrapper(&self, function: FunctionId) -> Option<FunctionId> {
+        let info = &self.functions[function];
+        // The outermost decorator runs last: its result is what the name holds.
+        let decorator = info.def.decorator_list.first()?;
+        let wrapper = match &decorator.expression {
+            Expr::Call(call) => {
+                let Value::Function(factory) = self.resolve(&call.func, info.parent_scope) else {
+                    return None;
+                };
+                let decorate = self.returned_local_function(factory)?;
+                self.returned_local_function(decorate)?
+            }
+            expression => {
+                let Value::Function(decorate) = self.resolve(expression, info.parent_scope) else {
+                    return None;
+                };
+                self.returned_local_function(decorate)?
+            }
+        };
+        let copies_name = self.functions[wrapper]
+            .def
+            .decorator_list
+            .iter()
+            .any(|decorator| {
+                let Expr::Call(call) = &decorator.expression else {
+                    return false;
+                };
+                match self.resolve(&call.func, self.functions[wrapper].parent_scope) {
+                    Value::Qualified(name) => name == "functools.wraps",
+                    _ => false,
+                }
+            });
+        (!copies_name).then_some(wrapper)
+    }
+
+    /// The function `function` defines and returns on every `return`.
+    fn returned_local_function(&self, function: FunctionId) -> Option<FunctionId> {
+        let info = &self.functions[function];
+        let mut found = None;
+        for returned in &info.returns {
+            match self.resolve(returned, info.scope) {
+                Value::Function(inner) if self.functions[inner].parent_scope == info.scope => {
+                    if found.is_some_and(|seen| seen != inner) {
+                        return None;
+                    }
+                    found = Some(inner);
+                }
+                _ => return None,
+            }
+        }
+        found
+    }
+
     /// Resolves an expression, read in `scope`, to what it stands for.
     pub fn resolve(&self, expr: &Expr, scope: ScopeId) -> Value {
         RESOLVE_FUEL.with(|fuel| fuel.set(MAX_RESOLVE_STEPS));

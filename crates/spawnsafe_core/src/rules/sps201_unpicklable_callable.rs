@@ -135,6 +135,12 @@ fn problem(model: &ModuleModel, value: &Value) -> Option<Problem> {
             if let Some(class) = info.class {
                 return class_problem(model, class, "method of a class defined inside a function");
             }
+            if let Some(wrapper) = model.replaced_by_wrapper(*function) {
+                return Some(Problem::Local {
+                    what: "function replaced by its decorator's wrapper (no `functools.wraps`)",
+                    qualname: model.functions[wrapper].qualname.clone(),
+                });
+            }
             let name = info.def.name.as_str();
             (info.in_main_guard && !model.has_module_binding_outside_guard(name)).then(|| {
                 Problem::InGuard {
