@@ -5,6 +5,9 @@
 //!
 //! [`traceback`] parses the text; [`signatures`] is the catalogue of failures.
 
+pub mod clean;
+pub mod evidence;
+pub mod extra;
 pub mod signatures;
 pub mod traceback;
 
@@ -17,6 +20,7 @@ use serde::Serialize;
 use crate::linter::{check_paths, CheckOptions};
 use crate::registry::Rule;
 use crate::report::{render, OutputFormat};
+use evidence::Evidence;
 use signatures::{identify, in_child, is_library_frame, Identified, SignatureId};
 use traceback::{Chain, Exception, Frame};
 
@@ -104,6 +108,26 @@ pub struct Item {
     pub local_check: LocalCheck,
     /// `BrokenProcessPool` next to the child failure that caused it.
     pub consequence: bool,
+    /// How sure the diagnosis is, from 0 to 1: a complete traceback is
+    /// surer than its frames alone or a message cut short; the local check
+    /// raises or lowers it.
+    pub confidence: f32,
+    /// `high` (0.85+), `medium` (0.6+) or `low`.
+    pub confidence_label: &'static str,
+    /// The lines of the paste the diagnosis rests on.
+    pub evidence: Vec<Evidence>,
+    /// What the paste lacks, and where it would have come from.
+    pub missing: Option<String>,
+}
+
+fn confidence_label(confidence: f32) -> &'static str {
+    if confidence >= 0.85 {
+        "high"
+    } else if confidence >= 0.6 {
+        "medium"
+    } else {
+        "low"
+    }
 }
 
 /// An exception spawnsafe does not know.
@@ -139,7 +163,38 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
     let mut candidates: Vec<Vec<Rule>> = Vec::new();
     let mut unknown: Vec<Unknown> = Vec::new();
     for (index, exception) in parsed.exceptions.iter().enumerate() {
-        let Some(found) = identify(exception) else {
+        // How the failure was recognised: the exception line, a message cut
+        // short and completed, or the frames of a traceback with no exception.
+        let mut confidence: f32 = if exception.bare {
+            0.85
+        } else if exception.headerless {
+            0.9
+        } else {
+            0.95
+        };
+        let mut missing = None;
+        let found = if exception.truncated {
+            evidence::from_frames(exception).map(|(found, what)| {
+                confidence = 0.65;
+                missing = Some(what);
+                found
+            })
+        } else {
+            identify(exception).or_else(|| {
+                let completed = evidence::complete(exception)?;
+                let found = identify(&completed)?;
+                confidence = 0.8;
+                missing = Some(format!(
+                    "the message is cut short; read as: {}",
+                    completed.summary()
+                ));
+                Some(found)
+            })
+        };
+        if exception.truncated && found.is_none() {
+            continue;
+        }
+        let Some(found) = found else {
             // The parent re-raising a child's failure that is known only in
             // the child (a `NameError` in a worker): the same item.
             if let Some((cause, Chain::DirectCause)) = exception.chained_from {
@@ -160,7 +215,7 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             // An exception group only holds the exceptions printed after it.
             if matches!(
                 exception.short_type(),
-                "ExceptionGroup" | "BaseExceptionGroup"
+                "ExceptionGroup" | "BaseExceptionGroup" | "ProcessRaisedException"
             ) {
                 continue;
             }
@@ -223,33 +278,52 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             item_of.insert(index, item_index);
             continue;
         }
-        let Identified {
-            signature,
-            rule,
-            alternatives,
-            title,
-            meaning,
-            help,
-        } = found;
+        if found.signature == SignatureId::GlobalEmptyInChild {
+            confidence = 0.4;
+        } else if found.meaning.contains(" pickle said: ") {
+            confidence = confidence.min(0.7);
+        }
+        let mut found = found;
+        if let Some(path) = extra::serialization_path(&exception.notes) {
+            found.title = format!("{} (pickle's path to it: {path})", found.title);
+        }
         item_of.insert(index, items.len());
         files_of.push(files);
-        candidates.push(rule.into_iter().chain(alternatives).collect());
-        items.push(Item {
-            signature,
-            code: rule.map(Rule::code),
-            name: rule.map(Rule::name),
-            title,
-            exception: exception_text,
-            occurrences: 1,
-            in_child: child,
+        let exception_text = if exception.truncated {
+            "(no exception line in the paste)".to_string()
+        } else {
+            exception_text
+        };
+        items.push(new_item(
+            found,
+            &mut candidates,
+            exception_text,
+            child,
             frame,
-            raised_in_parent: None,
-            meaning,
-            help,
-            url: rule.map(Rule::url),
-            local_check: LocalCheck::NotChecked,
-            consequence: false,
+            confidence,
+            evidence::collect(exception),
+            missing,
+        ));
+    }
+    // Texts that name a failure with no exception line of their own.
+    for (found, line) in evidence::phrases(&parsed.cleaned) {
+        if items.iter().any(|item| item.signature == found.signature) {
+            continue;
+        }
+        files_of.push(Vec::new());
+        let missing = (found.signature == SignatureId::Bootstrapping).then(|| {
+            "the paste has the body of the bootstrapping `RuntimeError` without its first line and traceback".to_string()
         });
+        items.push(new_item(
+            found,
+            &mut candidates,
+            line.text.clone(),
+            false,
+            None,
+            0.75,
+            vec![line],
+            missing,
+        ));
     }
     let has_cause = items
         .iter()
@@ -267,6 +341,20 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             }
             item.local_check =
                 local_check(&files_of[index], &candidates[index], options, &mut cache);
+            // The local files confirm the diagnosis, or do not.
+            match (&item.local_check, item.signature) {
+                (LocalCheck::Matched { .. }, SignatureId::GlobalEmptyInChild) => {
+                    item.confidence = 0.8;
+                }
+                (LocalCheck::Matched { .. }, _) => {
+                    item.confidence = (item.confidence + 0.04).min(0.99);
+                }
+                (LocalCheck::NoMatch { .. }, _) => {
+                    item.confidence = (item.confidence - 0.15).max(0.1);
+                }
+                _ => {}
+            }
+            item.confidence_label = confidence_label(item.confidence);
             // A process started at import because the main guard is always
             // true: the guard is what to fix.
             if item.signature == SignatureId::Bootstrapping {
@@ -303,12 +391,68 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             }
         }
     }
+    // A `None` in a worker that the local files do not explain is an
+    // ordinary bug, not a start-method problem.
+    items.retain(|item| {
+        let refuted = item.signature == SignatureId::GlobalEmptyInChild
+            && matches!(item.local_check, LocalCheck::NoMatch { .. });
+        if refuted {
+            unknown.push(Unknown {
+                exception: item.exception.clone(),
+                frame: item.frame.clone(),
+            });
+        }
+        !refuted
+    });
     // The causes first, the pool that broke because of them last.
     items.sort_by_key(|item| item.consequence);
     Explanation {
         items,
         unknown,
         tracebacks: parsed.tracebacks,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_item(
+    found: Identified,
+    candidates: &mut Vec<Vec<Rule>>,
+    exception: String,
+    in_child: bool,
+    frame: Option<UserFrame>,
+    confidence: f32,
+    evidence: Vec<Evidence>,
+    missing: Option<String>,
+) -> Item {
+    let Identified {
+        signature,
+        rule,
+        alternatives,
+        title,
+        meaning,
+        help,
+    } = found;
+    candidates.push(rule.into_iter().chain(alternatives).collect());
+    let reserved = signature.reserved_rule();
+    Item {
+        signature,
+        code: rule.map(Rule::code).or(reserved.map(|(code, _)| code)),
+        name: rule.map(Rule::name).or(reserved.map(|(_, name)| name)),
+        title,
+        exception,
+        occurrences: 1,
+        in_child,
+        frame,
+        raised_in_parent: None,
+        meaning,
+        help,
+        url: rule.map(Rule::url),
+        local_check: LocalCheck::NotChecked,
+        consequence: false,
+        confidence,
+        confidence_label: confidence_label(confidence),
+        evidence,
+        missing,
     }
 }
 
@@ -504,8 +648,19 @@ pub fn render_text(explanation: &Explanation) -> String {
                 frame_location(parent)
             );
         }
+        if let Some(missing) = &item.missing {
+            let _ = writeln!(out, "  = missing: {missing}");
+        }
         let _ = writeln!(out, "  = why: {}", item.meaning);
         let _ = writeln!(out, "  = help: {}", item.help);
+        let _ = writeln!(
+            out,
+            "  = confidence: {} ({:.2}), from:",
+            item.confidence_label, item.confidence
+        );
+        for evidence in &item.evidence {
+            let _ = writeln!(out, "      {}  ({})", evidence.text, evidence.shows);
+        }
         match &item.local_check {
             LocalCheck::NotChecked => {}
             LocalCheck::NotFound { files } => {

@@ -56,6 +56,14 @@ pub struct Exception {
     pub remote: bool,
     /// No traceback came before it: a bare `Type: message` line.
     pub bare: bool,
+    /// Its frames came without a `Traceback (most recent call last):` header
+    /// (the paste starts in the middle of the traceback).
+    pub headerless: bool,
+    /// The text ends (or another traceback starts for good) before the
+    /// exception line: only the frames are known, `type_name` is empty.
+    pub truncated: bool,
+    /// Notes printed under the exception (3.14's "when serializing dict item '_lock'").
+    pub notes: Vec<String>,
 }
 
 impl Exception {
@@ -96,6 +104,10 @@ pub struct Parsed {
     pub exceptions: Vec<Exception>,
     /// How many `Traceback (most recent call last)` headers the text has.
     pub tracebacks: usize,
+    /// The decorations taken off the text before it was read.
+    pub removed: Vec<&'static str>,
+    /// The text as it was read, after the decorations were taken off.
+    pub cleaned: String,
 }
 
 /// Removes ANSI escape sequences (colours, cursor moves, OSC hyperlinks).
@@ -147,8 +159,8 @@ const DURING_HANDLING: &str = "During handling of the above exception, another e
 
 /// Parses every traceback in `text`.
 pub fn parse(text: &str) -> Parsed {
-    let text = strip_ansi(text);
-    let text = strip_log_prefixes(&text);
+    let cleaned = super::clean::clean(text);
+    let text = strip_log_prefixes(&cleaned.text);
     let text = unbox_exception_groups(&text);
     let lines: Vec<&str> = text
         .lines()
@@ -159,6 +171,8 @@ pub fn parse(text: &str) -> Parsed {
     Parsed {
         exceptions: parser.exceptions,
         tracebacks: parser.tracebacks,
+        removed: cleaned.removed,
+        cleaned: text,
     }
 }
 
@@ -292,6 +306,8 @@ struct Open {
     chained_from: Option<(usize, Chain)>,
     /// IPython's style: frames are `Cell In[3], line 5` / `File path:12, in f()`.
     ipython: bool,
+    /// Opened by a frame line, with no header before it.
+    headerless: bool,
 }
 
 #[derive(Default)]
@@ -345,6 +361,20 @@ impl Parser {
                 index += 1;
                 continue;
             }
+            if stack.is_empty() {
+                // A frame with no header above it: the paste starts in the
+                // middle of a traceback, which is still evidence.
+                if let Some(frame) = standard_frame(line) {
+                    stack.push(Open {
+                        frames: vec![frame],
+                        process: pending_process.take(),
+                        headerless: true,
+                        ..Open::default()
+                    });
+                    index += 1;
+                    continue;
+                }
+            }
             let Some(open) = stack.last_mut() else {
                 // Outside a traceback: a bare exception line, or the header
                 // line of an embedded child traceback.
@@ -355,7 +385,7 @@ impl Parser {
                         index = end + 1;
                         continue;
                     }
-                    let (message, next) = read_message(lines, index, message);
+                    let (message, notes, next) = read_message(lines, index, message);
                     self.exceptions.push(Exception {
                         type_name: type_name.to_string(),
                         message,
@@ -365,6 +395,9 @@ impl Parser {
                         process: pending_process.take(),
                         remote,
                         bare: true,
+                        headerless: false,
+                        truncated: false,
+                        notes,
                     });
                     last_exception = Some(self.exceptions.len() - 1);
                     index = next;
@@ -429,7 +462,7 @@ impl Parser {
                     continue;
                 }
                 let open = stack.pop().unwrap_or_default();
-                let (message, next) = read_message(lines, index, message);
+                let (message, notes, next) = read_message(lines, index, message);
                 self.exceptions.push(Exception {
                     type_name: type_name.to_string(),
                     message,
@@ -439,6 +472,9 @@ impl Parser {
                     process: open.process,
                     remote,
                     bare: false,
+                    headerless: open.headerless,
+                    truncated: false,
+                    notes,
                 });
                 last_exception = Some(self.exceptions.len() - 1);
                 index = next;
@@ -446,6 +482,25 @@ impl Parser {
             }
             // An unrelated line (a log message, a warning): the traceback was cut off.
             index += 1;
+        }
+        // Tracebacks the text ends inside: their frames are what is known.
+        for open in stack {
+            if open.frames.is_empty() {
+                continue;
+            }
+            self.exceptions.push(Exception {
+                type_name: String::new(),
+                message: String::new(),
+                frames: open.frames,
+                input_line: line_offset + lines.len(),
+                chained_from: open.chained_from,
+                process: open.process,
+                remote,
+                bare: false,
+                headerless: open.headerless,
+                truncated: true,
+                notes: Vec::new(),
+            });
         }
     }
 }
@@ -509,7 +564,7 @@ fn looks_like_exception_name(type_name: &str) -> bool {
 /// The message of the exception line at `index`: its first line, then the
 /// indented or blank lines that follow (the bootstrapping RuntimeError spans
 /// 15 lines). Returns the message and the index of the next line to read.
-fn read_message(lines: &[&str], index: usize, first: &str) -> (String, usize) {
+fn read_message(lines: &[&str], index: usize, first: &str) -> (String, Vec<String>, usize) {
     let mut message = vec![first.to_string()];
     let mut next = index + 1;
     while next < lines.len() {
@@ -530,7 +585,17 @@ fn read_message(lines: &[&str], index: usize, first: &str) -> (String, usize) {
     while message.len() > 1 && message.last().is_some_and(|line| line.trim().is_empty()) {
         message.pop();
     }
-    (message.join("\n"), next)
+    // 3.11+ prints an exception's notes under it, unindented; 3.14's pickle
+    // adds "when serializing ..." notes with the path to the failing object.
+    let mut notes = Vec::new();
+    while let Some(line) = lines.get(next) {
+        if !line.starts_with("when serializing ") {
+            break;
+        }
+        notes.push(line.trim().to_string());
+        next += 1;
+    }
+    (message.join("\n"), notes, next)
 }
 
 /// For `…RemoteTraceback: ` followed by a `"""` line: the index of the closing `"""`.
