@@ -91,6 +91,7 @@ fn corpus_explanations_match_expectations_and_snapshots() {
     for (kind, dir) in [
         ("captured", corpus_root()),
         ("handwritten", corpus_root().join("handwritten")),
+        ("extra", corpus_root().join("extra")),
     ] {
         let expected = expectations(&dir);
         let files = corpus_files(&dir);

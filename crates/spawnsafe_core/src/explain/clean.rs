@@ -36,10 +36,10 @@ pub fn clean(raw: &str) -> Cleaned {
             "timestamps",
             strip_timestamps as fn(&mut Vec<String>) -> bool,
         ),
-        ("hard-wraps", unwrap_hard_wraps),
         ("markdown", strip_markdown),
-        ("pytest", unpytest),
         ("rich", unbox_rich),
+        ("hard-wraps", unwrap_hard_wraps),
+        ("pytest", unpytest),
         ("log-embedded", unembed_log_exceptions),
     ] {
         if step(&mut lines) {
@@ -142,7 +142,12 @@ fn starts_structure(line: &str) -> bool {
 /// the longest lines when at least two lines have it and it is a usual
 /// terminal width; each such line is joined with the next one.
 fn unwrap_hard_wraps(lines: &mut Vec<String>) -> bool {
-    let lengths: Vec<usize> = lines.iter().map(|line| line.chars().count()).collect();
+    // A box drawn around text (rich's panels) is not wrapped text.
+    let lengths: Vec<usize> = lines
+        .iter()
+        .filter(|line| !line.trim_start().starts_with(BOX_CHARS))
+        .map(|line| line.chars().count())
+        .collect();
     let Some(&width) = lengths.iter().max() else {
         return false;
     };
@@ -153,7 +158,7 @@ fn unwrap_hard_wraps(lines: &mut Vec<String>) -> bool {
     let mut joined: Vec<String> = Vec::with_capacity(lines.len());
     let mut continuing = false;
     for line in lines.drain(..) {
-        let full = line.chars().count() == width;
+        let full = line.chars().count() == width && !line.trim_start().starts_with(BOX_CHARS);
         match joined.last_mut() {
             Some(last) if continuing && !starts_structure(&line) => last.push_str(&line),
             _ => joined.push(line),
@@ -296,6 +301,7 @@ fn is_banner(line: &str) -> bool {
 }
 
 const BOX_SIDES: &[char] = &['│', '┃', '║'];
+const BOX_CHARS: &[char] = &['│', '┃', '║', '╭', '╰', '┏', '┗'];
 
 /// rich's tracebacks: a box whose frames are `path:12 in function`, whose
 /// source lines are numbered with `❱` marking the current one, and with
@@ -307,25 +313,54 @@ fn unbox_rich(lines: &mut Vec<String>) -> bool {
     {
         return false;
     }
-    let mut out = Vec::with_capacity(lines.len());
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut in_locals = 0usize;
+    // A frame location whose function rich wrapped onto the next line.
+    let mut location: Option<(String, String)> = None;
+    // After the box: rich wraps the message at the box's width, at a space.
+    let mut box_width = 0;
+    let mut after_box = false;
     for line in lines.drain(..) {
         let trimmed = line.trim();
         if trimmed.starts_with('╭') && trimmed.contains("Traceback") {
             out.push("Traceback (most recent call last):".to_string());
+            box_width = line.chars().count();
+            after_box = false;
             continue;
         }
-        if trimmed.starts_with('╰') && !trimmed.trim_start_matches(BOX_SIDES).trim().is_empty() {
+        if trimmed.starts_with('╰') {
+            after_box = true;
             continue;
         }
         let Some(inner) = trimmed
             .strip_prefix(BOX_SIDES)
             .map(|rest| rest.trim_end().trim_end_matches(BOX_SIDES))
         else {
-            out.push(line);
+            let joins = after_box
+                && out.last().is_some_and(|last| {
+                    last.ends_with(' ') && last.chars().count() + 20 >= box_width
+                });
+            match out.last_mut() {
+                Some(last) if joins && !trimmed.is_empty() => last.push_str(&line),
+                _ => out.push(line),
+            }
             continue;
         };
         let inner = inner.trim();
+        if let Some((file, number)) = location.take() {
+            if in_locals == 0 && !inner.is_empty() {
+                out.push(format!("  File \"{file}\", line {number}, in {inner}"));
+                continue;
+            }
+        }
+        if let Some(rest) = inner.strip_suffix(" in") {
+            if let Some((file, number)) = rest.trim_end().rsplit_once(':') {
+                if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) {
+                    location = Some((file.to_string(), number.to_string()));
+                    continue;
+                }
+            }
+        }
         if inner.starts_with('╭') {
             in_locals += 1;
             continue;

@@ -219,7 +219,9 @@ pub fn complete(exception: &Exception) -> Option<Exception> {
             return None;
         }
         let used = prefix_match(message.as_bytes(), template.as_bytes())?;
-        (used < template.len()).then(|| {
+        // The known text itself must have begun, not only a wildcard.
+        let literal = template[..used].chars().filter(|&c| c != '*').count();
+        (used < template.len() && literal >= 10).then(|| {
             // The rest of the template, its unknown parts left as `?`.
             format!("{message}{}", template[used..].replace('*', "?"))
         })

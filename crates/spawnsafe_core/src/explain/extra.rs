@@ -161,7 +161,9 @@ fn stdin_closed_in_child(exception: &Exception) -> Option<Identified> {
     }
     let reads_stdin = exception.frames.iter().any(|frame| {
         let source = frame.source.as_deref().unwrap_or("");
-        source.contains("stdin") || source.contains("input(") || source.contains("prompt")
+        ["stdin", "input(", "prompt", "readline(", ".read("]
+            .iter()
+            .any(|word| source.contains(word))
     }) || not_terminal;
     if !reads_stdin {
         return None;

@@ -213,10 +213,14 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
                 }
             }
             // An exception group only holds the exceptions printed after it.
+            // Wrappers that only hold the exceptions printed after them.
+            let first = exception.first_message_line();
             if matches!(
                 exception.short_type(),
                 "ExceptionGroup" | "BaseExceptionGroup" | "ProcessRaisedException"
-            ) {
+            ) || (first.starts_with("Caught ")
+                && first.contains(" in DataLoader worker process"))
+            {
                 continue;
             }
             if !exception.bare {

@@ -368,7 +368,11 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
             help: "cap the pool: `Pool(processes=min(60, os.cpu_count() or 1))`, or move to Python 3.13+, which waits in batches".to_string(),
         });
     }
-    if short == "EOFError" && first == "EOF when reading a line" && in_child(exception) {
+    // `input()` says "EOF when reading a line"; prompt libraries raise a bare `EOFError`.
+    if short == "EOFError"
+        && (first == "EOF when reading a line" || first.is_empty())
+        && in_child(exception)
+    {
         let rerun = importing_main(frames);
         return Some(Identified {
             signature: SignatureId::StdinInChild,
@@ -682,6 +686,16 @@ fn unpicklable_callable(exception: &Exception) -> Option<Identified> {
         && !(first.starts_with("Can't pickle local object")
             || first.starts_with("Can't get local object"))
     {
+        return None;
+    }
+    // `pickle.dumps(lambda: 0)` in code that has nothing to do with processes.
+    let frames = &exception.frames;
+    let by_multiprocessing = exception.remote
+        || frames.is_empty()
+        || frames_touch(frames, "multiprocessing/")
+        || frames_touch(frames, "concurrent/futures/")
+        || frames_touch(frames, "site-packages/");
+    if !by_multiprocessing {
         return None;
     }
     let what = what_callable(&name);
