@@ -191,3 +191,187 @@ fn local_check_says_when_no_finding_matches() {
     let text = render_text(&explanation);
     assert!(text.contains("reports no SPS101 finding"), "{text}");
 }
+
+/// `name.txt kind=K signatures=a,b codes=SPS101` lines of `damaged/expected.txt`.
+fn damaged_expectations(dir: &Path) -> Vec<(String, String, String, String)> {
+    let text = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let mut parts = line.split_whitespace();
+            let name = parts.next().unwrap().to_string();
+            let mut fields = BTreeMap::new();
+            for part in parts {
+                let (key, value) = part.split_once('=').unwrap();
+                fields.insert(key, value.to_string());
+            }
+            (
+                name,
+                fields["kind"].clone(),
+                fields["signatures"].clone(),
+                fields["codes"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Per kind of damage: positives, named right, look-alikes, blamed.
+#[derive(Default)]
+struct Tally {
+    positives: usize,
+    named: usize,
+    lookalikes: usize,
+    blamed: usize,
+    misses: Vec<String>,
+}
+
+fn score(
+    tally: &mut Tally,
+    name: &str,
+    explanation: &spawnsafe_core::explain::Explanation,
+    signatures: &str,
+    codes: &str,
+) {
+    let lookalike = matches!(signatures.split(',').next(), Some("unknown" | "none"));
+    let (found_signatures, found_codes) = found(explanation);
+    if lookalike {
+        tally.lookalikes += 1;
+        // Blamed: any start-method problem named at all.
+        if !explanation.items.is_empty() {
+            tally.blamed += 1;
+            tally.misses.push(format!(
+                "{name}: look-alike blamed: {found_signatures} {found_codes}"
+            ));
+        }
+        return;
+    }
+    tally.positives += 1;
+    // Named right: the same rule codes, or for a failure no rule finds
+    // statically (`-`), the same leading signature.
+    let right = if codes == "-" {
+        found_signatures.split(',').next() == signatures.split(',').next()
+    } else {
+        found_codes == codes
+    };
+    if right {
+        tally.named += 1;
+    } else {
+        tally.misses.push(format!(
+            "{name}: expected {signatures} {codes}, found {found_signatures} {found_codes}"
+        ));
+    }
+}
+
+fn options_for(programs: &Path, case: &str) -> ExplainOptions {
+    ExplainOptions {
+        check_local: true,
+        base_dir: Some(programs.join(case)),
+        path_map: vec![
+            ("/home/dev/".to_string(), programs.to_path_buf()),
+            ("C:\\Users\\dev\\".to_string(), programs.to_path_buf()),
+        ],
+    }
+}
+
+/// The whole corpus, complete and damaged: at least 90% of the positives
+/// named right and at most 5% of the look-alikes blamed, with the numbers per
+/// kind of damage printed as a table (`cargo test -p spawnsafe_core --test
+/// explain -- --nocapture damaged`).
+#[test]
+fn damaged_corpus_table() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let programs = Path::new("tests/explain/programs");
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for dir in [
+        corpus_root(),
+        corpus_root().join("extra"),
+        corpus_root().join("handwritten"),
+    ] {
+        for (name, (signatures, codes)) in expectations(&dir) {
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            let stem = name.trim_end_matches(".txt");
+            let case = match stem.split_once('_') {
+                Some((version, case))
+                    if version.starts_with("py") && programs.join(case).is_dir() =>
+                {
+                    case
+                }
+                _ => stem,
+            };
+            let explanation = explain(&text, &options_for(programs, case));
+            let tally = tallies.entry("(complete)".to_string()).or_default();
+            score(tally, &name, &explanation, &signatures, &codes);
+        }
+    }
+    let damaged = corpus_root().join("damaged");
+    let expected = damaged_expectations(&damaged);
+    let files = corpus_files(&damaged);
+    assert_eq!(
+        expected.len(),
+        files.len(),
+        "damaged/expected.txt and its files disagree"
+    );
+    for (name, kind, signatures, codes) in &expected {
+        let text = std::fs::read_to_string(damaged.join(name)).unwrap();
+        let case = name.trim_end_matches(".txt").split_once("__").unwrap().1;
+        let explanation = explain(&text, &options_for(programs, case));
+        score(
+            tallies.entry(kind.clone()).or_default(),
+            name,
+            &explanation,
+            signatures,
+            codes,
+        );
+    }
+    let mut table = String::from(
+        "| damage | pastes | positives | named right | look-alikes | blamed |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    let mut total = Tally::default();
+    for (kind, tally) in &tallies {
+        table.push_str(&format!(
+            "| {kind} | {} | {} | {} ({:.0}%) | {} | {} ({:.0}%) |\n",
+            tally.positives + tally.lookalikes,
+            tally.positives,
+            tally.named,
+            100.0 * tally.named as f64 / tally.positives.max(1) as f64,
+            tally.lookalikes,
+            tally.blamed,
+            100.0 * tally.blamed as f64 / tally.lookalikes.max(1) as f64,
+        ));
+        total.positives += tally.positives;
+        total.named += tally.named;
+        total.lookalikes += tally.lookalikes;
+        total.blamed += tally.blamed;
+        total.misses.extend(tally.misses.iter().cloned());
+    }
+    table.push_str(&format!(
+        "| all | {} | {} | {} ({:.1}%) | {} | {} ({:.1}%) |\n",
+        total.positives + total.lookalikes,
+        total.positives,
+        total.named,
+        100.0 * total.named as f64 / total.positives as f64,
+        total.lookalikes,
+        total.blamed,
+        100.0 * total.blamed as f64 / total.lookalikes as f64,
+    ));
+    println!("{table}");
+    println!("misses:\n{}", total.misses.join("\n"));
+    assert!(
+        total.positives + total.lookalikes >= 120,
+        "at least 120 pastes"
+    );
+    assert!(
+        total.lookalikes * 5 >= total.positives + total.lookalikes,
+        "about a quarter look-alikes"
+    );
+    assert!(
+        total.named * 10 >= total.positives * 9,
+        "at least 90% of positives named right:\n{table}\n{}",
+        total.misses.join("\n")
+    );
+    assert!(
+        total.blamed * 20 <= total.lookalikes,
+        "at most 5% of look-alikes blamed:\n{table}\n{}",
+        total.misses.join("\n")
+    );
+}

@@ -415,10 +415,14 @@ fn unembed_log_exceptions(lines: &mut Vec<String>) -> bool {
 }
 
 fn embedded_exception(line: &str) -> Option<String> {
-    if !line.starts_with(char::is_whitespace) && line.split_once(": ").is_some() {
-        // Already an exception line, or a frame-less `Type: message`.
+    if !line.starts_with(char::is_whitespace) {
+        // Already an exception line (`Type: message`).
         let head = line.split(": ").next().unwrap_or("");
-        if !head.contains(' ') {
+        let short = head.rsplit('.').next().unwrap_or(head);
+        let typed = ["Error", "Exception", "Warning", "Interrupt", "Exit", "Pool"]
+            .iter()
+            .any(|suffix| short.ends_with(suffix));
+        if typed && !head.contains(' ') {
             return None;
         }
     }

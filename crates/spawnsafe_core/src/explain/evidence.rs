@@ -175,6 +175,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("AttributeError", "Can't get attribute '*' on <module '__main__' (built-in)>"),
     ("AttributeError", "Can't pickle local object '*'"),
     ("TypeError", "cannot pickle '*' object"),
+    ("NotImplementedError", "pool objects cannot be passed between processes or pickled"),
     ("BrokenProcessPool", "A process in the process pool was terminated abruptly while the future was running or pending."),
 ];
 

@@ -434,7 +434,19 @@ impl Parser {
                     continue;
                 }
             } else if let Some(frame) = standard_frame(line) {
-                open.frames.push(frame);
+                if open.headerless && starts_another_stack(&open.frames, &frame) {
+                    // Tracebacks pasted without their headers: a module's
+                    // top level that nothing in this stack ran is another one.
+                    let finished = stack.pop().unwrap_or_default();
+                    self.push_truncated(finished, line_offset + index, remote);
+                    stack.push(Open {
+                        frames: vec![frame],
+                        headerless: true,
+                        ..Open::default()
+                    });
+                } else {
+                    open.frames.push(frame);
+                }
                 index += 1;
                 continue;
             } else if line.starts_with("    ") && !trimmed.is_empty() {
@@ -485,24 +497,60 @@ impl Parser {
         }
         // Tracebacks the text ends inside: their frames are what is known.
         for open in stack {
-            if open.frames.is_empty() {
-                continue;
-            }
-            self.exceptions.push(Exception {
-                type_name: String::new(),
-                message: String::new(),
-                frames: open.frames,
-                input_line: line_offset + lines.len(),
-                chained_from: open.chained_from,
-                process: open.process,
-                remote,
-                bare: false,
-                headerless: open.headerless,
-                truncated: true,
-                notes: Vec::new(),
-            });
+            self.push_truncated(open, line_offset + lines.len(), remote);
         }
     }
+
+    /// A traceback with frames and no exception line.
+    fn push_truncated(&mut self, open: Open, input_line: usize, remote: bool) {
+        if open.frames.is_empty() {
+            return;
+        }
+        self.exceptions.push(Exception {
+            type_name: String::new(),
+            message: String::new(),
+            frames: open.frames,
+            input_line,
+            chained_from: open.chained_from,
+            process: open.process,
+            remote,
+            bare: false,
+            headerless: open.headerless,
+            truncated: true,
+            notes: Vec::new(),
+        });
+    }
+}
+
+/// Functions that run a module's top level (`<module>` frames follow them).
+const RUNS_MODULES: &[&str] = &[
+    "_run_code",
+    "_run_module_code",
+    "_call_with_frames_removed",
+    "exec_module",
+    "_exec",
+    "_load_unlocked",
+    "run_path",
+    "run_module",
+    "_run_module_as_main",
+    "_fixup_main_from_path",
+    "_fixup_main_from_name",
+    "import_main_path",
+    "_main",
+];
+
+/// `frame` cannot be called from the last frame of `frames`: a module's top
+/// level under a frame that does not run modules (or the `<string>` line a
+/// spawn child starts with) begins another traceback.
+fn starts_another_stack(frames: &[Frame], frame: &Frame) -> bool {
+    let Some(last) = frames.last() else {
+        return false;
+    };
+    if frame.function.as_deref() != Some("<module>") {
+        return false;
+    }
+    let caller = last.function.as_deref().unwrap_or("");
+    frame.file == "<string>" || !(RUNS_MODULES.contains(&caller) || caller == "<module>")
 }
 
 /// `Process SpawnProcess-1:` → `SpawnProcess-1`.
