@@ -317,6 +317,7 @@ fn unbox_rich(lines: &mut Vec<String>) -> bool {
     let mut in_locals = 0usize;
     // A frame location whose function rich wrapped onto the next line.
     let mut location: Option<(String, String)> = None;
+    let mut folded: Option<String> = None;
     // After the box: rich wraps the message at the box's width, at a space.
     let mut box_width = 0;
     let mut after_box = false;
@@ -347,6 +348,23 @@ fn unbox_rich(lines: &mut Vec<String>) -> bool {
             continue;
         };
         let inner = inner.trim();
+        // A path longer than the box, folded onto the next line.
+        let joined;
+        let inner = match folded.take() {
+            Some(start) if in_locals == 0 => {
+                joined = format!("{start}{inner}");
+                joined.as_str()
+            }
+            _ => inner,
+        };
+        if in_locals == 0
+            && !inner.contains(' ')
+            && (inner.contains('/') || inner.contains('\\'))
+            && !inner.starts_with('❱')
+        {
+            folded = Some(inner.to_string());
+            continue;
+        }
         if let Some((file, number)) = location.take() {
             if in_locals == 0 && !inner.is_empty() {
                 out.push(format!("  File \"{file}\", line {number}, in {inner}"));

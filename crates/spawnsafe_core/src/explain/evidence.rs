@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::extra;
-use super::signatures::{has_function, identify, Identified};
+use super::signatures::{has_function, identify, is_library_frame, Identified};
 use super::traceback::{Exception, Frame};
 
 /// A line of the paste and what it shows.
@@ -149,6 +149,37 @@ pub fn from_frames(exception: &Exception) -> Option<(Identified, String)> {
             ),
         ));
     }
+    // A child re-importing the main module, stopped (where the paste ends) at
+    // a line of the user's top level.
+    let rerunning = has_function(frames, "multiprocessing/spawn.py", "_fixup_main_from_path")
+        || has_function(frames, "multiprocessing/spawn.py", "_fixup_main_from_name");
+    if rerunning && last.function.as_deref() == Some("<module>") && !is_library_frame(&last.file) {
+        const STARTS: &[&str] = &[
+            "Pool(",
+            "Process(",
+            "Executor(",
+            "Manager(",
+            ".start()",
+            ".map(",
+            ".submit(",
+            "DataLoader(",
+        ];
+        if STARTS.iter().any(|start| last_source.contains(start)) {
+            let synthesized = with_exception(
+                exception,
+                "RuntimeError",
+                "\n        An attempt has been made to start a new process before the\n        current process has finished its bootstrapping phase.",
+            );
+            return Some((
+                identify(&synthesized)?,
+                missing("a spawn child re-importing the main module is starting processes at this line, which raises the bootstrapping `RuntimeError` (\"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\")"),
+            ));
+        }
+        return Some((
+            extra::main_rerun_in_child(),
+            missing("a spawn child re-importing the main module was running this line of its top level; the exception it raised there is not in the paste"),
+        ));
+    }
     let dumping = has_function(frames, "multiprocessing/reduction.py", "dump")
         || has_function(frames, "multiprocessing/reduction.py", "dumps");
     if dumping && extra::pickled_by_multiprocessing(exception) {
@@ -178,6 +209,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("AttributeError", "Can't pickle local object '*'"),
     ("TypeError", "cannot pickle '*' object"),
     ("NotImplementedError", "pool objects cannot be passed between processes or pickled"),
+    ("PicklingError", "Can't pickle <function * at *>: attribute lookup * on * failed"),
+    ("NameError", "name '*' is not defined"),
+    ("AttributeError", "module '__main__' has no attribute '__spec__'"),
+    ("ValueError", "I/O operation on closed file."),
     ("BrokenProcessPool", "A process in the process pool was terminated abruptly while the future was running or pending."),
 ];
 
@@ -224,7 +259,7 @@ pub fn complete(exception: &Exception) -> Option<Exception> {
         let used = prefix_match(message.as_bytes(), template.as_bytes())?;
         // The known text itself must have begun, not only a wildcard.
         let literal = template[..used].chars().filter(|&c| c != '*').count();
-        (used < template.len() && literal >= 10).then(|| {
+        (used < template.len() && literal >= 8).then(|| {
             // The rest of the template, its unknown parts left as `?`.
             format!("{message}{}", template[used..].replace('*', "?"))
         })
@@ -248,6 +283,9 @@ pub fn phrases(cleaned: &str) -> Vec<(Identified, Evidence)> {
         let identified = if trimmed.contains("An attempt has been made to start a new process")
             || trimmed.contains("finished its bootstrapping phase")
             || trimmed.contains("not using fork to start your")
+            || trimmed.contains("you have forgotten to use the proper idiom")
+            || trimmed.contains("line can be omitted if the program")
+            || trimmed.contains("\"Safe importing of main module\"")
         {
             identify(&bare(
                 "RuntimeError",

@@ -65,6 +65,17 @@ pub fn frozen_respawn() -> Identified {
     }
 }
 
+pub fn main_rerun_in_child() -> Identified {
+    Identified {
+        signature: SignatureId::MainRerunInChild,
+        rule: Some(Rule::SideEffectsInChildren),
+        alternatives: vec![Rule::UnguardedProcessStart, Rule::ImportTimeProcessStart],
+        title: "a child process failed while re-running your main module's top level".to_string(),
+        meaning: format!("Under spawn and forkserver ({SPAWN_PLATFORMS}) every child imports the main module again (as `__mp_main__`), running all of its top-level code; this child was at a line of that code when the paste ends. Top-level work (reading input, parsing arguments, opening files, loading models, starting processes) runs again in every child and can fail there."),
+        help: "move the program's work under `if __name__ == \"__main__\":` (or into a `main()` called from there), leaving only imports and definitions at the top level".to_string(),
+    }
+}
+
 /// The failures of this module found in one exception.
 pub fn identify(exception: &Exception) -> Option<Identified> {
     let short = exception.short_type();

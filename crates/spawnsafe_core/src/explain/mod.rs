@@ -180,8 +180,9 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
                 found
             })
         } else {
-            identify(exception).or_else(|| {
-                let completed = evidence::complete(exception)?;
+            // A message cut short is completed first: its start alone can
+            // look like a vaguer failure.
+            let completed = evidence::complete(exception).and_then(|completed| {
                 let found = identify(&completed)?;
                 confidence = 0.8;
                 missing = Some(format!(
@@ -189,9 +190,17 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
                     completed.summary()
                 ));
                 Some(found)
-            })
+            });
+            completed.or_else(|| identify(exception))
         };
-        if exception.truncated && found.is_none() {
+        // A traceback cut short that shows a failure already explained in
+        // full (a hang's output cut at its end) adds nothing.
+        let already = |found: &Identified| {
+            items
+                .iter()
+                .any(|item| item.signature == found.signature && item.missing.is_none())
+        };
+        if exception.truncated && found.as_ref().is_none_or(already) {
             continue;
         }
         let Some(found) = found else {

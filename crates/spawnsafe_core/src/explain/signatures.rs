@@ -690,8 +690,11 @@ fn unpicklable_callable(exception: &Exception) -> Option<Identified> {
     }
     // `pickle.dumps(lambda: 0)` in code that has nothing to do with processes.
     let frames = &exception.frames;
+    // A bare `Type: message` line says nothing either way (kept); a header
+    // with no frames under it is an interleaving's leftover (the frames went
+    // to the other copy, which is judged on them).
     let by_multiprocessing = exception.remote
-        || frames.is_empty()
+        || exception.bare
         || frames_touch(frames, "multiprocessing/")
         || frames_touch(frames, "concurrent/futures/")
         || frames_touch(frames, "site-packages/");

@@ -8,8 +8,11 @@ code; a look-alike must stay "not a start-method problem").
 Deterministic: the same captured corpus gives the same files (a fixed
 rotation chooses the cases of each kind; no randomness).
 
-Usage: python3 damage.py
+Usage: python3 damage.py                  (the committed sample)
+       python3 damage.py --all --out DIR  (every kind on every applicable paste)
 """
+
+import argparse
 
 import os
 import re
@@ -172,6 +175,25 @@ def markdown(text, case):
     return re.sub(r"'", smart, body).replace('"', "\u201c")
 
 
+def rich_wrap(text, width):
+    """rich's wrapping: at spaces, and a word longer than the line folded."""
+    rows, current = [], ""
+    for word in text.split(" "):
+        candidate = word if not current else current + " " + word
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            rows.append(current)
+        while len(word) > width:
+            rows.append(word[:width])
+            word = word[width:]
+        current = word
+    if current:
+        rows.append(current)
+    return rows
+
+
 def rich_style(text, case):
     """rich's traceback panel (as `rich.traceback.install(show_locals=True)`
     draws it at 80 columns: frames as `path:12 in f`, the location wrapped
@@ -198,12 +220,8 @@ def rich_style(text, case):
         frame = FRAME.match(line)
         if frame and in_box:
             location = f"{frame.group(1)}:{frame.group(2)} in {frame.group(3) or '?'}"
-            if len(location) > inner:
-                head, function = location.rsplit(" ", 1)
-                out.append(row(head))
-                out.append(row(function))
-            else:
-                out.append(row(location))
+            for part in rich_wrap(location, inner):
+                out.append(row(part))
             out.append(row(""))
             if index + 1 < len(lines) and lines[index + 1].startswith("    "):
                 out.append(row(f"❱ {frame.group(2)} " + lines[index + 1].strip()))
@@ -353,14 +371,21 @@ def applicable(restriction, case, text, signatures, codes):
 
 
 def main():
-    shutil.rmtree(DAMAGED, ignore_errors=True)
-    os.makedirs(DAMAGED)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--all", action="store_true", help="every kind on every applicable paste")
+    parser.add_argument("--out", default=DAMAGED)
+    options = parser.parse_args()
+    out_dir = options.out
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.makedirs(out_dir)
     all_sources = sources()
     positives = [s for s in all_sources if not is_lookalike(s[2])]
     lookalikes = [s for s in all_sources if is_lookalike(s[2])]
     lines = []
     for number, (kind, damage, restriction) in enumerate(KINDS):
         for pool, count in ((positives, POSITIVES_PER_KIND), (lookalikes, LOOKALIKES_PER_KIND)):
+            if options.all:
+                count = len(pool)
             chosen = 0
             # A rotation through the pool, so that every case is damaged by some kind.
             for offset in range(len(pool)):
@@ -373,11 +398,11 @@ def main():
                 if not damaged or not damaged.strip():
                     continue
                 name = f"{kind}__{case}"
-                with open(os.path.join(DAMAGED, name + ".txt"), "w", encoding="utf-8", newline="") as handle:
+                with open(os.path.join(out_dir, name + ".txt"), "w", encoding="utf-8", newline="") as handle:
                     handle.write(damaged)
                 lines.append(f"{name}.txt kind={kind} signatures={signatures} codes={codes}")
                 chosen += 1
-    with open(os.path.join(DAMAGED, "expected.txt"), "w", encoding="utf-8") as handle:
+    with open(os.path.join(out_dir, "expected.txt"), "w", encoding="utf-8") as handle:
         handle.write("# Written by damage.py: each file is a captured paste damaged one way (kind), and\n"
                      "# keeps the expectation of its source (corpus/ or corpus/extra/).\n")
         handle.write("\n".join(sorted(lines)) + "\n")
