@@ -14,6 +14,7 @@ Usage: python3 capture_extra.py [--python PYTHON] [CASE...]
 """
 
 import argparse
+import copy
 import os
 import sys
 
@@ -308,12 +309,35 @@ case("queue_put_lambda_feeder", {"main.py": """
             print("nothing arrived")
 """}, "spawn", "_feed", ("unpicklable-callable", "SPS201"))
 
+# --- the forkserver variants of catalogue cases (Linux's default on 3.14) ----
+
+for name in ("set_start_method_at_import", "worker_defined_in_guard_process", "process_target_lambda",
+             "process_args_threading_lock", "stdin_in_worker", "toplevel_input_rerun",
+             "global_assigned_in_main_process"):
+    original = next(c for c in capture.CASES if c.name == name)
+    variant = copy.copy(original)
+    variant.name = "forkserver_" + name
+    variant.method = "forkserver"
+    variant.hang = False
+    CASES.append(variant)
+
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--variant", help="write corpus/extra/VARIANT_<case>.txt with another Python")
     parser.add_argument("cases", nargs="*")
     options = parser.parse_args()
+    if options.variant:
+        failed = 0
+        for c in [c for c in CASES if c.name in options.cases]:
+            stderr = capture.run_case(c, options.python, write_program=False)
+            ok = c.must in stderr
+            failed += not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {options.variant}_{c.name}", flush=True)
+            with open(os.path.join(EXTRA, f"{options.variant}_{c.name}.txt"), "w", encoding="utf-8") as handle:
+                handle.write(stderr)
+        sys.exit(1 if failed else 0)
     os.makedirs(EXTRA, exist_ok=True)
     expected_path = os.path.join(EXTRA, "expected.txt")
     expected = {}
@@ -336,8 +360,10 @@ def main():
     names = {c.name for c in CASES}
     with open(expected_path, "w", encoding="utf-8") as handle:
         handle.write("# Written by capture_extra.py: as corpus/expected.txt.\n")
+        handle.write("# pyXY_<case>: the same case run by CPython X.Y (`capture_extra.py --python ... --variant pyXY CASE`).\n")
         for name in sorted(expected):
-            if name[:-4] in names:
+            stem = name[:-4]
+            if stem in names or (stem.startswith("py") and stem.split("_", 1)[-1] in names):
                 handle.write(expected[name] + "\n")
     sys.exit(1 if failed else 0)
 
