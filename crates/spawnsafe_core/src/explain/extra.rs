@@ -218,6 +218,30 @@ fn global_empty_in_child(exception: &Exception) -> Option<Identified> {
     })
 }
 
+/// A `KeyboardInterrupt` while the parent waited for a pool or a process:
+/// not a start-method problem itself, but a pool that hangs is how most of
+/// them look from the parent, so say what would precede it.
+pub fn interrupted_wait(exception: &Exception) -> Option<String> {
+    if exception.short_type() != "KeyboardInterrupt" {
+        return None;
+    }
+    let frames = &exception.frames;
+    let waiting = [
+        "get",
+        "wait",
+        "join",
+        "map",
+        "starmap",
+        "_wait_for_tstate_lock",
+    ]
+    .iter()
+    .any(|function| has_function(frames, "multiprocessing/pool.py", function))
+        || has_function(frames, "multiprocessing/process.py", "join")
+        || has_function(frames, "concurrent/futures/_base.py", "result")
+        || has_function(frames, "concurrent/futures/_base.py", "wait");
+    waiting.then(|| "interrupted while waiting for worker processes. If they hung, look earlier in the output for what usually precedes that under spawn: the children's bootstrapping `RuntimeError` (SPS101), `Can't get attribute ...` (SPS105/SPS204) or `context has already been set` (SPS104); a `Pool` replaces workers that die and waits forever. `spawnsafe run --timeout 60` reproduces and diagnoses a hang".to_string())
+}
+
 /// 3.14's notes under a pickling error, innermost first ("when serializing
 /// dict item '_lock'", "when serializing Worker state", "when serializing
 /// Worker object"), as a path from the object sent to the one that failed.

@@ -110,58 +110,15 @@ pub struct Parsed {
     pub cleaned: String,
 }
 
-/// Removes ANSI escape sequences (colours, cursor moves, OSC hyperlinks).
-pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\u{1b}' {
-            out.push(c);
-            continue;
-        }
-        match chars.peek() {
-            Some('[') => {
-                chars.next();
-                // CSI: parameters and intermediates, then one final byte in @..~.
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            Some(']') => {
-                chars.next();
-                // OSC: until BEL or ESC \.
-                while let Some(c) = chars.next() {
-                    if c == '\u{7}' {
-                        break;
-                    }
-                    if c == '\u{1b}' {
-                        if chars.peek() == Some(&'\\') {
-                            chars.next();
-                        }
-                        break;
-                    }
-                }
-            }
-            Some(_) => {
-                chars.next();
-            }
-            None => {}
-        }
-    }
-    out
-}
-
-const HEADER: &str = "Traceback (most recent call last)";
+pub(super) const HEADER: &str = "Traceback (most recent call last)";
 const DIRECT_CAUSE: &str = "The above exception was the direct cause of the following exception:";
 const DURING_HANDLING: &str = "During handling of the above exception, another exception occurred:";
 
 /// Parses every traceback in `text`.
 pub fn parse(text: &str) -> Parsed {
     let cleaned = super::clean::clean(text);
-    let text = strip_log_prefixes(&cleaned.text);
-    let text = unbox_exception_groups(&text);
+    let text = super::clean::strip_log_prefixes(&cleaned.text);
+    let text = super::clean::unbox_exception_groups(&text);
     let lines: Vec<&str> = text
         .lines()
         .map(|line| line.trim_end_matches('\r'))
@@ -174,128 +131,6 @@ pub fn parse(text: &str) -> Parsed {
         removed: cleaned.removed,
         cleaned: text,
     }
-}
-
-/// The shape of a log prefix: digits are any digits (`2024-05-01T10:00:00Z `).
-fn shape(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect()
-}
-
-/// Removes the prefix a CI log puts before every line (a timestamp): the
-/// prefix of a `Traceback (most recent call last):` line, removed from every
-/// line that starts with a prefix of the same shape.
-fn strip_log_prefixes(text: &str) -> String {
-    let mut shapes: Vec<String> = Vec::new();
-    for line in text.lines() {
-        if let Some(position) = line.find(HEADER) {
-            // `  + Exception Group Traceback ...` is not a log prefix.
-            let prefix = line[..position]
-                .strip_suffix("+ Exception Group ")
-                .map(str::trim_end)
-                .unwrap_or(&line[..position]);
-            if line[position + HEADER.len()..].trim() == ":"
-                && !prefix.trim().is_empty()
-                && !shapes.contains(&shape(prefix))
-            {
-                shapes.push(shape(prefix));
-            }
-        }
-    }
-    if shapes.is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let mut stripped = line;
-        for wanted in &shapes {
-            let length = wanted.chars().count();
-            let head: String = line.chars().take(length).collect();
-            if shape(&head) == *wanted {
-                stripped = &line[head.len()..];
-                break;
-            }
-            // A blank log line: the prefix without its trailing space.
-            let bare = wanted.trim_end();
-            let body = line.trim_end_matches(['\n', '\r']);
-            if shape(body) == bare {
-                stripped = &line[body.len()..];
-                break;
-            }
-        }
-        out.push_str(stripped);
-    }
-    out
-}
-
-/// Takes apart the boxes that Python 3.11+ draws around an exception group
-/// and its sub-exceptions (`  + Exception Group Traceback ...`, `  | ` before
-/// every line, `+-+---- 1 ----` between them), so that each is read as an
-/// ordinary traceback: the group first, then its sub-exceptions in order.
-fn unbox_exception_groups(text: &str) -> String {
-    const GROUP_HEADER: &str = "+ Exception Group Traceback (most recent call last):";
-    if !text.contains(GROUP_HEADER) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    // The indentation of the outermost group's `+`, while inside its box. A
-    // multi-line message (a child's traceback in a `RemoteTraceback`) is
-    // printed without the box prefix: the box ends only with its closing line.
-    let mut group_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let ending = &line[body.len()..];
-        let mut rest = body.trim_start();
-        let indent = body.len() - rest.len();
-        let Some(outer) = group_indent else {
-            if rest.starts_with(GROUP_HEADER) {
-                group_indent = Some(indent);
-            } else {
-                out.push_str(line);
-                continue;
-            }
-            out.push_str(HEADER);
-            out.push_str(":\n");
-            continue;
-        };
-        if !(rest.starts_with('|') || rest.starts_with('+')) {
-            out.push_str(line);
-            continue;
-        }
-        if indent == outer + 2 && rest.len() > 1 && rest.chars().skip(1).all(|c| c == '-') {
-            group_indent = None;
-            out.push_str(ending);
-            continue;
-        }
-        // A nested group's lines carry one box prefix per level.
-        let unboxed = loop {
-            if rest.starts_with(GROUP_HEADER) {
-                break format!("{HEADER}:");
-            }
-            if rest.starts_with("+-") {
-                break String::new();
-            }
-            match rest.strip_prefix('|') {
-                Some(inner) => {
-                    let inner = inner.strip_prefix(' ').unwrap_or(inner);
-                    let trimmed = inner.trim_start();
-                    if trimmed.starts_with('|')
-                        || trimmed.starts_with("+-")
-                        || trimmed.starts_with(GROUP_HEADER)
-                    {
-                        rest = trimmed;
-                    } else {
-                        break inner.to_string();
-                    }
-                }
-                None => break rest.to_string(),
-            }
-        };
-        out.push_str(&unboxed);
-        out.push_str(if ending.is_empty() { "" } else { "\n" });
-    }
-    out
 }
 
 /// A traceback being read.
