@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::BOOTSTRAP_PY;
 use kept::Kept;
-use supervise::{kill_tree, own_group, ForwardSignals, Watchdog};
+use supervise::{kill_tree, supervise, ForwardSignals, Watchdog};
 
 const SITECUSTOMIZE_PY: &str = include_str!("../python/sitecustomize.py");
 
@@ -171,21 +171,22 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         .stdin(Stdio::inherit())
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped());
-    // The program leads a process group of its own: signals sent to
-    // spawnsafe (`kill PID`, a CI runner cancelling the job, a closed
-    // terminal, Ctrl-C when spawnsafe is not in the foreground) are passed
-    // on to the whole group, and a timeout kills all of it.
-    let terminal = own_group(&mut command);
-    let forward = ForwardSignals::new();
+    // Outside an interactive terminal the program leads a process group of
+    // its own: signals sent to spawnsafe (`kill PID`, a CI runner cancelling
+    // the job) are passed on to the whole group, a timeout kills all of it,
+    // and a watchdog kills it if spawnsafe is killed (`supervise.rs`).
+    let supervision = supervise(&mut command);
+    let forward = ForwardSignals::new(supervision);
     let started = Instant::now();
-    let mut child = command.spawn().map_err(|err| {
-        terminal.restore();
-        match program {
-            Program::Command(words) => format!("cannot run `{}`: {err}", words[0]),
-            _ => format!("cannot run `{}`: {err}", python.display()),
-        }
+    let mut child = command.spawn().map_err(|err| match program {
+        Program::Command(words) => format!("cannot run `{}`: {err}", words[0]),
+        _ => format!("cannot run `{}`: {err}", python.display()),
     })?;
-    let watchdog = Watchdog::start(child.id());
+    forward.ignore_terminal_signals();
+    let watchdog = supervision
+        .own_group
+        .then(|| Watchdog::start(child.id()))
+        .flatten();
     let kept = Arc::new(Mutex::new(Kept::default()));
     let mut pipe = child.stderr.take().expect("stderr is piped");
     let sink = Arc::clone(&kept);
@@ -217,7 +218,7 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
             .is_some_and(|timeout| started.elapsed() >= timeout)
         {
             timed_out = true;
-            kill_tree(child.id());
+            kill_tree(child.id(), supervision);
             break child.wait().map_err(|err| err.to_string())?;
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -227,7 +228,6 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
     while !reader.is_finished() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
-    terminal.restore();
     if let Some(watchdog) = watchdog {
         watchdog.stand_down();
     }

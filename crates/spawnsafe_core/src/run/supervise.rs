@@ -1,13 +1,21 @@
 //! Keeps the program's process tree under `spawnsafe run`'s control.
 //!
-//! On Unix the program leads a process group of its own, which spawnsafe can
-//! signal as a whole: SIGTERM, SIGINT, SIGHUP and SIGQUIT sent to spawnsafe
-//! are forwarded to that group, and a timeout kills it. When spawnsafe holds
-//! the terminal's foreground, the program's group gets it (so Ctrl-C reaches
-//! the program and its workers, and reading the terminal works), and gets it
-//! back at the end. When spawnsafe itself dies without a chance to clean up
-//! (SIGKILL), the program does too (`PR_SET_PDEATHSIG` on Linux) and a small
-//! watchdog process kills the rest of the group (the workers).
+//! When spawnsafe does not hold a terminal's foreground (CI, scripts, a
+//! background job: where the issue of orphans arises), the program leads a
+//! process group of its own, which spawnsafe can signal as a whole: SIGTERM,
+//! SIGINT, SIGHUP and SIGQUIT sent to spawnsafe are forwarded to that group,
+//! and a timeout kills it. When spawnsafe itself dies without a chance to
+//! clean up (SIGKILL), the program does too (`PR_SET_PDEATHSIG` on Linux) and
+//! a small watchdog process kills the rest of the group (the workers).
+//!
+//! In an interactive terminal the program stays in spawnsafe's process group,
+//! so that the terminal's own job control keeps working (Ctrl-C and Ctrl-Z
+//! reach every process of the group, the program can read the terminal, and
+//! `spawnsafe run x.py | less` does not take the terminal from `less`):
+//! there spawnsafe ignores SIGINT and SIGQUIT (the program gets them from the
+//! terminal), forwards SIGTERM and SIGHUP to the program's tree, and a
+//! timeout kills that tree; `PR_SET_PDEATHSIG` still ends the program if
+//! spawnsafe is killed, but not its workers.
 //!
 //! Windows would need the same through a job object: the program assigned to
 //! a job with `JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE` (the whole tree dies when
@@ -18,58 +26,40 @@
 
 use std::process::{Command, Stdio};
 
-/// The program's terminal state, to give the terminal back at the end.
-pub struct Terminal {
-    #[cfg(unix)]
-    foreground: bool,
+/// How the program's processes are held.
+#[derive(Debug, Clone, Copy)]
+pub struct Supervision {
+    /// The program leads a process group of its own (else it shares
+    /// spawnsafe's, in an interactive terminal).
+    pub own_group: bool,
 }
 
-/// Makes the program the leader of a new process group (Unix), in the
-/// terminal's foreground when spawnsafe has it, killed when spawnsafe dies (Linux).
+/// Prepares `command`: a process group of its own unless spawnsafe holds a
+/// terminal's foreground, and (Linux) death with spawnsafe.
 #[cfg(unix)]
-pub fn own_group(command: &mut Command) -> Terminal {
+pub fn supervise(command: &mut Command) -> Supervision {
     use std::os::unix::process::CommandExt as _;
     // SAFETY: isatty, tcgetpgrp and getpgrp only read state.
-    let foreground = unsafe { libc::isatty(0) == 1 && libc::tcgetpgrp(0) == libc::getpgrp() };
+    let interactive = unsafe { libc::isatty(0) == 1 && libc::tcgetpgrp(0) == libc::getpgrp() };
+    let own_group = !interactive;
     // SAFETY: the closure runs between fork and exec and makes only
-    // async-signal-safe calls (setpgid, signal, tcsetpgrp, getpid, prctl).
+    // async-signal-safe calls (setpgid, prctl).
     unsafe {
         command.pre_exec(move || {
-            if libc::setpgid(0, 0) != 0 {
+            if own_group && libc::setpgid(0, 0) != 0 {
                 return Err(std::io::Error::last_os_error());
-            }
-            if foreground {
-                // A process outside the foreground that takes the terminal gets SIGTTOU.
-                let previous = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
-                libc::tcsetpgrp(0, libc::getpid());
-                libc::signal(libc::SIGTTOU, previous);
             }
             #[cfg(target_os = "linux")]
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
             Ok(())
         });
     }
-    Terminal { foreground }
+    Supervision { own_group }
 }
 
 #[cfg(not(unix))]
-pub fn own_group(_command: &mut Command) -> Terminal {
-    Terminal {}
-}
-
-impl Terminal {
-    /// Takes the terminal's foreground back after the program ended.
-    pub fn restore(&self) {
-        #[cfg(unix)]
-        if self.foreground {
-            // SAFETY: as in `own_group`; spawnsafe is in the background now.
-            unsafe {
-                let previous = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
-                libc::tcsetpgrp(0, libc::getpgrp());
-                libc::signal(libc::SIGTTOU, previous);
-            }
-        }
-    }
+pub fn supervise(_command: &mut Command) -> Supervision {
+    Supervision { own_group: false }
 }
 
 /// The signals to pass on to the program, as a bit per signal number: set by
@@ -91,43 +81,75 @@ extern "C" fn note_signal(signal: libc::c_int) {
 /// starts: a caught signal is reset to its default in the program, an
 /// ignored one would stay ignored.
 pub struct ForwardSignals {
+    supervision: Supervision,
     #[cfg(unix)]
     previous: [libc::sighandler_t; 4],
 }
 
 impl ForwardSignals {
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
+    /// Installed before the program starts (see the type's documentation).
+    /// Sharing the terminal's group, SIGINT and SIGQUIT are ignored instead:
+    /// the terminal sends them to the program itself.
+    pub fn new(supervision: Supervision) -> Self {
         #[cfg(unix)]
         {
             PENDING_SIGNALS.store(0, std::sync::atomic::Ordering::SeqCst);
             let handler = note_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
             // SAFETY: the handler only sets bits of an atomic; the old
-            // dispositions are put back in `drop`.
+            // dispositions are put back in `drop`. An ignored signal stays
+            // ignored in the program, so SIGINT/SIGQUIT are ignored only by
+            // the caller after the program started (`ignore_terminal_signals`).
             let previous = FORWARDED_SIGNALS.map(|signal| unsafe { libc::signal(signal, handler) });
-            ForwardSignals { previous }
+            ForwardSignals {
+                supervision,
+                previous,
+            }
         }
         #[cfg(not(unix))]
-        ForwardSignals {}
+        ForwardSignals { supervision }
     }
 
-    /// Sends the program's group the signals spawnsafe received since the last call.
-    pub fn pass_on(&self, group: u32) {
+    /// Sharing the terminal's group: from now on spawnsafe leaves Ctrl-C and
+    /// Ctrl-\\ to the program (call once the program has started).
+    pub fn ignore_terminal_signals(&self) {
+        #[cfg(unix)]
+        if !self.supervision.own_group {
+            // SAFETY: SIG_IGN runs no code; `drop` restores the dispositions.
+            unsafe {
+                libc::signal(libc::SIGINT, libc::SIG_IGN);
+                libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+            }
+        }
+    }
+
+    /// Sends the program the signals spawnsafe received since the last call:
+    /// to its whole group, or to its tree when it shares spawnsafe's group.
+    pub fn pass_on(&self, pid: u32) {
         #[cfg(unix)]
         {
             let pending = PENDING_SIGNALS.swap(0, std::sync::atomic::Ordering::SeqCst);
             for signal in FORWARDED_SIGNALS {
-                if pending & (1 << signal) != 0 {
+                if pending & (1 << signal) == 0 {
+                    continue;
+                }
+                if self.supervision.own_group {
                     // SAFETY: kill(2) on the group the program leads (its
                     // leader is not reaped yet, so the id is not reused).
                     unsafe {
-                        libc::kill(-(group as libc::pid_t), signal);
+                        libc::kill(-(pid as libc::pid_t), signal);
+                    }
+                } else {
+                    for member in tree(pid) {
+                        // SAFETY: kill(2) on the program and its descendants.
+                        unsafe {
+                            libc::kill(member as libc::pid_t, signal);
+                        }
                     }
                 }
             }
         }
         #[cfg(not(unix))]
-        let _ = group;
+        let _ = pid;
     }
 }
 
@@ -222,12 +244,12 @@ impl Watchdog {
     }
 }
 
-/// Kills the program's process group and every descendant of the program
-/// (an unguarded Pool keeps respawning workers: all of them must go; a
-/// worker that started a session of its own left the group). Descendants
-/// are found through `/proc` where there is one.
+/// Kills the program's process group (when it has one) and every descendant
+/// of the program (an unguarded Pool keeps respawning workers: all of them
+/// must go; a worker that started a session of its own left the group).
+/// Descendants are found through `/proc` where there is one.
 #[cfg(windows)]
-pub fn kill_tree(pid: u32) {
+pub fn kill_tree(pid: u32, _supervision: Supervision) {
     let _ = Command::new("taskkill")
         .args(["/F", "/T", "/PID", &pid.to_string()])
         .stdout(Stdio::null())
@@ -236,16 +258,13 @@ pub fn kill_tree(pid: u32) {
 }
 
 #[cfg(not(windows))]
-pub fn kill_tree(pid: u32) {
-    let mut family = vec![pid];
-    let mut index = 0;
-    while index < family.len() {
-        family.extend(children_of(family[index]));
-        index += 1;
-    }
-    // SAFETY: kill(2) on the group the program leads.
-    unsafe {
-        libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+pub fn kill_tree(pid: u32, supervision: Supervision) {
+    let family = tree(pid);
+    if supervision.own_group {
+        // SAFETY: kill(2) on the group the program leads.
+        unsafe {
+            libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+        }
     }
     // The parent first, so that it cannot start new workers.
     for member in family {
@@ -255,6 +274,18 @@ pub fn kill_tree(pid: u32) {
             .stderr(Stdio::null())
             .status();
     }
+}
+
+/// The program and its descendants, parents first.
+#[cfg(not(windows))]
+fn tree(pid: u32) -> Vec<u32> {
+    let mut family = vec![pid];
+    let mut index = 0;
+    while index < family.len() {
+        family.extend(children_of(family[index]));
+        index += 1;
+    }
+    family
 }
 
 #[cfg(not(windows))]
