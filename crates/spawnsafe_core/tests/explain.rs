@@ -416,3 +416,82 @@ fn every_damage_of_every_captured_paste() {
         "at most 2% of look-alikes blamed"
     );
 }
+
+/// Mangled pastes never make `explain` panic: every complete paste, cut,
+/// spliced and sprinkled with the characters the decorations use (box
+/// drawing, typographic quotes, escape sequences, multi-byte text), by a
+/// fixed pseudo-random sequence.
+#[test]
+fn mangled_pastes_never_panic() {
+    const NOISE: &[&str] = &[
+        "│",
+        "╭─ Traceback ─╮",
+        "❱ 3 ",
+        "‘",
+        "”",
+        "\u{1b}[31m",
+        "\u{1b}]8;;x\u{7}",
+        "é",
+        "🙂",
+        "> ",
+        "E   ",
+        "____ t ____",
+        "\n",
+        "\r\n",
+        "  File \"",
+        "Traceback (most recent call last):",
+        "RuntimeError: ",
+        "<class '",
+        "('",
+        "when serializing ",
+        ":12 in ",
+        "\t",
+        "2026-01-01T00:00:00Z ",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound.max(1) as u64) as usize
+    };
+    let mut runs = 0;
+    for dir in [
+        corpus_root(),
+        corpus_root().join("extra"),
+        corpus_root().join("handwritten"),
+    ] {
+        for file in corpus_files(&dir) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for _ in 0..8 {
+                let chars: Vec<char> = text.chars().collect();
+                let mut mangled: Vec<char> = chars.clone();
+                for _ in 0..1 + next(6) {
+                    let at = next(mangled.len() + 1);
+                    match next(4) {
+                        0 => mangled.truncate(at),
+                        1 => {
+                            let end = (at + next(200)).min(mangled.len());
+                            mangled.drain(at..end);
+                        }
+                        2 => {
+                            let from = next(chars.len() + 1);
+                            let end = (from + next(300)).min(chars.len());
+                            mangled.splice(at..at, chars[from..end].iter().copied());
+                        }
+                        _ => {
+                            let noise = NOISE[next(NOISE.len())];
+                            mangled.splice(at..at, noise.chars());
+                        }
+                    }
+                }
+                let mangled: String = mangled.into_iter().collect();
+                let explanation = explain(&mangled, &ExplainOptions::default());
+                let _ = render_text(&explanation);
+                let _ = render_json(&explanation);
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs >= 1000, "{runs} mangled pastes");
+}
