@@ -337,6 +337,29 @@ pub fn phrases(cleaned: &str) -> Vec<(Identified, Evidence)> {
     found
 }
 
+/// A line that says how a worker died without a traceback: the kernel's
+/// out-of-memory killer, a crash, an exit code of a signal.
+pub fn death_signs(cleaned: &str) -> Option<String> {
+    const SIGNS: &[&str] = &[
+        "Out of memory: Killed process",
+        "oom-kill",
+        "Killed",
+        "Segmentation fault",
+        "core dumped",
+        "exitcode=-9",
+        "exitcode=-11",
+        "exit code -9",
+        "exit code -11",
+        "SIGKILL",
+        "SIGSEGV",
+    ];
+    cleaned
+        .lines()
+        .map(str::trim)
+        .find(|line| SIGNS.iter().any(|sign| line.contains(sign)) && line.len() < 300)
+        .map(str::to_string)
+}
+
 fn bare(type_name: &str, message: &str) -> Exception {
     Exception {
         type_name: type_name.to_string(),

@@ -350,6 +350,12 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
     for item in &mut items {
         if item.signature == SignatureId::BrokenProcessPool && has_cause {
             item.consequence = true;
+        } else if item.signature == SignatureId::BrokenProcessPool {
+            // Looked for earlier in the paste: nothing known.
+            item.missing = Some(match evidence::death_signs(&parsed.cleaned) {
+                Some(sign) => format!("no worker traceback in the paste, but this line says how a worker died: {sign}"),
+                None => "no traceback of the worker that died is in the paste (a worker killed by a signal prints none): look above what was pasted, or run the program with `spawnsafe run`".to_string(),
+            });
         }
     }
     if options.check_local {
