@@ -200,7 +200,8 @@ from multiprocessing import Process, Queue
 
 def work(queue, name):
     def stop(number, frame):
-        print(name, 'stopped by', signal.Signals(number).name, flush=True)
+        # One write: the two workers' lines must not interleave.
+        os.write(1, f'{name} stopped by {signal.Signals(number).name}\\n'.encode())
         sys.exit(0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
