@@ -166,3 +166,60 @@ fn readme_sample_is_real_output() {
         .expect("the sample ends the code block");
     assert_eq!(shown, run.stdout, "the README's explain sample is stale");
 }
+
+/// `--json` carries what the text says (the rule code, the user's frame, the
+/// cause in one line, the fix) and the confidence, the evidence lines and
+/// what the paste is missing: here a paste with frames only.
+#[test]
+fn json_carries_confidence_evidence_and_what_is_missing() {
+    let file = format!("{CORPUS}/damaged/frames-only__process_args_threading_lock.txt");
+    let run = spawnsafe(
+        &[
+            "explain",
+            &file,
+            "--json",
+            "--path-map",
+            &format!("{PROGRAMS}/"),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let item = &json["items"][0];
+    assert_eq!(item["code"], "SPS202", "{item:#}");
+    assert!(item["frame"]["file"].as_str().unwrap().ends_with("main.py"));
+    assert!(item["title"].as_str().unwrap().contains("could not pickle"));
+    assert!(!item["help"].as_str().unwrap().is_empty());
+    let confidence = item["confidence"].as_f64().unwrap();
+    assert!((0.5..0.85).contains(&confidence), "{confidence}");
+    assert_eq!(item["confidence_label"], "medium");
+    assert!(item["missing"]
+        .as_str()
+        .unwrap()
+        .starts_with("the paste ends before the exception line"));
+    let evidence = item["evidence"].as_array().unwrap();
+    assert!(evidence
+        .iter()
+        .any(|line| line["text"].as_str().unwrap().contains("in _launch")));
+    // The frame names `main.py` relative to where the program ran.
+    assert_eq!(item["local_check"]["status"], "not-found", "{item:#}");
+}
+
+/// The decorations of a chat paste (a Markdown quote, typographic quotes)
+/// do not hide the failure.
+#[test]
+fn a_quoted_paste_from_standard_input() {
+    let paste = "> Traceback (most recent call last):\n>   File \u{201c}/srv/app/run.py\u{201d}, line 4, in <module>\n>     set_start_method(\u{2018}spawn\u{2019})\n>   File \u{201c}/usr/lib/python3.12/multiprocessing/context.py\u{201d}, line 247, in set_start_method\n>     raise RuntimeError(\u{2018}context has already been set\u{2019})\n> RuntimeError: context has already been se";
+    let run = spawnsafe(&["explain", "-"], Some(paste.as_bytes()));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("SPS104 start-method-at-import:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("  --> /srv/app/run.py:4, in <module>"),
+        "{}",
+        run.stdout
+    );
+}

@@ -11,6 +11,9 @@
 //! through untouched; its stderr is passed through and also kept, so that a
 //! failure can be diagnosed after the program's own output.
 
+mod kept;
+mod supervise;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,6 +21,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::BOOTSTRAP_PY;
+use kept::Kept;
+use supervise::{kill_tree, supervise, ForwardSignals, Watchdog};
 
 const SITECUSTOMIZE_PY: &str = include_str!("../python/sitecustomize.py");
 
@@ -49,8 +54,12 @@ pub struct RunOptions {
 pub struct RunOutcome {
     /// The exit code, or 128 + the signal number that ended it.
     pub exit_code: i32,
-    /// Everything the program and its children wrote to stderr.
+    /// What the program and its children wrote to stderr: all of it, or
+    /// when it was long, its first 256 KiB and last 1 MiB (all of it was
+    /// passed through).
     pub stderr: String,
+    /// How many bytes they wrote to stderr in all.
+    pub stderr_bytes: u64,
     pub timed_out: bool,
     pub python: PathBuf,
     pub duration: Duration,
@@ -97,6 +106,15 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
             "unknown start method `{}` (use spawn, forkserver or windows)",
             options.start_method
         ));
+    }
+    match program {
+        Program::Script(script, _) if !script.exists() => {
+            return Err(format!(
+                "cannot run `{}`: no such file or directory",
+                script.display()
+            ));
+        }
+        _ => {}
     }
     let python = find_python(options.python.as_deref())?;
     // Holds the injected sitecustomize for `-- COMMAND` until the run ends.
@@ -153,24 +171,25 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         .stdin(Stdio::inherit())
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped());
-    // SIGTERM and SIGHUP sent to spawnsafe alone (`kill PID`, a CI runner
-    // cancelling the job, a closed terminal) are passed on to the program,
-    // as if it had been sent to it, and spawnsafe waits for it to end. Caught
-    // from before the start (a caught signal is reset to its default in the
-    // program, an ignored one would not be).
-    let forward = ForwardSignals::new();
+    // Outside an interactive terminal the program leads a process group of
+    // its own: signals sent to spawnsafe (`kill PID`, a CI runner cancelling
+    // the job) are passed on to the whole group, a timeout kills all of it,
+    // and a watchdog kills it if spawnsafe is killed (`supervise.rs`).
+    let supervision = supervise(&mut command);
+    let forward = ForwardSignals::new(supervision);
     let started = Instant::now();
     let mut child = command.spawn().map_err(|err| match program {
         Program::Command(words) => format!("cannot run `{}`: {err}", words[0]),
         _ => format!("cannot run `{}`: {err}", python.display()),
     })?;
-    // Ctrl-C and Ctrl-\\ go to the whole foreground process group: the program
-    // decides what they do (Python raises KeyboardInterrupt), and its exit
-    // status is passed on, so spawnsafe itself ignores them while it waits.
-    let _terminal_signals = IgnoreTerminalSignals::new();
-    let captured = Arc::new(Mutex::new(Vec::new()));
+    forward.ignore_terminal_signals();
+    let watchdog = supervision
+        .own_group
+        .then(|| Watchdog::start(child.id()))
+        .flatten();
+    let kept = Arc::new(Mutex::new(Kept::default()));
     let mut pipe = child.stderr.take().expect("stderr is piped");
-    let sink = Arc::clone(&captured);
+    let sink = Arc::clone(&kept);
     let echo = options.echo_stderr;
     let reader = std::thread::spawn(move || {
         let mut buffer = [0u8; 8192];
@@ -183,9 +202,7 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
                         let _ = stderr.write_all(&buffer[..count]);
                         let _ = stderr.flush();
                     }
-                    sink.lock()
-                        .expect("stderr buffer")
-                        .extend_from_slice(&buffer[..count]);
+                    sink.lock().expect("stderr buffer").push(&buffer[..count]);
                 }
             }
         }
@@ -201,7 +218,7 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
             .is_some_and(|timeout| started.elapsed() >= timeout)
         {
             timed_out = true;
-            kill_tree(child.id());
+            kill_tree(child.id(), supervision);
             break child.wait().map_err(|err| err.to_string())?;
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -211,116 +228,18 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
     while !reader.is_finished() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
-    let stderr = String::from_utf8_lossy(&captured.lock().expect("stderr buffer")).into_owned();
+    if let Some(watchdog) = watchdog {
+        watchdog.stand_down();
+    }
+    let kept = kept.lock().expect("stderr buffer");
     Ok(RunOutcome {
         exit_code: exit_code(status),
-        stderr,
+        stderr: kept.text(),
+        stderr_bytes: kept.total(),
         timed_out,
         python,
         duration: started.elapsed(),
     })
-}
-
-/// Ignores SIGINT and SIGQUIT until dropped (a no-op off Unix).
-struct IgnoreTerminalSignals {
-    #[cfg(unix)]
-    previous: [libc::sighandler_t; 2],
-}
-
-impl IgnoreTerminalSignals {
-    fn new() -> Self {
-        #[cfg(unix)]
-        {
-            // SAFETY: installing SIG_IGN has no handler code to run; the old
-            // dispositions are put back in `drop`.
-            let previous = unsafe {
-                [
-                    libc::signal(libc::SIGINT, libc::SIG_IGN),
-                    libc::signal(libc::SIGQUIT, libc::SIG_IGN),
-                ]
-            };
-            IgnoreTerminalSignals { previous }
-        }
-        #[cfg(not(unix))]
-        IgnoreTerminalSignals {}
-    }
-}
-
-impl Drop for IgnoreTerminalSignals {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        // SAFETY: restores the dispositions `new` replaced.
-        unsafe {
-            libc::signal(libc::SIGINT, self.previous[0]);
-            libc::signal(libc::SIGQUIT, self.previous[1]);
-        }
-    }
-}
-
-/// The signals to pass on to the program, as a bit per signal number: set by
-/// the handler (which may only do async-signal-safe work), read by the wait loop.
-#[cfg(unix)]
-static PENDING_SIGNALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-#[cfg(unix)]
-const FORWARDED_SIGNALS: [libc::c_int; 2] = [libc::SIGTERM, libc::SIGHUP];
-
-#[cfg(unix)]
-extern "C" fn note_signal(signal: libc::c_int) {
-    PENDING_SIGNALS.fetch_or(1 << signal, std::sync::atomic::Ordering::SeqCst);
-}
-
-/// Catches SIGTERM and SIGHUP until dropped, to pass them on to the program
-/// (a no-op off Unix).
-struct ForwardSignals {
-    #[cfg(unix)]
-    previous: [libc::sighandler_t; 2],
-}
-
-impl ForwardSignals {
-    fn new() -> Self {
-        #[cfg(unix)]
-        {
-            PENDING_SIGNALS.store(0, std::sync::atomic::Ordering::SeqCst);
-            let handler = note_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-            // SAFETY: the handler only sets bits of an atomic; the old
-            // dispositions are put back in `drop`.
-            let previous = FORWARDED_SIGNALS.map(|signal| unsafe { libc::signal(signal, handler) });
-            ForwardSignals { previous }
-        }
-        #[cfg(not(unix))]
-        ForwardSignals {}
-    }
-
-    /// Sends the program the signals spawnsafe received since the last call.
-    fn pass_on(&self, pid: u32) {
-        #[cfg(unix)]
-        {
-            let pending = PENDING_SIGNALS.swap(0, std::sync::atomic::Ordering::SeqCst);
-            for signal in FORWARDED_SIGNALS {
-                if pending & (1 << signal) != 0 {
-                    // SAFETY: kill(2) on the child's pid, which is not reaped yet.
-                    unsafe {
-                        libc::kill(pid as libc::pid_t, signal);
-                    }
-                }
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = pid;
-    }
-}
-
-impl Drop for ForwardSignals {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        for (signal, previous) in FORWARDED_SIGNALS.into_iter().zip(self.previous) {
-            // SAFETY: restores the dispositions `new` replaced.
-            unsafe {
-                libc::signal(signal, previous);
-            }
-        }
-    }
 }
 
 #[cfg(unix)]
@@ -334,54 +253,6 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
 #[cfg(not(unix))]
 fn exit_code(status: std::process::ExitStatus) -> i32 {
     status.code().unwrap_or(1)
-}
-
-/// Kills a process and its descendants (an unguarded Pool keeps respawning
-/// workers: all of them must go). Descendants are found through `/proc`
-/// where there is one.
-#[cfg(windows)]
-fn kill_tree(pid: u32) {
-    let _ = Command::new("taskkill")
-        .args(["/F", "/T", "/PID", &pid.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-}
-
-#[cfg(not(windows))]
-fn kill_tree(pid: u32) {
-    let mut family = vec![pid];
-    let mut index = 0;
-    while index < family.len() {
-        family.extend(children_of(family[index]));
-        index += 1;
-    }
-    // The parent first, so that it cannot start new workers.
-    for member in family {
-        let _ = Command::new("kill")
-            .arg("-KILL")
-            .arg(member.to_string())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-#[cfg(not(windows))]
-fn children_of(pid: u32) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| {
-            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // `pid (comm) state ppid ...`: comm may hold spaces and parentheses.
-            let after_name = &stat[stat.rfind(')')? + 1..];
-            let parent: u32 = after_name.split_whitespace().nth(1)?.parse().ok()?;
-            (parent == pid).then_some(child)
-        })
-        .collect()
 }
 
 /// What spawnsafe says about a finished run.
@@ -465,9 +336,19 @@ impl Diagnosis {
         }
         let method = &self.start_method;
         let mut out = String::from("\n");
+        let bootstrapping_explained = self.explanation.as_ref().is_some_and(|explanation| {
+            explanation.items.iter().any(|item| {
+                item.signature == crate::explain::signatures::SignatureId::Bootstrapping
+            })
+        });
         if self.timed_out {
             out.push_str(&format!(
-                "spawnsafe: the program did not finish in time under the {method} start method and was stopped, with its child processes.\n"
+                "spawnsafe: the program did not finish in time under the {method} start method and was stopped, with its child processes{}.\n",
+                if self.bootstrap_errors > 0 {
+                    " (a Pool keeps replacing the workers that die, so the parent waits forever)"
+                } else {
+                    ""
+                }
             ));
         } else if self.bootstrap_errors > 0 || self.explanation.is_some() {
             out.push_str(&format!(
@@ -489,34 +370,52 @@ impl Diagnosis {
             out.push_str(&crate::explain::render_text(explanation));
             out.push('\n');
         }
-        if self.bootstrap_errors > 0 && (self.timed_out || self.explanation.is_none()) {
+        // Explained once: by the explanation when it has it, else in a line.
+        if self.bootstrap_errors > 0 && !bootstrapping_explained {
             out.push_str(&format!(
-                "spawnsafe: {} child process{} raised the bootstrapping RuntimeError (SPS101): the main script starts processes when a spawn child re-imports it as `__mp_main__`; put that code under `if __name__ == \"__main__\":`{}.\n",
+                "spawnsafe: {} child process{} raised the bootstrapping RuntimeError (SPS101): the main script starts processes when a spawn child re-imports it as `__mp_main__`; put that code under `if __name__ == \"__main__\":`.\n",
                 self.bootstrap_errors,
                 if self.bootstrap_errors == 1 { "" } else { "es" },
-                if self.timed_out {
-                    " (a Pool keeps replacing the workers that die, so the parent waits forever)"
-                } else {
-                    ""
-                }
             ));
         }
         if let Some(file) = &self.program_file {
+            // The findings the explanation already showed are not repeated.
+            let shown: Vec<(&str, usize)> = self
+                .explanation
+                .iter()
+                .flat_map(|explanation| &explanation.items)
+                .filter_map(|item| match &item.local_check {
+                    crate::explain::LocalCheck::Matched { findings, .. } => Some(findings),
+                    _ => None,
+                })
+                .flatten()
+                .map(|finding| (finding.code, finding.row))
+                .collect();
+            let rest: Vec<crate::diagnostic::Diagnostic> = self
+                .findings
+                .iter()
+                .filter(|finding| {
+                    !shown.contains(&(finding.rule.code(), finding.start_location().row))
+                })
+                .cloned()
+                .collect();
             if self.findings.is_empty() {
                 out.push_str(&format!(
                     "spawnsafe: no static findings in {}.\n",
                     file.display()
                 ));
-            } else {
+            } else if !rest.is_empty() {
                 out.push_str(&format!(
-                    "spawnsafe: static findings in {}:\n",
+                    "spawnsafe: {} in {}:\n",
+                    if rest.len() < self.findings.len() {
+                        "other static findings"
+                    } else {
+                        "static findings"
+                    },
                     file.display()
                 ));
-                let concise = crate::report::render(
-                    &self.findings,
-                    crate::report::OutputFormat::Concise,
-                    false,
-                );
+                let concise =
+                    crate::report::render(&rest, crate::report::OutputFormat::Concise, false);
                 for line in concise.lines() {
                     out.push_str("  ");
                     out.push_str(line);
@@ -555,6 +454,7 @@ impl Diagnosis {
             "findings": findings,
             "explanation": self.explanation,
             "stderr": outcome.stderr,
+            "stderr_bytes": outcome.stderr_bytes,
         })
         .to_string()
     }

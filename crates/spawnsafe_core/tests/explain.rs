@@ -91,6 +91,7 @@ fn corpus_explanations_match_expectations_and_snapshots() {
     for (kind, dir) in [
         ("captured", corpus_root()),
         ("handwritten", corpus_root().join("handwritten")),
+        ("extra", corpus_root().join("extra")),
     ] {
         let expected = expectations(&dir);
         let files = corpus_files(&dir);
@@ -189,4 +190,308 @@ fn local_check_says_when_no_finding_matches() {
     );
     let text = render_text(&explanation);
     assert!(text.contains("reports no SPS101 finding"), "{text}");
+}
+
+/// `name.txt kind=K signatures=a,b codes=SPS101` lines of `damaged/expected.txt`.
+fn damaged_expectations(dir: &Path) -> Vec<(String, String, String, String)> {
+    let text = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let mut parts = line.split_whitespace();
+            let name = parts.next().unwrap().to_string();
+            let mut fields = BTreeMap::new();
+            for part in parts {
+                let (key, value) = part.split_once('=').unwrap();
+                fields.insert(key, value.to_string());
+            }
+            (
+                name,
+                fields["kind"].clone(),
+                fields["signatures"].clone(),
+                fields["codes"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Per kind of damage: positives, named right, look-alikes, blamed.
+#[derive(Default)]
+struct Tally {
+    positives: usize,
+    named: usize,
+    lookalikes: usize,
+    blamed: usize,
+    misses: Vec<String>,
+}
+
+fn score(
+    tally: &mut Tally,
+    name: &str,
+    explanation: &spawnsafe_core::explain::Explanation,
+    signatures: &str,
+    codes: &str,
+) {
+    let lookalike = matches!(signatures.split(',').next(), Some("unknown" | "none"));
+    let (found_signatures, found_codes) = found(explanation);
+    if lookalike {
+        tally.lookalikes += 1;
+        // Blamed: any start-method problem named at all.
+        if !explanation.items.is_empty() {
+            tally.blamed += 1;
+            tally.misses.push(format!(
+                "{name}: look-alike blamed: {found_signatures} {found_codes}"
+            ));
+        }
+        return;
+    }
+    tally.positives += 1;
+    // Named right: the same rule codes, or for a failure no rule finds
+    // statically (`-`), the same leading signature.
+    let right = if codes == "-" {
+        found_signatures.split(',').next() == signatures.split(',').next()
+    } else {
+        found_codes == codes
+    };
+    if right {
+        tally.named += 1;
+    } else {
+        tally.misses.push(format!(
+            "{name}: expected {signatures} {codes}, found {found_signatures} {found_codes}"
+        ));
+    }
+}
+
+fn options_for(programs: &Path, case: &str) -> ExplainOptions {
+    ExplainOptions {
+        check_local: true,
+        base_dir: Some(programs.join(case)),
+        path_map: vec![
+            ("/home/dev/".to_string(), programs.to_path_buf()),
+            ("C:\\Users\\dev\\".to_string(), programs.to_path_buf()),
+        ],
+    }
+}
+
+/// The whole corpus, complete and damaged: at least 90% of the positives
+/// named right and at most 5% of the look-alikes blamed, with the numbers per
+/// kind of damage printed as a table (`cargo test -p spawnsafe_core --test
+/// explain -- --nocapture damaged`).
+#[test]
+fn damaged_corpus_table() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let programs = Path::new("tests/explain/programs");
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for dir in [
+        corpus_root(),
+        corpus_root().join("extra"),
+        corpus_root().join("handwritten"),
+    ] {
+        for (name, (signatures, codes)) in expectations(&dir) {
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            let stem = name.trim_end_matches(".txt");
+            let case = match stem.split_once('_') {
+                Some((version, case))
+                    if version.starts_with("py") && programs.join(case).is_dir() =>
+                {
+                    case
+                }
+                _ => stem,
+            };
+            let explanation = explain(&text, &options_for(programs, case));
+            let tally = tallies.entry("(complete)".to_string()).or_default();
+            score(tally, &name, &explanation, &signatures, &codes);
+        }
+    }
+    let damaged = corpus_root().join("damaged");
+    tally_damaged(&damaged, programs, &mut tallies);
+    let total = print_table(&tallies);
+    assert!(
+        total.positives + total.lookalikes >= 120,
+        "at least 120 pastes"
+    );
+    assert!(
+        total.lookalikes * 5 >= total.positives + total.lookalikes,
+        "about a quarter look-alikes"
+    );
+    assert!(
+        total.named * 10 >= total.positives * 9,
+        "at least 90% of positives named right"
+    );
+    assert!(
+        total.blamed * 20 <= total.lookalikes,
+        "at most 5% of look-alikes blamed"
+    );
+}
+
+/// Explains every file of a damaged corpus directory (`expected.txt` with
+/// `kind=`), tallied per kind.
+fn tally_damaged(damaged: &Path, programs: &Path, tallies: &mut BTreeMap<String, Tally>) {
+    let expected = damaged_expectations(damaged);
+    let files = corpus_files(damaged);
+    assert_eq!(
+        expected.len(),
+        files.len(),
+        "damaged/expected.txt and its files disagree"
+    );
+    for (name, kind, signatures, codes) in &expected {
+        let text = std::fs::read_to_string(damaged.join(name)).unwrap();
+        let case = name.trim_end_matches(".txt").split_once("__").unwrap().1;
+        let explanation = explain(&text, &options_for(programs, case));
+        score(
+            tallies.entry(kind.clone()).or_default(),
+            name,
+            &explanation,
+            signatures,
+            codes,
+        );
+    }
+}
+
+/// Prints the table (and the misses) and returns the totals.
+fn print_table(tallies: &BTreeMap<String, Tally>) -> Tally {
+    let mut table = String::from(
+        "| damage | pastes | positives | named right | look-alikes | blamed |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    let mut total = Tally::default();
+    for (kind, tally) in tallies {
+        table.push_str(&format!(
+            "| {kind} | {} | {} | {} ({:.0}%) | {} | {} ({:.0}%) |\n",
+            tally.positives + tally.lookalikes,
+            tally.positives,
+            tally.named,
+            100.0 * tally.named as f64 / tally.positives.max(1) as f64,
+            tally.lookalikes,
+            tally.blamed,
+            100.0 * tally.blamed as f64 / tally.lookalikes.max(1) as f64,
+        ));
+        total.positives += tally.positives;
+        total.named += tally.named;
+        total.lookalikes += tally.lookalikes;
+        total.blamed += tally.blamed;
+        total.misses.extend(tally.misses.iter().cloned());
+    }
+    table.push_str(&format!(
+        "| all | {} | {} | {} ({:.1}%) | {} | {} ({:.1}%) |\n",
+        total.positives + total.lookalikes,
+        total.positives,
+        total.named,
+        100.0 * total.named as f64 / total.positives as f64,
+        total.lookalikes,
+        total.blamed,
+        100.0 * total.blamed as f64 / total.lookalikes as f64,
+    ));
+    println!("{table}");
+    println!("misses:\n{}", total.misses.join("\n"));
+    total
+}
+
+/// Every kind of damage on every captured paste it applies to (`damage.py
+/// --all`, about a thousand pastes made in a temporary directory): the
+/// committed sample must not be a lucky one.
+#[test]
+fn every_damage_of_every_captured_paste() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let programs = Path::new("tests/explain/programs");
+    let out = tempfile::tempdir().unwrap();
+    let python = std::env::var("SPAWNSAFE_ORACLE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let status = std::process::Command::new(python)
+        .arg("tests/explain/damage.py")
+        .arg("--all")
+        .arg("--out")
+        .arg(out.path())
+        .status()
+        .expect("python3 runs damage.py");
+    assert!(status.success());
+    let mut tallies = BTreeMap::new();
+    tally_damaged(out.path(), programs, &mut tallies);
+    let total = print_table(&tallies);
+    assert!(total.positives + total.lookalikes >= 900);
+    assert!(
+        total.named * 100 >= total.positives * 95,
+        "at least 95% of positives named right"
+    );
+    assert!(
+        total.blamed * 50 <= total.lookalikes,
+        "at most 2% of look-alikes blamed"
+    );
+}
+
+/// Mangled pastes never make `explain` panic: every complete paste, cut,
+/// spliced and sprinkled with the characters the decorations use (box
+/// drawing, typographic quotes, escape sequences, multi-byte text), by a
+/// fixed pseudo-random sequence.
+#[test]
+fn mangled_pastes_never_panic() {
+    const NOISE: &[&str] = &[
+        "│",
+        "╭─ Traceback ─╮",
+        "❱ 3 ",
+        "‘",
+        "”",
+        "\u{1b}[31m",
+        "\u{1b}]8;;x\u{7}",
+        "é",
+        "🙂",
+        "> ",
+        "E   ",
+        "____ t ____",
+        "\n",
+        "\r\n",
+        "  File \"",
+        "Traceback (most recent call last):",
+        "RuntimeError: ",
+        "<class '",
+        "('",
+        "when serializing ",
+        ":12 in ",
+        "\t",
+        "2026-01-01T00:00:00Z ",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound.max(1) as u64) as usize
+    };
+    let mut runs = 0;
+    for dir in [
+        corpus_root(),
+        corpus_root().join("extra"),
+        corpus_root().join("handwritten"),
+    ] {
+        for file in corpus_files(&dir) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for _ in 0..8 {
+                let chars: Vec<char> = text.chars().collect();
+                let mut mangled: Vec<char> = chars.clone();
+                for _ in 0..1 + next(6) {
+                    let at = next(mangled.len() + 1);
+                    match next(4) {
+                        0 => mangled.truncate(at),
+                        1 => {
+                            let end = (at + next(200)).min(mangled.len());
+                            mangled.drain(at..end);
+                        }
+                        2 => {
+                            let from = next(chars.len() + 1);
+                            let end = (from + next(300)).min(chars.len());
+                            mangled.splice(at..at, chars[from..end].iter().copied());
+                        }
+                        _ => {
+                            let noise = NOISE[next(NOISE.len())];
+                            mangled.splice(at..at, noise.chars());
+                        }
+                    }
+                }
+                let mangled: String = mangled.into_iter().collect();
+                let explanation = explain(&mangled, &ExplainOptions::default());
+                let _ = render_text(&explanation);
+                let _ = render_json(&explanation);
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs >= 1000, "{runs} mangled pastes");
 }

@@ -5,11 +5,16 @@
 //!
 //! [`traceback`] parses the text; [`signatures`] is the catalogue of failures.
 
+pub mod clean;
+pub mod evidence;
+pub mod extra;
+mod render;
 pub mod signatures;
 pub mod traceback;
 
+pub use render::{render_json, render_text};
+
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -17,6 +22,7 @@ use serde::Serialize;
 use crate::linter::{check_paths, CheckOptions};
 use crate::registry::Rule;
 use crate::report::{render, OutputFormat};
+use evidence::Evidence;
 use signatures::{identify, in_child, is_library_frame, Identified, SignatureId};
 use traceback::{Chain, Exception, Frame};
 
@@ -104,6 +110,26 @@ pub struct Item {
     pub local_check: LocalCheck,
     /// `BrokenProcessPool` next to the child failure that caused it.
     pub consequence: bool,
+    /// How sure the diagnosis is, from 0 to 1: a complete traceback is
+    /// surer than its frames alone or a message cut short; the local check
+    /// raises or lowers it.
+    pub confidence: f32,
+    /// `high` (0.85+), `medium` (0.6+) or `low`.
+    pub confidence_label: &'static str,
+    /// The lines of the paste the diagnosis rests on.
+    pub evidence: Vec<Evidence>,
+    /// What the paste lacks, and where it would have come from.
+    pub missing: Option<String>,
+}
+
+fn confidence_label(confidence: f32) -> &'static str {
+    if confidence >= 0.85 {
+        "high"
+    } else if confidence >= 0.6 {
+        "medium"
+    } else {
+        "low"
+    }
 }
 
 /// An exception spawnsafe does not know.
@@ -111,6 +137,9 @@ pub struct Item {
 pub struct Unknown {
     pub exception: String,
     pub frame: Option<UserFrame>,
+    /// What to look for when it may hide a start-method problem (an
+    /// interrupted wait on a pool that may have hung).
+    pub hint: Option<String>,
 }
 
 /// The result of `explain`.
@@ -139,7 +168,47 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
     let mut candidates: Vec<Vec<Rule>> = Vec::new();
     let mut unknown: Vec<Unknown> = Vec::new();
     for (index, exception) in parsed.exceptions.iter().enumerate() {
-        let Some(found) = identify(exception) else {
+        // How the failure was recognised: the exception line, a message cut
+        // short and completed, or the frames of a traceback with no exception.
+        let mut confidence: f32 = if exception.bare {
+            0.85
+        } else if exception.headerless {
+            0.9
+        } else {
+            0.95
+        };
+        let mut missing = None;
+        let found = if exception.truncated {
+            evidence::from_frames(exception).map(|(found, what)| {
+                confidence = 0.65;
+                missing = Some(what);
+                found
+            })
+        } else {
+            // A message cut short is completed first: its start alone can
+            // look like a vaguer failure.
+            let completed = evidence::complete(exception).and_then(|completed| {
+                let found = identify(&completed)?;
+                confidence = 0.8;
+                missing = Some(format!(
+                    "the message is cut short; read as: {}",
+                    completed.summary()
+                ));
+                Some(found)
+            });
+            completed.or_else(|| identify(exception))
+        };
+        // A traceback cut short that shows a failure already explained in
+        // full (a hang's output cut at its end) adds nothing.
+        let already = |found: &Identified| {
+            items
+                .iter()
+                .any(|item| item.signature == found.signature && item.missing.is_none())
+        };
+        if exception.truncated && found.as_ref().is_none_or(already) {
+            continue;
+        }
+        let Some(found) = found else {
             // The parent re-raising a child's failure that is known only in
             // the child (a `NameError` in a worker): the same item.
             if let Some((cause, Chain::DirectCause)) = exception.chained_from {
@@ -158,10 +227,14 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
                 }
             }
             // An exception group only holds the exceptions printed after it.
+            // Wrappers that only hold the exceptions printed after them.
+            let first = exception.first_message_line();
             if matches!(
                 exception.short_type(),
-                "ExceptionGroup" | "BaseExceptionGroup"
-            ) {
+                "ExceptionGroup" | "BaseExceptionGroup" | "ProcessRaisedException"
+            ) || (first.starts_with("Caught ")
+                && first.contains(" in DataLoader worker process"))
+            {
                 continue;
             }
             if !exception.bare {
@@ -176,6 +249,7 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
                     unknown.push(Unknown {
                         exception: summary,
                         frame,
+                        hint: extra::interrupted_wait(exception),
                     });
                 }
             }
@@ -223,33 +297,52 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             item_of.insert(index, item_index);
             continue;
         }
-        let Identified {
-            signature,
-            rule,
-            alternatives,
-            title,
-            meaning,
-            help,
-        } = found;
+        if found.signature == SignatureId::GlobalEmptyInChild {
+            confidence = 0.4;
+        } else if found.meaning.contains(" pickle said: ") {
+            confidence = confidence.min(0.7);
+        }
+        let mut found = found;
+        if let Some(path) = extra::serialization_path(&exception.notes) {
+            found.title = format!("{} (pickle's path to it: {path})", found.title);
+        }
         item_of.insert(index, items.len());
         files_of.push(files);
-        candidates.push(rule.into_iter().chain(alternatives).collect());
-        items.push(Item {
-            signature,
-            code: rule.map(Rule::code),
-            name: rule.map(Rule::name),
-            title,
-            exception: exception_text,
-            occurrences: 1,
-            in_child: child,
+        let exception_text = if exception.truncated {
+            "(no exception line in the paste)".to_string()
+        } else {
+            exception_text
+        };
+        items.push(new_item(
+            found,
+            &mut candidates,
+            exception_text,
+            child,
             frame,
-            raised_in_parent: None,
-            meaning,
-            help,
-            url: rule.map(Rule::url),
-            local_check: LocalCheck::NotChecked,
-            consequence: false,
+            confidence,
+            evidence::collect(exception),
+            missing,
+        ));
+    }
+    // Texts that name a failure with no exception line of their own.
+    for (found, line) in evidence::phrases(&parsed.cleaned) {
+        if items.iter().any(|item| item.signature == found.signature) {
+            continue;
+        }
+        files_of.push(Vec::new());
+        let missing = (found.signature == SignatureId::Bootstrapping).then(|| {
+            "the paste has the body of the bootstrapping `RuntimeError` without its first line and traceback".to_string()
         });
+        items.push(new_item(
+            found,
+            &mut candidates,
+            line.text.clone(),
+            false,
+            None,
+            0.75,
+            vec![line],
+            missing,
+        ));
     }
     let has_cause = items
         .iter()
@@ -257,6 +350,12 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
     for item in &mut items {
         if item.signature == SignatureId::BrokenProcessPool && has_cause {
             item.consequence = true;
+        } else if item.signature == SignatureId::BrokenProcessPool {
+            // Looked for earlier in the paste: nothing known.
+            item.missing = Some(match evidence::death_signs(&parsed.cleaned) {
+                Some(sign) => format!("no worker traceback in the paste, but this line says how a worker died: {sign}"),
+                None => "no traceback of the worker that died is in the paste (a worker killed by a signal prints none): look above what was pasted, or run the program with `spawnsafe run`".to_string(),
+            });
         }
     }
     if options.check_local {
@@ -267,6 +366,20 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             }
             item.local_check =
                 local_check(&files_of[index], &candidates[index], options, &mut cache);
+            // The local files confirm the diagnosis, or do not.
+            match (&item.local_check, item.signature) {
+                (LocalCheck::Matched { .. }, SignatureId::GlobalEmptyInChild) => {
+                    item.confidence = 0.8;
+                }
+                (LocalCheck::Matched { .. }, _) => {
+                    item.confidence = (item.confidence + 0.04).min(0.99);
+                }
+                (LocalCheck::NoMatch { .. }, _) => {
+                    item.confidence = (item.confidence - 0.15).max(0.1);
+                }
+                _ => {}
+            }
+            item.confidence_label = confidence_label(item.confidence);
             // A process started at import because the main guard is always
             // true: the guard is what to fix.
             if item.signature == SignatureId::Bootstrapping {
@@ -303,12 +416,69 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             }
         }
     }
+    // A `None` in a worker that the local files do not explain is an
+    // ordinary bug, not a start-method problem.
+    items.retain(|item| {
+        let refuted = item.signature == SignatureId::GlobalEmptyInChild
+            && matches!(item.local_check, LocalCheck::NoMatch { .. });
+        if refuted {
+            unknown.push(Unknown {
+                exception: item.exception.clone(),
+                frame: item.frame.clone(),
+                hint: None,
+            });
+        }
+        !refuted
+    });
     // The causes first, the pool that broke because of them last.
     items.sort_by_key(|item| item.consequence);
     Explanation {
         items,
         unknown,
         tracebacks: parsed.tracebacks,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_item(
+    found: Identified,
+    candidates: &mut Vec<Vec<Rule>>,
+    exception: String,
+    in_child: bool,
+    frame: Option<UserFrame>,
+    confidence: f32,
+    evidence: Vec<Evidence>,
+    missing: Option<String>,
+) -> Item {
+    let Identified {
+        signature,
+        rule,
+        alternatives,
+        title,
+        meaning,
+        help,
+    } = found;
+    candidates.push(rule.into_iter().chain(alternatives).collect());
+    let reserved = signature.reserved_rule();
+    Item {
+        signature,
+        code: rule.map(Rule::code).or(reserved.map(|(code, _)| code)),
+        name: rule.map(Rule::name).or(reserved.map(|(_, name)| name)),
+        title,
+        exception,
+        occurrences: 1,
+        in_child,
+        frame,
+        raised_in_parent: None,
+        meaning,
+        help,
+        url: rule.map(Rule::url),
+        local_check: LocalCheck::NotChecked,
+        consequence: false,
+        confidence,
+        confidence_label: confidence_label(confidence),
+        evidence,
+        missing,
     }
 }
 
@@ -454,190 +624,4 @@ fn local_check(
             }
         }
     }
-}
-
-/// The explanation as text, in the manner of Ruff's reports.
-pub fn render_text(explanation: &Explanation) -> String {
-    let mut out = String::new();
-    for item in &explanation.items {
-        let label = match (item.code, item.name) {
-            (Some(code), Some(name)) => format!("{code} {name}"),
-            _ => item.signature.as_str().to_string(),
-        };
-        let _ = writeln!(out, "{label}: {}", item.title);
-        if item.consequence {
-            let _ = writeln!(
-                out,
-                "  = saw: {}{}",
-                item.exception,
-                times(item.occurrences)
-            );
-            let _ = writeln!(
-                out,
-                "  = why: its worker processes died of the failure explained above; fix that one\n"
-            );
-            continue;
-        }
-        match &item.frame {
-            Some(frame) => write_frame(&mut out, frame),
-            None => {
-                let _ = writeln!(out, "  --> (no frame of your own code in the traceback)");
-            }
-        }
-        let mut notes = Vec::new();
-        if item.occurrences > 1 {
-            notes.push(format!("{} times", item.occurrences));
-        }
-        if item.in_child {
-            notes.push("in a child process".to_string());
-        }
-        let notes = if notes.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", notes.join(", "))
-        };
-        let _ = writeln!(out, "  = saw: {}{notes}", item.exception);
-        if let Some(parent) = &item.raised_in_parent {
-            let _ = writeln!(
-                out,
-                "  = re-raised in the parent at {}",
-                frame_location(parent)
-            );
-        }
-        let _ = writeln!(out, "  = why: {}", item.meaning);
-        let _ = writeln!(out, "  = help: {}", item.help);
-        match &item.local_check {
-            LocalCheck::NotChecked => {}
-            LocalCheck::NotFound { files } => {
-                let _ = writeln!(
-                    out,
-                    "  = check: not run ({} not found here)",
-                    files.join(", ")
-                );
-            }
-            LocalCheck::NoMatch { files } => {
-                let _ = writeln!(
-                    out,
-                    "  = check: `spawnsafe check {}` reports no {} finding",
-                    files.join(" "),
-                    item.code.unwrap_or("matching")
-                );
-            }
-            LocalCheck::Matched { files, findings } => {
-                let _ = writeln!(
-                    out,
-                    "  = check: `spawnsafe check {}` finds it:",
-                    files.join(" ")
-                );
-                for finding in findings {
-                    let _ = writeln!(out, "      {}", finding.message);
-                }
-            }
-            LocalCheck::Error { message } => {
-                let _ = writeln!(out, "  = check: failed: {message}");
-            }
-        }
-        if let Some(url) = &item.url {
-            let _ = writeln!(out, "  = docs: {url}");
-        }
-        out.push('\n');
-    }
-    if explanation.items.is_empty() {
-        if explanation.unknown.is_empty() {
-            let _ = writeln!(out, "No Python traceback or exception found in the input.");
-            return out;
-        }
-        for unknown in &explanation.unknown {
-            let _ = writeln!(
-                out,
-                "not a start-method problem that spawnsafe knows: {}",
-                unknown.exception
-            );
-            if let Some(frame) = &unknown.frame {
-                write_frame(&mut out, frame);
-            }
-            out.push('\n');
-        }
-        return out;
-    }
-    let known: Vec<&Item> = explanation
-        .items
-        .iter()
-        .filter(|item| !item.consequence)
-        .collect();
-    let mut codes: Vec<&str> = Vec::new();
-    for code in known.iter().filter_map(|item| item.code) {
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
-    let count = known.len().max(1);
-    let _ = write!(
-        out,
-        "Explained {count} known problem{}",
-        if count == 1 { "" } else { "s" }
-    );
-    if !codes.is_empty() {
-        let _ = write!(out, " ({})", codes.join(", "));
-    }
-    let _ = write!(
-        out,
-        " in {} traceback{}",
-        explanation.tracebacks,
-        if explanation.tracebacks == 1 { "" } else { "s" }
-    );
-    if explanation.items.iter().any(|item| item.consequence) {
-        let _ = write!(out, ", and the `BrokenProcessPool` it caused");
-    }
-    let _ = writeln!(out, ".");
-    if !explanation.unknown.is_empty() {
-        let others: Vec<&str> = explanation
-            .unknown
-            .iter()
-            .map(|unknown| unknown.exception.as_str())
-            .collect();
-        let _ = writeln!(
-            out,
-            "Also in the text, not explained: {}",
-            others.join("; ")
-        );
-    }
-    out
-}
-
-fn times(count: usize) -> String {
-    if count > 1 {
-        format!(" ({count} times)")
-    } else {
-        String::new()
-    }
-}
-
-fn frame_location(frame: &UserFrame) -> String {
-    let mut text = frame.file.clone();
-    if let Some(line) = frame.line {
-        let _ = write!(text, ":{line}");
-    }
-    if let Some(function) = &frame.function {
-        let _ = write!(text, ", in {function}");
-    }
-    text
-}
-
-fn write_frame(out: &mut String, frame: &UserFrame) {
-    let _ = writeln!(out, "  --> {}", frame_location(frame));
-    if let Some(source) = &frame.source {
-        let number = frame.line.map(|line| line.to_string()).unwrap_or_default();
-        let pad = " ".repeat(number.len());
-        let _ = writeln!(out, " {pad} |");
-        let _ = writeln!(out, " {number} | {source}");
-        let _ = writeln!(out, " {pad} |");
-    }
-}
-
-/// The explanation as JSON.
-pub fn render_json(explanation: &Explanation) -> String {
-    let mut text = serde_json::to_string_pretty(explanation).unwrap_or_default();
-    text.push('\n');
-    text
 }

@@ -53,6 +53,19 @@ pub enum SignatureId {
     /// An exception raised by the user's own class while a child unpickled its
     /// object (`__getattr__` recursion, `__setitem__` before `__init__`'s attributes).
     FailedUnpickling,
+    /// `Cannot re-initialize CUDA in forked subprocess`, or 3.12's warning
+    /// that a multi-threaded process forks.
+    CudaOrThreadsThenFork,
+    /// A frozen executable's own argument parser rejected the arguments of a
+    /// spawn child (`--multiprocessing-fork`, `-B -s -c ...`).
+    FrozenRespawn,
+    /// `A SemLock created in a fork context is being shared with a process in a spawn context`.
+    SemLockContextMix,
+    /// A worker failed on a global that is `None` (or missing) in the child:
+    /// the parent fills it only at run time.
+    GlobalEmptyInChild,
+    /// A child re-running the main module's top-level code failed there.
+    MainRerunInChild,
 }
 
 impl SignatureId {
@@ -75,6 +88,20 @@ impl SignatureId {
             SignatureId::FailedUnpickling => "failed-unpickling",
             SignatureId::MainWithoutSpec => "main-without-spec",
             SignatureId::MainFileMissing => "main-file-missing",
+            SignatureId::CudaOrThreadsThenFork => "cuda-or-threads-then-fork",
+            SignatureId::FrozenRespawn => "frozen-respawn",
+            SignatureId::SemLockContextMix => "semlock-context-mix",
+            SignatureId::GlobalEmptyInChild => "global-empty-in-child",
+            SignatureId::MainRerunInChild => "main-rerun-in-child",
+        }
+    }
+
+    /// A rule code the catalogue has reserved but the registry does not have
+    /// yet (its static rule comes later): (code, name).
+    pub fn reserved_rule(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            SignatureId::CudaOrThreadsThenFork => Some(("SPS404", "cuda-or-threads-then-fork")),
+            _ => None,
         }
     }
 }
@@ -134,7 +161,7 @@ pub fn is_library_frame(file: &str) -> bool {
     path.ends_with("/runpy.py") || (path.contains("/lib/") && STDLIB_FILES.contains(&name))
 }
 
-fn file_name(file: &str) -> &str {
+pub(super) fn file_name(file: &str) -> &str {
     file.rsplit(['/', '\\']).next().unwrap_or(file)
 }
 
@@ -144,7 +171,7 @@ fn frames_touch(frames: &[Frame], part: &str) -> bool {
         .any(|frame| frame.file.replace('\\', "/").contains(part))
 }
 
-fn has_function(frames: &[Frame], file_part: &str, function: &str) -> bool {
+pub(super) fn has_function(frames: &[Frame], file_part: &str, function: &str) -> bool {
     frames.iter().any(|frame| {
         frame.function.as_deref() == Some(function)
             && frame.file.replace('\\', "/").contains(file_part)
@@ -174,14 +201,14 @@ pub fn in_child(exception: &Exception) -> bool {
 }
 
 /// The child was importing the parent's main module (spawn's `prepare`).
-fn importing_main(frames: &[Frame]) -> bool {
+pub(super) fn importing_main(frames: &[Frame]) -> bool {
     has_function(frames, "multiprocessing/spawn.py", "_fixup_main_from_path")
         || has_function(frames, "multiprocessing/spawn.py", "_fixup_main_from_name")
         || has_function(frames, "multiprocessing/spawn.py", "import_main_path")
 }
 
 /// The text between the first pair of single quotes: `'f.<locals>.g'` → `f.<locals>.g`.
-fn quoted(text: &str) -> Option<&str> {
+pub(super) fn quoted(text: &str) -> Option<&str> {
     let start = text.find('\'')? + 1;
     let end = text[start..].find('\'')? + start;
     Some(&text[start..end])
@@ -214,7 +241,7 @@ fn what_callable(name: &str) -> String {
     }
 }
 
-const SPAWN_PLATFORMS: &str = "Windows, macOS, and Linux with Python 3.14+";
+pub(super) const SPAWN_PLATFORMS: &str = "Windows, macOS, and Linux with Python 3.14+";
 
 /// Recognises the exception, with the exception above it for context (the
 /// child's cause of a `BrokenProcessPool`).
@@ -341,7 +368,11 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
             help: "cap the pool: `Pool(processes=min(60, os.cpu_count() or 1))`, or move to Python 3.13+, which waits in batches".to_string(),
         });
     }
-    if short == "EOFError" && first == "EOF when reading a line" && in_child(exception) {
+    // `input()` says "EOF when reading a line"; prompt libraries raise a bare `EOFError`.
+    if short == "EOFError"
+        && (first == "EOF when reading a line" || first.is_empty())
+        && in_child(exception)
+    {
         let rerun = importing_main(frames);
         return Some(Identified {
             signature: SignatureId::StdinInChild,
@@ -404,14 +435,21 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
     if let Some(found) = failed_pickling_lookup(exception) {
         return Some(found);
     }
+    if let Some(found) = super::extra::identify(exception) {
+        return Some(found);
+    }
     if short == "BrokenProcessPool" {
+        // 3.9+: "A process in the process pool was terminated abruptly while
+        // the future was running or pending." (concurrent/futures/process.py,
+        // `_ExecutorManagerThread.terminate_broken`); 3.8: "A child process
+        // terminated abruptly, the process pool is not usable anymore".
         return Some(Identified {
             signature: SignatureId::BrokenProcessPool,
             rule: None,
             alternatives: Vec::new(),
             title: "a worker process of a `ProcessPoolExecutor` died".to_string(),
-            meaning: "The executor noticed that one of its worker processes ended abruptly (it crashed, was killed, called `os._exit()`, or failed while starting) and failed every pending future. `BrokenProcessPool` says nothing about why; the child's own traceback, when it printed one, comes earlier in its standard error.".to_string(),
-            help: "look for the worker's traceback above this one (`Process SpawnProcess-N:` or a bootstrapping `RuntimeError`); to reproduce a Windows/macOS failure on Linux, run the program with `spawnsafe run --start-method spawn`".to_string(),
+            meaning: "The executor noticed that one of its worker processes ended abruptly and failed every pending future. `BrokenProcessPool` says nothing about why. What usually precedes it: under spawn or forkserver, a worker that died while re-importing the main module (the bootstrapping `RuntimeError`, SPS101/SPS103) or while unpickling its task (`Can't get attribute ...`, SPS105/SPS204); otherwise a worker killed by the kernel's out-of-memory killer (SIGKILL, no traceback), a crash in a C extension (SIGSEGV), or `os._exit()`/`sys.exit()` in a task. The child's own traceback, when it printed one, comes earlier in its standard error; a `multiprocessing.Pool` in the same situation does not raise at all, it hangs.".to_string(),
+            help: "look for the worker's traceback above this one (`Process SpawnProcess-N:`, a bootstrapping `RuntimeError`, `Can't get attribute`); if there is none, check the kernel log for the OOM killer (`dmesg`) and the workers' exit codes; to reproduce a Windows/macOS failure on Linux, run the program with `spawnsafe run --start-method spawn`".to_string(),
         });
     }
     None
@@ -584,7 +622,7 @@ fn failed_pickling_lookup(exception: &Exception) -> Option<Identified> {
     })
 }
 
-fn bootstrapping(exception: &Exception) -> Identified {
+pub(super) fn bootstrapping(exception: &Exception) -> Identified {
     let user: Vec<&Frame> = exception
         .frames
         .iter()
@@ -650,6 +688,19 @@ fn unpicklable_callable(exception: &Exception) -> Option<Identified> {
     {
         return None;
     }
+    // `pickle.dumps(lambda: 0)` in code that has nothing to do with processes.
+    let frames = &exception.frames;
+    // A bare `Type: message` line says nothing either way (kept); a header
+    // with no frames under it is an interleaving's leftover (the frames went
+    // to the other copy, which is judged on them).
+    let by_multiprocessing = exception.remote
+        || exception.bare
+        || frames_touch(frames, "multiprocessing/")
+        || frames_touch(frames, "concurrent/futures/")
+        || frames_touch(frames, "site-packages/");
+    if !by_multiprocessing {
+        return None;
+    }
     let what = what_callable(&name);
     let pickled_at_start = frames_pickle_at_start(&exception.frames);
     let when = if pickled_at_start {
@@ -668,7 +719,7 @@ fn unpicklable_callable(exception: &Exception) -> Option<Identified> {
 }
 
 /// The pickling happened in `Process.start()` (spawn/forkserver pickle the process object).
-fn frames_pickle_at_start(frames: &[Frame]) -> bool {
+pub(super) fn frames_pickle_at_start(frames: &[Frame]) -> bool {
     frames.iter().any(|frame| {
         let file = frame.file.replace('\\', "/");
         (file.contains("multiprocessing/popen_spawn")

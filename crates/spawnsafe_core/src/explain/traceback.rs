@@ -56,6 +56,14 @@ pub struct Exception {
     pub remote: bool,
     /// No traceback came before it: a bare `Type: message` line.
     pub bare: bool,
+    /// Its frames came without a `Traceback (most recent call last):` header
+    /// (the paste starts in the middle of the traceback).
+    pub headerless: bool,
+    /// The text ends (or another traceback starts for good) before the
+    /// exception line: only the frames are known, `type_name` is empty.
+    pub truncated: bool,
+    /// Notes printed under the exception (3.14's "when serializing dict item '_lock'").
+    pub notes: Vec<String>,
 }
 
 impl Exception {
@@ -96,60 +104,21 @@ pub struct Parsed {
     pub exceptions: Vec<Exception>,
     /// How many `Traceback (most recent call last)` headers the text has.
     pub tracebacks: usize,
+    /// The decorations taken off the text before it was read.
+    pub removed: Vec<&'static str>,
+    /// The text as it was read, after the decorations were taken off.
+    pub cleaned: String,
 }
 
-/// Removes ANSI escape sequences (colours, cursor moves, OSC hyperlinks).
-pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\u{1b}' {
-            out.push(c);
-            continue;
-        }
-        match chars.peek() {
-            Some('[') => {
-                chars.next();
-                // CSI: parameters and intermediates, then one final byte in @..~.
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            Some(']') => {
-                chars.next();
-                // OSC: until BEL or ESC \.
-                while let Some(c) = chars.next() {
-                    if c == '\u{7}' {
-                        break;
-                    }
-                    if c == '\u{1b}' {
-                        if chars.peek() == Some(&'\\') {
-                            chars.next();
-                        }
-                        break;
-                    }
-                }
-            }
-            Some(_) => {
-                chars.next();
-            }
-            None => {}
-        }
-    }
-    out
-}
-
-const HEADER: &str = "Traceback (most recent call last)";
+pub(super) const HEADER: &str = "Traceback (most recent call last)";
 const DIRECT_CAUSE: &str = "The above exception was the direct cause of the following exception:";
 const DURING_HANDLING: &str = "During handling of the above exception, another exception occurred:";
 
 /// Parses every traceback in `text`.
 pub fn parse(text: &str) -> Parsed {
-    let text = strip_ansi(text);
-    let text = strip_log_prefixes(&text);
-    let text = unbox_exception_groups(&text);
+    let cleaned = super::clean::clean(text);
+    let text = super::clean::strip_log_prefixes(&cleaned.text);
+    let text = super::clean::unbox_exception_groups(&text);
     let lines: Vec<&str> = text
         .lines()
         .map(|line| line.trim_end_matches('\r'))
@@ -159,129 +128,9 @@ pub fn parse(text: &str) -> Parsed {
     Parsed {
         exceptions: parser.exceptions,
         tracebacks: parser.tracebacks,
+        removed: cleaned.removed,
+        cleaned: text,
     }
-}
-
-/// The shape of a log prefix: digits are any digits (`2024-05-01T10:00:00Z `).
-fn shape(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect()
-}
-
-/// Removes the prefix a CI log puts before every line (a timestamp): the
-/// prefix of a `Traceback (most recent call last):` line, removed from every
-/// line that starts with a prefix of the same shape.
-fn strip_log_prefixes(text: &str) -> String {
-    let mut shapes: Vec<String> = Vec::new();
-    for line in text.lines() {
-        if let Some(position) = line.find(HEADER) {
-            // `  + Exception Group Traceback ...` is not a log prefix.
-            let prefix = line[..position]
-                .strip_suffix("+ Exception Group ")
-                .map(str::trim_end)
-                .unwrap_or(&line[..position]);
-            if line[position + HEADER.len()..].trim() == ":"
-                && !prefix.trim().is_empty()
-                && !shapes.contains(&shape(prefix))
-            {
-                shapes.push(shape(prefix));
-            }
-        }
-    }
-    if shapes.is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let mut stripped = line;
-        for wanted in &shapes {
-            let length = wanted.chars().count();
-            let head: String = line.chars().take(length).collect();
-            if shape(&head) == *wanted {
-                stripped = &line[head.len()..];
-                break;
-            }
-            // A blank log line: the prefix without its trailing space.
-            let bare = wanted.trim_end();
-            let body = line.trim_end_matches(['\n', '\r']);
-            if shape(body) == bare {
-                stripped = &line[body.len()..];
-                break;
-            }
-        }
-        out.push_str(stripped);
-    }
-    out
-}
-
-/// Takes apart the boxes that Python 3.11+ draws around an exception group
-/// and its sub-exceptions (`  + Exception Group Traceback ...`, `  | ` before
-/// every line, `+-+---- 1 ----` between them), so that each is read as an
-/// ordinary traceback: the group first, then its sub-exceptions in order.
-fn unbox_exception_groups(text: &str) -> String {
-    const GROUP_HEADER: &str = "+ Exception Group Traceback (most recent call last):";
-    if !text.contains(GROUP_HEADER) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    // The indentation of the outermost group's `+`, while inside its box. A
-    // multi-line message (a child's traceback in a `RemoteTraceback`) is
-    // printed without the box prefix: the box ends only with its closing line.
-    let mut group_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let ending = &line[body.len()..];
-        let mut rest = body.trim_start();
-        let indent = body.len() - rest.len();
-        let Some(outer) = group_indent else {
-            if rest.starts_with(GROUP_HEADER) {
-                group_indent = Some(indent);
-            } else {
-                out.push_str(line);
-                continue;
-            }
-            out.push_str(HEADER);
-            out.push_str(":\n");
-            continue;
-        };
-        if !(rest.starts_with('|') || rest.starts_with('+')) {
-            out.push_str(line);
-            continue;
-        }
-        if indent == outer + 2 && rest.len() > 1 && rest.chars().skip(1).all(|c| c == '-') {
-            group_indent = None;
-            out.push_str(ending);
-            continue;
-        }
-        // A nested group's lines carry one box prefix per level.
-        let unboxed = loop {
-            if rest.starts_with(GROUP_HEADER) {
-                break format!("{HEADER}:");
-            }
-            if rest.starts_with("+-") {
-                break String::new();
-            }
-            match rest.strip_prefix('|') {
-                Some(inner) => {
-                    let inner = inner.strip_prefix(' ').unwrap_or(inner);
-                    let trimmed = inner.trim_start();
-                    if trimmed.starts_with('|')
-                        || trimmed.starts_with("+-")
-                        || trimmed.starts_with(GROUP_HEADER)
-                    {
-                        rest = trimmed;
-                    } else {
-                        break inner.to_string();
-                    }
-                }
-                None => break rest.to_string(),
-            }
-        };
-        out.push_str(&unboxed);
-        out.push_str(if ending.is_empty() { "" } else { "\n" });
-    }
-    out
 }
 
 /// A traceback being read.
@@ -292,6 +141,8 @@ struct Open {
     chained_from: Option<(usize, Chain)>,
     /// IPython's style: frames are `Cell In[3], line 5` / `File path:12, in f()`.
     ipython: bool,
+    /// Opened by a frame line, with no header before it.
+    headerless: bool,
 }
 
 #[derive(Default)]
@@ -345,6 +196,20 @@ impl Parser {
                 index += 1;
                 continue;
             }
+            if stack.is_empty() {
+                // A frame with no header above it: the paste starts in the
+                // middle of a traceback, which is still evidence.
+                if let Some(frame) = standard_frame(line) {
+                    stack.push(Open {
+                        frames: vec![frame],
+                        process: pending_process.take(),
+                        headerless: true,
+                        ..Open::default()
+                    });
+                    index += 1;
+                    continue;
+                }
+            }
             let Some(open) = stack.last_mut() else {
                 // Outside a traceback: a bare exception line, or the header
                 // line of an embedded child traceback.
@@ -355,7 +220,7 @@ impl Parser {
                         index = end + 1;
                         continue;
                     }
-                    let (message, next) = read_message(lines, index, message);
+                    let (message, notes, next) = read_message(lines, index, message);
                     self.exceptions.push(Exception {
                         type_name: type_name.to_string(),
                         message,
@@ -365,6 +230,9 @@ impl Parser {
                         process: pending_process.take(),
                         remote,
                         bare: true,
+                        headerless: false,
+                        truncated: false,
+                        notes,
                     });
                     last_exception = Some(self.exceptions.len() - 1);
                     index = next;
@@ -401,7 +269,19 @@ impl Parser {
                     continue;
                 }
             } else if let Some(frame) = standard_frame(line) {
-                open.frames.push(frame);
+                if open.headerless && starts_another_stack(&open.frames, &frame) {
+                    // Tracebacks pasted without their headers: a module's
+                    // top level that nothing in this stack ran is another one.
+                    let finished = stack.pop().unwrap_or_default();
+                    self.push_truncated(finished, line_offset + index, remote);
+                    stack.push(Open {
+                        frames: vec![frame],
+                        headerless: true,
+                        ..Open::default()
+                    });
+                } else {
+                    open.frames.push(frame);
+                }
                 index += 1;
                 continue;
             } else if line.starts_with("    ") && !trimmed.is_empty() {
@@ -429,7 +309,7 @@ impl Parser {
                     continue;
                 }
                 let open = stack.pop().unwrap_or_default();
-                let (message, next) = read_message(lines, index, message);
+                let (message, notes, next) = read_message(lines, index, message);
                 self.exceptions.push(Exception {
                     type_name: type_name.to_string(),
                     message,
@@ -439,6 +319,9 @@ impl Parser {
                     process: open.process,
                     remote,
                     bare: false,
+                    headerless: open.headerless,
+                    truncated: false,
+                    notes,
                 });
                 last_exception = Some(self.exceptions.len() - 1);
                 index = next;
@@ -447,7 +330,62 @@ impl Parser {
             // An unrelated line (a log message, a warning): the traceback was cut off.
             index += 1;
         }
+        // Tracebacks the text ends inside: their frames are what is known.
+        for open in stack {
+            self.push_truncated(open, line_offset + lines.len(), remote);
+        }
     }
+
+    /// A traceback with frames and no exception line.
+    fn push_truncated(&mut self, open: Open, input_line: usize, remote: bool) {
+        if open.frames.is_empty() {
+            return;
+        }
+        self.exceptions.push(Exception {
+            type_name: String::new(),
+            message: String::new(),
+            frames: open.frames,
+            input_line,
+            chained_from: open.chained_from,
+            process: open.process,
+            remote,
+            bare: false,
+            headerless: open.headerless,
+            truncated: true,
+            notes: Vec::new(),
+        });
+    }
+}
+
+/// Functions that run a module's top level (`<module>` frames follow them).
+const RUNS_MODULES: &[&str] = &[
+    "_run_code",
+    "_run_module_code",
+    "_call_with_frames_removed",
+    "exec_module",
+    "_exec",
+    "_load_unlocked",
+    "run_path",
+    "run_module",
+    "_run_module_as_main",
+    "_fixup_main_from_path",
+    "_fixup_main_from_name",
+    "import_main_path",
+    "_main",
+];
+
+/// `frame` cannot be called from the last frame of `frames`: a module's top
+/// level under a frame that does not run modules (or the `<string>` line a
+/// spawn child starts with) begins another traceback.
+fn starts_another_stack(frames: &[Frame], frame: &Frame) -> bool {
+    let Some(last) = frames.last() else {
+        return false;
+    };
+    if frame.function.as_deref() != Some("<module>") {
+        return false;
+    }
+    let caller = last.function.as_deref().unwrap_or("");
+    frame.file == "<string>" || !(RUNS_MODULES.contains(&caller) || caller == "<module>")
 }
 
 /// `Process SpawnProcess-1:` → `SpawnProcess-1`.
@@ -509,7 +447,7 @@ fn looks_like_exception_name(type_name: &str) -> bool {
 /// The message of the exception line at `index`: its first line, then the
 /// indented or blank lines that follow (the bootstrapping RuntimeError spans
 /// 15 lines). Returns the message and the index of the next line to read.
-fn read_message(lines: &[&str], index: usize, first: &str) -> (String, usize) {
+fn read_message(lines: &[&str], index: usize, first: &str) -> (String, Vec<String>, usize) {
     let mut message = vec![first.to_string()];
     let mut next = index + 1;
     while next < lines.len() {
@@ -530,7 +468,17 @@ fn read_message(lines: &[&str], index: usize, first: &str) -> (String, usize) {
     while message.len() > 1 && message.last().is_some_and(|line| line.trim().is_empty()) {
         message.pop();
     }
-    (message.join("\n"), next)
+    // 3.11+ prints an exception's notes under it, unindented; 3.14's pickle
+    // adds "when serializing ..." notes with the path to the failing object.
+    let mut notes = Vec::new();
+    while let Some(line) = lines.get(next) {
+        if !line.starts_with("when serializing ") {
+            break;
+        }
+        notes.push(line.trim().to_string());
+        next += 1;
+    }
+    (message.join("\n"), notes, next)
 }
 
 /// For `…RemoteTraceback: ` followed by a `"""` line: the index of the closing `"""`.
