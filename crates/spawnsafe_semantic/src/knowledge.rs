@@ -329,9 +329,111 @@ pub fn starter(id: StarterId) -> &'static Starter {
     knowledge().get(id)
 }
 
+/// The knowledge base as a Markdown table (the README's, kept in step by a test).
+pub fn markdown_table() -> String {
+    let mut table = String::from(
+        "| API | starts processes | when | children re-import `__main__` | start method | pickler | sent to the workers | source |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for starter in &knowledge().starters {
+        let when = match starter.starts {
+            Trigger::Call => "at the call".to_string(),
+            Trigger::Iteration => "when iterated".to_string(),
+            Trigger::Enter => "on `with`".to_string(),
+            Trigger::Methods => format!(
+                "on {}",
+                starter
+                    .methods
+                    .iter()
+                    .map(|method| format!("`{method}()`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let condition = |condition: &Condition| {
+            let test = match condition.test {
+                Test::Positive => "> 0".to_string(),
+                Test::GreaterThanOne => "> 1".to_string(),
+                Test::NotOne => "!= 1".to_string(),
+                Test::True => "true".to_string(),
+                Test::NotFalse => "not False".to_string(),
+                Test::Absent => "not given".to_string(),
+                Test::OneOf => format!("in {}", condition.values.join("/")),
+            };
+            format!("`{}` {test}", condition.argument)
+        };
+        let mut conditions: Vec<String> = starter.when.iter().map(condition).collect();
+        if !starter.any_of.is_empty() {
+            conditions.push(
+                starter
+                    .any_of
+                    .iter()
+                    .map(condition)
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            );
+        }
+        let starts = if conditions.is_empty() {
+            "always".to_string()
+        } else {
+            conditions.join(" and ")
+        };
+        let method = match &starter.start_method {
+            Some(StartMethodSpec {
+                fixed: Some(fixed), ..
+            }) => format!("always {fixed}"),
+            Some(StartMethodSpec {
+                argument: Some(argument),
+                ..
+            }) => {
+                format!("`{argument}`, else the platform's")
+            }
+            _ => "the platform's".to_string(),
+        };
+        let sent = if starter.sends.is_empty() {
+            "-".to_string()
+        } else {
+            starter
+                .sends
+                .iter()
+                .map(|send| format!("`{}`", send.argument))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let source = starter.source[0].split(':').next().unwrap_or_default();
+        table.push_str(&format!(
+            "| `{}` | {starts} | {when} | {} | {method} | {} | {sent} | {source} |\n",
+            starter.names[0],
+            if starter.reimports_main { "yes" } else { "no" },
+            starter.pickler,
+        ));
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's table of process starters is generated from the knowledge
+    /// base; `SPAWNSAFE_UPDATE_DOCS=1` writes it again.
+    #[test]
+    fn readme_table_is_the_knowledge_base() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let (start, end) = ("<!-- starters-table -->\n", "<!-- /starters-table -->");
+        let from = readme.find(start).expect("README has the starters table") + start.len();
+        let to = from + readme[from..].find(end).unwrap();
+        let table = markdown_table();
+        if std::env::var_os("SPAWNSAFE_UPDATE_DOCS").is_some_and(|value| value == "1") {
+            std::fs::write(path, format!("{}{table}{}", &readme[..from], &readme[to..])).unwrap();
+        } else {
+            assert_eq!(
+                readme[from..to],
+                table,
+                "run with SPAWNSAFE_UPDATE_DOCS=1 to update"
+            );
+        }
+    }
 
     fn call(source: &str) -> ast::ExprCall {
         let parsed = ruff_python_parser::parse_expression(source).unwrap();
