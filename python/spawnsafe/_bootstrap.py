@@ -135,8 +135,21 @@ def _main():
     # `runpy.run_path` would run the script in a temporary module instead).
     sys.argv = args
     sys.path[0] = os.path.dirname(os.path.abspath(script))
+    if not os.path.exists(script):
+        # What `python missing.py` says, not this bootstrap's traceback.
+        sys.stderr.write(
+            f"{sys.executable}: can't open file {os.path.abspath(script)!r}: "
+            "[Errno 2] No such file or directory\n"
+        )
+        sys.exit(2)
     if not os.path.isfile(script):
-        runpy.run_path(script, run_name="__main__")  # a directory or zip app
+        try:
+            runpy.run_path(script, run_name="__main__")  # a directory or zip app
+        except ImportError as error:
+            if not str(error).startswith("can't find '__main__' module"):
+                raise
+            sys.stderr.write(f"{sys.executable}: {error}\n")
+            sys.exit(1)
         return
     import io
     from importlib.machinery import SourceFileLoader
