@@ -7,6 +7,7 @@
 //! [`diagnostic`] → [`report`].
 
 pub mod api;
+pub mod codec;
 pub mod diagnostic;
 pub mod discovery;
 pub mod doctor;

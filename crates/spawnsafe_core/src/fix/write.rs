@@ -46,33 +46,15 @@ pub fn encode(text: &str, encoding: Option<&str>, has_bom: bool) -> Result<Vec<u
     }
     match encoding {
         None => bytes.extend_from_slice(text.as_bytes()),
-        Some("iso-8859-1") => {
-            for character in text.chars() {
-                let byte =
-                    u8::try_from(u32::from(character)).map_err(|_| WriteError::Unencodable {
-                        encoding: "iso-8859-1".to_string(),
-                        character,
-                    })?;
-                bytes.push(byte);
-            }
-        }
         Some(name) => {
-            let encoding = encoding_rs::Encoding::for_label(name.as_bytes())
+            let codec = crate::codec::Codec::by_name(name)
                 .ok_or_else(|| WriteError::Io(format!("unknown encoding `{name}`")))?;
-            let (encoded, _, had_errors) = encoding.encode(text);
-            if had_errors || encoding.output_encoding() != encoding {
-                let character = text
-                    .chars()
-                    .find(|c| {
-                        let mut buffer = [0u8; 4];
-                        encoding.encode(c.encode_utf8(&mut buffer)).2
-                    })
-                    .unwrap_or('?');
-                return Err(WriteError::Unencodable {
+            let encoded = codec
+                .encode(text)
+                .map_err(|character| WriteError::Unencodable {
                     encoding: name.to_string(),
                     character,
-                });
-            }
+                })?;
             bytes.extend_from_slice(&encoded);
         }
     }
@@ -129,7 +111,7 @@ mod tests {
                 character: '€', ..
             })
         ));
-        assert_eq!(encode("é", Some("windows-1252"), false).unwrap(), b"\xe9");
+        assert_eq!(encode("é", Some("cp1252"), false).unwrap(), b"\xe9");
     }
 
     #[test]
