@@ -35,8 +35,6 @@ enum Conversion {
     /// CPython cannot read source in it at all (UTF-16/32: the tokenizer
     /// reads bytes line by line): "encoding problem".
     NotForSource,
-    /// A codec CPython has that spawnsafe does not convert.
-    Unsupported,
 }
 
 /// A codec named by a coding cookie.
@@ -554,7 +552,6 @@ pub fn lookup(name: &str) -> Lookup {
         if is_module(module_name(codec_name)) || aliases.iter().any(|alias| is_alias(alias)) {
             return match conversion {
                 Conversion::NotForSource => Lookup::Unknown,
-                Conversion::Unsupported => Lookup::Unsupported,
                 _ => Lookup::Found {
                     codec: Codec {
                         name: codec_name,
@@ -612,7 +609,7 @@ impl Codec {
                 whatwg_decode(label, bytes)
             }
             Conversion::MultiByte { label } => whatwg_decode(label, bytes),
-            Conversion::NotForSource | Conversion::Unsupported => Err(DecodeError { offset: 0 }),
+            Conversion::NotForSource => Err(DecodeError { offset: 0 }),
         }
     }
 
@@ -647,9 +644,7 @@ impl Codec {
                 }
             }
             Conversion::MultiByte { label } => whatwg_encode(label, text),
-            Conversion::NotForSource | Conversion::Unsupported => {
-                Err(text.chars().next().unwrap_or('?'))
-            }
+            Conversion::NotForSource => Err(text.chars().next().unwrap_or('?')),
         }
     }
 }
