@@ -32,6 +32,7 @@ pub mod semantic;
 pub mod settings;
 pub mod source;
 pub mod stdlib;
+pub mod syntax;
 pub mod targets;
 pub mod workers;
 

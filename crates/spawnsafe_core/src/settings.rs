@@ -67,6 +67,10 @@ pub struct Settings {
     pub per_file_ignores: Vec<(GlobSet, Vec<Rule>)>,
     pub exclude: GlobSet,
     pub targets: Targets,
+    /// The oldest Python the files must parse on: `target-version`, else the
+    /// lower bound of `requires-python`; `None` when neither says (then the
+    /// newest Python the parser knows).
+    pub syntax_version: Option<Minor>,
 }
 
 /// Directories and files never searched, unless `exclude` replaces the list.
@@ -358,17 +362,22 @@ impl Settings {
             (None, Some(version)) => Some((&where_, version.clone())),
             (None, None) => None,
         };
-        targets.versions = match version {
+        let syntax_version;
+        (targets.versions, syntax_version) = match version {
             Some((source, text)) => {
                 let minor = parse_version(&text).ok_or_else(|| {
                     error(source, format!("`target-version`: unknown version `{text}` (expected py38 … py314, or 3.8 … 3.14)"))
                 })?;
-                VersionRange {
+                let range = VersionRange {
                     min: minor,
                     max: Some(minor),
-                }
+                };
+                (range, Some(minor))
             }
-            None => requires_python.unwrap_or_default(),
+            None => (
+                requires_python.unwrap_or_default(),
+                requires_python.map(|range| range.min),
+            ),
         };
         Ok(Settings {
             path,
@@ -377,6 +386,7 @@ impl Settings {
             per_file_ignores,
             exclude,
             targets,
+            syntax_version,
         })
     }
 
