@@ -612,6 +612,7 @@ fn check_candidates(
         kept.push(diagnostic);
     }
     let mut diagnostics = kept;
+    result.warnings.extend(resolver.warnings());
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     result.diagnostics = diagnostics;

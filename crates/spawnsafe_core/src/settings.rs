@@ -212,8 +212,42 @@ impl Settings {
 
     /// Reads a configuration file. `Ok(None)`: a `pyproject.toml` without `[tool.spawnsafe]`.
     pub fn from_file(path: &Path, overrides: &Overrides) -> Result<Option<Settings>, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| error(path, format!("cannot read: {err}")))?;
+        match Settings::load(path, overrides) {
+            Loaded::Settings(settings) => Ok(settings),
+            Loaded::Unparsable(message) | Loaded::Invalid(message) => Err(message),
+        }
+    }
+
+    /// Reads a configuration file, telling a file that is not TOML at all
+    /// (it may not even be about spawnsafe) from a wrong spawnsafe setting.
+    fn load(path: &Path, overrides: &Overrides) -> Loaded {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) => return Loaded::Unparsable(error(path, format!("cannot read: {err}"))),
+        };
+        if let Err(err) = text.parse::<toml::Table>() {
+            let place = err.span().map_or(String::new(), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+                format!(" at line {line}, column {column}")
+            });
+            return Loaded::Unparsable(error(
+                path,
+                format!("invalid TOML{place}: {}", err.message()),
+            ));
+        }
+        match Settings::from_text(path, &text, overrides) {
+            Ok(settings) => Loaded::Settings(settings),
+            Err(message) => Loaded::Invalid(message),
+        }
+    }
+
+    fn from_text(
+        path: &Path,
+        text: &str,
+        overrides: &Overrides,
+    ) -> Result<Option<Settings>, String> {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let root = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
         let is_pyproject = path
@@ -221,7 +255,7 @@ impl Settings {
             .is_some_and(|name| name == "pyproject.toml");
         let (options, requires_python) = if is_pyproject {
             let pyproject: PyProject =
-                toml::from_str(&text).map_err(|err| error(path, format!("invalid TOML: {err}")))?;
+                toml::from_str(text).map_err(|err| error(path, format!("invalid TOML: {err}")))?;
             let requires_python = pyproject
                 .project
                 .and_then(|project| project.requires_python);
@@ -233,7 +267,7 @@ impl Settings {
             (options, requires_python)
         } else {
             let options: Options =
-                toml::from_str(&text).map_err(|err| error(path, err.to_string().trim_end()))?;
+                toml::from_str(text).map_err(|err| error(path, err.to_string().trim_end()))?;
             // `requires-python` still comes from a `pyproject.toml` beside it.
             let requires_python = std::fs::read_to_string(root.join("pyproject.toml"))
                 .ok()
@@ -417,6 +451,16 @@ impl Settings {
     }
 }
 
+/// What reading a configuration file gave.
+enum Loaded {
+    /// Its settings (`None`: a `pyproject.toml` without `[tool.spawnsafe]`).
+    Settings(Option<Settings>),
+    /// Not readable as TOML: it is skipped with a warning.
+    Unparsable(String),
+    /// A spawnsafe setting is wrong: an error.
+    Invalid(String),
+}
+
 /// Finds and caches the settings that apply to each file.
 pub struct Resolver {
     overrides: Overrides,
@@ -426,6 +470,9 @@ pub struct Resolver {
     by_directory: FxHashMap<PathBuf, Option<usize>>,
     found: Vec<Settings>,
     defaults: Settings,
+    /// Configuration files skipped because they are not TOML, each with the
+    /// warning that says which settings the files below it get instead.
+    skipped: Vec<(PathBuf, String)>,
 }
 
 impl Resolver {
@@ -450,6 +497,7 @@ impl Resolver {
             by_directory: FxHashMap::default(),
             found: Vec::new(),
             defaults,
+            skipped: Vec::new(),
         })
     }
 
@@ -475,13 +523,19 @@ impl Resolver {
             return Ok(known);
         }
         let mut result = None;
+        let mut unparsable = Vec::new();
         for name in CONFIG_FILES {
             let candidate = directory.join(name);
             if candidate.is_file() {
-                if let Some(settings) = Settings::from_file(&candidate, &self.overrides)? {
-                    self.found.push(settings);
-                    result = Some(self.found.len() - 1);
-                    break;
+                match Settings::load(&candidate, &self.overrides) {
+                    Loaded::Settings(Some(settings)) => {
+                        self.found.push(settings);
+                        result = Some(self.found.len() - 1);
+                        break;
+                    }
+                    Loaded::Settings(None) => {}
+                    Loaded::Invalid(message) => return Err(message),
+                    Loaded::Unparsable(message) => unparsable.push((candidate, message)),
                 }
             }
         }
@@ -490,8 +544,37 @@ impl Resolver {
                 result = self.lookup(parent)?;
             }
         }
+        // A file that is not TOML at all may belong to another tool (a
+        // `pyproject.toml` with `[tool.black`): the files it would govern are
+        // checked with the nearest settings that could be read.
+        for (path, message) in unparsable {
+            let instead = match result {
+                Some(index) => match &self.found[index].path {
+                    Some(settings) => format!("the settings of {}", settings.display()),
+                    None => "the default settings".to_string(),
+                },
+                None => "the default settings".to_string(),
+            };
+            let below = path.parent().unwrap_or(directory).display().to_string();
+            self.skipped.push((
+                path,
+                format!("{message}\n  (ignored: the files in {below} are checked with {instead})"),
+            ));
+        }
         self.by_directory.insert(directory.to_path_buf(), result);
         Ok(result)
+    }
+
+    /// Configuration files that were skipped because they are not TOML, with
+    /// the settings used instead: warnings for the user.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings: Vec<&(PathBuf, String)> = self.skipped.iter().collect();
+        warnings.sort();
+        warnings.dedup();
+        warnings
+            .into_iter()
+            .map(|(_, message)| message.clone())
+            .collect()
     }
 }
 
