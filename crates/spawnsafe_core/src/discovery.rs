@@ -37,7 +37,8 @@ pub fn discover(paths: &[PathBuf], resolver: &Arc<Mutex<Resolver>>) -> Result<Di
                 continue;
             }
         };
-        if metadata.is_file() {
+        // A named pipe or device named on the command line is reported, not skipped.
+        if !metadata.is_dir() {
             files.push(root.clone());
             continue;
         }

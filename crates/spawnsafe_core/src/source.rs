@@ -77,6 +77,14 @@ pub fn read_source_file(path: &Path) -> Result<SourceText, ReadError> {
 pub fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     use std::io::Read;
     let io_error = |err: std::io::Error| ReadError::Io(err.to_string());
+    // Opening a named pipe would wait for a writer: only regular files are opened.
+    let kind = std::fs::metadata(path).map_err(io_error)?.file_type();
+    if !kind.is_file() && !kind.is_dir() {
+        return Err(ReadError::Io(format!(
+            "not a regular file ({}), not read",
+            file_kind(&kind)
+        )));
+    }
     let mut file = std::fs::File::open(path).map_err(io_error)?;
     let metadata = file.metadata().map_err(io_error)?;
     if metadata.is_dir() {
@@ -89,6 +97,24 @@ pub fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     buffer.reserve(metadata.len() as usize);
     file.read_to_end(buffer).map_err(io_error)?;
     Ok(())
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a file or directory"
 }
 
 /// The text of source bytes when [`decode`] would give exactly them: UTF-8,
