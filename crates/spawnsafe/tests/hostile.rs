@@ -293,7 +293,20 @@ fn a_broken_toml_file_elsewhere_is_a_warning() {
         )),
         "{run:#?}"
     );
-    // A wrong setting in the configuration that applies stays an error.
+    // A broken `[tool.spawnsafe]` table, or a wrong setting, in the
+    // configuration that applies stays an error.
+    write(
+        dir.path(),
+        "tools/pyproject.toml",
+        "[tool.spawnsafe\nignore = 1\n",
+    );
+    let run = spawnsafe(dir.path(), &["check", "."]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("tools/pyproject.toml: invalid TOML at line 1"),
+        "{run:#?}"
+    );
     write(
         dir.path(),
         "pyproject.toml",

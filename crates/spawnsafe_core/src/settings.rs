@@ -1,7 +1,9 @@
 //! Configuration: `[tool.spawnsafe]` in `pyproject.toml`, or `spawnsafe.toml` /
 //! `.spawnsafe.toml`; the file closest to each checked file wins. An unknown
-//! key, a bad value or a malformed file is an error naming the file and the
-//! key, never a silent default.
+//! key, a bad value or a malformed file meant for spawnsafe is an error naming
+//! the file and the key, never a silent default. A `pyproject.toml` that is
+//! not TOML at all and has no `[tool.spawnsafe]` table (it may be about other
+//! tools only) is skipped with a warning that names the settings used instead.
 
 use std::path::{Path, PathBuf};
 
@@ -232,10 +234,13 @@ impl Settings {
                 let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
                 format!(" at line {line}, column {column}")
             });
-            return Loaded::Unparsable(error(
-                path,
-                format!("invalid TOML{place}: {}", err.message()),
-            ));
+            let message = error(path, format!("invalid TOML{place}: {}", err.message()));
+            // A file that was meant to configure spawnsafe stays an error.
+            return if is_for_spawnsafe(path, &text) {
+                Loaded::Invalid(message)
+            } else {
+                Loaded::Unparsable(message)
+            };
         }
         match Settings::from_text(path, &text, overrides) {
             Ok(settings) => Loaded::Settings(settings),
@@ -449,6 +454,26 @@ impl Settings {
             .iter()
             .any(|(globs, rules)| rules.contains(&rule) && globs.is_match(&relative))
     }
+}
+
+/// Is a configuration file that is not valid TOML about spawnsafe? A
+/// `spawnsafe.toml` is; a `pyproject.toml` is when it has a line that opens a
+/// `[tool.spawnsafe...]` table (its sections belong to many tools).
+fn is_for_spawnsafe(path: &Path, text: &str) -> bool {
+    let is_pyproject = path
+        .file_name()
+        .is_some_and(|name| name == "pyproject.toml");
+    !is_pyproject
+        || text.lines().any(|line| {
+            let line = line.trim_start().trim_start_matches('[').trim_start();
+            line.strip_prefix("tool")
+                .map(str::trim_start)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|rest| {
+                    let rest = rest.trim_start().trim_start_matches('"');
+                    rest.starts_with("spawnsafe")
+                })
+        })
 }
 
 /// What reading a configuration file gave.
