@@ -222,12 +222,26 @@ fn strings(expr: &Expr) -> Vec<(String, TextRange)> {
     }
 }
 
+/// A build file's syntax tree, when it is Python that CPython runs (not
+/// nested too deep for the walks that read it).
+fn build_file_module(text: &str) -> Option<ast::ModModule> {
+    let parsed = crate::syntax::parse(
+        text,
+        ast::PySourceType::Python,
+        crate::syntax::parser_version(None),
+    );
+    match parsed.into_module() {
+        (module, None) => Some(module),
+        _ => None,
+    }
+}
+
 /// The scripts a PyInstaller spec analyses: `Analysis(['main.py'], ...)`.
 pub fn spec_scripts(text: &str) -> Vec<(String, TextRange)> {
-    let Ok(parsed) = ruff_python_parser::parse_module(text) else {
+    let Some(module) = build_file_module(text) else {
         return Vec::new();
     };
-    let body = &parsed.syntax().body;
+    let body = &module.body;
     calls_of(body)
         .into_iter()
         .filter(|call| match call.func.as_ref() {
@@ -243,10 +257,10 @@ pub fn spec_scripts(text: &str) -> Vec<(String, TextRange)> {
 /// The scripts a `setup.py` freezes: cx_Freeze's `Executable("main.py")` (or
 /// `Executable(script=...)`), py2exe's `setup(console=[...], windows=[...])`.
 pub fn setup_scripts(text: &str) -> Vec<(Freezer, String, TextRange)> {
-    let Ok(parsed) = ruff_python_parser::parse_module(text) else {
+    let Some(module) = build_file_module(text) else {
         return Vec::new();
     };
-    let body = &parsed.syntax().body;
+    let body = &module.body;
     let model = ModuleModel::build(body);
     let uses_py2exe = model.scopes[MODULE_SCOPE]
         .bindings

@@ -147,9 +147,10 @@ fn line_start(text: &str, offset: TextSize) -> TextSize {
     TextSize::try_from(start).unwrap_or_default()
 }
 
-/// What CPython's tokenizer rejects and Ruff's lexer takes: indentation whose
-/// meaning depends on the tab size (`TabError`), more than [`MAX_INDENT`]
-/// levels, more than [`MAX_BRACKETS`] open brackets.
+/// What CPython's tokenizer rejects, in its order (Ruff's lexer takes some of
+/// it, and places the rest elsewhere): indentation whose meaning depends on
+/// the tab size (`TabError`), a dedent to no outer level, more than
+/// [`MAX_INDENT`] levels, more than [`MAX_BRACKETS`] open brackets.
 fn tokenizer_error(text: &str, tokens: &Tokens) -> Option<(TextRange, String)> {
     // `indstack`/`altindstack` of `Parser/tokenizer.c`: the indentation of
     // each open block, counting a tab as up to the next multiple of 8 and as 1.
@@ -234,8 +235,14 @@ fn tokenizer_error(text: &str, tokens: &Tokens) -> Option<(TextRange, String)> {
                 columns.pop();
             }
             let &(top, top_alternative) = columns.last().expect("not empty");
-            // A column matching no outer level is the parser's own error.
-            if column == top && alternative != top_alternative {
+            if column != top {
+                return Some((
+                    line,
+                    "IndentationError: unindent does not match any outer indentation level"
+                        .to_string(),
+                ));
+            }
+            if alternative != top_alternative {
                 return tab_error();
             }
         }
