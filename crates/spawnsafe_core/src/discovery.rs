@@ -42,7 +42,8 @@ pub fn discover(
                 continue;
             }
         };
-        if metadata.is_file() {
+        // A named pipe or device named on the command line is reported, not skipped.
+        if !metadata.is_dir() {
             files.push(root.clone());
             continue;
         }
@@ -110,7 +111,52 @@ pub fn discover(
     }
     files.sort();
     files.dedup();
+    let files = distinct_files(files);
     Ok(Discovered { files, warnings })
+}
+
+/// One path per file: a file reached twice (through a symbolic link and by
+/// its own path, or by two hard links) is checked, and fixed, once. The path
+/// kept is the first that is not itself a symbolic link, else the first.
+fn distinct_files(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut kept: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let mut by_identity: rustc_hash::FxHashMap<(u64, u64), usize> = Default::default();
+    for path in files {
+        let Some(identity) = file_identity(&path) else {
+            kept.push(path);
+            continue;
+        };
+        match by_identity.get(&identity) {
+            Some(&index) => {
+                if is_symlink(&kept[index]) && !is_symlink(&path) {
+                    kept[index] = path;
+                }
+            }
+            None => {
+                by_identity.insert(identity, kept.len());
+                kept.push(path);
+            }
+        }
+    }
+    kept.sort();
+    kept
+}
+
+fn is_symlink(path: &std::path::Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink())
+}
+
+/// The device and inode of the file a path leads to.
+#[cfg(unix)]
+fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(_path: &std::path::Path) -> Option<(u64, u64)> {
+    None
 }
 
 fn describe_walk_error(error: &ignore::Error) -> String {

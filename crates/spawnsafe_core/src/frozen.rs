@@ -8,6 +8,9 @@
 //! Python parser (`.spec` files are Python) — never executed.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -48,52 +51,23 @@ const PARENT_LEVELS: usize = 2;
 
 /// The build files that freeze `script`: in its directory, or up to two above
 /// it when they name it by a relative path (`Analysis(['src/app/main.py'])`).
+///
+/// What a directory holds is read once and kept (see [`directory_builds`]):
+/// a folder of thousands of scripts is listed once, not once per script.
 pub fn builds_freezing(script: &Path) -> Vec<FreezeBuild> {
     let Some(script) = canonical(script) else {
         return Vec::new();
     };
     let mut builds = Vec::new();
     for directory in script.ancestors().skip(1).take(PARENT_LEVELS + 1) {
-        let Ok(entries) = std::fs::read_dir(directory) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| {
-                path.is_file()
-                    && (path.extension().is_some_and(|ext| ext == "spec")
-                        || path
-                            .file_name()
-                            .is_some_and(|name| name == "setup.py" || name == "pyproject.toml"))
-            })
-            .collect();
-        files.sort();
-        for file in files {
-            let Ok(text) = std::fs::read_to_string(&file) else {
-                continue;
-            };
-            let named: Vec<(Freezer, String, TextRange)> =
-                if file.extension().is_some_and(|ext| ext == "spec") {
-                    spec_scripts(&text)
-                        .into_iter()
-                        .map(|(name, range)| (Freezer::PyInstaller, name, range))
-                        .collect()
-                } else if file.extension().is_some_and(|ext| ext == "toml") {
-                    pyproject_scripts(&text)
-                        .into_iter()
-                        .map(|name| (Freezer::CxFreeze, name, TextRange::default()))
-                        .collect()
-                } else {
-                    setup_scripts(&text)
-                };
-            for (freezer, name, range) in named {
-                if canonical(&directory.join(&name)).as_deref() == Some(script.as_path()) {
+        for file in directory_builds(directory).iter() {
+            for (freezer, name, range) in &file.named {
+                if canonical(&directory.join(name)).as_deref() == Some(script.as_path()) {
                     builds.push(FreezeBuild {
-                        freezer,
-                        path: file.clone(),
-                        text: text.clone(),
-                        range,
+                        freezer: *freezer,
+                        path: file.path.clone(),
+                        text: file.text.to_string(),
+                        range: *range,
                     });
                     break;
                 }
@@ -101,6 +75,112 @@ pub fn builds_freezing(script: &Path) -> Vec<FreezeBuild> {
         }
     }
     builds
+}
+
+/// A build file and the scripts it names.
+struct BuildFile {
+    path: PathBuf,
+    /// When it was read: a file changed since is read again.
+    stamp: Option<(std::time::SystemTime, u64)>,
+    text: Arc<str>,
+    named: Vec<(Freezer, String, TextRange)>,
+}
+
+/// The build files of one directory, as listed when the directory last changed.
+struct DirectoryBuilds {
+    stamp: Option<std::time::SystemTime>,
+    files: Arc<Vec<BuildFile>>,
+}
+
+fn stamp(metadata: &std::fs::Metadata) -> Option<(std::time::SystemTime, u64)> {
+    Some((metadata.modified().ok()?, metadata.len()))
+}
+
+/// The build files in `directory` (`*.spec`, `setup.py`, `pyproject.toml`)
+/// with the scripts each names. Kept per directory for the life of the
+/// process, and read again when the directory or a build file in it changes
+/// (the language server checks the same tree many times).
+fn directory_builds(directory: &Path) -> Arc<Vec<BuildFile>> {
+    static CACHE: Mutex<Option<FxHashMap<PathBuf, DirectoryBuilds>>> = Mutex::new(None);
+    let directory_stamp = std::fs::metadata(directory)
+        .ok()
+        .and_then(|metadata| metadata.modified().ok());
+    {
+        let cache = CACHE.lock().expect("build file cache");
+        if let Some(known) = cache.as_ref().and_then(|cache| cache.get(directory)) {
+            let unchanged = known.stamp.is_some()
+                && known.stamp == directory_stamp
+                && known.files.iter().all(|file| {
+                    std::fs::metadata(&file.path)
+                        .ok()
+                        .and_then(|metadata| stamp(&metadata))
+                        == file.stamp
+                });
+            if unchanged {
+                return Arc::clone(&known.files);
+            }
+        }
+    }
+    let files = Arc::new(read_directory_builds(directory));
+    CACHE
+        .lock()
+        .expect("build file cache")
+        .get_or_insert_with(FxHashMap::default)
+        .insert(
+            directory.to_path_buf(),
+            DirectoryBuilds {
+                stamp: directory_stamp,
+                files: Arc::clone(&files),
+            },
+        );
+    files
+}
+
+fn is_build_file(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "spec")
+        || path
+            .file_name()
+            .is_some_and(|name| name == "setup.py" || name == "pyproject.toml")
+}
+
+fn read_directory_builds(directory: &Path) -> Vec<BuildFile> {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return Vec::new();
+    };
+    // Only the names are looked at for every entry; a build file is stat'ed.
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| is_build_file(path) && path.is_file())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let metadata = std::fs::metadata(&path).ok()?;
+            let text = std::fs::read_to_string(&path).ok()?;
+            let named: Vec<(Freezer, String, TextRange)> =
+                if path.extension().is_some_and(|ext| ext == "spec") {
+                    spec_scripts(&text)
+                        .into_iter()
+                        .map(|(name, range)| (Freezer::PyInstaller, name, range))
+                        .collect()
+                } else if path.extension().is_some_and(|ext| ext == "toml") {
+                    pyproject_scripts(&text)
+                        .into_iter()
+                        .map(|name| (Freezer::CxFreeze, name, TextRange::default()))
+                        .collect()
+                } else {
+                    setup_scripts(&text)
+                };
+            Some(BuildFile {
+                path,
+                stamp: stamp(&metadata),
+                text: Arc::from(text),
+                named,
+            })
+        })
+        .collect()
 }
 
 fn canonical(path: &Path) -> Option<PathBuf> {
@@ -142,12 +222,26 @@ fn strings(expr: &Expr) -> Vec<(String, TextRange)> {
     }
 }
 
+/// A build file's syntax tree, when it is Python that CPython runs (not
+/// nested too deep for the walks that read it).
+fn build_file_module(text: &str) -> Option<ast::ModModule> {
+    let parsed = crate::syntax::parse(
+        text,
+        ast::PySourceType::Python,
+        crate::syntax::parser_version(None),
+    );
+    match parsed.into_module() {
+        (module, None) => Some(module),
+        _ => None,
+    }
+}
+
 /// The scripts a PyInstaller spec analyses: `Analysis(['main.py'], ...)`.
 pub fn spec_scripts(text: &str) -> Vec<(String, TextRange)> {
-    let Ok(parsed) = ruff_python_parser::parse_module(text) else {
+    let Some(module) = build_file_module(text) else {
         return Vec::new();
     };
-    let body = &parsed.syntax().body;
+    let body = &module.body;
     calls_of(body)
         .into_iter()
         .filter(|call| match call.func.as_ref() {
@@ -163,10 +257,10 @@ pub fn spec_scripts(text: &str) -> Vec<(String, TextRange)> {
 /// The scripts a `setup.py` freezes: cx_Freeze's `Executable("main.py")` (or
 /// `Executable(script=...)`), py2exe's `setup(console=[...], windows=[...])`.
 pub fn setup_scripts(text: &str) -> Vec<(Freezer, String, TextRange)> {
-    let Ok(parsed) = ruff_python_parser::parse_module(text) else {
+    let Some(module) = build_file_module(text) else {
         return Vec::new();
     };
-    let body = &parsed.syntax().body;
+    let body = &module.body;
     let model = ModuleModel::build(body);
     let uses_py2exe = model.scopes[MODULE_SCOPE]
         .bindings
@@ -327,6 +421,27 @@ pub fn reads_frozen(model: &ModuleModel, body: &[Stmt]) -> Option<(TextRange, &'
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_is_read_once_and_again_when_it_changes() {
+        let directory = tempfile::tempdir().unwrap();
+        let script = directory.path().join("main.py");
+        std::fs::write(&script, "x = 1\n").unwrap();
+        std::fs::write(directory.path().join("other.py"), "x = 1\n").unwrap();
+        assert!(builds_freezing(&script).is_empty());
+        // A build file added later changes the directory: it is listed again.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let spec = directory.path().join("app.spec");
+        std::fs::write(&spec, "a = Analysis(['main.py'])\n").unwrap();
+        let builds = builds_freezing(&script);
+        assert_eq!(builds.len(), 1);
+        assert_eq!(builds[0].freezer, Freezer::PyInstaller);
+        // A build file rewritten to name another script is read again.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&spec, "a = Analysis(['other.py', 'x.py'])\n").unwrap();
+        assert!(builds_freezing(&script).is_empty());
+        assert_eq!(builds_freezing(&directory.path().join("other.py")).len(), 1);
+    }
 
     #[test]
     fn spec_lists_its_scripts() {

@@ -6,6 +6,7 @@
 //! (per-module model) → [`facts`] → [`project`] (cross-module) → [`rules`] →
 //! [`diagnostic`] → [`report`].
 
+pub mod codec;
 pub mod diagnostic;
 pub mod discovery;
 pub mod doctor;
@@ -22,6 +23,7 @@ pub mod rules;
 pub mod run;
 pub mod settings;
 pub mod source;
+pub mod syntax;
 pub mod targets;
 
 // The engine's lower layers, under the names the linter has always used.

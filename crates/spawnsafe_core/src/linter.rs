@@ -69,7 +69,14 @@ pub struct InputFile {
 }
 
 /// Checks files and directories on disk.
+/// The work runs on threads with large stacks (see
+/// [`crate::syntax::analysis_pool`]): a file nested as deep as CPython
+/// accepts is walked by recursion.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckResult, String> {
+    crate::syntax::analysis_pool().install(|| check_paths_here(paths, options))
+}
+
+fn check_paths_here(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckResult, String> {
     let (files, mut resolver, warnings) = discover_files(paths, options)?;
     // Each file is read and scanned once; only the text of a file that
     // matters by itself is kept (it is parsed next). A later wave that needs
@@ -168,9 +175,18 @@ struct ParsedFile {
     /// The syntax tree; the tokens are dropped once the file's suppressions
     /// and style are read from them.
     module: ModModule,
-    /// The first syntax error: a file with one is reported, not analysed.
-    syntax_error: Option<(TextRange, String)>,
+    /// The first syntax problem: reported; a file with one that blocks the
+    /// analysis (all but a syntax newer than the target) is not analysed.
+    syntax_error: Option<crate::syntax::SyntaxProblem>,
     module_path: ModulePath,
+}
+
+impl ParsedFile {
+    fn blocks_analysis(&self) -> bool {
+        self.syntax_error
+            .as_ref()
+            .is_some_and(|problem| problem.blocks_analysis)
+    }
 }
 
 /// A file the check knows of, and what its bytes said when it was read.
@@ -275,10 +291,11 @@ impl Candidate {
     }
 }
 
-/// Parses a file, or says why its text could not be had again.
+/// Parses a file for its Python version, or says why its text could not be had again.
 fn parse_file(
     candidate: &Candidate,
     module_path: &ModulePath,
+    version: ruff_python_ast::PythonVersion,
 ) -> Result<ParsedFile, Box<Diagnostic>> {
     let source = candidate.take_text().map_err(|error| {
         Box::new(read_error_diagnostic(
@@ -287,26 +304,22 @@ fn parse_file(
             &error,
         ))
     })?;
-    let parsed = ruff_python_parser::parse_unchecked_source(
+    let parsed = crate::syntax::parse(
         &source.text,
         crate::source::source_type(&candidate.path),
+        version,
     );
     let file = SourceFile::parsed(
         candidate.path.clone(),
         candidate.display_path.clone(),
         source.text,
-        parsed.tokens(),
+        parsed.parsed.tokens(),
         source.notebook,
     );
-    let syntax_error = parsed.has_syntax_errors().then(|| {
-        parsed.errors().first().map_or_else(
-            || (TextRange::default(), "SyntaxError".to_string()),
-            |error| (error.location, format!("SyntaxError: {}", error.error)),
-        )
-    });
+    let (module, syntax_error) = parsed.into_module();
     Ok(ParsedFile {
         file,
-        module: parsed.into_syntax(),
+        module,
         syntax_error,
         module_path: module_path.clone(),
     })
@@ -328,6 +341,14 @@ fn read_error_diagnostic(path: &Path, display_path: &str, error: &ReadError) -> 
 /// Checks files whose text is already in memory (the standard input, the
 /// fixer's rounds, an editor's buffers).
 pub fn check_inputs(
+    inputs: Vec<InputFile>,
+    options: &CheckOptions,
+    resolver: &mut Resolver,
+) -> Result<CheckResult, String> {
+    crate::syntax::analysis_pool().install(|| check_inputs_here(inputs, options, resolver))
+}
+
+fn check_inputs_here(
     inputs: Vec<InputFile>,
     options: &CheckOptions,
     resolver: &mut Resolver,
@@ -397,6 +418,15 @@ fn check_candidates(
         .map(|candidate| prefilter::module_stem(&candidate.path))
         .collect();
 
+    // Each file is parsed for the oldest Python its settings target.
+    let versions = readable
+        .iter()
+        .map(|candidate| {
+            let settings = resolver.settings_for(&candidate.path)?;
+            Ok(crate::syntax::parser_version(settings.syntax_version))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+
     // Parse in waves: the files that matter by themselves, then the files that
     // import what they offer, until nothing new is needed.
     let mentions =
@@ -423,12 +453,13 @@ fn check_candidates(
     };
     while !wanted.is_empty() {
         wanted.par_iter().for_each(|&index| {
-            let file = parsed[index]
-                .get_or_init(|| parse_file(&readable[index], &module_paths[index]).map(Box::new));
+            let file = parsed[index].get_or_init(|| {
+                parse_file(&readable[index], &module_paths[index], versions[index]).map(Box::new)
+            });
             // A file with syntax errors is reported and left out of the
             // analysis: a recovered AST is a guess, and findings must be true.
             if let Ok(file) = file {
-                if file.syntax_error.is_none() {
+                if !file.blocks_analysis() {
                     analysed[index].get_or_init(|| {
                         let model = ModuleModel::build(&file.module.body);
                         let module_facts = facts::collect(&model);
@@ -509,14 +540,16 @@ fn check_candidates(
             }
             Some(Ok(parsed_file)) => parsed_file,
         };
-        if let Some((range, message)) = &parsed_file.syntax_error {
+        if let Some(problem) = &parsed_file.syntax_error {
             diagnostics.push(Diagnostic::new(
                 Rule::SyntaxError,
                 parsed_file.file.clone(),
-                *range,
-                message.clone(),
+                problem.range,
+                problem.message.clone(),
             ));
-            continue;
+            if problem.blocks_analysis {
+                continue;
+            }
         }
         files.push(parsed_file.file.clone());
         paths.push(parsed_file.module_path.clone());
@@ -583,6 +616,7 @@ fn check_candidates(
         kept.push(diagnostic);
     }
     let mut diagnostics = kept;
+    result.warnings.extend(resolver.warnings());
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     result.diagnostics = diagnostics;

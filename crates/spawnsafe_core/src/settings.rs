@@ -1,7 +1,9 @@
 //! Configuration: `[tool.spawnsafe]` in `pyproject.toml`, or `spawnsafe.toml` /
 //! `.spawnsafe.toml`; the file closest to each checked file wins. An unknown
-//! key, a bad value or a malformed file is an error naming the file and the
-//! key, never a silent default.
+//! key, a bad value or a malformed file meant for spawnsafe is an error naming
+//! the file and the key, never a silent default. A `pyproject.toml` that is
+//! not TOML at all and has no `[tool.spawnsafe]` table (it may be about other
+//! tools only) is skipped with a warning that names the settings used instead.
 
 use std::path::{Path, PathBuf};
 
@@ -147,6 +149,10 @@ pub struct Settings {
     pub per_file_ignores: Vec<(GlobSet, Vec<Rule>)>,
     pub exclude: GlobSet,
     pub targets: Targets,
+    /// The oldest Python the files must parse on: `target-version`, else the
+    /// lower bound of `requires-python`; `None` when neither says (then the
+    /// newest Python the parser knows).
+    pub syntax_version: Option<Minor>,
 }
 
 /// Directories and files never searched, unless `exclude` replaces the list.
@@ -288,8 +294,45 @@ impl Settings {
 
     /// Reads a configuration file. `Ok(None)`: a `pyproject.toml` without `[tool.spawnsafe]`.
     pub fn from_file(path: &Path, overrides: &Overrides) -> Result<Option<Settings>, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| error(path, format!("cannot read: {err}")))?;
+        match Settings::load(path, overrides) {
+            Loaded::Settings(settings) => Ok(settings),
+            Loaded::Unparsable(message) | Loaded::Invalid(message) => Err(message),
+        }
+    }
+
+    /// Reads a configuration file, telling a file that is not TOML at all
+    /// (it may not even be about spawnsafe) from a wrong spawnsafe setting.
+    fn load(path: &Path, overrides: &Overrides) -> Loaded {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) => return Loaded::Unparsable(error(path, format!("cannot read: {err}"))),
+        };
+        if let Err(err) = text.parse::<toml::Table>() {
+            let place = err.span().map_or(String::new(), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+                format!(" at line {line}, column {column}")
+            });
+            let message = error(path, format!("invalid TOML{place}: {}", err.message()));
+            // A file that was meant to configure spawnsafe stays an error.
+            return if is_for_spawnsafe(path, &text) {
+                Loaded::Invalid(message)
+            } else {
+                Loaded::Unparsable(message)
+            };
+        }
+        match Settings::from_text(path, &text, overrides) {
+            Ok(settings) => Loaded::Settings(settings),
+            Err(message) => Loaded::Invalid(message),
+        }
+    }
+
+    fn from_text(
+        path: &Path,
+        text: &str,
+        overrides: &Overrides,
+    ) -> Result<Option<Settings>, String> {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let root = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
         let is_pyproject = path
@@ -297,7 +340,7 @@ impl Settings {
             .is_some_and(|name| name == "pyproject.toml");
         let (options, requires_python) = if is_pyproject {
             let pyproject: PyProject =
-                toml::from_str(&text).map_err(|err| error(path, format!("invalid TOML: {err}")))?;
+                toml::from_str(text).map_err(|err| error(path, format!("invalid TOML: {err}")))?;
             let requires_python = pyproject
                 .project
                 .and_then(|project| project.requires_python);
@@ -309,7 +352,7 @@ impl Settings {
             (options, requires_python)
         } else {
             let options: Options =
-                toml::from_str(&text).map_err(|err| error(path, err.to_string().trim_end()))?;
+                toml::from_str(text).map_err(|err| error(path, err.to_string().trim_end()))?;
             // `requires-python` still comes from a `pyproject.toml` beside it.
             let requires_python = std::fs::read_to_string(root.join("pyproject.toml"))
                 .ok()
@@ -445,17 +488,22 @@ impl Settings {
             (None, Some(version)) => Some((&where_, version.clone())),
             (None, None) => None,
         };
-        targets.versions = match version {
+        let syntax_version;
+        (targets.versions, syntax_version) = match version {
             Some((source, text)) => {
                 let minor = parse_version(&text).ok_or_else(|| {
                     error(source, format!("`target-version`: unknown version `{text}` (expected py38 … py314, or 3.8 … 3.14)"))
                 })?;
-                VersionRange {
+                let range = VersionRange {
                     min: minor,
                     max: Some(minor),
-                }
+                };
+                (range, Some(minor))
             }
-            None => requires_python.unwrap_or_default(),
+            None => (
+                requires_python.unwrap_or_default(),
+                requires_python.map(|range| range.min),
+            ),
         };
         Ok(Settings {
             path,
@@ -464,6 +512,7 @@ impl Settings {
             per_file_ignores,
             exclude,
             targets,
+            syntax_version,
         })
     }
 
@@ -494,6 +543,36 @@ impl Settings {
     }
 }
 
+/// Is a configuration file that is not valid TOML about spawnsafe? A
+/// `spawnsafe.toml` is; a `pyproject.toml` is when it has a line that opens a
+/// `[tool.spawnsafe...]` table (its sections belong to many tools).
+fn is_for_spawnsafe(path: &Path, text: &str) -> bool {
+    let is_pyproject = path
+        .file_name()
+        .is_some_and(|name| name == "pyproject.toml");
+    !is_pyproject
+        || text.lines().any(|line| {
+            let line = line.trim_start().trim_start_matches('[').trim_start();
+            line.strip_prefix("tool")
+                .map(str::trim_start)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|rest| {
+                    let rest = rest.trim_start().trim_start_matches('"');
+                    rest.starts_with("spawnsafe")
+                })
+        })
+}
+
+/// What reading a configuration file gave.
+enum Loaded {
+    /// Its settings (`None`: a `pyproject.toml` without `[tool.spawnsafe]`).
+    Settings(Option<Settings>),
+    /// Not readable as TOML: it is skipped with a warning.
+    Unparsable(String),
+    /// A spawnsafe setting is wrong: an error.
+    Invalid(String),
+}
+
 /// Finds and caches the settings that apply to each file.
 pub struct Resolver {
     overrides: Overrides,
@@ -503,6 +582,9 @@ pub struct Resolver {
     by_directory: FxHashMap<PathBuf, Option<usize>>,
     found: Vec<Settings>,
     defaults: Settings,
+    /// Configuration files skipped because they are not TOML, each with the
+    /// warning that says which settings the files below it get instead.
+    skipped: Vec<(PathBuf, String)>,
 }
 
 impl Resolver {
@@ -527,6 +609,7 @@ impl Resolver {
             by_directory: FxHashMap::default(),
             found: Vec::new(),
             defaults,
+            skipped: Vec::new(),
         })
     }
 
@@ -552,13 +635,19 @@ impl Resolver {
             return Ok(known);
         }
         let mut result = None;
+        let mut unparsable = Vec::new();
         for name in CONFIG_FILES {
             let candidate = directory.join(name);
             if candidate.is_file() {
-                if let Some(settings) = Settings::from_file(&candidate, &self.overrides)? {
-                    self.found.push(settings);
-                    result = Some(self.found.len() - 1);
-                    break;
+                match Settings::load(&candidate, &self.overrides) {
+                    Loaded::Settings(Some(settings)) => {
+                        self.found.push(settings);
+                        result = Some(self.found.len() - 1);
+                        break;
+                    }
+                    Loaded::Settings(None) => {}
+                    Loaded::Invalid(message) => return Err(message),
+                    Loaded::Unparsable(message) => unparsable.push((candidate, message)),
                 }
             }
         }
@@ -567,8 +656,37 @@ impl Resolver {
                 result = self.lookup(parent)?;
             }
         }
+        // A file that is not TOML at all may belong to another tool (a
+        // `pyproject.toml` with `[tool.black`): the files it would govern are
+        // checked with the nearest settings that could be read.
+        for (path, message) in unparsable {
+            let instead = match result {
+                Some(index) => match &self.found[index].path {
+                    Some(settings) => format!("the settings of {}", settings.display()),
+                    None => "the default settings".to_string(),
+                },
+                None => "the default settings".to_string(),
+            };
+            let below = path.parent().unwrap_or(directory).display().to_string();
+            self.skipped.push((
+                path,
+                format!("{message}\n  (ignored: the files in {below} are checked with {instead})"),
+            ));
+        }
         self.by_directory.insert(directory.to_path_buf(), result);
         Ok(result)
+    }
+
+    /// Configuration files that were skipped because they are not TOML, with
+    /// the settings used instead: warnings for the user.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings: Vec<&(PathBuf, String)> = self.skipped.iter().collect();
+        warnings.sort();
+        warnings.dedup();
+        warnings
+            .into_iter()
+            .map(|(_, message)| message.clone())
+            .collect()
     }
 }
 

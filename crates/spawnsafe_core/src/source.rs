@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use ruff_notebook::{Notebook, NotebookIndex};
 
+use crate::codec;
+
 /// Files larger than this are skipped with an I/O diagnostic instead of parsed.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
@@ -75,6 +77,14 @@ pub fn read_source_file(path: &Path) -> Result<SourceText, ReadError> {
 pub fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     use std::io::Read;
     let io_error = |err: std::io::Error| ReadError::Io(err.to_string());
+    // Opening a named pipe would wait for a writer: only regular files are opened.
+    let kind = std::fs::metadata(path).map_err(io_error)?.file_type();
+    if !kind.is_file() && !kind.is_dir() {
+        return Err(ReadError::Io(format!(
+            "not a regular file ({}), not read",
+            file_kind(&kind)
+        )));
+    }
     let mut file = std::fs::File::open(path).map_err(io_error)?;
     let metadata = file.metadata().map_err(io_error)?;
     if metadata.is_dir() {
@@ -87,6 +97,24 @@ pub fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     buffer.reserve(metadata.len() as usize);
     file.read_to_end(buffer).map_err(io_error)?;
     Ok(())
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a file or directory"
 }
 
 /// The text of source bytes when [`decode`] would give exactly them: UTF-8,
@@ -150,7 +178,7 @@ pub fn decode_notebook(bytes: &[u8]) -> Result<SourceText, ReadError> {
 }
 
 /// Decodes source bytes as CPython does: UTF-8 by default, a UTF-8 BOM, or the
-/// encoding a coding cookie on line 1 or 2 names.
+/// codec a coding cookie on line 1 or 2 names (see [`crate::codec`]).
 pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
     if memchr::memchr(0, &bytes).is_some() {
         return Err(ReadError::Binary);
@@ -159,54 +187,60 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
         Some(rest) => (true, rest),
         None => (false, &bytes[..]),
     };
-    let cookie = coding_cookie(body);
-    if let Some(name) = cookie.filter(|name| !is_utf8_name(name)) {
-        if is_latin1_name(&name) {
-            if has_bom {
+    let codec = match coding_cookie(body).map(|name| (codec::lookup(&name), name)) {
+        None => None,
+        Some((
+            codec::Lookup::Found {
+                codec,
+                tokenizer_name,
+            },
+            name,
+        )) => {
+            // Only the tokenizer's own spellings of UTF-8 may follow a BOM.
+            if has_bom && !(codec.is_utf8() && tokenizer_name) {
+                let shown = if tokenizer_name {
+                    codec.name.to_string()
+                } else {
+                    name
+                };
                 return Err(encoding_error(
-                    format!(
-                        "encoding problem: `{name}` with a UTF-8 BOM (CPython raises SyntaxError)"
-                    ),
+                    format!("encoding problem: {shown} with BOM"),
                     body,
                 ));
             }
-            // ISO-8859-1 maps every byte to the code point of the same value.
-            return Ok(SourceText {
-                text: body.iter().map(|&byte| char::from(byte)).collect(),
-                encoding: Some("iso-8859-1"),
+            (!codec.is_utf8()).then_some(codec)
+        }
+        Some((codec::Lookup::Unsupported, name)) => {
+            return Err(ReadError::Io(format!(
+            "the coding cookie names `{name}`, a codec CPython reads but spawnsafe cannot decode"
+        )))
+        }
+        Some((codec::Lookup::Unknown, name)) => {
+            return Err(encoding_error(format!("encoding problem: {name}"), body))
+        }
+    };
+    if let Some(codec) = codec {
+        return match codec.decode(body) {
+            Ok(text) => Ok(SourceText {
+                text,
+                encoding: Some(codec.name),
                 has_bom,
                 notebook: None,
-            });
-        }
-        let label = name.to_ascii_lowercase().replace('_', "-");
-        let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
-            return Err(encoding_error(
-                format!(
-                    "unknown encoding `{name}` in the coding cookie (CPython raises SyntaxError)"
-                ),
-                body,
-            ));
+            }),
+            Err(error) => {
+                let line = line_of(body, error.offset);
+                Err(ReadError::Undecodable {
+                    line,
+                    message: format!(
+                        "encoding problem: {} (byte 0x{:02x} on line {line} is not valid {})",
+                        codec.name,
+                        body.get(error.offset).copied().unwrap_or_default(),
+                        codec.name
+                    ),
+                    lossy_text: String::from_utf8_lossy(body).into_owned(),
+                })
+            }
         };
-        if has_bom {
-            return Err(encoding_error(
-                format!("encoding problem: `{name}` with a UTF-8 BOM (CPython raises SyntaxError)"),
-                body,
-            ));
-        }
-        let (text, had_errors) = encoding.decode_without_bom_handling(body);
-        if had_errors {
-            return Err(ReadError::Undecodable {
-                line: 1,
-                message: format!("the file is not valid `{name}` as its coding cookie says"),
-                lossy_text: String::from_utf8_lossy(body).into_owned(),
-            });
-        }
-        return Ok(SourceText {
-            text: text.into_owned(),
-            encoding: Some(encoding.name()),
-            has_bom,
-            notebook: None,
-        });
     }
     let body_start = bytes.len() - body.len();
     match String::from_utf8(bytes) {
@@ -222,7 +256,7 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
         Err(err) => {
             let valid_up_to = err.utf8_error().valid_up_to();
             let raw = err.as_bytes();
-            let line = raw[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = line_of(raw, valid_up_to);
             Err(ReadError::Undecodable {
                 line,
                 message: format!(
@@ -235,27 +269,13 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
     }
 }
 
-/// Python's names for ISO-8859-1 (`encodings.aliases`).
-fn is_latin1_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase().replace('_', "-");
-    matches!(
-        lower.as_str(),
-        "latin-1"
-            | "latin1"
-            | "iso-8859-1"
-            | "iso8859-1"
-            | "8859"
-            | "cp819"
-            | "l1"
-            | "latin"
-            | "iso-latin-1"
-            | "iso-ir-100"
-    )
+/// The 1-based line of a byte offset.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count() + 1
 }
 
 fn is_utf8_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase().replace('_', "-");
-    lower == "utf-8" || lower == "utf8" || lower.starts_with("utf-8-")
+    matches!(codec::lookup(name), codec::Lookup::Found { codec, .. } if codec.is_utf8())
 }
 
 /// The encoding named by a PEP 263 cookie (`# -*- coding: latin-1 -*-`) on line 1 or 2.
@@ -321,6 +341,36 @@ mod tests {
         let source = decode_source(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n".to_vec()).unwrap();
         assert!(source.text.contains('é'));
         assert_eq!(source.encoding, Some("iso-8859-1"));
+    }
+
+    #[test]
+    fn cookie_aliases_decode_as_cpython_decodes_them() {
+        let utf = decode_source(b"# -*- coding: utf -*-\nname = '\xc3\xa9'\n".to_vec()).unwrap();
+        assert!(utf.text.contains('\u{e9}'));
+        assert_eq!(utf.encoding, None);
+        let cp1252 = decode_source(b"# coding=Windows-1252\nname = '\x80'\n".to_vec()).unwrap();
+        assert!(cp1252.text.contains('\u{20ac}'));
+        assert_eq!(cp1252.encoding, Some("cp1252"));
+        // CPython: "SyntaxError: encoding problem: cp1252" (0x81 is undefined there).
+        let undefined = decode_source(b"# coding: cp1252\nx = '\x81'\n".to_vec()).unwrap_err();
+        assert!(matches!(undefined, ReadError::Undecodable { line: 2, .. }));
+        assert!(undefined
+            .to_string()
+            .starts_with("encoding problem: cp1252"));
+        // A BOM with a cookie other than the tokenizer's own UTF-8 spellings.
+        let bom = decode_source(b"\xEF\xBB\xBF# coding: utf8\nx = 1\n".to_vec()).unwrap_err();
+        assert_eq!(bom.to_string(), "encoding problem: utf8 with BOM");
+        let bom = decode_source(b"\xEF\xBB\xBF# coding: latin-1\nx = 1\n".to_vec()).unwrap_err();
+        assert_eq!(bom.to_string(), "encoding problem: iso-8859-1 with BOM");
+        assert!(decode_source(b"\xEF\xBB\xBF# coding: utf-8\nx = 1\n".to_vec()).is_ok());
+        let unknown = decode_source(b"# coding: cp-1252\nx = 1\n".to_vec()).unwrap_err();
+        assert_eq!(unknown.to_string(), "encoding problem: cp-1252");
+        let utf16 = decode_source(b"# coding: utf-16\nx = 1\n".to_vec()).unwrap_err();
+        assert_eq!(utf16.to_string(), "encoding problem: utf-16");
+        assert!(matches!(
+            decode_source(b"# coding: cp437\nx = 1\n".to_vec()),
+            Err(ReadError::Io(_))
+        ));
     }
 
     #[test]

@@ -166,6 +166,16 @@ pub struct Workers {
     /// way it is sent: a task function sent both to a `Pool` and to an executor
     /// appears twice.
     pub roots: Vec<WorkerOrigin>,
+    /// The worker functions of each module, sorted: rules ask per module, and
+    /// scanning every worker of the project for each module was quadratic.
+    by_module: FxHashMap<usize, Vec<FunctionId>>,
+    /// The indices in `roots` of the roots defined in each module.
+    roots_by_module: FxHashMap<usize, Vec<usize>>,
+    /// Whether a worker rebinds `sys.stdin` (SPS305 asks once per module).
+    pub rebinds_stdin: std::sync::OnceLock<bool>,
+    /// The pickle sites of the project that pass an initializer, as (module,
+    /// index in its facts' `pickle_sites`): found once, asked per worker.
+    pub initializer_sites: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
 
 impl Workers {
@@ -308,7 +318,28 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
             }
         }
     }
-    Workers { functions, roots }
+    let mut by_module: FxHashMap<usize, Vec<FunctionId>> = FxHashMap::default();
+    for &(module, function) in functions.keys() {
+        by_module.entry(module).or_default().push(function);
+    }
+    for functions in by_module.values_mut() {
+        functions.sort();
+    }
+    let mut roots_by_module: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for (index, root) in roots.iter().enumerate() {
+        roots_by_module
+            .entry(root.root_function.0)
+            .or_default()
+            .push(index);
+    }
+    Workers {
+        functions,
+        roots,
+        by_module,
+        roots_by_module,
+        rebinds_stdin: std::sync::OnceLock::new(),
+        initializer_sites: std::sync::OnceLock::new(),
+    }
 }
 
 /// `p = Process(target=f); p.daemon = True` (also through a list of processes
@@ -434,15 +465,22 @@ fn class_sets_daemon(project: &Project, module: usize, class: ClassId) -> bool {
 impl Workers {
     /// The functions of a module that run in child processes, with their
     /// origins, in definition order.
+    /// The roots whose function is defined in `module`, in the order of `roots`.
+    pub fn roots_in_module(&self, module: usize) -> impl Iterator<Item = &WorkerOrigin> {
+        self.roots_by_module
+            .get(&module)
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.roots[index])
+    }
+
     pub fn in_module(&self, module: usize) -> Vec<(FunctionId, &WorkerOrigin)> {
-        let mut found: Vec<(FunctionId, &WorkerOrigin)> = self
-            .functions
-            .iter()
-            .filter(|((m, _), _)| *m == module)
-            .map(|((_, function), origin)| (*function, origin))
-            .collect();
-        found.sort_by_key(|(function, _)| *function);
-        found
+        self.by_module
+            .get(&module)
+            .into_iter()
+            .flatten()
+            .map(|&function| (function, &self.functions[&(module, function)]))
+            .collect()
     }
 }
 

@@ -152,6 +152,43 @@ fn definition_reads(stmt: &Stmt) -> Option<FxHashSet<String>> {
     Some(names.read)
 }
 
+/// The module-level values the start statements use: the names they read
+/// that an earlier top-level statement binds to a value (not a `def`, class or
+/// import), and, through those statements, the values those were made from
+/// (`p = Process(target=f, args=(q,))` brings in `q`).
+fn resources(body: &[Stmt], starts: &[usize]) -> FxHashSet<String> {
+    let first = starts[0];
+    let mut bound_at: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+    for (index, stmt) in body[..first].iter().enumerate() {
+        if matches!(
+            stmt,
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::Import(_) | Stmt::ImportFrom(_)
+        ) {
+            continue;
+        }
+        for name in names_of(stmt).bound {
+            bound_at.entry(name).or_default().push(index);
+        }
+    }
+    let mut found: FxHashSet<String> = FxHashSet::default();
+    let mut pending: Vec<String> = starts
+        .iter()
+        .flat_map(|&index| names_of(&body[index]).read)
+        .collect();
+    while let Some(name) = pending.pop() {
+        let Some(statements) = bound_at.get(&name) else {
+            continue;
+        };
+        if !found.insert(name) {
+            continue;
+        }
+        for &index in statements {
+            pending.extend(names_of(&body[index]).read);
+        }
+    }
+    found
+}
+
 /// The top-level statement of the module that holds `range`.
 fn top_level_index(body: &[Stmt], range: TextRange) -> Option<usize> {
     let at = body.partition_point(|stmt| stmt.end() < range.start());
@@ -188,12 +225,17 @@ pub fn guard_fix(checker: &Checker, effects: &ImportTimeEffects) -> Option<(Vec<
     }) {
         return None;
     }
-    // The starts and every later statement that reads what they bind.
+    // The starts and every later statement that reads what they bind, or
+    // what they start with: `p.start()` then `p.join()` (in a child that does
+    // not start `p`, the join raises "can only join a started process"), or a
+    // queue the process was given (`q.get()` would wait forever).
+    let started_with = resources(body, &starts);
     let mut guarded: Vec<usize> = Vec::new();
     let mut bound: FxHashSet<String> = FxHashSet::default();
     for (index, stmt) in body.iter().enumerate().skip(starts[0]) {
+        let depends = |name: &String| bound.contains(name) || started_with.contains(name);
         if let Some(reads) = definition_reads(stmt) {
-            if reads.iter().any(|name| bound.contains(name)) {
+            if reads.iter().any(depends) {
                 return None;
             }
             continue;
@@ -204,7 +246,7 @@ pub fn guard_fix(checker: &Checker, effects: &ImportTimeEffects) -> Option<(Vec<
             }
         }
         let names = names_of(stmt);
-        if starts.contains(&index) || names.read.iter().any(|name| bound.contains(name)) {
+        if starts.contains(&index) || names.read.iter().any(depends) {
             if matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) {
                 return None;
             }

@@ -1,7 +1,9 @@
 //! Writing a fixed file back: in the encoding it was read in (UTF-8, with its
 //! BOM, or its coding cookie's encoding), atomically (a temporary file in the
 //! same directory, renamed over the original, with the original's
-//! permissions), and never over a file that changed since it was read.
+//! permissions), and never over a file that changed since it was read. A
+//! file with several hard links is rewritten in place instead, so that its
+//! other names see the fix too.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -46,33 +48,15 @@ pub fn encode(text: &str, encoding: Option<&str>, has_bom: bool) -> Result<Vec<u
     }
     match encoding {
         None => bytes.extend_from_slice(text.as_bytes()),
-        Some("iso-8859-1") => {
-            for character in text.chars() {
-                let byte =
-                    u8::try_from(u32::from(character)).map_err(|_| WriteError::Unencodable {
-                        encoding: "iso-8859-1".to_string(),
-                        character,
-                    })?;
-                bytes.push(byte);
-            }
-        }
         Some(name) => {
-            let encoding = encoding_rs::Encoding::for_label(name.as_bytes())
+            let codec = crate::codec::Codec::by_name(name)
                 .ok_or_else(|| WriteError::Io(format!("unknown encoding `{name}`")))?;
-            let (encoded, _, had_errors) = encoding.encode(text);
-            if had_errors || encoding.output_encoding() != encoding {
-                let character = text
-                    .chars()
-                    .find(|c| {
-                        let mut buffer = [0u8; 4];
-                        encoding.encode(c.encode_utf8(&mut buffer)).2
-                    })
-                    .unwrap_or('?');
-                return Err(WriteError::Unencodable {
+            let encoded = codec
+                .encode(text)
+                .map_err(|character| WriteError::Unencodable {
                     encoding: name.to_string(),
                     character,
-                });
-            }
+                })?;
             bytes.extend_from_slice(&encoded);
         }
     }
@@ -88,9 +72,11 @@ pub fn write_atomically(path: &Path, original: &[u8], contents: &[u8]) -> Result
     if current != original {
         return Err(WriteError::ChangedOnDisk);
     }
-    let permissions = std::fs::metadata(&target)
-        .map_err(|err| WriteError::Io(err.to_string()))?
-        .permissions();
+    let metadata = std::fs::metadata(&target).map_err(|err| WriteError::Io(err.to_string()))?;
+    if has_other_links(&metadata) {
+        return write_in_place(&target, original, contents);
+    }
+    let permissions = metadata.permissions();
     let directory = target
         .parent()
         .ok_or_else(|| WriteError::Io("the file has no directory".to_string()))?;
@@ -115,6 +101,40 @@ pub fn write_atomically(path: &Path, original: &[u8], contents: &[u8]) -> Result
     Ok(())
 }
 
+/// A file with several hard links: renaming a new file over one of its
+/// names would split it in two (the other names keep the old text).
+#[cfg(unix)]
+fn has_other_links(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    metadata.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn has_other_links(_metadata: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Rewrites a file with several hard links through its own inode, so that
+/// every name sees the fix. Not atomic: a crash mid-write leaves it partly
+/// written, the price of keeping the links.
+fn write_in_place(target: &Path, original: &[u8], contents: &[u8]) -> Result<(), WriteError> {
+    let io = |err: std::io::Error| WriteError::Io(err.to_string());
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(target)
+        .map_err(io)?;
+    let mut current = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut current).map_err(io)?;
+    if current != original {
+        return Err(WriteError::ChangedOnDisk);
+    }
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).map_err(io)?;
+    file.write_all(contents).map_err(io)?;
+    file.set_len(contents.len() as u64).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,7 +149,25 @@ mod tests {
                 character: '€', ..
             })
         ));
-        assert_eq!(encode("é", Some("windows-1252"), false).unwrap(), b"\xe9");
+        assert_eq!(encode("é", Some("cp1252"), false).unwrap(), b"\xe9");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_with_hard_links_is_written_in_place() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("job.py");
+        let other = directory.path().join("alias.py");
+        std::fs::write(&path, b"old text\n").unwrap();
+        std::fs::hard_link(&path, &other).unwrap();
+        write_atomically(&path, b"old text\n", b"new\n").unwrap();
+        assert_eq!(std::fs::read(&other).unwrap(), b"new\n");
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().nlink(), 2);
+        assert_eq!(
+            write_atomically(&path, b"old text\n", b"x\n"),
+            Err(WriteError::ChangedOnDisk)
+        );
     }
 
     #[test]

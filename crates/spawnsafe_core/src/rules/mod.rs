@@ -43,7 +43,7 @@ pub struct Checker<'c, 'p, 'a> {
     pub program_method: Option<StartMethod>,
     /// The functions that run in child processes, project-wide.
     pub workers: &'c Workers,
-    /// Every value the project sends to child processes.
+    /// The values this module sends to child processes (`SentValue::module`).
     pub sent: &'c [SentValue<'c, 'a>],
 }
 
@@ -111,8 +111,12 @@ pub fn check_project(
     } else {
         vec![Default::default(); files.len()]
     };
-    let sent = sent_values(project);
+    let mut sent = sent_values(project);
     let workers = find_workers(project, &sent);
+    // Each module's checker gets the values it sends (stable: in the order
+    // found): the rules ask per module, and scanning the project's values
+    // for every module was quadratic.
+    sent.sort_by_key(|value| value.module);
     let global_findings = if selection.is_enabled(Rule::GlobalNotInherited) {
         sps301_global_not_inherited::analyze(project, files, &workers)
     } else {
@@ -133,7 +137,11 @@ pub fn check_project(
                 diagnostics: Vec::new(),
                 program_method: program_method(&project.facts[module]),
                 workers: &workers,
-                sent: &sent,
+                sent: {
+                    let start = sent.partition_point(|value| value.module < module);
+                    let end = sent.partition_point(|value| value.module <= module);
+                    &sent[start..end]
+                },
             };
             let effects = &import_time[module];
             if selection.is_enabled(Rule::UnguardedProcessStart)

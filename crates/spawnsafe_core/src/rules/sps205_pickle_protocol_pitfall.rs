@@ -926,12 +926,11 @@ fn check_raised_exceptions(checker: &mut Checker) {
     let model = &project.models[module];
     let mut functions: Vec<(FunctionId, WorkerKind)> = checker
         .workers
-        .functions
-        .iter()
-        .filter(|((m, _), _)| *m == module)
-        .filter_map(|((_, function), origin)| {
+        .in_module(module)
+        .into_iter()
+        .filter_map(|(function, origin)| {
             // Only the task function itself: a callee's exception may be caught.
-            let info = &model.functions[*function];
+            let info = &model.functions[function];
             if origin.root != info.qualname {
                 return None;
             }
@@ -939,9 +938,9 @@ fn check_raised_exceptions(checker: &mut Checker) {
                 origin.kind,
                 WorkerKind::PoolWorker | WorkerKind::ExecutorWorker
             )
-            .then_some((*function, origin.kind))
+            .then_some((function, origin.kind))
         })
-        .filter(|(function, _)| !is_initializer(project, module, *function))
+        .filter(|(function, _)| !is_initializer(checker, module, *function))
         .collect();
     functions.sort_unstable_by_key(|(function, _)| *function);
     for (function, kind) in functions {
@@ -967,19 +966,31 @@ fn check_raised_exceptions(checker: &mut Checker) {
 }
 
 /// Is the function used as an initializer (whose exceptions are not sent back)?
-fn is_initializer(project: &Project, module: usize, function: FunctionId) -> bool {
+fn is_initializer(checker: &Checker, module: usize, function: FunctionId) -> bool {
+    let project = checker.project;
     let name = &project.models[module].functions[function].def.name;
-    project.facts.iter().enumerate().any(|(m, facts)| {
-        facts.pickle_sites.iter().any(|site| {
-            site.role == PickleRole::Initializer
-                && match project.models[m].resolve(site.expr, site.scope) {
-                    Value::Function(f) => m == module && f == function,
-                    Value::Qualified(qualified) => {
-                        qualified.rsplit('.').next() == Some(name.as_str())
-                    }
-                    _ => false,
-                }
-        })
+    let sites = checker.workers.initializer_sites.get_or_init(|| {
+        project
+            .facts
+            .iter()
+            .enumerate()
+            .flat_map(|(m, facts)| {
+                facts
+                    .pickle_sites
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, site)| site.role == PickleRole::Initializer)
+                    .map(move |(index, _)| (m, index))
+            })
+            .collect()
+    });
+    sites.iter().any(|&(m, index)| {
+        let site = &project.facts[m].pickle_sites[index];
+        match project.models[m].resolve(site.expr, site.scope) {
+            Value::Function(f) => m == module && f == function,
+            Value::Qualified(qualified) => qualified.rsplit('.').next() == Some(name.as_str()),
+            _ => false,
+        }
     })
 }
 

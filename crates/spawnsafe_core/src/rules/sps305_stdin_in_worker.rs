@@ -252,15 +252,17 @@ fn describe(read: &Read, text: &str) -> (String, Option<&'static str>) {
 /// the reads may then be of that file.
 fn workers_rebind_stdin(checker: &Checker) -> bool {
     let project = checker.project;
-    checker.workers.functions.keys().any(|&(module, function)| {
-        project.facts[module].globals.functions[function]
-            .writes
-            .iter()
-            .any(|write| {
-                matches!(write.kind, WriteKind::Store)
-                    && matches!(&write.target.base, Base::Imported { level: 0, .. })
-                    && write.target.dotted().1 == "sys.stdin"
-            })
+    *checker.workers.rebinds_stdin.get_or_init(|| {
+        checker.workers.functions.keys().any(|&(module, function)| {
+            project.facts[module].globals.functions[function]
+                .writes
+                .iter()
+                .any(|write| {
+                    matches!(write.kind, WriteKind::Store)
+                        && matches!(&write.target.base, Base::Imported { level: 0, .. })
+                        && write.target.dotted().1 == "sys.stdin"
+                })
+        })
     })
 }
 

@@ -140,9 +140,8 @@ pub fn check(checker: &mut Checker) {
     let mut reported: FxHashSet<TextRange> = FxHashSet::default();
     let roots: Vec<_> = checker
         .workers
-        .roots
-        .iter()
-        .filter(|origin| origin.root_function.0 == module && origin.kind.is_daemonic())
+        .roots_in_module(module)
+        .filter(|origin| origin.kind.is_daemonic())
         .cloned()
         .collect();
     for origin in roots {
