@@ -466,16 +466,24 @@ mod tests {
                 "{}: `methods` goes with starts = \"methods\"",
                 starter.id
             );
+            // Both ways of importing each name must contain a needle, or the
+            // prefilter would skip the files that use it.
             for name in &starter.names {
-                assert!(
-                    starter
-                        .needles
-                        .iter()
-                        .any(|needle| name.contains(needle.as_str())
-                            || needle.contains(name.rsplit('.').next().unwrap())),
-                    "{}: no needle finds `{name}`",
-                    starter.id
-                );
+                let (module, last) = name.rsplit_once('.').unwrap();
+                let imports = [
+                    format!("from {module} import {last}"),
+                    format!("import {module}\n{name}"),
+                ];
+                for import in imports {
+                    assert!(
+                        starter
+                            .needles
+                            .iter()
+                            .any(|needle| import.contains(needle.as_str())),
+                        "{}: no needle finds `{import}`",
+                        starter.id
+                    );
+                }
             }
             for condition in starter.when.iter().chain(&starter.any_of) {
                 assert!(parse_default(&condition.default).is_some());
