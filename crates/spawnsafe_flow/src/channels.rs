@@ -24,7 +24,11 @@ use crate::api::{self, Pickler};
 use crate::contents::{instance_class, pickle_error, unpicklable_in_instance, Inside};
 use crate::facts::{PickleRole, Shape};
 use crate::objects::{classify, ErrorText, ObjectKind};
-use crate::payload::{all_leaves, class_hierarchy, is_generator_function, problems, Leaf, Walker};
+use std::rc::Rc;
+
+use crate::payload::{
+    all_leaves, class_hierarchy, is_generator_function, problems, Env, Flow, Leaf, Walker,
+};
 use crate::project::Project;
 use crate::semantic::{for_each_statement, BindingKind, ClassId, FunctionId, ScopeId, Value};
 use crate::workers::{SentValue, WorkerOrigin, Workers};
@@ -54,6 +58,14 @@ pub enum Unpicklable<'a> {
     },
     /// The task is a generator function: its result is a generator.
     GeneratorFunction,
+    /// An instance of a class defined inside a function: pickled by
+    /// reference to a qualified name nothing can import.
+    LocalClassInstance { leaf: Leaf<'a>, qualname: String },
+    /// An exception instance the other side cannot re-create from `self.args`.
+    Exception {
+        leaf: Leaf<'a>,
+        defect: ExceptionDefect,
+    },
 }
 
 impl Unpicklable<'_> {
@@ -63,6 +75,13 @@ impl Unpicklable<'_> {
             Unpicklable::GeneratorFunction => {
                 ErrorText::new("TypeError: cannot pickle 'generator' object")
             }
+            Unpicklable::LocalClassInstance { qualname, .. } => ErrorText::new(format!(
+                "AttributeError: Can't pickle local object '{qualname}'"
+            ))
+            .or(format!(
+                "3.14: \"PicklingError: Can't pickle local object '{qualname}'\""
+            )),
+            Unpicklable::Exception { defect, .. } => ErrorText::new(defect.error.clone()),
         }
     }
 }
@@ -83,8 +102,8 @@ pub struct BadResult<'a> {
 pub struct ExceptionDefect {
     /// The class raised.
     pub class: String,
-    /// The `__init__` the parent calls, and its module.
-    pub init: (usize, FunctionId),
+    /// The `__init__` the parent calls, and its module (none for a library class).
+    pub init: Option<(usize, FunctionId)>,
     /// What `self.args` keeps: the `super().__init__(...)` call that sets it
     /// (module, range), or none when the constructor's arguments are kept.
     pub args_set_at: Option<(usize, TextRange)>,
@@ -123,8 +142,20 @@ pub fn unpicklable_value<'a>(
     expr: &'a Expr,
     scope: ScopeId,
 ) -> Option<Unpicklable<'a>> {
+    unpicklable_value_in(walker, module, expr, scope, None)
+}
+
+/// Like [`unpicklable_value`], with the parameters of the function that owns
+/// `scope` bound to the arguments of `env`'s call.
+fn unpicklable_value_in<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    module: usize,
+    expr: &'a Expr,
+    scope: ScopeId,
+    env: Option<Rc<Env<'a>>>,
+) -> Option<Unpicklable<'a>> {
     let project = walker.project;
-    let flows = walker.flows(module, expr, scope, Shape::Whole);
+    let flows = walker.flows_in(module, expr, scope, Shape::Whole, env);
     let found = problems(&flows, &mut |leaf| classify(walker, leaf, None));
     for (leaf, kind) in found {
         let error = match &kind {
@@ -142,6 +173,20 @@ pub fn unpicklable_value<'a>(
         let Some((class_module, class)) = instance_class(project, leaf.module, &value) else {
             continue;
         };
+        let info = &project.models[class_module].classes[class];
+        if info.is_local {
+            return Some(Unpicklable::LocalClassInstance {
+                leaf,
+                qualname: info.qualname.clone(),
+            });
+        }
+        let call = match leaf.expr {
+            Expr::Call(call) => Some(call),
+            _ => None,
+        };
+        if let Some(defect) = exception_defect(project, class_module, class, call) {
+            return Some(Unpicklable::Exception { leaf, defect });
+        }
         let Some(inside) = unpicklable_in_instance(walker, class_module, class) else {
             continue;
         };
@@ -233,6 +278,57 @@ const BUILTIN_EXCEPTIONS: &[&str] = &[
     "UserWarning",
     "RuntimeWarning",
 ];
+
+/// Library exception classes whose `__init__` requires arguments that
+/// `self.args` does not keep (checked on CPython 3.11 with `pickle.loads(pickle.dumps(exc))`).
+const UNRESTORABLE_LIBRARY_EXCEPTIONS: &[(&str, &str)] = &[
+    (
+        "xmlrpc.client.ProtocolError",
+        "TypeError: ProtocolError.__init__() missing 4 required positional arguments: 'url', 'errcode', 'errmsg', and 'headers'",
+    ),
+    (
+        "xmlrpc.client.Fault",
+        "TypeError: Fault.__init__() missing 2 required positional arguments: 'faultCode' and 'faultString'",
+    ),
+    (
+        "urllib.error.HTTPError",
+        "TypeError: HTTPError.__init__() missing 5 required positional arguments: 'url', 'code', 'msg', 'hdrs', and 'fp'",
+    ),
+];
+
+/// The defect of a library exception class known not to survive pickling.
+fn library_exception_defect(name: &str) -> Option<ExceptionDefect> {
+    let (qualified, error) = UNRESTORABLE_LIBRARY_EXCEPTIONS
+        .iter()
+        .find(|(qualified, _)| *qualified == name)?;
+    Some(ExceptionDefect {
+        class: qualified
+            .rsplit('.')
+            .next()
+            .unwrap_or(qualified)
+            .to_string(),
+        init: None,
+        args_set_at: None,
+        kept: 0,
+        error: (*error).to_string(),
+    })
+}
+
+/// `raise xmlrpc.client.ProtocolError(...)`: a library exception known not to survive pickling.
+fn library_raise(
+    project: &Project,
+    module: usize,
+    raised: &Expr,
+    scope: ScopeId,
+) -> Option<ExceptionDefect> {
+    let Expr::Call(call) = raised else {
+        return None;
+    };
+    match project.models[module].resolve(&call.func, scope) {
+        Value::Qualified(name) => library_exception_defect(&name),
+        _ => None,
+    }
+}
 
 /// `super().__init__(...)`, `super(Cls, self).__init__(...)` or
 /// `Base.__init__(self, ...)`: the positional arguments it passes on (none
@@ -455,7 +551,7 @@ pub fn exception_defect(
         let error = call_error(info.def, &info.qualname, kept)?;
         return Some(ExceptionDefect {
             class: class_name,
-            init: (init_module, init),
+            init: Some((init_module, init)),
             args_set_at: None,
             kept,
             error,
@@ -471,7 +567,7 @@ pub fn exception_defect(
     let (range, kept, error) = first?;
     Some(ExceptionDefect {
         class: class_name,
-        init: (init_module, init),
+        init: Some((init_module, init)),
         args_set_at: Some((init_module, range)),
         kept,
         error,
@@ -641,6 +737,23 @@ pub fn bad_raises<'a>(
             }
         });
         for raised in raises {
+            if let Some(defect) = library_raise(project, module, raised, info.scope) {
+                let swallowed = caught.contains(&defect.class)
+                    || tries.iter().any(|found| {
+                        found.range.contains_range(raised.range())
+                            && (found.broad || found.names.contains(&defect.class))
+                    });
+                if !swallowed {
+                    found.push(BadRaise {
+                        pool,
+                        origin: origin.clone(),
+                        function,
+                        raised,
+                        defect,
+                    });
+                }
+                continue;
+            }
             let Some(((class_module, class), call)) =
                 raised_class(project, module, raised, info.scope)
             else {
@@ -759,6 +872,17 @@ fn parameter_sources<'s, 'a>(
     index: usize,
 ) -> Vec<(usize, ScopeId, &'a Expr)> {
     let mut sources = Vec::new();
+    // Direct calls: `produce(queue)`, `self.drain(conn)`.
+    let def = project.models[function.0].functions[function.1].def;
+    let is_method = project.models[function.0].functions[function.1]
+        .class
+        .is_some();
+    for (caller_module, site) in project.callers_of(function.0, function.1) {
+        let bound = is_method && matches!(site.call.func.as_ref(), Expr::Attribute(_));
+        if let Some(argument) = crate::workers::argument_for(site.call, def, index, bound) {
+            sources.push((caller_module, site.scope, argument));
+        }
+    }
     for value in sent {
         let keyword = match value.site.role {
             PickleRole::ProcessTarget => "args",
@@ -857,6 +981,44 @@ fn channel_of<'a>(
     channel
 }
 
+/// An item that is a parameter of its function: what the function's direct
+/// callers pass for it (`hand_back(conn, log)`), when one of them is unpicklable.
+fn unpicklable_from_callers<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    module: usize,
+    item: &'a Expr,
+    scope: ScopeId,
+) -> Option<Unpicklable<'a>> {
+    let project = walker.project;
+    let model = &project.models[module];
+    let crate::semantic::ScopeKind::Function(function) = model.scopes[scope].kind else {
+        return None;
+    };
+    let flows = walker.flows(module, item, scope, Shape::Whole);
+    if !flows
+        .iter()
+        .any(|flow| matches!(flow, Flow::Parameter { .. }))
+    {
+        return None;
+    }
+    let is_method = model.functions[function].class.is_some();
+    for (caller_module, site) in project.callers_of(module, function) {
+        let env = Rc::new(Env {
+            module,
+            function,
+            call: site.call,
+            bound: is_method && matches!(site.call.func.as_ref(), Expr::Attribute(_)),
+            caller_module,
+            caller_scope: site.scope,
+            parent: None,
+        });
+        if let Some(found) = unpicklable_value_in(walker, module, item, scope, Some(env)) {
+            return Some(found);
+        }
+    }
+    None
+}
+
 /// `put()`/`put_nowait()`/`send()` calls in `module` of an item that cannot be pickled.
 pub fn bad_items<'a>(
     walker: &mut Walker<'_, '_, 'a>,
@@ -890,7 +1052,9 @@ pub fn bad_items<'a>(
         if !fits {
             continue;
         }
-        let Some(what) = unpicklable_value(walker, module, item, site.scope) else {
+        let Some(what) = unpicklable_value(walker, module, item, site.scope)
+            .or_else(|| unpicklable_from_callers(walker, module, item, site.scope))
+        else {
             continue;
         };
         found.push(BadItem {

@@ -159,7 +159,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
         ),
         Unpicklable::Object { leaf, kind, .. } => {
             let text = short_text(checker, result.at)
-                .map_or_else(|| "This".to_string(), |text| format!("`{text}`"));
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
             let note = (leaf.module != checker.module
                 || !result.at.contains_range(leaf.expr.range()))
             .then(|| {
@@ -178,9 +178,69 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
                 note,
             )
         }
+        Unpicklable::LocalClassInstance { leaf, qualname } => {
+            let text = short_text(checker, result.at)
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+            let note = (leaf.module != checker.module
+                || !result.at.contains_range(leaf.expr.range()))
+            .then(|| {
+                (
+                    leaf.module,
+                    leaf.expr.range(),
+                    format!("the `{qualname}` instance is created here"),
+                )
+            });
+            (
+                format!(
+                    "{text}, returned by `{task}` ({}), is an instance of `{qualname}`, a class defined inside a function, which pickles by a qualified name nothing can import",
+                    pool_words(result.pool)
+                ),
+                note,
+            )
+        }
+        Unpicklable::Exception { leaf, defect } => {
+            let text = short_text(checker, result.at)
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+            let note = (leaf.module != checker.module
+                || !result.at.contains_range(leaf.expr.range()))
+            .then(|| {
+                (
+                    leaf.module,
+                    leaf.expr.range(),
+                    format!("the `{}` exception is created here", defect.class),
+                )
+            });
+            let kept = match defect.kept {
+                1 => "1 value".to_string(),
+                n => format!("{n} values"),
+            };
+            let message = format!(
+                "{text}, returned by `{task}` ({}), is a `{}` exception: it is pickled back as `({}, self.args, self.__dict__)` under every start method, and `self.args` keeps {kept}, so re-creating it in the parent raises \"{}\"; {}",
+                pool_words(result.pool),
+                defect.class,
+                defect.class,
+                defect.error,
+                consequence(result.pool)
+            );
+            let mut related = Vec::new();
+            if let Some((module, range, message)) = note {
+                related.push(Related {
+                    file: checker.files[module].clone(),
+                    range,
+                    message,
+                });
+            }
+            related.push(origin_related(checker, &result.origin));
+            let help = format!("pass every argument of `{}.__init__` on to `super().__init__(...)`, or define `__reduce__`", defect.class);
+            let diagnostic =
+                checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
+            diagnostic.related = related;
+            diagnostic.fails_under = Some(Methods::ALL);
+            return;
+        }
         Unpicklable::Inside { inside, .. } => {
             let text = short_text(checker, result.at)
-                .map_or_else(|| "This".to_string(), |text| format!("`{text}`"));
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
             (
                 format!(
                     "{text}, returned by `{task}` ({}), is a `{}` instance, and pickling it pickles its attributes: `{}` is {}",
@@ -221,6 +281,14 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
     diagnostic.fails_under = Some(Methods::ALL);
 }
 
+/// What the parent sees when it cannot re-create what a task sends back.
+fn consequence(pool: ResultPool) -> &'static str {
+    match pool {
+        ResultPool::Pool => "the pool's result-handler thread dies on it and `map()`/`get()` wait forever (the pool hangs)",
+        ResultPool::Executor => "the executor marks the pool broken: `result()` raises `BrokenProcessPool: A process in the process pool was terminated abruptly while the future was running or pending.`",
+    }
+}
+
 fn report_raise(checker: &mut Checker, raise: &BadRaise) {
     let project = checker.project;
     let defect = &raise.defect;
@@ -238,44 +306,50 @@ fn report_raise(checker: &mut Checker, raise: &BadRaise) {
         1 => "1 value".to_string(),
         n => format!("{n} values"),
     };
-    let consequence = match raise.pool {
-        ResultPool::Pool => "the pool's result-handler thread dies on it and `map()`/`get()` wait forever (the pool hangs)",
-        ResultPool::Executor => "the executor marks the pool broken: `result()` raises `BrokenProcessPool: A process in the process pool was terminated abruptly while the future was running or pending.`",
-    };
+    let consequence = consequence(raise.pool);
     let message = format!(
         "`{}` is raised {place}: exceptions are pickled back to the parent as `({}, self.args, self.__dict__)` under every start method, and `self.args` keeps {kept}, so re-creating it in the parent raises \"{}\"; {consequence}",
         defect.class, defect.class, defect.error
     );
     let mut related = Vec::new();
-    let (init_module, init) = defect.init;
-    let note = match defect.args_set_at {
-        Some((module, range)) => (module, range, format!("`self.args` is set here, with {kept}")),
-        None => (
+    let note = match (defect.args_set_at, defect.init) {
+        (Some((module, range)), _) => Some((module, range, format!("`self.args` is set here, with {kept}"))),
+        (None, Some((init_module, init))) => Some((
             init_module,
             project.models[init_module].functions[init].def.name.range,
             format!("`{}.__init__` does not call `super().__init__`: `self.args` is what the `raise` passes by position", defect.class),
-        ),
+        )),
+        (None, None) => None,
     };
-    related.push(Related {
-        file: checker.files[note.0].clone(),
-        range: note.1,
-        message: note.2,
-    });
+    if let Some((module, range, message)) = note {
+        related.push(Related {
+            file: checker.files[module].clone(),
+            range,
+            message,
+        });
+    }
     related.push(origin_related(checker, &raise.origin));
-    let keyword_only = !project.models[init_module].functions[init]
-        .def
-        .parameters
-        .kwonlyargs
-        .is_empty();
-    let help = if keyword_only {
+    let keyword_only = defect.init.is_some_and(|(init_module, init)| {
+        !project.models[init_module].functions[init]
+            .def
+            .parameters
+            .kwonlyargs
+            .is_empty()
+    });
+    let help = if let Some(init) = defect.init.filter(|_| !keyword_only) {
         format!(
-            "give `{}`'s keyword-only arguments defaults, or define `__reduce__` returning a module-level function and the arguments that re-create it (passing the keyword-only ones by keyword)",
+            "pass every argument on (`super().__init__({})`), or define `__reduce__` returning `({}, (...))` with the arguments `__init__` needs",
+            init_arguments(project, init),
+            defect.class
+        )
+    } else if defect.init.is_none() {
+        format!(
+            "catch the `{}` in the task and return (or raise) plain data the parent can rebuild, such as its message and fields",
             defect.class
         )
     } else {
         format!(
-            "pass every argument on (`super().__init__({})`), or define `__reduce__` returning `({}, (...))` with the arguments `__init__` needs",
-            init_arguments(project, defect.init),
+            "give `{}`'s keyword-only arguments defaults, or define `__reduce__` returning a module-level function and the arguments that re-create it (passing the keyword-only ones by keyword)",
             defect.class
         )
     };

@@ -126,6 +126,27 @@ fn report(checker: &mut Checker, item: &BadItem) {
             )),
         ),
         Unpicklable::GeneratorFunction => ("a generator".to_string(), None),
+        Unpicklable::LocalClassInstance { qualname, .. } => (
+            format!("an instance of `{qualname}`, a class defined inside a function (pickled by a qualified name nothing can import)"),
+            None,
+        ),
+        Unpicklable::Exception { defect, .. } => {
+            // It pickles: the receiving side fails to re-create it.
+            let call = short_text(checker, item.call.range())
+                .map_or_else(|| format!("`{}()`", item.method), |text| format!("`{text}`"));
+            let message = format!(
+                "{call} sends a `{}` exception through a `multiprocessing` channel: it is pickled as `({}, self.args, self.__dict__)` under every start method, and `self.args` does not hold what `__init__` requires, so the receiving `get()`/`recv()` raises \"{}\"",
+                defect.class, defect.class, defect.error
+            );
+            let diagnostic = checker.report(
+                Rule::UnpicklableQueueItem,
+                item.item.range(),
+                message,
+                Some(format!("pass every argument of `{}.__init__` on to `super().__init__(...)`, or send its message and fields as plain data", defect.class)),
+            );
+            diagnostic.fails_under = Some(Methods::ALL);
+            return;
+        }
     };
     let call = short_text(checker, item.call.range()).map_or_else(
         || format!("`{}()`", item.method),
