@@ -24,11 +24,17 @@ that cannot make the trip:
   `pattern.search(...)`), a generator (a generator expression, or a task that
   is itself a generator function), a lambda or nested function, a lock, an open
   file, a `sqlite3` connection, a `logging` handler, a `multiprocessing`
-  `Queue`/`Lock`, or an instance of a project class whose attributes hold one;
+  `Queue`/`Lock`, an instance of a class defined inside a function, an
+  instance of a project class whose attributes hold one of these, or an
+  exception object (returned, not raised) that cannot be re-created;
 - an **exception** raised in the task (or in what it calls, outside a `try`
   that swallows it) whose class cannot be re-created from `self.args`: its
   `__init__` requires more positional arguments than it passes to
-  `super().__init__(...)`, or a keyword-only argument.
+  `super().__init__(...)`, or a keyword-only argument; or one of the library
+  exceptions known to fail the same way on CPython 3.11:
+  `xmlrpc.client.ProtocolError`, `xmlrpc.client.Fault` and
+  `urllib.error.HTTPError` (their `__init__` passes nothing to
+  `Exception.__init__`).
 
 ## Why is this bad?
 A task's outcome is pickled in the worker and unpickled in the parent, under

@@ -19,10 +19,13 @@ or `SimpleQueue`, and `send()` on a `multiprocessing.Pipe()` connection, of
 an item that cannot be pickled: a lambda or nested function, a generator, a
 `threading` lock, an open file, a `sqlite3` connection, a `logging` handler,
 a `re.Match`, a `multiprocessing` `Lock`/`Queue` (which pickle only while a
-process is being created), or an instance of a project class whose attributes
-hold one. The queue or connection is followed through variables, attributes,
-and the `args=(...)` of the `Process` (or `initargs` of the pool) that hands
-it to a worker.
+process is being created), an instance of a class defined inside a function,
+or an instance of a project class whose attributes hold one; and exception
+objects that pickle but cannot be re-created on the other side (see SPS206).
+The queue or connection (and the item) is followed through variables,
+attributes, the `args=(...)` of the `Process` (or `initargs` of the pool) that
+hands it to a worker, and the direct callers of a helper that takes it as a
+parameter.
 
 ## Why is this bad?
 Everything that goes through a queue or a pipe is pickled, under **every**
