@@ -1303,3 +1303,53 @@ pub fn bad_manager_callables<'a>(
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error `cls(*args)` raises with `kept` values, for the first `def` of `source`.
+    fn error_for(source: &str, kept: usize) -> Option<String> {
+        let parsed = ruff_python_parser::parse_module(source).expect("valid Python");
+        let Some(Stmt::FunctionDef(def)) = parsed.syntax().body.first() else {
+            panic!("a function");
+        };
+        call_error(def, "E.__init__", kept)
+    }
+
+    #[test]
+    fn call_errors_are_worded_as_cpython_words_them() {
+        // Checked against CPython 3.11's `pickle.loads(pickle.dumps(exc))`.
+        assert_eq!(
+            error_for("def __init__(self, msg, code): pass", 1).as_deref(),
+            Some("TypeError: E.__init__() missing 1 required positional argument: 'code'")
+        );
+        assert_eq!(
+            error_for("def __init__(self, url, code, msg, hdrs): pass", 0).as_deref(),
+            Some("TypeError: E.__init__() missing 4 required positional arguments: 'url', 'code', 'msg', and 'hdrs'")
+        );
+        assert_eq!(
+            error_for("def __init__(self, field, reason): pass", 0).as_deref(),
+            Some("TypeError: E.__init__() missing 2 required positional arguments: 'field' and 'reason'")
+        );
+        assert_eq!(
+            error_for("def __init__(self, msg, *, status): pass", 1).as_deref(),
+            Some("TypeError: E.__init__() missing 1 required keyword-only argument: 'status'")
+        );
+        assert_eq!(
+            error_for("def __init__(self, msg): pass", 2).as_deref(),
+            Some("TypeError: E.__init__() takes 2 positional arguments but 3 were given")
+        );
+    }
+
+    #[test]
+    fn arguments_that_travel_are_no_error() {
+        assert_eq!(error_for("def __init__(self, msg, code=0): pass", 1), None);
+        assert_eq!(error_for("def __init__(self, *args): pass", 3), None);
+        assert_eq!(error_for("def __init__(self, msg, code): pass", 2), None);
+        assert_eq!(
+            error_for("def __init__(self, msg, *, code=None): pass", 1),
+            None
+        );
+    }
+}
