@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+pub mod channels;
 pub mod contents;
 pub mod facts;
 pub mod globals;

@@ -411,6 +411,16 @@ fn classify_call<'a>(
                     written,
                     type_name: "mmap.mmap",
                 },
+                // Checked on CPython 3.11: "cannot pickle 're.Match' object",
+                // "... '_sre.SRE_Scanner' object" (held by what `re.finditer` returns).
+                "re.match" | "re.search" | "re.fullmatch" => ObjectKind::Native {
+                    written: "re.Match".to_string(),
+                    type_name: "re.Match",
+                },
+                "re.finditer" => ObjectKind::Native {
+                    written,
+                    type_name: "_sre.SRE_Scanner",
+                },
                 "selectors.EpollSelector" | "select.epoll" => ObjectKind::Native {
                     written,
                     type_name: "select.epoll",
@@ -544,6 +554,34 @@ fn classify_method_call<'a>(
             }
             Some(ObjectKind::RawFd {
                 written: ".fileno()".to_string(),
+            })
+        }
+        // `pattern.match(...)` on a compiled `re.compile(...)` pattern.
+        "match" | "search" | "fullmatch" | "finditer" => {
+            let flows = walker.flows(leaf.module, &attribute.value, leaf.scope, Shape::Whole);
+            let leaves = crate::payload::all_leaves(&flows);
+            let compiled = !leaves.is_empty()
+                && leaves.iter().all(|inner| {
+                    let Expr::Call(call) = inner.expr else {
+                        return false;
+                    };
+                    matches!(
+                        walker.project.models[inner.module].resolve(&call.func, inner.scope),
+                        Value::Qualified(name) if name == "re.compile"
+                    )
+                });
+            compiled.then(|| {
+                if attribute.attr.as_str() == "finditer" {
+                    ObjectKind::Native {
+                        written: "re.finditer".to_string(),
+                        type_name: "_sre.SRE_Scanner",
+                    }
+                } else {
+                    ObjectKind::Native {
+                        written: "re.Match".to_string(),
+                        type_name: "re.Match",
+                    }
+                }
             })
         }
         "cursor" | "execute" | "executemany" | "executescript" => {

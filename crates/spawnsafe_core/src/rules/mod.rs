@@ -22,6 +22,9 @@ pub mod sps202_unpicklable_argument;
 pub mod sps203_unpicklable_process_state;
 pub mod sps204_interactive_worker;
 pub mod sps205_pickle_protocol_pitfall;
+pub mod sps206_unpicklable_result;
+pub mod sps207_unpicklable_queue_item;
+pub mod sps208_unpicklable_manager_callable;
 pub mod sps301_global_not_inherited;
 pub mod sps302_side_effects_in_children;
 pub mod sps303_worker_output;
@@ -172,6 +175,15 @@ pub fn check_project(
             }
             if selection.is_enabled(Rule::PickleProtocolPitfall) {
                 sps205_pickle_protocol_pitfall::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::UnpicklableResult) {
+                sps206_unpicklable_result::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::UnpicklableQueueItem) {
+                sps207_unpicklable_queue_item::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::UnpicklableManagerCallable) {
+                sps208_unpicklable_manager_callable::check(&mut checker);
             }
             if selection.is_enabled(Rule::GlobalNotInherited) {
                 sps301_global_not_inherited::check(&mut checker, &global_findings);

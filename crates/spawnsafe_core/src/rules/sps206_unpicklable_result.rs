@@ -1,0 +1,382 @@
+//! SPS206 unpicklable-result: a pool or executor task returns a value, or
+//! raises an exception, that cannot travel back to the parent.
+
+use ruff_text_size::{Ranged, TextRange};
+use spawnsafe_flow::channels::{
+    bad_raises, bad_results, BadRaise, BadResult, ResultPool, Unpicklable,
+};
+
+use crate::diagnostic::Related;
+use crate::payload::Walker;
+use crate::registry::Rule;
+use crate::rules::sps202_unpicklable_argument::short_text;
+use crate::rules::Checker;
+use crate::targets::Methods;
+use crate::workers::origin_note;
+
+pub const DOCS: &str = r#"# unpicklable-result (SPS206)
+
+## What it does
+Finds what a `multiprocessing.Pool` or `ProcessPoolExecutor` task sends back
+that cannot make the trip:
+
+- a **result** that cannot be pickled: a `re.Match` (`re.match(...)`,
+  `pattern.search(...)`), a generator (a generator expression, or a task that
+  is itself a generator function), a lambda or nested function, a lock, an open
+  file, a `sqlite3` connection, a `logging` handler, a `multiprocessing`
+  `Queue`/`Lock`, an instance of a class defined inside a function, an
+  instance of a project class whose attributes hold one of these, or an
+  exception object (returned, not raised) that cannot be re-created;
+- an **exception** raised in the task (or in what it calls, outside a `try`
+  that swallows it) whose class cannot be re-created from `self.args`: its
+  `__init__` requires more positional arguments than it passes to
+  `super().__init__(...)`, or a keyword-only argument; or one of the library
+  exceptions known to fail the same way on CPython 3.11:
+  `xmlrpc.client.ProtocolError`, `xmlrpc.client.Fault` and
+  `urllib.error.HTTPError` (their `__init__` passes nothing to
+  `Exception.__init__`).
+
+## Why is this bad?
+A task's outcome is pickled in the worker and unpickled in the parent, under
+**every** start method, fork included. `Lib/multiprocessing/pool.py`:
+`worker()` runs `result = (True, func(*args, **kwds))` (or `(False, e)` when it
+raises) and sends it with `put((job, i, result))`; the pool's result-handler
+thread, `Pool._handle_results`, reads it back with `task = get()`.
+`Lib/concurrent/futures/process.py`: `_process_worker` sends the result or
+`_ExceptionWithTraceback(e, e.__traceback__)` through `_sendback_result`, and
+the executor's manager thread reads it with `result_reader.recv()` in
+`wait_result_broken_or_wakeup`.
+
+**An unpicklable result** fails in the worker's `put`. The pool catches that
+and sends the error instead, so `map()`/`get()` raise (CPython 3.11):
+
+```
+multiprocessing.pool.MaybeEncodingError: Error sending result: '[<re.Match object; span=(0, 1), match='1'>]'. Reason: 'TypeError("cannot pickle 're.Match' object")'
+```
+
+and an executor's `result()` raises the pickling error itself:
+`TypeError: cannot pickle 're.Match' object`.
+
+**An exception** pickles with `BaseException.__reduce__`, which returns
+`(type(self), self.args, self.__dict__)`: the parent re-creates it by calling
+`type(self)(*self.args)`. `self.args` holds what was passed to
+`BaseException.__init__` — so after `super().__init__(msg)` it is `(msg,)`,
+and a class whose `__init__(self, msg, code)` needs `code` fails while the
+parent unpickles it:
+
+```
+TypeError: JobError.__init__() missing 1 required positional argument: 'code'
+```
+
+(Python 3.9 and older: `__init__() missing 1 required positional argument:
+'code'`.) Under `multiprocessing.Pool` that error is raised in the
+result-handler thread, which dies: the traceback is printed, but `map()`,
+`get()` and the `with Pool(...)` block **wait forever** (CPython issues
+gh-79492, gh-103061). Under `ProcessPoolExecutor` the manager thread marks the
+pool broken: `result()` raises
+`concurrent.futures.process.BrokenProcessPool: A process in the process pool
+was terminated abruptly while the future was running or pending.`, chained to
+the `TypeError` above.
+
+Not reported: exceptions that pass all their arguments on
+(`super().__init__(*args)`, `super().__init__(msg, code)`), that give the
+extra arguments defaults, that define `__reduce__` or set `self.args`, that do
+not call `super().__init__` at all and are raised with positional arguments
+(`BaseException.__new__` keeps them in `self.args`); exceptions caught in the
+task; results that are plain data; `Process` targets (their return value and
+exceptions are not sent back).
+
+## Example
+```python
+from multiprocessing import Pool
+
+class JobError(Exception):
+    def __init__(self, msg, code):
+        super().__init__(msg)
+        self.code = code
+
+def work(item):
+    if item < 0:
+        raise JobError("negative item", item)
+    return item * 2
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(pool.map(work, [1, -1]))
+```
+
+Use instead:
+```python
+class JobError(Exception):
+    def __init__(self, msg, code):
+        super().__init__(msg, code)
+        self.code = code
+```
+
+(or define `__reduce__` to return `(JobError, (self.args[0], self.code))`).
+For results, return plain data: `match.group(0)` or `match.span()` instead
+of the `re.Match`, a list instead of a generator, a path instead of a file.
+
+## References
+- [multiprocessing: Programming guidelines (picklability)](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
+- [pickle: Pickling class instances (`__reduce__`)](https://docs.python.org/3/library/pickle.html#pickling-class-instances)
+- [gh-79492: exception unpickling error causes `multiprocessing.Pool` to hang forever](https://github.com/python/cpython/issues/79492)
+- [gh-103061: multiprocessing.Pool hangs on certain custom Exceptions](https://github.com/python/cpython/issues/103061)
+- [gh-80041: ProcessPoolExecutor breaks on an exception with keyword-only arguments](https://github.com/python/cpython/issues/80041)
+"#;
+
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let mut walker = Walker::new(project);
+    for result in bad_results(&mut walker, checker.workers, checker.module) {
+        report_result(checker, &result);
+    }
+    for raise in bad_raises(project, checker.workers, checker.module) {
+        report_raise(checker, &raise);
+    }
+}
+
+fn pool_words(pool: ResultPool) -> &'static str {
+    match pool {
+        ResultPool::Pool => "a task of a process pool",
+        ResultPool::Executor => "a task of a `ProcessPoolExecutor`",
+    }
+}
+
+fn origin_related(checker: &Checker, origin: &crate::workers::WorkerOrigin) -> Related {
+    let (module, range, message) = origin_note(checker.project, origin);
+    Related {
+        file: checker.files[module].clone(),
+        range,
+        message,
+    }
+}
+
+fn report_result(checker: &mut Checker, result: &BadResult) {
+    let task = &result.origin.root;
+    let error = result.what.error();
+    let (subject, related_at) = match &result.what {
+        Unpicklable::GeneratorFunction => (
+            format!(
+                "`{task}` is a generator function sent as {}: the task's result is a generator",
+                pool_words(result.pool)
+            ),
+            None,
+        ),
+        Unpicklable::Object { leaf, kind, .. } => {
+            let text = short_text(checker, result.at)
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+            let note = (leaf.module != checker.module
+                || !result.at.contains_range(leaf.expr.range()))
+            .then(|| {
+                (
+                    leaf.module,
+                    leaf.expr.range(),
+                    format!("{} is created here", kind.noun()),
+                )
+            });
+            (
+                format!(
+                    "{text}, returned by `{task}` ({}), is {}",
+                    pool_words(result.pool),
+                    kind.describe()
+                ),
+                note,
+            )
+        }
+        Unpicklable::LocalClassInstance { leaf, qualname } => {
+            let text = short_text(checker, result.at)
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+            let note = (leaf.module != checker.module
+                || !result.at.contains_range(leaf.expr.range()))
+            .then(|| {
+                (
+                    leaf.module,
+                    leaf.expr.range(),
+                    format!("the `{qualname}` instance is created here"),
+                )
+            });
+            (
+                format!(
+                    "{text}, returned by `{task}` ({}), is an instance of `{qualname}`, a class defined inside a function, which pickles by a qualified name nothing can import",
+                    pool_words(result.pool)
+                ),
+                note,
+            )
+        }
+        Unpicklable::Exception { leaf, defect } => {
+            let text = short_text(checker, result.at)
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+            let note = (leaf.module != checker.module
+                || !result.at.contains_range(leaf.expr.range()))
+            .then(|| {
+                (
+                    leaf.module,
+                    leaf.expr.range(),
+                    format!("the `{}` exception is created here", defect.class),
+                )
+            });
+            let kept = match defect.kept {
+                1 => "1 value".to_string(),
+                n => format!("{n} values"),
+            };
+            let message = format!(
+                "{text}, returned by `{task}` ({}), is a `{}` exception: it is pickled back as `({}, self.args, self.__dict__)` under every start method, and `self.args` keeps {kept}, so re-creating it in the parent raises \"{}\"; {}",
+                pool_words(result.pool),
+                defect.class,
+                defect.class,
+                defect.error,
+                consequence(result.pool)
+            );
+            let mut related = Vec::new();
+            if let Some((module, range, message)) = note {
+                related.push(Related {
+                    file: checker.files[module].clone(),
+                    range,
+                    message,
+                });
+            }
+            related.push(origin_related(checker, &result.origin));
+            let help = format!("pass every argument of `{}.__init__` on to `super().__init__(...)`, or define `__reduce__`", defect.class);
+            let diagnostic =
+                checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
+            diagnostic.related = related;
+            diagnostic.fails_under = Some(Methods::ALL);
+            return;
+        }
+        Unpicklable::Inside { inside, .. } => {
+            let text = short_text(checker, result.at)
+                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+            (
+                format!(
+                    "{text}, returned by `{task}` ({}), is a `{}` instance, and pickling it pickles its attributes: `{}` is {}",
+                    pool_words(result.pool),
+                    inside.holder,
+                    inside.path.trim_start_matches('.'),
+                    inside.kind.describe()
+                ),
+                Some((
+                    inside.leaf.module,
+                    inside.leaf.expr.range(),
+                    format!("`{}{}` is stored here", inside.holder, inside.path),
+                )),
+            )
+        }
+    };
+    let seen = match result.pool {
+        ResultPool::Pool => format!(
+            "the worker's `put((job, i, result))` fails, and `map()`/`get()` raise `multiprocessing.pool.MaybeEncodingError: Error sending result: '...'. Reason: '...'` naming {error}"
+        ),
+        ResultPool::Executor => format!("`future.result()` raises {error}"),
+    };
+    let message = format!(
+        "{subject}: results are pickled in the worker and sent back to the parent under every start method, and it cannot be pickled: {seen}"
+    );
+    let help = "return plain data the parent can rebuild (for a `re.Match`, `match.group(...)` or `match.span()`; for a generator, a list; for a file or connection, its path)".to_string();
+    let mut related = Vec::new();
+    if let Some((module, range, message)) = related_at {
+        related.push(Related {
+            file: checker.files[module].clone(),
+            range,
+            message,
+        });
+    }
+    related.push(origin_related(checker, &result.origin));
+    let diagnostic = checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::ALL);
+}
+
+/// What the parent sees when it cannot re-create what a task sends back.
+fn consequence(pool: ResultPool) -> &'static str {
+    match pool {
+        ResultPool::Pool => "the pool's result-handler thread dies on it and `map()`/`get()` wait forever (the pool hangs)",
+        ResultPool::Executor => "the executor marks the pool broken: `result()` raises `BrokenProcessPool: A process in the process pool was terminated abruptly while the future was running or pending.`",
+    }
+}
+
+fn report_raise(checker: &mut Checker, raise: &BadRaise) {
+    let project = checker.project;
+    let defect = &raise.defect;
+    let function = &project.models[checker.module].functions[raise.function].qualname;
+    let task = &raise.origin.root;
+    let place = if *function == *task {
+        format!("in `{task}`, {}", pool_words(raise.pool))
+    } else {
+        format!(
+            "in `{function}`, called from `{task}`, {}",
+            pool_words(raise.pool)
+        )
+    };
+    let kept = match defect.kept {
+        1 => "1 value".to_string(),
+        n => format!("{n} values"),
+    };
+    let consequence = consequence(raise.pool);
+    let message = format!(
+        "`{}` is raised {place}: exceptions are pickled back to the parent as `({}, self.args, self.__dict__)` under every start method, and `self.args` keeps {kept}, so re-creating it in the parent raises \"{}\"; {consequence}",
+        defect.class, defect.class, defect.error
+    );
+    let mut related = Vec::new();
+    let note = match (defect.args_set_at, defect.init) {
+        (Some((module, range)), _) => Some((module, range, format!("`self.args` is set here, with {kept}"))),
+        (None, Some((init_module, init))) => Some((
+            init_module,
+            project.models[init_module].functions[init].def.name.range,
+            format!("`{}.__init__` does not call `super().__init__`: `self.args` is what the `raise` passes by position", defect.class),
+        )),
+        (None, None) => None,
+    };
+    if let Some((module, range, message)) = note {
+        related.push(Related {
+            file: checker.files[module].clone(),
+            range,
+            message,
+        });
+    }
+    related.push(origin_related(checker, &raise.origin));
+    let keyword_only = defect.init.is_some_and(|(init_module, init)| {
+        !project.models[init_module].functions[init]
+            .def
+            .parameters
+            .kwonlyargs
+            .is_empty()
+    });
+    let help = if let Some(init) = defect.init.filter(|_| !keyword_only) {
+        format!(
+            "pass every argument on (`super().__init__({})`), or define `__reduce__` returning `({}, (...))` with the arguments `__init__` needs",
+            init_arguments(project, init),
+            defect.class
+        )
+    } else if defect.init.is_none() {
+        format!(
+            "catch the `{}` in the task and return (or raise) plain data the parent can rebuild, such as its message and fields",
+            defect.class
+        )
+    } else {
+        format!(
+            "give `{}`'s keyword-only arguments defaults, or define `__reduce__` returning a module-level function and the arguments that re-create it (passing the keyword-only ones by keyword)",
+            defect.class
+        )
+    };
+    let range: TextRange = raise.raised.range();
+    let diagnostic = checker.report(Rule::UnpicklableResult, range, message, Some(help));
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::ALL);
+}
+
+/// `msg, code`: the parameters of `__init__` after `self`, as a call passes them on.
+fn init_arguments(
+    project: &crate::project::Project,
+    (module, init): (usize, crate::semantic::FunctionId),
+) -> String {
+    let parameters = &project.models[module].functions[init].def.parameters;
+    parameters
+        .posonlyargs
+        .iter()
+        .chain(parameters.args.iter())
+        .skip(1)
+        .map(|parameter| parameter.parameter.name.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,131 @@
+//! SPS208 unpicklable-manager-callable: a lambda or nested function
+//! registered with a manager class, or given as a manager's initializer,
+//! when the manager is started: its server process is spawned with them.
+
+use spawnsafe_flow::channels::{bad_manager_callables, BadManagerCallable, ManagerUse};
+
+use crate::diagnostic::Related;
+use crate::payload::Walker;
+use crate::registry::Rule;
+use crate::rules::Checker;
+use crate::targets::Methods;
+
+pub const DOCS: &str = r#"# unpicklable-manager-callable (SPS208)
+
+## What it does
+Finds a lambda or nested function given to a `multiprocessing` manager that
+the manager's server process needs:
+
+- `Manager.register("typeid", callable=...)` (or positionally) on a
+  `BaseManager`/`SyncManager` subclass, or on `SyncManager` itself, when a
+  manager of that class is started in the project (`m.start()`, `with
+  Manager() as m:`, or `multiprocessing.Manager()` for `SyncManager`);
+- `manager.start(initializer=...)`.
+
+## Why is this bad?
+`BaseManager.start()` starts the server as a child process
+(`Lib/multiprocessing/managers.py`, `BaseManager.start`):
+
+```python
+self._process = self._ctx.Process(
+    target=type(self)._run_server,
+    args=(self._registry, self._address, self._authkey,
+          self._serializer, writer, initializer, initargs),
+)
+```
+
+Under **spawn** and **forkserver** (Windows, macOS, Linux with Python 3.14+)
+that `Process` is pickled, with the class's whole `_registry` (every callable
+`register()` stored in it) and the `initializer`. A lambda or nested function
+pickles by qualified name, so `start()` fails in the parent:
+
+```
+_pickle.PicklingError: Can't pickle <function <lambda> at 0x...>: attribute lookup <lambda> on __main__ failed
+AttributeError: Can't pickle local object 'main.<locals>.<lambda>'
+```
+
+(3.14 words the second `PicklingError: Can't pickle local object ...`.)
+Under **fork** the server inherits them and the same code works, which is
+why it breaks only when moved to Windows or macOS.
+
+Not reported: registrations on a manager that is never started here — the
+documented remote-manager pattern `QueueManager.register('get_queue',
+callable=lambda: queue)` served with `get_server().serve_forever()` pickles
+nothing, and clients that `register("get_queue")` and `connect()` pass no
+callable — and module-level functions and classes (`register("Store",
+Store)`), which pickle by name.
+
+## Example
+```python
+from multiprocessing.managers import BaseManager
+
+class Store:
+    def get(self):
+        return 42
+
+class StoreManager(BaseManager):
+    pass
+
+StoreManager.register("Store", callable=lambda: Store())
+
+if __name__ == "__main__":
+    with StoreManager() as manager:
+        print(manager.Store().get())
+```
+
+Use instead:
+```python
+StoreManager.register("Store", callable=Store)
+```
+
+(or a module-level function that returns the object).
+
+## References
+- [multiprocessing: Customized managers](https://docs.python.org/3/library/multiprocessing.html#customized-managers)
+- [multiprocessing: Using a remote manager](https://docs.python.org/3/library/multiprocessing.html#using-a-remote-manager)
+- [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
+"#;
+
+pub fn check(checker: &mut Checker) {
+    let project = checker.project;
+    let mut walker = Walker::new(project);
+    for found in bad_manager_callables(&mut walker, checker.module) {
+        report(checker, &found);
+    }
+}
+
+fn report(checker: &mut Checker, found: &BadManagerCallable) {
+    let what = found.kind.describe();
+    let message = match &found.how {
+        ManagerUse::Register { manager, typeid } => {
+            let typeid = typeid
+                .as_ref()
+                .map_or_else(String::new, |typeid| format!(" as `{typeid}`"));
+            format!(
+                "{what} is registered with `{manager}`{typeid}: `start()` spawns the manager's server process with the class's `_registry` as an argument, and under spawn and forkserver that pickles every registered callable, which fails: {}",
+                found.error
+            )
+        }
+        ManagerUse::StartInitializer => format!(
+            "{what} is the initializer of a manager's server process: `start()` passes it as an argument of the server `Process`, and under spawn and forkserver that pickles it, which fails: {}",
+            found.error
+        ),
+    };
+    let mut related = Vec::new();
+    if let (ManagerUse::Register { .. }, Some((module, range))) = (&found.how, found.started_at) {
+        related.push(Related {
+            file: checker.files[module].clone(),
+            range,
+            message: "the manager is started here".to_string(),
+        });
+    }
+    let help = "define the callable as a module-level function (or pass the class itself), which pickles by name".to_string();
+    let diagnostic = checker.report(
+        Rule::UnpicklableManagerCallable,
+        ruff_text_size::Ranged::range(found.expr),
+        message,
+        Some(help),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
+}
