@@ -119,6 +119,9 @@ pub struct BodyGlobals<'a> {
     /// Reads in function bodies (none are collected at module level).
     pub reads: Vec<GlobalRead<'a>>,
     pub writes: Vec<GlobalWrite<'a>>,
+    /// Stores to an attribute of a call's result (`decimal.getcontext().prec = 50`):
+    /// the call and the statement.
+    pub call_attribute_stores: Vec<(&'a ast::ExprCall, TextRange)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -326,6 +329,11 @@ impl<'a> Collector<'_, 'a> {
                 };
                 self.write(target, kind, range);
                 if let Expr::Attribute(attribute) = target {
+                    if let Expr::Call(call) = attribute.value.as_ref() {
+                        self.body_globals()
+                            .call_attribute_stores
+                            .push((call, range));
+                    }
                     // `G.attr = v` uses the object `G` holds.
                     if !self.read(&attribute.value, Usage::Plain) {
                         self.visit_expr(&attribute.value);

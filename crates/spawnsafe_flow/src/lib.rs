@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+pub mod config;
 pub mod contents;
 pub mod facts;
 pub mod globals;
@@ -13,4 +14,5 @@ pub mod objects;
 pub mod payload;
 pub mod platform_checks;
 pub mod project;
+pub mod state;
 pub mod workers;
