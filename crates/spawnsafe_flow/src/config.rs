@@ -1,6 +1,10 @@
 //! The configuration of imported modules that lives in the interpreter: the
-//! logging tree, the `random` and `numpy.random` global generators, the
-//! recursion limit, the warnings filters and the decimal context. A spawn or
+//! logging tree, the `numpy.random` global generator, the recursion limit,
+//! the warnings filters and the decimal context. (`random`'s own global
+//! generator is not one: `Lib/random.py` reseeds it in every forked child with
+//! `os.register_at_fork(after_in_child=_inst.seed)`, so a seed the parent sets
+//! reaches no child under fork either; a `random.Random` instance the parent
+//! reseeds is a changed global, found as such.) A spawn or
 //! forkserver child starts from a fresh interpreter and only re-runs what
 //! importing the modules does, so what the parent configures at run time is
 //! not there. The environment, the working directory and `sys.path` are passed
@@ -34,30 +38,6 @@ const LOGGING_CONFIG: &[&str] = &[
     "disable",
     "root.setLevel",
     "root.addHandler",
-];
-
-/// Functions of `random` that draw from the module's hidden generator.
-const RANDOM_DRAW: &[&str] = &[
-    "random",
-    "randint",
-    "randrange",
-    "choice",
-    "choices",
-    "shuffle",
-    "sample",
-    "uniform",
-    "gauss",
-    "normalvariate",
-    "lognormvariate",
-    "expovariate",
-    "betavariate",
-    "gammavariate",
-    "triangular",
-    "vonmisesvariate",
-    "paretovariate",
-    "weibullvariate",
-    "getrandbits",
-    "randbytes",
 ];
 
 /// Functions of `numpy.random` that do not draw from its global generator.
@@ -107,9 +87,6 @@ pub fn worker_use(callee: &Value) -> Option<Facility> {
             .contains(&function)
             .then_some(Facility::Logging);
     }
-    if let Some(function) = name.strip_prefix("random.") {
-        return RANDOM_DRAW.contains(&function).then_some(Facility::Random);
-    }
     if let Some(function) = name.strip_prefix("numpy.random.") {
         return (!function.contains('.') && !NUMPY_OWN_GENERATOR.contains(&function))
             .then_some(Facility::NumpyRandom);
@@ -121,19 +98,37 @@ pub fn worker_use(callee: &Value) -> Option<Facility> {
     }
 }
 
-/// The module state a call configures (in a worker: the child sets it up itself).
-pub fn configures(callee: &Value, call: &ast::ExprCall) -> Option<Facility> {
+/// Which parts of a facility's state a call sets: the level (or the seed, the
+/// limit...) and, for logging, the handlers.
+pub const LEVEL: u8 = 1;
+pub const HANDLERS: u8 = 2;
+pub const ALL: u8 = LEVEL | HANDLERS;
+
+/// The module state a call configures, and which parts of it (in a worker or
+/// at import time: the child sets it up itself).
+pub fn configures(callee: &Value, call: &ast::ExprCall) -> Option<(Facility, u8)> {
     if let Some(method) = logger_method(callee) {
-        return matches!(method, "setLevel" | "addHandler").then_some(Facility::Logging);
+        return match method {
+            "setLevel" => Some((Facility::Logging, LEVEL)),
+            "addHandler" => Some((Facility::Logging, HANDLERS)),
+            _ => None,
+        };
     }
     let name = qualified(callee)?;
     if let Some(function) = name.strip_prefix("logging.") {
-        return LOGGING_CONFIG
-            .contains(&function)
-            .then_some(Facility::Logging);
+        return match function {
+            "root.setLevel" | "disable" => Some((Facility::Logging, LEVEL)),
+            "root.addHandler" => Some((Facility::Logging, HANDLERS)),
+            _ => LOGGING_CONFIG
+                .contains(&function)
+                .then_some((Facility::Logging, ALL)),
+        };
     }
+    configures_other(name, call).map(|facility| (facility, ALL))
+}
+
+fn configures_other(name: &str, call: &ast::ExprCall) -> Option<Facility> {
     match name {
-        "random.seed" => Some(Facility::Random),
         "numpy.random.seed" => Some(Facility::NumpyRandom),
         "sys.setrecursionlimit" => raises_limit(call).then_some(Facility::RecursionLimit),
         "warnings.filterwarnings" | "warnings.simplefilter" | "warnings.resetwarnings" => {

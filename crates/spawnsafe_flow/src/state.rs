@@ -120,6 +120,42 @@ fn canonical(project: &Project, module: usize, name: &str, depth: usize) -> Opti
     canonical(project, holder, imported, depth + 1)
 }
 
+/// Does a write change the global? A call of another method (`WriteKind::Call`)
+/// does when it reseeds a generator or when the object's class (or the class
+/// itself, for a classmethod) has that method storing on its receiver.
+fn changes(project: &Project, write: &GlobalWrite, resolved: &Resolved) -> bool {
+    let WriteKind::Call(method) = write.kind else {
+        return true;
+    };
+    if resolved.rest != 0 {
+        return false;
+    }
+    if method == "seed" {
+        return true;
+    }
+    let (module, name) = (resolved.key.0, resolved.key.1.as_str());
+    let model = &project.models[module];
+    let bindings = globals::import_time_bindings(model, name);
+    let [binding] = bindings.as_slice() else {
+        return false;
+    };
+    let class = match &binding.kind {
+        BindingKind::Assign(value) => match model.resolve(value, MODULE_SCOPE) {
+            Value::Instance(class) => match *class {
+                Value::Class(class) => class,
+                _ => return false,
+            },
+            _ => return false,
+        },
+        BindingKind::Class(class) => *class,
+        _ => return false,
+    };
+    let Some((holder, function)) = project.find_method_of(module, class, method) else {
+        return false;
+    };
+    project.facts[holder].globals.functions[function].receiver_stores
+}
+
 /// Does the write rebind the global (rather than change the object it holds)?
 fn is_rebinding(write: &GlobalWrite, resolved: &Resolved) -> bool {
     matches!(
@@ -130,10 +166,18 @@ fn is_rebinding(write: &GlobalWrite, resolved: &Resolved) -> bool {
 
 fn describe_write(write: &GlobalWrite, name: &str) -> String {
     match write.kind {
+        // `Record.next_id = 1000`: an attribute of the global's object.
+        WriteKind::Store if !write.target.attrs.is_empty() => format!(
+            "sets `{}.{}`",
+            write.target.name,
+            write.target.attrs.join(".")
+        ),
         WriteKind::Store | WriteKind::Delete => format!("assigns `{name}`"),
         WriteKind::Import => format!("imports `{name}`"),
         WriteKind::ItemStore => format!("sets an item of `{name}`"),
-        WriteKind::Method(method) => format!("changes `{name}` with `.{method}()`"),
+        WriteKind::Method(method) | WriteKind::Call(method) => {
+            format!("changes `{name}` with `.{method}()`")
+        }
     }
 }
 
@@ -266,7 +310,7 @@ impl<'x, 'p, 'a> Parent<'x, 'p, 'a> {
                 let Some(resolved) = resolve(project, module, &write.target) else {
                     continue;
                 };
-                if !keys.contains(&resolved.key) {
+                if !keys.contains(&resolved.key) || !changes(project, write, &resolved) {
                     continue;
                 }
                 // Importing again a module the name already holds changes nothing.
@@ -633,6 +677,8 @@ pub enum Outcome {
     NoneError(String),
     /// `None` at import time.
     None,
+    /// A class attribute that is `None` in the class body, used in a way that raises.
+    ClassAttributeNone { attribute: String, error: String },
     /// One import-time value, with its short source text.
     Value(String),
     /// Its import-time value, not shown.
@@ -667,8 +713,6 @@ pub enum Hazard {
 pub enum Facility {
     /// `logging.basicConfig()`, `setLevel()`, `addHandler()`, `dictConfig()`.
     Logging,
-    /// `random.seed()`.
-    Random,
     /// `numpy.random.seed()`.
     NumpyRandom,
     /// `sys.setrecursionlimit()`.
@@ -733,6 +777,14 @@ pub fn analyze(project: &Project, texts: &[&str], workers: &Workers) -> StateFin
             let Some(resolved) = resolve(project, module, &read.target) else {
                 continue;
             };
+            // Instantiating a class reads none of its attributes here: the
+            // methods that run are worker code, checked on their own.
+            if read.usage == Usage::Call
+                && resolved.rest == 0
+                && module_class(project, &resolved.key).is_some()
+            {
+                continue;
+            }
             if seen.insert((resolved.key.clone(), resolved.from_import)) {
                 reads.push(WorkerRead {
                     module,
@@ -755,6 +807,9 @@ pub fn analyze(project: &Project, texts: &[&str], workers: &Workers) -> StateFin
     for (&(module, function), _) in &functions {
         for write in &project.facts[module].globals.functions[function].writes {
             if let Some(resolved) = resolve(project, module, &write.target) {
+                if !changes(project, write, &resolved) {
+                    continue;
+                }
                 if is_rebinding(write, &resolved) {
                     child_rebound.insert(resolved.key.clone());
                 }
@@ -859,7 +914,14 @@ fn global_finding(
         (_, true) => Outcome::ImportValue,
         (_, false) => Outcome::Unchanged,
     };
-    let error = matches!(outcome, Outcome::NameError | Outcome::NoneError(_));
+    let outcome = match outcome {
+        Outcome::Unchanged => class_attribute_none(project, read).unwrap_or(Outcome::Unchanged),
+        other => other,
+    };
+    let error = matches!(
+        outcome,
+        Outcome::NameError | Outcome::NoneError(_) | Outcome::ClassAttributeNone { .. }
+    );
     let mut related = set.steps;
     related.push(set.start);
     related.push(origin_step(project, read.origin));
@@ -950,7 +1012,7 @@ fn config_findings(
     let worker_functions: FxHashSet<(usize, FunctionId)> =
         functions.iter().map(|(key, _)| **key).collect();
     let mut uses: Vec<(usize, FunctionId, TextRange, Facility)> = Vec::new();
-    let mut child_configured: FxHashSet<Facility> = FxHashSet::default();
+    let mut child_configured: FxHashMap<Facility, u8> = FxHashMap::default();
     for (module, facts) in project.facts.iter().enumerate() {
         let model = &project.models[module];
         for site in &facts.calls {
@@ -963,10 +1025,10 @@ fn config_findings(
                 continue;
             }
             let callee = model.resolve(&site.call.func, site.scope);
-            if let Some(facility) = crate::config::configures(&callee, site.call) {
-                child_configured.insert(facility);
+            if let Some((facility, parts)) = crate::config::configures(&callee, site.call) {
+                *child_configured.entry(facility).or_default() |= parts;
             } else if crate::config::is_decimal_context(&callee) {
-                child_configured.insert(Facility::Decimal);
+                *child_configured.entry(Facility::Decimal).or_default() |= crate::config::ALL;
             } else if let Some(facility) = crate::config::worker_use(&callee) {
                 if let Some(function) = site
                     .function
@@ -989,7 +1051,10 @@ fn config_findings(
             }
         }
     }
-    uses.retain(|(.., facility)| !child_configured.contains(facility));
+    // A facility the children configure completely themselves is theirs.
+    uses.retain(|(.., facility)| {
+        child_configured.get(facility).copied().unwrap_or(0) != crate::config::ALL
+    });
     if uses.is_empty() {
         return;
     }
@@ -1004,7 +1069,14 @@ fn config_findings(
             };
             let callee = model.resolve(&site.call.func, site.scope);
             let facility = match crate::config::configures(&callee, site.call) {
-                Some(facility) => facility,
+                // What the children set up themselves is not lost.
+                Some((facility, parts)) => {
+                    let theirs = child_configured.get(&facility).copied().unwrap_or(0);
+                    if parts & !theirs == 0 {
+                        continue;
+                    }
+                    facility
+                }
                 None if crate::config::is_decimal_context(&callee) => {
                     let globals = match body {
                         Body::Guard(_) => &facts.globals.main_guard,
@@ -1071,7 +1143,6 @@ impl Facility {
     pub fn module(self) -> &'static str {
         match self {
             Facility::Logging => "logging",
-            Facility::Random => "random",
             Facility::NumpyRandom => "numpy.random",
             Facility::RecursionLimit => "sys",
             Facility::Warnings => "warnings",
@@ -1125,6 +1196,53 @@ fn parent_wait(project: &Project, workers: &Workers, key: &Key) -> Option<Step> 
                     name.id
                 ),
             });
+        }
+    }
+    None
+}
+
+/// The class a module global names, when its one import-time binding is a class statement.
+fn module_class(project: &Project, key: &Key) -> Option<crate::semantic::ClassId> {
+    if key.0 >= project.models.len() {
+        return None;
+    }
+    let bindings = globals::import_time_bindings(&project.models[key.0], &key.1);
+    match bindings.as_slice() {
+        [binding] => match binding.kind {
+            BindingKind::Class(class) => Some(class),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A class attribute that is `None` in the class body (set later by the
+/// parent), used by the worker in a way that raises: `Config.settings["k"]`.
+fn class_attribute_none(project: &Project, read: &WorkerRead) -> Option<Outcome> {
+    let class = module_class(project, &read.resolved.key)?;
+    let model = &project.models[read.resolved.key.0];
+    let scope = &model.scopes[model.classes[class].scope];
+    for other in &project.facts[read.module].globals.functions[read.function].reads {
+        let Some(resolved) = resolve(project, read.module, &other.target) else {
+            continue;
+        };
+        if resolved.key != read.resolved.key || resolved.rest != 1 || other.tested {
+            continue;
+        }
+        let attribute = other.target.attrs.last()?;
+        let none = scope.bindings.get(attribute).is_some_and(|bindings| {
+            !bindings.is_empty()
+                && bindings.iter().all(|binding| {
+                    matches!(binding.kind, BindingKind::Assign(Expr::NoneLiteral(_)))
+                })
+        });
+        if none {
+            if let Some(error) = none_error(other.usage, None) {
+                return Some(Outcome::ClassAttributeNone {
+                    attribute: (*attribute).to_string(),
+                    error,
+                });
+            }
         }
     }
     None

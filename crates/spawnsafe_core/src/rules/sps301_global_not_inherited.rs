@@ -37,9 +37,14 @@ module that the parent changes at run time, before it starts the processes
   spawn child the root logger has no handler and the level is `WARNING`, so
   `info()`/`debug()` records are dropped and the others go to `stderr` in the
   default format, not to the parent's file or format;
-- `random.seed(...)` or `numpy.random.seed(...)` while workers draw numbers:
-  each spawn child seeds its generator from `os.urandom`, so the numbers
-  differ from fork's (and between runs);
+- `numpy.random.seed(...)` while workers draw from `numpy.random`: each spawn
+  child seeds numpy's global generator from `os.urandom`, so the numbers
+  differ from fork's (whose children inherit the seeded state), and between
+  runs. (`random.seed(...)` is not reported: `Lib/random.py` reseeds `random`'s
+  global generator in every forked child, `os.register_at_fork(after_in_child=
+  _inst.seed)`, so fork children do not see the parent's seed either. A
+  module-level `random.Random` instance the parent reseeds is reported as a
+  changed global);
 - `sys.setrecursionlimit(n)` above the default while a worker recurses: a
   spawn child has the default limit of 1000 and raises `RecursionError:
   maximum recursion depth exceeded` (an error);
@@ -176,6 +181,9 @@ fn global_message(
         }
         Outcome::NoneError(error) => format!(" and sees `{name} = None`: \"{error}\""),
         Outcome::None => format!(" and sees `{name} = None`"),
+        Outcome::ClassAttributeNone { attribute, error } => {
+            format!(" and sees `{name}.{attribute} = None`: \"{error}\"")
+        }
         Outcome::Value(source) => format!(" and sees the import-time value `{source}`"),
         Outcome::ImportValue => " and sees its import-time value".to_string(),
         Outcome::Unchanged => {
@@ -211,8 +219,13 @@ fn sync_message(finding: &StateFinding, type_name: &str, manager: bool, waited: 
     } else {
         ""
     };
+    let article = if type_name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
     format!(
-        "{runs} and uses the module-level multiprocessing `{type_name}` `{name}` as a global: a spawn or forkserver child re-imports {reimports} and creates a `{type_name}` of its own, so {consequence}{hang}"
+        "{runs} and uses the module-level multiprocessing `{type_name}` `{name}` as a global: a spawn or forkserver child re-imports {reimports} and creates {article} `{type_name}` of its own, so {consequence}{hang}"
     )
 }
 
@@ -221,11 +234,7 @@ fn config_message(finding: &StateFinding, facility: Facility, place: &str) -> St
     let (what, seen) = match facility {
         Facility::Logging => (
             "logs through `logging`, which the parent configures only at run time",
-            "its root logger has no handler and level `WARNING`: `info()`/`debug()` records are dropped and the others go to stderr in the default format",
-        ),
-        Facility::Random => (
-            "draws from `random`'s global generator, which the parent seeds only at run time",
-            "its generator is seeded from `os.urandom`, so the numbers differ from fork's and from run to run",
+            "logging is configured only as importing the modules leaves it (by default the root logger has level `WARNING` and no handler): records below that level are dropped and the parent's handlers and format are missing",
         ),
         Facility::NumpyRandom => (
             "draws from `numpy.random`'s global generator, which the parent seeds only at run time",
@@ -250,7 +259,7 @@ fn config_message(finding: &StateFinding, facility: Facility, place: &str) -> St
 fn config_help(facility: Facility) -> &'static str {
     match facility {
         Facility::Logging => "configure logging where every process runs it: at import time, or in the pool's `initializer` (a `QueueHandler` that sends records to a `QueueListener` in the parent)",
-        Facility::Random | Facility::NumpyRandom => "seed in each child: pass a seed per task (or through `initializer`/`initargs`) and seed or create a generator there",
+        Facility::NumpyRandom => "seed in each child: pass a seed per task (or through `initializer`/`initargs`) and seed or create a generator there",
         Facility::RecursionLimit => "set the limit in the child too: at import time, in the pool's `initializer`, or in the worker itself",
         Facility::Warnings => "set the filters where every process runs them: at import time, or in the pool's `initializer`",
         Facility::Decimal => "set the context in the child: at import time, in the pool's `initializer`, or with `decimal.localcontext()` in the worker",
