@@ -832,6 +832,7 @@ pub fn analyze(project: &Project, texts: &[&str], workers: &Workers) -> StateFin
         }
     }
     let mut parent = (!wanted.is_empty()).then(|| Parent::new(project, workers, &wanted));
+    let mut sync_reported: FxHashSet<Key> = FxHashSet::default();
     for read in &reads {
         let key = &read.resolved.key;
         if child_rebound.contains(key) {
@@ -841,6 +842,10 @@ pub fn analyze(project: &Project, texts: &[&str], workers: &Workers) -> StateFin
             continue;
         };
         let finding = if let ImportValue::Sync(type_name, manager, created) = value {
+            // One finding per object, at its creation.
+            if !sync_reported.insert(key.clone()) {
+                continue;
+            }
             sync_finding(project, workers, read, type_name, *manager, *created)
         } else {
             if !wanted.contains(key) {
@@ -854,7 +859,7 @@ pub fn analyze(project: &Project, texts: &[&str], workers: &Workers) -> StateFin
             };
             global_finding(project, read, value, set)
         };
-        findings.per_module[read.module].push(finding);
+        findings.per_module[finding.module].push(finding);
     }
     findings
 }
@@ -951,10 +956,13 @@ fn sync_finding(
     created: TextRange,
 ) -> StateFinding {
     let name = read.resolved.key.1.as_str();
+    // Reported where the object is created (the line to change: create it in
+    // the parent and pass it), with a note where the child uses it.
+    let function = &project.models[read.module].functions[read.function].qualname;
     let mut related = vec![Step {
-        module: read.resolved.key.0,
-        range: created,
-        message: format!("`{name}` is created here, whenever the module is imported"),
+        module: read.module,
+        range: read.range,
+        message: format!("`{function}` uses `{name}` here, in the child"),
     }];
     let waited = if manager {
         None
@@ -967,8 +975,8 @@ fn sync_finding(
     related.push(origin_step(project, read.origin));
     let error = waited.is_some();
     StateFinding {
-        module: read.module,
-        range: read.range,
+        module: read.resolved.key.0,
+        range: created,
         worker: describe_worker(project, read.module, read.function, read.origin),
         origin: read.origin.clone(),
         name: name.to_string(),
@@ -1107,9 +1115,11 @@ fn config_findings(
                 .push((body, site.call.range().start(), step, false));
         }
     }
-    let mut seen: FxHashSet<(usize, FunctionId, Facility)> = FxHashSet::default();
+    // One finding per configuring call, reported there (the line to move into
+    // the children), with a note where a worker depends on it.
+    let mut seen: FxHashSet<(usize, TextSize, Facility)> = FxHashSet::default();
     for (module, function, range, facility) in uses {
-        if !configured.contains(&facility) || !seen.insert((module, function, facility)) {
+        if !configured.contains(&facility) {
             continue;
         }
         let Some(set) = parent.parent_set(&facility_key(facility), false) else {
@@ -1118,12 +1128,27 @@ fn config_findings(
         let Some(origin) = workers.functions.get(&(module, function)) else {
             continue;
         };
-        let mut related = set.steps;
-        related.push(set.start);
-        related.push(origin_step(project, origin));
-        findings.per_module[module].push(StateFinding {
+        let Some(first) = set.steps.first().cloned() else {
+            continue;
+        };
+        if !seen.insert((first.module, first.range.start(), facility)) {
+            continue;
+        }
+        let qualname = &project.models[module].functions[function].qualname;
+        let mut related = vec![Step {
             module,
             range,
+            message: format!(
+                "`{qualname}` depends on `{}` here, in the child",
+                facility.module()
+            ),
+        }];
+        related.extend(set.steps.into_iter().skip(1));
+        related.push(set.start);
+        related.push(origin_step(project, origin));
+        findings.per_module[first.module].push(StateFinding {
+            module: first.module,
+            range: first.range,
             worker: describe_worker(project, module, function, origin),
             origin: origin.clone(),
             name: facility.module().to_string(),
