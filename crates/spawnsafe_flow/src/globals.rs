@@ -276,8 +276,22 @@ impl<'a> Collector<'_, 'a> {
         if !self.in_function() {
             return attribute_chain(expr).is_some();
         }
-        let Some(target) = self.reference(expr) else {
-            return attribute_chain(expr).is_some();
+        let target = match self.reference(expr) {
+            Some(target) => target,
+            // `cls.baseline` in a classmethod reads `Tracker.baseline`.
+            None => match (self.receiver, attribute_chain(expr)) {
+                (Some((receiver, class, true)), Some((name, attrs)))
+                    if name.id.as_str() == receiver && !attrs.is_empty() =>
+                {
+                    GlobalRef {
+                        base: Base::Own(class),
+                        name: class,
+                        attrs,
+                        range: expr.range(),
+                    }
+                }
+                (_, chain) => return chain.is_some(),
+            },
         };
         let tested = self.tested;
         self.body_globals().reads.push(GlobalRead {

@@ -538,14 +538,16 @@ impl<'x, 'p, 'a> Parent<'x, 'p, 'a> {
         let mut start: Option<Step> = facts
             .starts
             .iter()
-            .find(|start| start.range.start() > at)
+            // A start whose call encloses the set runs after it: its arguments
+            // (`Pool(initializer=initialize(args))`) are evaluated first.
+            .find(|start| after_or_enclosing(start.range, at))
             .map(|start| Step {
                 module,
                 range: start.range,
                 message: format!("{who} {} here, after setting it", start.kind.describe()),
             });
         for edge in &facts.calls {
-            if edge.range.start() <= at
+            if !after_or_enclosing(edge.range, at)
                 || start
                     .as_ref()
                     .is_some_and(|start| start.range.start() <= edge.range.start())
@@ -677,6 +679,8 @@ pub enum Outcome {
     NoneError(String),
     /// `None` at import time.
     None,
+    /// A class attribute that does not exist until the parent sets it: `AttributeError`.
+    ClassAttributeMissing { attribute: String },
     /// A class attribute that is `None` in the class body, used in a way that raises.
     ClassAttributeNone { attribute: String, error: String },
     /// One import-time value, with its short source text.
@@ -703,6 +707,8 @@ pub enum Hazard {
         manager: bool,
         /// The parent blocks on the object (`get()`, `wait()`, `join()`, `acquire()`): where.
         waited: Option<String>,
+        /// The parent signals its own copy while the children wait on theirs.
+        signalled: bool,
     },
     /// The configuration of an imported module the parent changes at run time.
     Config { facility: Facility, place: String },
@@ -779,10 +785,7 @@ pub fn analyze(project: &Project, texts: &[&str], workers: &Workers) -> StateFin
             };
             // Instantiating a class reads none of its attributes here: the
             // methods that run are worker code, checked on their own.
-            if read.usage == Usage::Call
-                && resolved.rest == 0
-                && module_class(project, &resolved.key).is_some()
-            {
+            if read.usage == Usage::Call && calls_class_code(project, &read.target, &resolved) {
                 continue;
             }
             if seen.insert((resolved.key.clone(), resolved.from_import)) {
@@ -925,7 +928,10 @@ fn global_finding(
     };
     let error = matches!(
         outcome,
-        Outcome::NameError | Outcome::NoneError(_) | Outcome::ClassAttributeNone { .. }
+        Outcome::NameError
+            | Outcome::NoneError(_)
+            | Outcome::ClassAttributeNone { .. }
+            | Outcome::ClassAttributeMissing { .. }
     );
     let mut related = set.steps;
     related.push(set.start);
@@ -972,8 +978,19 @@ fn sync_finding(
     if let Some(step) = &waited {
         related.push(step.clone());
     }
+    // The parent signals its own copy (`stop.set()`, `jobs.put(None)`) while
+    // the child waits on its copy: the child never finishes.
+    let signalled =
+        if manager || waited.is_some() || !child_waits(project, workers, &read.resolved.key) {
+            None
+        } else {
+            parent_call(project, workers, &read.resolved.key, SIGNAL_METHODS)
+        };
+    if let Some(step) = &signalled {
+        related.push(step.clone());
+    }
     related.push(origin_step(project, read.origin));
-    let error = waited.is_some();
+    let error = waited.is_some() || signalled.is_some();
     StateFinding {
         module: read.resolved.key.0,
         range: created,
@@ -985,6 +1002,7 @@ fn sync_finding(
             type_name: type_name.to_string(),
             manager,
             waited: waited.map(|step| step.message),
+            signalled: signalled.is_some(),
         },
         // The parent blocking on its own copy waits forever (or gets `queue.Empty`).
         error,
@@ -1180,8 +1198,45 @@ impl Facility {
 /// with a module-level object the child acts on its own copy.
 const BLOCKING_METHODS: &[&str] = &["get", "get_nowait", "join", "wait"];
 
+/// Methods by which one process signals another through the object.
+const SIGNAL_METHODS: &[&str] = &[
+    "set",
+    "put",
+    "put_nowait",
+    "release",
+    "notify",
+    "notify_all",
+];
+
+/// Methods by which a child waits for (or polls) a signal.
+const CHILD_WAIT_METHODS: &[&str] = &["wait", "get", "is_set", "acquire"];
+
+/// Does some worker wait on the module-level object `key` (`stop.is_set()`, `jobs.get()`)?
+fn child_waits(project: &Project, workers: &Workers, key: &Key) -> bool {
+    workers.functions.keys().any(|&(module, function)| {
+        project.facts[module].globals.functions[function]
+            .reads
+            .iter()
+            .any(|read| {
+                read.usage == Usage::Call
+                    && read
+                        .target
+                        .attrs
+                        .last()
+                        .is_some_and(|method| CHILD_WAIT_METHODS.contains(method))
+                    && resolve(project, module, &read.target)
+                        .is_some_and(|resolved| resolved.key == *key && resolved.rest == 1)
+            })
+    })
+}
+
 /// Where parent-only code blocks on the module-level object `key`.
 fn parent_wait(project: &Project, workers: &Workers, key: &Key) -> Option<Step> {
+    parent_call(project, workers, key, BLOCKING_METHODS)
+}
+
+/// Where parent-only code calls one of `methods` on the module-level object `key`.
+fn parent_call(project: &Project, workers: &Workers, key: &Key, methods: &[&str]) -> Option<Step> {
     let parent = Parent::new(project, workers, &FxHashSet::default());
     for (module, facts) in project.facts.iter().enumerate() {
         let model = &project.models[module];
@@ -1190,7 +1245,7 @@ fn parent_wait(project: &Project, workers: &Workers, key: &Key) -> Option<Step> 
                 continue;
             };
             let method = attribute.attr.as_str();
-            if !BLOCKING_METHODS.contains(&method) {
+            if !methods.contains(&method) {
                 continue;
             }
             // `event.wait(5)` returns after the timeout: the results differ, nothing hangs.
@@ -1216,10 +1271,17 @@ fn parent_wait(project: &Project, workers: &Workers, key: &Key) -> Option<Step> 
             return Some(Step {
                 module,
                 range: site.call.range(),
-                message: format!(
-                    "{who} waits here on its own `{}` (`.{method}()`), which no child uses",
-                    name.id
-                ),
+                message: if BLOCKING_METHODS.contains(&method) {
+                    format!(
+                        "{who} waits here on its own `{}` (`.{method}()`), which no child uses",
+                        name.id
+                    )
+                } else {
+                    format!(
+                        "{who} signals its own `{}` here (`.{method}()`), which no child sees",
+                        name.id
+                    )
+                },
             });
         }
     }
@@ -1261,6 +1323,15 @@ fn class_attribute_none(project: &Project, read: &WorkerRead) -> Option<Outcome>
                     matches!(binding.kind, BindingKind::Assign(Expr::NoneLiteral(_)))
                 })
         });
+        let class_info = &model.classes[class];
+        let missing = !scope.bindings.contains_key(attribute)
+            && class_info.def.bases().is_empty()
+            && !class_info.methods.contains_key(attribute);
+        if missing {
+            return Some(Outcome::ClassAttributeMissing {
+                attribute: (*attribute).to_string(),
+            });
+        }
         if none {
             if let Some(error) = none_error(other.usage, None) {
                 return Some(Outcome::ClassAttributeNone {
@@ -1271,4 +1342,29 @@ fn class_attribute_none(project: &Project, read: &WorkerRead) -> Option<Outcome>
         }
     }
     None
+}
+
+/// A call of a module-level class or of one of its methods (`Tracker(...)`,
+/// `Tracker.deviation(x)`): the code that runs is worker code, whose own reads
+/// are checked.
+fn calls_class_code(project: &Project, target: &GlobalRef, resolved: &Resolved) -> bool {
+    let Some(class) = module_class(project, &resolved.key) else {
+        return false;
+    };
+    match resolved.rest {
+        0 => true,
+        1 => {
+            let method = target.attrs[target.attrs.len() - 1];
+            project.models[resolved.key.0].classes[class]
+                .methods
+                .contains_key(method)
+        }
+        _ => false,
+    }
+}
+
+/// Does code at `range` run after code that starts at `at`: it starts later,
+/// or it is a call whose arguments hold it (`Pool(initializer=initialize(args))`)?
+fn after_or_enclosing(range: TextRange, at: TextSize) -> bool {
+    range.start() > at || (range.start() < at && range.end() > at)
 }

@@ -98,7 +98,12 @@ Findings where the worker would call or subscript a missing name or `None`,
 where a worker recurses past the default recursion limit, or where the parent
 then blocks on its own copy of a module-level queue or event (`q.get()`,
 `q.join()`, `event.wait()`: it waits forever, or `get(timeout=...)` raises
-`queue.Empty`) are errors; the others are warnings.
+`queue.Empty`), or signals its own copy while the children wait on theirs
+(`stop.set()` with children polling `stop.is_set()`, `tasks.put()` with
+children blocked in `tasks.get()`: they never finish and `join()` hangs), and
+where a worker reads a class attribute that a classmethod creates only in the
+parent (`AttributeError: type object 'Units' has no attribute 'factor'`) are
+errors; the others are warnings.
 
 What CPython does (3.11, `Lib/multiprocessing/spawn.py`): the parent sends
 `get_preparation_data()` — the name, `sys.path` (`sys_path=sys.path.copy()`),
@@ -181,6 +186,9 @@ fn global_message(
         }
         Outcome::NoneError(error) => format!(" and sees `{name} = None`: \"{error}\""),
         Outcome::None => format!(" and sees `{name} = None`"),
+        Outcome::ClassAttributeMissing { attribute } => format!(
+            ", where the class has no `{attribute}`: \"AttributeError: type object '{name}' has no attribute '{attribute}'\""
+        ),
         Outcome::ClassAttributeNone { attribute, error } => {
             format!(" and sees `{name}.{attribute} = None`: \"{error}\"")
         }
@@ -197,7 +205,13 @@ fn global_message(
     )
 }
 
-fn sync_message(finding: &StateFinding, type_name: &str, manager: bool, waited: bool) -> String {
+fn sync_message(
+    finding: &StateFinding,
+    type_name: &str,
+    manager: bool,
+    waited: bool,
+    signalled: bool,
+) -> String {
     let (runs, name, reimports) = (&finding.worker, &finding.name, module_words(finding));
     if manager {
         return format!(
@@ -216,6 +230,8 @@ fn sync_message(finding: &StateFinding, type_name: &str, manager: bool, waited: 
     };
     let hang = if waited {
         ", and the parent waits on its own copy forever"
+    } else if signalled {
+        ", and the children wait for a signal the parent gives only its own copy: they never finish"
     } else {
         ""
     };
@@ -304,8 +320,9 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                 type_name,
                 manager,
                 waited,
+                signalled,
             } => (
-                sync_message(finding, type_name, *manager, waited.is_some()),
+                sync_message(finding, type_name, *manager, waited.is_some(), *signalled),
                 "create it in the parent (under the main guard) and pass it to the child: as a `Process` argument, or through the pool's `initializer`/`initargs`",
             ),
             Hazard::Config { facility, place } => (
