@@ -1368,3 +1368,160 @@ fn calls_class_code(project: &Project, target: &GlobalRef, resolved: &Resolved) 
 fn after_or_enclosing(range: TextRange, at: TextSize) -> bool {
     range.start() > at || (range.start() < at && range.end() > at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::ModulePath;
+    use crate::semantic::ModuleModel;
+    use crate::workers::{find_workers, sent_values};
+
+    /// The hazards found in a one-file project: (line, hazard kind, error).
+    fn hazards(source: &str) -> Vec<(usize, String, bool)> {
+        let parsed = ruff_python_parser::parse_module(source).unwrap();
+        let models = vec![ModuleModel::build(&parsed.syntax().body)];
+        let facts = vec![crate::facts::collect(&models[0])];
+        let paths = vec![ModulePath::test_script("main")];
+        let project = Project::new(&paths, &models, &facts);
+        let sent = sent_values(&project);
+        let workers = find_workers(&project, &sent);
+        let findings = analyze(&project, &[source], &workers);
+        findings.per_module[0]
+            .iter()
+            .map(|finding| {
+                let line = source[..finding.range.start().to_usize()]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                let kind = match &finding.hazard {
+                    Hazard::Global { .. } => format!("global {}", finding.name),
+                    Hazard::Sync { type_name, .. } => format!("sync {type_name}"),
+                    Hazard::Config { facility, .. } => format!("config {}", facility.module()),
+                };
+                (line, kind, finding.error)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn logging_configured_in_main_is_reported_where_it_is_configured() {
+        let source = r#"
+import logging
+from multiprocessing import Pool
+
+def work(x):
+    logging.info("x=%s", x)
+
+def main():
+    logging.basicConfig(level=logging.INFO)
+    with Pool(2) as pool:
+        pool.map(work, [1])
+
+if __name__ == "__main__":
+    main()
+"#;
+        assert_eq!(hazards(source), [(9, "config logging".to_string(), false)]);
+    }
+
+    #[test]
+    fn configuration_the_children_run_is_theirs() {
+        // At import time, in an initializer, and what children get anyway.
+        let source = r#"
+import logging, os, sys, warnings
+from multiprocessing import Pool
+
+logging.basicConfig(level=logging.INFO)
+
+def quiet():
+    warnings.simplefilter("ignore")
+
+def work(x):
+    logging.info("x=%s", x)
+    warnings.warn("w")
+    return os.environ["MODE"], sys.path
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    warnings.simplefilter("ignore")
+    os.environ["MODE"] = "fast"
+    os.chdir("/tmp")
+    sys.path.append("/opt")
+    with Pool(2, initializer=quiet) as pool:
+        pool.map(work, [1])
+"#;
+        assert_eq!(hazards(source), []);
+    }
+
+    #[test]
+    fn recursion_limit_raised_in_the_guard_is_an_error_for_recursive_workers() {
+        let source = r#"
+import sys
+from multiprocessing import Pool
+
+def depth(n):
+    return 0 if n == 0 else 1 + depth(n - 1)
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(10000)
+    with Pool(2) as pool:
+        pool.map(depth, [3000])
+"#;
+        assert_eq!(hazards(source), [(9, "config sys".to_string(), true)]);
+    }
+
+    #[test]
+    fn classmethod_state_and_signalled_events() {
+        let source = r#"
+import multiprocessing as mp
+
+stop = mp.Event()
+
+class Units:
+    @classmethod
+    def configure(cls, unit):
+        cls.factor = 1000.0
+
+    @classmethod
+    def to_metres(cls, value):
+        return value * cls.factor
+
+def convert(value):
+    while not stop.is_set():
+        return Units.to_metres(value)
+
+if __name__ == "__main__":
+    Units.configure("km")
+    p = mp.Process(target=convert, args=(1,))
+    p.start()
+    stop.set()
+    p.join()
+"#;
+        assert_eq!(
+            hazards(source),
+            [
+                (13, "global Units".to_string(), true),
+                (4, "sync Event".to_string(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn random_seed_is_not_a_hazard_but_a_reseeded_instance_is() {
+        let source = r#"
+import random
+from multiprocessing import Pool
+
+RNG = random.Random()
+
+def draw(_):
+    return random.random(), RNG.random()
+
+if __name__ == "__main__":
+    random.seed(1)
+    RNG.seed(1)
+    with Pool(1) as pool:
+        pool.map(draw, [0])
+"#;
+        assert_eq!(hazards(source), [(8, "global RNG".to_string(), false)]);
+    }
+}
