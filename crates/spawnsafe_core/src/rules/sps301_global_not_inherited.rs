@@ -106,17 +106,23 @@ parent (`AttributeError: type object 'Units' has no attribute 'factor'`) are
 errors; the others are warnings.
 
 What CPython does (3.11, `Lib/multiprocessing/spawn.py`): the parent sends
-`get_preparation_data()` — the name, `sys.path` (`sys_path=sys.path.copy()`),
-the working directory (`dir=os.getcwd()`), `sys.argv`, the logging *level*
-only if `util._log_to_stderr` was used, and the main module's path; the
-child's `prepare()` applies them (`os.chdir(data['dir'])`) and
-`_fixup_main_from_path()` runs the main script again with
-`run_name="__mp_main__"`, so its `if __name__ == "__main__":` block is
-skipped. Nothing else of the parent's run-time state travels; under *fork*
-(`popen_fork.py`) the child is a copy of the parent's memory and sees all of
-it. Under *forkserver* the children are forked from a server that imported
-the main module (3.13.8+/3.14.1+) or from a fresh one: in both, the guard
-never ran there.
+`get_preparation_data()` (line 160) — the process name, the authkey,
+`sys.path` (`sys_path=sys.path.copy()`, line 173), `sys.argv`, the working
+directory (`dir=os.getcwd()`, line 186), the start method, the level of
+multiprocessing's *own* logger when `util.get_logger()`/`log_to_stderr()` was
+used (line 170; not the `logging` configuration), and the main module's path;
+the child's `prepare()` (line 212) applies them (`sys.path = data['sys_path']`,
+`os.chdir(data['dir'])` at line 235), and `_fixup_main_from_path()` (line 275)
+runs the main script again with `run_name="__mp_main__"` (line 298), so its
+`if __name__ == "__main__":` block is skipped. The environment is inherited by
+the new process as it is when it starts. Nothing else of the parent's run-time
+state travels; under *fork* (`popen_fork.py`) the child is a copy of the
+parent's memory and sees all of it (except `random`'s global generator, which
+`Lib/random.py` reseeds in every forked child: `os.register_at_fork(
+after_in_child=_inst.seed)`, line 900). Under *forkserver* the children are
+forked from a server that imported the main module (3.13.8+/3.14.1+) or from a
+fresh one: in both, the guard never ran there, so forkserver behaves as spawn
+here.
 
 ## Example
 ```python
