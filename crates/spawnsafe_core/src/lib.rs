@@ -28,7 +28,7 @@ pub mod targets;
 
 // The engine's lower layers, under the names the linter has always used.
 pub use spawnsafe_flow::{
-    contents, facts, globals, objects, payload, platform_checks, project, workers,
+    config, contents, facts, globals, objects, payload, platform_checks, project, state, workers,
 };
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::{api, stdlib};

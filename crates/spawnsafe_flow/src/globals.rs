@@ -103,6 +103,9 @@ pub enum WriteKind<'a> {
     ItemStore,
     /// `G.update(...)` and the other [`MUTATING_METHODS`].
     Method(&'a str),
+    /// `G.load(...)`, another method: a change when the method stores on its
+    /// receiver (`self.x = ...`) or is `seed`; the flow layer decides.
+    Call(&'a str),
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +122,11 @@ pub struct BodyGlobals<'a> {
     /// Reads in function bodies (none are collected at module level).
     pub reads: Vec<GlobalRead<'a>>,
     pub writes: Vec<GlobalWrite<'a>>,
+    /// Stores to an attribute of a call's result (`decimal.getcontext().prec = 50`):
+    /// the call and the statement.
+    pub call_attribute_stores: Vec<(&'a ast::ExprCall, TextRange)>,
+    /// A method that stores on its receiver (`self.x = v`, `cls.x = v`, `self.items.append(v)`).
+    pub receiver_stores: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -153,6 +161,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleGlobals<'a> {
         scope: MODULE_SCOPE,
         hidden: Vec::new(),
         tested: false,
+        receiver: None,
     };
     for stmt in model.body {
         collector.visit_stmt(stmt);
@@ -178,6 +187,9 @@ struct Collector<'m, 'a> {
     hidden: Vec<&'a str>,
     /// Visiting an expression whose truth or `None`-ness is tested.
     tested: bool,
+    /// In a method of a module-level class: its first parameter, the class's
+    /// name, and whether the method is a classmethod (`cls.x = v` sets a class attribute).
+    receiver: Option<(&'a str, &'a str, bool)>,
 }
 
 /// A chain of attributes on a name: `a.b.c` is `(a, [b, c])`.
@@ -264,8 +276,22 @@ impl<'a> Collector<'_, 'a> {
         if !self.in_function() {
             return attribute_chain(expr).is_some();
         }
-        let Some(target) = self.reference(expr) else {
-            return attribute_chain(expr).is_some();
+        let target = match self.reference(expr) {
+            Some(target) => target,
+            // `cls.baseline` in a classmethod reads `Tracker.baseline`.
+            None => match (self.receiver, attribute_chain(expr)) {
+                (Some((receiver, class, true)), Some((name, attrs)))
+                    if name.id.as_str() == receiver && !attrs.is_empty() =>
+                {
+                    GlobalRef {
+                        base: Base::Own(class),
+                        name: class,
+                        attrs,
+                        range: expr.range(),
+                    }
+                }
+                (_, chain) => return chain.is_some(),
+            },
         };
         let tested = self.tested;
         self.body_globals().reads.push(GlobalRead {
@@ -277,9 +303,30 @@ impl<'a> Collector<'_, 'a> {
     }
 
     fn write(&mut self, target: &'a Expr, kind: WriteKind<'a>, range: TextRange) {
-        let Some((name, _)) = attribute_chain(target) else {
+        let Some((name, attrs)) = attribute_chain(target) else {
             return;
         };
+        if let Some((receiver, class, classmethod)) = self.receiver {
+            if name.id.as_str() == receiver && !attrs.is_empty() && self.in_function() {
+                if !matches!(kind, WriteKind::Call(_)) {
+                    self.body_globals().receiver_stores = true;
+                }
+                // `cls.settings = v` in a classmethod sets `Class.settings`.
+                if classmethod && !matches!(kind, WriteKind::Call(_)) {
+                    self.body_globals().writes.push(GlobalWrite {
+                        target: GlobalRef {
+                            base: Base::Own(class),
+                            name: class,
+                            attrs,
+                            range: target.range(),
+                        },
+                        kind,
+                        range,
+                    });
+                }
+                return;
+            }
+        }
         // Binding a plain name makes a global only at module level or with `global`.
         let binds = matches!(kind, WriteKind::Store | WriteKind::Delete);
         if let (Expr::Name(_), true) = (target, binds) {
@@ -326,6 +373,11 @@ impl<'a> Collector<'_, 'a> {
                 };
                 self.write(target, kind, range);
                 if let Expr::Attribute(attribute) = target {
+                    if let Expr::Call(call) = attribute.value.as_ref() {
+                        self.body_globals()
+                            .call_attribute_stores
+                            .push((call, range));
+                    }
                     // `G.attr = v` uses the object `G` holds.
                     if !self.read(&attribute.value, Usage::Plain) {
                         self.visit_expr(&attribute.value);
@@ -370,6 +422,38 @@ impl<'a> Collector<'_, 'a> {
             }
         }
         self.tested = outer;
+    }
+
+    /// The receiver of a method of a module-level class: `(first parameter, class, classmethod)`.
+    fn method_receiver(
+        &self,
+        id: FunctionId,
+        def: &'a ast::StmtFunctionDef,
+    ) -> Option<(&'a str, &'a str, bool)> {
+        let class = self.model.functions[id].class?;
+        let info = &self.model.classes[class];
+        if info.parent_scope != MODULE_SCOPE || info.in_main_guard {
+            return None;
+        }
+        let decorated = |wanted: &str| {
+            def.decorator_list.iter().any(
+                |decorator| matches!(&decorator.expression, Expr::Name(name) if name.id.as_str() == wanted),
+            )
+        };
+        if decorated("staticmethod") {
+            return None;
+        }
+        let first = def
+            .parameters
+            .posonlyargs
+            .iter()
+            .chain(&def.parameters.args)
+            .next()?;
+        Some((
+            first.parameter.name.as_str(),
+            info.def.name.as_str(),
+            decorated("classmethod"),
+        ))
     }
 
     fn with_hidden(&mut self, names: Vec<&'a str>, visit: impl FnOnce(&mut Self)) {
@@ -465,8 +549,13 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 let Some(&id) = self.function_by_def.get(&def.range.start()) else {
                     return;
                 };
-                let (body, scope, hidden) =
-                    (self.body, self.scope, std::mem::take(&mut self.hidden));
+                let (body, scope, hidden, receiver) = (
+                    self.body,
+                    self.scope,
+                    std::mem::take(&mut self.hidden),
+                    self.receiver,
+                );
+                self.receiver = self.method_receiver(id, def);
                 self.body = Body::Function(id);
                 self.scope = self.model.functions[id].scope;
                 for inner in &def.body {
@@ -475,6 +564,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 self.body = body;
                 self.scope = scope;
                 self.hidden = hidden;
+                self.receiver = receiver;
             }
             Stmt::ClassDef(def) => {
                 for decorator in &def.decorator_list {
@@ -637,6 +727,12 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                         self.write(
                             &attribute.value,
                             WriteKind::Method(attribute.attr.as_str()),
+                            expr.range(),
+                        );
+                    } else if attribute_chain(&attribute.value).is_some() {
+                        self.write(
+                            &attribute.value,
+                            WriteKind::Call(attribute.attr.as_str()),
                             expr.range(),
                         );
                     }

@@ -7,6 +7,7 @@ pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
 pub mod channels;
+pub mod config;
 pub mod contents;
 pub mod facts;
 pub mod globals;
@@ -14,4 +15,5 @@ pub mod objects;
 pub mod payload;
 pub mod platform_checks;
 pub mod project;
+pub mod state;
 pub mod workers;

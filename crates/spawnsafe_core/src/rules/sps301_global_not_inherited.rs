@@ -1,20 +1,15 @@
-//! SPS301 global-not-inherited.
+//! SPS301 global-not-inherited: a query over the flow layer's
+//! [`crate::state`] analysis (what workers read that the parent sets at run time).
 
 use std::sync::Arc;
 
-use ruff_python_ast::Expr;
-use ruff_text_size::{Ranged, TextRange, TextSize};
-use rustc_hash::{FxHashMap, FxHashSet};
-
-use crate::api::Api;
 use crate::diagnostic::{Related, SourceFile};
-use crate::globals::{self, Base, GlobalRef, GlobalWrite, Usage, WriteKind};
-use crate::project::{Effect, EffectFinder, Project};
+use crate::project::Project;
 use crate::registry::{Rule, Severity};
 use crate::rules::Checker;
-use crate::semantic::{BindingKind, FunctionId, ModuleModel, Value, MODULE_SCOPE};
+use crate::state::{self, Facility, Hazard, Outcome, StateFinding, StateFindings};
 use crate::targets::{Methods, StartMethod};
-use crate::workers::{describe_worker, origin_note, WorkerOrigin, Workers};
+use crate::workers::Workers;
 
 pub const DOCS: &str = r#"# global-not-inherited (SPS301)
 
@@ -28,6 +23,42 @@ processes:
 - assigned with `global G` in a function the parent runs (`main()`, `configure()`),
 - a module-level container changed by the parent (`G[k] = v`, `G.update(...)`,
   `G.append(...)`, `settings.CONFIG.update(...)` on another module's global).
+
+- a class attribute set by a classmethod or by assignment (`Config.load(path)`
+  setting `cls.settings`, `Tracker.count = 0`), or an attribute of a
+  module-level object (`settings.debug = True`).
+
+It also finds worker code that depends on the configuration of an imported
+module that the parent changes at run time, before it starts the processes
+(in the guard or in a function only the parent runs):
+
+- `logging.basicConfig(...)`, `logging.config.dictConfig(...)`,
+  `logger.setLevel(...)`, `logger.addHandler(...)` while workers log: in a
+  spawn child the root logger has no handler and the level is `WARNING`, so
+  `info()`/`debug()` records are dropped and the others go to `stderr` in the
+  default format, not to the parent's file or format;
+- `numpy.random.seed(...)` while workers draw from `numpy.random`: each spawn
+  child seeds numpy's global generator from `os.urandom`, so the numbers
+  differ from fork's (whose children inherit the seeded state), and between
+  runs. (`random.seed(...)` is not reported: `Lib/random.py` reseeds `random`'s
+  global generator in every forked child, `os.register_at_fork(after_in_child=
+  _inst.seed)`, so fork children do not see the parent's seed either. A
+  module-level `random.Random` instance the parent reseeds is reported as a
+  changed global);
+- `sys.setrecursionlimit(n)` above the default while a worker recurses: a
+  spawn child has the default limit of 1000 and raises `RecursionError:
+  maximum recursion depth exceeded` (an error);
+- `warnings.filterwarnings(...)`/`simplefilter(...)` while workers warn: the
+  child has the default filters, so ignored warnings are printed again (or
+  `"error"` filters raise nowhere);
+- `decimal.getcontext().prec = n` or `decimal.setcontext(...)` while workers
+  compute with `Decimal`: the child's context has the default 28 digits.
+
+Not reported: configuration done at import time (every child runs it again),
+or by the child itself (a pool `initializer` that sets up logging with a
+`QueueHandler`, a task that seeds its own generator); and what spawn children
+*do* get from the parent: `os.environ` as it is when the process starts, the
+working directory (`os.chdir()`) and `sys.path`.
 
 It also finds a `multiprocessing` `Queue`, `SimpleQueue`, `JoinableQueue`,
 `Lock`, `RLock`, `Semaphore`, `Value`, `Array`, `Event`, `Condition`,
@@ -63,8 +94,35 @@ one the parent reads (the parent waits forever or gets `queue.Empty`), a
 nothing. A module-level `Manager()` cannot even start in the child while it
 imports the module (see SPS101).
 
-Findings where the worker would call or subscript a missing name or `None`
-are errors; the others are warnings.
+Findings where the worker would call or subscript a missing name or `None`,
+where a worker recurses past the default recursion limit, or where the parent
+then blocks on its own copy of a module-level queue or event (`q.get()`,
+`q.join()`, `event.wait()`: it waits forever, or `get(timeout=...)` raises
+`queue.Empty`), or signals its own copy while the children wait on theirs
+(`stop.set()` with children polling `stop.is_set()`, `tasks.put()` with
+children blocked in `tasks.get()`: they never finish and `join()` hangs), and
+where a worker reads a class attribute that a classmethod creates only in the
+parent (`AttributeError: type object 'Units' has no attribute 'factor'`) are
+errors; the others are warnings.
+
+What CPython does (3.11, `Lib/multiprocessing/spawn.py`): the parent sends
+`get_preparation_data()` (line 160) — the process name, the authkey,
+`sys.path` (`sys_path=sys.path.copy()`, line 173), `sys.argv`, the working
+directory (`dir=os.getcwd()`, line 186), the start method, the level of
+multiprocessing's *own* logger when `util.get_logger()`/`log_to_stderr()` was
+used (line 170; not the `logging` configuration), and the main module's path;
+the child's `prepare()` (line 212) applies them (`sys.path = data['sys_path']`,
+`os.chdir(data['dir'])` at line 235), and `_fixup_main_from_path()` (line 275)
+runs the main script again with `run_name="__mp_main__"` (line 298), so its
+`if __name__ == "__main__":` block is skipped. The environment is inherited by
+the new process as it is when it starts. Nothing else of the parent's run-time
+state travels; under *fork* (`popen_fork.py`) the child is a copy of the
+parent's memory and sees all of it (except `random`'s global generator, which
+`Lib/random.py` reseeds in every forked child: `os.register_at_fork(
+after_in_child=_inst.seed)`, line 900). Under *forkserver* the children are
+forked from a server that imported the main module (3.13.8+/3.14.1+) or from a
+fresh one: in both, the guard never ran there, so forkserver behaves as spawn
+here.
 
 ## Example
 ```python
@@ -104,884 +162,181 @@ the parent and pass them to each `Process` as arguments or through
 `initargs`.
 
 ## References
+- [CPython `Lib/multiprocessing/spawn.py`: `get_preparation_data`, `prepare`, `_fixup_main_from_path`](https://github.com/python/cpython/blob/3.11/Lib/multiprocessing/spawn.py)
+- [logging cookbook: Logging to a single file from multiple processes](https://docs.python.org/3/howto/logging-cookbook.html#logging-to-a-single-file-from-multiple-processes)
 - [multiprocessing programming guidelines: Explicitly pass resources to child processes](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 - [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
 "#;
 
-/// A module global: its module and name.
-type Key = (usize, String);
-
-/// What a reference to a global resolves to.
-struct Resolved {
-    key: Key,
-    /// Attributes read after the global (`CONFIG.get` has one).
-    rest: usize,
-    /// Named through `from m import G`: a later rebinding of `m.G` is not
-    /// seen through that name, only changes to the object.
-    from_import: bool,
+/// Finds, project-wide, the state workers read that the parent sets at run time.
+pub fn analyze(project: &Project, files: &[Arc<SourceFile>], workers: &Workers) -> StateFindings {
+    let texts: Vec<&str> = files.iter().map(|file| file.text.as_str()).collect();
+    state::analyze(project, &texts, workers)
 }
 
-const MAX_DEPTH: usize = 8;
-
-/// Resolves a global reference made in `module` to the module that holds the global.
-fn resolve(project: &Project, module: usize, target: &GlobalRef) -> Option<Resolved> {
-    // An import made only at run time (`import numpy as np` in the main guard):
-    // the name itself is the global a child lacks.
-    if matches!(target.base, Base::Imported { .. })
-        && globals::import_time_bindings(&project.models[module], target.name).is_empty()
-    {
-        return Some(Resolved {
-            key: (module, target.name.to_string()),
-            rest: target.attrs.len(),
-            from_import: false,
-        });
-    }
-    match &target.base {
-        Base::Own(name) => Some(Resolved {
-            key: (module, (*name).to_string()),
-            rest: target.attrs.len(),
-            from_import: false,
-        }),
-        Base::Imported { level, dotted } => {
-            let base_len = dotted.split('.').filter(|part| !part.is_empty()).count();
-            let parts: Vec<&str> = dotted
-                .split('.')
-                .filter(|part| !part.is_empty())
-                .chain(target.attrs.iter().copied())
-                .collect();
-            for split in (0..parts.len()).rev() {
-                if split == 0 && *level == 0 {
-                    break;
-                }
-                let prefix = parts[..split].join(".");
-                let Some(holder) = project.resolve_module(module, *level, &prefix) else {
-                    continue;
-                };
-                let (holder, name) = canonical(project, holder, parts[split], 0)?;
-                return Some(Resolved {
-                    key: (holder, name),
-                    rest: parts.len() - split - 1,
-                    from_import: split < base_len,
-                });
-            }
-            None
-        }
-    }
-}
-
-/// Follows re-exports (`from .settings import CONFIG` in a package's
-/// `__init__.py`) to the module that defines the global.
-fn canonical(project: &Project, module: usize, name: &str, depth: usize) -> Option<Key> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    let model = &project.models[module];
-    let Some(bindings) = model.scopes[MODULE_SCOPE].bindings.get(name) else {
-        // A submodule is not a global value.
-        let submodule = format!("{}.{name}", project.paths[module].name);
-        return match project.resolve_module(module, 0, &submodule) {
-            Some(_) => None,
-            None => Some((module, name.to_string())),
-        };
-    };
-    let mut source = None;
-    for binding in bindings {
-        match &binding.kind {
-            BindingKind::FromImport {
-                level,
-                module: Some(from),
-                name: imported,
-            } => {
-                let this = (*level, *from, *imported);
-                if source.is_some_and(|previous| previous != this) {
-                    return Some((module, name.to_string()));
-                }
-                source = Some(this);
-            }
-            BindingKind::Import(_) | BindingKind::FromImport { module: None, .. } => return None,
-            _ => return Some((module, name.to_string())),
-        }
-    }
-    let (level, from, imported) = source?;
-    // From a module outside the project: nothing is known about it.
-    let holder = project.resolve_module(module, level, from)?;
-    canonical(project, holder, imported, depth + 1)
-}
-
-/// Does the write rebind the global (rather than change the object it holds)?
-fn is_rebinding(write: &GlobalWrite, resolved: &Resolved) -> bool {
-    matches!(
-        write.kind,
-        WriteKind::Store | WriteKind::Delete | WriteKind::Import
-    ) && resolved.rest == 0
-}
-
-fn describe_write(write: &GlobalWrite, name: &str) -> String {
-    match write.kind {
-        WriteKind::Store | WriteKind::Delete => format!("assigns `{name}`"),
-        WriteKind::Import => format!("imports `{name}`"),
-        WriteKind::ItemStore => format!("sets an item of `{name}`"),
-        WriteKind::Method(method) => format!("changes `{name}` with `.{method}()`"),
-    }
-}
-
-/// A location with a note.
-#[derive(Debug, Clone)]
-struct Step {
-    module: usize,
-    range: TextRange,
-    message: String,
-}
-
-/// The parent sets a global and then starts processes.
-#[derive(Debug, Clone)]
-struct ParentSet {
-    /// Where: "in the main guard", "in `main`".
-    place: String,
+fn global_message(
+    finding: &StateFinding,
+    place: &str,
     rebinding: bool,
-    steps: Vec<Step>,
-    start: Step,
-}
-
-/// A body of code that runs only in the parent: a main guard, or a function
-/// that no child runs and no import runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Body {
-    Guard(usize),
-    Function(usize, FunctionId),
-}
-
-impl Body {
-    fn module(self) -> usize {
-        match self {
-            Body::Guard(module) | Body::Function(module, _) => module,
-        }
-    }
-}
-
-/// A project function: its module and id.
-type FunctionRef = (usize, FunctionId);
-
-/// The parent-only bodies that call a function, and where.
-type Callers = FxHashMap<FunctionRef, Vec<(Body, TextRange)>>;
-
-/// A body's set events: where, the first step, whether it rebinds, and the callee that sets it.
-type SetEvent = (TextSize, Step, bool, Option<FunctionRef>);
-
-/// How a parent-only function comes to set a global.
-#[derive(Debug, Clone)]
-enum Witness {
-    /// It writes it itself.
-    Direct { step: Step, rebinding: bool },
-    /// It calls a function that sets it.
-    Call {
-        range: TextRange,
-        callee: (usize, FunctionId),
-    },
-}
-
-/// The parent side of the project: which code runs only in the parent, what
-/// it writes, and what it calls. Built once, for the globals workers read.
-struct Parent<'x, 'p, 'a> {
-    project: &'x Project<'p, 'a>,
-    workers: &'x Workers,
-    finder: EffectFinder<'x, 'p, 'a>,
-    /// Functions that run while some module is imported (in the children too).
-    import_time: FxHashSet<(usize, FunctionId)>,
-    /// The writes of parent-only code to the globals of interest.
-    direct: FxHashMap<Key, Vec<(Body, TextSize, Step, bool)>>,
-    /// Parent-only functions → the parent-only bodies that call them, where.
-    callers: Option<Callers>,
-    memo: FxHashMap<(Key, bool), Option<ParentSet>>,
-}
-
-impl<'x, 'p, 'a> Parent<'x, 'p, 'a> {
-    fn new(project: &'x Project<'p, 'a>, workers: &'x Workers, keys: &FxHashSet<Key>) -> Self {
-        // Everything called while a module is imported.
-        let mut import_time = FxHashSet::default();
-        let mut queue = Vec::new();
-        for (module, facts) in project.facts.iter().enumerate() {
-            for edge in &facts.import_time.calls {
-                if let Some((m, f, _)) = project.called_function(module, &edge.target) {
-                    if import_time.insert((m, f)) {
-                        queue.push((m, f));
-                    }
-                }
-            }
-        }
-        while let Some((module, function)) = queue.pop() {
-            for edge in &project.facts[module].functions[function].calls {
-                if let Some((m, f, _)) = project.called_function(module, &edge.target) {
-                    if import_time.insert((m, f)) {
-                        queue.push((m, f));
-                    }
-                }
-            }
-        }
-        let mut parent = Parent {
-            project,
-            workers,
-            finder: EffectFinder::new(project),
-            import_time,
-            direct: FxHashMap::default(),
-            callers: None,
-            memo: FxHashMap::default(),
-        };
-        // The writes of parent-only code to the globals workers read.
-        let names: FxHashSet<&str> = keys.iter().map(|(_, name)| name.as_str()).collect();
-        for body in parent.bodies() {
-            let module = body.module();
-            let globals = &project.facts[module].globals;
-            let (writes, who) = match body {
-                Body::Guard(_) => (&globals.main_guard.writes, "the main guard".to_string()),
-                Body::Function(_, function) => (
-                    &globals.functions[function].writes,
-                    format!("`{}`", project.models[module].functions[function].qualname),
-                ),
-            };
-            for write in writes {
-                // Cheap test first: the global's name is written in the chain.
-                let named = match &write.target.base {
-                    Base::Own(name) => names.contains(name),
-                    Base::Imported { dotted, .. } => {
-                        dotted.split('.').any(|part| names.contains(part))
-                            || write.target.attrs.iter().any(|attr| names.contains(attr))
-                    }
-                };
-                if !named {
-                    continue;
-                }
-                let Some(resolved) = resolve(project, module, &write.target) else {
-                    continue;
-                };
-                if !keys.contains(&resolved.key) {
-                    continue;
-                }
-                // Importing again a module the name already holds changes nothing.
-                if write.kind == WriteKind::Import
-                    && !globals::import_time_bindings(
-                        &project.models[resolved.key.0],
-                        &resolved.key.1,
-                    )
-                    .is_empty()
-                {
-                    continue;
-                }
-                let rebinding = is_rebinding(write, &resolved);
-                let step = Step {
-                    module,
-                    range: write.range,
-                    message: format!("{who} {} here", describe_write(write, &resolved.key.1)),
-                };
-                parent.direct.entry(resolved.key).or_default().push((
-                    body,
-                    write.range.start(),
-                    step,
-                    rebinding,
-                ));
-            }
-        }
-        parent
-    }
-
-    fn runs_in_parent_only(&self, module: usize, function: FunctionId) -> bool {
-        !self.workers.functions.contains_key(&(module, function))
-            && !self.import_time.contains(&(module, function))
-    }
-
-    /// Every parent-only body, in a stable order.
-    fn bodies(&self) -> Vec<Body> {
-        let mut bodies = Vec::new();
-        for module in 0..self.project.facts.len() {
-            bodies.push(Body::Guard(module));
-            for function in 0..self.project.models[module].functions.len() {
-                if self.runs_in_parent_only(module, function) {
-                    bodies.push(Body::Function(module, function));
-                }
-            }
-        }
-        bodies
-    }
-
-    fn body_facts(&self, body: Body) -> &'x crate::facts::BodyFacts<'a> {
-        let project = self.project;
-        match body {
-            Body::Guard(module) => &project.facts[module].main_only,
-            Body::Function(module, function) => &project.facts[module].functions[function],
-        }
-    }
-
-    fn describe(&self, body: Body) -> (String, String) {
-        match body {
-            Body::Guard(_) => (
-                "in the main guard".to_string(),
-                "the main guard".to_string(),
-            ),
-            Body::Function(module, function) => {
-                let name = &self.project.models[module].functions[function].qualname;
-                (format!("in `{name}`"), format!("`{name}`"))
-            }
-        }
-    }
-
-    fn callers(&mut self) -> &Callers {
-        if self.callers.is_none() {
-            let mut callers = Callers::default();
-            for body in self.bodies() {
-                let module = body.module();
-                for edge in &self.body_facts(body).calls {
-                    let Some((m, f, _)) = self.project.called_function(module, &edge.target) else {
-                        continue;
-                    };
-                    if self.runs_in_parent_only(m, f) {
-                        callers.entry((m, f)).or_default().push((body, edge.range));
-                    }
-                }
-            }
-            self.callers = Some(callers);
-        }
-        self.callers.as_ref().expect("just built")
-    }
-
-    /// Where the parent sets `key` at run time and then starts processes
-    /// (`changes_only`: only changes to the object count, not rebinding).
-    fn parent_set(&mut self, key: &Key, changes_only: bool) -> Option<ParentSet> {
-        let memo_key = (key.clone(), changes_only);
-        if let Some(known) = self.memo.get(&memo_key) {
-            return known.clone();
-        }
-        let found = self.compute(key, changes_only);
-        self.memo.insert(memo_key, found.clone());
-        found
-    }
-
-    fn compute(&mut self, key: &Key, changes_only: bool) -> Option<ParentSet> {
-        let direct: Vec<(Body, TextSize, Step, bool)> = self
-            .direct
-            .get(key)?
-            .iter()
-            .filter(|(_, _, _, rebinding)| !(changes_only && *rebinding))
-            .cloned()
-            .collect();
-        // The set events of each body: (offset, first step, rebinding, callee).
-        let mut events: FxHashMap<Body, Vec<SetEvent>> = FxHashMap::default();
-        let mut witnesses: FxHashMap<(usize, FunctionId), Witness> = FxHashMap::default();
-        let mut queue = Vec::new();
-        for (body, at, step, rebinding) in direct {
-            if let Body::Function(m, f) = body {
-                if let std::collections::hash_map::Entry::Vacant(entry) = witnesses.entry((m, f)) {
-                    entry.insert(Witness::Direct {
-                        step: step.clone(),
-                        rebinding,
-                    });
-                    queue.push((m, f));
-                }
-            }
-            events
-                .entry(body)
-                .or_default()
-                .push((at, step, rebinding, None));
-        }
-        // Callers of setters set it too, up the parent's call graph.
-        while let Some(callee) = queue.pop() {
-            let callers = self.callers().get(&callee).cloned().unwrap_or_default();
-            let rebinding = self.rebinding_of(&witnesses, callee);
-            for (body, range) in callers {
-                let (_, who) = self.describe(body);
-                let name = &self.project.models[callee.0].functions[callee.1].qualname;
-                let step = Step {
-                    module: body.module(),
-                    range,
-                    message: format!("{who} calls `{name}` here, before starting processes"),
-                };
-                events.entry(body).or_default().push((
-                    range.start(),
-                    step,
-                    rebinding,
-                    Some(callee),
-                ));
-                if let Body::Function(m, f) = body {
-                    if let std::collections::hash_map::Entry::Vacant(entry) =
-                        witnesses.entry((m, f))
-                    {
-                        entry.insert(Witness::Call { range, callee });
-                        queue.push((m, f));
-                    }
-                }
-            }
-        }
-        let mut bodies: Vec<Body> = events.keys().copied().collect();
-        bodies.sort();
-        for body in bodies {
-            let mut body_events = events.remove(&body).unwrap_or_default();
-            body_events.sort_by_key(|(at, ..)| *at);
-            let Some((at, step, rebinding, callee)) = body_events.into_iter().next() else {
-                continue;
-            };
-            let Some(start) = self.start_after(body, at) else {
-                continue;
-            };
-            let mut steps = vec![step];
-            let mut next = callee;
-            let mut depth = 0;
-            while let Some(function) = next {
-                depth += 1;
-                if depth > 32 {
-                    break;
-                }
-                match witnesses.get(&function) {
-                    Some(Witness::Direct { step, .. }) => {
-                        steps.push(step.clone());
-                        next = None;
-                    }
-                    Some(Witness::Call { range, callee }) => {
-                        let caller =
-                            &self.project.models[function.0].functions[function.1].qualname;
-                        let name = &self.project.models[callee.0].functions[callee.1].qualname;
-                        steps.push(Step {
-                            module: function.0,
-                            range: *range,
-                            message: format!("`{caller}` calls `{name}` here"),
-                        });
-                        next = Some(*callee);
-                    }
-                    None => next = None,
-                }
-            }
-            let (place, _) = self.describe(body);
-            return Some(ParentSet {
-                place,
-                rebinding,
-                steps,
-                start,
-            });
-        }
-        None
-    }
-
-    fn rebinding_of(
-        &self,
-        witnesses: &FxHashMap<(usize, FunctionId), Witness>,
-        mut function: (usize, FunctionId),
-    ) -> bool {
-        for _ in 0..32 {
-            match witnesses.get(&function) {
-                Some(Witness::Direct { rebinding, .. }) => return *rebinding,
-                Some(Witness::Call { callee, .. }) => function = *callee,
-                None => return false,
-            }
-        }
-        false
-    }
-
-    /// The first process start in a body after an offset: its own, or through a call.
-    fn start_after(&mut self, body: Body, at: TextSize) -> Option<Step> {
-        let module = body.module();
-        let facts = self.body_facts(body);
-        let (_, who) = self.describe(body);
-        let mut start: Option<Step> = facts
-            .starts
-            .iter()
-            .find(|start| start.range.start() > at)
-            .map(|start| Step {
-                module,
-                range: start.range,
-                message: format!("{who} {} here, after setting it", start.kind.describe()),
-            });
-        for edge in &facts.calls {
-            if edge.range.start() <= at
-                || start
-                    .as_ref()
-                    .is_some_and(|start| start.range.start() <= edge.range.start())
-            {
-                continue;
-            }
-            if let Some(trace) = self.finder.call_effect(module, &edge.target, Effect::Start) {
-                let what = match trace.last() {
-                    Some(last) => format!(
-                        "starts processes ({})",
-                        last.message.trim_end_matches(" here")
-                    ),
-                    None => "starts a process".to_string(),
-                };
-                start = Some(Step {
-                    module,
-                    range: edge.range,
-                    message: format!("{who} {what} here, after setting it"),
-                });
-                break;
-            }
-        }
-        start
-    }
-}
-
-/// The multiprocessing object a module-level assignment creates, if one:
-/// its type name, and whether it is a manager (or a manager's proxy).
-fn sync_object(model: &ModuleModel, value: &Expr) -> Option<(String, bool)> {
-    let Expr::Call(call) = value else {
-        return None;
+    outcome: &Outcome,
+) -> String {
+    let name = &finding.name;
+    let sets = if rebinding {
+        "assigns only at run time"
+    } else {
+        "changes only at run time"
     };
-    let type_name = match call.func.as_ref() {
-        Expr::Name(name) => name.id.to_string(),
-        Expr::Attribute(attribute) => attribute.attr.to_string(),
-        _ => return None,
+    let outcome = match outcome {
+        Outcome::NameError => {
+            format!(", where `{name}` is not defined: \"NameError: name '{name}' is not defined\"")
+        }
+        Outcome::NoneError(error) => format!(" and sees `{name} = None`: \"{error}\""),
+        Outcome::None => format!(" and sees `{name} = None`"),
+        Outcome::ClassAttributeMissing { attribute } => format!(
+            ", where the class has no `{attribute}`: \"AttributeError: type object '{name}' has no attribute '{attribute}'\""
+        ),
+        Outcome::ClassAttributeNone { attribute, error } => {
+            format!(" and sees `{name}.{attribute} = None`: \"{error}\"")
+        }
+        Outcome::Value(source) => format!(" and sees the import-time value `{source}`"),
+        Outcome::ImportValue => " and sees its import-time value".to_string(),
+        Outcome::Unchanged => {
+            " and sees it as the import leaves it, without the parent's changes".to_string()
+        }
     };
-    match model.resolve(&call.func, MODULE_SCOPE).api() {
-        Some(Api::DefaultContextUser) => return Some((type_name, false)),
-        Some(Api::ManagerFactory) => return Some(("Manager".to_string(), true)),
-        _ => {}
+    format!(
+        "{} and reads the global `{name}`, which the parent {sets} ({place}): a spawn or forkserver child re-imports {}{outcome}",
+        finding.worker,
+        module_words(finding)
+    )
+}
+
+fn sync_message(
+    finding: &StateFinding,
+    type_name: &str,
+    manager: bool,
+    waited: bool,
+    signalled: bool,
+) -> String {
+    let (runs, name, reimports) = (&finding.worker, &finding.name, module_words(finding));
+    if manager {
+        return format!(
+            "{runs} and uses the module-level `{type_name}` `{name}` as a global: a spawn or forkserver child re-imports {reimports} and runs `Manager()` again, which cannot start a process while the child is still importing (\"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\")"
+        );
     }
-    let Expr::Attribute(attribute) = call.func.as_ref() else {
-        return None;
+    let consequence = match type_name {
+        "Queue" | "SimpleQueue" | "JoinableQueue" => {
+            "what the child puts in it never reaches the parent, and what the parent puts never reaches the child"
+        }
+        "Value" | "Array" | "RawValue" | "RawArray" => "the child's updates never reach the parent",
+        "Lock" | "RLock" | "Semaphore" | "BoundedSemaphore" | "Condition" => {
+            "it excludes nothing between processes"
+        }
+        _ => "nothing is shared between the processes",
     };
-    match model.resolve(&attribute.value, MODULE_SCOPE) {
-        // `ctx.Queue()` on a context.
-        Value::Context(_) => crate::api::classify_multiprocessing(attribute.attr.as_str())
-            .filter(|api| *api == Api::DefaultContextUser)
-            .map(|_| (type_name, false)),
-        // `manager.dict()` on a module-level manager.
-        Value::Instance(class)
-            if matches!(class.api(), Some(Api::ManagerFactory | Api::ManagerClass)) =>
-        {
-            Some((format!("{type_name}` proxy of a `Manager"), true))
-        }
-        _ => None,
-    }
-}
-
-/// What the import-time bindings of a global say about it.
-enum ImportValue<'a> {
-    /// No binding when the module is imported.
-    Missing,
-    /// Bound to `None` only.
-    None,
-    /// A multiprocessing object created at import time.
-    Sync(String, bool, TextRange),
-    /// One value, with its source text when it is short.
-    Value(Option<&'a str>),
-    /// Several bindings, or ones the model does not follow.
-    Unknown,
-}
-
-fn import_value<'a>(project: &Project<'_, 'a>, text: &'a str, key: &Key) -> ImportValue<'a> {
-    let (module, name) = (key.0, key.1.as_str());
-    let model = &project.models[module];
-    let bindings = globals::import_time_bindings(model, name);
-    if bindings.is_empty() {
-        let dynamic = project.facts[module].globals.dynamic;
-        return if dynamic || globals::is_builtin(name) {
-            ImportValue::Unknown
-        } else {
-            ImportValue::Missing
-        };
-    }
-    if bindings
-        .iter()
-        .all(|binding| matches!(binding.kind, BindingKind::Assign(Expr::NoneLiteral(_))))
-    {
-        return ImportValue::None;
-    }
-    let [binding] = bindings.as_slice() else {
-        return ImportValue::Unknown;
+    let hang = if waited {
+        ", and the parent waits on its own copy forever"
+    } else if signalled {
+        ", and the children wait for a signal the parent gives only its own copy: they never finish"
+    } else {
+        ""
     };
-    match binding.kind {
-        BindingKind::Assign(value) => {
-            if let Some((type_name, manager)) = sync_object(model, value) {
-                return ImportValue::Sync(type_name, manager, binding.range);
-            }
-            let source = text
-                .get(value.range().start().to_usize()..value.range().end().to_usize())
-                .filter(|source| source.len() <= 40 && !source.contains('\n'));
-            ImportValue::Value(source)
-        }
-        _ => ImportValue::Unknown,
-    }
-}
-
-/// The exception a use of `None` raises.
-fn none_error(usage: Usage, attribute: Option<&str>) -> Option<String> {
-    Some(match (attribute, usage) {
-        (Some(attribute), _) => {
-            format!("AttributeError: 'NoneType' object has no attribute '{attribute}'")
-        }
-        (None, Usage::Subscript) => "TypeError: 'NoneType' object is not subscriptable".into(),
-        (None, Usage::Call) => "TypeError: 'NoneType' object is not callable".into(),
-        (None, Usage::Iterate) => "TypeError: 'NoneType' object is not iterable".into(),
-        (None, Usage::Plain) => return None,
-    })
-}
-
-/// A finding for a module, ready to report.
-#[derive(Debug, Clone)]
-pub struct Pending {
-    range: TextRange,
-    message: String,
-    help: String,
-    related: Vec<Step>,
-    error: bool,
-    pinned: Option<StartMethod>,
-}
-
-/// The findings, per module.
-#[derive(Debug, Default)]
-pub struct Findings {
-    per_module: Vec<Vec<Pending>>,
-}
-
-/// A global read by code that runs in a child.
-struct WorkerRead<'o> {
-    module: usize,
-    function: FunctionId,
-    origin: &'o WorkerOrigin,
-    range: TextRange,
-    resolved: Resolved,
-    own: bool,
-}
-
-/// Finds, project-wide, the globals workers read that the parent sets at run
-/// time (and the module-level multiprocessing objects they use).
-pub fn analyze(project: &Project, files: &[Arc<SourceFile>], workers: &Workers) -> Findings {
-    let mut findings = Findings {
-        per_module: vec![Vec::new(); project.facts.len()],
+    let article = if type_name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
     };
-    // What the children read, once per function, global and way of naming it.
-    let mut functions: Vec<(&(usize, FunctionId), &WorkerOrigin)> =
-        workers.functions.iter().collect();
-    functions.sort_by_key(|(key, _)| **key);
-    let mut reads = Vec::new();
-    for (&(module, function), origin) in &functions {
-        let mut seen: FxHashSet<(Key, bool)> = FxHashSet::default();
-        for read in &project.facts[module].globals.functions[function].reads {
-            let Some(resolved) = resolve(project, module, &read.target) else {
-                continue;
-            };
-            if seen.insert((resolved.key.clone(), resolved.from_import)) {
-                reads.push(WorkerRead {
-                    module,
-                    function,
-                    origin,
-                    range: read.target.range,
-                    own: resolved.key.0 == module && resolved.key.1 == read.target.name,
-                    resolved,
-                });
-            }
-        }
-    }
-    if reads.is_empty() {
-        return findings;
-    }
-    // What the children write themselves (an initializer, a lazy cache).
-    let mut child_written = FxHashSet::default();
-    let mut child_rebound = FxHashSet::default();
-    for (&(module, function), _) in &functions {
-        for write in &project.facts[module].globals.functions[function].writes {
-            if let Some(resolved) = resolve(project, module, &write.target) {
-                if is_rebinding(write, &resolved) {
-                    child_rebound.insert(resolved.key.clone());
-                }
-                child_written.insert(resolved.key);
-            }
-        }
-    }
-    let mut values: FxHashMap<Key, ImportValue> = FxHashMap::default();
-    let mut wanted: FxHashSet<Key> = FxHashSet::default();
-    for read in &reads {
-        let key = &read.resolved.key;
-        if child_rebound.contains(key) {
-            continue;
-        }
-        let value = values
-            .entry(key.clone())
-            .or_insert_with(|| import_value(project, files[key.0].text.as_str(), key));
-        if !matches!(value, ImportValue::Sync(..)) && !child_written.contains(key) {
-            wanted.insert(key.clone());
-        }
-    }
-    let mut parent = (!wanted.is_empty()).then(|| Parent::new(project, workers, &wanted));
-    for read in &reads {
-        let key = &read.resolved.key;
-        if child_rebound.contains(key) {
-            continue;
-        }
-        let Some(value) = values.get(key) else {
-            continue;
-        };
-        let pending = if let ImportValue::Sync(type_name, manager, created) = value {
-            sync_finding(project, read, type_name, *manager, *created)
-        } else {
-            if !wanted.contains(key) {
-                continue;
-            }
-            let Some(parent) = parent.as_mut() else {
-                continue;
-            };
-            let Some(set) = parent.parent_set(key, read.resolved.from_import) else {
-                continue;
-            };
-            finding(project, read, value, set)
-        };
-        findings.per_module[read.module].push(pending);
-    }
-    findings
+    format!(
+        "{runs} and uses the module-level multiprocessing `{type_name}` `{name}` as a global: a spawn or forkserver child re-imports {reimports} and creates {article} `{type_name}` of its own, so {consequence}{hang}"
+    )
 }
 
-/// How the worker uses the global (all its reads in the function): the usage,
-/// the attribute read on it, and whether the code tests it.
-fn uses<'a>(project: &Project<'_, 'a>, read: &WorkerRead) -> Vec<(Usage, Option<&'a str>, bool)> {
-    project.facts[read.module].globals.functions[read.function]
-        .reads
-        .iter()
-        .filter_map(|other| {
-            let resolved = resolve(project, read.module, &other.target)?;
-            (resolved.key == read.resolved.key).then(|| {
-                let skip = other.target.attrs.len() - resolved.rest;
-                (
-                    other.usage,
-                    other.target.attrs.get(skip).copied(),
-                    other.tested,
-                )
-            })
-        })
-        .collect()
+fn config_message(finding: &StateFinding, facility: Facility, place: &str) -> String {
+    let runs = &finding.worker;
+    let (what, seen) = match facility {
+        Facility::Logging => (
+            "logs through `logging`, which the parent configures only at run time",
+            "logging is configured only as importing the modules leaves it (by default the root logger has level `WARNING` and no handler): records below that level are dropped and the parent's handlers and format are missing",
+        ),
+        Facility::NumpyRandom => (
+            "draws from `numpy.random`'s global generator, which the parent seeds only at run time",
+            "its generator is seeded from `os.urandom`, so the numbers differ from fork's and from run to run",
+        ),
+        Facility::RecursionLimit => (
+            "recurses, and the parent raises the recursion limit only at run time",
+            "it has the default limit of 1000: \"RecursionError: maximum recursion depth exceeded\"",
+        ),
+        Facility::Warnings => (
+            "issues warnings, and the parent sets the warnings filters only at run time",
+            "it has the default filters, so the warnings are shown (or not raised) as if no filter were set",
+        ),
+        Facility::Decimal => (
+            "computes with `Decimal`, and the parent changes the decimal context only at run time",
+            "its context has the default precision of 28 digits",
+        ),
+    };
+    format!("{runs} and {what} ({place}): a spawn or forkserver child starts a fresh interpreter, where {seen}")
+}
+
+fn config_help(facility: Facility) -> &'static str {
+    match facility {
+        Facility::Logging => "configure logging where every process runs it: at import time, or in the pool's `initializer` (a `QueueHandler` that sends records to a `QueueListener` in the parent)",
+        Facility::NumpyRandom => "seed in each child: pass a seed per task (or through `initializer`/`initargs`) and seed or create a generator there",
+        Facility::RecursionLimit => "set the limit in the child too: at import time, in the pool's `initializer`, or in the worker itself",
+        Facility::Warnings => "set the filters where every process runs them: at import time, or in the pool's `initializer`",
+        Facility::Decimal => "set the context in the child: at import time, in the pool's `initializer`, or with `decimal.localcontext()` in the worker",
+    }
 }
 
 /// The module a global lives in, as the message names it.
-fn module_words(project: &Project, read: &WorkerRead) -> String {
-    let key = &read.resolved.key;
-    if key.0 == read.module {
-        "the module".to_string()
-    } else {
-        format!("`{}`", project.paths[key.0].name)
-    }
-}
-
-fn origin_step(project: &Project, origin: &WorkerOrigin) -> Step {
-    let (module, range, message) = origin_note(project, origin);
-    Step {
-        module,
-        range,
-        message,
+fn module_words(finding: &StateFinding) -> String {
+    match &finding.holder {
+        Some(name) => format!("`{name}`"),
+        None => "the module".to_string(),
     }
 }
 
 /// The start method the worker's origin pins: its context, or the
 /// `set_start_method()` of the module that sends it or holds it.
-fn pinned_method(project: &Project, read: &WorkerRead) -> Option<StartMethod> {
-    read.origin
+fn pinned_method(project: &Project, finding: &StateFinding) -> Option<StartMethod> {
+    finding
+        .origin
         .method
         .as_deref()
         .and_then(StartMethod::from_name)
-        .or_else(|| super::program_method(&project.facts[read.origin.site.0]))
-        .or_else(|| super::program_method(&project.facts[read.module]))
+        .or_else(|| super::program_method(&project.facts[finding.origin.site.0]))
+        .or_else(|| super::program_method(&project.facts[finding.module]))
 }
 
-fn finding(project: &Project, read: &WorkerRead, value: &ImportValue, set: ParentSet) -> Pending {
-    let name = read.resolved.key.1.as_str();
-    let runs = describe_worker(project, read.module, read.function, read.origin);
-    let sets = if set.rebinding {
-        "assigns only at run time"
-    } else {
-        "changes only at run time"
-    };
-    let reimports = module_words(project, read);
-    let uses = uses(project, read);
-    let checked = uses.iter().any(|(_, _, tested)| *tested);
-    let (outcome, error) = match (value, set.rebinding) {
-        (ImportValue::Missing, true) if read.own => (
-            format!(", where `{name}` is not defined: \"NameError: name '{name}' is not defined\""),
-            true,
-        ),
-        (ImportValue::None, true) if !checked => {
-            let error = uses
-                .iter()
-                .find_map(|(usage, attribute, _)| none_error(*usage, *attribute));
-            match error {
-                Some(error) => (format!(" and sees `{name} = None`: \"{error}\""), true),
-                None => (format!(" and sees `{name} = None`"), false),
-            }
-        }
-        (ImportValue::None, true) => (format!(" and sees `{name} = None`"), false),
-        (ImportValue::Value(Some(source)), true) => {
-            (format!(" and sees the import-time value `{source}`"), false)
-        }
-        (_, true) => (" and sees its import-time value".to_string(), false),
-        (_, false) => (
-            " and sees it as the import leaves it, without the parent's changes".to_string(),
-            false,
-        ),
-    };
-    let message = format!(
-        "{runs} and reads the global `{name}`, which the parent {sets} ({}): a spawn or forkserver child re-imports {reimports}{outcome}",
-        set.place
-    );
-    let mut related = set.steps;
-    related.push(set.start);
-    related.push(origin_step(project, read.origin));
-    Pending {
-        range: read.range,
-        message,
-        help: "pass the value to the worker: as an argument, with `functools.partial`, or through the pool's `initializer`/`initargs`".to_string(),
-        related,
-        error,
-        pinned: pinned_method(project, read),
-    }
-}
-
-fn sync_finding(
-    project: &Project,
-    read: &WorkerRead,
-    type_name: &str,
-    manager: bool,
-    created: TextRange,
-) -> Pending {
-    let name = read.resolved.key.1.as_str();
-    let runs = describe_worker(project, read.module, read.function, read.origin);
-    let reimports = module_words(project, read);
-    let message = if manager {
-        format!(
-            "{runs} and uses the module-level `{type_name}` `{name}` as a global: a spawn or forkserver child re-imports {reimports} and runs `Manager()` again, which cannot start a process while the child is still importing (\"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\")"
-        )
-    } else {
-        let consequence = match type_name {
-            "Queue" | "SimpleQueue" | "JoinableQueue" => {
-                "what the child puts in it never reaches the parent, and what the parent puts never reaches the child"
-            }
-            "Value" | "Array" | "RawValue" | "RawArray" => {
-                "the child's updates never reach the parent"
-            }
-            "Lock" | "RLock" | "Semaphore" | "BoundedSemaphore" | "Condition" => {
-                "it excludes nothing between processes"
-            }
-            _ => "nothing is shared between the processes",
-        };
-        format!(
-            "{runs} and uses the module-level multiprocessing `{type_name}` `{name}` as a global: a spawn or forkserver child re-imports {reimports} and creates a `{type_name}` of its own, so {consequence}"
-        )
-    };
-    Pending {
-        range: read.range,
-        message,
-        help: "create it in the parent (under the main guard) and pass it to the child: as a `Process` argument, or through the pool's `initializer`/`initargs`".to_string(),
-        related: vec![
-            Step {
-                module: read.resolved.key.0,
-                range: created,
-                message: format!("`{name}` is created here, whenever the module is imported"),
-            },
-            origin_step(project, read.origin),
-        ],
-        error: false,
-        pinned: pinned_method(project, read),
-    }
-}
-
-pub fn check(checker: &mut Checker, findings: &Findings) {
+pub fn check(checker: &mut Checker, findings: &StateFindings) {
     let Some(pending) = findings.per_module.get(checker.module) else {
         return;
     };
-    for pending in pending {
-        let related = pending
+    for finding in pending {
+        let (message, help) = match &finding.hazard {
+            Hazard::Global {
+                place,
+                rebinding,
+                outcome,
+            } => (
+                global_message(finding, place, *rebinding, outcome),
+                "pass the value to the worker: as an argument, with `functools.partial`, or through the pool's `initializer`/`initargs`",
+            ),
+            Hazard::Sync {
+                type_name,
+                manager,
+                waited,
+                signalled,
+            } => (
+                sync_message(finding, type_name, *manager, waited.is_some(), *signalled),
+                "create it in the parent (under the main guard) and pass it to the child: as a `Process` argument, or through the pool's `initializer`/`initargs`",
+            ),
+            Hazard::Config { facility, place } => (
+                config_message(finding, *facility, place),
+                config_help(*facility),
+            ),
+        };
+        let related = finding
             .related
             .iter()
             .map(|step| Related {
@@ -990,16 +345,17 @@ pub fn check(checker: &mut Checker, findings: &Findings) {
                 message: step.message.clone(),
             })
             .collect();
+        let pinned = pinned_method(checker.project, finding);
         let diagnostic = checker.report(
             Rule::GlobalNotInherited,
-            pending.range,
-            pending.message.clone(),
-            Some(pending.help.clone()),
+            finding.range,
+            message,
+            Some(help.to_string()),
         );
         diagnostic.related = related;
         diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
-        diagnostic.pinned = pending.pinned;
-        if pending.error {
+        diagnostic.pinned = pinned;
+        if finding.error {
             diagnostic.severity_override = Some(Severity::Error);
         }
     }
