@@ -9,16 +9,22 @@ use spawnsafe_core::Rule;
 
 /// The rule whose code is at `offset` inside a `noqa` comment, and the code's range.
 pub fn noqa_code_at(path: &Path, text: &str, offset: TextSize) -> Option<(Rule, TextRange)> {
-    // Only real comment tokens count, never text inside strings.
-    let parsed =
-        ruff_python_parser::parse_unchecked_source(text, spawnsafe_core::source::source_type(path));
-    let comment = parsed
-        .tokens()
-        .iter()
-        .find(|token| {
-            token.kind() == TokenKind::Comment && token.range().contains_inclusive(offset)
-        })?
-        .range();
+    // Only real comment tokens count, never text inside strings. Parsing and
+    // dropping a deeply nested file recurse once per level: on the analysis
+    // stack, as `check` does, never on the server's main thread.
+    let comment = spawnsafe_core::syntax::with_analysis_stack(|| {
+        let parsed = ruff_python_parser::parse_unchecked_source(
+            text,
+            spawnsafe_core::source::source_type(path),
+        );
+        parsed
+            .tokens()
+            .iter()
+            .find(|token| {
+                token.kind() == TokenKind::Comment && token.range().contains_inclusive(offset)
+            })
+            .map(Ranged::range)
+    })?;
     let comment_text = &text[comment];
     let at = usize::from(offset - comment.start());
     let is_code_char = |c: char| c.is_ascii_alphanumeric();

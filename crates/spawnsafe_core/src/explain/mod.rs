@@ -283,14 +283,22 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
         }
         let exception_text = headline(exception);
         let child = in_child(exception);
+        // The same failure without a frame of the user's code (a child's
+        // traceback cut or interleaved with another's) is one more occurrence
+        // of the failure that has one, not a second explanation.
         let same = items.iter().position(|item| {
             item.signature == found.signature
                 && item.exception == exception_text
                 && item.title == found.title
-                && same_place(item.frame.as_ref(), frame.as_ref())
+                && (same_place(item.frame.as_ref(), frame.as_ref())
+                    || item.frame.is_none()
+                    || frame.is_none())
         });
         if let Some(item_index) = same {
             let item = &mut items[item_index];
+            if item.frame.is_none() {
+                item.frame = frame;
+            }
             item.occurrences += 1;
             item.in_child &= child;
             files_of[item_index].extend(files);
