@@ -398,24 +398,27 @@ fn known<'a>(
                     }
                 }
             }
-            match stands_for(expr) {
-                Some(inner) => match truth(inner, imported_as, stands_for, depth + 1) {
-                    Truth::True => Known::Bool(true),
-                    Truth::False => Known::Bool(false),
-                    Truth::Unknown => known(inner, imported_as, stands_for, depth + 1),
-                },
-                None => Known::Unknown,
-            }
+            stood_for(expr, imported_as, stands_for, depth)
         }
-        Expr::Name(_) => match stands_for(expr) {
-            Some(inner) => match truth(inner, imported_as, stands_for, depth + 1) {
-                Truth::True => Known::Bool(true),
-                Truth::False => Known::Bool(false),
-                Truth::Unknown => known(inner, imported_as, stands_for, depth + 1),
-            },
-            None => Known::Unknown,
-        },
+        Expr::Name(_) => stood_for(expr, imported_as, stands_for, depth),
         _ => Known::Unknown,
+    }
+}
+
+/// The value of the expression a name or helper call stands for.
+fn stood_for<'a>(
+    expr: &'a Expr,
+    imported_as: ImportedAs,
+    stands_for: StandsFor<'_, 'a>,
+    depth: usize,
+) -> Known<'a> {
+    let Some(inner) = stands_for(expr) else {
+        return Known::Unknown;
+    };
+    match truth(inner, imported_as, stands_for, depth + 1) {
+        Truth::True => Known::Bool(true),
+        Truth::False => Known::Bool(false),
+        Truth::Unknown => known(inner, imported_as, stands_for, depth + 1),
     }
 }
 

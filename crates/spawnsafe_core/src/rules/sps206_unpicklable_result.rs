@@ -7,7 +7,7 @@ use spawnsafe_flow::channels::{
 };
 
 use crate::diagnostic::Related;
-use crate::payload::Walker;
+use crate::payload::{Leaf, Walker};
 use crate::registry::Rule;
 use crate::rules::sps202_unpicklable_argument::short_text;
 use crate::rules::Checker;
@@ -152,6 +152,40 @@ fn origin_related(checker: &Checker, origin: &crate::workers::WorkerOrigin) -> R
     }
 }
 
+/// The returned expression as the message names it.
+fn value_text(checker: &Checker, at: TextRange) -> String {
+    short_text(checker, at).map_or_else(|| "The value".to_string(), |text| format!("`{text}`"))
+}
+
+/// A note where the value is made, unless that is the returned expression itself.
+fn created_note(
+    checker: &Checker,
+    at: TextRange,
+    leaf: &Leaf,
+    message: String,
+) -> Option<(usize, TextRange, String)> {
+    (leaf.module != checker.module || !at.contains_range(leaf.expr.range()))
+        .then(|| (leaf.module, leaf.expr.range(), message))
+}
+
+/// The note where the value is made (if any), then where the task is sent.
+fn related_notes(
+    checker: &Checker,
+    note: Option<(usize, TextRange, String)>,
+    origin: &crate::workers::WorkerOrigin,
+) -> Vec<Related> {
+    let mut related: Vec<Related> = note
+        .map(|(module, range, message)| Related {
+            file: checker.files[module].clone(),
+            range,
+            message,
+        })
+        .into_iter()
+        .collect();
+    related.push(origin_related(checker, origin));
+    related
+}
+
 fn report_result(checker: &mut Checker, result: &BadResult) {
     let task = &result.origin.root;
     let error = result.what.error();
@@ -164,17 +198,13 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             None,
         ),
         Unpicklable::Object { leaf, kind, .. } => {
-            let text = short_text(checker, result.at)
-                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
-            let note = (leaf.module != checker.module
-                || !result.at.contains_range(leaf.expr.range()))
-            .then(|| {
-                (
-                    leaf.module,
-                    leaf.expr.range(),
-                    format!("{} is created here", kind.noun()),
-                )
-            });
+            let text = value_text(checker, result.at);
+            let note = created_note(
+                checker,
+                result.at,
+                leaf,
+                format!("{} is created here", kind.noun()),
+            );
             (
                 format!(
                     "{text}, returned by `{task}` ({}), is {}",
@@ -185,17 +215,13 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             )
         }
         Unpicklable::LocalClassInstance { leaf, qualname } => {
-            let text = short_text(checker, result.at)
-                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
-            let note = (leaf.module != checker.module
-                || !result.at.contains_range(leaf.expr.range()))
-            .then(|| {
-                (
-                    leaf.module,
-                    leaf.expr.range(),
-                    format!("the `{qualname}` instance is created here"),
-                )
-            });
+            let text = value_text(checker, result.at);
+            let note = created_note(
+                checker,
+                result.at,
+                leaf,
+                format!("the `{qualname}` instance is created here"),
+            );
             (
                 format!(
                     "{text}, returned by `{task}` ({}), is an instance of `{qualname}`, a class defined inside a function, which pickles by a qualified name nothing can import",
@@ -205,17 +231,13 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             )
         }
         Unpicklable::Exception { leaf, defect } => {
-            let text = short_text(checker, result.at)
-                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
-            let note = (leaf.module != checker.module
-                || !result.at.contains_range(leaf.expr.range()))
-            .then(|| {
-                (
-                    leaf.module,
-                    leaf.expr.range(),
-                    format!("the `{}` exception is created here", defect.class),
-                )
-            });
+            let text = value_text(checker, result.at);
+            let note = created_note(
+                checker,
+                result.at,
+                leaf,
+                format!("the `{}` exception is created here", defect.class),
+            );
             let kept = match defect.kept {
                 1 => "1 value".to_string(),
                 n => format!("{n} values"),
@@ -228,15 +250,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
                 defect.error,
                 consequence(result.pool)
             );
-            let mut related = Vec::new();
-            if let Some((module, range, message)) = note {
-                related.push(Related {
-                    file: checker.files[module].clone(),
-                    range,
-                    message,
-                });
-            }
-            related.push(origin_related(checker, &result.origin));
+            let related = related_notes(checker, note, &result.origin);
             let help = format!("pass every argument of `{}.__init__` on to `super().__init__(...)`, or define `__reduce__`", defect.class);
             let diagnostic =
                 checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
@@ -245,8 +259,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             return;
         }
         Unpicklable::Inside { inside, .. } => {
-            let text = short_text(checker, result.at)
-                .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+            let text = value_text(checker, result.at);
             (
                 format!(
                     "{text}, returned by `{task}` ({}), is a `{}` instance, and pickling it pickles its attributes: `{}` is {}",
@@ -273,15 +286,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
         "{subject}: results are pickled in the worker and sent back to the parent under every start method, and it cannot be pickled: {seen}"
     );
     let help = "return plain data the parent can rebuild (for a `re.Match`, `match.group(...)` or `match.span()`; for a generator, a list; for a file or connection, its path)".to_string();
-    let mut related = Vec::new();
-    if let Some((module, range, message)) = related_at {
-        related.push(Related {
-            file: checker.files[module].clone(),
-            range,
-            message,
-        });
-    }
-    related.push(origin_related(checker, &result.origin));
+    let related = related_notes(checker, related_at, &result.origin);
     let diagnostic = checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
