@@ -4,35 +4,10 @@
 //! group, and the program's tree does not outlive a killed spawnsafe.
 
 use std::io::BufRead;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn python() -> String {
-    std::env::var("SPAWNSAFE_ORACLE_PYTHON").unwrap_or_else(|_| "python3".to_string())
-}
-
-fn spawnsafe(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("VIRTUAL_ENV")
-        .env_remove("CONDA_PREFIX")
-        .stdin(Stdio::null())
-        .output()
-        .expect("spawnsafe runs")
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, content) in files {
-        std::fs::write(dir.path().join(name), content).unwrap();
-    }
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod run_support;
+use run_support::{project, python, spawnsafe, text};
 
 #[test]
 fn a_missing_script_is_named_not_the_bootstrap() {
