@@ -199,11 +199,18 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             completed.or_else(|| identify(exception))
         };
         // A traceback cut short that shows a failure already explained in
-        // full (a hang's output cut at its end) adds nothing.
+        // full, or that stops at the user's line a full explanation points
+        // at (a hang's output cut at its end), adds nothing.
+        let cut_at = exception
+            .truncated
+            .then(|| user_frame(exception).map(UserFrame::from))
+            .flatten();
         let already = |found: &Identified| {
-            items
-                .iter()
-                .any(|item| item.signature == found.signature && item.missing.is_none())
+            items.iter().any(|item| {
+                item.missing.is_none()
+                    && (item.signature == found.signature
+                        || (cut_at.is_some() && same_place(item.frame.as_ref(), cut_at.as_ref())))
+            })
         };
         if exception.truncated && found.as_ref().is_none_or(already) {
             continue;
@@ -283,12 +290,12 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
         }
         let exception_text = headline(exception);
         let child = in_child(exception);
-        // The same failure without a frame of the user's code (a child's
-        // traceback cut or interleaved with another's) is one more occurrence
-        // of the failure that has one, not a second explanation.
+        // The same failure at the same place, or without a frame of the
+        // user's code, is one more occurrence, not a second explanation, even
+        // when children writing at once garbled its exception line
+        // (`RuntimeError: RuntimeError An attempt ...`).
         let same = items.iter().position(|item| {
             item.signature == found.signature
-                && item.exception == exception_text
                 && item.title == found.title
                 && (same_place(item.frame.as_ref(), frame.as_ref())
                     || item.frame.is_none()
