@@ -4,7 +4,8 @@
 //! pickling notes (the path to the object that failed).
 
 use super::signatures::{
-    has_function, in_child, is_library_frame, quoted, Identified, SignatureId, SPAWN_PLATFORMS,
+    frames_pickle_at_start, has_function, in_child, is_library_frame, quoted, unpickling_at,
+    Identified, SignatureId, SPAWN_PLATFORMS,
 };
 use super::traceback::Exception;
 use crate::registry::Rule;
@@ -88,6 +89,15 @@ pub fn identify(exception: &Exception) -> Option<Identified> {
         return Some(semlock_mix());
     }
     if let Some(found) = stdin_closed_in_child(exception) {
+        return Some(found);
+    }
+    if let Some(found) = parent_failed_pickling(exception) {
+        return Some(found);
+    }
+    if let Some(found) = child_died_at_start(exception) {
+        return Some(found);
+    }
+    if let Some(found) = dataloader_worker_exited(exception) {
         return Some(found);
     }
     if let Some(found) = not_the_same_object(exception) {
@@ -274,4 +284,100 @@ mod tests {
             Some("Worker object → Worker state → [\"_lock\"]")
         );
     }
+}
+
+/// A Windows spawn child that read end-of-file where its process object
+/// should be. `popen_spawn_win32.Popen.__init__` creates the child
+/// (`_winapi.CreateProcess`) before it pickles the preparation data and the
+/// process object into the pipe (`reduction.dump(prep_data, to_child)`,
+/// `reduction.dump(process_obj, to_child)`); when pickling raises, the parent
+/// closes the pipe and the child's `spawn._main`
+/// (`reduction.pickle.load(from_parent)`) reads end-of-file. (POSIX spawn and
+/// forkserver pickle into a buffer before the child exists.)
+fn parent_failed_pickling(exception: &Exception) -> Option<Identified> {
+    let short = exception.short_type();
+    let first = exception.first_message_line();
+    let end_of_file = (short == "EOFError" && first == "Ran out of input")
+        || (short == "UnpicklingError" && first.starts_with("pickle data was truncated"));
+    if !end_of_file {
+        return None;
+    }
+    let frames = &exception.frames;
+    let at = unpickling_at(frames)?;
+    let frame = &frames[at];
+    if !frame
+        .file
+        .replace('\\', "/")
+        .ends_with("multiprocessing/spawn.py")
+        || frame.function.as_deref() != Some("_main")
+    {
+        return None;
+    }
+    Some(Identified {
+        signature: SignatureId::ParentFailedPickling,
+        rule: Some(Rule::UnpicklableArgument),
+        alternatives: vec![Rule::UnpicklableCallable, Rule::UnpicklableProcessState],
+        title: "the child got no process object: the parent failed while pickling it".to_string(),
+        meaning: "On Windows `Process.start()` creates the child first and then pickles the process object (its target, its arguments, and the attributes of a `Process` subclass) into a pipe to it (`multiprocessing/popen_spawn_win32.py`). Pickling failed in the parent, which closed the pipe, so the child read end-of-file where the object should be. The parent printed its own traceback (above this one, or interleaved with it) with the real error: `TypeError: cannot pickle '...' object`, `Can't pickle local object '...'`, `Can't pickle <function <lambda> ...>`. Under fork nothing is pickled, which is why the same code works on Linux up to Python 3.13.".to_string(),
+        help: "find the parent's traceback next to this one: it names what could not be pickled (a lambda or nested function, an open file, a lock, a database connection, a generator, or an object holding one); pass plain data and module-level functions instead, and build the rest in the child. `spawnsafe check` points at the line".to_string(),
+    })
+}
+
+/// The parent's pipe to a new spawn child broke while it wrote the pickled
+/// process object: the child was already dead. `spawn._main` reads the
+/// preparation data, re-imports the main module (`prepare()`), and only then
+/// reads the process object; a process object bigger than the pipe's buffer
+/// (a `DataLoader` worker's dataset) keeps the parent writing until the child
+/// reads, so a child that died re-importing the main module breaks the pipe.
+fn child_died_at_start(exception: &Exception) -> Option<Identified> {
+    let short = exception.short_type();
+    let first = exception.first_message_line();
+    let broken = short == "BrokenPipeError"
+        || (short == "OSError" && first.contains("[WinError 232]"))
+        || (short == "OSError" && first.contains("[Errno 22] Invalid argument"));
+    let frames = &exception.frames;
+    let writing = has_function(frames, "multiprocessing/reduction.py", "dump")
+        || frames.iter().any(|frame| {
+            frame
+                .source
+                .as_deref()
+                .is_some_and(|source| source.contains("reduction.dump(process_obj"))
+        });
+    if !broken || !writing || !frames_pickle_at_start(frames) {
+        return None;
+    }
+    Some(Identified {
+        signature: SignatureId::ChildDiedAtStart,
+        rule: Some(Rule::UnguardedProcessStart),
+        alternatives: vec![Rule::ImportTimeProcessStart, Rule::SideEffectsInChildren],
+        title: "the new child process died before it read what the parent sent it".to_string(),
+        meaning: format!("Under spawn ({SPAWN_PLATFORMS}) `Process.start()` writes the pickled process object into a pipe to the child, while the child first imports your main module again (as `__mp_main__`) and only then reads it. The child died during that import, closing the pipe, so the parent's write failed. The usual cause is code at the main module's top level that starts processes again in the child (the bootstrapping `RuntimeError`: a `Pool`, a `Process`, or a PyTorch `DataLoader` with `num_workers > 0` iterated outside `if __name__ == \"__main__\":`), or other top-level code that fails there. The child printed its own traceback separately."),
+        help: "move the code that starts processes (and the rest of the program's work) under `if __name__ == \"__main__\":` (or into a `main()` called from there); look for the child's own traceback (`RuntimeError: An attempt has been made to start a new process ...`) next to this one".to_string(),
+    })
+}
+
+/// PyTorch's `_MultiProcessingDataLoaderIter._try_get_data`
+/// (`torch/utils/data/dataloader.py`): "DataLoader worker (pid(s) {pids})
+/// exited unexpectedly", raised when a worker is gone and no batch arrives.
+fn dataloader_worker_exited(exception: &Exception) -> Option<Identified> {
+    let first = exception.first_message_line();
+    if exception.short_type() != "RuntimeError"
+        || !first.starts_with("DataLoader worker (pid")
+        || !first.contains("exited unexpectedly")
+    {
+        return None;
+    }
+    Some(Identified {
+        signature: SignatureId::DataLoaderWorkerExited,
+        rule: None,
+        alternatives: vec![
+            Rule::UnguardedProcessStart,
+            Rule::UnpicklableCallable,
+            Rule::UnpicklableArgument,
+            Rule::WorkerDefinedInGuard,
+        ],
+        title: "a `DataLoader` worker process died".to_string(),
+        meaning: format!("PyTorch noticed that a worker of a `DataLoader` with `num_workers > 0` was gone. Under spawn ({SPAWN_PLATFORMS}; PyTorch uses the platform's default) a worker starts by importing your main module again and unpickling the dataset, `collate_fn` and `worker_init_fn`: it dies when the main module iterates a `DataLoader` (or starts other processes) at its top level (the bootstrapping `RuntimeError`), when the dataset's class or a function it uses is defined only under `if __name__ == \"__main__\":` (`Can't get attribute ...`), or when top-level code fails in the child. The worker's own traceback, when it printed one, is above this one. Without one, the usual cause is the kernel killing the worker (out of memory, or too little shared memory in a container: `--shm-size`)."),
+        help: "look for the worker's own traceback above this one; put the training loop under `if __name__ == \"__main__\":` (or in `main()` called from there), keep the dataset, `collate_fn` and transforms at module level (no lambdas); to tell a code problem from memory, try `num_workers=0`".to_string(),
+    })
 }

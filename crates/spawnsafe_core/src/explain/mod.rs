@@ -314,6 +314,22 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
         }
         if found.signature == SignatureId::GlobalEmptyInChild {
             confidence = 0.4;
+        } else if matches!(
+            found.signature,
+            SignatureId::ParentFailedPickling | SignatureId::ChildDiedAtStart
+        ) {
+            // The cause is in the other process's traceback.
+            confidence = confidence.min(0.7);
+        } else if found.signature == SignatureId::DataLoaderWorkerExited {
+            confidence = confidence.min(0.6);
+        } else if found.signature == SignatureId::UnpicklableObject
+            && exception.frames.is_empty()
+            && !exception.remote
+        {
+            // The same line comes from `copy.deepcopy` or a plain `pickle.dump`;
+            // only the frames would tell.
+            confidence = confidence.min(0.5);
+            missing.get_or_insert_with(|| "the paste has no frames: if they show `copy.deepcopy` or your own `pickle.dump`, this is not a start-method problem".to_string());
         } else if found.meaning.contains(" pickle said: ") {
             confidence = confidence.min(0.7);
         }

@@ -66,6 +66,14 @@ pub enum SignatureId {
     GlobalEmptyInChild,
     /// A child re-running the main module's top-level code failed there.
     MainRerunInChild,
+    /// A Windows spawn child read end-of-file where its process object should
+    /// be: the parent failed while pickling it (`EOFError: Ran out of input`).
+    ParentFailedPickling,
+    /// The parent's pipe to a new Windows child broke while it wrote the
+    /// process object: the child had already died (`BrokenPipeError`).
+    ChildDiedAtStart,
+    /// PyTorch: `DataLoader worker (pid(s) N) exited unexpectedly`.
+    DataLoaderWorkerExited,
 }
 
 impl SignatureId {
@@ -93,6 +101,9 @@ impl SignatureId {
             SignatureId::SemLockContextMix => "semlock-context-mix",
             SignatureId::GlobalEmptyInChild => "global-empty-in-child",
             SignatureId::MainRerunInChild => "main-rerun-in-child",
+            SignatureId::ParentFailedPickling => "parent-failed-pickling",
+            SignatureId::ChildDiedAtStart => "child-died-at-start",
+            SignatureId::DataLoaderWorkerExited => "dataloader-worker-exited",
         }
     }
 
@@ -501,7 +512,7 @@ fn missing_on_unpickling(exception: &Exception) -> Option<(String, bool)> {
 /// The index of the frame in which a child unpickles what the parent sent
 /// (spawn's process object, or a pool or executor task read from its queue),
 /// when the exception was raised below it.
-fn unpickling_at(frames: &[Frame]) -> Option<usize> {
+pub(super) fn unpickling_at(frames: &[Frame]) -> Option<usize> {
     frames.iter().enumerate().position(|(index, frame)| {
         let file = frame.file.replace('\\', "/");
         let function = frame.function.as_deref();
@@ -749,7 +760,11 @@ fn unpicklable_object(exception: &Exception) -> Option<Identified> {
     // The same text comes from `copy.deepcopy` or a plain `pickle.dumps`:
     // only a multiprocessing pickling is a start-method problem.
     let frames = &exception.frames;
+    // A lone exception line (no frames at all) is read as what a user pasting
+    // into `explain` most likely has; `explain` lowers its confidence and says
+    // what the frames would have told.
     let multiprocessing = exception.remote
+        || frames.is_empty()
         || frames_touch(frames, "multiprocessing/")
         || frames_touch(frames, "concurrent/futures/");
     if !multiprocessing {
