@@ -268,24 +268,6 @@ pub fn serialization_path(notes: &[String]) -> Option<String> {
     (!steps.is_empty()).then(|| steps.join(" → "))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serialization_notes_become_a_path() {
-        let notes = [
-            "when serializing dict item '_lock'".to_string(),
-            "when serializing Worker state".to_string(),
-            "when serializing Worker object".to_string(),
-        ];
-        assert_eq!(
-            serialization_path(&notes).as_deref(),
-            Some("Worker object → Worker state → [\"_lock\"]")
-        );
-    }
-}
-
 /// A Windows spawn child that read end-of-file where its process object
 /// should be. `popen_spawn_win32.Popen.__init__` creates the child
 /// (`_winapi.CreateProcess`) before it pickles the preparation data and the
@@ -380,4 +362,22 @@ fn dataloader_worker_exited(exception: &Exception) -> Option<Identified> {
         meaning: format!("PyTorch noticed that a worker of a `DataLoader` with `num_workers > 0` was gone. Under spawn ({SPAWN_PLATFORMS}; PyTorch uses the platform's default) a worker starts by importing your main module again and unpickling the dataset, `collate_fn` and `worker_init_fn`: it dies when the main module iterates a `DataLoader` (or starts other processes) at its top level (the bootstrapping `RuntimeError`), when the dataset's class or a function it uses is defined only under `if __name__ == \"__main__\":` (`Can't get attribute ...`), or when top-level code fails in the child. The worker's own traceback, when it printed one, is above this one. Without one, the usual cause is the kernel killing the worker (out of memory, or too little shared memory in a container: `--shm-size`)."),
         help: "look for the worker's own traceback above this one; put the training loop under `if __name__ == \"__main__\":` (or in `main()` called from there), keep the dataset, `collate_fn` and transforms at module level (no lambdas); to tell a code problem from memory, try `num_workers=0`".to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialization_notes_become_a_path() {
+        let notes = [
+            "when serializing dict item '_lock'".to_string(),
+            "when serializing Worker state".to_string(),
+            "when serializing Worker object".to_string(),
+        ];
+        assert_eq!(
+            serialization_path(&notes).as_deref(),
+            Some("Worker object → Worker state → [\"_lock\"]")
+        );
+    }
 }
