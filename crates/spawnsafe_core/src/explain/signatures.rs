@@ -481,7 +481,18 @@ fn missing_on_unpickling(exception: &Exception) -> Option<(String, bool)> {
         if rest.contains("on <module '__mp_main__'") {
             return Some((name, true));
         }
-        let builtin = rest.contains("on <module '__main__' (built-in)>")
+        // A Jupyter kernel's `__main__` is `ipykernel_launcher` (run with
+        // `python -m`): its children import that, not the notebook's cells.
+        let kernel = rest
+            .split_once("on <module '__main__' from '")
+            .is_some_and(|(_, path)| {
+                let path = path.replace('\\', "/");
+                path.contains("ipykernel_launcher.py")
+                    || path.contains("/ipykernel/")
+                    || path.contains("/IPython/")
+            });
+        let builtin = kernel
+            || rest.contains("on <module '__main__' (built-in)>")
             || rest
                 .contains("on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>");
         return builtin.then_some((name, false));
