@@ -107,29 +107,52 @@ pub fn sent_values<'s, 'a>(project: &'s Project<'_, 'a>) -> Vec<SentValue<'s, 'a
                 };
                 let info = &project.models[callee_module].functions[callee];
                 for site in &project.facts[callee_module].pickle_sites {
-                    let Some(index) = site.parameter else {
-                        continue;
-                    };
                     if site.scope != info.scope {
                         continue;
                     }
-                    let Some(argument) = argument_for(call, info.def, index, bound) else {
-                        continue;
-                    };
-                    sent.push(SentValue {
-                        module,
-                        expr: argument,
-                        value: project.models[module].resolve(argument, edge.scope),
-                        scope: edge.scope,
-                        site_module: callee_module,
-                        site,
-                        via_parameter: true,
-                    });
+                    let callee_model = &project.models[callee_module];
+                    for index in sent_parameters(callee_model, site) {
+                        let Some(argument) = argument_for(call, info.def, index, bound) else {
+                            continue;
+                        };
+                        sent.push(SentValue {
+                            module,
+                            expr: argument,
+                            value: project.models[module].resolve(argument, edge.scope),
+                            scope: edge.scope,
+                            site_module: callee_module,
+                            site,
+                            via_parameter: true,
+                        });
+                    }
                 }
             }
         }
     }
     sent
+}
+
+/// The parameters of the enclosing function that a pickle site sends: the
+/// site itself (`pool.map(func, items)` in `def run(func, items)`), or items of
+/// the tuple, list or dict it sends (`Process(target=work, args=(func, q))` in
+/// `def parmap(func, items)`, as generic helpers forward a callable).
+fn sent_parameters(model: &ModuleModel, site: &PickleSite) -> Vec<usize> {
+    if let Some(index) = site.parameter {
+        return vec![index];
+    }
+    if site.send.is_none() {
+        return Vec::new();
+    }
+    let items: Vec<&Expr> = match site.expr {
+        Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+        Expr::List(list) => list.elts.iter().collect(),
+        Expr::Dict(dict) => dict.items.iter().map(|item| &item.value).collect(),
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .filter_map(|item| model.parameter_index(item, site.scope))
+        .collect()
 }
 
 /// The argument a call passes for a function's parameter at `index` (`bound`:
