@@ -11,6 +11,7 @@ pub mod config;
 pub mod contents;
 pub mod facts;
 pub mod globals;
+pub mod joins;
 pub mod objects;
 pub mod payload;
 pub mod platform_checks;
