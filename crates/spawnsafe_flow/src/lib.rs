@@ -16,5 +16,6 @@ pub mod objects;
 pub mod payload;
 pub mod platform_checks;
 pub mod project;
+pub mod side_effects;
 pub mod state;
 pub mod workers;
