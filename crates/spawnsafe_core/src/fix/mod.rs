@@ -15,6 +15,7 @@ pub mod lines;
 pub mod main_guard;
 pub mod notebook;
 pub mod original_process;
+pub mod start_method;
 pub mod style;
 pub mod suite;
 pub mod write;
