@@ -22,4 +22,5 @@ pub mod project;
 pub mod side_effects;
 pub mod state;
 pub mod worker_counts;
+pub mod worker_io;
 pub mod workers;

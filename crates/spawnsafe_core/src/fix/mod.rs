@@ -13,6 +13,7 @@ pub mod hoist;
 pub mod imports;
 pub mod lines;
 pub mod main_guard;
+pub mod manager_proxy;
 pub mod notebook;
 pub mod original_process;
 pub mod start_method;
