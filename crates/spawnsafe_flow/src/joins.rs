@@ -2189,3 +2189,96 @@ impl<'a> Visitor<'a> for CallFinder<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_project::with_project;
+
+    /// The channel kind of each join that waits before the drain, in the first module.
+    fn kinds(source: &str) -> Vec<ChannelKind> {
+        with_project(&[("main", source)], |project| {
+            joins_before_drain(project, 0)
+                .into_iter()
+                .map(|found| found.channel.kind)
+                .collect()
+        })
+    }
+
+    const WORKER: &str = "
+import multiprocessing
+
+def work(n, out):
+    rows = []
+    for i in range(n):
+        rows.append(str(i) * 100)
+    out.put(rows)
+";
+
+    #[test]
+    fn join_before_get_waits_forever() {
+        let source = format!(
+            "{WORKER}
+def main():
+    q = multiprocessing.Queue()
+    p = multiprocessing.Process(target=work, args=(1000, q))
+    p.start()
+    p.join()
+    print(len(q.get()))
+"
+        );
+        assert_eq!(kinds(&source), vec![ChannelKind::Queue]);
+    }
+
+    #[test]
+    fn get_before_join_is_fine() {
+        let source = format!(
+            "{WORKER}
+def main():
+    q = multiprocessing.Queue()
+    p = multiprocessing.Process(target=work, args=(1000, q))
+    p.start()
+    rows = q.get()
+    p.join()
+"
+        );
+        assert_eq!(kinds(&source), vec![]);
+    }
+
+    #[test]
+    fn pipe_send_before_recv() {
+        let source = "
+import multiprocessing
+
+def work(conn):
+    conn.send([0] * 100000)
+
+def main():
+    parent, child = multiprocessing.Pipe()
+    p = multiprocessing.Process(target=work, args=(child,))
+    p.start()
+    p.join()
+    data = parent.recv()
+";
+        assert_eq!(kinds(source), vec![ChannelKind::Pipe]);
+    }
+
+    #[test]
+    fn a_process_that_only_reads_fills_nothing() {
+        let source = "
+import multiprocessing
+
+def work(q):
+    while q.get() is not None:
+        pass
+
+def main():
+    q = multiprocessing.Queue()
+    p = multiprocessing.Process(target=work, args=(q,))
+    p.start()
+    q.put(None)
+    p.join()
+";
+        assert_eq!(kinds(source), vec![]);
+    }
+}

@@ -21,6 +21,8 @@ pub mod process_state;
 pub mod project;
 pub mod side_effects;
 pub mod state;
+#[cfg(test)]
+mod test_project;
 pub mod worker_counts;
 pub mod worker_io;
 pub mod workers;

@@ -671,3 +671,62 @@ fn string_keys_read(project: &Project, module: usize, function: FunctionId) -> O
     }
     (!reads.keys.is_empty()).then_some(reads.keys)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_project::with_project;
+
+    /// The pitfall of the first class in a one-module program, if any.
+    fn pitfall(source: &str) -> Option<Pitfall> {
+        with_project(&[("main", source)], |project| {
+            class_pitfall(project, 0, 0).map(|found| found.pitfall)
+        })
+    }
+
+    #[test]
+    fn getattr_reading_instance_state_recurses() {
+        let source = "
+class Config:
+    def __init__(self, values):
+        self.values = values
+
+    def __getattr__(self, name):
+        return self.values[name]
+";
+        assert!(
+            matches!(pitfall(source), Some(Pitfall::GetattrRecursion { attr }) if attr == "values")
+        );
+    }
+
+    #[test]
+    fn dict_subclass_items_restored_before_attributes() {
+        let source = "
+class Registry(dict):
+    def __init__(self, prefix):
+        super().__init__()
+        self.prefix = prefix
+
+    def __setitem__(self, key, value):
+        super().__setitem__(self.prefix + key, value)
+";
+        assert!(matches!(
+            pitfall(source),
+            Some(Pitfall::ItemsBeforeState { base: "dict", attr, .. }) if attr == "prefix"
+        ));
+    }
+
+    #[test]
+    fn plain_classes_have_none() {
+        let source = "
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __getattr__(self, name):
+        raise AttributeError(name)
+";
+        assert!(pitfall(source).is_none());
+    }
+}

@@ -381,3 +381,66 @@ pub fn unpicklable_process_state<'a>(
     findings.sort_by_key(|finding| finding.target.range().start());
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_project::with_project;
+
+    /// The attributes a one-module program's `Process` subclass holds unpicklable at `start()`.
+    fn unpicklable_attributes(source: &str) -> Vec<String> {
+        with_project(&[("main", source)], |project| {
+            let starts = process_starts(project);
+            unpicklable_process_state(project, &starts, 0)
+                .into_iter()
+                .map(|finding| match finding.target {
+                    Expr::Attribute(attribute) => attribute.attr.to_string(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_thread_lock_set_in_init() {
+        let source = "
+import multiprocessing, threading
+
+class Counter(multiprocessing.Process):
+    def __init__(self):
+        super().__init__()
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def run(self):
+        with self.lock:
+            self.count += 1
+
+if __name__ == '__main__':
+    Counter().start()
+";
+        assert_eq!(unpicklable_attributes(source), vec!["lock"]);
+    }
+
+    #[test]
+    fn state_made_in_run_is_not_pickled() {
+        let source = "
+import multiprocessing, threading
+
+class Counter(multiprocessing.Process):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def run(self):
+        self.lock = threading.Lock()
+
+if __name__ == '__main__':
+    Counter().start()
+";
+        with_project(&[("main", source)], |project| {
+            assert_eq!(process_starts(project).len(), 1);
+        });
+        assert_eq!(unpicklable_attributes(source), Vec::<String>::new());
+    }
+}

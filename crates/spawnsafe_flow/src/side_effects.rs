@@ -1649,3 +1649,72 @@ impl<'a> Visitor<'a> for CallFinder<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_project::with_project;
+    use ruff_text_size::TextLen;
+
+    /// The import-time side effects of a one-module program: (action, error, spawn only).
+    fn effects(source: &str) -> Vec<(String, bool, bool)> {
+        with_project(&[("main", source)], |project| {
+            import_time_side_effects(project, 0, &|_| source)
+                .into_iter()
+                .map(|effect| (effect.action, effect.error, effect.spawn_only))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn top_level_print_runs_in_every_child() {
+        let found = effects("print('starting')\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.contains("print"), "{found:?}");
+        assert!(!found[0].1 && !found[0].2);
+    }
+
+    #[test]
+    fn guarded_code_does_not_run_in_children() {
+        assert_eq!(
+            effects("if __name__ == '__main__':\n    print('starting')\n    input('name? ')\n"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn input_at_import_breaks_the_child() {
+        let found = effects("name = input('name? ')\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].1, "an error: {found:?}");
+    }
+
+    #[test]
+    fn effects_through_a_called_function() {
+        let source = "def banner():\n    print('hello')\n\nbanner()\n";
+        with_project(&[("main", source)], |project| {
+            let found = import_time_side_effects(project, 0, &|_| source);
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].callee.as_deref(), Some("banner"));
+            assert_eq!(&source[found[0].range], "banner()");
+        });
+    }
+
+    #[test]
+    fn atexit_handlers_run_again_only_in_spawn_children() {
+        let found = effects("import atexit\n\ndef bye():\n    pass\n\natexit.register(bye)\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].2, "spawn only: {found:?}");
+    }
+
+    #[test]
+    fn snippets_are_short_and_on_one_line() {
+        let text = "open(\n    'a'\n)";
+        assert_eq!(
+            snippet(text, TextRange::up_to(text.text_len())),
+            "open( 'a' )"
+        );
+        let long = "x".repeat(60);
+        assert_eq!(snippet(&long, TextRange::up_to(long.text_len())).len(), 40);
+    }
+}

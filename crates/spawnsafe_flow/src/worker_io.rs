@@ -262,3 +262,87 @@ pub fn stdin_reads(model: &ModuleModel, body: &[Stmt], scope: ScopeId) -> StdinR
         checks_tty: finder.checks_tty,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantic::FunctionId;
+
+    fn with_first_function<R>(
+        source: &str,
+        query: impl FnOnce(&ModuleModel, FunctionId) -> R,
+    ) -> R {
+        let parsed = ruff_python_parser::parse_module(source).expect("valid Python");
+        let model = ModuleModel::build(&parsed.syntax().body);
+        query(&model, 0)
+    }
+
+    #[test]
+    fn terminal_writes() {
+        let source = "
+import sys
+
+def work(path):
+    print('a')
+    print('b', file=sys.stderr)
+    with open(path, 'w') as f:
+        print('c', file=f)
+    sys.stdout.write('d')
+    def later():
+        print('not this one')
+";
+        let found = with_first_function(source, |model, function| {
+            let info = &model.functions[function];
+            terminal_output(model, &info.def.body, info.scope)
+                .into_iter()
+                .map(|(_, callee)| callee)
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(found, vec!["print", "print", "sys.stdout.write"]);
+    }
+
+    #[test]
+    fn stdin_reads_and_tty_checks() {
+        let source = "
+import sys, json
+
+def work():
+    name = input()
+    for line in sys.stdin:
+        pass
+    data = json.load(sys.stdin)
+    return sys.stdin.buffer.read()
+";
+        let reads = with_first_function(source, |model, function| {
+            let info = &model.functions[function];
+            stdin_reads(model, &info.def.body, info.scope)
+        });
+        assert!(!reads.checks_tty);
+        let kinds: Vec<String> = reads
+            .found
+            .iter()
+            .map(|(_, read)| match read {
+                Read::Input => "input".to_string(),
+                Read::Method(name) => name.clone(),
+                Read::Iterate(stream) => format!("for {stream}"),
+                Read::Argument(stream, _) => format!("arg {stream}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "input",
+                "for sys.stdin",
+                "arg sys.stdin",
+                "sys.stdin.buffer.read"
+            ]
+        );
+        let checked =
+            "import sys\n\ndef work():\n    if sys.stdin.isatty():\n        return input()\n";
+        let reads = with_first_function(checked, |model, function| {
+            let info = &model.functions[function];
+            stdin_reads(model, &info.def.body, info.scope)
+        });
+        assert!(reads.checks_tty);
+    }
+}
