@@ -9,9 +9,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{expected_codes, fixtures, fixtures_root, options_for, snapshot_name};
+use common::{expected_codes, fixtures, fixtures_root, options_for, snapshot_name, test_name};
 use libtest_mimic::{Arguments, Failed, Trial};
 use spawnsafe_core::report::{render, OutputFormat};
 use spawnsafe_core::settings::Overrides;
@@ -30,17 +30,6 @@ fn main() {
         prefilter_changes_no_finding,
     ));
     libtest_mimic::run(&arguments, trials).exit();
-}
-
-/// `SPS304/flagged/01_x.py` → `sps304::flagged::01_x`.
-fn test_name(fixture: &Path) -> String {
-    let relative = fixture.strip_prefix(fixtures_root()).unwrap();
-    relative
-        .with_extension("")
-        .iter()
-        .map(|part| part.to_string_lossy().to_lowercase())
-        .collect::<Vec<_>>()
-        .join("::")
 }
 
 fn check_fixture(fixture: &PathBuf) -> Result<(), Failed> {
