@@ -1,16 +1,19 @@
 //! The proof of `--fix`: every flagged fixture is fixed (safe and unsafe
-//! fixes) in a temporary copy. Its fixed form is snapshot-tested, fixing it
-//! again changes nothing, the fixture's own rule no longer fires, and the
-//! CPython oracle runs the fixed form under spawn: it must work, and do what
-//! the original does under fork (`tests/oracle/oracle.py --compare`).
+//! fixes) in a temporary copy, in a test of its own named after it
+//! (`sps101::flagged::01_...`, so `cargo test -p spawnsafe_core --test fixes sps101`
+//! runs one rule's): its fixed form is snapshot-tested, fixing it again changes
+//! nothing, and the fixture's own rule no longer fires. Then one test,
+//! `fixed_fixtures_work_under_spawn`, has the CPython oracle run every fixed
+//! form under spawn in one batch: it must work, and do what the original does
+//! under fork (`tests/oracle/oracle.py --compare`).
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixtures, fixtures_root, options_for, snapshot_name};
+use common::{fixtures, fixtures_root, options_for, snapshot_name, test_name};
+use libtest_mimic::{Arguments, Failed, Trial};
 use spawnsafe_core::fixer::{fix_paths, FixOptions};
 
 const ALL_FIXES: FixOptions = FixOptions {
@@ -58,84 +61,123 @@ fn rule_of(fixture: &Path) -> String {
         .to_string()
 }
 
-#[test]
-fn fixed_fixtures_work_under_spawn() {
+fn main() {
+    let arguments = Arguments::from_args();
+    let flagged: Vec<PathBuf> = fixtures()
+        .into_iter()
+        .filter(|fixture| fixture.to_string_lossy().contains("/flagged/"))
+        .collect();
+    let mut trials: Vec<Trial> = flagged
+        .iter()
+        .cloned()
+        .map(|fixture| Trial::test(test_name(&fixture), move || fix_fixture(&fixture)))
+        .collect();
+    trials.push(Trial::test("fixed_fixtures_work_under_spawn", move || {
+        fixed_fixtures_work_under_spawn(&flagged)
+    }));
+    libtest_mimic::run(&arguments, trials).exit();
+}
+
+/// Fixes a copy of the fixture under `scratch`: the copy and the result.
+fn fix_copy(
+    fixture: &Path,
+    scratch: &Path,
+) -> (PathBuf, PathBuf, spawnsafe_core::fixer::FixResult) {
+    let home = scratch.join(snapshot_name(fixture));
+    std::fs::create_dir_all(&home).unwrap();
+    let copy = copy_fixture(fixture, &home);
+    let fixed = fix_paths(
+        std::slice::from_ref(&copy),
+        &options_for(fixture),
+        ALL_FIXES,
+    )
+    .unwrap();
+    (home, copy, fixed)
+}
+
+fn fix_fixture(fixture: &Path) -> Result<(), Failed> {
+    let scratch = tempfile::tempdir().unwrap();
+    let rule = rule_of(fixture);
+    let (home, copy, fixed) = fix_copy(fixture, scratch.path());
+    let mut problems = Vec::new();
+    for file in &fixed.files {
+        if let Some(error) = &file.error {
+            problems.push(format!("{}: {error}", file.display_path));
+        }
+    }
+    if fixed.fixes_applied() == 0 {
+        return problems_to_result(problems);
+    }
+    let mut snapshot = String::new();
+    for file in &fixed.files {
+        let relative = file.path.strip_prefix(&home).unwrap_or(&file.path);
+        let fixes: Vec<String> = file
+            .applied
+            .iter()
+            .map(|(rule, message)| format!("{}: {message}", rule.code()))
+            .collect();
+        snapshot.push_str(&format!(
+            "## {}\n## fixes: {}\n{}\n",
+            relative.display(),
+            fixes.join("; "),
+            file.fixed_text
+        ));
+    }
+    let remaining: Vec<&str> = fixed
+        .check
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.rule.code())
+        .collect();
+    snapshot.push_str(&format!("## remaining findings: {remaining:?}\n"));
+    insta::assert_snapshot!(format!("fixed__{}", snapshot_name(fixture)), snapshot);
+    let fixed_own_rule = fixed
+        .files
+        .iter()
+        .flat_map(|file| &file.applied)
+        .any(|(applied, _)| applied.code() == rule);
+    if fixed_own_rule && remaining.contains(&rule.as_str()) {
+        problems.push(format!("{rule} is still reported after its fix"));
+    }
+    let again = fix_paths(
+        std::slice::from_ref(&copy),
+        &options_for(fixture),
+        ALL_FIXES,
+    )
+    .unwrap();
+    if again.fixes_applied() != 0 {
+        problems.push(format!(
+            "fixing twice changed the file again: {:?}",
+            again
+                .files
+                .iter()
+                .map(|file| &file.applied)
+                .collect::<Vec<_>>()
+        ));
+    }
+    problems_to_result(problems)
+}
+
+fn problems_to_result(problems: Vec<String>) -> Result<(), Failed> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+/// The oracle runs every fixed form (one batch: it runs them in parallel).
+fn fixed_fixtures_work_under_spawn(flagged: &[PathBuf]) -> Result<(), Failed> {
     let scratch = tempfile::tempdir().unwrap();
     let mut pairs: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let mut problems = Vec::new();
-    let mut per_rule: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for fixture in fixtures() {
-        if !fixture.to_string_lossy().contains("/flagged/") {
-            continue;
+    for fixture in flagged {
+        let (_, copy, fixed) = fix_copy(fixture, scratch.path());
+        if fixed.fixes_applied() != 0 && fixed.files.iter().all(|file| file.error.is_none()) {
+            pairs.push((fixture.clone(), copy));
         }
-        let rule = rule_of(&fixture);
-        let tally = per_rule.entry(rule.clone()).or_default();
-        tally.1 += 1;
-        let home = scratch.path().join(snapshot_name(&fixture));
-        std::fs::create_dir_all(&home).unwrap();
-        let copy = copy_fixture(&fixture, &home);
-        let options = options_for(&fixture);
-        let fixed = fix_paths(std::slice::from_ref(&copy), &options, ALL_FIXES).unwrap();
-        let name = snapshot_name(&fixture);
-        for file in &fixed.files {
-            if let Some(error) = &file.error {
-                problems.push(format!("{name}: {}: {error}", file.display_path));
-            }
-        }
-        if fixed.fixes_applied() == 0 {
-            continue;
-        }
-        tally.0 += 1;
-        let mut snapshot = String::new();
-        for file in &fixed.files {
-            let relative = file.path.strip_prefix(&home).unwrap_or(&file.path);
-            let fixes: Vec<String> = file
-                .applied
-                .iter()
-                .map(|(rule, message)| format!("{}: {message}", rule.code()))
-                .collect();
-            snapshot.push_str(&format!(
-                "## {}\n## fixes: {}\n{}\n",
-                relative.display(),
-                fixes.join("; "),
-                file.fixed_text
-            ));
-        }
-        let remaining: Vec<&str> = fixed
-            .check
-            .diagnostics
-            .iter()
-            .map(|diagnostic| diagnostic.rule.code())
-            .collect();
-        snapshot.push_str(&format!("## remaining findings: {remaining:?}\n"));
-        insta::assert_snapshot!(format!("fixed__{name}"), snapshot);
-        let fixed_own_rule = fixed
-            .files
-            .iter()
-            .flat_map(|file| &file.applied)
-            .any(|(applied, _)| applied.code() == rule);
-        if fixed_own_rule && remaining.contains(&rule.as_str()) {
-            problems.push(format!("{name}: {rule} is still reported after its fix"));
-        }
-        let again = fix_paths(std::slice::from_ref(&copy), &options, ALL_FIXES).unwrap();
-        if again.fixes_applied() != 0 {
-            problems.push(format!(
-                "{name}: fixing twice changed the file again: {:?}",
-                again
-                    .files
-                    .iter()
-                    .map(|file| &file.applied)
-                    .collect::<Vec<_>>()
-            ));
-        }
-        pairs.push((fixture.clone(), copy));
     }
-    for (rule, (fixed, flagged)) in &per_rule {
-        println!("{rule}: {fixed} of {flagged} flagged fixtures fixed");
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
     if pairs.is_empty() {
-        return;
+        return Ok(());
     }
     let python = std::env::var("SPAWNSAFE_ORACLE_PYTHON").unwrap_or_else(|_| "python3".into());
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -157,19 +199,21 @@ fn fixed_fixtures_work_under_spawn() {
         .lines()
         .filter(|line| line.starts_with("FAIL"))
         .collect();
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "the oracle rejects {} fixed forms:\n{}\n\nstderr:\n{}",
-        failures.len(),
-        failures.join("\n"),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    if !output.status.success() {
+        return Err(format!(
+            "the oracle rejects {} fixed forms:\n{}\n\nstderr:\n{}",
+            failures.len(),
+            failures.join("\n"),
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
     for (original, fixed) in &pairs {
         if rule_of(original) == "SPS103" {
             assert_survives_fork_server_preload(&python, fixed);
         }
     }
+    Ok(())
 }
 
 /// What the fork server of Python 3.14+ does before it forks any child

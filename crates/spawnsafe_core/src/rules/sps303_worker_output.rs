@@ -1,15 +1,13 @@
 //! SPS303 worker-output.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::diagnostic::Related;
 use crate::facts::PickleRole;
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::semantic::{ModuleModel, ScopeId, Value};
 use crate::workers::{describe_worker, origin_note};
+use spawnsafe_flow::worker_io::{output_callee, terminal_output};
 
 pub const DOCS: &str = r#"# worker-output (SPS303)
 
@@ -82,94 +80,16 @@ if __name__ == "__main__":
 
 const HELP: &str = "return the value and print it in the parent (or log through a `logging.handlers.QueueHandler` with a `QueueListener` in the parent)";
 
-/// The standard streams, as qualified names.
-fn is_standard_stream(name: &str) -> bool {
-    matches!(
-        name,
-        "sys.stdout" | "sys.stderr" | "sys.__stdout__" | "sys.__stderr__"
-    )
-}
-
-/// What kind of terminal output a callee writes.
-fn output_callee(model: &ModuleModel, func: &Expr, scope: ScopeId) -> Option<String> {
-    if let Expr::Name(name) = func {
-        if name.id.as_str() == "print" && model.lookup("print", scope).is_none() {
-            return Some("print".to_string());
-        }
-    }
-    match model.resolve(func, scope) {
-        Value::Qualified(name) if name == "builtins.print" => Some("print".to_string()),
-        Value::Qualified(name) => {
-            let (stream, method) = name.rsplit_once('.')?;
-            (is_standard_stream(stream) && matches!(method, "write" | "writelines"))
-                .then(|| name.clone())
-        }
-        _ => None,
-    }
-}
-
-/// Does this `print()` call write to a terminal stream (no `file=`, `file=None`,
-/// or `file=sys.stdout`/`sys.stderr`)?
-fn prints_to_terminal(model: &ModuleModel, call: &ast::ExprCall, scope: ScopeId) -> bool {
-    let Some(keyword) = call.arguments.find_keyword("file") else {
-        // `print(*args, **kwargs)` may pass a file.
-        return !call
-            .arguments
-            .keywords
-            .iter()
-            .any(|keyword| keyword.arg.is_none());
-    };
-    match &keyword.value {
-        Expr::NoneLiteral(_) => true,
-        value => {
-            matches!(model.resolve(value, scope), Value::Qualified(name) if is_standard_stream(&name))
-        }
-    }
-}
-
-struct OutputFinder<'m, 'a> {
-    model: &'m ModuleModel<'a>,
-    scope: ScopeId,
-    /// The calls that write, and what they call.
-    found: Vec<(&'a ast::ExprCall, String)>,
-}
-
-impl<'a> Visitor<'a> for OutputFinder<'_, 'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            // Nested functions and classes run when called (and are workers then).
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            _ => visitor::walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Call(call) = expr {
-            if let Some(callee) = output_callee(self.model, &call.func, self.scope) {
-                if callee != "print" || prints_to_terminal(self.model, call, self.scope) {
-                    self.found.push((call, callee));
-                }
-            }
-        }
-        visitor::walk_expr(self, expr);
-    }
-}
-
 pub fn check(checker: &mut Checker) {
     let project = checker.project;
     let module = checker.module;
     let model = &project.models[module];
     for (function, origin) in checker.workers.in_module(module) {
         let info = &model.functions[function];
-        let mut finder = OutputFinder {
-            model,
-            scope: info.scope,
-            found: Vec::new(),
-        };
-        finder.visit_body(&info.def.body);
+        let found = terminal_output(model, &info.def.body, info.scope);
         let runs = describe_worker(project, module, function, origin);
         let (note_module, note_range, note) = origin_note(project, origin);
-        for (call, callee) in finder.found {
+        for (call, callee) in found {
             let message = if callee == "print" {
                 format!(
                     "`print()` writes to the child's own standard output: {runs}, so in Jupyter or IDLE on Windows and macOS the line can end up in the server's console instead of the notebook or shell, and under pythonw it is dropped"

@@ -1,17 +1,16 @@
 //! SPS305 stdin-in-worker.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{self as ast, Expr, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_python_ast::Expr;
+use ruff_text_size::Ranged;
 
 use crate::diagnostic::Related;
 use crate::facts::PickleRole;
 use crate::globals::{Base, WriteKind};
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::semantic::{ModuleModel, ScopeId, Value};
 use crate::targets::Methods;
 use crate::workers::{describe_worker, origin_note, reached_without_branches};
+use spawnsafe_flow::worker_io::{stdin_reads, Read};
 
 pub const DOCS: &str = r#"# stdin-in-worker (SPS305)
 
@@ -78,150 +77,6 @@ if __name__ == "__main__":
 
 const HELP: &str = "read the input in the parent and pass it to the workers (as an argument, through `initargs`, or over a `Queue`)";
 
-/// Names of the standard input stream.
-fn stdin_name(name: &str) -> Option<&'static str> {
-    match name {
-        "sys.stdin" => Some("sys.stdin"),
-        "sys.__stdin__" => Some("sys.__stdin__"),
-        _ => None,
-    }
-}
-
-/// What reads standard input, and what the child gets.
-#[derive(Debug, Clone)]
-enum Read {
-    /// `input()`.
-    Input,
-    /// `sys.stdin.readline()` and friends: the method's qualified name.
-    Method(String),
-    /// `for line in sys.stdin`.
-    Iterate(&'static str),
-    /// `json.load(sys.stdin)`: the stream passed to a call, and the callee's range.
-    Argument(&'static str, TextRange),
-}
-
-struct StdinFinder<'m, 'a> {
-    model: &'m ModuleModel<'a>,
-    scope: ScopeId,
-    found: Vec<(TextRange, Read)>,
-    /// The code asks `sys.stdin.isatty()`: it knows the input may not be a terminal.
-    checks_tty: bool,
-}
-
-impl StdinFinder<'_, '_> {
-    fn stream(&self, expr: &Expr) -> Option<&'static str> {
-        match self.model.resolve(expr, self.scope) {
-            Value::Qualified(name) => stdin_name(&name),
-            _ => None,
-        }
-    }
-
-    /// The stream (or its binary buffer) an expression names.
-    fn stream_or_buffer(&self, expr: &Expr) -> Option<&'static str> {
-        if let Some(stream) = self.stream(expr) {
-            return Some(stream);
-        }
-        match expr {
-            Expr::Attribute(attribute) if attribute.attr.as_str() == "buffer" => {
-                self.stream(&attribute.value)
-            }
-            _ => None,
-        }
-    }
-
-    fn is_builtin(&self, func: &Expr, names: &[&str]) -> bool {
-        matches!(func, Expr::Name(name)
-            if names.contains(&name.id.as_str()) && self.model.lookup(name.id.as_str(), self.scope).is_none())
-    }
-
-    fn call(&mut self, call: &ast::ExprCall) {
-        if self.is_builtin(&call.func, &["input"]) {
-            self.found.push((call.range(), Read::Input));
-            return;
-        }
-        if let Expr::Attribute(attribute) = call.func.as_ref() {
-            let method = attribute.attr.as_str();
-            if method == "isatty" && self.stream(&attribute.value) == Some("sys.stdin") {
-                self.checks_tty = true;
-                return;
-            }
-            if let Some(stream) = self.stream_or_buffer(&attribute.value) {
-                if stream == "sys.__stdin__"
-                    || matches!(
-                        method,
-                        "read" | "readline" | "readlines" | "read1" | "readinto" | "__next__"
-                    )
-                {
-                    let receiver = match attribute.value.as_ref() {
-                        Expr::Attribute(inner) if inner.attr.as_str() == "buffer" => {
-                            format!("{stream}.buffer")
-                        }
-                        _ => stream.to_string(),
-                    };
-                    self.found
-                        .push((call.range(), Read::Method(format!("{receiver}.{method}"))));
-                    return;
-                }
-            }
-        }
-        // The stream handed to a reader: `json.load(sys.stdin)`, `next(sys.stdin)`.
-        if self.is_builtin(
-            &call.func,
-            &[
-                "isinstance",
-                "id",
-                "type",
-                "repr",
-                "str",
-                "print",
-                "hasattr",
-                "getattr",
-                "callable",
-            ],
-        ) {
-            return;
-        }
-        for argument in call.arguments.args.iter() {
-            if let Some(stream) = self.stream_or_buffer(argument) {
-                self.found
-                    .push((argument.range(), Read::Argument(stream, call.func.range())));
-            }
-        }
-    }
-}
-
-impl<'a> Visitor<'a> for StdinFinder<'_, 'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            // Nested functions and classes run when called (and are workers then).
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            Stmt::For(for_stmt) => {
-                if let Some(stream) = self.stream_or_buffer(&for_stmt.iter) {
-                    self.found
-                        .push((for_stmt.iter.range(), Read::Iterate(stream)));
-                }
-                visitor::walk_stmt(self, stmt);
-            }
-            _ => visitor::walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
-        if let Some(stream) = self.stream_or_buffer(&comprehension.iter) {
-            self.found
-                .push((comprehension.iter.range(), Read::Iterate(stream)));
-        }
-        visitor::walk_comprehension(self, comprehension);
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Call(call) = expr {
-            self.call(call);
-        }
-        visitor::walk_expr(self, expr);
-    }
-}
-
 /// The read in words, and what the child gets; `None` for the closed `sys.__stdin__`.
 fn describe(read: &Read, text: &str) -> (String, Option<&'static str>) {
     match read {
@@ -284,13 +139,7 @@ pub fn check(checker: &mut Checker) {
     let mut unbranched = None;
     for (function, origin) in workers {
         let info = &model.functions[function];
-        let mut finder = StdinFinder {
-            model,
-            scope: info.scope,
-            found: Vec::new(),
-            checks_tty: false,
-        };
-        finder.visit_body(&info.def.body);
+        let mut finder = stdin_reads(model, &info.def.body, info.scope);
         if finder.checks_tty || finder.found.is_empty() {
             continue;
         }

@@ -83,6 +83,17 @@ pub fn expected_codes(fixture: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// The name of a fixture's test: `SPS304/flagged/01_x.py` → `sps304::flagged::01_x`.
+pub fn test_name(fixture: &Path) -> String {
+    let relative = fixture.strip_prefix(fixtures_root()).unwrap();
+    relative
+        .with_extension("")
+        .iter()
+        .map(|part| part.to_string_lossy().to_lowercase())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
 pub fn snapshot_name(fixture: &Path) -> String {
     let relative = fixture.strip_prefix(fixtures_root()).unwrap();
     relative
