@@ -1111,6 +1111,104 @@ fn azure_output() {
     insta::assert_snapshot!("azure_photo_stats", run.stdout);
 }
 
+/// A validator for one of the schemas written from a format's documentation
+/// (see `tests/data/README.md`).
+fn documented_validator(schema: &str) -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(schema).expect("the schema parses");
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|error| format!("{}: {error}", error.instance_path()))
+        .collect()
+}
+
+fn gitlab_validator() -> jsonschema::Validator {
+    documented_validator(include_str!("data/gitlab-codequality.schema.json"))
+}
+
+fn rdjson_validator() -> jsonschema::Validator {
+    documented_validator(include_str!("data/rdjson.schema.json"))
+}
+
+/// `--output-format gitlab` validates against the schema written from
+/// GitLab's documentation, findings with and without fixes, from the
+/// repository's root and from a subfolder; the schema rejects what GitLab's
+/// table forbids, so the check has teeth.
+#[test]
+fn gitlab_output_validates_against_the_documented_format() {
+    let validator = gitlab_validator();
+    for run in [
+        photo_stats("gitlab"),
+        run_in(
+            &repo_root().join("examples"),
+            &["check", "--output-format", "gitlab", "photo_stats"],
+        ),
+    ] {
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert!(!report.as_array().unwrap().is_empty());
+        let errors = schema_errors(&validator, &report);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+    let clean = tempfile::tempdir().unwrap();
+    std::fs::write(clean.path().join("ok.py"), "print(1)\n").unwrap();
+    let run = run_in(
+        clean.path(),
+        &["check", "--isolated", "--output-format", "gitlab", "."],
+    );
+    assert!(schema_errors(&validator, &serde_json::from_str(&run.stdout).unwrap()).is_empty());
+
+    let issue = serde_json::json!({
+        "description": "d", "check_name": "SPS101", "fingerprint": "f", "severity": "major",
+        "location": {"path": "src/a.py", "lines": {"begin": 3}},
+    });
+    assert!(schema_errors(&validator, &serde_json::json!([issue])).is_empty());
+    let broken = |change: &dyn Fn(&mut Value)| {
+        let mut issue = issue.clone();
+        change(&mut issue);
+        !schema_errors(&validator, &serde_json::json!([issue])).is_empty()
+    };
+    assert!(broken(&|issue| issue["severity"] = "error".into()));
+    assert!(broken(
+        &|issue| issue["location"]["path"] = "./src/a.py".into()
+    ));
+    assert!(broken(
+        &|issue| issue["location"]["lines"]["begin"] = "3".into()
+    ));
+    assert!(broken(&|issue| {
+        issue.as_object_mut().unwrap().remove("fingerprint");
+    }));
+    assert!(broken(&|issue| {
+        issue["location"].as_object_mut().unwrap().remove("lines");
+    }));
+    assert!(!broken(&|issue| {
+        issue["location"].as_object_mut().unwrap().remove("lines");
+        issue["location"]["positions"] = serde_json::json!({"begin": {"line": 3, "column": 1}});
+    }));
+}
+
+/// `--output-format rdjson` validates against the schema written from
+/// reviewdog's, with suggestions and with a clean result.
+#[test]
+fn rdjson_output_validates_against_reviewdogs_format() {
+    let validator = rdjson_validator();
+    let run = photo_stats("rdjson");
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(!result["diagnostics"].as_array().unwrap().is_empty());
+    let errors = schema_errors(&validator, &result);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let fixed = photo_stats_fixed("rdjson");
+    let result: Value = serde_json::from_str(&fixed.stdout).unwrap();
+    assert!(schema_errors(&validator, &result).is_empty(), "{result}");
+    assert!(!schema_errors(
+        &validator,
+        &serde_json::json!({"diagnostics": [{"message": "m", "location": {"path": "a.py", "range": {"start": {"line": 0}}}}]})
+    )
+    .is_empty());
+}
+
 /// GitLab Code Quality: the fields GitLab requires (`description`,
 /// `check_name`, `fingerprint`, `severity` in its five levels,
 /// `location.path`, `location.lines.begin`), unique fingerprints, and paths

@@ -776,25 +776,27 @@ fn pre_commit_hooks_block_a_commit_with_a_finding() {
 // The pytest plugin
 // ---------------------------------------------------------------------------
 
-/// The wheel ships copies of the bootstrap `spawnsafe run` uses: they must not drift.
+/// The bootstrap and `sitecustomize` the pytest plugin imports from the
+/// wheel are the ones `spawnsafe run` embeds: the binary `include_str!`s the
+/// Python package's files, and no copy of them is kept anywhere else.
 #[test]
 fn the_pytest_plugin_bootstrap_is_the_one_run_uses() {
     let root = workspace_root();
-    for (shipped, source) in [
-        (
-            "python/spawnsafe/_bootstrap.py",
-            "crates/spawnsafe_core/python/bootstrap.py",
-        ),
-        (
-            "python/spawnsafe/_sitecustomize.py",
-            "crates/spawnsafe_core/python/sitecustomize.py",
-        ),
-    ] {
-        assert_eq!(
-            std::fs::read_to_string(root.join(shipped)).unwrap(),
-            std::fs::read_to_string(root.join(source)).unwrap(),
-            "{shipped} differs from {source}: copy it again"
-        );
+    let bootstrap = std::fs::read_to_string(root.join("python/spawnsafe/_bootstrap.py")).unwrap();
+    assert_eq!(spawnsafe_core::BOOTSTRAP_PY, bootstrap);
+    for shipped in ["_bootstrap.py", "_sitecustomize.py"] {
+        let text = std::fs::read_to_string(root.join("python/spawnsafe").join(shipped)).unwrap();
+        for copy in list_files_by_hand(&root, Path::new("crates")) {
+            if copy.extension().is_some_and(|ext| ext == "py") {
+                let other = std::fs::read_to_string(root.join(&copy)).unwrap_or_default();
+                assert_ne!(
+                    other,
+                    text,
+                    "{} is a copy of python/spawnsafe/{shipped}",
+                    copy.display()
+                );
+            }
+        }
     }
 }
 

@@ -614,7 +614,7 @@ fn run_diagnoses_every_corpus_program() {
 fn plain_python_fork_runs_the_corpus_programs_that_only_spawn_breaks() {
     let programs = corpus_programs();
     let bootstrap = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../spawnsafe_core/python/bootstrap.py")
+        .join("../../python/spawnsafe/_bootstrap.py")
         .canonicalize()
         .unwrap();
     let bootstrap = std::fs::read_to_string(bootstrap).unwrap();

@@ -2,6 +2,7 @@
 //! (`Content-Length` framing) over its standard input and output, as an
 //! editor would. Every wait has a timeout, so a hang fails instead of blocking.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -927,5 +928,153 @@ fn notebooks_get_diagnostics_per_cell() {
         "notebookDocument/didClose",
         json!({"notebookDocument": {"uri": notebook_uri}, "cellTextDocuments": [{"uri": cell(1)}, {"uri": cell(2)}, {"uri": cell(3)}]}),
     );
+    server.shut_down();
+}
+
+/// Every file's findings as `workspace/diagnostic` reports them, by URI, in order.
+fn workspace_findings(server: &mut Server) -> Vec<(String, Vec<Value>)> {
+    let response = server.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    let mut reports: Vec<(String, Vec<Value>)> = response["result"]["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"))
+        .iter()
+        .map(|report| {
+            (
+                report["uri"].as_str().unwrap().to_string(),
+                report["items"].as_array().unwrap().clone(),
+            )
+        })
+        .filter(|(_, items)| !items.is_empty())
+        .collect();
+    reports.sort_by(|a, b| a.0.cmp(&b.0));
+    reports
+}
+
+/// What a server started afresh reports for the same disk and buffers: a
+/// full check, nothing kept from before.
+fn fresh_check(root: &Path, buffers: &[(String, String)]) -> Vec<(String, Vec<Value>)> {
+    let mut server = Server::start();
+    server.initialize(root);
+    for (uri, text) in buffers {
+        server.open(uri, text);
+    }
+    let findings = workspace_findings(&mut server);
+    server.shut_down();
+    findings
+}
+
+/// The server keeps what it read from disk between edits; after each edit,
+/// in a buffer or on disk (reported as a watched file), its findings for
+/// every file equal a fresh full check's.
+#[test]
+fn after_edits_the_findings_equal_a_fresh_check() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let root = dir.path();
+    let main_uri = file_uri(&root.join("main.py"));
+    let helpers_uri = file_uri(&root.join("helpers.py"));
+    let mut server = Server::start();
+    server.initialize_with(
+        root,
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    let registration = server.wait_for("the watcher registration", |message| {
+        message["method"] == "client/registerCapability"
+    });
+    server.send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
+    let mut buffers: BTreeMap<String, (i64, String)> = BTreeMap::new();
+    let mut steps = 0;
+    let mut check = |server: &mut Server, buffers: &BTreeMap<String, (i64, String)>, what: &str| {
+        let kept = workspace_findings(server);
+        let open: Vec<(String, String)> = buffers
+            .iter()
+            .map(|(uri, (_, text))| (uri.clone(), text.clone()))
+            .collect();
+        assert_eq!(kept, fresh_check(root, &open), "after {what}");
+        steps += 1;
+        kept
+    };
+    let edit = |server: &mut Server,
+                buffers: &mut BTreeMap<String, (i64, String)>,
+                uri: &str,
+                text: &str| {
+        let entry = buffers.get_mut(uri).unwrap();
+        entry.0 += 1;
+        entry.1 = text.to_string();
+        server.change(uri, entry.0, json!({"text": text}));
+    };
+    let watched = |server: &mut Server, uri: &str, kind: i64| {
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri, "type": kind}]}),
+        );
+    };
+
+    server.open(&main_uri, MAIN_UNGUARDED);
+    buffers.insert(main_uri.clone(), (1, MAIN_UNGUARDED.to_string()));
+    let first = check(&mut server, &buffers, "opening main.py");
+    assert_eq!(first.len(), 1, "{first:?}");
+
+    server.open(&helpers_uri, HELPERS);
+    buffers.insert(helpers_uri.clone(), (1, HELPERS.to_string()));
+    let threads = HELPERS.replace("multiprocessing.Pool(", "multiprocessing.pool.ThreadPool(");
+    edit(&mut server, &mut buffers, &helpers_uri, &threads);
+    assert_eq!(
+        check(&mut server, &buffers, "helpers.py on threads"),
+        vec![]
+    );
+    edit(&mut server, &mut buffers, &helpers_uri, HELPERS);
+    check(&mut server, &buffers, "helpers.py back to a pool");
+
+    // A new module on disk that main.py's buffer then uses, unguarded, and
+    // which starts a pool when imported (SPS103 there).
+    let jobs = root.join("jobs.py");
+    std::fs::write(
+        &jobs,
+        "import multiprocessing\n\n\ndef double(x):\n    return 2 * x\n\n\ndef go():\n    with multiprocessing.Pool(2) as pool:\n        return pool.map(lambda x: x, [1])\n",
+    )
+    .unwrap();
+    let jobs_uri = file_uri(&jobs);
+    watched(&mut server, &jobs_uri, 1);
+    let main_with_jobs = format!("import jobs\n{MAIN_UNGUARDED}jobs.go()\n");
+    edit(&mut server, &mut buffers, &main_uri, &main_with_jobs);
+    let with_jobs = check(
+        &mut server,
+        &buffers,
+        "a new module on disk, used by main.py",
+    );
+    assert!(
+        with_jobs.iter().any(|(uri, _)| uri.ends_with("/jobs.py")),
+        "{with_jobs:?}"
+    );
+
+    // The module changed on disk.
+    std::fs::write(
+        &jobs,
+        "import multiprocessing\n\n\ndef double(x):\n    return 2 * x\n\n\ndef go():\n    with multiprocessing.Pool(2) as pool:\n        return pool.map(double, [1])\n\n\ngo()\n",
+    )
+    .unwrap();
+    watched(&mut server, &jobs_uri, 2);
+    check(&mut server, &buffers, "jobs.py changed on disk");
+
+    // main.py saved guarded; helpers.py closed unsaved (read from disk again).
+    std::fs::write(root.join("main.py"), MAIN_GUARDED).unwrap();
+    edit(&mut server, &mut buffers, &main_uri, MAIN_GUARDED);
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": main_uri}}),
+    );
+    check(&mut server, &buffers, "main.py saved guarded");
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": helpers_uri}}),
+    );
+    buffers.remove(&helpers_uri);
+    check(&mut server, &buffers, "helpers.py closed");
+
+    // The module deleted.
+    std::fs::remove_file(&jobs).unwrap();
+    watched(&mut server, &jobs_uri, 3);
+    check(&mut server, &buffers, "jobs.py deleted");
+    assert_eq!(steps, 8);
     server.shut_down();
 }

@@ -37,4 +37,5 @@ pub use linter::{check_paths, check_stdin, CheckOptions, CheckResult};
 pub use registry::{Rule, RuleSelection, Severity};
 
 /// The Python bootstrap that runs a program with a start method forced as the default.
-pub const BOOTSTRAP_PY: &str = include_str!("../python/bootstrap.py");
+/// Its one source is the Python package's module (the pytest plugin imports it).
+pub const BOOTSTRAP_PY: &str = include_str!("../../../python/spawnsafe/_bootstrap.py");

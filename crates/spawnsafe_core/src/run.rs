@@ -3,9 +3,9 @@
 //! (forkserver) would pick it, so that their failures show on any machine.
 //!
 //! A script or `-m` module runs through the embedded bootstrap
-//! (`python/bootstrap.py`) in the interpreter's real `__main__`, so children
+//! (`python/spawnsafe/_bootstrap.py`) in the interpreter's real `__main__`, so children
 //! re-import it as `__mp_main__` exactly as under `python script.py`. Any other
-//! command runs with an injected `sitecustomize` (`python/sitecustomize.py`)
+//! command runs with an injected `sitecustomize` (`python/spawnsafe/_sitecustomize.py`)
 //! that forces the default in every Python process the command starts and then
 //! chains to the `sitecustomize` it hides. The program's stdin and stdout pass
 //! through untouched; its stderr is passed through and also kept, so that a
@@ -24,7 +24,8 @@ use crate::BOOTSTRAP_PY;
 use kept::Kept;
 use supervise::{kill_tree, supervise, ForwardSignals, Watchdog};
 
-const SITECUSTOMIZE_PY: &str = include_str!("../python/sitecustomize.py");
+/// From the Python package, which the pytest plugin uses it from too.
+const SITECUSTOMIZE_PY: &str = include_str!("../../../python/spawnsafe/_sitecustomize.py");
 
 /// What to run.
 #[derive(Debug, Clone, PartialEq, Eq)]

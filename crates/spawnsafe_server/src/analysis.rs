@@ -1,6 +1,11 @@
 //! Running spawnsafe for the editor: the whole project, as the command line
 //! would check it, except that the open documents are read from the editor's
 //! buffers (saved or not) and every other file from disk.
+//!
+//! What was read from disk (the files discovery found, their text, and the
+//! configuration found for them) is kept between checks in a [`Workspace`],
+//! so a keystroke re-reads nothing: the server drops it when the disk may
+//! have changed (a save, a watched file, new settings or folders).
 
 use std::path::{Path, PathBuf};
 
@@ -72,16 +77,66 @@ fn options(overrides: &Overrides) -> CheckOptions {
     }
 }
 
-/// The files of the workspace folders (read from disk) with the open
+/// The workspace folders as last read from disk.
+struct DiskSnapshot {
+    roots: Vec<PathBuf>,
+    /// The files discovery found, with their text (or why there is none).
+    inputs: Vec<InputFile>,
+    /// The settings found for them (it caches each directory's).
+    resolver: Resolver,
+    warnings: Vec<String>,
+}
+
+/// What was read from disk, kept between checks until [`Workspace::forget_disk`].
+#[derive(Default)]
+pub struct Workspace {
+    snapshot: Option<DiskSnapshot>,
+}
+
+impl Workspace {
+    /// The files on disk or the settings may have changed: read them again at the next check.
+    pub fn forget_disk(&mut self) {
+        self.snapshot = None;
+    }
+
+    fn snapshot(
+        &mut self,
+        roots: &[PathBuf],
+        overrides: &Overrides,
+    ) -> Result<&mut DiskSnapshot, String> {
+        if self
+            .snapshot
+            .as_ref()
+            .is_some_and(|snapshot| snapshot.roots != roots)
+        {
+            self.snapshot = None;
+        }
+        if self.snapshot.is_none() {
+            let (inputs, resolver, warnings) = read_inputs(roots, &options(overrides))?;
+            self.snapshot = Some(DiskSnapshot {
+                roots: roots.to_vec(),
+                inputs,
+                resolver,
+                warnings,
+            });
+        }
+        Ok(self.snapshot.as_mut().expect("just read"))
+    }
+}
+
+/// The files of the workspace folders (as read from disk) with the open
 /// documents' text in place of their files'; an open document outside the
 /// folders, or not saved yet, is checked too. A document whose file discovery
 /// skipped (excluded by the configuration or `.gitignore`) is not checked.
-fn inputs(
+fn inputs<'w>(
+    workspace: &'w mut Workspace,
     roots: &[PathBuf],
     documents: &[&Document],
     overrides: &Overrides,
-) -> Result<(Vec<InputFile>, Resolver, Vec<String>), String> {
-    let (mut inputs, resolver, warnings) = read_inputs(roots, &options(overrides))?;
+) -> Result<(Vec<InputFile>, &'w mut Resolver, Vec<String>), String> {
+    let snapshot = workspace.snapshot(roots, overrides)?;
+    let mut inputs = snapshot.inputs.clone();
+    let (resolver, warnings) = (&mut snapshot.resolver, snapshot.warnings.clone());
     for document in documents.iter().filter(|document| document.is_checked()) {
         let source = if is_notebook(&document.path) {
             decode_notebook(document.text.as_bytes())
@@ -113,12 +168,13 @@ fn inputs(
 
 /// Checks the project with the open documents' text.
 pub fn check(
+    workspace: &mut Workspace,
     roots: &[PathBuf],
     documents: &[&Document],
     overrides: &Overrides,
 ) -> Result<CheckResult, String> {
-    let (inputs, mut resolver, warnings) = inputs(roots, documents, overrides)?;
-    let mut result = check_inputs(inputs, &options(overrides), &mut resolver)?;
+    let (inputs, resolver, warnings) = inputs(workspace, roots, documents, overrides)?;
+    let mut result = check_inputs(inputs, &options(overrides), resolver)?;
     result.warnings.extend(warnings);
     Ok(result)
 }
@@ -126,12 +182,13 @@ pub fn check(
 /// The text of `target` after its safe fixes, applied to a fixed point as
 /// `spawnsafe check --fix` would; `None` when nothing changes. Nothing is written.
 pub fn fix_all(
+    workspace: &mut Workspace,
     roots: &[PathBuf],
     documents: &[&Document],
     target: &Document,
     overrides: &Overrides,
 ) -> Result<Option<String>, String> {
-    let (mut inputs, mut resolver, _) = inputs(roots, documents, overrides)?;
+    let (mut inputs, resolver, _) = inputs(workspace, roots, documents, overrides)?;
     let fix_options = FixOptions {
         unsafe_fixes: false,
         dry_run: true,
@@ -142,7 +199,7 @@ pub fn fix_all(
         &mut inputs,
         &options(overrides),
         fix_options,
-        &mut resolver,
+        resolver,
         Some(target.text.as_bytes()),
     )?;
     Ok(result

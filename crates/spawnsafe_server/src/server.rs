@@ -77,6 +77,9 @@ struct State {
     /// The cells of each open notebook (by the notebook's URI), in order;
     /// the notebook itself is in `documents`, as `.ipynb` JSON.
     notebook_cells: BTreeMap<String, Vec<NotebookCell>>,
+    /// What was read from disk, kept between checks while the client
+    /// reports changes to the files (see `forget_disk`).
+    workspace: analysis::Workspace,
 }
 
 /// A cell of an open notebook (`notebookDocument/*`).
@@ -308,15 +311,13 @@ impl State {
             "initialized" => self.register_watchers(),
             "notebookDocument/didOpen" => self.notebook_opened(&params),
             "notebookDocument/didChange" => self.notebook_changed(&params),
-            "notebookDocument/didSave" => self.dirty = !self.documents.is_empty(),
+            "notebookDocument/didSave" => self.disk_changed(),
             "notebookDocument/didClose" => self.notebook_closed(&params),
             // Other files (or the configuration) may have changed on disk with it.
-            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
-                self.dirty = !self.documents.is_empty()
-            }
+            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => self.disk_changed(),
             "workspace/didChangeConfiguration" => {
                 self.apply_settings(&params["settings"]);
-                self.dirty = !self.documents.is_empty();
+                self.disk_changed();
             }
             "textDocument/didClose" => {
                 let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
@@ -327,7 +328,7 @@ impl State {
                         json!({"uri": uri, "diagnostics": []}),
                     );
                     // The file on disk now stands for it in the others' findings.
-                    self.dirty = !self.documents.is_empty();
+                    self.disk_changed();
                 }
             }
             "workspace/didChangeWorkspaceFolders" => {
@@ -343,7 +344,7 @@ impl State {
                         self.roots.push(canonical(&path));
                     }
                 }
-                self.dirty = !self.documents.is_empty();
+                self.disk_changed();
             }
             // `initialized`, `$/cancelRequest` (every request is answered at
             // once), `$/setTrace` and the rest need nothing.
@@ -660,11 +661,20 @@ impl State {
         let documents: Vec<&Document> = self.documents.values().collect();
         // A bug in one analysis must not take the editor's server down with it.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analysis::check(&self.roots, &documents, &self.overrides)
+            analysis::check(
+                &mut self.workspace,
+                &self.roots,
+                &documents,
+                &self.overrides,
+            )
         }))
         .unwrap_or_else(|_| {
             Err("internal error while checking (see the server's log)".to_string())
         });
+        // A client that does not report changed files gets the disk read again at every check.
+        if result.is_err() || !self.watch_registration {
+            self.workspace.forget_disk();
+        }
         let mut published: BTreeMap<String, Vec<Published>> = BTreeMap::new();
         let mut workspace_findings: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         match result {
@@ -777,6 +787,13 @@ impl State {
         json!({"items": reports.into_values().collect::<Vec<_>>()})
     }
 
+    /// Files on disk, or what decides which are checked and how, may have
+    /// changed: the next check reads the workspace again.
+    fn disk_changed(&mut self) {
+        self.workspace.forget_disk();
+        self.dirty = !self.documents.is_empty();
+    }
+
     /// Settings from the editor (`initializationOptions`, or the `settings`
     /// of `workspace/didChangeConfiguration`), under `spawnsafe` or at the
     /// top: `select`, `extendSelect`, `ignore`, `targetPlatforms`,
@@ -828,8 +845,11 @@ impl State {
             "**/spawnsafe.toml",
             "**/.spawnsafe.toml",
             "**/.gitignore",
+            "**/.ignore",
+            "**/.git/info/exclude",
             "**/*.py",
             "**/*.pyi",
+            "**/*.ipynb",
         ]
         .iter()
         .map(|glob| json!({"globPattern": glob}))
@@ -1065,7 +1085,13 @@ impl State {
         let target = self.documents.get(uri)?;
         let documents: Vec<&Document> = self.documents.values().collect();
         let fixed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analysis::fix_all(&self.roots, &documents, target, &self.overrides)
+            analysis::fix_all(
+                &mut self.workspace,
+                &self.roots,
+                &documents,
+                target,
+                &self.overrides,
+            )
         }))
         .unwrap_or_else(|_| Err("internal error while fixing".to_string()));
         let fixed = match fixed {

@@ -2,7 +2,7 @@
 
 Every case below is a small program that triggers one hazard. The script writes
 it to `programs/<case>/`, runs a temporary copy of it with CPython under a start
-method forced as the default (the repo's `python/bootstrap.py`, as the oracle
+method forced as the default (the repo's `python/spawnsafe/_bootstrap.py`, as the oracle
 does: spawn, forkserver, fork, or "windows" = spawn without the fork and
 forkserver contexts), and writes what the program printed on stderr to
 `corpus/<case>.txt`. It checks that the text the case claims (`must`) really is
@@ -36,7 +36,7 @@ import textwrap
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BOOTSTRAP = os.path.join(HERE, "..", "..", "python", "bootstrap.py")
+BOOTSTRAP = os.path.join(HERE, "..", "..", "..", "..", "python", "spawnsafe", "_bootstrap.py")
 PROGRAMS = os.path.join(HERE, "programs")
 CORPUS = os.path.join(HERE, "corpus")
 FAKE_HOME = "/home/dev"

@@ -53,7 +53,7 @@ STANDINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", 
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BOOTSTRAP = os.path.join(HERE, "..", "..", "python", "bootstrap.py")
+BOOTSTRAP = os.path.join(HERE, "..", "..", "..", "..", "python", "spawnsafe", "_bootstrap.py")
 CLAIM_LINE = re.compile(r"^#\s*oracle-(spawn|fork|forkserver|windows):\s*(.+?)\s*$")
 RUN_LINE = re.compile(r"^#\s*oracle-run:\s*(.+?)\s*$")
 CLAIM = re.compile(r'^(ok|fails|hangs|stdout-lacks)(?:\s+(stdout\s+|stdout-count\s+(\d+)\s+)?"(.*)")?$')
