@@ -410,7 +410,14 @@ fn check_candidates(
         .map(|candidate| {
             let absolute =
                 std::path::absolute(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
-            module_path(&absolute, &mut has_init)
+            let mut path = module_path(&absolute, &mut has_init);
+            if absolute.extension().is_none() {
+                // A script run by its shebang (`bin/tool`): always the main
+                // script, and no `import` can name it.
+                path.name = format!("{} (script)", path.name);
+                path.in_package = false;
+            }
+            path
         })
         .collect();
     let stems: Vec<Option<String>> = readable

@@ -294,6 +294,8 @@ fn imported_names(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<&str> {
 /// The name other files use to import this one: its stem, or its package's
 /// name for an `__init__.py`.
 pub fn module_stem(path: &Path) -> Option<String> {
+    // A script without an extension (`bin/tool`) cannot be imported.
+    path.extension()?;
     let stem = path.file_stem()?.to_string_lossy().into_owned();
     if stem == "__init__" {
         return path

@@ -29,6 +29,9 @@ pub struct Options {
     pub extend_exclude: Option<Vec<String>>,
     pub target_platforms: Option<Vec<String>>,
     pub target_version: Option<String>,
+    /// Check files without an extension that start with a Python shebang
+    /// when they are found in a directory (default true).
+    pub include_shebang_scripts: Option<bool>,
     /// `extend = "../base.toml"`: another configuration file whose settings
     /// this one's override (the `extend-` lists add to the base's).
     pub extend: Option<String>,
@@ -53,6 +56,9 @@ impl Options {
             extend_exclude: concat(base.extend_exclude, self.extend_exclude),
             target_platforms: self.target_platforms.or(base.target_platforms),
             target_version: self.target_version.or(base.target_version),
+            include_shebang_scripts: self
+                .include_shebang_scripts
+                .or(base.include_shebang_scripts),
             extend: None,
         }
     }
@@ -153,6 +159,8 @@ pub struct Settings {
     /// lower bound of `requires-python`; `None` when neither says (then the
     /// newest Python the parser knows).
     pub syntax_version: Option<Minor>,
+    /// Files found in directories include scripts with a Python shebang.
+    pub include_shebang_scripts: bool,
 }
 
 /// Directories and files never searched, unless `exclude` replaces the list.
@@ -513,6 +521,7 @@ impl Settings {
             exclude,
             targets,
             syntax_version,
+            include_shebang_scripts: options.include_shebang_scripts.unwrap_or(true),
         })
     }
 
