@@ -96,6 +96,9 @@ pub struct StartMethodSpec {
     pub argument: Option<String>,
     pub position: Option<usize>,
     pub fixed: Option<String>,
+    /// The method the library uses when the argument is absent, where that is
+    /// not the platform's (mpire: `"fork"` wherever fork exists).
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,6 +116,11 @@ pub struct Starter {
     pub methods: Vec<String>,
     /// Children re-import the main module (spawn-style), so an unguarded start fails in them.
     pub reimports_main: bool,
+    /// The library catches the failed start in a re-importing child and runs
+    /// the work serially there (parmap): the child repeats the work, it does
+    /// not fail.
+    #[serde(default)]
+    pub serial_in_children: bool,
     pub pickler: String,
     #[serde(default)]
     pub sender: SendVia,
@@ -158,10 +166,12 @@ impl Starter {
         if let Some(fixed) = &spec.fixed {
             return Some(fixed.clone());
         }
-        let argument = call.arguments.find_argument_value(
+        let Some(argument) = call.arguments.find_argument_value(
             spec.argument.as_deref()?,
             spec.position.unwrap_or(usize::MAX),
-        )?;
+        ) else {
+            return spec.default.clone();
+        };
         match argument {
             Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
             _ => None,
@@ -383,6 +393,11 @@ pub fn markdown_table() -> String {
             }) => format!("always {fixed}"),
             Some(StartMethodSpec {
                 argument: Some(argument),
+                default: Some(default),
+                ..
+            }) => format!("`{argument}`, else {default}"),
+            Some(StartMethodSpec {
+                argument: Some(argument),
                 ..
             }) => {
                 format!("`{argument}`, else the platform's")
@@ -403,7 +418,11 @@ pub fn markdown_table() -> String {
         table.push_str(&format!(
             "| `{}` | {starts} | {when} | {} | {method} | {} | {sent} | {source} |\n",
             starter.names[0],
-            if starter.reimports_main { "yes" } else { "no" },
+            match (starter.reimports_main, starter.serial_in_children) {
+                (true, false) => "yes",
+                (true, true) => "yes (a start there falls back to a serial map)",
+                (false, _) => "no",
+            },
             starter.pickler,
         ));
     }
@@ -556,6 +575,18 @@ source = ["x"]
         assert!(client.may_start(&call("Client(n_workers=2)")));
         assert!(!client.may_start(&call("Client('tcp://scheduler:8786')")));
         assert!(!client.may_start(&call("Client(processes=False)")));
+        let pool = starter(knowledge().lookup("mpire.WorkerPool").unwrap());
+        assert_eq!(
+            pool.pinned_method(&call("WorkerPool(n_jobs=4)")),
+            Some("fork".to_string())
+        );
+        assert_eq!(
+            pool.pinned_method(&call("WorkerPool(n_jobs=4, start_method='spawn')")),
+            Some("spawn".to_string())
+        );
+        let pebble = starter(knowledge().lookup("pebble.ProcessPool").unwrap());
+        assert!(pebble.may_start(&call("ProcessPool(max_workers=2)")));
+        assert!(!pebble.may_start(&call("ProcessPool(2, context=mp.get_context('fork'))")));
         let parallel = starter(knowledge().lookup("joblib.Parallel").unwrap());
         assert!(!parallel.may_start(&call("Parallel(n_jobs=2)")));
         assert!(parallel.may_start(&call("Parallel(n_jobs=2, backend='multiprocessing')")));
