@@ -100,3 +100,76 @@ fn include_shebang_scripts_must_be_a_boolean() {
         run.stderr
     );
 }
+
+/// A training script that uses the team's own wrappers, installed from
+/// another repository, so spawnsafe cannot read them.
+const USES_WRAPPERS: &str = "\
+from ourlib import pmap
+from ourlib.parallel import run_all
+
+
+def score(sample):
+    return len(sample)
+
+
+scores = run_all(score, [\"a\", \"bb\"])
+
+if __name__ == \"__main__\":
+    print(pmap(lambda sample: sample.upper(), [\"a\", \"bb\"]))
+";
+
+const DECLARED: &str = "\
+[project]
+name = \"training\"
+
+[[tool.spawnsafe.extend-starters]]
+names = [\"ourlib.parallel.run_all\"]
+what = \"`ourlib`'s parallel runner\"
+
+[[tool.spawnsafe.extend-starters]]
+names = [\"ourlib.pmap\", \"ourlib.parallel.pmap\"]
+sender = \"pool\"
+sends = [{ argument = \"func\", position = 0, as = \"callable\" }]
+";
+
+#[test]
+fn declared_starters_are_checked_like_the_knowledge_base() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "train.py", USES_WRAPPERS);
+    // Without the declaration, the wrappers are unknown calls: nothing to say.
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    write(dir.path(), "pyproject.toml", DECLARED);
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!("declared_starters", run.stdout);
+}
+
+#[test]
+fn declared_starters_are_validated_with_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "train.py", USES_WRAPPERS);
+    for (declaration, expected) in [
+        (
+            "[[tool.spawnsafe.extend-starters]]\nnames = [\"ourlib.pmap\"]\nworkres = 4\n",
+            "`extend-starters[0]`: unknown field `workres`",
+        ),
+        (
+            "[[tool.spawnsafe.extend-starters]]\nnames = [\"pmap\"]\n",
+            "`extend-starters[0]`: `pmap` is not a qualified name",
+        ),
+        (
+            "[[tool.spawnsafe.extend-starters]]\nnames = [\"ourlib.pmap\"]\npickler = \"json\"\n",
+            "`extend-starters[0]`: `pickler`: unknown pickler `json`",
+        ),
+    ] {
+        write(dir.path(), "pyproject.toml", declaration);
+        let run = check(dir.path(), &[]);
+        assert_eq!(run.code, 2, "{declaration}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("pyproject.toml") && run.stderr.contains(expected),
+            "{declaration}: {}",
+            run.stderr
+        );
+    }
+}

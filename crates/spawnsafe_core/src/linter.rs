@@ -113,10 +113,16 @@ fn discover_files(
         options.overrides.clone(),
     )?));
     let Discovered { files, warnings } = discover(paths, &resolver, options.respect_gitignore)?;
-    let resolver = Arc::try_unwrap(resolver)
+    let mut resolver = Arc::try_unwrap(resolver)
         .map_err(|_| "internal error: discovery kept the settings".to_string())?
         .into_inner()
         .expect("resolver lock");
+    // The process starters the configurations declare join the knowledge base
+    // for this run, before any file is read (the prefilter reads their names).
+    for file in &files {
+        resolver.settings_for(file)?;
+    }
+    crate::semantic::knowledge::declare(&resolver.declared_starters())?;
     Ok((files, resolver, warnings))
 }
 
@@ -149,6 +155,8 @@ pub fn check_stdin(
         options.isolated,
         options.overrides.clone(),
     )?;
+    resolver.settings_for(filename)?;
+    crate::semantic::knowledge::declare(&resolver.declared_starters())?;
     let input = InputFile {
         path: filename.to_path_buf(),
         display_path: display_path(filename),

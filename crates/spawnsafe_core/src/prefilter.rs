@@ -56,13 +56,19 @@ fn names_library_starter(text: &[u8]) -> bool {
     static NEEDLES: OnceLock<AhoCorasick> = OnceLock::new();
     NEEDLES
         .get_or_init(|| {
-            let needles = crate::semantic::knowledge::knowledge()
+            let needles = crate::semantic::knowledge::builtin()
                 .starters
                 .iter()
                 .flat_map(|starter| starter.needles.iter());
             AhoCorasick::new(needles).expect("the knowledge base's needles are plain strings")
         })
         .is_match(text)
+        // The few starters the configuration declares (`extend-starters`).
+        || crate::semantic::knowledge::knowledge()
+            .declared()
+            .iter()
+            .flat_map(|starter| starter.needles.iter())
+            .any(|needle| memchr::memmem::find(text, needle.as_bytes()).is_some())
 }
 
 /// Is the file relevant by itself: does it name a process API, or may it
