@@ -10,6 +10,7 @@ pub mod channels;
 pub mod config;
 pub mod contents;
 pub mod facts;
+pub mod fork_after;
 pub mod globals;
 pub mod objects;
 pub mod payload;
