@@ -24,10 +24,10 @@ import os
 import sys
 
 
-def _force_default_start_method(method):
-    import multiprocessing
-    from multiprocessing import context
+def _force_default_start_method(method, package="multiprocessing"):
+    import importlib
 
+    context = importlib.import_module(package + ".context")
     old_default = context._default_context
     new_default = context.DefaultContext(context._concrete_contexts[method])
     context._default_context = new_default
@@ -37,7 +37,7 @@ def _force_default_start_method(method):
     # `from . import get_context` etc.: rebind every such copy.
     for name, module in list(sys.modules.items()):
         if module is None or not (
-            name == "multiprocessing" or name.startswith("multiprocessing.")
+            name == package or name.startswith(package + ".")
         ):
             continue
         for attr, value in list(vars(module).items()):
@@ -60,6 +60,12 @@ def force(method):
         method = "spawn"
     if method != "fork":
         _force_default_start_method(method)
+        # multiprocess (pathos's multiprocessing with dill) has a default
+        # context of its own; it is forced too when it is installed.
+        import importlib.util
+
+        if importlib.util.find_spec("multiprocess") is not None:
+            _force_default_start_method(method, "multiprocess")
 
 
 def _notebook_cells(path):

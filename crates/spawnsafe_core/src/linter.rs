@@ -113,10 +113,16 @@ fn discover_files(
         options.overrides.clone(),
     )?));
     let Discovered { files, warnings } = discover(paths, &resolver, options.respect_gitignore)?;
-    let resolver = Arc::try_unwrap(resolver)
+    let mut resolver = Arc::try_unwrap(resolver)
         .map_err(|_| "internal error: discovery kept the settings".to_string())?
         .into_inner()
         .expect("resolver lock");
+    // The process starters the configurations declare join the knowledge base
+    // for this run, before any file is read (the prefilter reads their names).
+    for file in &files {
+        resolver.settings_for(file)?;
+    }
+    crate::semantic::knowledge::declare(&resolver.declared_starters())?;
     Ok((files, resolver, warnings))
 }
 
@@ -149,6 +155,8 @@ pub fn check_stdin(
         options.isolated,
         options.overrides.clone(),
     )?;
+    resolver.settings_for(filename)?;
+    crate::semantic::knowledge::declare(&resolver.declared_starters())?;
     let input = InputFile {
         path: filename.to_path_buf(),
         display_path: display_path(filename),
@@ -410,7 +418,14 @@ fn check_candidates(
         .map(|candidate| {
             let absolute =
                 std::path::absolute(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
-            module_path(&absolute, &mut has_init)
+            let mut path = module_path(&absolute, &mut has_init);
+            if absolute.extension().is_none() {
+                // A script run by its shebang (`bin/tool`): always the main
+                // script, and no `import` can name it.
+                path.name = format!("{} (script)", path.name);
+                path.in_package = false;
+            }
+            path
         })
         .collect();
     let stems: Vec<Option<String>> = readable

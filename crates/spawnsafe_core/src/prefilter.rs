@@ -56,13 +56,19 @@ fn names_library_starter(text: &[u8]) -> bool {
     static NEEDLES: OnceLock<AhoCorasick> = OnceLock::new();
     NEEDLES
         .get_or_init(|| {
-            let needles = crate::semantic::knowledge::knowledge()
+            let needles = crate::semantic::knowledge::builtin()
                 .starters
                 .iter()
                 .flat_map(|starter| starter.needles.iter());
             AhoCorasick::new(needles).expect("the knowledge base's needles are plain strings")
         })
         .is_match(text)
+        // The few starters the configuration declares (`extend-starters`).
+        || crate::semantic::knowledge::knowledge()
+            .declared()
+            .iter()
+            .flat_map(|starter| starter.needles.iter())
+            .any(|needle| memchr::memmem::find(text, needle.as_bytes()).is_some())
 }
 
 /// Is the file relevant by itself: does it name a process API, or may it
@@ -294,6 +300,8 @@ fn imported_names(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<&str> {
 /// The name other files use to import this one: its stem, or its package's
 /// name for an `__init__.py`.
 pub fn module_stem(path: &Path) -> Option<String> {
+    // A script without an extension (`bin/tool`) cannot be imported.
+    path.extension()?;
     let stem = path.file_stem()?.to_string_lossy().into_owned();
     if stem == "__init__" {
         return path

@@ -82,6 +82,7 @@ rules! {
     ForkOnlyStartMethod => ("SPS401", "fork-only-start-method", Warning, rules::sps401_fork_only_start_method::DOCS),
     WindowsWorkerLimit => ("SPS402", "windows-worker-limit", Warning, rules::sps402_windows_worker_limit::DOCS),
     FreezeSupport => ("SPS403", "freeze-support", Warning, rules::sps403_freeze_support::DOCS),
+    CudaOrThreadsThenFork => ("SPS404", "cuda-or-threads-then-fork", Warning, rules::sps404_cuda_or_threads_then_fork::DOCS),
 }
 
 impl Rule {

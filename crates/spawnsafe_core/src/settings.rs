@@ -29,6 +29,12 @@ pub struct Options {
     pub extend_exclude: Option<Vec<String>>,
     pub target_platforms: Option<Vec<String>>,
     pub target_version: Option<String>,
+    /// Check files without an extension that start with a Python shebang
+    /// when they are found in a directory (default true).
+    pub include_shebang_scripts: Option<bool>,
+    /// Process starters of the team's own (`[[tool.spawnsafe.extend-starters]]`),
+    /// with the knowledge base's fields: merged into it for the run.
+    pub extend_starters: Option<Vec<toml::Value>>,
     /// `extend = "../base.toml"`: another configuration file whose settings
     /// this one's override (the `extend-` lists add to the base's).
     pub extend: Option<String>,
@@ -53,6 +59,16 @@ impl Options {
             extend_exclude: concat(base.extend_exclude, self.extend_exclude),
             target_platforms: self.target_platforms.or(base.target_platforms),
             target_version: self.target_version.or(base.target_version),
+            include_shebang_scripts: self
+                .include_shebang_scripts
+                .or(base.include_shebang_scripts),
+            extend_starters: match (base.extend_starters, self.extend_starters) {
+                (Some(mut base), Some(this)) => {
+                    base.extend(this);
+                    Some(base)
+                }
+                (base, this) => this.or(base),
+            },
             extend: None,
         }
     }
@@ -153,6 +169,10 @@ pub struct Settings {
     /// lower bound of `requires-python`; `None` when neither says (then the
     /// newest Python the parser knows).
     pub syntax_version: Option<Minor>,
+    /// Files found in directories include scripts with a Python shebang.
+    pub include_shebang_scripts: bool,
+    /// Process starters the configuration declares (`extend-starters`), validated.
+    pub declared_starters: Vec<crate::semantic::knowledge::Starter>,
 }
 
 /// Directories and files never searched, unless `exclude` replaces the list.
@@ -505,7 +525,16 @@ impl Settings {
                 requires_python.map(|range| range.min),
             ),
         };
+        let declared_starters = match &options.extend_starters {
+            Some(entries) => crate::semantic::knowledge::declared_starters(
+                entries,
+                &where_.display().to_string(),
+            )
+            .map_err(|message| error(&where_, message))?,
+            None => Vec::new(),
+        };
         Ok(Settings {
+            declared_starters,
             path,
             root,
             selection,
@@ -513,6 +542,7 @@ impl Settings {
             exclude,
             targets,
             syntax_version,
+            include_shebang_scripts: options.include_shebang_scripts.unwrap_or(true),
         })
     }
 
@@ -677,6 +707,25 @@ impl Resolver {
         Ok(result)
     }
 
+    /// Every process starter the configurations read so far declare, once
+    /// each (a base configuration two files extend declares its starters once).
+    pub fn declared_starters(&self) -> Vec<crate::semantic::knowledge::Starter> {
+        let mut starters: Vec<crate::semantic::knowledge::Starter> = Vec::new();
+        let all = self
+            .fixed
+            .iter()
+            .chain(&self.found)
+            .chain(std::iter::once(&self.defaults));
+        for settings in all {
+            for starter in &settings.declared_starters {
+                if !starters.iter().any(|known| known.names == starter.names) {
+                    starters.push(starter.clone());
+                }
+            }
+        }
+        starters
+    }
+
     /// Configuration files that were skipped because they are not TOML, with
     /// the settings used instead: warnings for the user.
     pub fn warnings(&self) -> Vec<String> {
@@ -693,6 +742,51 @@ impl Resolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_starters_are_read_validated_and_extended() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("base.toml");
+        std::fs::write(
+            &base,
+            "[[extend-starters]]\nnames = [\"ourlib.parallel.run_all\"]\n",
+        )
+        .unwrap();
+        let config = dir.path().join("spawnsafe.toml");
+        std::fs::write(
+            &config,
+            "extend = \"base.toml\"\ninclude-shebang-scripts = false\n\n[[extend-starters]]\nnames = [\"ourlib.pmap\"]\nsender = \"pool\"\nsends = [{ argument = \"func\", position = 0, as = \"callable\" }]\n",
+        )
+        .unwrap();
+        let settings = Settings::from_file(&config, &Overrides::default())
+            .unwrap()
+            .unwrap();
+        let names: Vec<&str> = settings
+            .declared_starters
+            .iter()
+            .map(|starter| starter.names[0].as_str())
+            .collect();
+        assert_eq!(names, ["ourlib.parallel.run_all", "ourlib.pmap"]);
+        assert!(!settings.include_shebang_scripts);
+        assert!(
+            Settings::defaults(dir.path().to_path_buf(), &Overrides::default())
+                .unwrap()
+                .include_shebang_scripts
+        );
+
+        std::fs::write(
+            &config,
+            "[[extend-starters]]\nnames = [\"ourlib.pmap\"]\nstarts = \"later\"\n",
+        )
+        .unwrap();
+        let error = Settings::from_file(&config, &Overrides::default())
+            .err()
+            .unwrap();
+        assert!(
+            error.contains("spawnsafe.toml") && error.contains("`extend-starters[0]`"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn versions() {

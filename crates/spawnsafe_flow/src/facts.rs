@@ -742,7 +742,10 @@ impl<'m, 'a> Collector<'m, 'a> {
                 let known = starter(id);
                 if known.may_start(call) {
                     let method = known.pinned_method(call);
-                    if known.starts == Trigger::Call && known.reimports_main {
+                    if known.starts == Trigger::Call
+                        && known.reimports_main
+                        && !known.serial_in_children
+                    {
                         start = Some(StartKind::Library(id));
                         start_method = method.clone();
                     }
@@ -1208,7 +1211,7 @@ fn library_start(
     let known = starter(*id);
     let triggered = known.starts == trigger
         && (trigger != Trigger::Methods || known.methods.iter().any(|name| name == method));
-    (triggered && known.reimports_main).then(|| (*id, pinned.clone()))
+    (triggered && known.reimports_main && !known.serial_in_children).then(|| (*id, pinned.clone()))
 }
 
 /// Does a test call `get_start_method(...)` (code that checks before it sets)?

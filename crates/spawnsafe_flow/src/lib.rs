@@ -11,6 +11,7 @@ pub mod config;
 pub mod contents;
 pub mod facts;
 pub mod freeze_support;
+pub mod fork_after;
 pub mod globals;
 pub mod joins;
 pub mod objects;

@@ -4,7 +4,7 @@
 //! The engine reads it instead of hard-coded lists; the file is compiled in
 //! and parsed once, and its unit tests validate every entry.
 
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use ruff_python_ast::{self as ast, Expr, Number};
 use rustc_hash::FxHashMap;
@@ -96,6 +96,9 @@ pub struct StartMethodSpec {
     pub argument: Option<String>,
     pub position: Option<usize>,
     pub fixed: Option<String>,
+    /// The method the library uses when the argument is absent, where that is
+    /// not the platform's (mpire: `"fork"` wherever fork exists).
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,6 +116,11 @@ pub struct Starter {
     pub methods: Vec<String>,
     /// Children re-import the main module (spawn-style), so an unguarded start fails in them.
     pub reimports_main: bool,
+    /// The library catches the failed start in a re-importing child and runs
+    /// the work serially there (parmap): the child repeats the work, it does
+    /// not fail.
+    #[serde(default)]
+    pub serial_in_children: bool,
     pub pickler: String,
     #[serde(default)]
     pub sender: SendVia,
@@ -158,10 +166,12 @@ impl Starter {
         if let Some(fixed) = &spec.fixed {
             return Some(fixed.clone());
         }
-        let argument = call.arguments.find_argument_value(
+        let Some(argument) = call.arguments.find_argument_value(
             spec.argument.as_deref()?,
             spec.position.unwrap_or(usize::MAX),
-        )?;
+        ) else {
+            return spec.default.clone();
+        };
         match argument {
             Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
             _ => None,
@@ -284,17 +294,24 @@ struct File {
 pub struct Knowledge {
     pub starters: Vec<Starter>,
     by_name: FxHashMap<String, StarterId>,
+    /// How many of `starters`, from the start, are compiled in; the rest were
+    /// declared in the configuration (`extend-starters`).
+    builtin: usize,
 }
 
 impl Knowledge {
     fn parse(text: &str) -> Result<Knowledge, String> {
-        let mut file: File = toml::from_str(text).map_err(|error| error.to_string())?;
-        for starter in &mut file.starter {
+        let file: File = toml::from_str(text).map_err(|error| error.to_string())?;
+        Knowledge::from_starters(file.starter)
+    }
+
+    fn from_starters(mut starters: Vec<Starter>) -> Result<Knowledge, String> {
+        for starter in &mut starters {
             starter.description = format!("starts the worker processes of {}", starter.what);
             starter.sent_to = format!("sent to the worker processes of {}", starter.what);
         }
         let mut by_name = FxHashMap::default();
-        for (index, starter) in file.starter.iter().enumerate() {
+        for (index, starter) in starters.iter().enumerate() {
             let id = StarterId(u16::try_from(index).map_err(|_| "too many starters")?);
             for name in &starter.names {
                 if by_name.insert(name.clone(), id).is_some() {
@@ -302,10 +319,17 @@ impl Knowledge {
                 }
             }
         }
+        let builtin = starters.len();
         Ok(Knowledge {
-            starters: file.starter,
+            starters,
             by_name,
+            builtin,
         })
+    }
+
+    /// The starters the configuration declared, not compiled in.
+    pub fn declared(&self) -> &[Starter] {
+        &self.starters[self.builtin..]
     }
 
     pub fn lookup(&self, qualified: &str) -> Option<StarterId> {
@@ -318,11 +342,187 @@ impl Knowledge {
 }
 
 /// The knowledge base compiled into spawnsafe.
-pub fn knowledge() -> &'static Knowledge {
+pub fn builtin() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
     KNOWLEDGE.get_or_init(|| {
         Knowledge::parse(STARTERS_TOML).expect("knowledge/starters.toml is validated by its tests")
     })
+}
+
+/// The knowledge base with the configuration's declared starters, once
+/// [`declare`] was called with some.
+static EXTENDED: RwLock<Option<&'static Knowledge>> = RwLock::new(None);
+
+/// The knowledge base of this run: the compiled-in one, plus the starters
+/// the configuration declares.
+pub fn knowledge() -> &'static Knowledge {
+    match *EXTENDED
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    {
+        Some(extended) => extended,
+        None => builtin(),
+    }
+}
+
+/// Makes `declared` (validated by [`declared_starters`]) part of the knowledge
+/// base for the rest of the run. A run declares its starters before it
+/// analyses anything; declaring the same ones again changes nothing.
+pub fn declare(declared: &[Starter]) -> Result<(), String> {
+    let current = knowledge();
+    let same = current.declared().len() == declared.len()
+        && current
+            .declared()
+            .iter()
+            .zip(declared)
+            .all(|(known, new)| known.names == new.names && known.source == new.source);
+    if same {
+        return Ok(());
+    }
+    let mut starters = builtin().starters.clone();
+    let builtin_count = starters.len();
+    starters.extend(declared.iter().cloned());
+    let mut extended = Knowledge::from_starters(starters)?;
+    extended.builtin = builtin_count;
+    // Kept for the rest of the process: the analysis hands out `&'static`
+    // entries. A run declares once; a long-running server again only when
+    // its configuration changes.
+    *EXTENDED
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Box::leak(Box::new(extended)));
+    Ok(())
+}
+
+/// A starter a team declares in its configuration (`[[tool.spawnsafe.extend-starters]]`):
+/// the knowledge base's fields, with defaults for what a wrapper usually is
+/// (called, re-importing the main script, pickling with `pickle`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct DeclaredStarter {
+    names: Vec<String>,
+    what: Option<String>,
+    #[serde(default = "call_trigger")]
+    starts: Trigger,
+    #[serde(default)]
+    methods: Vec<String>,
+    #[serde(default = "yes")]
+    reimports_main: bool,
+    #[serde(default)]
+    serial_in_children: bool,
+    #[serde(default = "pickle_name")]
+    pickler: String,
+    #[serde(default)]
+    sender: SendVia,
+    #[serde(default)]
+    daemon_workers: bool,
+    start_method: Option<StartMethodSpec>,
+    #[serde(default)]
+    when: Vec<Condition>,
+    #[serde(default)]
+    any_of: Vec<Condition>,
+    #[serde(default)]
+    sends: Vec<Send>,
+}
+
+fn call_trigger() -> Trigger {
+    Trigger::Call
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn pickle_name() -> String {
+    "pickle".to_string()
+}
+
+/// Reads and validates starters declared in a configuration (`origin` names
+/// the file, for the `source` column): a list of tables with the knowledge
+/// base's fields. The error names the entry and the field.
+pub fn declared_starters(entries: &[toml::Value], origin: &str) -> Result<Vec<Starter>, String> {
+    let mut starters = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let at = |message: String| format!("`extend-starters[{index}]`: {message}");
+        let declared = DeclaredStarter::deserialize(entry.clone())
+            .map_err(|error| at(error.to_string().trim_end().to_string()))?;
+        if declared.names.is_empty() {
+            return Err(at(
+                "`names` must list at least one qualified name".to_string()
+            ));
+        }
+        for name in &declared.names {
+            let valid = name.contains('.')
+                && name.split('.').all(|part| {
+                    !part.is_empty()
+                        && !part.starts_with(|c: char| c.is_ascii_digit())
+                        && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+                });
+            if !valid {
+                return Err(at(format!(
+                    "`{name}` is not a qualified name (`package.module.function`)"
+                )));
+            }
+            if builtin().lookup(name).is_some() {
+                return Err(at(format!("`{name}` is already in the knowledge base")));
+            }
+        }
+        if !matches!(declared.pickler.as_str(), "pickle" | "dill" | "cloudpickle") {
+            return Err(at(format!(
+                "`pickler`: unknown pickler `{}` (expected pickle, dill or cloudpickle)",
+                declared.pickler
+            )));
+        }
+        if (declared.starts == Trigger::Methods) == declared.methods.is_empty() {
+            return Err(at(
+                "`methods` lists the methods that start processes, with `starts = \"methods\"` only"
+                    .to_string(),
+            ));
+        }
+        for condition in declared.when.iter().chain(&declared.any_of) {
+            if parse_default(&condition.default).is_none() {
+                return Err(at(format!(
+                    "`default`: cannot read `{}`",
+                    condition.default
+                )));
+            }
+            if (condition.test == Test::OneOf) == condition.values.is_empty() {
+                return Err(at(format!(
+                    "`{}`: `values` goes with `test = \"one-of\"` only",
+                    condition.argument
+                )));
+            }
+        }
+        let needles = declared
+            .names
+            .iter()
+            .filter_map(|name| name.rsplit('.').next())
+            .map(str::to_string)
+            .collect();
+        let what = declared
+            .what
+            .unwrap_or_else(|| format!("`{}`", declared.names[0]));
+        starters.push(Starter {
+            id: declared.names[0].clone(),
+            names: declared.names,
+            needles,
+            what,
+            starts: declared.starts,
+            methods: declared.methods,
+            reimports_main: declared.reimports_main,
+            serial_in_children: declared.serial_in_children,
+            pickler: declared.pickler,
+            sender: declared.sender,
+            daemon_workers: declared.daemon_workers,
+            start_method: declared.start_method,
+            when: declared.when,
+            any_of: declared.any_of,
+            sends: declared.sends,
+            source: vec![format!("declared in {origin}")],
+            description: String::new(),
+            sent_to: String::new(),
+        });
+    }
+    Ok(starters)
 }
 
 pub fn starter(id: StarterId) -> &'static Starter {
@@ -334,7 +534,7 @@ pub fn markdown_table() -> String {
     let mut table = String::from(
         "| API | starts processes | when | children re-import `__main__` | start method | pickler | sent to the workers | source |\n|---|---|---|---|---|---|---|---|\n",
     );
-    for starter in &knowledge().starters {
+    for starter in &builtin().starters {
         let when = match starter.starts {
             Trigger::Call => "at the call".to_string(),
             Trigger::Iteration => "when iterated".to_string(),
@@ -383,6 +583,11 @@ pub fn markdown_table() -> String {
             }) => format!("always {fixed}"),
             Some(StartMethodSpec {
                 argument: Some(argument),
+                default: Some(default),
+                ..
+            }) => format!("`{argument}`, else {default}"),
+            Some(StartMethodSpec {
+                argument: Some(argument),
                 ..
             }) => {
                 format!("`{argument}`, else the platform's")
@@ -403,7 +608,11 @@ pub fn markdown_table() -> String {
         table.push_str(&format!(
             "| `{}` | {starts} | {when} | {} | {method} | {} | {sent} | {source} |\n",
             starter.names[0],
-            if starter.reimports_main { "yes" } else { "no" },
+            match (starter.reimports_main, starter.serial_in_children) {
+                (true, false) => "yes",
+                (true, true) => "yes (a start there falls back to a serial map)",
+                (false, _) => "no",
+            },
             starter.pickler,
         ));
     }
@@ -523,6 +732,68 @@ source = ["x"]
         assert!(error.contains("workres"), "{error}");
     }
 
+    fn declared(text: &str) -> Result<Vec<Starter>, String> {
+        let table: toml::Table = toml::from_str(text).unwrap();
+        let entries = table["extend-starters"].as_array().unwrap().clone();
+        declared_starters(&entries, "spawnsafe.toml")
+    }
+
+    #[test]
+    fn declared_starters_take_the_knowledge_base_fields() {
+        let starters = declared(
+            r#"
+extend-starters = [
+    { names = ["ourlib.parallel.run_all"] },
+    { names = ["ourlib.pmap"], sender = "pool", sends = [{ argument = "func", position = 0, as = "callable" }] },
+    { names = ["ourlib.Cluster"], starts = "methods", methods = ["run"], pickler = "cloudpickle", when = [{ argument = "workers", default = "1", test = "greater-than-one" }] },
+]
+"#,
+        )
+        .unwrap();
+        assert_eq!(starters.len(), 3);
+        assert_eq!(starters[0].starts, Trigger::Call);
+        assert!(starters[0].reimports_main);
+        assert_eq!(starters[0].needles, ["run_all"]);
+        assert_eq!(starters[0].source, ["declared in spawnsafe.toml"]);
+        assert_eq!(starters[1].sends[0].kind, SendKind::Callable);
+        assert!(!starters[2].may_start(&call("Cluster(workers=1)")));
+        assert!(starters[2].may_start(&call("Cluster(workers=n)")));
+    }
+
+    #[test]
+    fn declared_starters_are_validated() {
+        for (text, expected) in [
+            (
+                r#"extend-starters = [{ names = ["ourlib.run"], workres = 2 }]"#,
+                "`extend-starters[0]`: unknown field `workres`",
+            ),
+            (r#"extend-starters = [{ names = [] }]"#, "at least one"),
+            (
+                r#"extend-starters = [{ names = ["run_all"] }]"#,
+                "not a qualified name",
+            ),
+            (
+                r#"extend-starters = [{ names = ["a.b"] }, { names = ["uvicorn.run"] }]"#,
+                "`extend-starters[1]`: `uvicorn.run` is already in the knowledge base",
+            ),
+            (
+                r#"extend-starters = [{ names = ["a.b"], pickler = "marshal" }]"#,
+                "unknown pickler `marshal`",
+            ),
+            (
+                r#"extend-starters = [{ names = ["a.b"], starts = "methods" }]"#,
+                "`methods`",
+            ),
+            (
+                r#"extend-starters = [{ names = ["a.b"], starts = "sometimes" }]"#,
+                "unknown variant `sometimes`",
+            ),
+        ] {
+            let error = declared(text).err().unwrap();
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+    }
+
     #[test]
     fn dataloader_conditions() {
         let loader = starter(knowledge().lookup("torch.utils.data.DataLoader").unwrap());
@@ -556,6 +827,18 @@ source = ["x"]
         assert!(client.may_start(&call("Client(n_workers=2)")));
         assert!(!client.may_start(&call("Client('tcp://scheduler:8786')")));
         assert!(!client.may_start(&call("Client(processes=False)")));
+        let pool = starter(knowledge().lookup("mpire.WorkerPool").unwrap());
+        assert_eq!(
+            pool.pinned_method(&call("WorkerPool(n_jobs=4)")),
+            Some("fork".to_string())
+        );
+        assert_eq!(
+            pool.pinned_method(&call("WorkerPool(n_jobs=4, start_method='spawn')")),
+            Some("spawn".to_string())
+        );
+        let pebble = starter(knowledge().lookup("pebble.ProcessPool").unwrap());
+        assert!(pebble.may_start(&call("ProcessPool(max_workers=2)")));
+        assert!(!pebble.may_start(&call("ProcessPool(2, context=mp.get_context('fork'))")));
         let parallel = starter(knowledge().lookup("joblib.Parallel").unwrap());
         assert!(!parallel.may_start(&call("Parallel(n_jobs=2)")));
         assert!(parallel.may_start(&call("Parallel(n_jobs=2, backend='multiprocessing')")));

@@ -34,6 +34,7 @@ pub mod sps306_nested_pool_in_daemon;
 pub mod sps401_fork_only_start_method;
 pub mod sps402_windows_worker_limit;
 pub mod sps403_freeze_support;
+pub mod sps404_cuda_or_threads_then_fork;
 pub mod syntax_error;
 
 /// What a rule sees: the project, the files, and the module being checked.
@@ -211,6 +212,9 @@ pub fn check_project(
             }
             if selection.is_enabled(Rule::FreezeSupport) {
                 sps403_freeze_support::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::CudaOrThreadsThenFork) {
+                sps404_cuda_or_threads_then_fork::check(&mut checker);
             }
             checker.diagnostics
         })

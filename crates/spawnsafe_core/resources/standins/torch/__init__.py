@@ -1,6 +1,6 @@
 """Stand-in for PyTorch: see ../README.md."""
 
-from . import multiprocessing, utils  # noqa: F401
+from . import cuda, multiprocessing, utils  # noqa: F401
 
 
 def tensor(data):
