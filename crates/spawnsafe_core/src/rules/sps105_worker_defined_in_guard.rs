@@ -66,6 +66,16 @@ when its decorators, non-literal defaults, metaclass or class body now also
 run in every child process that imports the module, or when it reads a
 global that the program assigns at run time.
 
+## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
+- `Lib/multiprocessing/spawn.py:275-300` `_fixup_main_from_path`: the child runs the
+  parent's main file as `__mp_main__`, where `if __name__ == "__main__":` is false,
+  and installs it as `sys.modules['__main__']` (line 300); a function or class
+  defined only in the guard does not exist there.
+- The parent's pickler sent it by reference, as `__main__.<name>` (`Lib/pickle.py:1056`
+  `save_global`); the child's `find_class` (`Lib/pickle.py` `Unpickler.find_class`,
+  C: `Modules/_pickle.c` `_pickle_Unpickler_find_class_impl`) looks it up in that module and
+  raises `AttributeError: Can't get attribute '<name>' on <module '__mp_main__' ...>`.
+
 ## References
 - [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
 - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)

@@ -88,6 +88,18 @@ class Settings:
             raise AttributeError(name) from None
 ```
 
+## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
+- Unpickling restores an instance without calling `__init__`
+  (`copyreg.__reduce_ex__` / `object.__reduce_ex__` → `copyreg.__newobj__`), then sets its
+  `__dict__` (or calls `__setstate__`); list, dict and set items are added with
+  `append`/`__setitem__`/`add` *before* the state (`Lib/pickle.py` `load_appends`,
+  `load_setitems`, `load_additems`, `load_build`), so methods the subclass overrides
+  run on an object whose attributes are not there yet, and a `__getattr__` that reads
+  instance attributes recurses.
+- Where it happens: in the child, unpickling the process object
+  (`Lib/multiprocessing/spawn.py:132`) or a task (`pool.py` `worker`, `queues.py`
+  `Queue.get`), and in the parent, unpickling a result.
+
 ## References
 - [pickle: Pickling class instances](https://docs.python.org/3/library/pickle.html#pickling-class-instances)
 - [pickle: object.__reduce__()](https://docs.python.org/3/library/pickle.html#object.__reduce__)

@@ -96,6 +96,12 @@ if __name__ == "__main__":
     main()
 ```
 
+## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
+- `Lib/multiprocessing/spawn.py:275-300` `_fixup_main_from_path`: every spawn or
+  forkserver child runs the parent's main file again as `__mp_main__` before it
+  runs its task, so all top-level code outside `if __name__ == "__main__":` runs
+  once more in every child (and in every replacement worker of a `Pool`).
+
 ## References
 - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
 - [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)

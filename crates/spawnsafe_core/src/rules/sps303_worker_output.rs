@@ -72,6 +72,14 @@ if __name__ == "__main__":
             print(f"processed {name}")
 ```
 
+## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
+- `Lib/multiprocessing/process.py:299` (`BaseProcess._bootstrap`): a child closes
+  its standard input (`util._close_stdin`) but keeps the standard output and error
+  it was started with: a spawn child is a new interpreter with its own buffers
+  (`spawn.py` `get_command_line`), so what it prints goes where that interpreter's
+  streams go, not to the parent's `sys.stdout` object (a notebook cell, an IDE
+  console); `pool.py` `Pool.__exit__` calls `terminate()`.
+
 ## References
 - [multiprocessing: Logging](https://docs.python.org/3/library/multiprocessing.html#logging)
 - [Logging cookbook: Logging to a single file from multiple processes](https://docs.python.org/3/howto/logging-cookbook.html#logging-to-a-single-file-from-multiple-processes)

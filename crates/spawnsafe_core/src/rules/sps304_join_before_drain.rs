@@ -73,6 +73,15 @@ if __name__ == "__main__":
     worker.join()
 ```
 
+## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
+- `Lib/multiprocessing/queues.py:212-252` `_feed`: a queue's feeder thread writes
+  pickled items into a pipe; a child that put items does not exit until the
+  feeder has flushed them (`Queue._finalize_join`, lines 182 and 195, unless
+  `cancel_join_thread()`, line 153). The pipe's buffer is small (64 KiB on Linux), so a parent that
+  `join()`s the child before reading the queue waits for a child that waits for
+  the parent: a deadlock under every start method (the "Joining processes that
+  use queues" programming guideline).
+
 ## References
 - [multiprocessing programming guidelines: Joining processes that use queues](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 - [multiprocessing: Pipes and Queues](https://docs.python.org/3/library/multiprocessing.html#pipes-and-queues)
