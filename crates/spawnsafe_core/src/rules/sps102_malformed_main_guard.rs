@@ -68,19 +68,9 @@ name, `is`, `__file__`) or raised `NameError` now runs, and a negated test now
 takes the other branch.
 
 ## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
-- `Lib/multiprocessing/spawn.py:126-135` `_main`: a spawn or forkserver child sets
-  `current_process()._inheriting = True`, reads the preparation data and calls
-  `prepare()`, which runs the parent's main file again as `__mp_main__`
-  (`_fixup_main_from_path`, lines 275-300: `runpy.run_path(main_path,
-  run_name="__mp_main__")`; `python -m pkg.mod` goes through
-  `_fixup_main_from_name`, line 250), so `if __name__ == "__main__":` is false there.
-- `spawn.py:138-157` `_check_not_importing_main`: starting a process while
-  `_inheriting` is set raises the bootstrapping `RuntimeError`. `Popen._launch`
-  calls it first, through `spawn.get_preparation_data` (line 160):
-  `popen_spawn_posix.py:42`, `popen_forkserver.py:42`, `popen_spawn_win32.py:46`.
-- A `Pool` replaces workers that die (`pool.py:334` `_maintain_pool`), so its
-  parent waits forever; a `ProcessPoolExecutor` raises `BrokenProcessPool`
-  (`concurrent/futures/process.py:626`); a `Process` exits with code 1.
+- The child's re-import and the bootstrapping `RuntimeError`: see SPS101's
+  "CPython source" (`Lib/multiprocessing/spawn.py:126-157`, `_fixup_main_from_path`
+  at lines 275-300).
 
 ## References
 - [Python docs: `__main__` — Top-level code environment](https://docs.python.org/3/library/__main__.html)

@@ -143,24 +143,9 @@ rewritten (a manager's `Value` has no `get_lock()`): pass them with
 `initializer`/`initargs` instead.
 
 ## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
-- Under spawn and forkserver, `Process.start()` pickles the process object
-  (target, args, kwargs, and a `Process` subclass's `__dict__`) before the
-  child runs: `popen_spawn_posix.py:46-47` and `popen_forkserver.py:46-47`
-  (`reduction.dump(process_obj, fp)` into a buffer, in the parent, so the error
-  is raised by `start()`), `popen_spawn_win32.py:94-95` (straight into the
-  pipe to a child that already exists: the child then dies with
-  `EOFError: Ran out of input`). Under fork nothing is pickled.
-- `Pool` tasks are pickled by the task handler thread (`pool.py:528-540`
-  `_handle_tasks`, `put(task)`); results come back through `pool.py:124-136`
-  `worker` (`put((job, i, result))`, wrapped in `MaybeEncodingError` when the
-  result does not pickle). Executor tasks and results: `concurrent/futures/process.py`
-  (`_process_worker`, line 225; `_sendback_result`, line 213). Both pickle under
-  every start method.
-- The standard pickler sends functions and classes by reference
-  (`Lib/pickle.py:1056` `save_global`; the C accelerator `Modules/_pickle.c`
-  `save_global` prints the messages quoted above): a name the child cannot
-  look up, or one bound to another object ("it's not the same object as"),
-  fails.
+- When and where arguments, tasks and results are pickled: see SPS201's
+  "CPython source" (`popen_spawn_posix.py:46-47`, `popen_spawn_win32.py:94-95`,
+  `pool.py:528-540` and `124-136`, `concurrent/futures/process.py:213-225`).
 - `multiprocessing` locks, semaphores, conditions, events, queues and
   `Value`/`Array` refuse pickling outside process creation:
   `synchronize.py:100-101` (`SemLock.__getstate__` calls
