@@ -379,7 +379,9 @@ fn value_fix(
             if info.in_main_guard {
                 return hoist::guard_fix(context, Definition::Function(info.def));
             }
-            None
+            model
+                .replaced_by_wrapper(*function)
+                .and_then(|wrapper| crate::fix::wraps::wraps_fix(context, *function, wrapper))
         }
         Value::Class(class) => class_fix(context, *class),
         // A list of instances: what each element names.

@@ -277,6 +277,9 @@ fn report_inside(
         inside.path.trim_start_matches('.')
     );
     let pinned = checker.pinned(site.context_method.as_deref());
+    let fix = (inside.leaf.module == checker.module)
+        .then(|| crate::fix::member_state::fix_in(checker, inside.leaf.expr.range()))
+        .flatten();
     let diagnostic = checker.report(
         Rule::UnpicklableArgument,
         anchor.range(),
@@ -284,6 +287,7 @@ fn report_inside(
         Some(help),
     );
     diagnostic.related = related;
+    diagnostic.fix = fix;
     diagnostic.fails_under = Some(if under_fork {
         Methods::ALL
     } else {

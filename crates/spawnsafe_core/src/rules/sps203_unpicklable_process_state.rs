@@ -535,6 +535,9 @@ fn report(checker: &mut Checker, finding: &Finding) {
     let pinned: Option<StartMethod> = class_start_method(project, class_module, class)
         .or_else(|| super::program_method(&project.facts[finding.start_module]))
         .or(checker.program_method);
+    let fix = (class_module == checker.module)
+        .then(|| crate::fix::member_state::fix_in(checker, finding.target.range()))
+        .flatten();
     let diagnostic = checker.report(
         Rule::UnpicklableProcessState,
         finding.target.range(),
@@ -542,6 +545,7 @@ fn report(checker: &mut Checker, finding: &Finding) {
         Some(help),
     );
     diagnostic.related = related;
+    diagnostic.fix = fix;
     diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
     diagnostic.pinned = pinned;
 }

@@ -252,10 +252,14 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             );
             let related = related_notes(checker, note, &result.origin);
             let help = format!("pass every argument of `{}.__init__` on to `super().__init__(...)`, or define `__reduce__`", defect.class);
+            let fix = defect
+                .init
+                .and_then(|init| crate::fix::exception_reduce::fix_in(checker, init));
             let diagnostic =
                 checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
             diagnostic.related = related;
             diagnostic.fails_under = Some(Methods::ALL);
+            diagnostic.fix = fix;
             return;
         }
         Unpicklable::Inside { inside, .. } => {
@@ -365,9 +369,13 @@ fn report_raise(checker: &mut Checker, raise: &BadRaise) {
         )
     };
     let range: TextRange = raise.raised.range();
+    let fix = defect
+        .init
+        .and_then(|init| crate::fix::exception_reduce::fix_in(checker, init));
     let diagnostic = checker.report(Rule::UnpicklableResult, range, message, Some(help));
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
+    diagnostic.fix = fix;
 }
 
 /// `msg, code`: the parameters of `__init__` after `self`, as a call passes them on.
