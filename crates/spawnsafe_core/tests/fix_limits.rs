@@ -189,3 +189,16 @@ fn no_reduce_for_an_exception_that_decides_how_it_is_made() {
     let after = fixed_all(source);
     assert!(!after.contains("__reduce__"), "{source}\n---\n{after}");
 }
+
+#[test]
+fn no_kwargs_for_a_module_object_where_some_use_would_not_get_it() {
+    for source in [
+        // The target is also sent elsewhere (a pool task): that use would not get the object.
+        "import multiprocessing as mp\n\nready = mp.Event()\n\ndef serve(n=0):\n    ready.set()\n\nif __name__ == '__main__':\n    p = mp.Process(target=serve)\n    p.start()\n    ready.wait()\n    with mp.Pool(1) as pool:\n        pool.map(serve, [1])\n    p.join()\n",
+        // The call's keywords come from a mapping: `kwargs` may be in it.
+        "import multiprocessing as mp\n\nready = mp.Event()\n\ndef serve():\n    ready.set()\n\nif __name__ == '__main__':\n    opts = {'daemon': True}\n    p = mp.Process(target=serve, **opts)\n    p.start()\n    ready.wait()\n    p.join()\n",
+    ] {
+        let after = fixed_all(source);
+        assert!(!after.contains("kwargs"), "{source}\n---\n{after}");
+    }
+}

@@ -17,6 +17,7 @@ pub mod main_guard;
 pub mod member_state;
 pub mod notebook;
 pub mod original_process;
+pub mod pass_to_child;
 pub mod style;
 pub mod suite;
 pub mod wraps;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::{Related, SourceFile};
+use crate::facts::PickleRole;
 use crate::project::Project;
 use crate::registry::{Rule, Severity};
 use crate::rules::Checker;
@@ -346,6 +347,20 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
             })
             .collect();
         let pinned = pinned_method(checker.project, finding);
+        let fix = match &finding.hazard {
+            Hazard::Sync { manager: false, .. }
+                if finding.holder.is_none()
+                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
+            {
+                crate::fix::pass_to_child::fix_in(
+                    checker,
+                    &finding.name,
+                    finding.origin.root_function,
+                    finding.origin.site,
+                )
+            }
+            _ => None,
+        };
         let diagnostic = checker.report(
             Rule::GlobalNotInherited,
             finding.range,
@@ -355,6 +370,7 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
         diagnostic.related = related;
         diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
         diagnostic.pinned = pinned;
+        diagnostic.fix = fix;
         if finding.error {
             diagnostic.severity_override = Some(Severity::Error);
         }
