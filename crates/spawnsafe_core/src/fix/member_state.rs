@@ -118,7 +118,13 @@ fn lambda_at<'a>(
             }
             if let Expr::Call(call) = expr {
                 for keyword in &call.arguments.keywords {
-                    if let Some(arg) = &keyword.arg {
+                    // A role (`callable=`, `target=`) names no value: keep the default name.
+                    if let Some(arg) = keyword.arg.as_ref().filter(|arg| {
+                        !matches!(
+                            arg.as_str(),
+                            "callable" | "target" | "initializer" | "func" | "fn"
+                        )
+                    }) {
                         self.name_for(&keyword.value, arg.as_str());
                     }
                 }
@@ -483,4 +489,27 @@ fn used_after(method: &ast::StmtFunctionDef, name: &str, value: &Expr) -> bool {
     };
     uses.visit_body(&method.body);
     uses.found
+}
+
+/// The fix for a lambda at `at` sent to a child: a module-level function,
+/// named `_<name>` when `name` is given (a manager's typeid).
+pub fn lambda_fix_in(
+    checker: &crate::rules::Checker,
+    at: TextRange,
+    name: Option<&str>,
+) -> Option<Fix> {
+    if checker.project.paths[checker.module].is_interactive_main() {
+        return None;
+    }
+    let file = checker.file();
+    let context = Context {
+        model: &checker.project.models[checker.module],
+        text: &file.text,
+        style: &file.style,
+    };
+    let (lambda, scope, stored) = lambda_at(&context, at)?;
+    match name.or(stored) {
+        Some(name) => hoist::stored_lambda_fix(&context, lambda, scope, name),
+        None => hoist::lambda_fix(&context, lambda, scope),
+    }
 }

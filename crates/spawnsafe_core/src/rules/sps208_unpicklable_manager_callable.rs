@@ -120,6 +120,15 @@ fn report(checker: &mut Checker, found: &BadManagerCallable) {
         });
     }
     let help = "define the callable as a module-level function (or pass the class itself), which pickles by name".to_string();
+    let typeid = match &found.how {
+        ManagerUse::Register { typeid, .. } => typeid.as_deref(),
+        ManagerUse::StartInitializer => None,
+    };
+    let fix = crate::fix::member_state::lambda_fix_in(
+        checker,
+        ruff_text_size::Ranged::range(found.expr),
+        typeid,
+    );
     let diagnostic = checker.report(
         Rule::UnpicklableManagerCallable,
         ruff_text_size::Ranged::range(found.expr),
@@ -128,4 +137,5 @@ fn report(checker: &mut Checker, found: &BadManagerCallable) {
     );
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
+    diagnostic.fix = fix;
 }
