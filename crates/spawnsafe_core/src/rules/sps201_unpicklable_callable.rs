@@ -100,6 +100,16 @@ is no fix when the code assigns a captured variable (`nonlocal`), when a
 decorator or default reads one, when a nested function is used anywhere else,
 or when a captured value is itself a local function, class or lambda.
 
+
+A module-level function that its decorator replaced with a nested wrapper
+not marked `functools.wraps` gets `@functools.wraps(func)` on that wrapper
+(`func` being the decorator's parameter the wrapper calls), with `import
+functools` if needed: the wrapper then carries the function's qualified
+name, the module attribute of that name is the wrapper itself, and pickle
+finds it (`Lib/pickle.py`, `save_global`). It is offered for a function with
+one decorator, and unsafe: the wrapper's `__name__`, `__qualname__`,
+`__doc__` and `__wrapped__` become the function's.
+
 ## References
 - [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
 - [multiprocessing programming guidelines: More picklability](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)

@@ -145,6 +145,20 @@ methods of the `queue.Queue` or `threading` object it stands for (no
 rewritten (a manager's `Value` has no `get_lock()`): pass them with
 `initializer`/`initargs` instead.
 
+
+For an unpicklable member of a project instance (`self.lock =
+threading.Lock()`, `self.conn = sqlite3.connect(self.path)`),
+`--unsafe-fixes` adds `__getstate__`, which leaves the member out of the
+pickled `__dict__`, and `__setstate__`, which makes it again in the child with
+the expression `__init__` used (a parameter read through the attribute it was
+stored in). It is offered when the class has no pickling methods or
+`__slots__` of its own, the attribute is assigned once, and `__init__` does not
+use the member after making it (an in-memory database it fills would come back
+empty). Unsafe: the child's member is a new object, without what the parent's
+held (a taken lock, a file position, uncommitted rows). A lambda stored in the
+member (an attribute, a dataclass field default, a parameter default) becomes
+a module-level function named after it instead, which pickles by name.
+
 ## References
 - [multiprocessing programming guidelines: explicitly pass resources to child processes](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 - [multiprocessing: Sharing state between processes (Managers)](https://docs.python.org/3/library/multiprocessing.html#managers)

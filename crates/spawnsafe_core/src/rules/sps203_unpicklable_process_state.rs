@@ -96,6 +96,14 @@ class Worker(mp.Process):
             print(len(self.items))
 ```
 
+
+## Fix
+As for SPS202's members: `--unsafe-fixes` adds `__getstate__`/`__setstate__`
+to the `Process` subclass, leaving the member out of the pickled object and
+making it again in the child with the expression `__init__` used (unsafe: the
+child's member is a new object, not the parent's); a lambda stored in the
+member becomes a module-level function.
+
 ## References
 - [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
 - [multiprocessing programming guidelines: More picklability](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)

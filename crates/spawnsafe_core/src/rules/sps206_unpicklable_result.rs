@@ -117,6 +117,23 @@ class JobError(Exception):
 For results, return plain data: `match.group(0)` or `match.span()` instead
 of the `re.Match`, a list instead of a generator, a path instead of a file.
 
+
+## Fix
+For an exception class of the project whose `__init__` cannot be called
+again with `self.args`, `--fix` adds
+
+```python
+def __reduce__(self):
+    return (self.__class__.__new__, (self.__class__, *self.args), self.__dict__)
+```
+
+`BaseException.__new__` sets `args` without calling `__init__`, and
+`BaseException.__setstate__` restores the attributes, so the parent gets the
+child's exception with the same message and fields (`Objects/exceptions.c`:
+`BaseException_new`, `BaseException_setstate`). Nothing changes where the
+exception is not pickled, so the fix is safe. It is not offered for a class
+that defines `__new__`, `__slots__` or its own pickling methods.
+
 ## References
 - [multiprocessing: Programming guidelines (picklability)](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 - [pickle: Pickling class instances (`__reduce__`)](https://docs.python.org/3/library/pickle.html#pickling-class-instances)

@@ -162,6 +162,20 @@ store it in a global of the child). Create queues, locks and shared values in
 the parent and pass them to each `Process` as arguments or through
 `initargs`.
 
+
+## Fix
+For a module-level `multiprocessing` object (`Queue`, `Event`, `Lock`,
+`Value`, ...) used as a global by a `Process` target, `--unsafe-fixes` passes
+the parent's object to every `Process(target=...)` of that function through
+`kwargs` (pickled while spawning, when these objects may travel,
+`Lib/multiprocessing/context.py` `assert_spawning`), and lets the function take
+it as a keyword-only parameter that shadows the global:
+`def worker(i, *, ready=ready)` and
+`Process(target=worker, args=(i,), kwargs={"ready": ready})`. It is offered
+when the function is used only as such a target and reads the object itself
+(helpers it calls would still see the child's own copy). Unsafe: the child now
+shares the parent's object, as under fork, and the function gains a parameter.
+
 ## References
 - [CPython `Lib/multiprocessing/spawn.py`: `get_preparation_data`, `prepare`, `_fixup_main_from_path`](https://github.com/python/cpython/blob/3.11/Lib/multiprocessing/spawn.py)
 - [logging cookbook: Logging to a single file from multiple processes](https://docs.python.org/3/howto/logging-cookbook.html#logging-to-a-single-file-from-multiple-processes)
