@@ -202,3 +202,16 @@ fn no_kwargs_for_a_module_object_where_some_use_would_not_get_it() {
         assert!(!after.contains("kwargs"), "{source}\n---\n{after}");
     }
 }
+
+#[test]
+fn no_initializer_where_the_pool_has_one_or_the_global_names_a_class() {
+    for source in [
+        // The pool has an initializer of its own.
+        "import multiprocessing as mp\n\nLIMIT = None\n\ndef setup():\n    pass\n\ndef work(x):\n    return x < LIMIT\n\nif __name__ == '__main__':\n    LIMIT = 3\n    with mp.Pool(2, initializer=setup) as pool:\n        print(pool.map(work, [1, 5]))\n",
+        // A class attribute set at run time: sending the class sends its name only.
+        "import multiprocessing as mp\n\nclass Settings:\n    limit = None\n\ndef work(x):\n    return x < Settings.limit\n\nif __name__ == '__main__':\n    Settings.limit = 3\n    with mp.Pool(2) as pool:\n        print(pool.map(work, [1, 5]))\n",
+    ] {
+        let after = fixed_all(source);
+        assert!(!after.contains("_inherit_"), "{source}\n---\n{after}");
+    }
+}

@@ -331,7 +331,7 @@ fn defaults_are_inert(parameters: &ast::Parameters) -> bool {
 }
 
 /// The top-level statement that holds `offset`.
-fn top_level(body: &[Stmt], offset: TextSize) -> Option<&Stmt> {
+pub(super) fn top_level(body: &[Stmt], offset: TextSize) -> Option<&Stmt> {
     body.iter().find(|stmt| stmt.range().contains(offset))
 }
 
@@ -369,7 +369,7 @@ fn blank_lines_convention(body: &[Stmt], text: &str) -> usize {
 
 /// Inserts module-level code right before the top-level statement `before`
 /// (and the comments right above it), separated by the file's blank lines.
-fn insert_before(context: &Context, before: &Stmt, code: &str) -> Edit {
+pub(super) fn insert_before(context: &Context, before: &Stmt, code: &str) -> Edit {
     let text = context.text;
     let newline = context.style.newline;
     let at = with_leading_comments(text, before.start().to_usize());

@@ -12,6 +12,7 @@ pub mod exception_reduce;
 pub mod free_names;
 pub mod hoist;
 pub mod imports;
+pub mod inherit_globals;
 pub mod lines;
 pub mod main_guard;
 pub mod member_state;

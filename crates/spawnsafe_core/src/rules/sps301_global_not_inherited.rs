@@ -176,6 +176,18 @@ when the function is used only as such a target and reads the object itself
 (helpers it calls would still see the child's own copy). Unsafe: the child now
 shares the parent's object, as under fork, and the function gains a parameter.
 
+For a global that the tasks of a `Pool` or `ProcessPoolExecutor` read and the
+parent sets at run time, `--unsafe-fixes` gives the pool an initializer that
+sets it in each worker to the value the parent's global has when the pool is
+made: `def _inherit_CONFIG(value): global CONFIG; CONFIG = value` and
+`Pool(2, initializer=_inherit_CONFIG, initargs=(CONFIG,))` (the worker runs
+`initializer(*initargs)` first, `Lib/multiprocessing/pool.py` `worker`). It is
+offered for a global bound by assignment (not a class, function or module,
+which would pickle by name) when the pool has no initializer yet. Unsafe: the
+value must pickle, and each worker gets a copy of it as it is when the pool is
+created (a `ProcessPoolExecutor` starts its workers at the first `submit`), so
+later changes in the parent do not reach them.
+
 ## References
 - [CPython `Lib/multiprocessing/spawn.py`: `get_preparation_data`, `prepare`, `_fixup_main_from_path`](https://github.com/python/cpython/blob/3.11/Lib/multiprocessing/spawn.py)
 - [logging cookbook: Logging to a single file from multiple processes](https://docs.python.org/3/howto/logging-cookbook.html#logging-to-a-single-file-from-multiple-processes)
@@ -372,6 +384,15 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                     finding.origin.root_function,
                     finding.origin.site,
                 )
+            }
+            Hazard::Global { .. }
+                if finding.holder.is_none()
+                    && matches!(
+                        finding.origin.role,
+                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
+                    ) =>
+            {
+                crate::fix::inherit_globals::fix_in(checker, &finding.name, finding.origin.site)
             }
             _ => None,
         };
