@@ -331,7 +331,7 @@ fn defaults_are_inert(parameters: &ast::Parameters) -> bool {
 }
 
 /// The top-level statement that holds `offset`.
-fn top_level(body: &[Stmt], offset: TextSize) -> Option<&Stmt> {
+pub(super) fn top_level(body: &[Stmt], offset: TextSize) -> Option<&Stmt> {
     body.iter().find(|stmt| stmt.range().contains(offset))
 }
 
@@ -369,7 +369,7 @@ fn blank_lines_convention(body: &[Stmt], text: &str) -> usize {
 
 /// Inserts module-level code right before the top-level statement `before`
 /// (and the comments right above it), separated by the file's blank lines.
-fn insert_before(context: &Context, before: &Stmt, code: &str) -> Edit {
+pub(super) fn insert_before(context: &Context, before: &Stmt, code: &str) -> Edit {
     let text = context.text;
     let newline = context.style.newline;
     let at = with_leading_comments(text, before.start().to_usize());
@@ -430,6 +430,16 @@ fn removal(text: &str, body: &[Stmt], index: usize) -> Option<TextRange> {
 /// How to write `functools.partial` where `scope` reads it, and the import
 /// to add when the module has none.
 fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Option<Edit>)> {
+    functools_reference(context, scope, "partial")
+}
+
+/// How to write `functools.<member>` where `scope` reads it, and the import
+/// to add when the module has none.
+pub(super) fn functools_reference(
+    context: &Context,
+    scope: ScopeId,
+    member: &str,
+) -> Option<(String, Option<Edit>)> {
     let model = context.model;
     let module_binding = |name: &str| {
         model
@@ -441,23 +451,29 @@ fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Optio
         let plain = bindings.iter().all(|binding| {
             matches!(&binding.kind, crate::semantic::BindingKind::Import(path) if path == "functools")
         });
-        return plain.then(|| ("functools.partial".to_string(), None));
+        return plain.then(|| (format!("functools.{member}"), None));
     }
-    if let Some(bindings) = module_binding("partial") {
+    if let Some(bindings) = module_binding(member) {
         if bindings.iter().all(|binding| {
             matches!(
                 binding.kind,
                 crate::semantic::BindingKind::FromImport {
                     level: 0,
                     module: Some("functools"),
-                    name: "partial"
-                }
+                    name,
+                } if name == member
             )
         }) {
-            return Some(("partial".to_string(), None));
+            return Some((member.to_string(), None));
         }
     }
-    if model.lookup("functools", scope).is_some() || mentions(context.text, "functools") {
+    // Bound anywhere (a parameter, a local): an import at the top would be shadowed there.
+    if model.lookup("functools", scope).is_some()
+        || model
+            .scopes
+            .iter()
+            .any(|scope| scope.bindings.contains_key("functools"))
+    {
         return None;
     }
     // Among the imports at the top of the module, where isort would put it:
@@ -509,7 +525,7 @@ fn partial_reference(context: &Context, scope: ScopeId) -> Option<(String, Optio
     {
         return None;
     }
-    Some(("functools.partial".to_string(), Some(edit)))
+    Some((format!("functools.{member}"), Some(edit)))
 }
 
 /// A parameter list written out again from the source of its parts, with
@@ -660,6 +676,32 @@ fn lambda_name(context: &Context, lambda: &ast::ExprLambda) -> Option<String> {
 
 /// Replaces a lambda with a module-level function.
 pub fn lambda_fix(context: &Context, lambda: &ast::ExprLambda, scope: ScopeId) -> Option<Fix> {
+    let name = lambda_name(context, lambda)?;
+    lambda_fix_named(context, lambda, scope, name)
+}
+
+/// Replaces a lambda stored under a name (an attribute, a field, a
+/// parameter) with a module-level function named after it: `_<stored>`, or
+/// `_<stored>_<n>` when the file already uses that name.
+pub fn stored_lambda_fix(
+    context: &Context,
+    lambda: &ast::ExprLambda,
+    scope: ScopeId,
+    stored: &str,
+) -> Option<Fix> {
+    let base = format!("_{}", stored.trim_start_matches('_'));
+    let name = std::iter::once(base.clone())
+        .chain((2..1000).map(|n| format!("{base}_{n}")))
+        .find(|name| !mentions(context.text, name))?;
+    lambda_fix_named(context, lambda, scope, name)
+}
+
+fn lambda_fix_named(
+    context: &Context,
+    lambda: &ast::ExprLambda,
+    scope: ScopeId,
+    name: String,
+) -> Option<Fix> {
     let top = top_level(context.model.body, lambda.range.start())?;
     let free = free_names::of_lambda(lambda);
     let plan = plan(
@@ -671,7 +713,6 @@ pub fn lambda_fix(context: &Context, lambda: &ast::ExprLambda, scope: ScopeId) -
         lambda.range.start(),
         true,
     )?;
-    let name = lambda_name(context, lambda)?;
     let text = context.text;
     let parameters = render_parameters(text, lambda.parameters.as_deref(), &plan.captured)?;
     let body = &text[lambda.body.range()];

@@ -8,17 +8,22 @@
 //! that re-checks after each round lives in [`crate::fixer::fix_paths`].
 
 pub mod apply;
+pub mod exception_reduce;
 pub mod free_names;
 pub mod hoist;
 pub mod imports;
+pub mod inherit_globals;
 pub mod lines;
 pub mod main_guard;
 pub mod manager_proxy;
+pub mod member_state;
 pub mod notebook;
 pub mod original_process;
+pub mod pass_to_child;
 pub mod start_method;
 pub mod style;
 pub mod suite;
+pub mod wraps;
 pub mod write;
 
 use ruff_text_size::{Ranged, TextRange, TextSize};

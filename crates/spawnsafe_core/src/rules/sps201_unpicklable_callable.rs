@@ -100,6 +100,16 @@ is no fix when the code assigns a captured variable (`nonlocal`), when a
 decorator or default reads one, when a nested function is used anywhere else,
 or when a captured value is itself a local function, class or lambda.
 
+
+A module-level function that its decorator replaced with a nested wrapper
+not marked `functools.wraps` gets `@functools.wraps(func)` on that wrapper
+(`func` being the decorator's parameter the wrapper calls), with `import
+functools` if needed: the wrapper then carries the function's qualified
+name, the module attribute of that name is the wrapper itself, and pickle
+finds it (`Lib/pickle.py`, `save_global`). It is offered for a function with
+one decorator, and unsafe: the wrapper's `__name__`, `__qualname__`,
+`__doc__` and `__wrapped__` become the function's.
+
 ## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
 - Under spawn and forkserver, `Process.start()` pickles the process object
   (target, args, kwargs, and a `Process` subclass's `__dict__`) before the
@@ -399,7 +409,9 @@ fn value_fix(
             if info.in_main_guard {
                 return hoist::guard_fix(context, Definition::Function(info.def));
             }
-            None
+            model
+                .replaced_by_wrapper(*function)
+                .and_then(|wrapper| crate::fix::wraps::wraps_fix(context, *function, wrapper))
         }
         Value::Class(class) => class_fix(context, *class),
         // A list of instances: what each element names.

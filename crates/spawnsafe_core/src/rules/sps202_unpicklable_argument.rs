@@ -142,6 +142,20 @@ methods of the `queue.Queue` or `threading` object it stands for (no
 rewritten (a manager's `Value` has no `get_lock()`): pass them with
 `initializer`/`initargs` instead.
 
+
+For an unpicklable member of a project instance (`self.lock =
+threading.Lock()`, `self.conn = sqlite3.connect(self.path)`),
+`--unsafe-fixes` adds `__getstate__`, which leaves the member out of the
+pickled `__dict__`, and `__setstate__`, which makes it again in the child with
+the expression `__init__` used (a parameter read through the attribute it was
+stored in). It is offered when the class has no pickling methods or
+`__slots__` of its own, the attribute is assigned once, and `__init__` does not
+use the member after making it (an in-memory database it fills would come back
+empty). Unsafe: the child's member is a new object, without what the parent's
+held (a taken lock, a file position, uncommitted rows). A lambda stored in the
+member (an attribute, a dataclass field default, a parameter default) becomes
+a module-level function named after it instead, which pickles by name.
+
 ## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
 - When and where arguments, tasks and results are pickled: see SPS201's
   "CPython source" (`popen_spawn_posix.py:46-47`, `popen_spawn_win32.py:94-95`,
@@ -284,6 +298,9 @@ fn report_inside(
         inside.path.trim_start_matches('.')
     );
     let pinned = checker.pinned(site.context_method.as_deref());
+    let fix = (inside.leaf.module == checker.module)
+        .then(|| crate::fix::member_state::fix_in(checker, inside.leaf.expr.range()))
+        .flatten();
     let diagnostic = checker.report(
         Rule::UnpicklableArgument,
         anchor.range(),
@@ -291,6 +308,7 @@ fn report_inside(
         Some(help),
     );
     diagnostic.related = related;
+    diagnostic.fix = fix;
     diagnostic.fails_under = Some(if under_fork {
         Methods::ALL
     } else {

@@ -91,6 +91,14 @@ class Worker(mp.Process):
             print(len(self.items))
 ```
 
+
+## Fix
+As for SPS202's members: `--unsafe-fixes` adds `__getstate__`/`__setstate__`
+to the `Process` subclass, leaving the member out of the pickled object and
+making it again in the child with the expression `__init__` used (unsafe: the
+child's member is a new object, not the parent's); a lambda stored in the
+member becomes a module-level function.
+
 ## References
 - [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
 - [multiprocessing programming guidelines: More picklability](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
@@ -181,6 +189,9 @@ fn report(checker: &mut Checker, finding: &Finding) {
     let pinned: Option<StartMethod> = class_start_method(project, class_module, class)
         .or_else(|| super::program_method(&project.facts[finding.start_module]))
         .or(checker.program_method);
+    let fix = (class_module == checker.module)
+        .then(|| crate::fix::member_state::fix_in(checker, finding.target.range()))
+        .flatten();
     let diagnostic = checker.report(
         Rule::UnpicklableProcessState,
         finding.target.range(),
@@ -188,6 +199,7 @@ fn report(checker: &mut Checker, finding: &Finding) {
         Some(help),
     );
     diagnostic.related = related;
+    diagnostic.fix = fix;
     diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
     diagnostic.pinned = pinned;
 }

@@ -117,6 +117,23 @@ class JobError(Exception):
 For results, return plain data: `match.group(0)` or `match.span()` instead
 of the `re.Match`, a list instead of a generator, a path instead of a file.
 
+
+## Fix
+For an exception class of the project whose `__init__` cannot be called
+again with `self.args`, `--fix` adds
+
+```python
+def __reduce__(self):
+    return (self.__class__.__new__, (self.__class__, *self.args), self.__dict__)
+```
+
+`BaseException.__new__` sets `args` without calling `__init__`, and
+`BaseException.__setstate__` restores the attributes, so the parent gets the
+child's exception with the same message and fields (`Objects/exceptions.c`:
+`BaseException_new`, `BaseException_setstate`). Nothing changes where the
+exception is not pickled, so the fix is safe. It is not offered for a class
+that defines `__new__`, `__slots__` or its own pickling methods.
+
 ## References
 - [multiprocessing: Programming guidelines (picklability)](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 - [pickle: Pickling class instances (`__reduce__`)](https://docs.python.org/3/library/pickle.html#pickling-class-instances)
@@ -252,10 +269,14 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             );
             let related = related_notes(checker, note, &result.origin);
             let help = format!("pass every argument of `{}.__init__` on to `super().__init__(...)`, or define `__reduce__`", defect.class);
+            let fix = defect
+                .init
+                .and_then(|init| crate::fix::exception_reduce::fix_in(checker, init));
             let diagnostic =
                 checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
             diagnostic.related = related;
             diagnostic.fails_under = Some(Methods::ALL);
+            diagnostic.fix = fix;
             return;
         }
         Unpicklable::Inside { inside, .. } => {
@@ -365,9 +386,13 @@ fn report_raise(checker: &mut Checker, raise: &BadRaise) {
         )
     };
     let range: TextRange = raise.raised.range();
+    let fix = defect
+        .init
+        .and_then(|init| crate::fix::exception_reduce::fix_in(checker, init));
     let diagnostic = checker.report(Rule::UnpicklableResult, range, message, Some(help));
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
+    diagnostic.fix = fix;
 }
 
 /// `msg, code`: the parameters of `__init__` after `self`, as a call passes them on.

@@ -80,6 +80,15 @@ StoreManager.register("Store", callable=Store)
 
 (or a module-level function that returns the object).
 
+
+## Fix
+A lambda registered with a manager, or given as its server's initializer,
+becomes a module-level function (named after the typeid: `_get_queue`), which
+pickles by name. It is safe when everything the lambda reads means the same at
+module level; one that reads variables of the function around it becomes
+`functools.partial` of the function with those values, which must then pickle
+too (unsafe).
+
 ## References
 - [multiprocessing: Customized managers](https://docs.python.org/3/library/multiprocessing.html#customized-managers)
 - [multiprocessing: Using a remote manager](https://docs.python.org/3/library/multiprocessing.html#using-a-remote-manager)
@@ -120,6 +129,15 @@ fn report(checker: &mut Checker, found: &BadManagerCallable) {
         });
     }
     let help = "define the callable as a module-level function (or pass the class itself), which pickles by name".to_string();
+    let typeid = match &found.how {
+        ManagerUse::Register { typeid, .. } => typeid.as_deref(),
+        ManagerUse::StartInitializer => None,
+    };
+    let fix = crate::fix::member_state::lambda_fix_in(
+        checker,
+        ruff_text_size::Ranged::range(found.expr),
+        typeid,
+    );
     let diagnostic = checker.report(
         Rule::UnpicklableManagerCallable,
         ruff_text_size::Ranged::range(found.expr),
@@ -128,4 +146,5 @@ fn report(checker: &mut Checker, found: &BadManagerCallable) {
     );
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
+    diagnostic.fix = fix;
 }

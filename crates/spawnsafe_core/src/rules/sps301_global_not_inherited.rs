@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::{Related, SourceFile};
+use crate::facts::PickleRole;
 use crate::project::Project;
 use crate::registry::{Rule, Severity};
 use crate::rules::Checker;
@@ -160,6 +161,32 @@ Pass run-time state to the children explicitly: as task arguments, with
 store it in a global of the child). Create queues, locks and shared values in
 the parent and pass them to each `Process` as arguments or through
 `initargs`.
+
+
+## Fix
+For a module-level `multiprocessing` object (`Queue`, `Event`, `Lock`,
+`Value`, ...) used as a global by a `Process` target, `--unsafe-fixes` passes
+the parent's object to every `Process(target=...)` of that function through
+`kwargs` (pickled while spawning, when these objects may travel,
+`Lib/multiprocessing/context.py` `assert_spawning`), and lets the function take
+it as a keyword-only parameter that shadows the global:
+`def worker(i, *, ready=ready)` and
+`Process(target=worker, args=(i,), kwargs={"ready": ready})`. It is offered
+when the function is used only as such a target and reads the object itself
+(helpers it calls would still see the child's own copy). Unsafe: the child now
+shares the parent's object, as under fork, and the function gains a parameter.
+
+For a global that the tasks of a `Pool` or `ProcessPoolExecutor` read and the
+parent sets at run time, `--unsafe-fixes` gives the pool an initializer that
+sets it in each worker to the value the parent's global has when the pool is
+made: `def _inherit_CONFIG(value): global CONFIG; CONFIG = value` and
+`Pool(2, initializer=_inherit_CONFIG, initargs=(CONFIG,))` (the worker runs
+`initializer(*initargs)` first, `Lib/multiprocessing/pool.py` `worker`). It is
+offered for a global bound by assignment (not a class, function or module,
+which would pickle by name) when the pool has no initializer yet. Unsafe: the
+value must pickle, and each worker gets a copy of it as it is when the pool is
+created (a `ProcessPoolExecutor` starts its workers at the first `submit`), so
+later changes in the parent do not reach them.
 
 ## References
 - [CPython `Lib/multiprocessing/spawn.py`: `get_preparation_data`, `prepare`, `_fixup_main_from_path`](https://github.com/python/cpython/blob/3.11/Lib/multiprocessing/spawn.py)
@@ -346,6 +373,29 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
             })
             .collect();
         let pinned = pinned_method(checker.project, finding);
+        let fix = match &finding.hazard {
+            Hazard::Sync { manager: false, .. }
+                if finding.holder.is_none()
+                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
+            {
+                crate::fix::pass_to_child::fix_in(
+                    checker,
+                    &finding.name,
+                    finding.origin.root_function,
+                    finding.origin.site,
+                )
+            }
+            Hazard::Global { .. }
+                if finding.holder.is_none()
+                    && matches!(
+                        finding.origin.role,
+                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
+                    ) =>
+            {
+                crate::fix::inherit_globals::fix_in(checker, &finding.name, finding.origin.site)
+            }
+            _ => None,
+        };
         let diagnostic = checker.report(
             Rule::GlobalNotInherited,
             finding.range,
@@ -355,6 +405,7 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
         diagnostic.related = related;
         diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
         diagnostic.pinned = pinned;
+        diagnostic.fix = fix;
         if finding.error {
             diagnostic.severity_override = Some(Severity::Error);
         }

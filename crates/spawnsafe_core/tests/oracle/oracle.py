@@ -35,7 +35,9 @@ checks fixed forms that `spawnsafe check --fix` made of flagged fixtures: each
 must work under spawn (and under forkserver or "windows" when the original makes
 a claim for it) and do what the original does under fork: the same stdout lines and the
 same files written. An original that lacks output under fork too (a broken
-guard) must now print what its `stdout-lacks` claim names.
+guard) must now print what its `stdout-lacks` claim names. An original that fails
+under fork too (`fails "TEXT"` for both) may raise its own exception once fixed:
+TEXT must be gone and the fixed form must end alike under spawn and fork.
 """
 
 import argparse
@@ -255,6 +257,37 @@ def works(result, timeout):
     return None
 
 
+def last_exception(stderr):
+    """The last line of the last traceback on stderr (`ValueError: ...`), or None."""
+    lines = stderr.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
+    if not starts:
+        return None
+    after = [line for line in lines[starts[-1] + 1:] if line and not line[0].isspace()]
+    return after[0] if after else None
+
+
+def raises_alike_everywhere(original, fixed, claims, run, spawn_result, timeout, python):
+    """For an original that fails under fork too (an object pickled under every start
+    method), the fixed form may raise the program's own exception, which the hazard
+    lost: accepted when its claimed failure is gone and the fixed form raises the same
+    exception with the same stdout under spawn and fork. A message, else None."""
+    fork = CLAIM.match(claims.get("fork", "")) if claims.get("fork") else None
+    spawn = CLAIM.match(claims.get("spawn", "")) if claims.get("spawn") else None
+    if not (fork and spawn and fork.group(1) == spawn.group(1) == "fails" and fork.group(4)):
+        return None
+    code, stdout, stderr, timed_out, _ = spawn_result
+    raised = last_exception(stderr)
+    if timed_out or not raised or fork.group(4) in stderr:
+        return None
+    f_code, f_stdout, f_stderr, f_timed_out, _ = run_program(fixed, "fork", run, timeout, python)
+    if f_timed_out or f_code != code or last_exception(f_stderr) != raised or fork.group(4) in f_stderr:
+        return None
+    if sorted(stdout.splitlines()) != sorted(f_stdout.splitlines()):
+        return None
+    return f"no longer fails with {fork.group(4)!r}: raises its own `{raised}` under spawn and fork alike"
+
+
 def compare_fixed(original, fixed, timeout, python):
     """A fixed fixture must work under spawn (and under forkserver or on Windows
     when the original makes a claim for it) and do what the original does under fork: the same
@@ -267,6 +300,9 @@ def compare_fixed(original, fixed, timeout, python):
         result = run_program(fixed, method, run, timeout, python)
         problem = works(result, timeout)
         if problem:
+            raised = raises_alike_everywhere(original, fixed, claims, run, result, timeout, python)
+            if raised:
+                return True, raised
             return False, f"the fixed form fails under {method}: {problem}"
         outputs[method] = result
     _, stdout, _, _, written = outputs["spawn"]

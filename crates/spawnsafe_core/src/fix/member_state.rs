@@ -1,0 +1,515 @@
+//! Fixes for an unpicklable member of an instance that is sent to a child
+//! (an instance in `Process` args, a `DataLoader` dataset, a `Process`
+//! subclass pickled at `start()`):
+//!
+//! - a lambda stored in the member (`self.f = lambda x: ...`, a dataclass
+//!   field's `f: Callable = lambda x: ...`, a parameter's default) becomes a
+//!   module-level function, which pickles by name (see [`super::hoist`]);
+//! - any other value (a `threading.Lock`, an open file, a `sqlite3`
+//!   connection, an `mmap`) is left out of the pickled state by a
+//!   `__getstate__` and made again in the child by a `__setstate__` that runs
+//!   the same expression `__init__` ran (unsafe: the child's object is a new
+//!   one, and what the parent's object held is not carried over).
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use super::hoist::{self, Context};
+use super::imports::line_indent;
+use super::lines::line_end;
+use super::{Edit, Fix};
+use crate::globals::is_builtin;
+use crate::semantic::{ScopeId, MODULE_SCOPE};
+
+/// Methods that already decide how the class pickles: adding ours would fight them.
+const PICKLE_PROTOCOL: [&str; 6] = [
+    "__getstate__",
+    "__setstate__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__getnewargs__",
+    "__getnewargs_ex__",
+];
+
+/// The fix for the member stored at `at`: the stored value's range, or the
+/// assignment's target or statement.
+pub fn member_fix(context: &Context, at: TextRange) -> Option<Fix> {
+    if let Some((lambda, scope, stored)) = lambda_at(context, at) {
+        return match stored {
+            Some(stored) => hoist::stored_lambda_fix(context, lambda, scope, stored),
+            None => hoist::lambda_fix(context, lambda, scope),
+        };
+    }
+    let model = context.model;
+    // The innermost class whose method assigns `self.<name> = value` at `at`.
+    let class = model
+        .classes
+        .iter()
+        .filter(|class| class.def.range.contains_range(at))
+        .min_by_key(|class| class.def.range.len())?;
+    let (method, name, value) = class.def.body.iter().find_map(|stmt| {
+        let Stmt::FunctionDef(method) = stmt else {
+            return None;
+        };
+        if !method.range.contains_range(at) {
+            return None;
+        }
+        let receiver = method.parameters.args.first()?.parameter.name.as_str();
+        method.body.iter().find_map(|stmt| {
+            let (name, value) = self_assignment(stmt, receiver)?;
+            (stmt.range().contains_range(at)).then_some((method, name, value))
+        })
+    })?;
+    state_fix(context, class.def, method, name, value)
+}
+
+/// A lambda at `at`, the scope it is evaluated in, and the name it is
+/// stored under (`self.<name> = lambda`, `<name>: T = lambda`, a parameter's
+/// or keyword's default).
+fn lambda_at<'a>(
+    context: &Context<'_, 'a>,
+    at: TextRange,
+) -> Option<(&'a ast::ExprLambda, ScopeId, Option<&'a str>)> {
+    struct Find<'a> {
+        at: TextRange,
+        found: Option<&'a ast::ExprLambda>,
+        stored: Option<&'a str>,
+    }
+    impl<'a> Find<'a> {
+        fn name_for(&mut self, value: &Expr, name: &'a str) {
+            if value.range() == self.at {
+                self.stored = Some(name);
+            }
+        }
+    }
+    impl<'a> Visitor<'a> for Find<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::Assign(assign) if assign.targets.len() == 1 => match &assign.targets[0] {
+                    Expr::Name(name) => self.name_for(&assign.value, name.id.as_str()),
+                    Expr::Attribute(attribute) => {
+                        self.name_for(&assign.value, attribute.attr.as_str());
+                    }
+                    _ => {}
+                },
+                Stmt::AnnAssign(assign) => {
+                    if let (Some(value), Expr::Name(name)) = (&assign.value, &*assign.target) {
+                        self.name_for(value, name.id.as_str());
+                    }
+                }
+                Stmt::FunctionDef(def) => {
+                    for parameter in def.parameters.iter_non_variadic_params() {
+                        if let Some(default) = parameter.default.as_deref() {
+                            self.name_for(default, parameter.parameter.name.as_str());
+                        }
+                    }
+                }
+                _ => {}
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Lambda(lambda) = expr {
+                if lambda.range == self.at {
+                    self.found = Some(lambda);
+                    return;
+                }
+            }
+            if let Expr::Call(call) = expr {
+                for keyword in &call.arguments.keywords {
+                    // A role (`callable=`, `target=`) names no value: keep the default name.
+                    if let Some(arg) = keyword.arg.as_ref().filter(|arg| {
+                        !matches!(
+                            arg.as_str(),
+                            "callable" | "target" | "initializer" | "func" | "fn"
+                        )
+                    }) {
+                        self.name_for(&keyword.value, arg.as_str());
+                    }
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut find = Find {
+        at,
+        found: None,
+        stored: None,
+    };
+    find.visit_body(context.model.body);
+    let lambda = find.found?;
+    let stored = find.stored;
+    let model = context.model;
+    // A function's body is its scope; its parameters' defaults are evaluated outside it.
+    let in_body = |body: &[Stmt]| {
+        body.first().zip(body.last()).is_some_and(|(first, last)| {
+            TextRange::new(first.start(), last.end()).contains_range(at)
+        })
+    };
+    let function = model
+        .functions
+        .iter()
+        .filter(|f| in_body(&f.def.body))
+        .min_by_key(|f| f.def.range.len())
+        .map(|f| (f.def.range.len(), f.scope));
+    let class = model
+        .classes
+        .iter()
+        .filter(|c| in_body(&c.def.body))
+        .min_by_key(|c| c.def.range.len())
+        .map(|c| (c.def.range.len(), c.scope));
+    let scope = match (function, class) {
+        (Some(f), Some(c)) => Some(if f.0 < c.0 { f.1 } else { c.1 }),
+        (f, c) => f.or(c).map(|(_, scope)| scope),
+    };
+    Some((lambda, scope.unwrap_or(MODULE_SCOPE), stored))
+}
+
+/// `receiver.name = value` (or annotated), the attribute's name and value.
+fn self_assignment<'a>(stmt: &'a Stmt, receiver: &str) -> Option<(&'a str, &'a Expr)> {
+    let (target, value) = match stmt {
+        Stmt::Assign(assign) if assign.targets.len() == 1 => (&assign.targets[0], &*assign.value),
+        Stmt::AnnAssign(assign) => (&*assign.target, assign.value.as_deref()?),
+        _ => return None,
+    };
+    let Expr::Attribute(attribute) = target else {
+        return None;
+    };
+    let Expr::Name(name) = &*attribute.value else {
+        return None;
+    };
+    (name.id.as_str() == receiver).then_some((attribute.attr.as_str(), value))
+}
+
+/// Every `self.<name> = ...` in the class's methods, by attribute name.
+fn attribute_assignments(class: &ast::StmtClassDef) -> Vec<(&str, &Expr)> {
+    struct Stores<'a> {
+        receiver: &'a str,
+        found: Vec<(&'a str, &'a Expr)>,
+    }
+    impl<'a> Visitor<'a> for Stores<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Some(found) = self_assignment(stmt, self.receiver) {
+                self.found.push(found);
+            }
+            // Augmented and unpacking assignments count as a change of any attribute they name.
+            if let Stmt::AugAssign(aug) = stmt {
+                if let Expr::Attribute(attribute) = &*aug.target {
+                    self.found.push((attribute.attr.as_str(), &aug.value));
+                }
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+    let mut found = Vec::new();
+    for stmt in &class.body {
+        if let Stmt::FunctionDef(method) = stmt {
+            let Some(receiver) = method.parameters.args.first() else {
+                continue;
+            };
+            let mut stores = Stores {
+                receiver: receiver.parameter.name.as_str(),
+                found: Vec::new(),
+            };
+            stores.visit_body(&method.body);
+            found.extend(stores.found);
+        }
+    }
+    found
+}
+
+/// Whether a class body defines any of `wanted` (a method or an assignment).
+pub(super) fn defines(body: &[Stmt], wanted: &[&str]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::FunctionDef(def) => wanted.contains(&def.name.as_str()),
+        Stmt::Assign(assign) => assign
+            .targets
+            .iter()
+            .any(|target| matches!(target, Expr::Name(n) if wanted.contains(&n.id.as_str()))),
+        Stmt::AnnAssign(assign) => {
+            matches!(&*assign.target, Expr::Name(n) if wanted.contains(&n.id.as_str()))
+        }
+        _ => false,
+    })
+}
+
+/// An edit that adds `lines` at the end of a class, after a blank line: each
+/// line is its depth below the class body's indentation and its text (an
+/// empty text is a blank line).
+pub(super) fn append_to_class(
+    context: &Context,
+    class: &ast::StmtClassDef,
+    lines: &[(usize, String)],
+) -> Option<Edit> {
+    let text = context.text;
+    let body_indent = line_indent(text, class.body.first()?.start())?;
+    if body_indent.is_empty() {
+        return None;
+    }
+    let newline = context.style.newline;
+    let last = class.body.last()?;
+    // At the start of the line after the class's last one.
+    let at = line_end(text, usize::from(last.end()));
+    let mut code = String::new();
+    if !text[..at].ends_with(['\n', '\r']) {
+        code.push_str(newline);
+    }
+    code.push_str(newline);
+    for (depth, line) in lines {
+        if !line.is_empty() {
+            code.push_str(body_indent);
+            code.push_str(&context.style.indentation(*depth));
+            code.push_str(line);
+        }
+        code.push_str(newline);
+    }
+    Some(Edit::insertion(code, TextSize::try_from(at).ok()?))
+}
+
+/// `__getstate__` that drops `name` and `__setstate__` that re-creates it.
+fn state_fix(
+    context: &Context,
+    class: &ast::StmtClassDef,
+    method: &ast::StmtFunctionDef,
+    name: &str,
+    value: &Expr,
+) -> Option<Fix> {
+    let model = context.model;
+    let text = context.text;
+    if defines(&class.body, &PICKLE_PROTOCOL) || defines(&class.body, &["__slots__"]) {
+        return None;
+    }
+    // A base class of this module that decides how it pickles, or a frozen dataclass.
+    for base in class.bases() {
+        if let Expr::Name(base) = base {
+            let own = model
+                .classes
+                .iter()
+                .find(|c| c.def.name.as_str() == base.id.as_str());
+            if own.is_some_and(|c| {
+                defines(&c.def.body, &PICKLE_PROTOCOL) || defines(&c.def.body, &["__slots__"])
+            }) {
+                return None;
+            }
+        }
+    }
+    if class.decorator_list.iter().any(|d| {
+        matches!(&d.expression, Expr::Call(call) if call.arguments.keywords.iter().any(|k| {
+            k.arg.as_ref().is_some_and(|a| a.as_str() == "frozen")
+        }))
+    }) {
+        return None;
+    }
+    // Assigned once in the class, so that "the value `__init__` gave it" is well defined.
+    let assignments = attribute_assignments(class);
+    if assignments.iter().filter(|(n, _)| *n == name).count() != 1 {
+        return None;
+    }
+    if used_after(method, name, value) {
+        return None;
+    }
+    let recreated = recreation(context, method, value, name, &assignments)?;
+
+    let quoted = format!("\"{name}\"");
+    let code = [
+        (0, "def __getstate__(self):".to_string()),
+        (
+            1,
+            format!("# `{name}` cannot be pickled: leave it out, and make a new one in the child"),
+        ),
+        (1, "state = self.__dict__.copy()".to_string()),
+        (1, format!("state.pop({quoted}, None)")),
+        (1, "return state".to_string()),
+        (0, String::new()),
+        (0, "def __setstate__(self, state):".to_string()),
+        (1, "self.__dict__.update(state)".to_string()),
+        (1, format!("self.{name} = {recreated}")),
+    ];
+    let insertion = append_to_class(context, class, &code)?;
+    Some(Fix::unsafe_because(
+        format!("Leave `{name}` out of the pickled state and re-create it in the child (`__getstate__`/`__setstate__`)"),
+        format!(
+            "the child gets a new `{name}` made by `{}`, not the parent's object: what the parent's one holds (a taken lock, a file position, rows not committed) does not travel",
+            &text[value.range()]
+        ),
+        vec![insertion],
+    ))
+}
+
+/// The text of `value` as `__setstate__` can evaluate it: the method's
+/// parameters read through the attributes they were stored in (`path` ->
+/// `self.path`); `None` when a name means something else there.
+fn recreation(
+    context: &Context,
+    method: &ast::StmtFunctionDef,
+    value: &Expr,
+    dropped: &str,
+    assignments: &[(&str, &Expr)],
+) -> Option<String> {
+    struct Reads<'a> {
+        names: Vec<&'a ast::ExprName>,
+        nested: bool,
+    }
+    impl<'a> Visitor<'a> for Reads<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Name(name) => self.names.push(name),
+                Expr::Lambda(_)
+                | Expr::ListComp(_)
+                | Expr::SetComp(_)
+                | Expr::DictComp(_)
+                | Expr::Generator(_)
+                | Expr::Named(_)
+                | Expr::Await(_)
+                | Expr::Yield(_)
+                | Expr::YieldFrom(_) => self.nested = true,
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut reads = Reads {
+        names: Vec::new(),
+        nested: false,
+    };
+    reads.visit_expr(value);
+    if reads.nested {
+        return None;
+    }
+    let receiver = method.parameters.args.first()?.parameter.name.as_str();
+    let parameters: Vec<&str> = method
+        .parameters
+        .iter()
+        .map(|p| p.name().as_str())
+        .collect();
+    let locals = super::free_names::locals_of(method).locals;
+    let model = context.model;
+    let text = context.text;
+    let mut replacements: Vec<(TextRange, String)> = Vec::new();
+    for read in reads.names {
+        let name = read.id.as_str();
+        if name == receiver {
+            // `self.other`: restored from the state before the member is made.
+            if receiver != "self" {
+                replacements.push((read.range, "self".to_string()));
+            }
+            continue;
+        }
+        if parameters.contains(&name) {
+            // The attribute the parameter was stored in, unchanged since.
+            let stored = assignments.iter().find(|(attr, stored)| {
+                *attr != dropped && matches!(stored, Expr::Name(n) if n.id.as_str() == name)
+            });
+            let (attr, _) = stored?;
+            if assignments.iter().filter(|(a, _)| a == attr).count() != 1 {
+                return None;
+            }
+            // Only a store made in the same method holds the parameter's value.
+            if !method.range.contains_range(stored?.1.range()) {
+                return None;
+            }
+            replacements.push((read.range, format!("self.{attr}")));
+            continue;
+        }
+        if locals.contains(name) {
+            return None;
+        }
+        let module_level = model.scopes[MODULE_SCOPE]
+            .bindings
+            .get(name)
+            .is_some_and(|bindings| {
+                !bindings.is_empty() && bindings.iter().all(|b| !b.in_main_guard)
+            });
+        if !module_level && !is_builtin(name) {
+            return None;
+        }
+    }
+    let mut out = String::new();
+    let mut last = usize::from(value.start());
+    replacements.sort_by_key(|(range, _)| range.start());
+    for (range, replacement) in replacements {
+        out.push_str(&text[last..usize::from(range.start())]);
+        out.push_str(&replacement);
+        last = usize::from(range.end());
+    }
+    out.push_str(&text[last..usize::from(value.end())]);
+    if out.contains(['\n', '\r']) {
+        return None;
+    }
+    Some(out)
+}
+
+/// [`member_fix`] in the checker's file (none in a notebook or a package's
+/// `__main__.py`, where module level does not help a lambda).
+pub fn fix_in(checker: &crate::rules::Checker, at: TextRange) -> Option<Fix> {
+    let file = checker.file();
+    let context = Context {
+        model: &checker.project.models[checker.module],
+        text: &file.text,
+        style: &file.style,
+    };
+    if checker.project.paths[checker.module].is_interactive_main() {
+        return None;
+    }
+    member_fix(&context, at)
+}
+
+/// Whether the method that makes the member goes on to use it (fills an
+/// in-memory database, writes a header, takes the lock): a new one made by
+/// the same expression would lack what that did.
+fn used_after(method: &ast::StmtFunctionDef, name: &str, value: &Expr) -> bool {
+    struct Uses<'a> {
+        receiver: &'a str,
+        name: &'a str,
+        after: TextSize,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Uses<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Attribute(attribute) = expr {
+                if attribute.attr.as_str() == self.name
+                    && attribute.range.start() >= self.after
+                    && matches!(&*attribute.value, Expr::Name(n) if n.id.as_str() == self.receiver)
+                    && attribute.ctx.is_load()
+                {
+                    self.found = true;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let Some(receiver) = method.parameters.args.first() else {
+        return true;
+    };
+    let mut uses = Uses {
+        receiver: receiver.parameter.name.as_str(),
+        name,
+        after: value.end(),
+        found: false,
+    };
+    uses.visit_body(&method.body);
+    uses.found
+}
+
+/// The fix for a lambda at `at` sent to a child: a module-level function,
+/// named `_<name>` when `name` is given (a manager's typeid).
+pub fn lambda_fix_in(
+    checker: &crate::rules::Checker,
+    at: TextRange,
+    name: Option<&str>,
+) -> Option<Fix> {
+    if checker.project.paths[checker.module].is_interactive_main() {
+        return None;
+    }
+    let file = checker.file();
+    let context = Context {
+        model: &checker.project.models[checker.module],
+        text: &file.text,
+        style: &file.style,
+    };
+    let (lambda, scope, stored) = lambda_at(&context, at)?;
+    match name.or(stored) {
+        Some(name) => hoist::stored_lambda_fix(&context, lambda, scope, name),
+        None => hoist::lambda_fix(&context, lambda, scope),
+    }
+}
