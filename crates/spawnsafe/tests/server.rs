@@ -1078,3 +1078,32 @@ fn after_edits_the_findings_equal_a_fresh_check() {
     assert_eq!(steps, 8);
     server.shut_down();
 }
+
+/// A client that refuses the watcher registration will not report changed
+/// files: the server then reads the disk again at every check.
+#[test]
+fn a_refused_watcher_registration_reads_the_disk_at_every_check() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize_with(
+        dir.path(),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    let registration = server.wait_for("the watcher registration", |message| {
+        message["method"] == "client/registerCapability"
+    });
+    server.send(json!({
+        "jsonrpc": "2.0",
+        "id": registration["id"],
+        "error": {"code": -32601, "message": "no file watching here"},
+    }));
+    server.open(&main_uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+    // helpers.py changes on disk, unreported: the next check still sees it.
+    let threads = HELPERS.replace("multiprocessing.Pool(", "multiprocessing.pool.ThreadPool(");
+    std::fs::write(dir.path().join("helpers.py"), threads).unwrap();
+    server.change(&main_uri, 2, json!({"text": MAIN_UNGUARDED}));
+    assert_eq!(server.diagnostics(&main_uri, Some(2)), Vec::<Value>::new());
+    server.shut_down();
+}

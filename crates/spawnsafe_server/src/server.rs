@@ -65,6 +65,8 @@ struct State {
     refresh_support: bool,
     /// The client lets the server register file watchers.
     watch_registration: bool,
+    /// The id of the request registering them, until the client answers it.
+    watch_registration_id: Option<String>,
     /// Every file's findings (open or not) at the last check, by URI, for
     /// `workspace/diagnostic`.
     workspace_findings: BTreeMap<String, Vec<Value>>,
@@ -160,8 +162,19 @@ impl State {
                     let what = format!("handling {method}");
                     self.guarded(&what, None, |state| state.notification(&method, params));
                 }
-                // A response: the server sends no requests, so there is none to match.
-                (None, _) => {}
+                // A response to a request the server sent: only a refused
+                // watcher registration matters (changed files will not be
+                // reported, so the disk must be read at every check).
+                (None, Some(id)) => {
+                    if self.watch_registration_id.as_deref() == id.as_str() {
+                        self.watch_registration_id = None;
+                        if message.get("error").is_some() {
+                            self.watch_registration = false;
+                            self.workspace.forget_disk();
+                        }
+                    }
+                }
+                (None, None) => {}
             }
         }
     }
@@ -854,25 +867,26 @@ impl State {
         .iter()
         .map(|glob| json!({"globPattern": glob}))
         .collect();
-        self.send_request(
+        self.watch_registration_id = Some(self.send_request(
             "client/registerCapability",
             json!({"registrations": [{
                 "id": "spawnsafe-watched-files",
                 "method": "workspace/didChangeWatchedFiles",
                 "registerOptions": {"watchers": watchers},
             }]}),
-        );
+        ));
     }
 
-    /// A request to the client; its response is not waited for.
-    fn send_request(&mut self, method: &str, params: Value) {
+    /// A request to the client; its response is not waited for. Returns its id.
+    fn send_request(&mut self, method: &str, params: Value) -> String {
         self.next_request_id += 1;
         let id = format!("spawnsafe-{}", self.next_request_id);
-        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        let mut message = json!({"jsonrpc": "2.0", "id": id.clone(), "method": method});
         if !params.is_null() {
             message["params"] = params;
         }
         self.send(message);
+        id
     }
 
     fn uri_of(&self, file: &SourceFile) -> String {
