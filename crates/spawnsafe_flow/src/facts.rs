@@ -12,6 +12,7 @@ use crate::platform_checks::{
 };
 use crate::semantic::knowledge::{starter, SendKind, SendVia, StarterId, Trigger};
 use crate::semantic::{ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE};
+use crate::start_order;
 
 /// What kind of process start a call is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +83,10 @@ pub struct SetStartMethodCall {
     pub method: String,
     pub catches_runtime_error: bool,
     pub unconditional: bool,
+    /// The platform defaults under which it runs (a bit set of
+    /// [`crate::start_order`]): all of them, unless an `if` that compares
+    /// `get_start_method()` with a method decides.
+    pub under_defaults: u8,
 }
 
 /// Something that fixes the default context, so that a later
@@ -242,6 +247,9 @@ pub struct ModuleFacts<'a> {
     pub malformed_guards: Vec<&'a Expr>,
     /// Every module this one imports: `(level, module)` as written.
     pub imports: Vec<(u32, String)>,
+    /// The modules it imports whenever it is imported (not in a function,
+    /// the main guard or a branch).
+    pub import_time_imports: Vec<(u32, String)>,
     /// The methods every `set_start_method()` call here selects (with `force=True` too).
     pub selected_methods: Vec<String>,
     /// Every call, in source order.
@@ -259,6 +267,8 @@ struct Context {
     conditional: bool,
     platform_checked: bool,
     catches_value_error: bool,
+    /// The platform defaults under which the code runs (see [`SetStartMethodCall::under_defaults`]).
+    under_defaults: u8,
 }
 
 pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
@@ -290,6 +300,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
         conditional: false,
         platform_checked: false,
         catches_value_error: false,
+        under_defaults: crate::start_order::ALL_DEFAULTS,
     };
     collector.suite(model.body, context);
     collector.facts.globals = crate::globals::collect(model);
@@ -349,6 +360,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                             context.scope,
                         ),
                     catches_value_error: false,
+                    under_defaults: crate::start_order::ALL_DEFAULTS,
                 };
                 self.suite(&def.body, inner);
             }
@@ -392,8 +404,21 @@ impl<'m, 'a> Collector<'m, 'a> {
                     GuardTest::NotMain | GuardTest::AlwaysTrue => (true, false),
                     GuardTest::None => (true, true),
                 };
-                let checks_start_method =
-                    mentions_get_start_method(self.model, &if_stmt.test, context.scope);
+                // `if get_start_method(allow_none=True) is None:` checks before it sets;
+                // `if get_start_method() != "fork":` fixes the context itself first.
+                let method_test =
+                    start_order::judge_method_test(self.model, &if_stmt.test, context.scope);
+                let checks_start_method = matches!(
+                    method_test,
+                    start_order::MethodTest::Protective | start_order::MethodTest::Opaque
+                );
+                let (body_defaults, else_defaults) = match method_test {
+                    start_order::MethodTest::Branch { when_true } => (
+                        context.under_defaults & when_true,
+                        context.under_defaults & !when_true,
+                    ),
+                    _ => (context.under_defaults, context.under_defaults),
+                };
                 let mut checks_platform =
                     mentions_platform_check(self.model, &if_stmt.test, context.scope);
                 let body_context = Context {
@@ -402,6 +427,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                     // The main guard's body runs unconditionally in the main script.
                     conditional: context.conditional || !matches!(test, GuardTest::Main),
                     platform_checked: context.platform_checked || checks_platform,
+                    under_defaults: body_defaults,
                     ..context
                 };
                 // A never-true guard's body never runs: nothing there is walked for import time,
@@ -424,6 +450,13 @@ impl<'m, 'a> Collector<'m, 'a> {
                         conditional: context.conditional
                             || !(test == GuardTest::NotMain && clause.test.is_none()),
                         platform_checked: context.platform_checked || checks_platform,
+                        under_defaults: if clause.test.is_none()
+                            && if_stmt.elif_else_clauses.len() == 1
+                        {
+                            else_defaults
+                        } else {
+                            context.under_defaults
+                        },
                         ..context
                     };
                     if let Some(test) = &clause.test {
@@ -487,6 +520,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                             self.body_facts(context).starts.push(start);
                         }
                     }
+                    self.protocol_call(&item.context_expr, "__enter__", context);
                 }
                 self.suite(&with.body, context);
             }
@@ -527,6 +561,11 @@ impl<'m, 'a> Collector<'m, 'a> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     self.facts.imports.push((0, alias.name.to_string()));
+                    if context.import_time && !context.conditional {
+                        self.facts
+                            .import_time_imports
+                            .push((0, alias.name.to_string()));
+                    }
                 }
             }
             Stmt::ImportFrom(import) => {
@@ -536,6 +575,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                     .map(|m| m.to_string())
                     .unwrap_or_default();
                 self.facts.imports.push((import.level, module.clone()));
+                if context.import_time && !context.conditional {
+                    self.facts
+                        .import_time_imports
+                        .push((import.level, module.clone()));
+                }
                 // `from . import helpers` / `from pkg import mod` may import submodules.
                 for alias in &import.names {
                     if alias.name.as_str() != "*" {
@@ -544,6 +588,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                         } else {
                             format!("{module}.{}", alias.name)
                         };
+                        if context.import_time && !context.conditional {
+                            self.facts
+                                .import_time_imports
+                                .push((import.level, sub.clone()));
+                        }
                         self.facts.imports.push((import.level, sub));
                     }
                 }
@@ -766,6 +815,9 @@ impl<'m, 'a> Collector<'m, 'a> {
             start = Some(StartKind::Library(id));
             start_method = method;
         }
+        for argument in self.iterated_arguments(call, scope) {
+            self.protocol_call(argument, "__iter__", context);
+        }
 
         if let Expr::Attribute(attribute) = call.func.as_ref() {
             let method = attribute.attr.as_str();
@@ -910,6 +962,14 @@ impl<'m, 'a> Collector<'m, 'a> {
         }
         if start.is_none() && target.is_none() && callee_api.is_none() {
             target = match &callee {
+                // `obj()` runs `obj.__call__()`.
+                Value::Instance(class) => match class.as_ref() {
+                    Value::Class(class) => Some(Target::Method(*class, "__call__".to_string())),
+                    Value::Qualified(name) if api::classify(name).is_none() => {
+                        Some(Target::ExternalMethod(name.clone(), "__call__".to_string()))
+                    }
+                    _ => None,
+                },
                 Value::Function(function) => Some(Target::Function(*function)),
                 Value::Class(class) => Some(Target::Class(*class)),
                 Value::Qualified(name) => Some(Target::External(name.clone())),
@@ -923,6 +983,16 @@ impl<'m, 'a> Collector<'m, 'a> {
                 Some(Api::DefaultContextUser | Api::ProcessPool | Api::ManagerFactory)
             );
         if made_by_default_context {
+            self.body_facts(context).context_fixers.push(ContextFixer {
+                range: call.range(),
+                unconditional: !context.conditional,
+            });
+        }
+        // `get_start_method()` without `allow_none=True` stores the default too.
+        if callee_api == Some(Api::GetStartMethod)
+            && matches!(callee, Value::Qualified(_))
+            && !start_order::allows_none(call)
+        {
             self.body_facts(context).context_fixers.push(ContextFixer {
                 range: call.range(),
                 unconditional: !context.conditional,
@@ -978,16 +1048,26 @@ impl<'m, 'a> Collector<'m, 'a> {
             return;
         };
         // The method must be known: a literal, or a name only ever bound to literals.
-        let Some(methods) = self.model.possible_strings(method, context.scope) else {
-            return;
-        };
-        self.facts.selected_methods.extend(methods.iter().cloned());
-        // `force=True` replaces the context instead of raising.
+        let methods = self.model.possible_strings(method, context.scope);
+        if let Some(methods) = &methods {
+            self.facts.selected_methods.extend(methods.iter().cloned());
+        }
+        // `force=True` replaces the context instead of raising, and fixes it
+        // for any later call without it (whatever the method, unless `None`).
         if let Some(force) = call.arguments.find_argument_value("force", 1) {
             if !matches!(force, Expr::BooleanLiteral(literal) if !literal.value) {
+                if matches!(force, Expr::BooleanLiteral(_)) && !method.is_none_literal_expr() {
+                    self.body_facts(context).context_fixers.push(ContextFixer {
+                        range: call.range(),
+                        unconditional: !context.conditional,
+                    });
+                }
                 return;
             }
         }
+        let Some(methods) = methods else {
+            return;
+        };
         let method = if methods.iter().any(|method| method == "fork") {
             "fork".to_string()
         } else {
@@ -1002,6 +1082,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                 method,
                 catches_runtime_error,
                 unconditional,
+                under_defaults: context.under_defaults,
             });
     }
 
@@ -1030,6 +1111,31 @@ impl<'m, 'a> Collector<'m, 'a> {
             };
             self.body_facts(context).starts.push(start);
         }
+        self.protocol_call(iterable, "__iter__", context);
+    }
+
+    /// The implicit call of a special method of a project class that a
+    /// protocol makes on an instance: `for x in obj` runs `obj.__iter__()`,
+    /// `with obj:` `obj.__enter__()`, `obj()` `obj.__call__()`.
+    fn protocol_call(&mut self, receiver: &'a Expr, method: &str, context: Context) {
+        let target = match self.model.resolve(receiver, context.scope) {
+            Value::Instance(class) => match *class {
+                Value::Class(class) => Target::Method(class, method.to_string()),
+                Value::Qualified(name) if api::classify(&name).is_none() => {
+                    Target::ExternalMethod(name, method.to_string())
+                }
+                _ => return,
+            },
+            _ => return,
+        };
+        self.body_facts(context).calls.push(CallEdge {
+            range: receiver.range(),
+            target,
+            call: None,
+            scope: context.scope,
+            catches_runtime_error: context.catches_runtime_error,
+            unconditional: !context.conditional,
+        });
     }
 
     /// The starter whose object `iterable` iterates, seen through the wrappers
@@ -1209,25 +1315,6 @@ fn library_start(
     let triggered = known.starts == trigger
         && (trigger != Trigger::Methods || known.methods.iter().any(|name| name == method));
     (triggered && known.reimports_main).then(|| (*id, pinned.clone()))
-}
-
-/// Does a test call `get_start_method(...)` (code that checks before it sets)?
-fn mentions_get_start_method(model: &ModuleModel, test: &Expr, scope: ScopeId) -> bool {
-    let mut finder = ExprFinder {
-        calls: Vec::new(),
-        iterated: Vec::new(),
-        platform_branches: Vec::new(),
-    };
-    finder.visit_expr(test);
-    finder
-        .calls
-        .iter()
-        .any(|call| match model.resolve(&call.func, scope) {
-            Value::Qualified(name) => {
-                api::normalize(&name).is_some_and(|(path, _)| path == "get_start_method")
-            }
-            _ => false,
-        })
 }
 
 /// Does `except TYPE:` catch an exception of the builtin class `name`

@@ -15,5 +15,6 @@ pub mod objects;
 pub mod payload;
 pub mod platform_checks;
 pub mod project;
+pub mod start_order;
 pub mod state;
 pub mod workers;

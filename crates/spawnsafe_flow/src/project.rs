@@ -651,7 +651,11 @@ pub fn direct_effect(body: &BodyFacts, effect: Effect) -> Option<DirectEffect> {
         Effect::SetStartMethod => body
             .set_start_methods
             .iter()
-            .find(|call| !call.catches_runtime_error && call.method != "fork")
+            .find(|call| {
+                !call.catches_runtime_error
+                    && call.method != "fork"
+                    && call.under_defaults == crate::start_order::ALL_DEFAULTS
+            })
             .map(set_start_method),
         Effect::FixContext => {
             let set = body

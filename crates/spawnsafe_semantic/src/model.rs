@@ -783,9 +783,11 @@ impl<'a> ModuleModel<'a> {
                         Some(api) => Value::ContextApi { api, method },
                         None => Value::Unknown,
                     },
-                    instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => {
-                        Value::BoundMethod(Box::new(instance), attr.to_string())
-                    }
+                    instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => self
+                        .instance_attribute(&instance, attr, depth)
+                        .unwrap_or_else(|| {
+                            Value::BoundMethod(Box::new(instance), attr.to_string())
+                        }),
                     Value::Class(class) => match self.classes[class].methods.get(attr) {
                         Some(&function) => Value::Function(function),
                         None => Value::Unknown,
@@ -937,6 +939,25 @@ impl<'a> ModuleModel<'a> {
             BindingKind::Parameter(0) => self.receiver_value(scope),
             BindingKind::Parameter(_) | BindingKind::Other => Value::Unknown,
         }
+    }
+
+    /// The value of a data attribute of an instance of a class of this module
+    /// (`self.procs = [...]` in any of its methods): `None` for a method, or
+    /// when no assignment of it resolves to anything known.
+    fn instance_attribute(&self, instance: &Value, attr: &str, depth: usize) -> Option<Value> {
+        let Value::Instance(class) = instance else {
+            return None;
+        };
+        let Value::Class(class) = **class else {
+            return None;
+        };
+        if self.classes[class].methods.contains_key(attr) {
+            return None;
+        }
+        self.self_attribute_values(class, attr)
+            .into_iter()
+            .map(|(value, scope)| self.resolve_depth(value, scope, depth + 1))
+            .find(|value| *value != Value::Unknown)
     }
 
     /// What the first parameter of a method is: `self` (an instance of its

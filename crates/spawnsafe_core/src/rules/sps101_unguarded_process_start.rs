@@ -149,7 +149,10 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                 });
             }
             for call in &facts.set_start_methods {
-                if !call.catches_runtime_error && call.method != "fork" {
+                if !call.catches_runtime_error
+                    && call.method != "fork"
+                    && call.under_defaults == spawnsafe_flow::start_order::ALL_DEFAULTS
+                {
                     effects.set_start_methods.push(ImportTimeEffect {
                         range: call.range,
                         trace: Vec::new(),
