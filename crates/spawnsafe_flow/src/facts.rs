@@ -105,6 +105,21 @@ pub struct BodyFacts<'a> {
     pub calls: Vec<CallEdge<'a>>,
     pub set_start_methods: Vec<SetStartMethodCall>,
     pub context_fixers: Vec<ContextFixer>,
+    /// Starts that depend on what a caller passes (`executor.submit(...)` on a parameter).
+    pub parameter_starts: Vec<ParameterStart>,
+}
+
+/// A method call on a parameter that starts processes when the caller passes
+/// the right object: `executor.submit(f)`, `executor.map(f, xs)` or
+/// `loop.run_in_executor(executor, f)` with a `ProcessPoolExecutor`,
+/// `proc.start()` with a `Process`.
+#[derive(Debug, Clone)]
+pub struct ParameterStart {
+    pub range: TextRange,
+    /// The parameter's position (the receiver `self` counts).
+    pub parameter: usize,
+    /// `submit`, `map` or `start` (`run_in_executor` counts as `submit`).
+    pub method: &'static str,
 }
 
 /// How a callable or an object reaches a child process.
@@ -607,6 +622,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                     calls: Vec::new(),
                     iterated: Vec::new(),
                     platform_branches: Vec::new(),
+                    guard_branches: Vec::new(),
                 };
                 finder.visit_stmt(stmt);
                 self.found_calls(finder, context);
@@ -665,6 +681,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             calls: Vec::new(),
             iterated: Vec::new(),
             platform_branches: Vec::new(),
+            guard_branches: Vec::new(),
         };
         finder.visit_expr(expr);
         self.found_calls(finder, context);
@@ -682,12 +699,34 @@ impl<'m, 'a> Collector<'m, 'a> {
             .filter(|(test, _)| mentions_platform_check(self.model, test, context.scope))
             .map(|(_, branch)| *branch)
             .collect();
+        // `pool = Pool(2) if __name__ == "__main__" else None`: a branch that
+        // runs only in the main script, judged like an `if` guard.
+        let main_only: Vec<TextRange> = if context.scope == MODULE_SCOPE && context.import_time {
+            finder
+                .guard_branches
+                .iter()
+                .filter(|(test, _, when)| {
+                    matches!(
+                        (self.model.judge_guard(test), when),
+                        (GuardTest::Main, true) | (GuardTest::NotMain, false)
+                    )
+                })
+                .map(|(_, branch, _)| *branch)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for call in finder.calls {
             let in_checked_branch = checked
                 .iter()
                 .any(|branch| branch.contains_range(call.range()));
+            let in_main_only = main_only
+                .iter()
+                .any(|branch| branch.contains_range(call.range()));
             let call_context = Context {
                 platform_checked: context.platform_checked || in_checked_branch,
+                import_time: context.import_time && !in_main_only,
+                conditional: context.conditional || in_main_only,
                 ..context
             };
             self.call(call, call_context);
@@ -829,6 +868,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             }
             // `loop.run_in_executor(executor, func, *args)` is `executor.submit(func, *args)`
             // (Lib/asyncio/base_events.py, `BaseEventLoop.run_in_executor`).
+            self.parameter_start(call, method, context);
             if method == "run_in_executor" && self.submits_to_process_executor(call, scope) {
                 start = Some(StartKind::Executor);
                 if let Some(function) = call.arguments.args.get(1) {
@@ -1084,6 +1124,32 @@ impl<'m, 'a> Collector<'m, 'a> {
                 unconditional,
                 under_defaults: context.under_defaults,
             });
+    }
+
+    /// Records a start that depends on the object a parameter receives.
+    fn parameter_start(&mut self, call: &'a ast::ExprCall, method: &str, context: Context) {
+        let Expr::Attribute(attribute) = call.func.as_ref() else {
+            return;
+        };
+        let (receiver, method) = match method {
+            "run_in_executor" => match call.arguments.args.first() {
+                Some(executor) => (executor, "submit"),
+                None => return,
+            },
+            "submit" => (attribute.value.as_ref(), "submit"),
+            "map" => (attribute.value.as_ref(), "map"),
+            "start" => (attribute.value.as_ref(), "start"),
+            _ => return,
+        };
+        if let Some(parameter) = self.model.parameter_index(receiver, context.scope) {
+            self.body_facts(context)
+                .parameter_starts
+                .push(ParameterStart {
+                    range: call.range(),
+                    parameter,
+                    method,
+                });
+        }
     }
 
     /// An argument of a task or a target: a pickle site that knows what sends it.
@@ -1362,6 +1428,9 @@ struct ExprFinder<'a> {
     /// The tests of conditional expressions (`a if TEST else b`, `TEST and a`)
     /// and the range of the code that runs only depending on them.
     platform_branches: Vec<(&'a Expr, TextRange)>,
+    /// The same branches with the test's value they run under: `(test, branch, true)`
+    /// for `a if test else ...` and `test and a`, `false` for the `else` and `test or a`.
+    guard_branches: Vec<(&'a Expr, TextRange, bool)>,
 }
 
 impl<'a> Visitor<'a> for ExprFinder<'a> {
@@ -1389,6 +1458,10 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
                     .push((&if_expr.test, if_expr.body.range()));
                 self.platform_branches
                     .push((&if_expr.test, if_expr.orelse.range()));
+                self.guard_branches
+                    .push((&if_expr.test, if_expr.body.range(), true));
+                self.guard_branches
+                    .push((&if_expr.test, if_expr.orelse.range(), false));
                 visitor::walk_expr(self, expr);
             }
             Expr::BoolOp(bool_op) => {
@@ -1397,6 +1470,8 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
                     for (index, earlier) in bool_op.values.iter().enumerate().rev().skip(1) {
                         let later = TextRange::new(bool_op.values[index + 1].start(), last.end());
                         self.platform_branches.push((earlier, later));
+                        self.guard_branches
+                            .push((earlier, later, bool_op.op == ast::BoolOp::And));
                     }
                 }
                 visitor::walk_expr(self, expr);

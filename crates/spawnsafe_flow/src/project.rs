@@ -8,7 +8,7 @@ use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::api::Api;
-use crate::facts::{BodyFacts, CallSite, ModuleFacts, StartKind, Target};
+use crate::facts::{BodyFacts, CallEdge, CallSite, ModuleFacts, StartKind, Target};
 use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, Value, MODULE_SCOPE};
 
 /// Where a file sits in the import system.
@@ -577,6 +577,52 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
         }
     }
 
+    /// The trace from a call edge in `module` to the effect it leads to: what
+    /// the callee does, or, for a start, what it does with an object this
+    /// call passes it (`run(executor)` where `run` calls `executor.submit(...)`).
+    pub fn edge_effect(
+        &mut self,
+        module: usize,
+        edge: &CallEdge,
+        effect: Effect,
+    ) -> Option<Vec<TraceStep>> {
+        if let Some(trace) = self.call_effect(module, &edge.target, effect) {
+            return Some(trace);
+        }
+        if effect != Effect::Start {
+            return None;
+        }
+        let call = edge.call?;
+        let project = self.project;
+        let (callee_module, function, bound) = project.called_function(module, &edge.target)?;
+        let info = &project.models[callee_module].functions[function];
+        project.facts[callee_module].functions[function]
+            .parameter_starts
+            .iter()
+            .find_map(|start| {
+                let argument =
+                    crate::workers::argument_for(call, info.def, start.parameter, bound)?;
+                let Value::Instance(class) = project.models[module].resolve(argument, edge.scope)
+                else {
+                    return None;
+                };
+                let description = match (class.api(), start.method) {
+                    (Some(Api::ProcessExecutor), "submit" | "map") => {
+                        "starts the process pool executor's workers"
+                    }
+                    (Some(Api::Process), "start") => "starts a process",
+                    _ => return None,
+                };
+                Some(vec![TraceStep {
+                    module: callee_module,
+                    range: start.range,
+                    message: format!("`{}` {description} here", info.qualname),
+                    function: info.qualname.clone(),
+                    method: class.context_method().map(str::to_string),
+                }])
+            })
+    }
+
     fn symbol_effect(&mut self, symbol: Symbol, effect: Effect) -> Option<Vec<TraceStep>> {
         let key = (symbol, effect);
         if let Some(known) = self.memo.get(&key) {
@@ -608,7 +654,7 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                 if effect == Effect::FixContext && !edge.unconditional {
                     continue;
                 }
-                if let Some(mut trace) = self.call_effect(module, &edge.target, effect) {
+                if let Some(mut trace) = self.edge_effect(module, edge, effect) {
                     let message = if trace.is_empty() {
                         format!("`{name}` starts a process here")
                     } else {

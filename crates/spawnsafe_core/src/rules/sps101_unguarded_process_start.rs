@@ -162,7 +162,7 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                 }
             }
             for edge in &facts.calls {
-                if let Some(trace) = finder.call_effect(module, &edge.target, Effect::Start) {
+                if let Some(trace) = finder.edge_effect(module, edge, Effect::Start) {
                     let description = describe_trace(&trace, "leads to a process start");
                     let method = trace.last().and_then(|step| step.method.clone());
                     effects.starts.push(ImportTimeEffect {
