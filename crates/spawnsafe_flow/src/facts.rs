@@ -59,6 +59,9 @@ pub enum Target {
     External(String),
     /// `obj.method()` on an instance of a class from another module.
     ExternalMethod(String, String),
+    /// An item of a module-level registry of callables (`_callbacks[label](...)`):
+    /// every callable stored in it (see [`crate::callbacks`]).
+    Registry(String),
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +274,8 @@ pub struct ModuleFacts<'a> {
     pub calls: Vec<CallSite<'a>>,
     /// The module globals each body reads and writes.
     pub globals: crate::globals::ModuleGlobals<'a>,
+    /// Module-level containers of callables, by name.
+    pub registries: rustc_hash::FxHashMap<&'a str, crate::callbacks::Registry>,
 }
 
 #[derive(Clone, Copy)]
@@ -291,6 +296,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
         model,
         facts: ModuleFacts {
             functions: vec![BodyFacts::default(); model.functions.len()],
+            registries: crate::callbacks::stored_callables(model),
             ..ModuleFacts::default()
         },
         current_call: None,
@@ -1011,6 +1017,13 @@ impl<'m, 'a> Collector<'m, 'a> {
                     _ => None,
                 },
                 Value::Function(function) => Some(Target::Function(*function)),
+                Value::Unknown => crate::callbacks::called_registry(
+                    model,
+                    &call.func,
+                    scope,
+                    &self.facts.registries,
+                )
+                .map(|name| Target::Registry(name.to_string())),
                 Value::Class(class) => Some(Target::Class(*class)),
                 Value::Qualified(name) => Some(Target::External(name.clone())),
                 _ => None,

@@ -307,7 +307,48 @@ impl<'p, 'a> Project<'p, 'a> {
                     Symbol::Function(..) => None,
                 }
             }
+            Target::Registry(_) => None,
         }
+    }
+
+    /// The project functions a registry of `module` holds: those stored in it
+    /// directly, and those its storing functions' callers pass.
+    pub fn registry_functions(&self, module: usize, registry: &str) -> Vec<(usize, FunctionId)> {
+        let Some(found) = self.facts[module].registries.get(registry) else {
+            return Vec::new();
+        };
+        let mut functions = Vec::new();
+        for item in &found.items {
+            match *item {
+                crate::callbacks::Stored::Function(function) => functions.push((module, function)),
+                crate::callbacks::Stored::Parameter(storer, index) => {
+                    let info = &self.models[module].functions[storer];
+                    let bound = info.class.is_some();
+                    // Only what the import itself registers is there while the
+                    // script is imported (not the main guard's, not `main()`'s).
+                    for (caller, site) in self.callers_of(module, storer) {
+                        if !site.import_time {
+                            continue;
+                        }
+                        let Some(argument) =
+                            crate::workers::argument_for(site.call, info.def, index, bound)
+                        else {
+                            continue;
+                        };
+                        match self.models[caller].resolve(argument, site.scope) {
+                            Value::Function(function) => functions.push((caller, function)),
+                            Value::Qualified(name) => {
+                                functions.extend(self.resolve_function(caller, &name))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        functions.sort_unstable();
+        functions.dedup();
+        functions
     }
 
     /// The project function a qualified name stands for (`helpers.work`).
@@ -558,6 +599,12 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                     symbol @ Symbol::Class(..) => (symbol, Some(method.as_str())),
                     Symbol::Function(..) => return None,
                 }
+            }
+            Target::Registry(registry) => {
+                return project
+                    .registry_functions(module, registry)
+                    .into_iter()
+                    .find_map(|(m, f)| self.symbol_effect(Symbol::Function(m, f), effect));
             }
         };
         match (symbol, method) {
