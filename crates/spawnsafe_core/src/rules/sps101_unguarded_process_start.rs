@@ -20,6 +20,18 @@ top-level `if`/`for`/`with`/`try`, in a class body, a decorator or a default
 argument, or in a function or class called from there (in this file or, through
 imports, in another project file).
 
+"Called from there" follows what Python runs implicitly: instantiating a class
+runs its `__init__`, `for x in obj` (and `list(obj)`, `enumerate(obj)`) runs
+`obj.__iter__`, `with obj:` runs `obj.__enter__`, `obj()` runs `obj.__call__`;
+`asyncio.run(main())` and `loop.run_until_complete(main())` run the coroutine;
+a helper given a `ProcessPoolExecutor` starts it in `executor.submit`/`map` or
+`loop.run_in_executor(executor, ...)`; a callback stored in a module-level list
+or dict at import time (a GUI's click handlers, an event bus) runs when the
+event loop the script starts at the top level calls it. A guard written as a
+conditional expression (`pool = Pool(2) if __name__ == "__main__" else None`)
+is judged like an `if`; `multiprocessing.parent_process() is None` is no
+guard, since it is still `None` while a spawn child imports the script.
+
 ## Why is this bad?
 Under the *spawn* and *forkserver* start methods (the default on Windows, on
 macOS since Python 3.8 and on Linux since Python 3.14) a child process is a
