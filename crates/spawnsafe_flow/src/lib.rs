@@ -12,6 +12,7 @@ pub mod config;
 pub mod contents;
 pub mod facts;
 pub mod globals;
+pub mod imported_guards;
 pub mod objects;
 pub mod payload;
 pub mod platform_checks;

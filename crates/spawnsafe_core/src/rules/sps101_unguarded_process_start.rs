@@ -152,7 +152,11 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
         .map(|module| {
             let facts = &project.facts[module].import_time;
             let mut effects = ImportTimeEffects::default();
-            for start in &facts.starts {
+            // `if is_main_process():` with the helper imported from another module.
+            let main_only = spawnsafe_flow::imported_guards::main_only_ranges(project, module);
+            let guarded =
+                |range: TextRange| main_only.iter().any(|outer| outer.contains_range(range));
+            for start in facts.starts.iter().filter(|start| !guarded(start.range)) {
                 effects.starts.push(ImportTimeEffect {
                     range: start.range,
                     trace: Vec::new(),
@@ -160,7 +164,11 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                     method: start.method.clone(),
                 });
             }
-            for call in &facts.set_start_methods {
+            for call in facts
+                .set_start_methods
+                .iter()
+                .filter(|call| !guarded(call.range))
+            {
                 if !call.catches_runtime_error
                     && call.method != "fork"
                     && call.under_defaults == spawnsafe_flow::start_order::ALL_DEFAULTS
@@ -173,7 +181,7 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                     });
                 }
             }
-            for edge in &facts.calls {
+            for edge in facts.calls.iter().filter(|edge| !guarded(edge.range)) {
                 if let Some(trace) = finder.edge_effect(module, edge, Effect::Start) {
                     let description = describe_trace(&trace, "leads to a process start");
                     let method = trace.last().and_then(|step| step.method.clone());
