@@ -130,7 +130,14 @@ pub struct ModuleModel<'a> {
     /// Every comprehension and generator expression, outer ones first: the
     /// names their `for` clauses bind are not in `scopes`.
     pub comprehensions: Vec<&'a Expr>,
+    /// `self.<attr> = value` in the methods of each class, found once when the
+    /// model is built (every data attribute read of an instance asks for it).
+    self_attributes: SelfAttributes<'a>,
 }
+
+/// The values assigned to `self.<attr>` per class and attribute, in method
+/// order (sorted by id) and statement order.
+type SelfAttributes<'a> = FxHashMap<(ClassId, &'a str), Vec<(&'a Expr, ScopeId)>>;
 
 #[derive(Debug, Clone)]
 pub struct ComprehensionTarget<'a> {
@@ -218,6 +225,7 @@ impl<'a> ModuleModel<'a> {
             has_main_guard: false,
             comprehension_targets: Vec::new(),
             comprehensions: Vec::new(),
+            self_attributes: FxHashMap::default(),
         };
         model.collect_suite(body, MODULE_SCOPE, false, "");
         let function_scopes: FxHashMap<TextSize, ScopeId> = model
@@ -245,6 +253,7 @@ impl<'a> ModuleModel<'a> {
             finder.visit_stmt(stmt);
         }
         model.comprehensions = finder.found;
+        model.self_attributes = model.find_self_attributes();
         model
     }
 
@@ -1084,33 +1093,47 @@ impl<'a> ModuleModel<'a> {
     /// The values assigned to `self.<attr>` in the methods of a class (not in
     /// its base classes), each with the scope of the method that assigns it.
     pub fn self_attribute_values(&self, class: ClassId, attr: &str) -> Vec<(&'a Expr, ScopeId)> {
-        let mut values = Vec::new();
-        let mut methods: Vec<FunctionId> = self.classes[class].methods.values().copied().collect();
-        methods.sort_unstable();
-        for method in methods {
-            let info = &self.functions[method];
-            for_each_statement(&info.def.body, &mut |stmt| {
-                let (targets, value): (&[Expr], &'a Expr) = match stmt {
-                    Stmt::Assign(assign) => (&assign.targets, &assign.value),
-                    Stmt::AnnAssign(ast::StmtAnnAssign {
-                        target,
-                        value: Some(value),
-                        ..
-                    }) => (std::slice::from_ref(target.as_ref()), value),
-                    _ => return,
-                };
-                for target in targets {
-                    if let Expr::Attribute(attribute) = target {
-                        if attribute.attr.as_str() == attr
-                            && self.receiver_class(&attribute.value, info.scope) == Some(class)
-                        {
-                            values.push((value, info.scope));
+        self.self_attributes
+            .get(&(class, attr))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn find_self_attributes(&self) -> SelfAttributes<'a> {
+        {
+            let mut found: SelfAttributes<'a> = FxHashMap::default();
+            for class in 0..self.classes.len() {
+                let mut methods: Vec<FunctionId> =
+                    self.classes[class].methods.values().copied().collect();
+                methods.sort_unstable();
+                for method in methods {
+                    let info = &self.functions[method];
+                    for_each_statement(&info.def.body, &mut |stmt| {
+                        let (targets, value): (&'a [Expr], &'a Expr) = match stmt {
+                            Stmt::Assign(assign) => (&assign.targets, &assign.value),
+                            Stmt::AnnAssign(ast::StmtAnnAssign {
+                                target,
+                                value: Some(value),
+                                ..
+                            }) => (std::slice::from_ref(target.as_ref()), value),
+                            _ => return,
+                        };
+                        for target in targets {
+                            if let Expr::Attribute(attribute) = target {
+                                if self.receiver_class(&attribute.value, info.scope) == Some(class)
+                                {
+                                    found
+                                        .entry((class, attribute.attr.as_str()))
+                                        .or_default()
+                                        .push((value, info.scope));
+                                }
+                            }
                         }
-                    }
+                    });
                 }
-            });
+            }
+            found
         }
-        values
     }
 }
 
