@@ -760,6 +760,7 @@ pub fn summarize(
     for (function, body) in facts.functions.iter().enumerate() {
         let direct = !body.starts.is_empty()
             || !body.set_start_methods.is_empty()
+            || !body.parameter_starts.is_empty()
             || facts.pickle_sites.iter().any(|site| {
                 site.parameter.is_some() && site.scope == model.functions[function].scope
             });
@@ -774,6 +775,8 @@ pub fn summarize(
                 Target::External(name) | Target::ExternalMethod(name, _) => {
                     external.push(last_component(name).to_string());
                 }
+                // Any function of the module may be stored in it.
+                Target::Registry(_) => local.extend(0..model.functions.len()),
             }
         }
         summary.functions.push((direct, local, external));

@@ -52,6 +52,12 @@ impl Methods {
     pub const ALL: Methods = Methods(1 | 2 | 4);
     pub const FORK: Methods = Methods(4);
 
+    /// From a bit set of spawn (1), forkserver (2) and fork (4), as the flow
+    /// layer writes it (`spawnsafe_flow::start_order`).
+    pub const fn from_bits(bits: u8) -> Methods {
+        Methods(bits & 7)
+    }
+
     pub fn contains(self, method: StartMethod) -> bool {
         self.0 & method.bit() != 0
     }

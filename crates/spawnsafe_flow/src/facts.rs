@@ -12,6 +12,7 @@ use crate::platform_checks::{
 };
 use crate::semantic::knowledge::{starter, SendKind, SendVia, StarterId, Trigger};
 use crate::semantic::{ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE};
+use crate::start_order;
 
 /// What kind of process start a call is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,9 @@ pub enum Target {
     External(String),
     /// `obj.method()` on an instance of a class from another module.
     ExternalMethod(String, String),
+    /// An item of a module-level registry of callables (`_callbacks[label](...)`):
+    /// every callable stored in it (see [`crate::callbacks`]).
+    Registry(String),
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +86,10 @@ pub struct SetStartMethodCall {
     pub method: String,
     pub catches_runtime_error: bool,
     pub unconditional: bool,
+    /// The platform defaults under which it runs (a bit set of
+    /// [`crate::start_order`]): all of them, unless an `if` that compares
+    /// `get_start_method()` with a method decides.
+    pub under_defaults: u8,
 }
 
 /// Something that fixes the default context, so that a later
@@ -100,6 +108,21 @@ pub struct BodyFacts<'a> {
     pub calls: Vec<CallEdge<'a>>,
     pub set_start_methods: Vec<SetStartMethodCall>,
     pub context_fixers: Vec<ContextFixer>,
+    /// Starts that depend on what a caller passes (`executor.submit(...)` on a parameter).
+    pub parameter_starts: Vec<ParameterStart>,
+}
+
+/// A method call on a parameter that starts processes when the caller passes
+/// the right object: `executor.submit(f)`, `executor.map(f, xs)` or
+/// `loop.run_in_executor(executor, f)` with a `ProcessPoolExecutor`,
+/// `proc.start()` with a `Process`.
+#[derive(Debug, Clone)]
+pub struct ParameterStart {
+    pub range: TextRange,
+    /// The parameter's position (the receiver `self` counts).
+    pub parameter: usize,
+    /// `submit`, `map` or `start` (`run_in_executor` counts as `submit`).
+    pub method: &'static str,
 }
 
 /// How a callable or an object reaches a child process.
@@ -242,12 +265,17 @@ pub struct ModuleFacts<'a> {
     pub malformed_guards: Vec<&'a Expr>,
     /// Every module this one imports: `(level, module)` as written.
     pub imports: Vec<(u32, String)>,
+    /// The modules it imports whenever it is imported (not in a function,
+    /// the main guard or a branch).
+    pub import_time_imports: Vec<(u32, String)>,
     /// The methods every `set_start_method()` call here selects (with `force=True` too).
     pub selected_methods: Vec<String>,
     /// Every call, in source order.
     pub calls: Vec<CallSite<'a>>,
     /// The module globals each body reads and writes.
     pub globals: crate::globals::ModuleGlobals<'a>,
+    /// Module-level containers of callables, by name.
+    pub registries: rustc_hash::FxHashMap<&'a str, crate::callbacks::Registry>,
 }
 
 #[derive(Clone, Copy)]
@@ -259,6 +287,8 @@ struct Context {
     conditional: bool,
     platform_checked: bool,
     catches_value_error: bool,
+    /// The platform defaults under which the code runs (see [`SetStartMethodCall::under_defaults`]).
+    under_defaults: u8,
 }
 
 pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
@@ -266,6 +296,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
         model,
         facts: ModuleFacts {
             functions: vec![BodyFacts::default(); model.functions.len()],
+            registries: crate::callbacks::stored_callables(model),
             ..ModuleFacts::default()
         },
         current_call: None,
@@ -290,6 +321,7 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
         conditional: false,
         platform_checked: false,
         catches_value_error: false,
+        under_defaults: crate::start_order::ALL_DEFAULTS,
     };
     collector.suite(model.body, context);
     collector.facts.globals = crate::globals::collect(model);
@@ -349,6 +381,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                             context.scope,
                         ),
                     catches_value_error: false,
+                    under_defaults: crate::start_order::ALL_DEFAULTS,
                 };
                 self.suite(&def.body, inner);
             }
@@ -392,8 +425,21 @@ impl<'m, 'a> Collector<'m, 'a> {
                     GuardTest::NotMain | GuardTest::AlwaysTrue => (true, false),
                     GuardTest::None => (true, true),
                 };
-                let checks_start_method =
-                    mentions_get_start_method(self.model, &if_stmt.test, context.scope);
+                // `if get_start_method(allow_none=True) is None:` checks before it sets;
+                // `if get_start_method() != "fork":` fixes the context itself first.
+                let method_test =
+                    start_order::judge_method_test(self.model, &if_stmt.test, context.scope);
+                let checks_start_method = matches!(
+                    method_test,
+                    start_order::MethodTest::Protective | start_order::MethodTest::Opaque
+                );
+                let (body_defaults, else_defaults) = match method_test {
+                    start_order::MethodTest::Branch { when_true } => (
+                        context.under_defaults & when_true,
+                        context.under_defaults & !when_true,
+                    ),
+                    _ => (context.under_defaults, context.under_defaults),
+                };
                 let mut checks_platform =
                     mentions_platform_check(self.model, &if_stmt.test, context.scope);
                 let body_context = Context {
@@ -402,6 +448,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                     // The main guard's body runs unconditionally in the main script.
                     conditional: context.conditional || !matches!(test, GuardTest::Main),
                     platform_checked: context.platform_checked || checks_platform,
+                    under_defaults: body_defaults,
                     ..context
                 };
                 // A never-true guard's body never runs: nothing there is walked for import time,
@@ -424,6 +471,13 @@ impl<'m, 'a> Collector<'m, 'a> {
                         conditional: context.conditional
                             || !(test == GuardTest::NotMain && clause.test.is_none()),
                         platform_checked: context.platform_checked || checks_platform,
+                        under_defaults: if clause.test.is_none()
+                            && if_stmt.elif_else_clauses.len() == 1
+                        {
+                            else_defaults
+                        } else {
+                            context.under_defaults
+                        },
                         ..context
                     };
                     if let Some(test) = &clause.test {
@@ -487,6 +541,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                             self.body_facts(context).starts.push(start);
                         }
                     }
+                    self.protocol_call(&item.context_expr, "__enter__", context);
                 }
                 self.suite(&with.body, context);
             }
@@ -527,6 +582,11 @@ impl<'m, 'a> Collector<'m, 'a> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     self.facts.imports.push((0, alias.name.to_string()));
+                    if context.import_time && !context.conditional {
+                        self.facts
+                            .import_time_imports
+                            .push((0, alias.name.to_string()));
+                    }
                 }
             }
             Stmt::ImportFrom(import) => {
@@ -536,6 +596,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                     .map(|m| m.to_string())
                     .unwrap_or_default();
                 self.facts.imports.push((import.level, module.clone()));
+                if context.import_time && !context.conditional {
+                    self.facts
+                        .import_time_imports
+                        .push((import.level, module.clone()));
+                }
                 // `from . import helpers` / `from pkg import mod` may import submodules.
                 for alias in &import.names {
                     if alias.name.as_str() != "*" {
@@ -544,6 +609,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                         } else {
                             format!("{module}.{}", alias.name)
                         };
+                        if context.import_time && !context.conditional {
+                            self.facts
+                                .import_time_imports
+                                .push((import.level, sub.clone()));
+                        }
                         self.facts.imports.push((import.level, sub));
                     }
                 }
@@ -558,6 +628,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                     calls: Vec::new(),
                     iterated: Vec::new(),
                     platform_branches: Vec::new(),
+                    guard_branches: Vec::new(),
                 };
                 finder.visit_stmt(stmt);
                 self.found_calls(finder, context);
@@ -616,6 +687,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             calls: Vec::new(),
             iterated: Vec::new(),
             platform_branches: Vec::new(),
+            guard_branches: Vec::new(),
         };
         finder.visit_expr(expr);
         self.found_calls(finder, context);
@@ -633,12 +705,34 @@ impl<'m, 'a> Collector<'m, 'a> {
             .filter(|(test, _)| mentions_platform_check(self.model, test, context.scope))
             .map(|(_, branch)| *branch)
             .collect();
+        // `pool = Pool(2) if __name__ == "__main__" else None`: a branch that
+        // runs only in the main script, judged like an `if` guard.
+        let main_only: Vec<TextRange> = if context.scope == MODULE_SCOPE && context.import_time {
+            finder
+                .guard_branches
+                .iter()
+                .filter(|(test, _, when)| {
+                    matches!(
+                        (self.model.judge_guard(test), when),
+                        (GuardTest::Main, true) | (GuardTest::NotMain, false)
+                    )
+                })
+                .map(|(_, branch, _)| *branch)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for call in finder.calls {
             let in_checked_branch = checked
                 .iter()
                 .any(|branch| branch.contains_range(call.range()));
+            let in_main_only = main_only
+                .iter()
+                .any(|branch| branch.contains_range(call.range()));
             let call_context = Context {
                 platform_checked: context.platform_checked || in_checked_branch,
+                import_time: context.import_time && !in_main_only,
+                conditional: context.conditional || in_main_only,
                 ..context
             };
             self.call(call, call_context);
@@ -769,6 +863,9 @@ impl<'m, 'a> Collector<'m, 'a> {
             start = Some(StartKind::Library(id));
             start_method = method;
         }
+        for argument in self.iterated_arguments(call, scope) {
+            self.protocol_call(argument, "__iter__", context);
+        }
 
         if let Expr::Attribute(attribute) = call.func.as_ref() {
             let method = attribute.attr.as_str();
@@ -780,6 +877,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             }
             // `loop.run_in_executor(executor, func, *args)` is `executor.submit(func, *args)`
             // (Lib/asyncio/base_events.py, `BaseEventLoop.run_in_executor`).
+            self.parameter_start(call, method, context);
             if method == "run_in_executor" && self.submits_to_process_executor(call, scope) {
                 start = Some(StartKind::Executor);
                 if let Some(function) = call.arguments.args.get(1) {
@@ -913,7 +1011,22 @@ impl<'m, 'a> Collector<'m, 'a> {
         }
         if start.is_none() && target.is_none() && callee_api.is_none() {
             target = match &callee {
+                // `obj()` runs `obj.__call__()`.
+                Value::Instance(class) => match class.as_ref() {
+                    Value::Class(class) => Some(Target::Method(*class, "__call__".to_string())),
+                    Value::Qualified(name) if api::classify(name).is_none() => {
+                        Some(Target::ExternalMethod(name.clone(), "__call__".to_string()))
+                    }
+                    _ => None,
+                },
                 Value::Function(function) => Some(Target::Function(*function)),
+                Value::Unknown => crate::callbacks::called_registry(
+                    model,
+                    &call.func,
+                    scope,
+                    &self.facts.registries,
+                )
+                .map(|name| Target::Registry(name.to_string())),
                 Value::Class(class) => Some(Target::Class(*class)),
                 Value::Qualified(name) => Some(Target::External(name.clone())),
                 _ => None,
@@ -926,6 +1039,16 @@ impl<'m, 'a> Collector<'m, 'a> {
                 Some(Api::DefaultContextUser | Api::ProcessPool | Api::ManagerFactory)
             );
         if made_by_default_context {
+            self.body_facts(context).context_fixers.push(ContextFixer {
+                range: call.range(),
+                unconditional: !context.conditional,
+            });
+        }
+        // `get_start_method()` without `allow_none=True` stores the default too.
+        if callee_api == Some(Api::GetStartMethod)
+            && matches!(callee, Value::Qualified(_))
+            && !start_order::allows_none(call)
+        {
             self.body_facts(context).context_fixers.push(ContextFixer {
                 range: call.range(),
                 unconditional: !context.conditional,
@@ -981,16 +1104,26 @@ impl<'m, 'a> Collector<'m, 'a> {
             return;
         };
         // The method must be known: a literal, or a name only ever bound to literals.
-        let Some(methods) = self.model.possible_strings(method, context.scope) else {
-            return;
-        };
-        self.facts.selected_methods.extend(methods.iter().cloned());
-        // `force=True` replaces the context instead of raising.
+        let methods = self.model.possible_strings(method, context.scope);
+        if let Some(methods) = &methods {
+            self.facts.selected_methods.extend(methods.iter().cloned());
+        }
+        // `force=True` replaces the context instead of raising, and fixes it
+        // for any later call without it (whatever the method, unless `None`).
         if let Some(force) = call.arguments.find_argument_value("force", 1) {
             if !matches!(force, Expr::BooleanLiteral(literal) if !literal.value) {
+                if matches!(force, Expr::BooleanLiteral(_)) && !method.is_none_literal_expr() {
+                    self.body_facts(context).context_fixers.push(ContextFixer {
+                        range: call.range(),
+                        unconditional: !context.conditional,
+                    });
+                }
                 return;
             }
         }
+        let Some(methods) = methods else {
+            return;
+        };
         let method = if methods.iter().any(|method| method == "fork") {
             "fork".to_string()
         } else {
@@ -1005,7 +1138,34 @@ impl<'m, 'a> Collector<'m, 'a> {
                 method,
                 catches_runtime_error,
                 unconditional,
+                under_defaults: context.under_defaults,
             });
+    }
+
+    /// Records a start that depends on the object a parameter receives.
+    fn parameter_start(&mut self, call: &'a ast::ExprCall, method: &str, context: Context) {
+        let Expr::Attribute(attribute) = call.func.as_ref() else {
+            return;
+        };
+        let (receiver, method) = match method {
+            "run_in_executor" => match call.arguments.args.first() {
+                Some(executor) => (executor, "submit"),
+                None => return,
+            },
+            "submit" => (attribute.value.as_ref(), "submit"),
+            "map" => (attribute.value.as_ref(), "map"),
+            "start" => (attribute.value.as_ref(), "start"),
+            _ => return,
+        };
+        if let Some(parameter) = self.model.parameter_index(receiver, context.scope) {
+            self.body_facts(context)
+                .parameter_starts
+                .push(ParameterStart {
+                    range: call.range(),
+                    parameter,
+                    method,
+                });
+        }
     }
 
     /// An argument of a task or a target: a pickle site that knows what sends it.
@@ -1033,6 +1193,31 @@ impl<'m, 'a> Collector<'m, 'a> {
             };
             self.body_facts(context).starts.push(start);
         }
+        self.protocol_call(iterable, "__iter__", context);
+    }
+
+    /// The implicit call of a special method of a project class that a
+    /// protocol makes on an instance: `for x in obj` runs `obj.__iter__()`,
+    /// `with obj:` `obj.__enter__()`, `obj()` `obj.__call__()`.
+    fn protocol_call(&mut self, receiver: &'a Expr, method: &str, context: Context) {
+        let target = match self.model.resolve(receiver, context.scope) {
+            Value::Instance(class) => match *class {
+                Value::Class(class) => Target::Method(class, method.to_string()),
+                Value::Qualified(name) if api::classify(&name).is_none() => {
+                    Target::ExternalMethod(name, method.to_string())
+                }
+                _ => return,
+            },
+            _ => return,
+        };
+        self.body_facts(context).calls.push(CallEdge {
+            range: receiver.range(),
+            target,
+            call: None,
+            scope: context.scope,
+            catches_runtime_error: context.catches_runtime_error,
+            unconditional: !context.conditional,
+        });
     }
 
     /// The starter whose object `iterable` iterates, seen through the wrappers
@@ -1214,25 +1399,6 @@ fn library_start(
     (triggered && known.reimports_main && !known.serial_in_children).then(|| (*id, pinned.clone()))
 }
 
-/// Does a test call `get_start_method(...)` (code that checks before it sets)?
-fn mentions_get_start_method(model: &ModuleModel, test: &Expr, scope: ScopeId) -> bool {
-    let mut finder = ExprFinder {
-        calls: Vec::new(),
-        iterated: Vec::new(),
-        platform_branches: Vec::new(),
-    };
-    finder.visit_expr(test);
-    finder
-        .calls
-        .iter()
-        .any(|call| match model.resolve(&call.func, scope) {
-            Value::Qualified(name) => {
-                api::normalize(&name).is_some_and(|(path, _)| path == "get_start_method")
-            }
-            _ => false,
-        })
-}
-
 /// Does `except TYPE:` catch an exception of the builtin class `name`
 /// (`except ValueError:`, `except (OSError, ValueError):`, `except Exception:`)?
 pub fn handler_catches(type_: Option<&Expr>, name: &str) -> bool {
@@ -1278,6 +1444,9 @@ struct ExprFinder<'a> {
     /// The tests of conditional expressions (`a if TEST else b`, `TEST and a`)
     /// and the range of the code that runs only depending on them.
     platform_branches: Vec<(&'a Expr, TextRange)>,
+    /// The same branches with the test's value they run under: `(test, branch, true)`
+    /// for `a if test else ...` and `test and a`, `false` for the `else` and `test or a`.
+    guard_branches: Vec<(&'a Expr, TextRange, bool)>,
 }
 
 impl<'a> Visitor<'a> for ExprFinder<'a> {
@@ -1305,6 +1474,10 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
                     .push((&if_expr.test, if_expr.body.range()));
                 self.platform_branches
                     .push((&if_expr.test, if_expr.orelse.range()));
+                self.guard_branches
+                    .push((&if_expr.test, if_expr.body.range(), true));
+                self.guard_branches
+                    .push((&if_expr.test, if_expr.orelse.range(), false));
                 visitor::walk_expr(self, expr);
             }
             Expr::BoolOp(bool_op) => {
@@ -1313,6 +1486,8 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
                     for (index, earlier) in bool_op.values.iter().enumerate().rev().skip(1) {
                         let later = TextRange::new(bool_op.values[index + 1].start(), last.end());
                         self.platform_branches.push((earlier, later));
+                        self.guard_branches
+                            .push((earlier, later, bool_op.op == ast::BoolOp::And));
                     }
                 }
                 visitor::walk_expr(self, expr);

@@ -200,6 +200,7 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
                     continue;
                 };
                 if self.drained_before(function, body, scope, &channel, join.range.start(), origin)
+                    || self.helper_drains_first(call, &join, &channel, scope, origin)
                     || stopped_before(model, body, scope, join.processes, join.range.start())
                 {
                     continue;
@@ -257,6 +258,63 @@ impl<'c, 'p, 'a> Analysis<'c, 'p, 'a> {
             processes: argument,
             helper: Some((callee_module, range, info.qualname.clone())),
         })
+    }
+
+    /// A helper that joins (`drain_and_join(proc, results)`) and is handed the
+    /// channel too: does it read the channel before its own join?
+    fn helper_drains_first(
+        &mut self,
+        call: &'a ast::ExprCall,
+        join: &Join<'a>,
+        channel: &Channel,
+        scope: ScopeId,
+        origin: Origin<'a>,
+    ) -> bool {
+        let Some((helper_module, inner_join, _)) = &join.helper else {
+            return false;
+        };
+        if *helper_module != self.module {
+            return false;
+        }
+        let model = self.model(self.module);
+        let Some(target) = self.target_at(self.module, call.range()) else {
+            return false;
+        };
+        let Some((_, helper, bound)) = self.project.called_function(self.module, &target) else {
+            return false;
+        };
+        let info = &model.functions[helper];
+        let passed =
+            |argument: &Expr| place_of(model, argument, scope).as_ref() == Some(&channel.read_end);
+        let index = call
+            .arguments
+            .args
+            .iter()
+            .position(&passed)
+            .map(|position| position + usize::from(bound))
+            .or_else(|| {
+                let keyword = call
+                    .arguments
+                    .keywords
+                    .iter()
+                    .find(|keyword| passed(&keyword.value))?;
+                parameter_named(info.def, keyword.arg.as_ref()?.as_str())
+            });
+        let Some(name) = index.and_then(|index| info.def.parameters.iter().nth(index)) else {
+            return false;
+        };
+        let inside = Channel {
+            kind: channel.kind,
+            read_end: Place::Name(info.scope, name.name().to_string()),
+        };
+        self.drained_before(
+            Some(helper),
+            &info.def.body,
+            info.scope,
+            &inside,
+            inner_join.start(),
+            origin,
+        )
     }
 
     fn is_process_class_value(&self, module: usize, class: &Value) -> bool {

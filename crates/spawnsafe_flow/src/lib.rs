@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+pub mod callbacks;
 pub mod channels;
 pub mod config;
 pub mod contents;
@@ -14,6 +15,7 @@ pub mod freeze_support;
 pub mod fork_after;
 pub mod globals;
 pub mod joins;
+pub mod imported_guards;
 pub mod objects;
 pub mod payload;
 pub mod pitfalls;
@@ -21,6 +23,7 @@ pub mod platform_checks;
 pub mod process_state;
 pub mod project;
 pub mod side_effects;
+pub mod start_order;
 pub mod state;
 #[cfg(test)]
 mod test_project;

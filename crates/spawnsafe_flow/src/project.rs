@@ -8,7 +8,7 @@ use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::api::Api;
-use crate::facts::{BodyFacts, CallSite, ModuleFacts, StartKind, Target};
+use crate::facts::{BodyFacts, CallEdge, CallSite, ModuleFacts, StartKind, Target};
 use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, Value, MODULE_SCOPE};
 
 /// Where a file sits in the import system.
@@ -307,7 +307,48 @@ impl<'p, 'a> Project<'p, 'a> {
                     Symbol::Function(..) => None,
                 }
             }
+            Target::Registry(_) => None,
         }
+    }
+
+    /// The project functions a registry of `module` holds: those stored in it
+    /// directly, and those its storing functions' callers pass.
+    pub fn registry_functions(&self, module: usize, registry: &str) -> Vec<(usize, FunctionId)> {
+        let Some(found) = self.facts[module].registries.get(registry) else {
+            return Vec::new();
+        };
+        let mut functions = Vec::new();
+        for item in &found.items {
+            match *item {
+                crate::callbacks::Stored::Function(function) => functions.push((module, function)),
+                crate::callbacks::Stored::Parameter(storer, index) => {
+                    let info = &self.models[module].functions[storer];
+                    let bound = info.class.is_some();
+                    // Only what the import itself registers is there while the
+                    // script is imported (not the main guard's, not `main()`'s).
+                    for (caller, site) in self.callers_of(module, storer) {
+                        if !site.import_time {
+                            continue;
+                        }
+                        let Some(argument) =
+                            crate::workers::argument_for(site.call, info.def, index, bound)
+                        else {
+                            continue;
+                        };
+                        match self.models[caller].resolve(argument, site.scope) {
+                            Value::Function(function) => functions.push((caller, function)),
+                            Value::Qualified(name) => {
+                                functions.extend(self.resolve_function(caller, &name))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        functions.sort_unstable();
+        functions.dedup();
+        functions
     }
 
     /// The project function a qualified name stands for (`helpers.work`).
@@ -559,6 +600,12 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                     Symbol::Function(..) => return None,
                 }
             }
+            Target::Registry(registry) => {
+                return project
+                    .registry_functions(module, registry)
+                    .into_iter()
+                    .find_map(|(m, f)| self.symbol_effect(Symbol::Function(m, f), effect));
+            }
         };
         match (symbol, method) {
             (Symbol::Function(..), _) => self.symbol_effect(symbol, effect),
@@ -575,6 +622,52 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
             }
             (Symbol::Class(..), None) => None,
         }
+    }
+
+    /// The trace from a call edge in `module` to the effect it leads to: what
+    /// the callee does, or, for a start, what it does with an object this
+    /// call passes it (`run(executor)` where `run` calls `executor.submit(...)`).
+    pub fn edge_effect(
+        &mut self,
+        module: usize,
+        edge: &CallEdge,
+        effect: Effect,
+    ) -> Option<Vec<TraceStep>> {
+        if let Some(trace) = self.call_effect(module, &edge.target, effect) {
+            return Some(trace);
+        }
+        if effect != Effect::Start {
+            return None;
+        }
+        let call = edge.call?;
+        let project = self.project;
+        let (callee_module, function, bound) = project.called_function(module, &edge.target)?;
+        let info = &project.models[callee_module].functions[function];
+        project.facts[callee_module].functions[function]
+            .parameter_starts
+            .iter()
+            .find_map(|start| {
+                let argument =
+                    crate::workers::argument_for(call, info.def, start.parameter, bound)?;
+                let Value::Instance(class) = project.models[module].resolve(argument, edge.scope)
+                else {
+                    return None;
+                };
+                let description = match (class.api(), start.method) {
+                    (Some(Api::ProcessExecutor), "submit" | "map") => {
+                        "starts the process pool executor's workers"
+                    }
+                    (Some(Api::Process), "start") => "starts a process",
+                    _ => return None,
+                };
+                Some(vec![TraceStep {
+                    module: callee_module,
+                    range: start.range,
+                    message: format!("`{}` {description} here", info.qualname),
+                    function: info.qualname.clone(),
+                    method: class.context_method().map(str::to_string),
+                }])
+            })
     }
 
     fn symbol_effect(&mut self, symbol: Symbol, effect: Effect) -> Option<Vec<TraceStep>> {
@@ -608,7 +701,7 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                 if effect == Effect::FixContext && !edge.unconditional {
                     continue;
                 }
-                if let Some(mut trace) = self.call_effect(module, &edge.target, effect) {
+                if let Some(mut trace) = self.edge_effect(module, edge, effect) {
                     let message = if trace.is_empty() {
                         format!("`{name}` starts a process here")
                     } else {
@@ -651,7 +744,11 @@ pub fn direct_effect(body: &BodyFacts, effect: Effect) -> Option<DirectEffect> {
         Effect::SetStartMethod => body
             .set_start_methods
             .iter()
-            .find(|call| !call.catches_runtime_error && call.method != "fork")
+            .find(|call| {
+                !call.catches_runtime_error
+                    && call.method != "fork"
+                    && call.under_defaults == crate::start_order::ALL_DEFAULTS
+            })
             .map(set_start_method),
         Effect::FixContext => {
             let set = body

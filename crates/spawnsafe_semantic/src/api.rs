@@ -27,6 +27,10 @@ pub enum Api {
     GetContext,
     /// `multiprocessing.set_start_method(method, force=False)`.
     SetStartMethod,
+    /// `multiprocessing.get_start_method(allow_none=False)`: without
+    /// `allow_none=True` it fixes the default context (Lib/multiprocessing/context.py,
+    /// `DefaultContext.get_start_method`), so a later `set_start_method()` raises.
+    GetStartMethod,
     /// `torch.multiprocessing.spawn`/`start_processes`: always the spawn method.
     TorchSpawn,
     /// `functools.partial`.
@@ -115,6 +119,7 @@ pub fn classify_multiprocessing(path: &str) -> Option<Api> {
         }
         "get_context" | "context.BaseContext.get_context" => Api::GetContext,
         "set_start_method" => Api::SetStartMethod,
+        "get_start_method" => Api::GetStartMethod,
         "Queue" | "JoinableQueue" | "SimpleQueue" | "Lock" | "RLock" | "Event" | "Semaphore"
         | "BoundedSemaphore" | "Condition" | "Barrier" | "Value" | "Array" | "RawValue"
         | "RawArray" => Api::DefaultContextUser,

@@ -130,7 +130,14 @@ pub struct ModuleModel<'a> {
     /// Every comprehension and generator expression, outer ones first: the
     /// names their `for` clauses bind are not in `scopes`.
     pub comprehensions: Vec<&'a Expr>,
+    /// `self.<attr> = value` in the methods of each class, found once when the
+    /// model is built (every data attribute read of an instance asks for it).
+    self_attributes: SelfAttributes<'a>,
 }
+
+/// The values assigned to `self.<attr>` per class and attribute, in method
+/// order (sorted by id) and statement order.
+type SelfAttributes<'a> = FxHashMap<(ClassId, &'a str), Vec<(&'a Expr, ScopeId)>>;
 
 #[derive(Debug, Clone)]
 pub struct ComprehensionTarget<'a> {
@@ -218,6 +225,7 @@ impl<'a> ModuleModel<'a> {
             has_main_guard: false,
             comprehension_targets: Vec::new(),
             comprehensions: Vec::new(),
+            self_attributes: FxHashMap::default(),
         };
         model.collect_suite(body, MODULE_SCOPE, false, "");
         let function_scopes: FxHashMap<TextSize, ScopeId> = model
@@ -245,6 +253,7 @@ impl<'a> ModuleModel<'a> {
             finder.visit_stmt(stmt);
         }
         model.comprehensions = finder.found;
+        model.self_attributes = model.find_self_attributes();
         model
     }
 
@@ -783,9 +792,11 @@ impl<'a> ModuleModel<'a> {
                         Some(api) => Value::ContextApi { api, method },
                         None => Value::Unknown,
                     },
-                    instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => {
-                        Value::BoundMethod(Box::new(instance), attr.to_string())
-                    }
+                    instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => self
+                        .instance_attribute(&instance, attr, depth)
+                        .unwrap_or_else(|| {
+                            Value::BoundMethod(Box::new(instance), attr.to_string())
+                        }),
                     Value::Class(class) => match self.classes[class].methods.get(attr) {
                         Some(&function) => Value::Function(function),
                         None => Value::Unknown,
@@ -939,6 +950,25 @@ impl<'a> ModuleModel<'a> {
         }
     }
 
+    /// The value of a data attribute of an instance of a class of this module
+    /// (`self.procs = [...]` in any of its methods): `None` for a method, or
+    /// when no assignment of it resolves to anything known.
+    fn instance_attribute(&self, instance: &Value, attr: &str, depth: usize) -> Option<Value> {
+        let Value::Instance(class) = instance else {
+            return None;
+        };
+        let Value::Class(class) = **class else {
+            return None;
+        };
+        if self.classes[class].methods.contains_key(attr) {
+            return None;
+        }
+        self.self_attribute_values(class, attr)
+            .into_iter()
+            .map(|(value, scope)| self.resolve_depth(value, scope, depth + 1))
+            .find(|value| *value != Value::Unknown)
+    }
+
     /// What the first parameter of a method is: `self` (an instance of its
     /// class) or `cls` (the class); nothing for a static method or a function.
     fn receiver_value(&self, scope: ScopeId) -> Value {
@@ -1063,33 +1093,47 @@ impl<'a> ModuleModel<'a> {
     /// The values assigned to `self.<attr>` in the methods of a class (not in
     /// its base classes), each with the scope of the method that assigns it.
     pub fn self_attribute_values(&self, class: ClassId, attr: &str) -> Vec<(&'a Expr, ScopeId)> {
-        let mut values = Vec::new();
-        let mut methods: Vec<FunctionId> = self.classes[class].methods.values().copied().collect();
-        methods.sort_unstable();
-        for method in methods {
-            let info = &self.functions[method];
-            for_each_statement(&info.def.body, &mut |stmt| {
-                let (targets, value): (&[Expr], &'a Expr) = match stmt {
-                    Stmt::Assign(assign) => (&assign.targets, &assign.value),
-                    Stmt::AnnAssign(ast::StmtAnnAssign {
-                        target,
-                        value: Some(value),
-                        ..
-                    }) => (std::slice::from_ref(target.as_ref()), value),
-                    _ => return,
-                };
-                for target in targets {
-                    if let Expr::Attribute(attribute) = target {
-                        if attribute.attr.as_str() == attr
-                            && self.receiver_class(&attribute.value, info.scope) == Some(class)
-                        {
-                            values.push((value, info.scope));
+        self.self_attributes
+            .get(&(class, attr))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn find_self_attributes(&self) -> SelfAttributes<'a> {
+        {
+            let mut found: SelfAttributes<'a> = FxHashMap::default();
+            for class in 0..self.classes.len() {
+                let mut methods: Vec<FunctionId> =
+                    self.classes[class].methods.values().copied().collect();
+                methods.sort_unstable();
+                for method in methods {
+                    let info = &self.functions[method];
+                    for_each_statement(&info.def.body, &mut |stmt| {
+                        let (targets, value): (&'a [Expr], &'a Expr) = match stmt {
+                            Stmt::Assign(assign) => (&assign.targets, &assign.value),
+                            Stmt::AnnAssign(ast::StmtAnnAssign {
+                                target,
+                                value: Some(value),
+                                ..
+                            }) => (std::slice::from_ref(target.as_ref()), value),
+                            _ => return,
+                        };
+                        for target in targets {
+                            if let Expr::Attribute(attribute) = target {
+                                if self.receiver_class(&attribute.value, info.scope) == Some(class)
+                                {
+                                    found
+                                        .entry((class, attribute.attr.as_str()))
+                                        .or_default()
+                                        .push((value, info.scope));
+                                }
+                            }
                         }
-                    }
+                    });
                 }
-            });
+            }
+            found
         }
-        values
     }
 }
 

@@ -20,6 +20,18 @@ top-level `if`/`for`/`with`/`try`, in a class body, a decorator or a default
 argument, or in a function or class called from there (in this file or, through
 imports, in another project file).
 
+"Called from there" follows what Python runs implicitly: instantiating a class
+runs its `__init__`, `for x in obj` (and `list(obj)`, `enumerate(obj)`) runs
+`obj.__iter__`, `with obj:` runs `obj.__enter__`, `obj()` runs `obj.__call__`;
+`asyncio.run(main())` and `loop.run_until_complete(main())` run the coroutine;
+a helper given a `ProcessPoolExecutor` starts it in `executor.submit`/`map` or
+`loop.run_in_executor(executor, ...)`; a callback stored in a module-level list
+or dict at import time (a GUI's click handlers, an event bus) runs when the
+event loop the script starts at the top level calls it. A guard written as a
+conditional expression (`pool = Pool(2) if __name__ == "__main__" else None`)
+is judged like an `if`; `multiprocessing.parent_process() is None` is no
+guard, since it is still `None` while a spawn child imports the script.
+
 ## Why is this bad?
 Under the *spawn* and *forkserver* start methods (the default on Windows, on
 macOS since Python 3.8 and on Linux since Python 3.14) a child process is a
@@ -155,7 +167,11 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
         .map(|module| {
             let facts = &project.facts[module].import_time;
             let mut effects = ImportTimeEffects::default();
-            for start in &facts.starts {
+            // `if is_main_process():` with the helper imported from another module.
+            let main_only = spawnsafe_flow::imported_guards::main_only_ranges(project, module);
+            let guarded =
+                |range: TextRange| main_only.iter().any(|outer| outer.contains_range(range));
+            for start in facts.starts.iter().filter(|start| !guarded(start.range)) {
                 effects.starts.push(ImportTimeEffect {
                     range: start.range,
                     trace: Vec::new(),
@@ -163,8 +179,15 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                     method: start.method.clone(),
                 });
             }
-            for call in &facts.set_start_methods {
-                if !call.catches_runtime_error && call.method != "fork" {
+            for call in facts
+                .set_start_methods
+                .iter()
+                .filter(|call| !guarded(call.range))
+            {
+                if !call.catches_runtime_error
+                    && call.method != "fork"
+                    && call.under_defaults == spawnsafe_flow::start_order::ALL_DEFAULTS
+                {
                     effects.set_start_methods.push(ImportTimeEffect {
                         range: call.range,
                         trace: Vec::new(),
@@ -173,8 +196,8 @@ pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
                     });
                 }
             }
-            for edge in &facts.calls {
-                if let Some(trace) = finder.call_effect(module, &edge.target, Effect::Start) {
+            for edge in facts.calls.iter().filter(|edge| !guarded(edge.range)) {
+                if let Some(trace) = finder.edge_effect(module, edge, Effect::Start) {
                     let description = describe_trace(&trace, "leads to a process start");
                     let method = trace.last().and_then(|step| step.method.clone());
                     effects.starts.push(ImportTimeEffect {

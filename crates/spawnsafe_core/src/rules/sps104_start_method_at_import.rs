@@ -200,14 +200,27 @@ pub fn check_second_calls(checker: &mut Checker) {
     let project = checker.project;
     let facts = &project.facts[checker.module];
     let mut finder = EffectFinder::new(project);
-    let bodies = std::iter::once(&facts.main_only).chain(facts.functions.iter());
-    for body in bodies {
-        check_body(checker, &mut finder, body);
+    // The main guard runs after the whole import: what that fixed stays fixed.
+    let imported = is_entry_script(project, checker.module)
+        .then(|| {
+            spawnsafe_flow::start_order::import_time_fixer(project, &mut finder, checker.module)
+        })
+        .flatten();
+    check_body(checker, &mut finder, &facts.main_only, imported);
+    check_body(checker, &mut finder, &facts.import_time, None);
+    for body in &facts.functions {
+        check_body(checker, &mut finder, body, None);
     }
 }
 
-fn check_body(checker: &mut Checker, finder: &mut EffectFinder, body: &BodyFacts) {
+fn check_body(
+    checker: &mut Checker,
+    finder: &mut EffectFinder,
+    body: &BodyFacts,
+    fixed_before: Option<spawnsafe_flow::start_order::FixedAt>,
+) {
     let module = checker.module;
+    let import_time = std::ptr::eq(body, &checker.project.facts[module].import_time);
     let mut events: Vec<Event> = body
         .set_start_methods
         .iter()
@@ -215,18 +228,36 @@ fn check_body(checker: &mut Checker, finder: &mut EffectFinder, body: &BodyFacts
         .chain(body.context_fixers.iter().map(Event::Fixer))
         .chain(body.calls.iter().map(Event::Call))
         .collect();
-    if events.len() < 2 {
+    if events.len() < 2 && fixed_before.is_none() {
         return;
     }
     events.sort_by_key(|event| event.range().start());
     // Where the context got fixed, and how.
     let mut fixed: Option<(TextRange, String)> = None;
+    let mut earlier = Vec::new();
+    if let Some(at) = fixed_before {
+        earlier.push(Related {
+            file: checker.files[at.module].clone(),
+            range: at.range,
+            message: at.description,
+        });
+    }
     for event in &events {
         match event {
             Event::SetStartMethod(call) => {
+                // At import time the SPS104 finding above already covers it.
+                let reported_at_import = import_time
+                    && call.method != "fork"
+                    && call.under_defaults == spawnsafe_flow::start_order::ALL_DEFAULTS;
                 if let Some((range, how)) = &fixed {
+                    if !call.catches_runtime_error && !reported_at_import {
+                        let methods = Methods::from_bits(call.under_defaults);
+                        report_second(checker, call.range, Vec::new(), *range, how, methods);
+                    }
+                } else if !earlier.is_empty() {
                     if !call.catches_runtime_error {
-                        report_second(checker, call.range, Vec::new(), *range, how);
+                        let methods = Methods::from_bits(call.under_defaults);
+                        report_after_import(checker, call.range, earlier.clone(), methods);
                     }
                 } else if call.unconditional {
                     fixed = Some((
@@ -253,8 +284,26 @@ fn check_body(checker: &mut Checker, finder: &mut EffectFinder, body: &BodyFacts
                             finder.call_effect(module, &edge.target, Effect::SetStartMethod)
                         {
                             let related = checker.related(&trace);
-                            report_second(checker, edge.range, related, *range, how);
+                            report_second(checker, edge.range, related, *range, how, Methods::ALL);
                         }
+                    }
+                } else if !earlier.is_empty() && !edge.catches_runtime_error && !import_time {
+                    if let Some(trace) =
+                        finder.call_effect(module, &edge.target, Effect::SetStartMethod)
+                    {
+                        // Point at the call that raises when this module makes it.
+                        let mut related = earlier.clone();
+                        let at = match trace.split_last() {
+                            Some((last, path)) if last.module == module => {
+                                related.extend(checker.related(path));
+                                last.range
+                            }
+                            _ => {
+                                related.extend(checker.related(&trace));
+                                edge.range
+                            }
+                        };
+                        report_after_import(checker, at, related, Methods::ALL);
                     }
                 } else if edge.unconditional
                     && finder
@@ -271,12 +320,32 @@ fn check_body(checker: &mut Checker, finder: &mut EffectFinder, body: &BodyFacts
     }
 }
 
+/// A `set_start_method()` without `force=True` in the main guard's run, after
+/// the import of the script (or of a module it imports) fixed the context.
+fn report_after_import(
+    checker: &mut Checker,
+    range: TextRange,
+    related: Vec<Related>,
+    methods: Methods,
+) {
+    let message = "`set_start_method()` without `force=True` after importing the program already fixed the start method: it raises \"RuntimeError: context has already been set\" in the parent".to_string();
+    let diagnostic = checker.report(
+        Rule::StartMethodAtImport,
+        range,
+        message,
+        Some("set the start method in one place, or pass `force=True`, or use `ctx = multiprocessing.get_context(...)`".to_string()),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(methods);
+}
+
 fn report_second(
     checker: &mut Checker,
     range: TextRange,
     mut related: Vec<Related>,
     first: TextRange,
     how: &str,
+    methods: Methods,
 ) {
     related.insert(
         0,
@@ -294,5 +363,5 @@ fn report_second(
         Some("set the start method once, first thing in the main guard, or use `ctx = multiprocessing.get_context(...)`".to_string()),
     );
     diagnostic.related = related;
-    diagnostic.fails_under = Some(Methods::ALL);
+    diagnostic.fails_under = Some(methods);
 }
