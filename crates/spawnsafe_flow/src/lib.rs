@@ -16,4 +16,5 @@ pub mod payload;
 pub mod platform_checks;
 pub mod project;
 pub mod state;
+pub mod torch;
 pub mod workers;

@@ -86,6 +86,10 @@ pub struct Send {
     pub position: Option<usize>,
     #[serde(rename = "as")]
     pub kind: SendKind,
+    /// The methods of the object that the workers call (a `DataLoader`'s
+    /// dataset: `__getitem__`, or `__iter__` for an iterable one).
+    #[serde(default)]
+    pub runs: Vec<String>,
 }
 
 /// The start method the children use: the one an argument names (a context
@@ -179,6 +183,18 @@ impl Starter {
             Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
             _ => None,
         }
+    }
+
+    /// The methods the workers call on the value `argument` of the call sends.
+    pub fn methods_run_on(&self, call: &ast::ExprCall, argument: &Expr) -> &[String] {
+        self.sends
+            .iter()
+            .find(|send| {
+                call.arguments
+                    .find_argument_value(&send.argument, send.position.unwrap_or(usize::MAX))
+                    .is_some_and(|found| std::ptr::eq(found, argument))
+            })
+            .map_or(&[], |send| send.runs.as_slice())
     }
 
     /// The argument expressions the call sends to the workers, with what each is.
