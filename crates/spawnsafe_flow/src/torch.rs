@@ -16,12 +16,14 @@
 use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::contents::instance_class;
+use crate::contents::{instance_class, pickle_error, Inside};
 use crate::facts::{PickleRole, Sender};
+use crate::objects::classify;
+use crate::payload::{Leaf, Walker};
 use crate::project::Project;
 use crate::semantic::argvalues::possible_values;
 use crate::semantic::knowledge::{literal, starter, Known, StarterId, Trigger};
-use crate::semantic::{BindingKind, FunctionId, ModuleModel, ScopeId};
+use crate::semantic::{BindingKind, FunctionId, ModuleModel, ScopeId, Value};
 use crate::workers::SentValue;
 
 /// The project methods a knowledge-base starter's workers call on a value it
@@ -231,5 +233,133 @@ fn show(value: &Known) -> String {
         Known::Bool(false) => "False".to_string(),
         Known::None => "None".to_string(),
         Known::Str(text) => format!("{text:?}"),
+    }
+}
+
+/// torchvision's transform containers keep what they are given in their
+/// `__dict__`, so pickling one pickles its transforms: (class, argument,
+/// position, attribute). torchvision/transforms/transforms.py:
+/// `Compose.__init__`: `self.transforms = transforms`; `Lambda.__init__`:
+/// `self.lambd = lambd`; `RandomTransforms.__init__` (the base of
+/// `RandomApply`, `RandomChoice`, `RandomOrder`): `self.transforms = transforms`.
+const TRANSFORM_HOLDERS: &[(&str, &str, usize, &str)] = &[
+    ("Compose", "transforms", 0, "transforms"),
+    ("Lambda", "lambd", 0, "lambd"),
+    ("RandomApply", "transforms", 0, "transforms"),
+    ("RandomChoice", "transforms", 0, "transforms"),
+    ("RandomOrder", "transforms", 0, "transforms"),
+];
+
+/// The modules the transforms are exported from (`transforms.v2` since torchvision 0.15).
+const TRANSFORM_MODULES: &[&str] = &[
+    "torchvision.transforms",
+    "torchvision.transforms.transforms",
+    "torchvision.transforms.v2",
+];
+
+/// An unpicklable object held by a torchvision transform container that a
+/// pickled attribute of an instance of `holder` holds
+/// (`self.transform = Compose([ToTensor(), lambda x: ...])`).
+pub fn inside_transform<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    leaf: &Leaf<'a>,
+    path: &str,
+    holder: &str,
+) -> Option<Inside<'a>> {
+    let mut found = held(walker, leaf.module, leaf.expr, leaf.scope, path, 0)?;
+    found.holder = holder.to_string();
+    Some(found)
+}
+
+fn held<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    module: usize,
+    expr: &'a Expr,
+    scope: ScopeId,
+    path: &str,
+    depth: usize,
+) -> Option<Inside<'a>> {
+    if depth > 6 {
+        return None;
+    }
+    let project = walker.project;
+    let model = &project.models[module];
+    match expr {
+        // One binding only: with several, the one that is pickled is not known.
+        Expr::Name(name) => {
+            let (found_in, bindings) = model.lookup(name.id.as_str(), scope)?;
+            match bindings {
+                [binding] => match binding.kind {
+                    BindingKind::Assign(value) => {
+                        held(walker, module, value, found_in, path, depth + 1)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        Expr::Call(call) => match model.resolve(&call.func, scope) {
+            Value::Qualified(name) => {
+                let (holder_module, class) = name.rsplit_once('.')?;
+                if !TRANSFORM_MODULES.contains(&holder_module) {
+                    return None;
+                }
+                let &(_, argument, position, attribute) = TRANSFORM_HOLDERS
+                    .iter()
+                    .find(|(holder, ..)| *holder == class)?;
+                let given = call.arguments.find_argument_value(argument, position)?;
+                let elements: Vec<(String, &'a Expr)> = match given {
+                    Expr::List(ast::ExprList { elts, .. })
+                    | Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
+                        .iter()
+                        .enumerate()
+                        .map(|(index, element)| (format!("{path}.{attribute}[{index}]"), element))
+                        .collect(),
+                    other => vec![(format!("{path}.{attribute}"), other)],
+                };
+                for (element_path, element) in elements {
+                    let leaf = Leaf {
+                        module,
+                        expr: element,
+                        scope,
+                        entered: false,
+                        holder: None,
+                        anchor: element,
+                        nested: false,
+                    };
+                    if let Some(kind) = classify(walker, &leaf, None) {
+                        if pickle_error(project, &leaf, &kind).is_some() {
+                            return Some(Inside {
+                                path: element_path,
+                                holder: class.to_string(),
+                                leaf,
+                                kind,
+                            });
+                        }
+                        continue;
+                    }
+                    if let Some(found) =
+                        held(walker, module, element, scope, &element_path, depth + 1)
+                    {
+                        return Some(found);
+                    }
+                }
+                None
+            }
+            // `transform = get_transforms()`: what a plain function of the module returns.
+            Value::Function(function) => {
+                let info = &model.functions[function];
+                if info.class.is_some() {
+                    return None;
+                }
+                let returns = info.returns.clone();
+                let inner = info.scope;
+                returns
+                    .into_iter()
+                    .find_map(|value| held(walker, module, value, inner, path, depth + 1))
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
