@@ -29,7 +29,7 @@ pub mod targets;
 // The engine's lower layers, under the names the linter has always used.
 pub use spawnsafe_flow::{
     config, contents, facts, fork_after, globals, objects, payload, platform_checks, project,
-    state, workers,
+    state, torch, workers,
 };
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::{api, stdlib};

@@ -177,6 +177,11 @@ fn walk<'a>(
                 if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
                     return Some(found);
                 }
+                if let Some(found) =
+                    crate::torch::inside_transform(walker, &leaf, &path, &info.def.name)
+                {
+                    return Some(found);
+                }
                 let resolved = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
                 if let Some((inner_module, inner_class)) =
                     instance_class(project, leaf.module, &resolved)

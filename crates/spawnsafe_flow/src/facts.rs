@@ -834,7 +834,9 @@ impl<'m, 'a> Collector<'m, 'a> {
             Some(Api::SetStartMethod) => self.set_start_method(call, context),
             Some(Api::Library(id)) => {
                 let known = starter(id);
-                if known.may_start(call) {
+                if known.may_start_with(call, &|expr| {
+                    crate::semantic::argvalues::possible_values(model, expr, scope)
+                }) {
                     let method = known.pinned_method(call);
                     if known.starts == Trigger::Call
                         && known.reimports_main

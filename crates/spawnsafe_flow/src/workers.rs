@@ -227,6 +227,16 @@ fn kind_of(project: &Project, site_module: usize, site: &PickleSite) -> Option<W
     }
 }
 
+/// The kind of child a library's workers are.
+fn kind_of_role(role: PickleRole) -> Option<WorkerKind> {
+    match role {
+        PickleRole::LibraryCallable(id) => Some(WorkerKind::Process {
+            daemon: crate::semantic::knowledge::starter(id).daemon_workers,
+        }),
+        _ => None,
+    }
+}
+
 fn is_true_keyword(call: &ast::ExprCall, name: &str) -> bool {
     call.arguments.find_keyword(name).is_some_and(
         |keyword| matches!(&keyword.value, Expr::BooleanLiteral(literal) if literal.value),
@@ -272,17 +282,29 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
     let mut roots = Vec::new();
     let mut queue = VecDeque::new();
     for sent in sent_values {
-        let Some(kind) = kind_of(project, sent.site_module, sent.site) else {
-            continue;
+        // The methods a library's workers call on what it sends (a dataset's `__getitem__`).
+        let called_on = crate::torch::methods_run_by_workers(project, sent);
+        let sent_functions = match kind_of(project, sent.site_module, sent.site) {
+            Some(kind) => functions_of(project, sent.module, &sent.value)
+                .into_iter()
+                .map(|function| (function, kind, sent.site.role))
+                .collect(),
+            None => called_on
+                .into_iter()
+                .filter_map(|(function, role)| {
+                    let kind = kind_of_role(role)?;
+                    Some((function, kind, role))
+                })
+                .collect::<Vec<_>>(),
         };
-        for (module, function) in functions_of(project, sent.module, &sent.value) {
+        for ((module, function), kind, role) in sent_functions {
             let origin = WorkerOrigin {
                 kind,
                 site: (sent.module, sent.expr.range()),
                 root: project.models[module].functions[function].qualname.clone(),
                 root_function: (module, function),
                 method: sent.site.context_method.clone(),
-                role: Some(sent.site.role),
+                role: Some(role),
             };
             roots.push(origin.clone());
             if let std::collections::hash_map::Entry::Vacant(entry) =
@@ -551,6 +573,10 @@ pub fn origin_note(project: &Project, origin: &WorkerOrigin) -> (usize, TextRang
         (None, Some(PickleRole::PoolTask | PickleRole::ExecutorTask)) => {
             format!("`{root}` is sent to {workers} here")
         }
+        (None, Some(PickleRole::LibraryCallable(id))) => format!(
+            "`{root}` runs in the worker processes of {} given this here",
+            crate::semantic::knowledge::starter(id).what
+        ),
         (None, _) => format!("`{root}` is the target of {} here", origin.kind.describe()),
     };
     (module, range, message)

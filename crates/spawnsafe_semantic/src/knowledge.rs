@@ -86,6 +86,10 @@ pub struct Send {
     pub position: Option<usize>,
     #[serde(rename = "as")]
     pub kind: SendKind,
+    /// The methods of the object that the workers call (a `DataLoader`'s
+    /// dataset: `__getitem__`, or `__iter__` for an iterable one).
+    #[serde(default)]
+    pub runs: Vec<String>,
 }
 
 /// The start method the children use: the one an argument names (a context
@@ -154,8 +158,21 @@ impl Starter {
 
     /// May this call start processes? Unknown argument values count as "may".
     pub fn may_start(&self, call: &ast::ExprCall) -> bool {
-        let all = self.when.iter().all(|condition| condition.may_hold(call));
-        let any = self.any_of.is_empty() || self.any_of.iter().any(|c| c.may_hold(call));
+        self.may_start_with(call, &|expr| literal(expr).map(|value| vec![value]))
+    }
+
+    /// As [`Starter::may_start`], with `values` telling every value an
+    /// argument expression may hold (`None`: cannot tell, so "may").
+    pub fn may_start_with(&self, call: &ast::ExprCall, values: &PossibleValues) -> bool {
+        let all = self
+            .when
+            .iter()
+            .all(|condition| condition.may_hold(call, values));
+        let any = self.any_of.is_empty()
+            || self
+                .any_of
+                .iter()
+                .any(|condition| condition.may_hold(call, values));
         all && any
     }
 
@@ -176,6 +193,18 @@ impl Starter {
             Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
             _ => None,
         }
+    }
+
+    /// The methods the workers call on the value `argument` of the call sends.
+    pub fn methods_run_on(&self, call: &ast::ExprCall, argument: &Expr) -> &[String] {
+        self.sends
+            .iter()
+            .find(|send| {
+                call.arguments
+                    .find_argument_value(&send.argument, send.position.unwrap_or(usize::MAX))
+                    .is_some_and(|found| std::ptr::eq(found, argument))
+            })
+            .map_or(&[], |send| send.runs.as_slice())
     }
 
     /// The argument expressions the call sends to the workers, with what each is.
@@ -206,45 +235,49 @@ impl Starter {
 }
 
 /// A literal argument's value, as far as the conditions need it.
-#[derive(Debug, PartialEq)]
-enum Literal<'a> {
+#[derive(Debug, Clone, PartialEq)]
+pub enum Known {
     Int(i64),
     Bool(bool),
     None,
-    Str(&'a str),
+    Str(String),
 }
 
-fn literal(expr: &Expr) -> Option<Literal<'_>> {
+/// Every value an argument expression may hold, or `None` when that cannot be told.
+pub type PossibleValues<'e> = dyn Fn(&Expr) -> Option<Vec<Known>> + 'e;
+
+/// The value of a literal (`4`, `-1`, `True`, `None`, `"spawn"`).
+pub fn literal(expr: &Expr) -> Option<Known> {
     match expr {
         Expr::NumberLiteral(number) => match &number.value {
-            Number::Int(int) => int.as_i64().map(Literal::Int),
+            Number::Int(int) => int.as_i64().map(Known::Int),
             _ => None,
         },
         Expr::UnaryOp(unary) if unary.op == ast::UnaryOp::USub => match literal(&unary.operand)? {
-            Literal::Int(int) => Some(Literal::Int(-int)),
+            Known::Int(int) => Some(Known::Int(-int)),
             _ => None,
         },
-        Expr::BooleanLiteral(boolean) => Some(Literal::Bool(boolean.value)),
-        Expr::NoneLiteral(_) => Some(Literal::None),
-        Expr::StringLiteral(string) => Some(Literal::Str(string.value.to_str())),
+        Expr::BooleanLiteral(boolean) => Some(Known::Bool(boolean.value)),
+        Expr::NoneLiteral(_) => Some(Known::None),
+        Expr::StringLiteral(string) => Some(Known::Str(string.value.to_str().to_string())),
         _ => None,
     }
 }
 
-fn parse_default(default: &str) -> Option<Literal<'_>> {
+fn parse_default(default: &str) -> Option<Known> {
     Some(match default {
-        "None" => Literal::None,
-        "True" => Literal::Bool(true),
-        "False" => Literal::Bool(false),
+        "None" => Known::None,
+        "True" => Known::Bool(true),
+        "False" => Known::Bool(false),
         _ => match default.parse::<i64>() {
-            Ok(int) => Literal::Int(int),
-            Err(_) => Literal::Str(default.trim_matches('"')),
+            Ok(int) => Known::Int(int),
+            Err(_) => Known::Str(default.trim_matches('"').to_string()),
         },
     })
 }
 
 impl Condition {
-    fn may_hold(&self, call: &ast::ExprCall) -> bool {
+    fn may_hold(&self, call: &ast::ExprCall, values: &PossibleValues) -> bool {
         let argument = call
             .arguments
             .find_argument_value(&self.argument, self.position.unwrap_or(usize::MAX));
@@ -254,30 +287,31 @@ impl Condition {
         if self.test == Test::Absent {
             return argument.is_none();
         }
-        let value = match argument {
-            Some(argument) => match literal(argument) {
-                Some(value) => value,
-                None => return true,
+        let possible = match argument {
+            Some(argument) => match values(argument) {
+                Some(possible) if !possible.is_empty() => possible,
+                _ => return true,
             },
             None if unpacked => return true,
             None => match parse_default(&self.default) {
-                Some(value) => value,
+                Some(value) => vec![value],
                 None => return true,
             },
         };
+        possible.iter().any(|value| self.holds(value))
+    }
+
+    fn holds(&self, value: &Known) -> bool {
         match self.test {
-            Test::Positive => !matches!(value, Literal::Int(n) if n <= 0) && value != Literal::None,
+            Test::Positive => !matches!(value, Known::Int(n) if *n <= 0) && *value != Known::None,
             Test::GreaterThanOne => {
-                !matches!(value, Literal::Int(n) if n <= 1) && value != Literal::None
+                !matches!(value, Known::Int(n) if *n <= 1) && *value != Known::None
             }
-            Test::NotOne => value != Literal::Int(1) && value != Literal::None,
-            Test::True => !matches!(
-                value,
-                Literal::Bool(false) | Literal::None | Literal::Int(0)
-            ),
-            Test::NotFalse => value != Literal::Bool(false),
+            Test::NotOne => *value != Known::Int(1) && *value != Known::None,
+            Test::True => !matches!(value, Known::Bool(false) | Known::None | Known::Int(0)),
+            Test::NotFalse => *value != Known::Bool(false),
             Test::OneOf => match value {
-                Literal::Str(text) => self.values.iter().any(|v| v == text),
+                Known::Str(text) => self.values.iter().any(|v| v == text),
                 _ => false,
             },
             Test::Absent => unreachable!(),

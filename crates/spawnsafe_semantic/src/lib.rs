@@ -4,6 +4,7 @@
 //! rules or diagnostics.
 
 pub mod api;
+pub mod argvalues;
 pub mod guards;
 pub mod knowledge;
 pub mod model;

@@ -820,7 +820,9 @@ impl<'a> ModuleModel<'a> {
                         let known = starter(id);
                         return Value::LibraryObject {
                             starter: id,
-                            may_start: known.may_start(call),
+                            may_start: known.may_start_with(call, &|expr| {
+                                crate::argvalues::possible_values(self, expr, scope)
+                            }),
                             method: known.pinned_method(call),
                         };
                     }

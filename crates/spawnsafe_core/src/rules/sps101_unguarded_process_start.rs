@@ -3,6 +3,7 @@
 
 use ruff_text_size::{Ranged, TextRange};
 
+use crate::diagnostic::Related;
 use crate::fix::main_guard::{move_into_guard, plan};
 use crate::fix::Fix;
 use crate::project::{Effect, EffectFinder, Project, TraceStep};
@@ -284,7 +285,8 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
                 "start processes lazily, in a function the program calls from its main guard, not at import time".to_string(),
             )
         };
-        let related = checker.related(&effect.trace);
+        let mut related = checker.related(&effect.trace);
+        related.extend(starter_construction_note(checker, effect));
         let diagnostic = checker.report(rule, effect.range, message, Some(help));
         diagnostic.related = related;
         diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
@@ -314,6 +316,27 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
             checker.diagnostics.last_mut().expect("just reported").fix = lazy;
         }
     }
+}
+
+/// For a loop over a `DataLoader` (or another starter's object): a note at the
+/// call that made it, with the argument that makes it start workers.
+fn starter_construction_note(checker: &Checker, effect: &ImportTimeEffect) -> Option<Related> {
+    let (module, range) = effect
+        .trace
+        .last()
+        .map_or((checker.module, effect.range), |step| {
+            (step.module, step.range)
+        });
+    let project = checker.project;
+    let id = crate::torch::library_start_at(project, module, range)?;
+    let file = &checker.files[module];
+    let (range, message) =
+        crate::torch::construction_note(&project.models[module], &file.text, range, None, id)?;
+    Some(Related {
+        file: file.clone(),
+        range,
+        message,
+    })
 }
 
 /// The top-level statement of the module that holds `range`.

@@ -293,10 +293,18 @@ fn report_inside(
         range: inside.leaf.expr.range(),
         message: format!("`{}{}` is stored here", inside.holder, inside.path),
     }];
-    let help = format!(
-        "leave `{}` out of the pickled state (`__getstate__` that drops it and `__setstate__` that re-creates it in the child), or create it in the worker",
-        inside.path.trim_start_matches('.')
-    );
+    let help = match inside.kind {
+        // A lambda or nested function: the fix is a function pickle can find by name.
+        ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => format!(
+            "replace {} in `{}` with a module-level function (`def`, or a class with `__call__`), which pickle finds by name",
+            inside.kind.describe(),
+            inside.path.trim_start_matches('.')
+        ),
+        _ => format!(
+            "leave `{}` out of the pickled state (`__getstate__` that drops it and `__setstate__` that re-creates it in the child), or create it in the worker",
+            inside.path.trim_start_matches('.')
+        ),
+    };
     let pinned = checker.pinned(site.context_method.as_deref());
     let fix = (inside.leaf.module == checker.module)
         .then(|| crate::fix::member_state::fix_in(checker, inside.leaf.expr.range()))

@@ -38,6 +38,10 @@ class TensorDataset(Dataset):
 
 
 def default_collate(batch):
+    # torch/utils/data/_utils/collate.py: a batch of tuples or lists is
+    # transposed, each field collated on its own; tensors are stacked (lists here).
+    if batch and isinstance(batch[0], (tuple, list)):
+        return [default_collate(list(field)) for field in zip(*batch)]
     return list(batch)
 
 
