@@ -89,6 +89,9 @@ pub struct ClassInfo<'a> {
     pub is_local: bool,
     pub in_main_guard: bool,
     pub methods: FxHashMap<&'a str, FunctionId>,
+    /// The values assigned to each `self.<attr>` in the class's methods, each
+    /// with the scope of the method that assigns it.
+    pub self_attributes: FxHashMap<&'a str, Vec<(&'a Expr, ScopeId)>>,
 }
 
 /// The parts of a guard written as an expression statement.
@@ -245,6 +248,9 @@ impl<'a> ModuleModel<'a> {
             finder.visit_stmt(stmt);
         }
         model.comprehensions = finder.found;
+        for class in 0..model.classes.len() {
+            model.classes[class].self_attributes = model.self_attribute_index(class);
+        }
         model
     }
 
@@ -451,6 +457,7 @@ impl<'a> ModuleModel<'a> {
                     is_local,
                     in_main_guard: guard,
                     methods: FxHashMap::default(),
+                    self_attributes: FxHashMap::default(),
                 });
                 self.add_binding(
                     scope,
@@ -784,6 +791,13 @@ impl<'a> ModuleModel<'a> {
                         None => Value::Unknown,
                     },
                     instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => {
+                        if let Value::Instance(class) = &instance {
+                            if let Value::Class(class) = class.as_ref() {
+                                if let Some(value) = self.instance_attribute(*class, attr, depth) {
+                                    return value;
+                                }
+                            }
+                        }
                         Value::BoundMethod(Box::new(instance), attr.to_string())
                     }
                     Value::Class(class) => match self.classes[class].methods.get(attr) {
@@ -1063,33 +1077,67 @@ impl<'a> ModuleModel<'a> {
     /// The values assigned to `self.<attr>` in the methods of a class (not in
     /// its base classes), each with the scope of the method that assigns it.
     pub fn self_attribute_values(&self, class: ClassId, attr: &str) -> Vec<(&'a Expr, ScopeId)> {
-        let mut values = Vec::new();
-        let mut methods: Vec<FunctionId> = self.classes[class].methods.values().copied().collect();
-        methods.sort_unstable();
-        for method in methods {
-            let info = &self.functions[method];
-            for_each_statement(&info.def.body, &mut |stmt| {
-                let (targets, value): (&[Expr], &'a Expr) = match stmt {
-                    Stmt::Assign(assign) => (&assign.targets, &assign.value),
-                    Stmt::AnnAssign(ast::StmtAnnAssign {
-                        target,
-                        value: Some(value),
-                        ..
-                    }) => (std::slice::from_ref(target.as_ref()), value),
-                    _ => return,
-                };
-                for target in targets {
-                    if let Expr::Attribute(attribute) = target {
-                        if attribute.attr.as_str() == attr
-                            && self.receiver_class(&attribute.value, info.scope) == Some(class)
-                        {
-                            values.push((value, info.scope));
+        self.classes[class]
+            .self_attributes
+            .get(attr)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn self_attribute_index(&self, class: ClassId) -> FxHashMap<&'a str, Vec<(&'a Expr, ScopeId)>> {
+        {
+            let mut index: FxHashMap<&'a str, Vec<(&'a Expr, ScopeId)>> = FxHashMap::default();
+            let mut methods: Vec<FunctionId> =
+                self.classes[class].methods.values().copied().collect();
+            methods.sort_unstable();
+            for method in methods {
+                let info = &self.functions[method];
+                for_each_statement(&info.def.body, &mut |stmt| {
+                    let (targets, value): (&'a [Expr], &'a Expr) = match stmt {
+                        Stmt::Assign(assign) => (&assign.targets, &assign.value),
+                        Stmt::AnnAssign(ast::StmtAnnAssign {
+                            target,
+                            value: Some(value),
+                            ..
+                        }) => (std::slice::from_ref(target.as_ref()), value),
+                        _ => return,
+                    };
+                    for target in targets {
+                        if let Expr::Attribute(attribute) = target {
+                            if self.receiver_class(&attribute.value, info.scope) == Some(class) {
+                                index
+                                    .entry(attribute.attr.as_str())
+                                    .or_default()
+                                    .push((value, info.scope));
+                            }
                         }
                     }
-                }
-            });
+                });
+            }
+            index
         }
-        values
+    }
+
+    /// What `self.<attr>` holds when every method that assigns it (outside
+    /// `None`) assigns the same known kind of value (`self.pool = Pool(2)`),
+    /// and the attribute is not a method: the pool whose `map` a method calls.
+    fn instance_attribute(&self, class: ClassId, attr: &str, depth: usize) -> Option<Value> {
+        if self.classes[class].methods.contains_key(attr) {
+            return None;
+        }
+        let mut found: Option<Value> = None;
+        for (value, scope) in self.self_attribute_values(class, attr) {
+            if matches!(value, Expr::NoneLiteral(_)) {
+                continue;
+            }
+            let resolved = self.resolve_depth(value, scope, depth + 1);
+            if resolved == Value::Unknown || found.as_ref().is_some_and(|known| *known != resolved)
+            {
+                return None;
+            }
+            found = Some(resolved);
+        }
+        found
     }
 }
 
