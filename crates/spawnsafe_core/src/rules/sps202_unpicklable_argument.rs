@@ -39,6 +39,19 @@ Finds values sent to a child process that cannot get there:
 - a raw file descriptor number (`os.dup(...)`, `os.open(...)`, `f.fileno()`,
   `os.pipe()[1]`) sent to a child.
 
+The arguments bound into a task or target with `functools.partial` count as
+arguments: a partial pickles as `(partial, (func,), (func, args, kwds, ...))`
+(Lib/functools.py `partial.__reduce__`), so they travel with every task. A
+bound method or a callable instance (`pool.apply(self, ...)`) sent as a task or
+target pickles the instance, and an instance pickles its `__dict__`
+(Objects/typeobject.c `object___reduce_ex__` → `copyreg.__reduce_ex__`): an
+unpicklable object stored in any attribute — directly, inside a list, tuple,
+set or dict, or in a nested instance — is reported with the attribute path to
+it and a note where it is stored, unless the class defines `__getstate__`,
+`__reduce__` or `__reduce_ex__`. `self.pool.map(self.method, ...)` is such a
+task: the instance holds the pool (`NotImplementedError: pool objects cannot be
+passed between processes or pickled`).
+
 Values are followed through variables, tuples, lists and comprehensions
 (`[(name, queue) for name in names]`), `itertools.repeat(x)`, `zip(...)`,
 `self.attribute`, and helper functions that pass on what their callers give
@@ -204,10 +217,13 @@ pub fn check(checker: &mut Checker) {
             }
         }
     }
-    // A bound method sent as a target or task pickles its instance.
+    // A bound method sent as a target or task pickles its instance; a callable
+    // instance (`pool.apply(self, ...)`) is pickled itself.
     for site in &project.facts[checker.module].pickle_sites {
-        let Value::BoundMethod(receiver, method) = &site.value else {
-            continue;
+        let (receiver, method) = match &site.value {
+            Value::BoundMethod(receiver, method) => (receiver.as_ref(), Some(method)),
+            instance @ Value::Instance(_) => (instance, None),
+            _ => continue,
         };
         if matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject)
             || site.pickler.pickles_code_by_value()
@@ -217,11 +233,17 @@ pub fn check(checker: &mut Checker) {
         let Some((module, class)) = instance_class(project, checker.module, receiver) else {
             continue;
         };
-        let made_by = match site.expr {
-            Expr::Attribute(bound) => construction(
+        let made_by = match (site.expr, method) {
+            (Expr::Attribute(bound), Some(_)) => construction(
                 &project.models[checker.module],
                 checker.module,
                 &bound.value,
+                site.scope,
+            ),
+            (expr, None) => construction(
+                &project.models[checker.module],
+                checker.module,
+                expr,
                 site.scope,
             ),
             _ => None,
@@ -229,10 +251,13 @@ pub fn check(checker: &mut Checker) {
         let Some(inside) = unpicklable_in_instance(&mut walker, module, class, made_by) else {
             continue;
         };
-        let what = format!(
-            "is the bound method `{method}` of a `{}` instance",
-            inside.holder
-        );
+        let what = match method {
+            Some(method) => format!(
+                "is the bound method `{method}` of a `{}` instance",
+                inside.holder
+            ),
+            None => format!("is a `{}` instance", inside.holder),
+        };
         report_inside(
             checker,
             site,
@@ -354,6 +379,30 @@ fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Proble
 
 /// How the value travels, in words.
 fn destination(site: &PickleSite, sender: Sender) -> &'static str {
+    // Not an argument of the call: bound into the callable by `functools.partial`.
+    let written_in_call = site
+        .call
+        .arguments
+        .args
+        .iter()
+        .chain(
+            site.call
+                .arguments
+                .keywords
+                .iter()
+                .map(|keyword| &keyword.value),
+        )
+        .any(|argument| argument.range() == site.expr.range());
+    if !written_in_call {
+        return match sender {
+            Sender::Pool | Sender::Executor => {
+                "bound into the task function with `functools.partial`, which pickles its arguments with it"
+            }
+            Sender::Process | Sender::Library(_) => {
+                "bound into the callable with `functools.partial`, which pickles its arguments with it"
+            }
+        };
+    }
     match sender {
         Sender::Pool => "sent to pool workers as a task argument",
         Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
