@@ -28,7 +28,8 @@ pub mod targets;
 
 // The engine's lower layers, under the names the linter has always used.
 pub use spawnsafe_flow::{
-    config, contents, facts, globals, objects, payload, platform_checks, project, state, workers,
+    boundary, config, contents, facts, globals, objects, payload, platform_checks, project, state,
+    workers,
 };
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::{api, stdlib};
