@@ -335,7 +335,7 @@ fn report_replaced_original(
         range: original.decorator_range,
         message: format!("the decorator replaces `{name}` here"),
     }];
-    let help = "run the child with a module-level function that calls the undecorated code, or keep the undecorated function under its own module-level name (`_impl = f; f = decorator(_impl)`)".to_string();
+    let help = "run the child with a module-level function that calls the undecorated code, or define the undecorated function under its own name and bind the decorated one to another (`def _work(...): ...` then `work = decorator(_work)`)".to_string();
     let pinned = checker.pinned(site.context_method.as_deref());
     let diagnostic = checker.report(Rule::UnpicklableArgument, item.range(), message, Some(help));
     diagnostic.related = related;

@@ -7,7 +7,7 @@ use ruff_text_size::Ranged;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Related;
-use crate::facts::Sender;
+use crate::facts::{PickleRole, Sender, Shape};
 use crate::payload::{
     class_hierarchy, method_attribute_assignments, problems, self_parameter, visit_statements,
     Leaf, Sent, Walker,
@@ -34,6 +34,16 @@ trip through `pickle`:
 - **`__getstate__` and `__setstate__` that disagree**: a tuple state read
   with `state["key"]`, or a key `__setstate__` reads that the state leaves out;
 - **`__reduce__` that returns a nested function or a lambda** as the reconstructor.
+
+The same classes are reported where they come **back** or go through a
+channel: the return value of a `Pool` or `ProcessPoolExecutor` task is
+pickled in the worker and unpickled in the parent (Lib/multiprocessing/pool.py
+`worker` → `put((job, i, result))`, read by `Pool._handle_results`;
+Lib/concurrent/futures/process.py `_sendback_result`), and an item put on a
+`multiprocessing` queue or sent on a `Pipe()` connection is unpickled by the
+reader. A `__getattr__` or `__setitem__` that fails there kills the pool's
+result handler thread (`map()` waits forever), breaks the executor
+(`BrokenProcessPool`), or kills the reading process.
 
 (Exceptions raised in `Pool`/`ProcessPoolExecutor` tasks that cannot be
 rebuilt in the parent are SPS206 unpicklable-result.)
@@ -151,6 +161,219 @@ pub fn check(checker: &mut Checker) {
             }
         }
     }
+    // Items put on a queue or sent on a connection are unpickled by the reader.
+    for item in spawnsafe_flow::channels::channel_items(&mut walker, checker.sent, checker.module) {
+        let flows = walker.flows(checker.module, item.item, item.scope, Shape::Whole);
+        let found = problems(&flows, &mut |leaf| {
+            let class = instance_class(project, leaf)?;
+            memo.entry(class)
+                .or_insert_with(|| class_pitfall(project, class.0, class.1))
+                .clone()
+                .map(|pitfall| (class, pitfall))
+        });
+        for (leaf, (class, pitfall)) in found {
+            if reported.insert((leaf.anchor.range(), class)) {
+                report_item(checker, &item, &leaf, class, &pitfall);
+            }
+        }
+    }
+    // What comes back: a task's return value is pickled in the worker and
+    // unpickled in the parent (Lib/multiprocessing/pool.py `worker` →
+    // `put((job, i, result))`, read by `Pool._handle_results`;
+    // Lib/concurrent/futures/process.py `_sendback_result`).
+    let mut tasks = FxHashSet::default();
+    for origin in &checker.workers.roots {
+        let sender = match origin.role {
+            Some(PickleRole::PoolTask) => Sender::Pool,
+            Some(PickleRole::ExecutorTask) => Sender::Executor,
+            _ => continue,
+        };
+        let (module, task) = origin.root_function;
+        if module != checker.module
+            || !tasks.insert((
+                task,
+                sender.pickled_under_fork(),
+                matches!(sender, Sender::Pool),
+            ))
+        {
+            continue;
+        }
+        let info = &project.models[module].functions[task];
+        for &returned in &info.returns {
+            let flows = walker.flows(module, returned, info.scope, Shape::Whole);
+            let found = problems(&flows, &mut |leaf| {
+                let class = instance_class(project, leaf)?;
+                memo.entry(class)
+                    .or_insert_with(|| class_pitfall(project, class.0, class.1))
+                    .clone()
+                    .map(|pitfall| (class, pitfall))
+            });
+            for (leaf, (class, pitfall)) in found {
+                if reported.insert((leaf.anchor.range(), class)) {
+                    report_result(
+                        checker,
+                        &info.qualname,
+                        returned,
+                        &leaf,
+                        class,
+                        &pitfall,
+                        sender,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Reports an item put on a queue or sent on a connection whose class the
+/// reader cannot unpickle.
+fn report_item(
+    checker: &mut Checker,
+    item: &spawnsafe_flow::channels::ChannelItem,
+    leaf: &Leaf,
+    class: (usize, ClassId),
+    found: &ClassPitfall,
+) {
+    let project = checker.project;
+    let class_name = project.models[class.0].classes[class.1]
+        .def
+        .name
+        .to_string();
+    let consequence = "in the process that reads it: the reader dies in `get()`/`recv()`, and whoever waits for its output waits forever";
+    let Some((explanation, note, help)) = explain(project, &class_name, found, consequence) else {
+        return;
+    };
+    let object = format!("{} `{class_name}` object", article(&class_name));
+    let verb = if leaf.nested || holds_items(item.item) {
+        "holds"
+    } else {
+        "is"
+    };
+    let subject = super::sps202_unpicklable_argument::short_text(checker, item.item.range())
+        .map_or_else(|| "The item".to_string(), |text| format!("`{text}`"));
+    let message = format!(
+        "{subject} {verb} {object}, {} with `{}()`, which the reader unpickles under every start method: {explanation}",
+        match item.channel {
+            spawnsafe_flow::channels::Channel::Connection => "sent on a `Pipe()` connection",
+            _ => "put on a multiprocessing queue",
+        },
+        item.method,
+    );
+    let method_info = &project.models[found.module].functions[found.method];
+    let mut related = vec![Related {
+        file: checker.files[found.module].clone(),
+        range: method_info.def.name.range(),
+        message: note,
+    }];
+    if leaf.module != checker.module || leaf.expr.range() != item.item.range() {
+        related.push(Related {
+            file: checker.files[leaf.module].clone(),
+            range: leaf.expr.range(),
+            message: format!("the `{class_name}` object is created here"),
+        });
+    }
+    let diagnostic = checker.report(
+        Rule::PickleProtocolPitfall,
+        item.item.range(),
+        message,
+        Some(help.to_string()),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::ALL);
+}
+
+/// A display or comprehension: the value holds the object rather than being it.
+fn holds_items(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::List(_)
+            | Expr::Tuple(_)
+            | Expr::Set(_)
+            | Expr::Dict(_)
+            | Expr::ListComp(_)
+            | Expr::SetComp(_)
+            | Expr::DictComp(_)
+    )
+}
+
+/// Reports a task result whose class does not survive the trip back.
+fn report_result(
+    checker: &mut Checker,
+    task: &str,
+    returned: &Expr,
+    leaf: &Leaf,
+    class: (usize, ClassId),
+    found: &ClassPitfall,
+    sender: Sender,
+) {
+    let project = checker.project;
+    let class_name = project.models[class.0].classes[class.1]
+        .def
+        .name
+        .to_string();
+    let consequence = match sender {
+        Sender::Executor => "the executor's result thread fails, and every pending future fails with `BrokenProcessPool`",
+        _ => "the pool's result handler thread dies unpickling it, and `map()`/`get()` waits forever",
+    };
+    let Some((explanation, note, help)) = explain(project, &class_name, found, consequence) else {
+        return;
+    };
+    let object = format!("{} `{class_name}` object", article(&class_name));
+    let verb = if leaf.nested || holds_items(returned) {
+        "holds"
+    } else {
+        "is"
+    };
+    let message = format!(
+        "The value `{task}` returns {verb} {object}, which the worker pickles and the parent unpickles under every start method: {explanation}"
+    );
+    let method_info = &project.models[found.module].functions[found.method];
+    let mut related = vec![Related {
+        file: checker.files[found.module].clone(),
+        range: method_info.def.name.range(),
+        message: note,
+    }];
+    if leaf.module != checker.module || leaf.expr.range() != returned.range() {
+        related.push(Related {
+            file: checker.files[leaf.module].clone(),
+            range: leaf.expr.range(),
+            message: format!("the `{class_name}` object is created here"),
+        });
+    }
+    let diagnostic = checker.report(
+        Rule::PickleProtocolPitfall,
+        returned.range(),
+        message,
+        Some(help.to_string()),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::ALL);
+}
+
+/// The receiving side's failure for a pitfall found on a class that comes back
+/// from a worker: (explanation, note on the method, help). `None` for the
+/// pitfalls that do not fail there.
+fn explain(
+    project: &Project,
+    class_name: &str,
+    found: &ClassPitfall,
+    consequence: &str,
+) -> Option<(String, String, &'static str)> {
+    let method_info = &project.models[found.module].functions[found.method];
+    let method_name = method_info.qualname.as_str();
+    Some(match &found.pitfall {
+        Pitfall::GetattrRecursion { attr } => (
+            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads the missing `self.{attr}`, which calls `__getattr__` again: \"RecursionError: maximum recursion depth exceeded\" ({consequence})"),
+            format!("`__getattr__` reads `self.{attr}` before checking the name"),
+            "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
+        ),
+        Pitfall::ItemsBeforeState { base, method, attr } => (
+            format!("`{class_name}` is a `{base}` subclass, and unpickling restores its items through `{method}` before its attributes, but `{method_name}` reads `self.{attr}`: \"AttributeError: '{class_name}' object has no attribute '{attr}'\" ({consequence})"),
+            format!("`{method}` reads `self.{attr}`"),
+            "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
+        ),
+        _ => return None,
+    })
 }
 
 /// The project class a leaf instantiates (`Settings(...)`), if any.
@@ -492,6 +715,45 @@ fn unguarded_self_read(
         }
         if let Some((_, attr)) = reads.into_iter().next() {
             return Some(attr);
+        }
+        if let Some(attr) = property_read(project, module, class, method_module, method, stmt) {
+            return Some(attr);
+        }
+    }
+    None
+}
+
+/// An instance attribute read through a property the statement reads
+/// (`getattr(self.path, name)` where the `path` property reads
+/// `self._root`): the property runs on the half-built object too.
+fn property_read(
+    project: &Project,
+    module: usize,
+    class: ClassId,
+    method_module: usize,
+    method: FunctionId,
+    stmt: &Stmt,
+) -> Option<String> {
+    let receiver = self_parameter(project, method_module, method)?;
+    let mut finder = SelfReads {
+        receiver,
+        reads: Vec::new(),
+    };
+    finder.visit_stmt(stmt);
+    for (_, attr) in finder.reads {
+        let Some((pm, pf)) = project.find_method_of(module, class, &attr) else {
+            continue;
+        };
+        let property = &project.models[pm].functions[pf];
+        let is_property = property.def.decorator_list.iter().any(|decorator| {
+            matches!(&decorator.expression, Expr::Name(name) if name.id.as_str() == "property")
+        });
+        if !is_property {
+            continue;
+        }
+        let reads = instance_reads(project, module, class, pm, pf, &property.def.body, None);
+        if let Some((_, inner)) = reads.into_iter().next() {
+            return Some(inner);
         }
     }
     None
