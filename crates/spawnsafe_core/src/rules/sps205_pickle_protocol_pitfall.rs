@@ -26,8 +26,11 @@ Finds objects of the project's own classes that are sent to a child process
 trip through `pickle`:
 
 - **`__getattr__` that reads instance attributes** (`self._values`,
-  `self._client`) without first refusing dunder names, with no
-  `__setstate__`;
+  `self._client`, or through a property that reads them) without first
+  refusing dunder names, with no `__setstate__`; or that indexes
+  `self.__dict__["key"]`, whose `KeyError` the unpickler does not take for a
+  missing attribute (Modules/_pickle.c `load_build` looks `__setstate__` up
+  with `_PyObject_LookupAttr`, which swallows only `AttributeError`);
 - **a `dict` subclass whose `__setitem__`**, or a **`list` subclass whose
   `extend`**, reads attributes that `__init__` sets;
 - **`__getstate__` that returns nothing**;
@@ -113,6 +116,11 @@ class Settings:
 enum Pitfall {
     GetattrRecursion {
         attr: String,
+    },
+    /// `__getattr__` indexes `self.__dict__["key"]`: a `KeyError`, which the
+    /// unpickler's `__setstate__` lookup does not swallow.
+    GetattrDictKey {
+        key: String,
     },
     ItemsBeforeState {
         base: &'static str,
@@ -367,6 +375,11 @@ fn explain(
             format!("`__getattr__` reads `self.{attr}` before checking the name"),
             "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
         ),
+        Pitfall::GetattrDictKey { key } => (
+            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads `self.__dict__[\"{key}\"]` from the still empty `__dict__`: \"KeyError: '{key}'\" ({consequence})"),
+            format!("`__getattr__` reads `self.__dict__[\"{key}\"]` before checking the name"),
+            "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, or read with `self.__dict__.get(...)` and raise `AttributeError` when it is missing",
+        ),
         Pitfall::ItemsBeforeState { base, method, attr } => (
             format!("`{class_name}` is a `{base}` subclass, and unpickling restores its items through `{method}` before its attributes, but `{method_name}` reads `self.{attr}`: \"AttributeError: '{class_name}' object has no attribute '{attr}'\" ({consequence})"),
             format!("`{method}` reads `self.{attr}`"),
@@ -457,6 +470,13 @@ fn class_pitfall(project: &Project, module: usize, class: ClassId) -> Option<Cla
             if let Some(attr) = unguarded_self_read(project, module, class, m, f) {
                 return Some(ClassPitfall {
                     pitfall: Pitfall::GetattrRecursion { attr },
+                    module: m,
+                    method: f,
+                });
+            }
+            if let Some(key) = unguarded_dict_key(project, m, f) {
+                return Some(ClassPitfall {
+                    pitfall: Pitfall::GetattrDictKey { key },
                     module: m,
                     method: f,
                 });
@@ -718,6 +738,67 @@ fn unguarded_self_read(
         }
         if let Some(attr) = property_read(project, module, class, method_module, method, stmt) {
             return Some(attr);
+        }
+    }
+    None
+}
+
+/// `self.__dict__["key"]` read by `__getattr__` before anything tests the
+/// name: on the half-built object the dict is empty and the lookup raises
+/// `KeyError` (Modules/_pickle.c `load_build` asks for `__setstate__` with
+/// `_PyObject_LookupAttr`, which only swallows `AttributeError`).
+fn unguarded_dict_key(
+    project: &Project,
+    method_module: usize,
+    method: FunctionId,
+) -> Option<String> {
+    struct DictKeys<'r> {
+        receiver: &'r str,
+        keys: Vec<String>,
+    }
+    impl<'a> Visitor<'a> for DictKeys<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::Try(_) => {}
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Subscript(subscript) = expr {
+                if let (Expr::Attribute(attribute), Expr::StringLiteral(key)) =
+                    (subscript.value.as_ref(), subscript.slice.as_ref())
+                {
+                    if subscript.ctx == ast::ExprContext::Load
+                        && attribute.attr.as_str() == "__dict__"
+                        && matches!(attribute.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.receiver)
+                    {
+                        self.keys.push(key.value.to_str().to_string());
+                    }
+                }
+            }
+            if !matches!(expr, Expr::Lambda(_)) {
+                visitor::walk_expr(self, expr);
+            }
+        }
+    }
+    let receiver = self_parameter(project, method_module, method)?;
+    let info = &project.models[method_module].functions[method];
+    let name_parameter = info.def.parameters.iter().nth(1)?.name().as_str();
+    for stmt in &info.def.body {
+        let mut finder = DictKeys {
+            receiver,
+            keys: Vec::new(),
+        };
+        if let Stmt::If(if_stmt) = stmt {
+            // A guard on the name that comes first: assume it refuses dunders.
+            finder.visit_expr(&if_stmt.test);
+            if finder.keys.is_empty() && mentions(&if_stmt.test, name_parameter) {
+                return None;
+            }
+        }
+        finder.visit_stmt(stmt);
+        if let Some(key) = finder.keys.into_iter().next() {
+            return Some(key);
         }
     }
     None
@@ -1107,6 +1188,10 @@ fn report_sent(
             format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads the missing `self.{attr}`, which calls `__getattr__` again: \"RecursionError: maximum recursion depth exceeded\" ({consequence})"),
             format!("`__getattr__` reads `self.{attr}` before checking the name"),
         ),
+        Pitfall::GetattrDictKey { key } => (
+            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads `self.__dict__[\"{key}\"]` from the still empty `__dict__`: \"KeyError: '{key}'\", which the lookup does not treat as a missing attribute ({consequence})"),
+            format!("`__getattr__` reads `self.__dict__[\"{key}\"]` before checking the name"),
+        ),
         Pitfall::ItemsBeforeState { base, method, attr } => (
             format!("`{class_name}` is a `{base}` subclass, and unpickling restores its items through `{method}` before its attributes, but `{method_name}` reads `self.{attr}`: \"AttributeError: '{class_name}' object has no attribute '{attr}'\" ({consequence})"),
             format!("`{method}` reads `self.{attr}`"),
@@ -1150,6 +1235,7 @@ fn report_sent(
     }
     let help = match &found.pitfall {
         Pitfall::GetattrRecursion { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
+        Pitfall::GetattrDictKey { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, or read with `self.__dict__.get(...)` and raise `AttributeError` when it is missing",
         Pitfall::ItemsBeforeState { .. } => "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
         Pitfall::GetstateReturnsNothing { .. } => "return the state from `__getstate__`",
         Pitfall::TupleStateIndexedByString { .. } | Pitfall::StateMissingKey { .. } => "make `__setstate__` read exactly what `__getstate__` returns",
