@@ -28,8 +28,8 @@ pub mod targets;
 
 // The engine's lower layers, under the names the linter has always used.
 pub use spawnsafe_flow::{
-    config, contents, facts, fork_after, globals, objects, payload, platform_checks, project,
-    state, torch, workers,
+    boundary, config, contents, facts, fork_after, globals, objects, payload, platform_checks,
+    project, state, torch, workers,
 };
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::{api, stdlib};

@@ -1025,12 +1025,23 @@ fn unpicklable_from_callers<'a>(
     None
 }
 
-/// `put()`/`put_nowait()`/`send()` calls in `module` of an item that cannot be pickled.
-pub fn bad_items<'a>(
+/// An item put on a multiprocessing queue or sent on a connection in `module`.
+#[derive(Debug, Clone)]
+pub struct ChannelItem<'a> {
+    pub call: &'a ast::ExprCall,
+    pub method: &'a str,
+    pub channel: Channel,
+    pub item: &'a Expr,
+    pub scope: ScopeId,
+}
+
+/// The `put()`/`put_nowait()`/`send()` calls of `module` on a multiprocessing
+/// queue or connection: each item is pickled and unpickled by the reader.
+pub fn channel_items<'a>(
     walker: &mut Walker<'_, '_, 'a>,
     sent: &[SentValue<'_, 'a>],
     module: usize,
-) -> Vec<BadItem<'a>> {
+) -> Vec<ChannelItem<'a>> {
     let project = walker.project;
     let mut found = Vec::new();
     for site in &project.facts[module].calls {
@@ -1058,16 +1069,35 @@ pub fn bad_items<'a>(
         if !fits {
             continue;
         }
-        let Some(what) = unpicklable_value(walker, module, item, site.scope)
-            .or_else(|| unpicklable_from_callers(walker, module, item, site.scope))
+        found.push(ChannelItem {
+            call: site.call,
+            method,
+            channel,
+            item,
+            scope: site.scope,
+        });
+    }
+    found
+}
+
+/// `put()`/`put_nowait()`/`send()` calls in `module` of an item that cannot be pickled.
+pub fn bad_items<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    sent: &[SentValue<'_, 'a>],
+    module: usize,
+) -> Vec<BadItem<'a>> {
+    let mut found = Vec::new();
+    for site in channel_items(walker, sent, module) {
+        let Some(what) = unpicklable_value(walker, module, site.item, site.scope)
+            .or_else(|| unpicklable_from_callers(walker, module, site.item, site.scope))
         else {
             continue;
         };
         found.push(BadItem {
             call: site.call,
-            method,
-            channel,
-            item,
+            method: site.method,
+            channel: site.channel,
+            item: site.item,
             what,
         });
     }

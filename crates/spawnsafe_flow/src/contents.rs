@@ -12,9 +12,10 @@
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
+use crate::facts::Shape;
 use crate::objects::{classify, ErrorText, ObjectKind};
 use crate::payload::{
-    argument_of, class_hierarchy, method_attribute_assignments, Argument, Leaf, Walker,
+    argument_of, class_hierarchy, method_attribute_assignments, problems, Argument, Leaf, Walker,
 };
 use crate::project::Project;
 use crate::semantic::{BindingKind, ClassId, ModuleModel, ScopeId, ScopeKind, Value};
@@ -182,6 +183,9 @@ fn walk<'a>(
                 {
                     return Some(found);
                 }
+                if let Some(found) = in_container(walker, &leaf, &path, &info.def.name) {
+                    return Some(found);
+                }
                 let resolved = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
                 if let Some((inner_module, inner_class)) =
                     instance_class(project, leaf.module, &resolved)
@@ -343,6 +347,43 @@ fn bases_unknown(project: &Project, hierarchy: &[(usize, ClassId)]) -> bool {
             })
             .count();
         arguments.args.len() > project_bases + plain
+    })
+}
+
+/// A list, tuple, set or dict (display or comprehension) pickles its
+/// elements: `self.convert = {name: lambda v: ... for name in names}`.
+fn in_container<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    leaf: &Leaf<'a>,
+    path: &str,
+    holder: &str,
+) -> Option<Inside<'a>> {
+    if !matches!(
+        leaf.expr,
+        Expr::List(_)
+            | Expr::Tuple(_)
+            | Expr::Set(_)
+            | Expr::Dict(_)
+            | Expr::ListComp(_)
+            | Expr::SetComp(_)
+            | Expr::DictComp(_)
+    ) {
+        return None;
+    }
+    let project = walker.project;
+    let flows = walker.flows(leaf.module, leaf.expr, leaf.scope, Shape::Whole);
+    let found = problems(&flows, &mut |inner| classify(walker, inner, None));
+    found.into_iter().find_map(|(inner, kind)| {
+        pickle_error(project, &inner, &kind)?;
+        Some(Inside {
+            path: format!("{path}[...]"),
+            holder: holder.to_string(),
+            leaf: Leaf {
+                anchor: inner.expr,
+                ..inner
+            },
+            kind,
+        })
     })
 }
 

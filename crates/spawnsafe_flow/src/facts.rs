@@ -1372,11 +1372,23 @@ impl<'m, 'a> Collector<'m, 'a> {
             value,
             role,
             scope,
-            context_method,
+            context_method: context_method.clone(),
             pickler,
             parameter,
             send: None,
         });
+        // A partial's bound arguments travel with the callable.
+        if let Some(sender) = crate::boundary::callable_sender(role) {
+            if let Some(partial) = crate::boundary::partial_call(self.model, expr, scope) {
+                let send = ArgumentSend {
+                    sender,
+                    shape: Shape::Whole,
+                };
+                for argument in crate::boundary::partial_arguments(partial) {
+                    self.argument_site(argument, send, scope, context_method.clone(), pickler);
+                }
+            }
+        }
     }
 }
 

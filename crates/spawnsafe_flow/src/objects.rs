@@ -69,6 +69,9 @@ pub enum ObjectKind {
         written: String,
         type_name: &'static str,
     },
+    /// An instance or enum member of a class made by `namedtuple(...)` or
+    /// `Enum(...)` that pickle cannot find again by its name.
+    ClassByName(crate::boundary::UnfindableClass),
     Lambda,
     /// A function defined inside another function.
     LocalFunction {
@@ -101,6 +104,21 @@ impl ObjectKind {
                 format!("a raw file descriptor number (`{written}`)")
             }
             ObjectKind::Native { written, .. } => format!("a `{written}` object"),
+            ObjectKind::ClassByName(class) => {
+                let made = if class.printed_as == "enum" {
+                    "a member of the enum"
+                } else {
+                    "an instance of the namedtuple class"
+                };
+                if class.local {
+                    format!("{made} `{}` made inside a function", class.typename)
+                } else {
+                    format!(
+                        "{made} `{}`, bound to the name `{}`",
+                        class.typename, class.variable
+                    )
+                }
+            }
             ObjectKind::Lambda => "a lambda".to_string(),
             ObjectKind::LocalFunction { qualname } => {
                 format!("the nested function `{qualname}`")
@@ -124,6 +142,7 @@ impl ObjectKind {
             ObjectKind::SqliteCursor => "the cursor".to_string(),
             ObjectKind::RawFd { .. } => "the file descriptor".to_string(),
             ObjectKind::Native { written, .. } => format!("the `{written}` object"),
+            ObjectKind::ClassByName(class) => format!("the class `{}`", class.typename),
             ObjectKind::Lambda => "the lambda".to_string(),
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
         }
@@ -158,6 +177,19 @@ impl ObjectKind {
             ),
             ObjectKind::LogHandler { .. } => {
                 ErrorText::new("TypeError: cannot pickle '_thread.RLock' object")
+            }
+            // Checked on CPython 3.11 (the module is the caller's `__name__`).
+            ObjectKind::ClassByName(class) => {
+                let name = &class.typename;
+                let printed = if class.printed_as == "enum" {
+                    format!("<enum '{name}'>")
+                } else {
+                    format!("<class '__main__.{name}'>")
+                };
+                ErrorText::new(format!(
+                    "_pickle.PicklingError: Can't pickle {printed}: attribute lookup {name} on __main__ failed"
+                ))
+                .or("the module that made the class: `__mp_main__` in a spawned child")
             }
             ObjectKind::SpawnShared { .. }
             | ObjectKind::Process { .. }
@@ -298,6 +330,9 @@ fn classify_expr<'a>(
     let project = walker.project;
     let model = &project.models[leaf.module];
     let scope = leaf.scope;
+    if let Some(class) = crate::boundary::instance_of_unfindable_class(model, leaf.expr, scope) {
+        return Some(ObjectKind::ClassByName(class));
+    }
     match leaf.expr {
         Expr::Lambda(_) => Some(ObjectKind::Lambda),
         Expr::Generator(_) => Some(ObjectKind::Generator),

@@ -89,6 +89,9 @@ pub struct ClassInfo<'a> {
     pub is_local: bool,
     pub in_main_guard: bool,
     pub methods: FxHashMap<&'a str, FunctionId>,
+    /// The values assigned to each `self.<attr>` in the class's methods, each
+    /// with the scope of the method that assigns it.
+    pub self_attributes: FxHashMap<&'a str, Vec<(&'a Expr, ScopeId)>>,
 }
 
 /// The parts of a guard written as an expression statement.
@@ -130,14 +133,7 @@ pub struct ModuleModel<'a> {
     /// Every comprehension and generator expression, outer ones first: the
     /// names their `for` clauses bind are not in `scopes`.
     pub comprehensions: Vec<&'a Expr>,
-    /// `self.<attr> = value` in the methods of each class, found once when the
-    /// model is built (every data attribute read of an instance asks for it).
-    self_attributes: SelfAttributes<'a>,
 }
-
-/// The values assigned to `self.<attr>` per class and attribute, in method
-/// order (sorted by id) and statement order.
-type SelfAttributes<'a> = FxHashMap<(ClassId, &'a str), Vec<(&'a Expr, ScopeId)>>;
 
 #[derive(Debug, Clone)]
 pub struct ComprehensionTarget<'a> {
@@ -225,7 +221,6 @@ impl<'a> ModuleModel<'a> {
             has_main_guard: false,
             comprehension_targets: Vec::new(),
             comprehensions: Vec::new(),
-            self_attributes: FxHashMap::default(),
         };
         model.collect_suite(body, MODULE_SCOPE, false, "");
         let function_scopes: FxHashMap<TextSize, ScopeId> = model
@@ -253,7 +248,9 @@ impl<'a> ModuleModel<'a> {
             finder.visit_stmt(stmt);
         }
         model.comprehensions = finder.found;
-        model.self_attributes = model.find_self_attributes();
+        for class in 0..model.classes.len() {
+            model.classes[class].self_attributes = model.self_attribute_index(class);
+        }
         model
     }
 
@@ -460,6 +457,7 @@ impl<'a> ModuleModel<'a> {
                     is_local,
                     in_main_guard: guard,
                     methods: FxHashMap::default(),
+                    self_attributes: FxHashMap::default(),
                 });
                 self.add_binding(
                     scope,
@@ -792,11 +790,16 @@ impl<'a> ModuleModel<'a> {
                         Some(api) => Value::ContextApi { api, method },
                         None => Value::Unknown,
                     },
-                    instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => self
-                        .instance_attribute(&instance, attr, depth)
-                        .unwrap_or_else(|| {
-                            Value::BoundMethod(Box::new(instance), attr.to_string())
-                        }),
+                    instance @ (Value::Instance(_) | Value::LibraryObject { .. }) => {
+                        if let Value::Instance(class) = &instance {
+                            if let Value::Class(class) = class.as_ref() {
+                                if let Some(value) = self.instance_attribute(*class, attr, depth) {
+                                    return value;
+                                }
+                            }
+                        }
+                        Value::BoundMethod(Box::new(instance), attr.to_string())
+                    }
                     Value::Class(class) => match self.classes[class].methods.get(attr) {
                         Some(&function) => Value::Function(function),
                         None => Value::Unknown,
@@ -952,25 +955,6 @@ impl<'a> ModuleModel<'a> {
         }
     }
 
-    /// The value of a data attribute of an instance of a class of this module
-    /// (`self.procs = [...]` in any of its methods): `None` for a method, or
-    /// when no assignment of it resolves to anything known.
-    fn instance_attribute(&self, instance: &Value, attr: &str, depth: usize) -> Option<Value> {
-        let Value::Instance(class) = instance else {
-            return None;
-        };
-        let Value::Class(class) = **class else {
-            return None;
-        };
-        if self.classes[class].methods.contains_key(attr) {
-            return None;
-        }
-        self.self_attribute_values(class, attr)
-            .into_iter()
-            .map(|(value, scope)| self.resolve_depth(value, scope, depth + 1))
-            .find(|value| *value != Value::Unknown)
-    }
-
     /// What the first parameter of a method is: `self` (an instance of its
     /// class) or `cls` (the class); nothing for a static method or a function.
     fn receiver_value(&self, scope: ScopeId) -> Value {
@@ -1095,47 +1079,67 @@ impl<'a> ModuleModel<'a> {
     /// The values assigned to `self.<attr>` in the methods of a class (not in
     /// its base classes), each with the scope of the method that assigns it.
     pub fn self_attribute_values(&self, class: ClassId, attr: &str) -> Vec<(&'a Expr, ScopeId)> {
-        self.self_attributes
-            .get(&(class, attr))
+        self.classes[class]
+            .self_attributes
+            .get(attr)
             .cloned()
             .unwrap_or_default()
     }
 
-    fn find_self_attributes(&self) -> SelfAttributes<'a> {
+    fn self_attribute_index(&self, class: ClassId) -> FxHashMap<&'a str, Vec<(&'a Expr, ScopeId)>> {
         {
-            let mut found: SelfAttributes<'a> = FxHashMap::default();
-            for class in 0..self.classes.len() {
-                let mut methods: Vec<FunctionId> =
-                    self.classes[class].methods.values().copied().collect();
-                methods.sort_unstable();
-                for method in methods {
-                    let info = &self.functions[method];
-                    for_each_statement(&info.def.body, &mut |stmt| {
-                        let (targets, value): (&'a [Expr], &'a Expr) = match stmt {
-                            Stmt::Assign(assign) => (&assign.targets, &assign.value),
-                            Stmt::AnnAssign(ast::StmtAnnAssign {
-                                target,
-                                value: Some(value),
-                                ..
-                            }) => (std::slice::from_ref(target.as_ref()), value),
-                            _ => return,
-                        };
-                        for target in targets {
-                            if let Expr::Attribute(attribute) = target {
-                                if self.receiver_class(&attribute.value, info.scope) == Some(class)
-                                {
-                                    found
-                                        .entry((class, attribute.attr.as_str()))
-                                        .or_default()
-                                        .push((value, info.scope));
-                                }
+            let mut index: FxHashMap<&'a str, Vec<(&'a Expr, ScopeId)>> = FxHashMap::default();
+            let mut methods: Vec<FunctionId> =
+                self.classes[class].methods.values().copied().collect();
+            methods.sort_unstable();
+            for method in methods {
+                let info = &self.functions[method];
+                for_each_statement(&info.def.body, &mut |stmt| {
+                    let (targets, value): (&'a [Expr], &'a Expr) = match stmt {
+                        Stmt::Assign(assign) => (&assign.targets, &assign.value),
+                        Stmt::AnnAssign(ast::StmtAnnAssign {
+                            target,
+                            value: Some(value),
+                            ..
+                        }) => (std::slice::from_ref(target.as_ref()), value),
+                        _ => return,
+                    };
+                    for target in targets {
+                        if let Expr::Attribute(attribute) = target {
+                            if self.receiver_class(&attribute.value, info.scope) == Some(class) {
+                                index
+                                    .entry(attribute.attr.as_str())
+                                    .or_default()
+                                    .push((value, info.scope));
                             }
                         }
-                    });
-                }
+                    }
+                });
             }
-            found
+            index
         }
+    }
+
+    /// What `self.<attr>` holds when every method that assigns it (outside
+    /// `None`) assigns the same known kind of value (`self.pool = Pool(2)`),
+    /// and the attribute is not a method: the pool whose `map` a method calls.
+    fn instance_attribute(&self, class: ClassId, attr: &str, depth: usize) -> Option<Value> {
+        if self.classes[class].methods.contains_key(attr) {
+            return None;
+        }
+        let mut found: Option<Value> = None;
+        for (value, scope) in self.self_attribute_values(class, attr) {
+            if matches!(value, Expr::NoneLiteral(_)) {
+                continue;
+            }
+            let resolved = self.resolve_depth(value, scope, depth + 1);
+            if resolved == Value::Unknown || found.as_ref().is_some_and(|known| *known != resolved)
+            {
+                return None;
+            }
+            found = Some(resolved);
+        }
+        found
     }
 }
 

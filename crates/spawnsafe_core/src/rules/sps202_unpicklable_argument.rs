@@ -1,11 +1,12 @@
 //! SPS202 unpicklable-argument: a value sent to a child process as a task
 //! argument or in `Process` args that cannot make the trip.
 
-use ruff_python_ast::Expr;
+use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
 use crate::api::Pickler;
+use crate::boundary::{replaced_original, ReplacedOriginal};
 use crate::contents::{
     construction, instance_class, pickle_error, unpicklable_in_instance, Inside,
 };
@@ -35,6 +36,33 @@ Finds values sent to a child process that cannot get there:
   a `logging` handler — in task arguments or in `Process(args=..., kwargs=...)`;
 - a raw file descriptor number (`os.dup(...)`, `os.open(...)`, `f.fileno()`,
   `os.pipe()[1]`) sent to a child.
+
+The arguments bound into a task or target with `functools.partial` count as
+arguments: a partial pickles as `(partial, (func,), (func, args, kwds, ...))`
+(Lib/functools.py `partial.__reduce__`), so they travel with every task. A
+bound method or a callable instance (`pool.apply(self, ...)`) sent as a task or
+target pickles the instance, and an instance pickles its `__dict__`
+(Objects/typeobject.c `object___reduce_ex__` → `copyreg.__reduce_ex__`): an
+unpicklable object stored in any attribute — directly, inside a list, tuple,
+set or dict, or in a nested instance — is reported with the attribute path to
+it and a note where it is stored, unless the class defines `__getstate__`,
+`__reduce__` or `__reduce_ex__`. `self.pool.map(self.method, ...)` is such a
+task: the instance holds the pool (`NotImplementedError: pool objects cannot be
+passed between processes or pickled`).
+
+Classes pickle by reference to their module and name, and so do their
+instances and enum members: a class made by `collections.namedtuple(...)`,
+`typing.NamedTuple(...)` or `enum.Enum(...)` (and `IntEnum`, `StrEnum`,
+`Flag`, `IntFlag`) inside a function, or bound at module level to a variable
+whose name differs from the one it was given, cannot be found again:
+`_pickle.PicklingError: Can't pickle <class '__main__.Point'>: attribute lookup
+Point on __main__ failed` (`<enum 'Kind'>` for an enum; `__mp_main__` when a
+spawned child pickles it). A function that a decorator replaced at its
+module-level name, sent to a child from inside the decorator's wrapper (a
+timeout decorator's `Process(target=_run, args=(function, ...))`), fails the
+same way, with or without `functools.wraps` (Lib/pickle.py `save_global`):
+`PicklingError: Can't pickle <function f at 0x...>: it's not the same object
+as __main__.f`.
 
 Values are followed through variables, tuples, lists and comprehensions
 (`[(name, queue) for name in names]`), `itertools.repeat(x)`, `zip(...)`,
@@ -225,10 +253,31 @@ pub fn check(checker: &mut Checker) {
             }
         }
     }
-    // A bound method sent as a target or task pickles its instance.
+    // A function its decorator replaced, sent from inside the decorator's wrapper.
     for site in &project.facts[checker.module].pickle_sites {
-        let Value::BoundMethod(receiver, method) = &site.value else {
+        let Some(send) = site.send else { continue };
+        if site.pickler.pickles_code_by_value() {
             continue;
+        }
+        let items: &[Expr] = match site.expr {
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                elts
+            }
+            other => std::slice::from_ref(other),
+        };
+        for item in items {
+            if let Some(original) = replaced_original(project, checker.module, item, site.scope) {
+                report_replaced_original(checker, site, send.sender, item, &original);
+            }
+        }
+    }
+    // A bound method sent as a target or task pickles its instance; a callable
+    // instance (`pool.apply(self, ...)`) is pickled itself.
+    for site in &project.facts[checker.module].pickle_sites {
+        let (receiver, method) = match &site.value {
+            Value::BoundMethod(receiver, method) => (receiver.as_ref(), Some(method)),
+            instance @ Value::Instance(_) => (instance, None),
+            _ => continue,
         };
         if matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject)
             || site.pickler.pickles_code_by_value()
@@ -238,11 +287,17 @@ pub fn check(checker: &mut Checker) {
         let Some((module, class)) = instance_class(project, checker.module, receiver) else {
             continue;
         };
-        let made_by = match site.expr {
-            Expr::Attribute(bound) => construction(
+        let made_by = match (site.expr, method) {
+            (Expr::Attribute(bound), Some(_)) => construction(
                 &project.models[checker.module],
                 checker.module,
                 &bound.value,
+                site.scope,
+            ),
+            (expr, None) => construction(
+                &project.models[checker.module],
+                checker.module,
+                expr,
                 site.scope,
             ),
             _ => None,
@@ -250,10 +305,13 @@ pub fn check(checker: &mut Checker) {
         let Some(inside) = unpicklable_in_instance(&mut walker, module, class, made_by) else {
             continue;
         };
-        let what = format!(
-            "is the bound method `{method}` of a `{}` instance",
-            inside.holder
-        );
+        let what = match method {
+            Some(method) => format!(
+                "is the bound method `{method}` of a `{}` instance",
+                inside.holder
+            ),
+            None => format!("is a `{}` instance", inside.holder),
+        };
         report_inside(
             checker,
             site,
@@ -264,6 +322,50 @@ pub fn check(checker: &mut Checker) {
             &inside,
         );
     }
+}
+
+/// Reports the original of a decorated function sent from its wrapper.
+fn report_replaced_original(
+    checker: &mut Checker,
+    site: &PickleSite,
+    sender: Sender,
+    item: &Expr,
+    original: &ReplacedOriginal,
+) {
+    let project = checker.project;
+    let path = &project.paths[original.module];
+    let module_name = if project.models[original.module].has_main_guard && !path.in_package {
+        "__main__".to_string()
+    } else {
+        path.name.clone()
+    };
+    let name = &original.name;
+    let subject = short_text(checker, item.range())
+        .map_or_else(|| "This".to_string(), |text| format!("`{text}`"));
+    let message = format!(
+        "{subject} is the function `{name}` that its decorator replaced at its module-level name ({}): pickle sends a function by reference to `{module_name}.{name}` and finds the decorator's wrapper there, not the same object: \"_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module_name}.{name}\" ({})",
+        destination(site, sender),
+        if sender.pickled_under_fork() {
+            "under every start method"
+        } else {
+            "under spawn and forkserver"
+        },
+    );
+    let related = vec![Related {
+        file: checker.files[original.module].clone(),
+        range: original.decorator_range,
+        message: format!("the decorator replaces `{name}` here"),
+    }];
+    let help = "run the child with a module-level function that calls the undecorated code, or define the undecorated function under its own name and bind the decorated one to another (`def _work(...): ...` then `work = decorator(_work)`)".to_string();
+    let pinned = checker.pinned(site.context_method.as_deref());
+    let diagnostic = checker.report(Rule::UnpicklableArgument, item.range(), message, Some(help));
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(if sender.pickled_under_fork() {
+        Methods::ALL
+    } else {
+        Methods::SPAWN_AND_FORKSERVER
+    });
+    diagnostic.pinned = pinned;
 }
 
 /// Reports an unpicklable object found inside a pickled instance, with the
@@ -387,6 +489,30 @@ fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Proble
 
 /// How the value travels, in words.
 fn destination(site: &PickleSite, sender: Sender) -> &'static str {
+    // Not an argument of the call: bound into the callable by `functools.partial`.
+    let written_in_call = site
+        .call
+        .arguments
+        .args
+        .iter()
+        .chain(
+            site.call
+                .arguments
+                .keywords
+                .iter()
+                .map(|keyword| &keyword.value),
+        )
+        .any(|argument| argument.range() == site.expr.range());
+    if !written_in_call {
+        return match sender {
+            Sender::Pool | Sender::Executor => {
+                "bound into the task function with `functools.partial`, which pickles its arguments with it"
+            }
+            Sender::Process | Sender::Library(_) => {
+                "bound into the callable with `functools.partial`, which pickles its arguments with it"
+            }
+        };
+    }
     match sender {
         Sender::Pool => "sent to pool workers as a task argument",
         Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
@@ -434,6 +560,7 @@ fn help(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::LogHandler { .. } => "configure logging in the child, or send records to the parent through a `logging.handlers.QueueHandler`".to_string(),
         ObjectKind::RawFd { .. } => "pass the file's path and open it in the child, or pass a socket or a `multiprocessing.Pipe()` connection, which multiprocessing duplicates into the child".to_string(),
         ObjectKind::Native { .. } => "pass what the child needs to re-create it (a path, an address) and create it in the child".to_string(),
+        ObjectKind::ClassByName(class) => format!("pickle finds a class again by its module and name: make `{}` at module level, bound to a variable of the same name", class.typename),
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
     }
 }
