@@ -34,18 +34,31 @@ from pathlib import Path
 # --------------------------------------------------------------------------
 RUFF_VERSION = "0.17.6"
 
-# (corpus directory name, pip requirement). All are pure-Python wheels
-# (py3-none-any); mypy also ships mypyc-compiled wheels, so the download is
-# forced to platform "any" to get the pure one.
-PROJECTS: list[tuple[str, str]] = [
-    ("django", "django==5.2.19"),
-    ("sympy", "sympy==1.14.0"),
-    ("ansible-core", "ansible-core==2.19.14"),
-    ("mypy", "mypy==2.4.1"),
-    ("twisted", "twisted==26.10.0"),
+# (corpus directory name, pip requirement, wheel platform, sha256 of the wheel).
+# Most are pure-Python wheels (py3-none-any); mypy also ships mypyc-compiled
+# wheels, so the download is forced to platform "any" to get the pure one.
+# scipy and scikit-learn ship only compiled wheels: the CPython 3.11 manylinux
+# x86_64 wheel is downloaded on any machine, and only its .py files are used.
+# The sha256 pins the exact file (pip download is checked against it).
+MANYLINUX = ["manylinux_2_27_x86_64", "manylinux_2_28_x86_64"]
+PROJECTS: list[tuple[str, str, list[str], str]] = [
+    ("django", "django==5.2.19", ["any"],
+     "5965d974a5218a2b68a11dd1276434707f23886525c23f0598eccedaf4f4ca00"),
+    ("sympy", "sympy==1.14.0", ["any"],
+     "e091cc3e99d2141a0ba2847328f5479b05d94a6635cb96148ccb3f34671bd8f5"),
+    ("ansible-core", "ansible-core==2.19.14", ["any"],
+     "d518d0e96fa75bedfe9b0a96d5b158aa712d092961824c115140c8677b88ff06"),
+    ("mypy", "mypy==2.4.1", ["any"],
+     "1784648d6ec8c2b5465e3f26241b845a0b3cb4e56c993c64abe16989e7698999"),
+    ("twisted", "twisted==26.10.0", ["any"],
+     "3732f42af218925a0fe78d6668db55853f7fb532245a89a2669babe7d3000fa8"),
+    ("scipy", "scipy==1.17.1", MANYLINUX,
+     "43af8d1f3bea642559019edfe64e9b11192a8978efbd1539d7bc2aaa23d92de4"),
+    ("scikit-learn", "scikit-learn==1.9.1", MANYLINUX,
+     "52a0703bbc07ad27f560fa63fa68e4c54dd735bfbbf65b4dd3c225dc7547b6df"),
 ]
 # Pins the wheel selection independently of the interpreter running us.
-PIP_DOWNLOAD_TARGET = ["--python-version", "3.11", "--platform", "any"]
+PIP_PYTHON_VERSION = "3.11"
 
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_DIR = BENCH_DIR / ".venv"
@@ -139,11 +152,14 @@ def wheel_norm(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
-def find_wheel(req: str) -> Path | None:
+def find_wheel(req: str, platforms: list[str]) -> Path | None:
     name, version = req.split("==")
     prefix = f"{wheel_norm(name)}-{version}-"
     for w in sorted(WHEELS_DIR.glob("*.whl")):
-        if w.name.lower().startswith(prefix) and w.name.endswith("-none-any.whl"):
+        if not w.name.lower().startswith(prefix):
+            continue
+        tags = w.name[:-len(".whl")].split("-")[-1].split(".")
+        if any(p in tags for p in platforms):
             return w
     return None
 
@@ -160,27 +176,33 @@ def ensure_wheels() -> dict[str, Path]:
     WHEELS_DIR.mkdir(parents=True, exist_ok=True)
     pip_py = venv_python() if venv_python().exists() else Path(sys.executable)
     wheels = {}
-    for project, req in PROJECTS:
-        w = find_wheel(req)
+    for project, req, platforms, want_sha in PROJECTS:
+        w = find_wheel(req, platforms)
         if w is None:
-            log(f"[setup] downloading {req} (pure-Python wheel) into {rel(WHEELS_DIR)}")
+            log(f"[setup] downloading {req} ({'/'.join(platforms)} wheel) into {rel(WHEELS_DIR)}")
             run_checked(
                 [
                     str(pip_py), "-m", "pip", "download",
                     "--disable-pip-version-check", "--no-input",
                     "--no-deps", "--only-binary", ":all:",
-                    *PIP_DOWNLOAD_TARGET,
+                    "--python-version", PIP_PYTHON_VERSION,
+                    *(arg for p in platforms for arg in ("--platform", p)),
                     "-d", str(WHEELS_DIR), req,
                 ],
                 f"pip download {req}",
             )
-            w = find_wheel(req)
+            w = find_wheel(req, platforms)
             if w is None:
                 raise BenchError(
-                    f"pip download {req} succeeded but no matching pure wheel "
-                    f"({wheel_norm(req.split('==')[0])}-{req.split('==')[1]}-*-none-any.whl) "
-                    f"is in {WHEELS_DIR}"
+                    f"pip download {req} succeeded but no matching wheel "
+                    f"({wheel_norm(req.split('==')[0])}-{req.split('==')[1]}-*-"
+                    f"{'|'.join(platforms)}.whl) is in {WHEELS_DIR}"
                 )
+            got_sha = sha256(w)
+            if got_sha != want_sha:
+                w.unlink()
+                raise BenchError(f"{w.name} has sha256 {got_sha}, expected {want_sha} "
+                                 "(deleted; the pin in bench.py is wrong or PyPI changed)")
             log(f"[setup] saved {w.name} ({w.stat().st_size / 1e6:.1f} MB)")
         wheels[project] = w
     return wheels
@@ -190,11 +212,11 @@ def extract_corpus(wheels: dict[str, Path]) -> dict[str, dict]:
     """Extract only the .py files of each wheel into corpus/<project>/ (idempotent)."""
     CORPUS_DIR.mkdir(parents=True, exist_ok=True)
     info = {}
-    for project, req in PROJECTS:
+    for project, req, _platforms, want_sha in PROJECTS:
         w = wheels[project]
         dest = CORPUS_DIR / project
         stamp = CORPUS_DIR / f".{project}{STAMP_NAME}"
-        want = {"wheel": w.name, "size": w.stat().st_size}
+        want = {"wheel": w.name, "size": w.stat().st_size, "sha256": want_sha}
         if dest.is_dir() and stamp.exists():
             try:
                 got = json.loads(stamp.read_text())
@@ -224,7 +246,10 @@ def extract_corpus(wheels: dict[str, Path]) -> dict[str, dict]:
                     size += zi.file_size
         except zipfile.BadZipFile as e:
             raise BenchError(f"{w} is not a valid wheel ({e}); delete it and rerun") from e
-        meta = {**want, "sha256": sha256(w), "py_files": n, "py_bytes": size}
+        got_sha = sha256(w)
+        if got_sha != want_sha:
+            raise BenchError(f"{w} has sha256 {got_sha}, expected {want_sha}; delete it and rerun")
+        meta = {**want, "py_files": n, "py_bytes": size}
         stamp.write_text(json.dumps(meta, indent=1))
         info[project] = {"requirement": req, **meta}
     return info
@@ -254,7 +279,7 @@ def ensure_scaled_corpus(factor: int, mode: str) -> Path:
     base_files, base_bytes = scan_tree(CORPUS_DIR)
     want = {"factor": factor, "mode": mode, "base_files": base_files,
             "base_bytes": base_bytes,
-            "projects": [p for p, _ in PROJECTS]}
+            "projects": [p for p, *_ in PROJECTS]}
     if stamp.exists():
         try:
             if json.loads(stamp.read_text()) == want:
@@ -266,7 +291,7 @@ def ensure_scaled_corpus(factor: int, mode: str) -> Path:
     log(f"[setup] building {rel(dest)} ({factor} x {base_files} files, {mode})")
     t0 = time.perf_counter()
     for i in range(factor):
-        for project, _ in PROJECTS:
+        for project, *_ in PROJECTS:
             src_root = CORPUS_DIR / project
             dst_root = dest / f"c{i:02d}" / project
             for dirpath, _dirs, files in os.walk(src_root):
@@ -414,46 +439,55 @@ def fmt_table(headers: list[str], rows: list[list[str]], left: int = 1) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
+def is_spawnsafe(tool: str) -> bool:
+    return tool not in ("ruff", "read")
+
+
 def main_table(results: list[Result]) -> str:
     by = {r.tool: r for r in results}
-    ss, rf, rd = by.get("spawnsafe"), by.get("ruff"), by.get("read")
+    rf, rd = by.get("ruff"), by.get("read")
     rows = []
     for r in results:
+        vs = lambda ref, f: (f"{f(r) / f(ref):.2f}x"  # noqa: E731
+                             if ref and is_spawnsafe(r.tool) else "")
         rows.append([
             r.tool, f"{r.files}", f"{r.bytes / 1e6:.1f}", f"{r.median_s:.3f}",
             f"{r.min_s:.3f}", f"{r.median_cpu_s:.2f}", f"{r.peak_mb:.1f}",
             f"{r.median_s / r.files * 1e6:.1f}", f"{r.bytes / 1e6 / r.median_s:.0f}",
+            vs(rf, lambda x: x.median_s), vs(rd, lambda x: x.median_s),
+            vs(rf, lambda x: x.peak_mb),
         ])
     out = fmt_table(["tool", "files", "MB", "median s", "min s", "cpu s",
-                     "peak MB", "us/file", "MB/s"], rows)
-    ratios = []
-    if ss and rf:
-        ratios.append(f"spawnsafe/ruff = {ss.median_s / rf.median_s:.2f}x")
-    if ss and rd:
-        ratios.append(f"spawnsafe/read = {ss.median_s / rd.median_s:.2f}x")
+                     "peak MB", "us/file", "MB/s", "vs ruff", "vs read", "mem vs ruff"], rows)
+    notes = []
     if rf and rd:
-        ratios.append(f"ruff/read = {rf.median_s / rd.median_s:.2f}x")
-    if ss:
-        ratios.append(f"spawnsafe output lines = {ss.samples[-1].out_lines}")
-    return out + "\n" + "   ".join(ratios)
+        notes.append(f"ruff/read = {rf.median_s / rd.median_s:.2f}x")
+    for r in results:
+        if is_spawnsafe(r.tool):
+            notes.append(f"{r.tool} output lines = {r.samples[-1].out_lines}")
+    return out + "\n" + "   ".join(notes)
 
 
 def scale_table(scale_results: dict[int, list[Result]]) -> str:
     rows = []
     for factor, results in sorted(scale_results.items()):
         by = {r.tool: r for r in results}
+        x1 = {r.tool: r for r in scale_results.get(1, [])}
         for r in results:
             ratio = ""
-            if r.tool == "spawnsafe" and "ruff" in by:
+            if is_spawnsafe(r.tool) and "ruff" in by:
                 ratio = f"{r.median_s / by['ruff'].median_s:.2f}x"
+            growth = ""
+            if r.tool in x1:
+                growth = f"{r.median_s / x1[r.tool].median_s / factor:.2f}"
             rows.append([
                 f"x{factor}", r.tool, f"{r.files}", f"{r.bytes / 1e6:.0f}",
                 f"{r.median_s:.3f}", f"{r.min_s:.3f}", f"{r.peak_mb:.1f}",
                 f"{r.median_s / r.files * 1e6:.1f}",
-                f"{r.bytes / 1e6 / r.median_s:.0f}", ratio,
+                f"{r.bytes / 1e6 / r.median_s:.0f}", ratio, growth,
             ])
     return fmt_table(["scale", "tool", "files", "MB", "median s", "min s", "peak MB",
-                      "us/file", "MB/s", "vs ruff"], rows, left=2)
+                      "us/file", "MB/s", "vs ruff", "time/(x1*N)"], rows, left=2)
 
 
 # --------------------------------------------------------------------------
@@ -473,6 +507,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spawnsafe", type=Path,
                     default=BENCH_DIR.parent / "target" / "release" / "spawnsafe",
                     help="spawnsafe binary (default: ../target/release/spawnsafe from bench/)")
+    ap.add_argument("--baseline", type=Path, metavar="PATH",
+                    help="a second spawnsafe binary measured in the same interleaved runs "
+                         "(tools named base, base-all): an A/B comparison")
+    ap.add_argument("--modes", default="prefilter,all", metavar="prefilter,all",
+                    help="spawnsafe modes to measure: prefilter (the default check) and/or "
+                         "all (--no-prefilter: every file parsed and analysed)")
     ap.add_argument("--runs", type=int, default=5,
                     help="timed runs per tool, after one warm-up (default 5); median reported")
     ap.add_argument("--scale", type=parse_scale, default=None, metavar="1,4,16",
@@ -488,6 +528,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="prepare only the wheels and bench/corpus (no ruff), then stop: "
                          "what the prefilter equivalence test needs")
     args = ap.parse_args(argv)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes or any(m not in ("prefilter", "all") for m in modes):
+        ap.error("--modes takes prefilter and/or all, comma-separated")
     if args.runs < 1 or (args.scale_runs is not None and args.scale_runs < 1):
         ap.error("--runs/--scale-runs must be at least 1")
 
@@ -519,9 +562,20 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
         ss_version = tool_version([str(ss), "--version"])
-        tools = [
-            Tool("spawnsafe", [str(ss), "check", "--output-format", "concise",
-                               "--exit-zero", "--quiet"]),
+        common = ["check", "--output-format", "concise", "--exit-zero", "--quiet"]
+        binaries = [("spawnsafe", ss)]
+        if args.baseline:
+            base = args.baseline.resolve()
+            if not (base.is_file() and os.access(base, os.X_OK)):
+                raise BenchError(f"--baseline binary not found or not executable: {base}")
+            binaries.append(("base", base))
+        tools = []
+        for name, binary in binaries:
+            if "prefilter" in modes:
+                tools.append(Tool(name, [str(binary), *common]))
+            if "all" in modes:
+                tools.append(Tool(f"{name}-all", [str(binary), *common, "--no-prefilter"]))
+        tools += [
             Tool("ruff", [str(ruff_bin()), "check", "--no-cache", "--isolated",
                           "--select", "E9", "--exit-zero", "--quiet"]),
             Tool("read", ["sh", "-c",
@@ -534,7 +588,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(f"spawnsafe benchmark: {files} files, {nbytes / 1e6:.1f} MB, "
               f"median of {args.runs} runs after 1 warm-up, {os.cpu_count()} CPUs")
-        print(f"  spawnsafe: {ss} ({ss_version or 'version unknown'})")
+        print(f"  spawnsafe: {ss} ({ss_version or 'version unknown'})"
+              + (f"; base: {args.baseline}" if args.baseline else ""))
+        print("  spawnsafe-all / base-all: the same with --no-prefilter (every file analysed)")
         print(f"  {ruff_version} (--select E9: parse only)   read: find | xargs cat")
         print(main_table(results))
 
@@ -568,6 +624,8 @@ def main(argv: list[str] | None = None) -> int:
                             "busy": busy,
                             "python": sys.version.split()[0]},
                 "spawnsafe": {"path": str(ss), "version": ss_version},
+                "baseline": str(args.baseline) if args.baseline else None,
+                "modes": modes,
                 "ruff": {"version": RUFF_VERSION},
                 "runs": args.runs,
                 "scale_runs": (args.scale_runs or min(args.runs, 3)) if args.scale else None,

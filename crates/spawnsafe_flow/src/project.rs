@@ -3,6 +3,7 @@
 //! this call (transitively) do?".
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -135,9 +136,20 @@ pub struct Project<'p, 'a> {
     by_name: FxHashMap<&'p str, Vec<usize>>,
     /// Modules some other project module imports.
     pub imported: Vec<bool>,
+    /// The call sites by the names they spell, made on first use: see [`Project::callers_of`].
+    /// Owned keys: a borrowed name in a cell would make `Project` invariant.
+    calls_by_name: OnceLock<CallsByName>,
+    /// Each class's project base classes (by module, then class), made on
+    /// first use: method lookups ask for them again and again.
+    class_bases: Vec<Vec<OnceLock<ClassBases>>>,
 }
 
 const MAX_REEXPORT_DEPTH: usize = 8;
+
+/// Call sites, as (module, index in its `calls`), under a name they spell.
+type CallsByName = FxHashMap<Box<str>, Vec<(usize, usize)>>;
+/// A class's project base classes, as (module, class).
+type ClassBases = Vec<(usize, ClassId)>;
 
 impl<'p, 'a> Project<'p, 'a> {
     pub fn new(
@@ -155,6 +167,11 @@ impl<'p, 'a> Project<'p, 'a> {
             facts,
             by_name,
             imported: vec![false; paths.len()],
+            calls_by_name: OnceLock::new(),
+            class_bases: models
+                .iter()
+                .map(|model| model.classes.iter().map(|_| OnceLock::new()).collect())
+                .collect(),
         };
         let mut imported = vec![false; paths.len()];
         for (index, module_facts) in facts.iter().enumerate() {
@@ -191,8 +208,15 @@ impl<'p, 'a> Project<'p, 'a> {
 
     /// Finds a project module by name, preferring one under the importer's root.
     pub fn resolve_module(&self, importer: usize, level: u32, name: &str) -> Option<usize> {
-        let absolute = self.absolute_name(importer, level, name)?;
-        let candidates = self.by_name.get(absolute.as_str())?;
+        // Only a relative name needs a new string.
+        let absolute;
+        let name = if level == 0 {
+            name
+        } else {
+            absolute = self.absolute_name(importer, level, name)?;
+            absolute.as_str()
+        };
+        let candidates = self.by_name.get(name)?;
         let root = &self.paths[importer].root;
         candidates
             .iter()
@@ -207,16 +231,25 @@ impl<'p, 'a> Project<'p, 'a> {
         if depth > MAX_REEXPORT_DEPTH {
             return None;
         }
-        let level = qualified.chars().take_while(|&c| c == '.').count() as u32;
-        let dotted = &qualified[level as usize..];
+        let level = qualified.bytes().take_while(|&c| c == b'.').count();
+        let dotted = &qualified[level..];
+        let level = level as u32;
         let parts: Vec<&str> = dotted.split('.').collect();
         // The longest prefix that is a project module, then names inside it.
+        // The prefix `parts[..split]` is a slice of `dotted`, ending one
+        // before where `parts[split]` starts.
+        let mut rest_start = dotted.len() + 1;
         for split in (0..parts.len()).rev() {
-            let module_name = parts[..split].join(".");
+            rest_start -= parts[split].len() + 1;
             if split == 0 && level == 0 {
                 break;
             }
-            let Some(target) = self.resolve_module(module, level, &module_name) else {
+            let module_name = if split == 0 {
+                ""
+            } else {
+                &dotted[..rest_start - 1]
+            };
+            let Some(target) = self.resolve_module(module, level, module_name) else {
                 continue;
             };
             return self.lookup_in_module(target, &parts[split..], depth + 1);
@@ -392,7 +425,7 @@ impl<'p, 'a> Project<'p, 'a> {
         if let Some(&function) = info.methods.get(name) {
             return Some((module, function));
         }
-        for (base_module, base) in self.project_bases(module, class) {
+        for &(base_module, base) in self.project_bases(module, class) {
             if let Some(found) = self.find_method(base_module, base, name, depth + 1) {
                 return Some(found);
             }
@@ -402,10 +435,14 @@ impl<'p, 'a> Project<'p, 'a> {
 
     /// The direct base classes of a class that are the project's own.
     pub fn project_bases_of(&self, module: usize, class: ClassId) -> Vec<(usize, ClassId)> {
-        self.project_bases(module, class)
+        self.project_bases(module, class).to_vec()
     }
 
-    fn project_bases(&self, module: usize, class: ClassId) -> Vec<(usize, ClassId)> {
+    fn project_bases(&self, module: usize, class: ClassId) -> &[(usize, ClassId)] {
+        self.class_bases[module][class].get_or_init(|| self.find_project_bases(module, class))
+    }
+
+    fn find_project_bases(&self, module: usize, class: ClassId) -> Vec<(usize, ClassId)> {
         let model = &self.models[module];
         let info = &model.classes[class];
         let Some(arguments) = &info.def.arguments else {
@@ -502,32 +539,60 @@ impl<'p, 'a> Project<'p, 'a> {
     /// Every call site in the project that calls a project function, with its module.
     pub fn callers_of(&self, module: usize, function: FunctionId) -> Vec<(usize, &CallSite<'a>)> {
         let name = self.models[module].functions[function].def.name.as_str();
-        let mut callers = Vec::new();
-        for (caller_module, facts) in self.facts.iter().enumerate() {
-            for site in &facts.calls {
-                // Only calls that spell the name (or import it under an alias) can
-                // call it: a cheap test before resolving.
-                let spelled = match site.call.func.as_ref() {
-                    ruff_python_ast::Expr::Name(called) => {
-                        called.id.as_str() == name
-                            || self.models[caller_module]
-                                .lookup(called.id.as_str(), site.scope)
-                                .is_some_and(|(_, bindings)| {
-                                    bindings.iter().any(|binding| {
-                                        matches!(binding.kind, BindingKind::FromImport { name: imported, .. } if imported == name)
-                                    })
-                                })
+        // Only calls that spell the name (or import it under an alias) can
+        // call it: the index finds them without scanning every call site.
+        let Some(spelled) = self.calls_by_name().get(name) else {
+            return Vec::new();
+        };
+        spelled
+            .iter()
+            .map(|&(caller_module, index)| (caller_module, &self.facts[caller_module].calls[index]))
+            .filter(|&(caller_module, site)| {
+                self.call_site_callee(caller_module, site) == Some((module, function))
+            })
+            .collect()
+    }
+
+    /// The call sites (module, index in its `calls`) under each name that
+    /// can call a function of that name: `name(...)`, `alias(...)` for
+    /// `from m import name as alias`, and `obj.name(...)`; in project order.
+    fn calls_by_name(&self) -> &CallsByName {
+        self.calls_by_name.get_or_init(|| {
+            let mut index: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
+            for (caller_module, facts) in self.facts.iter().enumerate() {
+                for (position, site) in facts.calls.iter().enumerate() {
+                    let entry = (caller_module, position);
+                    match site.call.func.as_ref() {
+                        ruff_python_ast::Expr::Name(called) => {
+                            let called_name = called.id.as_str();
+                            index.entry(called_name).or_default().push(entry);
+                            let Some((_, bindings)) =
+                                self.models[caller_module].lookup(called_name, site.scope)
+                            else {
+                                continue;
+                            };
+                            for binding in bindings {
+                                if let BindingKind::FromImport { name: imported, .. } = binding.kind
+                                {
+                                    let sites = index.entry(imported).or_default();
+                                    if sites.last() != Some(&entry) {
+                                        sites.push(entry);
+                                    }
+                                }
+                            }
+                        }
+                        ruff_python_ast::Expr::Attribute(called) => {
+                            index.entry(called.attr.as_str()).or_default().push(entry);
+                        }
+                        _ => {}
                     }
-                    ruff_python_ast::Expr::Attribute(called) => called.attr.as_str() == name,
-                    _ => false,
-                };
-                if spelled && self.call_site_callee(caller_module, site) == Some((module, function))
-                {
-                    callers.push((caller_module, site));
                 }
             }
-        }
-        callers
+            index
+                .into_iter()
+                .map(|(name, sites)| (Box::from(name), sites))
+                .collect()
+        })
     }
 
     /// Is this class a `multiprocessing.Process` subclass (directly or through project classes)?

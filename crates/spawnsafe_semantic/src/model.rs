@@ -898,19 +898,14 @@ impl<'a> ModuleModel<'a> {
         let Some((found_in, bindings)) = self.lookup(name, scope) else {
             return Value::Unknown;
         };
-        // Prefer the bindings made before the use when the use is in the same scope.
-        let before: Vec<&Binding> = if found_in == scope {
-            bindings.iter().filter(|b| b.range.start() <= at).collect()
-        } else {
-            Vec::new()
-        };
-        let candidates: Vec<&Binding> = if before.is_empty() {
-            bindings.iter().collect()
-        } else {
-            before
-        };
+        // Prefer the bindings made before the use when the use is in the same
+        // scope (and there are any); filtered in place, without collecting.
+        let only_before = found_in == scope && bindings.iter().any(|b| b.range.start() <= at);
+        let candidates = bindings
+            .iter()
+            .filter(|b| !only_before || b.range.start() <= at);
         let mut fallback = Value::Unknown;
-        for binding in candidates.iter().rev() {
+        for binding in candidates.rev() {
             let value = self.binding_value(binding, found_in, depth);
             match &value {
                 Value::Unknown => {}
