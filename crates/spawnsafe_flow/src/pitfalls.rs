@@ -20,6 +20,11 @@ pub enum Pitfall {
     GetattrRecursion {
         attr: String,
     },
+    /// `__getattr__` indexes `self.__dict__["key"]`: a `KeyError`, which the
+    /// unpickler's `__setstate__` lookup does not swallow.
+    GetattrDictKey {
+        key: String,
+    },
     ItemsBeforeState {
         base: &'static str,
         method: &'static str,
@@ -128,6 +133,13 @@ pub fn class_pitfall(project: &Project, module: usize, class: ClassId) -> Option
             if let Some(attr) = unguarded_self_read(project, module, class, m, f) {
                 return Some(ClassPitfall {
                     pitfall: Pitfall::GetattrRecursion { attr },
+                    module: m,
+                    method: f,
+                });
+            }
+            if let Some(key) = unguarded_dict_key(project, m, f) {
+                return Some(ClassPitfall {
+                    pitfall: Pitfall::GetattrDictKey { key },
                     module: m,
                     method: f,
                 });
@@ -386,6 +398,106 @@ fn unguarded_self_read(
         }
         if let Some((_, attr)) = reads.into_iter().next() {
             return Some(attr);
+        }
+        if let Some(attr) = property_read(project, module, class, method_module, method, stmt) {
+            return Some(attr);
+        }
+    }
+    None
+}
+
+/// `self.__dict__["key"]` read by `__getattr__` before anything tests the
+/// name: on the half-built object the dict is empty and the lookup raises
+/// `KeyError` (Modules/_pickle.c `load_build` asks for `__setstate__` with
+/// `_PyObject_LookupAttr`, which only swallows `AttributeError`).
+fn unguarded_dict_key(
+    project: &Project,
+    method_module: usize,
+    method: FunctionId,
+) -> Option<String> {
+    struct DictKeys<'r> {
+        receiver: &'r str,
+        keys: Vec<String>,
+    }
+    impl<'a> Visitor<'a> for DictKeys<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) | Stmt::Try(_) => {}
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Subscript(subscript) = expr {
+                if let (Expr::Attribute(attribute), Expr::StringLiteral(key)) =
+                    (subscript.value.as_ref(), subscript.slice.as_ref())
+                {
+                    if subscript.ctx == ast::ExprContext::Load
+                        && attribute.attr.as_str() == "__dict__"
+                        && matches!(attribute.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.receiver)
+                    {
+                        self.keys.push(key.value.to_str().to_string());
+                    }
+                }
+            }
+            if !matches!(expr, Expr::Lambda(_)) {
+                visitor::walk_expr(self, expr);
+            }
+        }
+    }
+    let receiver = self_parameter(project, method_module, method)?;
+    let info = &project.models[method_module].functions[method];
+    let name_parameter = info.def.parameters.iter().nth(1)?.name().as_str();
+    for stmt in &info.def.body {
+        let mut finder = DictKeys {
+            receiver,
+            keys: Vec::new(),
+        };
+        if let Stmt::If(if_stmt) = stmt {
+            // A guard on the name that comes first: assume it refuses dunders.
+            finder.visit_expr(&if_stmt.test);
+            if finder.keys.is_empty() && mentions(&if_stmt.test, name_parameter) {
+                return None;
+            }
+        }
+        finder.visit_stmt(stmt);
+        if let Some(key) = finder.keys.into_iter().next() {
+            return Some(key);
+        }
+    }
+    None
+}
+
+/// An instance attribute read through a property the statement reads
+/// (`getattr(self.path, name)` where the `path` property reads
+/// `self._root`): the property runs on the half-built object too.
+fn property_read(
+    project: &Project,
+    module: usize,
+    class: ClassId,
+    method_module: usize,
+    method: FunctionId,
+    stmt: &Stmt,
+) -> Option<String> {
+    let receiver = self_parameter(project, method_module, method)?;
+    let mut finder = SelfReads {
+        receiver,
+        reads: Vec::new(),
+    };
+    finder.visit_stmt(stmt);
+    for (_, attr) in finder.reads {
+        let Some((pm, pf)) = project.find_method_of(module, class, &attr) else {
+            continue;
+        };
+        let property = &project.models[pm].functions[pf];
+        let is_property = property.def.decorator_list.iter().any(|decorator| {
+            matches!(&decorator.expression, Expr::Name(name) if name.id.as_str() == "property")
+        });
+        if !is_property {
+            continue;
+        }
+        let reads = instance_reads(project, module, class, pm, pf, &property.def.body, None);
+        if let Some((_, inner)) = reads.into_iter().next() {
+            return Some(inner);
         }
     }
     None
