@@ -228,13 +228,38 @@ fn report_item(
         },
         item.method,
     );
-    let method_info = &project.models[found.module].functions[found.method];
+    report_unpickled(
+        checker,
+        item.item,
+        leaf,
+        &class_name,
+        found,
+        message,
+        note,
+        help,
+    );
+}
+
+/// Reports a value the receiving side cannot unpickle (a queue item, a task
+/// result), with notes at the method that fails and where the object is made.
+#[allow(clippy::too_many_arguments)]
+fn report_unpickled(
+    checker: &mut Checker,
+    site: &Expr,
+    leaf: &Leaf,
+    class_name: &str,
+    found: &ClassPitfall,
+    message: String,
+    note: String,
+    help: &str,
+) {
+    let method_info = &checker.project.models[found.module].functions[found.method];
     let mut related = vec![Related {
         file: checker.files[found.module].clone(),
         range: method_info.def.name.range(),
         message: note,
     }];
-    if leaf.module != checker.module || leaf.expr.range() != item.item.range() {
+    if leaf.module != checker.module || leaf.expr.range() != site.range() {
         related.push(Related {
             file: checker.files[leaf.module].clone(),
             range: leaf.expr.range(),
@@ -243,7 +268,7 @@ fn report_item(
     }
     let diagnostic = checker.report(
         Rule::PickleProtocolPitfall,
-        item.item.range(),
+        site.range(),
         message,
         Some(help.to_string()),
     );
@@ -296,27 +321,16 @@ fn report_result(
     let message = format!(
         "The value `{task}` returns {verb} {object}, which the worker pickles and the parent unpickles under every start method: {explanation}"
     );
-    let method_info = &project.models[found.module].functions[found.method];
-    let mut related = vec![Related {
-        file: checker.files[found.module].clone(),
-        range: method_info.def.name.range(),
-        message: note,
-    }];
-    if leaf.module != checker.module || leaf.expr.range() != returned.range() {
-        related.push(Related {
-            file: checker.files[leaf.module].clone(),
-            range: leaf.expr.range(),
-            message: format!("the `{class_name}` object is created here"),
-        });
-    }
-    let diagnostic = checker.report(
-        Rule::PickleProtocolPitfall,
-        returned.range(),
+    report_unpickled(
+        checker,
+        returned,
+        leaf,
+        &class_name,
+        found,
         message,
-        Some(help.to_string()),
+        note,
+        help,
     );
-    diagnostic.related = related;
-    diagnostic.fails_under = Some(Methods::ALL);
 }
 
 /// The receiving side's failure for a pitfall found on a class that comes back
