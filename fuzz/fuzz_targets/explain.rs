@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spawnsafe_core::explain::{explain, render_json, render_text, ExplainOptions};
+use spawnsafe_runtime::explain::{explain, render_json, render_text, ExplainOptions};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -12,8 +12,8 @@ fn repo_root() -> PathBuf {
         .expect("workspace root")
 }
 
-const CORPUS: &str = "crates/spawnsafe_core/tests/explain/corpus";
-const PROGRAMS: &str = "/home/dev=crates/spawnsafe_core/tests/explain/programs";
+const CORPUS: &str = "crates/spawnsafe_runtime/tests/explain/corpus";
+const PROGRAMS: &str = "/home/dev=crates/spawnsafe_runtime/tests/explain/programs";
 
 struct Run {
     code: i32,
@@ -56,7 +56,7 @@ fn known_failure_exits_0_and_runs_the_local_check() {
         .stdout
         .contains("  --> /home/dev/unguarded_pool_spawn/main.py:6, in <module>"));
     assert!(run.stdout.contains(
-        "crates/spawnsafe_core/tests/explain/programs/unguarded_pool_spawn/main.py:6:8: SPS101"
+        "crates/spawnsafe_runtime/tests/explain/programs/unguarded_pool_spawn/main.py:6:8: SPS101"
     ));
 }
 
@@ -112,7 +112,7 @@ fn json_output() {
             &file,
             "--json",
             "--path-map",
-            "/home/dev=crates/spawnsafe_core/tests/explain/programs",
+            "/home/dev=crates/spawnsafe_runtime/tests/explain/programs",
         ],
         None,
     );

@@ -783,7 +783,7 @@ fn pre_commit_hooks_block_a_commit_with_a_finding() {
 fn the_pytest_plugin_bootstrap_is_the_one_run_uses() {
     let root = workspace_root();
     let bootstrap = std::fs::read_to_string(root.join("python/spawnsafe/_bootstrap.py")).unwrap();
-    assert_eq!(spawnsafe_core::BOOTSTRAP_PY, bootstrap);
+    assert_eq!(spawnsafe_runtime::BOOTSTRAP_PY, bootstrap);
     for shipped in ["_bootstrap.py", "_sitecustomize.py"] {
         let text = std::fs::read_to_string(root.join("python/spawnsafe").join(shipped)).unwrap();
         for copy in list_files_by_hand(&root, Path::new("crates")) {

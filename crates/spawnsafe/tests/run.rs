@@ -284,7 +284,7 @@ struct CorpusCase {
 
 fn corpus_programs() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../spawnsafe_core/tests/explain/programs")
+        .join("../spawnsafe_runtime/tests/explain/programs")
         .canonicalize()
         .unwrap()
 }
@@ -508,7 +508,7 @@ fn doctor_inspects_the_main_module_of_a_live_session() {
     }
 }
 
-/// Every program of the `explain` corpus (`spawnsafe_core/tests/explain/programs`,
+/// Every program of the `explain` corpus (`spawnsafe_runtime/tests/explain/programs`,
 /// listed with how it runs in `manifest.txt`) that fails under a start method
 /// `run` can force: `spawnsafe run` makes it fail, names the rule, and points
 /// at a line of the program's own files (the user's frame, or the static

@@ -9,8 +9,6 @@
 pub mod codec;
 pub mod diagnostic;
 pub mod discovery;
-pub mod doctor;
-pub mod explain;
 pub mod fix;
 pub mod fixer;
 pub mod frozen;
@@ -20,7 +18,6 @@ pub mod prefilter;
 pub mod registry;
 pub mod report;
 pub mod rules;
-pub mod run;
 pub mod settings;
 pub mod source;
 pub mod syntax;
@@ -36,7 +33,3 @@ pub use spawnsafe_semantic::{api, stdlib};
 
 pub use linter::{check_paths, check_stdin, CheckOptions, CheckResult};
 pub use registry::{Rule, RuleSelection, Severity};
-
-/// The Python bootstrap that runs a program with a start method forced as the default.
-/// Its one source is the Python package's module (the pytest plugin imports it).
-pub const BOOTSTRAP_PY: &str = include_str!("../../../python/spawnsafe/_bootstrap.py");

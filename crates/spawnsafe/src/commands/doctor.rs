@@ -5,7 +5,7 @@ use crate::args::DoctorArgs;
 
 /// `spawnsafe doctor`: what the interpreter's setup means for multiprocessing.
 pub fn doctor(args: DoctorArgs) -> Result<ExitCode, String> {
-    use spawnsafe_core::doctor::{
+    use spawnsafe_runtime::doctor::{
         assess, facts_from_json, probe, render, render_json, session_probe, Status,
     };
     if args.session_probe {
@@ -29,7 +29,7 @@ pub fn doctor(args: DoctorArgs) -> Result<ExitCode, String> {
             (PathBuf::from(&facts.executable), facts)
         }
         None => {
-            let python = spawnsafe_core::run::find_python(args.python.as_deref())?;
+            let python = spawnsafe_runtime::run::find_python(args.python.as_deref())?;
             let facts = probe(&python)?;
             (python, facts)
         }

@@ -26,16 +26,16 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
             .ok_or_else(|| format!("`--path-map {mapping}`: expected FROM=TO"))?;
         path_map.push((from.to_string(), PathBuf::from(to)));
     }
-    let options = spawnsafe_core::explain::ExplainOptions {
+    let options = spawnsafe_runtime::explain::ExplainOptions {
         check_local: !args.no_check,
         base_dir: None,
         path_map,
     };
-    let explanation = spawnsafe_core::explain::explain(&text, &options);
+    let explanation = spawnsafe_runtime::explain::explain(&text, &options);
     let out = if args.json {
-        spawnsafe_core::explain::render_json(&explanation)
+        spawnsafe_runtime::explain::render_json(&explanation)
     } else {
-        spawnsafe_core::explain::render_text(&explanation)
+        spawnsafe_runtime::explain::render_text(&explanation)
     };
     crate::printer::write_stdout(out.as_bytes())?;
     Ok(if explanation.is_known() {

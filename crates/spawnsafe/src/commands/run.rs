@@ -26,7 +26,7 @@ fn run_has_command_separator() -> bool {
 
 /// `spawnsafe run`: the program with the start method forced, then the diagnosis.
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
-    use spawnsafe_core::run::{Program, RunOptions};
+    use spawnsafe_runtime::run::{Program, RunOptions};
     let program = match (&args.module, run_has_command_separator()) {
         (Some(_), true) => {
             return Err("give either `-m MODULE` or `-- COMMAND`, not both".to_string())
@@ -59,8 +59,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         timeout,
         echo_stderr: !args.json,
     };
-    let outcome = spawnsafe_core::run::run(&program, &options)?;
-    let diagnosis = spawnsafe_core::run::diagnose(&program, &outcome, &args.start_method);
+    let outcome = spawnsafe_runtime::run::run(&program, &options)?;
+    let diagnosis = spawnsafe_runtime::run::diagnose(&program, &outcome, &args.start_method);
     if args.json {
         eprintln!("{}", diagnosis.to_json(&outcome));
     } else if let Some(text) = diagnosis.render() {
