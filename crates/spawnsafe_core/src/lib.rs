@@ -6,7 +6,6 @@
 //! (per-module model) → [`facts`] → [`project`] (cross-module) → [`rules`] →
 //! [`diagnostic`] → [`report`].
 
-pub mod codec;
 pub mod diagnostic;
 pub mod discovery;
 pub mod fix;
@@ -19,9 +18,10 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod settings;
-pub mod source;
-pub mod syntax;
 pub mod targets;
+
+// Reading and parsing, from the layer below.
+pub use spawnsafe_source::{codec, source, syntax};
 
 // The engine's lower layers, under the names the linter has always used.
 pub use spawnsafe_flow::{
