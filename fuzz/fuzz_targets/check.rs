@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use spawnsafe_core::report::{render, OutputFormat};
-use spawnsafe_core::settings::Overrides;
-use spawnsafe_core::{check_stdin, CheckOptions};
+use spawnsafe_linter::report::{render, OutputFormat};
+use spawnsafe_linter::settings::Overrides;
+use spawnsafe_linter::{check_stdin, CheckOptions};
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the kind of file and the target version.

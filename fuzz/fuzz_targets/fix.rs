@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
-use spawnsafe_core::fixer::{fix_paths, FixOptions};
-use spawnsafe_core::linter::check_paths;
-use spawnsafe_core::source::{decode_source, source_type};
-use spawnsafe_core::syntax::{parse, parser_version};
-use spawnsafe_core::CheckOptions;
+use spawnsafe_linter::fixer::{fix_paths, FixOptions};
+use spawnsafe_linter::linter::check_paths;
+use spawnsafe_linter::source::{decode_source, source_type};
+use spawnsafe_linter::syntax::{parse, parser_version};
+use spawnsafe_linter::CheckOptions;
 
 /// The text parses for the newest Python, with no problem at all.
 fn parses(path: &Path, text: &str) -> bool {

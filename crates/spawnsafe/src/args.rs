@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use spawnsafe_core::report::OutputFormat;
+use spawnsafe_linter::report::OutputFormat;
 
 const EXAMPLES: &str = "\
 Examples:

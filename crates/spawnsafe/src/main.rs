@@ -1,4 +1,4 @@
-//! The `spawnsafe` command line: a thin layer over `spawnsafe_core`.
+//! The `spawnsafe` command line: a thin layer over `spawnsafe_linter`.
 //! `args` is what clap parses, `settings` what `check` validates it into,
 //! `commands` one file per subcommand, `printer` all that `check` prints.
 

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use spawnsafe_core::fixer::{FixResult, FixedFile};
-use spawnsafe_core::report::{render_statistics, render_with, RenderOptions};
-use spawnsafe_core::{CheckResult, Rule};
+use spawnsafe_linter::fixer::{FixResult, FixedFile};
+use spawnsafe_linter::report::{render_statistics, render_with, RenderOptions};
+use spawnsafe_linter::{CheckResult, Rule};
 
 use crate::settings::PrinterSettings;
 

@@ -4,9 +4,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use spawnsafe_core::report::OutputFormat;
-use spawnsafe_core::settings::{Overrides, Resolver};
-use spawnsafe_core::CheckOptions;
+use spawnsafe_linter::report::OutputFormat;
+use spawnsafe_linter::settings::{Overrides, Resolver};
+use spawnsafe_linter::CheckOptions;
 
 use crate::args::{CheckArgs, ColorChoice};
 

@@ -748,7 +748,7 @@ fn rule_all_lists_every_rule() {
         // Level-1 headings `# name (SPSnnn)`; code blocks hold `# comments` too.
         .filter(|line| line.starts_with("# ") && line.contains(" (SPS") && line.ends_with(')'))
         .collect();
-    let codes: Vec<&str> = spawnsafe_core::Rule::ALL
+    let codes: Vec<&str> = spawnsafe_linter::Rule::ALL
         .iter()
         .map(|rule| rule.code())
         .collect();
@@ -774,7 +774,7 @@ fn rule_unknown_exits_2() {
     let run = run(&["rule", "SPS999"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(run.stdout, "");
-    let known: Vec<&str> = spawnsafe_core::Rule::ALL
+    let known: Vec<&str> = spawnsafe_linter::Rule::ALL
         .iter()
         .map(|rule| rule.code())
         .collect();
@@ -1832,7 +1832,7 @@ fn rule_as_json() {
         serde_json::from_str(&run(&["rule", "--all", "--output-format", "json"]).stdout).unwrap();
     assert_eq!(
         all.as_array().unwrap().len(),
-        spawnsafe_core::Rule::ALL.len()
+        spawnsafe_linter::Rule::ALL.len()
     );
 }
 

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use spawnsafe_core::registry::{rules_document, rules_table};
+use spawnsafe_linter::registry::{rules_document, rules_table};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

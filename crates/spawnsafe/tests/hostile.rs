@@ -537,14 +537,14 @@ fn symlink_loops_pipes_and_directories_named_like_modules() {
 /// and says so; the others are fixed.
 #[test]
 fn files_deleted_or_changed_during_fix() {
-    use spawnsafe_core::fixer::{fix_inputs, FixOptions};
-    use spawnsafe_core::linter::read_inputs;
+    use spawnsafe_linter::fixer::{fix_inputs, FixOptions};
+    use spawnsafe_linter::linter::read_inputs;
     let dir = tempfile::tempdir().unwrap();
     let typo = "import multiprocessing\n\nif __name__ == \"main\":\n    print(multiprocessing.cpu_count())\n";
     for name in ["kept.py", "deleted.py", "changed.py"] {
         write(dir.path(), name, typo);
     }
-    let options = spawnsafe_core::CheckOptions {
+    let options = spawnsafe_linter::CheckOptions {
         isolated: true,
         ..Default::default()
     };

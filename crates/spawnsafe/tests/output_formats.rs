@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
-use spawnsafe_core::{Rule, Severity};
+use spawnsafe_linter::{Rule, Severity};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -549,7 +549,7 @@ fn sarif_fixes_are_valid() {
         "--isolated",
         "--output-format",
         "sarif",
-        "crates/spawnsafe_core/resources/fixtures/SPS102/flagged",
+        "crates/spawnsafe_linter/resources/fixtures/SPS102/flagged",
     ]);
     let log = parse_sarif(&run.stdout);
     let results = log["runs"][0]["results"].as_array().unwrap();

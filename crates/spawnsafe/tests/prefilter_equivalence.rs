@@ -49,7 +49,7 @@ fn findings(corpus: &Path, extra: &[&str]) -> Vec<String> {
 #[test]
 fn prefilter_gives_the_findings_of_parsing_everything_on_the_fixtures() {
     let fixtures =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spawnsafe_core/resources/fixtures");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spawnsafe_linter/resources/fixtures");
     let fast = findings(&fixtures, &[]);
     let everything = findings(&fixtures, &["--no-prefilter"]);
     assert!(fast.len() > 100, "{fast:?}");

@@ -4,7 +4,7 @@
 //! - [`explain`]: reads a pasted traceback (or a whole log) and names the hazard behind it;
 //! - [`doctor`]: reports the interpreter's start method, platform and frozen-app set-up.
 //!
-//! They build on the linter (`spawnsafe_core`) to confirm a diagnosis with the static check of
+//! They build on the linter (`spawnsafe_linter`) to confirm a diagnosis with the static check of
 //! the files a traceback names.
 
 pub mod doctor;

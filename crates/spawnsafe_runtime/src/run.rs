@@ -265,7 +265,7 @@ pub struct Diagnosis {
     /// The program's own file, when it is one.
     pub program_file: Option<PathBuf>,
     /// The static findings for that file.
-    pub findings: Vec<spawnsafe_core::diagnostic::Diagnostic>,
+    pub findings: Vec<spawnsafe_linter::diagnostic::Diagnostic>,
     /// How often the bootstrapping RuntimeError was raised (children that
     /// re-ran an unguarded start; a Pool keeps replacing them).
     pub bootstrap_errors: usize,
@@ -299,9 +299,9 @@ pub fn diagnose(program: &Program, outcome: &RunOutcome, start_method: &str) -> 
     let findings = program_file
         .as_ref()
         .and_then(|file| {
-            spawnsafe_core::check_paths(
+            spawnsafe_linter::check_paths(
                 std::slice::from_ref(file),
-                &spawnsafe_core::CheckOptions::default(),
+                &spawnsafe_linter::CheckOptions::default(),
             )
             .ok()
         })
@@ -396,7 +396,7 @@ impl Diagnosis {
                 .flatten()
                 .map(|finding| (finding.code, finding.row))
                 .collect();
-            let rest: Vec<spawnsafe_core::diagnostic::Diagnostic> = self
+            let rest: Vec<spawnsafe_linter::diagnostic::Diagnostic> = self
                 .findings
                 .iter()
                 .filter(|finding| {
@@ -419,9 +419,9 @@ impl Diagnosis {
                     },
                     file.display()
                 ));
-                let concise = spawnsafe_core::report::render(
+                let concise = spawnsafe_linter::report::render(
                     &rest,
-                    spawnsafe_core::report::OutputFormat::Concise,
+                    spawnsafe_linter::report::OutputFormat::Concise,
                     false,
                 );
                 for line in concise.lines() {

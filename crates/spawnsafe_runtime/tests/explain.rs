@@ -275,7 +275,7 @@ fn options_for(programs: &Path, case: &str) -> ExplainOptions {
 
 /// The whole corpus, complete and damaged: at least 90% of the positives
 /// named right and at most 5% of the look-alikes blamed, with the numbers per
-/// kind of damage printed as a table (`cargo test -p spawnsafe_core --test
+/// kind of damage printed as a table (`cargo test -p spawnsafe_linter --test
 /// explain -- --nocapture damaged`).
 #[test]
 fn damaged_corpus_table() {

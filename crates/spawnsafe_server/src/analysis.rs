@@ -9,11 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use spawnsafe_core::fixer::{fix_inputs, FixOptions};
-use spawnsafe_core::linter::{check_inputs, display_path, read_inputs, InputFile};
-use spawnsafe_core::settings::{Overrides, Resolver};
-use spawnsafe_core::source::{decode_notebook, is_notebook, SourceText};
-use spawnsafe_core::{CheckOptions, CheckResult};
+use spawnsafe_linter::fixer::{fix_inputs, FixOptions};
+use spawnsafe_linter::linter::{check_inputs, display_path, read_inputs, InputFile};
+use spawnsafe_linter::settings::{Overrides, Resolver};
+use spawnsafe_linter::source::{decode_notebook, is_notebook, SourceText};
+use spawnsafe_linter::{CheckOptions, CheckResult};
 
 /// A document the editor has open.
 #[derive(Debug, Clone)]

@@ -5,17 +5,17 @@ use std::path::Path;
 
 use ruff_python_ast::token::TokenKind;
 use ruff_text_size::{Ranged, TextRange, TextSize};
-use spawnsafe_core::Rule;
+use spawnsafe_linter::Rule;
 
 /// The rule whose code is at `offset` inside a `noqa` comment, and the code's range.
 pub fn noqa_code_at(path: &Path, text: &str, offset: TextSize) -> Option<(Rule, TextRange)> {
     // Only real comment tokens count, never text inside strings. Parsing and
     // dropping a deeply nested file recurse once per level: on the analysis
     // stack, as `check` does, never on the server's main thread.
-    let comment = spawnsafe_core::syntax::with_analysis_stack(|| {
+    let comment = spawnsafe_linter::syntax::with_analysis_stack(|| {
         let parsed = ruff_python_parser::parse_unchecked_source(
             text,
-            spawnsafe_core::source::source_type(path),
+            spawnsafe_linter::source::source_type(path),
         );
         parsed
             .tokens()

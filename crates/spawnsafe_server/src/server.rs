@@ -8,11 +8,11 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use ruff_text_size::TextRange;
 use serde_json::{json, Value};
-use spawnsafe_core::diagnostic::{Diagnostic, SourceFile};
-use spawnsafe_core::fix::Applicability;
-use spawnsafe_core::noqa::add_noqa_edits;
-use spawnsafe_core::settings::Overrides;
-use spawnsafe_core::Severity;
+use spawnsafe_linter::diagnostic::{Diagnostic, SourceFile};
+use spawnsafe_linter::fix::Applicability;
+use spawnsafe_linter::noqa::add_noqa_edits;
+use spawnsafe_linter::settings::Overrides;
+use spawnsafe_linter::Severity;
 
 use crate::analysis::{self, canonical, Document};
 use crate::convert::{path_to_uri, uri_to_path, LineStarts, PositionEncoding};

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use spawnsafe_core::diagnostic::SourceFile;
-use spawnsafe_core::fix::notebook::updated_json;
-use spawnsafe_core::fix::write::{encode, write_atomically};
-use spawnsafe_core::noqa::{add_noqa_edits, apply_edits};
-use spawnsafe_core::source::{decode, is_notebook};
-use spawnsafe_core::{check_paths, Rule};
+use spawnsafe_linter::diagnostic::SourceFile;
+use spawnsafe_linter::fix::notebook::updated_json;
+use spawnsafe_linter::fix::write::{encode, write_atomically};
+use spawnsafe_linter::noqa::{add_noqa_edits, apply_edits};
+use spawnsafe_linter::source::{decode, is_notebook};
+use spawnsafe_linter::{check_paths, Rule};
 
 use crate::printer::count;
 use crate::settings::{CheckSettings, Input};
@@ -92,7 +92,7 @@ pub fn add_noqa(settings: &CheckSettings) -> Result<ExitCode, String> {
 fn write(
     path: &std::path::Path,
     checked_text: &str,
-    edits: &[spawnsafe_core::fix::Edit],
+    edits: &[spawnsafe_linter::fix::Edit],
     new_text: &str,
 ) -> Result<(), String> {
     let original = std::fs::read(path).map_err(|err| format!("cannot read: {err}"))?;

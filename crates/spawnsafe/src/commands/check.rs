@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use spawnsafe_core::fixer::{
+use spawnsafe_linter::fixer::{
     fix_paths, fix_stdin, unified_diff, FixOptions, FixResult, MAX_ROUNDS,
 };
-use spawnsafe_core::report::RenderOptions;
-use spawnsafe_core::settings::Resolver;
-use spawnsafe_core::{check_paths, check_stdin, CheckResult};
+use spawnsafe_linter::report::RenderOptions;
+use spawnsafe_linter::settings::Resolver;
+use spawnsafe_linter::{check_paths, check_stdin, CheckResult};
 
 use crate::args::CheckArgs;
 use crate::printer::{self, count, FixCounts};
@@ -287,7 +287,7 @@ fn project_root() -> Option<PathBuf> {
         .find(|dir| dir.join(".git").exists())
         .or_else(|| {
             ancestors().find(|dir| {
-                spawnsafe_core::settings::CONFIG_FILES
+                spawnsafe_linter::settings::CONFIG_FILES
                     .iter()
                     .any(|name| dir.join(name).is_file())
             })

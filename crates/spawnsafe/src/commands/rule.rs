@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use spawnsafe_core::Rule;
+use spawnsafe_linter::Rule;
 
 use crate::args::{RuleArgs, TextOrJson};
 

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use spawnsafe_core::discovery::discover;
-use spawnsafe_core::settings::{Resolver, Settings};
-use spawnsafe_core::{Rule, RuleSelection};
+use spawnsafe_linter::discovery::discover;
+use spawnsafe_linter::settings::{Resolver, Settings};
+use spawnsafe_linter::{Rule, RuleSelection};
 
 use crate::settings::{CheckSettings, Input};
 
@@ -36,7 +36,7 @@ pub fn show_files(settings: &CheckSettings) -> Result<ExitCode, String> {
     }
     let mut out = String::new();
     for file in &discovered.files {
-        out.push_str(&spawnsafe_core::linter::display_path(file));
+        out.push_str(&spawnsafe_linter::linter::display_path(file));
         out.push('\n');
     }
     crate::printer::write_stdout(out.as_bytes())?;
@@ -76,7 +76,7 @@ pub fn show_settings(settings: &CheckSettings) -> Result<ExitCode, String> {
     let mut out = String::new();
     out.push_str(&format!(
         "Resolved settings for: {}\n",
-        spawnsafe_core::linter::display_path(&file)
+        spawnsafe_linter::linter::display_path(&file)
     ));
     out.push_str(&format!(
         "Configuration file: {}\n",

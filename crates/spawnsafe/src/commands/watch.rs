@@ -97,7 +97,7 @@ fn is_watched(path: &Path) -> bool {
         .file_name()
         .and_then(|name| name.to_str())
         .unwrap_or("");
-    spawnsafe_core::settings::CONFIG_FILES.contains(&name)
+    spawnsafe_linter::settings::CONFIG_FILES.contains(&name)
         || name == ".gitignore"
         || path
             .extension()

@@ -8,7 +8,7 @@ use super::signatures::{
     Identified, SignatureId, SPAWN_PLATFORMS,
 };
 use super::traceback::Exception;
-use spawnsafe_core::registry::Rule;
+use spawnsafe_linter::registry::Rule;
 
 /// torch/cuda/__init__.py `_lazy_init`: "Cannot re-initialize CUDA in forked
 /// subprocess. To use CUDA with multiprocessing, you must use the 'spawn'

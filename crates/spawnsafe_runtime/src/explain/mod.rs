@@ -21,9 +21,9 @@ use serde::Serialize;
 
 use evidence::Evidence;
 use signatures::{identify, in_child, is_library_frame, Identified, SignatureId};
-use spawnsafe_core::linter::{check_paths, CheckOptions};
-use spawnsafe_core::registry::Rule;
-use spawnsafe_core::report::{render, OutputFormat};
+use spawnsafe_linter::linter::{check_paths, CheckOptions};
+use spawnsafe_linter::registry::Rule;
+use spawnsafe_linter::report::{render, OutputFormat};
 use traceback::{Chain, Exception, Frame};
 
 /// How `explain` treats the files named in the traceback.
@@ -594,7 +594,7 @@ fn local_check(
     for file in &unique {
         if let Some(path) = resolve(file, options) {
             if path.is_file() && !paths.contains(&path) {
-                shown.push(spawnsafe_core::linter::display_path(&path));
+                shown.push(spawnsafe_linter::linter::display_path(&path));
                 paths.push(path);
             }
         }

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::traceback::{Exception, Frame};
-use spawnsafe_core::registry::Rule;
+use spawnsafe_linter::registry::Rule;
 
 /// What a signature is, for `--json` and the tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
