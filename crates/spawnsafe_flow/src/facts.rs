@@ -1394,7 +1394,7 @@ impl<'m, 'a> Collector<'m, 'a> {
 
 /// A knowledge-base object that starts processes when used this way
 /// (`trigger`; `method` for [`Trigger::Methods`]), with the start method it pins.
-fn library_start(
+pub(crate) fn library_start(
     value: &Value,
     method: &str,
     trigger: Trigger,

@@ -23,6 +23,7 @@ pub mod pitfalls;
 pub mod platform_checks;
 pub mod process_state;
 pub mod project;
+pub mod returns;
 pub mod side_effects;
 pub mod start_order;
 pub mod state;

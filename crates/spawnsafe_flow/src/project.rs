@@ -123,7 +123,7 @@ pub enum Effect {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Symbol {
+pub(crate) enum Symbol {
     Function(usize, FunctionId),
     Class(usize, ClassId),
 }
@@ -401,6 +401,11 @@ impl<'p, 'a> Project<'p, 'a> {
     }
 
     /// A method of a project class, looked up through its project base classes.
+    /// The project's function or class that `qualified`, as seen from `module`, names.
+    pub(crate) fn resolve_symbol(&self, module: usize, qualified: &str) -> Option<Symbol> {
+        self.resolve_qualified(module, qualified, 0)
+    }
+
     pub fn find_method_of(
         &self,
         module: usize,
@@ -635,6 +640,10 @@ pub struct EffectFinder<'x, 'p, 'a> {
 }
 
 impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
+    pub(crate) fn project(&self) -> &'x Project<'p, 'a> {
+        self.project
+    }
+
     pub fn new(project: &'x Project<'p, 'a>) -> Self {
         EffectFinder {
             project,
@@ -662,7 +671,10 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
             Target::ExternalMethod(name, method) => {
                 match project.resolve_qualified(module, name, 0)? {
                     symbol @ Symbol::Class(..) => (symbol, Some(method.as_str())),
-                    Symbol::Function(..) => return None,
+                    // `for batch in get_loader():` runs a method of what the function returns.
+                    Symbol::Function(m, f) => {
+                        return self.returned_object_effect(m, f, method, effect)
+                    }
                 }
             }
             Target::Registry(registry) => {
@@ -735,7 +747,11 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
             })
     }
 
-    fn symbol_effect(&mut self, symbol: Symbol, effect: Effect) -> Option<Vec<TraceStep>> {
+    pub(crate) fn symbol_effect(
+        &mut self,
+        symbol: Symbol,
+        effect: Effect,
+    ) -> Option<Vec<TraceStep>> {
         let key = (symbol, effect);
         if let Some(known) = self.memo.get(&key) {
             return known.clone();

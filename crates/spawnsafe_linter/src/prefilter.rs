@@ -763,7 +763,10 @@ pub fn summarize(
             || !body.parameter_starts.is_empty()
             || facts.pickle_sites.iter().any(|site| {
                 site.parameter.is_some() && site.scope == model.functions[function].scope
-            });
+            })
+            // `def get_loader(): return DataLoader(..., num_workers=n)`: iterating the
+            // result in an importer starts the workers.
+            || spawnsafe_flow::returns::returns_lazy_starter(model, function);
         let mut local = Vec::new();
         let mut external = Vec::new();
         for edge in &body.calls {
