@@ -946,7 +946,7 @@ fn channel_of<'a>(
                     let first = channels.first()?.clone();
                     return channels.iter().all(|c| *c == first).then_some(first);
                 }
-                BindingKind::Other
+                BindingKind::Unpacked { .. } | BindingKind::Other
                     if pipe_ends(project, module).contains(&(found_in, name.id.as_str())) =>
                 {
                     return Some(Channel::Connection);

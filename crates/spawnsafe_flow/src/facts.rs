@@ -59,6 +59,9 @@ pub enum Target {
     External(String),
     /// `obj.method()` on an instance of a class from another module.
     ExternalMethod(String, String),
+    /// `obj.method()` where `obj` is the element at this position of what a function
+    /// from another module returns (`data, loader = provider(args)`, then `for b in loader`).
+    ExternalElement(String, usize, String),
     /// An item of a module-level registry of callables (`_callbacks[label](...)`):
     /// every callable stored in it (see [`crate::callbacks`]).
     Registry(String),
@@ -1208,6 +1211,15 @@ impl<'m, 'a> Collector<'m, 'a> {
                 Value::Qualified(name) if api::classify(&name).is_none() => {
                     Target::ExternalMethod(name, method.to_string())
                 }
+                _ => return,
+            },
+            Value::Element(result, index) => match *result {
+                Value::Instance(callee) => match *callee {
+                    Value::Qualified(name) => {
+                        Target::ExternalElement(name, index, method.to_string())
+                    }
+                    _ => return,
+                },
                 _ => return,
             },
             _ => return,

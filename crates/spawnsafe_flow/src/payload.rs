@@ -1154,7 +1154,7 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                         Self::leaf(walk, expr, scope, anchor, None, &mut flows);
                     }
                 }
-                BindingKind::Appended(_) | BindingKind::Other => {
+                BindingKind::Appended(_) | BindingKind::Unpacked { .. } | BindingKind::Other => {
                     flows.push(Flow::OneOf(Vec::new()))
                 }
             }

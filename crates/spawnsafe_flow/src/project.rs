@@ -216,13 +216,37 @@ impl<'p, 'a> Project<'p, 'a> {
             absolute = self.absolute_name(importer, level, name)?;
             absolute.as_str()
         };
-        let candidates = self.by_name.get(name)?;
         let root = &self.paths[importer].root;
+        let Some(candidates) = self.by_name.get(name) else {
+            return self.resolve_in_namespace_package(root, name);
+        };
         candidates
             .iter()
             .copied()
             .find(|&candidate| &self.paths[candidate].root == root)
             .or_else(|| (candidates.len() == 1).then(|| candidates[0]))
+    }
+
+    /// `import exp.exp_main` where `exp/` has no `__init__.py`: a namespace package
+    /// (PEP 420), whose modules this project names from their own directory
+    /// (`exp_main`, rooted at `exp/`). Found by the directories the name's first
+    /// components make under the importer's root.
+    fn resolve_in_namespace_package(&self, root: &Path, name: &str) -> Option<usize> {
+        let mut directory = root.to_path_buf();
+        let mut rest = name;
+        while let Some((first, tail)) = rest.split_once('.') {
+            directory.push(first);
+            rest = tail;
+            if let Some(candidates) = self.by_name.get(rest) {
+                if let Some(&found) = candidates
+                    .iter()
+                    .find(|&&candidate| self.paths[candidate].root == directory)
+                {
+                    return Some(found);
+                }
+            }
+        }
+        None
     }
 
     /// Resolves a qualified name seen in `module` (`helpers.run_all`, `.pkg.Runner`,
@@ -340,7 +364,7 @@ impl<'p, 'a> Project<'p, 'a> {
                     Symbol::Function(..) => None,
                 }
             }
-            Target::Registry(_) => None,
+            Target::ExternalElement(..) | Target::Registry(_) => None,
         }
     }
 
@@ -676,6 +700,14 @@ impl<'x, 'p, 'a> EffectFinder<'x, 'p, 'a> {
                         return self.returned_object_effect(m, f, method, effect)
                     }
                 }
+            }
+            Target::ExternalElement(name, index, method) => {
+                return match project.resolve_qualified(module, name, 0)? {
+                    Symbol::Function(m, f) => {
+                        self.returned_element_effect(m, f, *index, method, effect)
+                    }
+                    Symbol::Class(..) => None,
+                };
             }
             Target::Registry(registry) => {
                 return project

@@ -10,11 +10,12 @@
 //! an instance of a project class (whose method then runs), or the result of yet another
 //! factory in another module.
 
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use crate::facts::library_start;
 use crate::project::{Effect, EffectFinder, Symbol, TraceStep};
-use crate::semantic::{FunctionId, ModuleModel, Value};
+use crate::semantic::{ClassId, FunctionId, ModuleModel, Value};
 use spawnsafe_semantic::knowledge::{starter, Trigger};
 
 /// Factories returning factories: how far the chain is followed.
@@ -30,17 +31,22 @@ fn trigger_of(method: &str) -> Trigger {
 }
 
 /// Does `function` return a lazy starter's object that may start workers (a `DataLoader`
-/// with `num_workers` > 0)? The prefilter offers such factories to the files importing them.
+/// with `num_workers` > 0), alone or in a tuple? The prefilter offers such factories to
+/// the files importing them.
 pub fn returns_lazy_starter(model: &ModuleModel, function: FunctionId) -> bool {
     let info = &model.functions[function];
-    info.returns.iter().any(|returned| {
+    let lazy = |expr: &Expr| {
         matches!(
-            model.resolve(returned, info.scope),
+            model.resolve(expr, info.scope),
             Value::LibraryObject {
                 may_start: true,
                 ..
             }
         )
+    };
+    info.returns.iter().any(|returned| match returned {
+        Expr::Tuple(tuple) => tuple.elts.iter().any(lazy),
+        _ => lazy(returned),
     })
 }
 
@@ -53,13 +59,26 @@ impl EffectFinder<'_, '_, '_> {
         method: &str,
         effect: Effect,
     ) -> Option<Vec<TraceStep>> {
-        self.returned_object_effect_depth(module, function, method, effect, 0)
+        self.returned_effect(module, function, None, method, effect, 0)
     }
 
-    fn returned_object_effect_depth(
+    /// The same for the element at `index` of what it returns (`return data, loader`).
+    pub(crate) fn returned_element_effect(
         &mut self,
         module: usize,
         function: FunctionId,
+        index: usize,
+        method: &str,
+        effect: Effect,
+    ) -> Option<Vec<TraceStep>> {
+        self.returned_effect(module, function, Some(index), method, effect, 0)
+    }
+
+    fn returned_effect(
+        &mut self,
+        module: usize,
+        function: FunctionId,
+        index: Option<usize>,
         method: &str,
         effect: Effect,
         depth: usize,
@@ -71,7 +90,10 @@ impl EffectFinder<'_, '_, '_> {
         let model = &project.models[module];
         let info = &model.functions[function];
         for returned in &info.returns {
-            let value = model.resolve(returned, info.scope);
+            let value = match index {
+                Some(index) => model.element_of(returned, index, info.scope, 0),
+                None => model.resolve(returned, info.scope),
+            };
             if effect == Effect::Start {
                 if let Some((id, pinned)) = library_start(&value, method, trigger_of(method)) {
                     let known = starter(id);
@@ -92,20 +114,28 @@ impl EffectFinder<'_, '_, '_> {
                     }]);
                 }
             }
-            let Value::Instance(class) = value else {
-                continue;
-            };
-            let found = match *class {
-                Value::Class(class) => project
-                    .find_method_of(module, class, method)
-                    .and_then(|(m, f)| self.symbol_effect(Symbol::Function(m, f), effect)),
-                Value::Qualified(name) => match project.resolve_symbol(module, &name)? {
-                    Symbol::Function(m, f) => {
-                        self.returned_object_effect_depth(m, f, method, effect, depth + 1)
-                    }
-                    Symbol::Class(m, class) => project
-                        .find_method_of(m, class, method)
-                        .and_then(|(m, f)| self.symbol_effect(Symbol::Function(m, f), effect)),
+            let found = match value {
+                Value::Instance(class) => match *class {
+                    Value::Class(class) => self.method_effect(module, class, method, effect),
+                    Value::Qualified(name) => match project.resolve_symbol(module, &name)? {
+                        Symbol::Function(m, f) => {
+                            self.returned_effect(m, f, None, method, effect, depth + 1)
+                        }
+                        Symbol::Class(m, class) => self.method_effect(m, class, method, effect),
+                    },
+                    _ => None,
+                },
+                Value::Element(result, element) => match *result {
+                    Value::Instance(callee) => match *callee {
+                        Value::Qualified(name) => match project.resolve_symbol(module, &name)? {
+                            Symbol::Function(m, f) => {
+                                self.returned_effect(m, f, Some(element), method, effect, depth + 1)
+                            }
+                            Symbol::Class(..) => None,
+                        },
+                        _ => None,
+                    },
+                    _ => None,
                 },
                 _ => None,
             };
@@ -114,6 +144,18 @@ impl EffectFinder<'_, '_, '_> {
             }
         }
         None
+    }
+
+    /// What `method` of a project class does.
+    fn method_effect(
+        &mut self,
+        module: usize,
+        class: ClassId,
+        method: &str,
+        effect: Effect,
+    ) -> Option<Vec<TraceStep>> {
+        let (m, f) = self.project().find_method_of(module, class, method)?;
+        self.symbol_effect(Symbol::Function(m, f), effect)
     }
 }
 
@@ -137,6 +179,11 @@ def get_loader(batch_size, num_workers=4):
 
 def build(num_workers):
     return get_loader(2, num_workers=num_workers)
+
+def provide(flag):
+    data_set = Frames()
+    data_loader = data.DataLoader(data_set, batch_size=2, num_workers=2)
+    return data_set, data_loader
 
 def serial_loader():
     return data.DataLoader(Frames(), batch_size=2)
@@ -173,6 +220,36 @@ def serial_loader():
     fn enumerate_and_a_factory_of_a_factory_are_followed() {
         let script = "import dataset\nfor i, batch in enumerate(dataset.build(2)):\n    print(i)\n";
         assert!(first_edge_effect(script).is_some());
+    }
+
+    #[test]
+    fn a_loader_unpacked_from_a_tuple_a_method_returns_is_followed() {
+        let script = "\
+from dataset import provide
+
+class Experiment:
+    def _get_data(self, flag):
+        return provide(flag)
+
+    def train(self):
+        train_data, train_loader = self._get_data('train')
+        for i, batch in enumerate(train_loader):
+            print(i)
+
+Experiment().train()
+";
+        assert!(first_edge_effect(script).is_some());
+    }
+
+    #[test]
+    fn the_other_element_of_the_tuple_starts_nothing() {
+        let script = "\
+from dataset import provide
+data, loader = provide('train')
+for item in data:
+    print(item)
+";
+        assert_eq!(first_edge_effect(script), None);
     }
 
     #[test]

@@ -665,15 +665,16 @@ fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts) -> WorkerSummary 
         }
     }
     for (function, body) in facts.functions.iter().enumerate() {
-        let calls = body
-            .calls
-            .iter()
-            .filter_map(|edge| match &edge.target {
-                Target::External(name) => Some(name.clone()),
-                Target::ExternalMethod(name, method) => Some(format!("{name}.{method}")),
-                _ => None,
-            })
-            .collect();
+        let calls =
+            body.calls
+                .iter()
+                .filter_map(|edge| match &edge.target {
+                    Target::External(name) => Some(name.clone()),
+                    Target::ExternalMethod(name, method)
+                    | Target::ExternalElement(name, _, method) => Some(format!("{name}.{method}")),
+                    _ => None,
+                })
+                .collect();
         summary.calls.push(calls);
         let mut global_reads = Vec::new();
         let mut own_reads = Vec::new();
@@ -775,7 +776,9 @@ pub fn summarize(
                 Target::Class(class) | Target::Method(class, _) => {
                     local.extend(model.classes[*class].methods.values().copied());
                 }
-                Target::External(name) | Target::ExternalMethod(name, _) => {
+                Target::External(name)
+                | Target::ExternalMethod(name, _)
+                | Target::ExternalElement(name, _, _) => {
                     external.push(last_component(name).to_string());
                 }
                 // Any function of the module may be stored in it.
@@ -1044,7 +1047,9 @@ pub struct DownSummary {
 
 fn external_name(target: &Target) -> Option<&str> {
     match target {
-        Target::External(name) | Target::ExternalMethod(name, _) => Some(name),
+        Target::External(name)
+        | Target::ExternalMethod(name, _)
+        | Target::ExternalElement(name, _, _) => Some(name),
         _ => None,
     }
 }

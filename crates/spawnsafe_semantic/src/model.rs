@@ -52,6 +52,12 @@ pub enum BindingKind<'a> {
     WithItem(&'a Expr),
     /// `x.append(VALUE)`: what a list holds.
     Appended(&'a Expr),
+    /// `a, b = VALUE` where `VALUE` is not a tuple display: the element at this
+    /// position of what `VALUE` holds (`loader = make()[1]` in effect).
+    Unpacked {
+        value: &'a Expr,
+        index: usize,
+    },
     /// The function's parameter at this position (keyword-only ones count on).
     Parameter(usize),
     /// Bound in a way the model does not follow (tuple unpacking, augmented assignment, ...).
@@ -167,6 +173,9 @@ pub enum Value {
     BoundMethod(Box<Value>, String),
     /// `functools.partial(func, ...)`.
     Partial(Box<Value>),
+    /// The element at this position of what a call of a name from another module
+    /// returns (`data, loader = provider(args)`): the project layer looks it up.
+    Element(Box<Value>, usize),
     /// An object a knowledge-base starter makes (`DataLoader(ds, num_workers=4)`),
     /// which starts processes when iterated, entered or called as the entry says.
     LibraryObject {
@@ -477,6 +486,17 @@ impl<'a> ModuleModel<'a> {
                     if let Some(pairs) = unpacked_pairs(target, &assign.value) {
                         for (name, value) in pairs {
                             self.bind_target(scope, name, BindingKind::Assign(value), guard);
+                        }
+                        continue;
+                    }
+                    // `data, loader = provider(args)`: each name, its element.
+                    if let Some(names) = flat_names(target) {
+                        for (index, name) in names.into_iter().enumerate() {
+                            let kind = BindingKind::Unpacked {
+                                value: &assign.value,
+                                index,
+                            };
+                            self.bind_target(scope, name, kind, guard);
                         }
                         continue;
                     }
@@ -882,6 +902,50 @@ impl<'a> ModuleModel<'a> {
         }
     }
 
+    /// What the element at `index` of `value` stands for: of a tuple display, of what
+    /// a function or method of this module returns, or (for a name from another
+    /// module) an [`Value::Element`] for the project layer.
+    pub fn element_of(&self, value: &Expr, index: usize, scope: ScopeId, depth: usize) -> Value {
+        if depth > MAX_RESOLVE_DEPTH {
+            return Value::Unknown;
+        }
+        if let Some(element) = display_element(value, index) {
+            return self.resolve_depth(element, scope, depth + 1);
+        }
+        let Expr::Call(call) = value else {
+            return Value::Unknown;
+        };
+        let function = match self.resolve_depth(&call.func, scope, depth + 1) {
+            Value::Function(function) => function,
+            Value::BoundMethod(instance, method) => match *instance {
+                Value::Instance(class) => match *class {
+                    Value::Class(class) => match self.classes[class].methods.get(method.as_str()) {
+                        Some(&function) => function,
+                        None => return Value::Unknown,
+                    },
+                    _ => return Value::Unknown,
+                },
+                _ => return Value::Unknown,
+            },
+            callee @ Value::Qualified(_) if callee.api().is_none() => {
+                return Value::Element(Box::new(Value::Instance(Box::new(callee))), index);
+            }
+            _ => return Value::Unknown,
+        };
+        self.returned_element(function, index, depth + 1)
+    }
+
+    /// What the element at `index` of what `function` returns stands for
+    /// (`return data_set, data_loader`), the first of its returns that tells.
+    pub fn returned_element(&self, function: FunctionId, index: usize, depth: usize) -> Value {
+        let info = &self.functions[function];
+        info.returns
+            .iter()
+            .map(|returned| self.element_of(returned, index, info.scope, depth + 1))
+            .find(|value| *value != Value::Unknown)
+            .unwrap_or(Value::Unknown)
+    }
+
     fn resolve_name(&self, name: &str, at: TextSize, scope: ScopeId, depth: usize) -> Value {
         // A comprehension variable in scope here (the innermost comprehension wins).
         if let Some(target) = self
@@ -944,6 +1008,9 @@ impl<'a> ModuleModel<'a> {
             },
             BindingKind::Appended(item) => {
                 Value::Collection(Box::new(self.resolve_depth(item, scope, depth + 1)))
+            }
+            BindingKind::Unpacked { value, index } => {
+                self.element_of(value, *index, scope, depth + 1)
             }
             BindingKind::Parameter(0) => self.receiver_value(scope),
             BindingKind::Parameter(_) | BindingKind::Other => Value::Unknown,
@@ -1228,6 +1295,33 @@ impl<'a> Visitor<'a> for ComprehensionCollector<'_, 'a> {
 }
 
 /// The targets and values of `a, b = x, y` (same length, nothing starred).
+/// The names of a tuple or list target made only of names (`a, b`, `[x, y]`).
+fn flat_names(target: &Expr) -> Option<Vec<&Expr>> {
+    let (Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })) =
+        target
+    else {
+        return None;
+    };
+    elts.iter()
+        .all(|element| matches!(element, Expr::Name(_)))
+        .then(|| elts.iter().collect())
+}
+
+/// The element at `index` of a tuple or list display without `*` (`return data, loader`).
+pub fn display_element(expr: &Expr, index: usize) -> Option<&Expr> {
+    let (Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })) = expr
+    else {
+        return None;
+    };
+    if elts
+        .iter()
+        .any(|element| matches!(element, Expr::Starred(_)))
+    {
+        return None;
+    }
+    elts.get(index)
+}
+
 fn unpacked_pairs<'a>(target: &'a Expr, value: &'a Expr) -> Option<Vec<(&'a Expr, &'a Expr)>> {
     let targets = match target {
         Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => elts,

@@ -38,9 +38,12 @@ pub fn inherit_fix(context: &Context, name: &str, site: TextRange) -> Option<Fix
         .bindings
         .get(name)
         .is_some_and(|bindings| {
-            bindings
-                .iter()
-                .any(|b| !matches!(b.kind, BindingKind::Assign(_) | BindingKind::Other))
+            bindings.iter().any(|b| {
+                !matches!(
+                    b.kind,
+                    BindingKind::Assign(_) | BindingKind::Unpacked { .. } | BindingKind::Other
+                )
+            })
         })
     {
         return None;
