@@ -495,3 +495,37 @@ fn mangled_pastes_never_panic() {
     }
     assert!(runs >= 1000, "{runs} mangled pastes");
 }
+
+/// The unseen pastes (`tests/explain/unseen.py` writes `corpus/unseen/`):
+/// shaped like public issue reports, captured from our own programs and
+/// decorated as the reports were, and scored as a paste from another machine
+/// is (none of its files exist here). Prints the table
+/// (`cargo test -p spawnsafe_core --test explain -- --nocapture unseen`).
+#[test]
+fn unseen_pastes_table() {
+    let dir = corpus_root().join("unseen");
+    let mut tally = Tally::default();
+    let mut kinds: BTreeMap<String, Tally> = BTreeMap::new();
+    for (name, (signatures, codes)) in expectations(&dir) {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let options = ExplainOptions {
+            check_local: true,
+            ..ExplainOptions::default()
+        };
+        let explanation = explain(&text, &options);
+        score(&mut tally, &name, &explanation, &signatures, &codes);
+    }
+    let total_pastes = tally.positives + tally.lookalikes;
+    kinds.insert("(unseen)".to_string(), tally);
+    let total = print_table(&kinds);
+    assert_eq!(total_pastes, 40, "40 unseen pastes");
+    assert_eq!(corpus_files(&dir).len(), 40, "expected.txt and the files agree");
+    assert!(
+        total.named * 10 >= total.positives * 9,
+        "at least 90% of the unseen positives named right"
+    );
+    assert!(
+        total.blamed * 10 <= total.lookalikes,
+        "at most 10% of the unseen look-alikes blamed"
+    );
+}
