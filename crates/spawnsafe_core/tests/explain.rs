@@ -286,6 +286,7 @@ fn damaged_corpus_table() {
         corpus_root(),
         corpus_root().join("extra"),
         corpus_root().join("handwritten"),
+        corpus_root().join("forkserver"),
     ] {
         for (name, (signatures, codes)) in expectations(&dir) {
             let text = std::fs::read_to_string(dir.join(&name)).unwrap();
@@ -519,7 +520,11 @@ fn unseen_pastes_table() {
     kinds.insert("(unseen)".to_string(), tally);
     let total = print_table(&kinds);
     assert_eq!(total_pastes, 40, "40 unseen pastes");
-    assert_eq!(corpus_files(&dir).len(), 40, "expected.txt and the files agree");
+    assert_eq!(
+        corpus_files(&dir).len(),
+        40,
+        "expected.txt and the files agree"
+    );
     assert!(
         total.named * 10 >= total.positives * 9,
         "at least 90% of the unseen positives named right"
@@ -527,5 +532,47 @@ fn unseen_pastes_table() {
     assert!(
         total.blamed * 10 <= total.lookalikes,
         "at most 10% of the unseen look-alikes blamed"
+    );
+}
+
+/// Every spawn case of the corpus captured again under forkserver on CPython
+/// 3.8-3.13 (`tests/explain/forkserver_variants.py` writes
+/// `corpus/forkserver/`): `popen_forkserver.py` frames in the parent,
+/// `forkserver.py` `main`/`_serve_one` above `spawn.py _main` in the
+/// children. Each must get the diagnosis its spawn original gets.
+#[test]
+fn forkserver_variants_match_expectations() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let programs = Path::new("tests/explain/programs");
+    let dir = corpus_root().join("forkserver");
+    let expected = expectations(&dir);
+    assert_eq!(expected.len(), corpus_files(&dir).len());
+    assert!(
+        expected.len() >= 50,
+        "{} forkserver variants",
+        expected.len()
+    );
+    let mut mismatches = Vec::new();
+    for (name, want) in &expected {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let case = name
+            .trim_end_matches(".txt")
+            .split_once('_')
+            .map(|(_, case)| case)
+            .unwrap();
+        let explanation = explain(&text, &options_for(programs, case));
+        let got = found(&explanation);
+        if &got != want {
+            mismatches.push(format!(
+                "{name}: expected signatures={} codes={}, found signatures={} codes={}",
+                want.0, want.1, got.0, got.1
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} forkserver variants disagree:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
     );
 }

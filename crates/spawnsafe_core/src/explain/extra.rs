@@ -217,6 +217,11 @@ fn global_empty_in_child(exception: &Exception) -> Option<Identified> {
         .iter()
         .rev()
         .find(|frame| !is_library_frame(&frame.file))?;
+    // The line shows that the `None` was computed there, not read from a name.
+    let source = user.source.as_deref().unwrap_or_default();
+    if super::operand::none_from_a_name(first, source) == Some(false) {
+        return None;
+    }
     let function = user.function.clone().unwrap_or_else(|| "?".to_string());
     Some(Identified {
         signature: SignatureId::GlobalEmptyInChild,

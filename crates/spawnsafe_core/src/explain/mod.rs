@@ -8,6 +8,7 @@
 pub mod clean;
 pub mod evidence;
 pub mod extra;
+mod operand;
 mod render;
 pub mod signatures;
 pub mod traceback;
