@@ -576,3 +576,71 @@ fn forkserver_variants_match_expectations() {
         mismatches.join("\n")
     );
 }
+
+/// Every diagnosis of every paste of the corpus names its rule code (or,
+/// for a failure no static rule can find, says so by its signature), the
+/// cause in one sentence and the fix, and carries a confidence with the
+/// evidence lines it rests on; its JSON carries the same.
+#[test]
+fn every_diagnosis_names_code_cause_fix_confidence_and_evidence() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    // Failures that no rule finds in the source: the environment or the
+    // other side of a pipe is at fault, or the paste shows only a consequence.
+    const NO_RULE: &[&str] = &[
+        "broken-process-pool",
+        "main-without-spec",
+        "main-file-missing",
+        "child-died-at-start",
+        "parent-failed-pickling",
+        "dataloader-worker-exited",
+    ];
+    let mut problems = Vec::new();
+    let mut items = 0;
+    for sub in [
+        "",
+        "extra",
+        "handwritten",
+        "unseen",
+        "forkserver",
+        "damaged",
+    ] {
+        let dir = corpus_root().join(sub);
+        for file in corpus_files(&dir) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let explanation = explain(&text, &ExplainOptions::default());
+            let json: serde_json::Value = serde_json::from_str(&render_json(&explanation)).unwrap();
+            let name = format!("{sub}/{}", file.file_name().unwrap().to_string_lossy());
+            for (index, item) in explanation.items.iter().enumerate() {
+                items += 1;
+                let signature = item.signature.as_str();
+                if item.code.is_none() && !item.consequence && !NO_RULE.contains(&signature) {
+                    problems.push(format!("{name}: {signature} names no rule code"));
+                }
+                let sentence = item.title.trim();
+                if sentence.is_empty() || sentence.contains('\n') {
+                    problems.push(format!("{name}: {signature}: no one-sentence cause"));
+                }
+                if item.help.trim().is_empty() || item.meaning.trim().is_empty() {
+                    problems.push(format!("{name}: {signature}: no fix or no explanation"));
+                }
+                if !(item.confidence > 0.0 && item.confidence <= 1.0) || item.evidence.is_empty() {
+                    problems.push(format!("{name}: {signature}: no confidence or evidence"));
+                }
+                let in_json = &json["items"][index];
+                if in_json["code"].as_str() != item.code
+                    || in_json["confidence"].as_f64().is_none()
+                    || in_json["evidence"].as_array().is_none_or(|lines| {
+                        lines.is_empty() || lines.iter().any(|line| line["text"].as_str().is_none())
+                    })
+                {
+                    problems.push(format!(
+                        "{name}: {signature}: JSON lacks code, confidence or evidence"
+                    ));
+                }
+            }
+        }
+    }
+    println!("{items} diagnoses checked");
+    assert!(items >= 350, "{items} diagnoses");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
