@@ -286,6 +286,7 @@ fn damaged_corpus_table() {
         corpus_root(),
         corpus_root().join("extra"),
         corpus_root().join("handwritten"),
+        corpus_root().join("forkserver"),
     ] {
         for (name, (signatures, codes)) in expectations(&dir) {
             let text = std::fs::read_to_string(dir.join(&name)).unwrap();
@@ -494,4 +495,152 @@ fn mangled_pastes_never_panic() {
         }
     }
     assert!(runs >= 1000, "{runs} mangled pastes");
+}
+
+/// The unseen pastes (`tests/explain/unseen.py` writes `corpus/unseen/`):
+/// shaped like public issue reports, captured from our own programs and
+/// decorated as the reports were, and scored as a paste from another machine
+/// is (none of its files exist here). Prints the table
+/// (`cargo test -p spawnsafe_runtime --test explain -- --nocapture unseen`).
+#[test]
+fn unseen_pastes_table() {
+    let dir = corpus_root().join("unseen");
+    let mut tally = Tally::default();
+    let mut kinds: BTreeMap<String, Tally> = BTreeMap::new();
+    for (name, (signatures, codes)) in expectations(&dir) {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let options = ExplainOptions {
+            check_local: true,
+            ..ExplainOptions::default()
+        };
+        let explanation = explain(&text, &options);
+        score(&mut tally, &name, &explanation, &signatures, &codes);
+    }
+    let total_pastes = tally.positives + tally.lookalikes;
+    kinds.insert("(unseen)".to_string(), tally);
+    let total = print_table(&kinds);
+    assert_eq!(total_pastes, 40, "40 unseen pastes");
+    assert_eq!(
+        corpus_files(&dir).len(),
+        40,
+        "expected.txt and the files agree"
+    );
+    assert!(
+        total.named * 10 >= total.positives * 9,
+        "at least 90% of the unseen positives named right"
+    );
+    assert!(
+        total.blamed * 10 <= total.lookalikes,
+        "at most 10% of the unseen look-alikes blamed"
+    );
+}
+
+/// Every spawn case of the corpus captured again under forkserver on CPython
+/// 3.8-3.13 (`tests/explain/forkserver_variants.py` writes
+/// `corpus/forkserver/`): `popen_forkserver.py` frames in the parent,
+/// `forkserver.py` `main`/`_serve_one` above `spawn.py _main` in the
+/// children. Each must get the diagnosis its spawn original gets.
+#[test]
+fn forkserver_variants_match_expectations() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let programs = Path::new("tests/explain/programs");
+    let dir = corpus_root().join("forkserver");
+    let expected = expectations(&dir);
+    assert_eq!(expected.len(), corpus_files(&dir).len());
+    assert!(
+        expected.len() >= 50,
+        "{} forkserver variants",
+        expected.len()
+    );
+    let mut mismatches = Vec::new();
+    for (name, want) in &expected {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let case = name
+            .trim_end_matches(".txt")
+            .split_once('_')
+            .map(|(_, case)| case)
+            .unwrap();
+        let explanation = explain(&text, &options_for(programs, case));
+        let got = found(&explanation);
+        if &got != want {
+            mismatches.push(format!(
+                "{name}: expected signatures={} codes={}, found signatures={} codes={}",
+                want.0, want.1, got.0, got.1
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} forkserver variants disagree:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+/// Every diagnosis of every paste of the corpus names its rule code (or,
+/// for a failure no static rule can find, says so by its signature), the
+/// cause in one sentence and the fix, and carries a confidence with the
+/// evidence lines it rests on; its JSON carries the same.
+#[test]
+fn every_diagnosis_names_code_cause_fix_confidence_and_evidence() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    // Failures that no rule finds in the source: the environment or the
+    // other side of a pipe is at fault, or the paste shows only a consequence.
+    const NO_RULE: &[&str] = &[
+        "broken-process-pool",
+        "main-without-spec",
+        "main-file-missing",
+        "child-died-at-start",
+        "parent-failed-pickling",
+        "dataloader-worker-exited",
+    ];
+    let mut problems = Vec::new();
+    let mut items = 0;
+    for sub in [
+        "",
+        "extra",
+        "handwritten",
+        "unseen",
+        "forkserver",
+        "damaged",
+    ] {
+        let dir = corpus_root().join(sub);
+        for file in corpus_files(&dir) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let explanation = explain(&text, &ExplainOptions::default());
+            let json: serde_json::Value = serde_json::from_str(&render_json(&explanation)).unwrap();
+            let name = format!("{sub}/{}", file.file_name().unwrap().to_string_lossy());
+            for (index, item) in explanation.items.iter().enumerate() {
+                items += 1;
+                let signature = item.signature.as_str();
+                if item.code.is_none() && !item.consequence && !NO_RULE.contains(&signature) {
+                    problems.push(format!("{name}: {signature} names no rule code"));
+                }
+                let sentence = item.title.trim();
+                if sentence.is_empty() || sentence.contains('\n') {
+                    problems.push(format!("{name}: {signature}: no one-sentence cause"));
+                }
+                if item.help.trim().is_empty() || item.meaning.trim().is_empty() {
+                    problems.push(format!("{name}: {signature}: no fix or no explanation"));
+                }
+                if !(item.confidence > 0.0 && item.confidence <= 1.0) || item.evidence.is_empty() {
+                    problems.push(format!("{name}: {signature}: no confidence or evidence"));
+                }
+                let in_json = &json["items"][index];
+                if in_json["code"].as_str() != item.code
+                    || in_json["confidence"].as_f64().is_none()
+                    || in_json["evidence"].as_array().is_none_or(|lines| {
+                        lines.is_empty() || lines.iter().any(|line| line["text"].as_str().is_none())
+                    })
+                {
+                    problems.push(format!(
+                        "{name}: {signature}: JSON lacks code, confidence or evidence"
+                    ));
+                }
+            }
+        }
+    }
+    println!("{items} diagnoses checked");
+    assert!(items >= 350, "{items} diagnoses");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -217,6 +217,11 @@ fn global_empty_in_child(exception: &Exception) -> Option<Identified> {
         .iter()
         .rev()
         .find(|frame| !is_library_frame(&frame.file))?;
+    // The line shows that the `None` was computed there, not read from a name.
+    let source = user.source.as_deref().unwrap_or_default();
+    if super::operand::none_from_a_name(first, source) == Some(false) {
+        return None;
+    }
     let function = user.function.clone().unwrap_or_else(|| "?".to_string());
     Some(Identified {
         signature: SignatureId::GlobalEmptyInChild,
@@ -255,6 +260,12 @@ pub fn interrupted_wait(exception: &Exception) -> Option<String> {
 /// 3.14's notes under a pickling error, innermost first ("when serializing
 /// dict item '_lock'", "when serializing Worker state", "when serializing
 /// Worker object"), as a path from the object sent to the one that failed.
+/// CPython's `Lib/pickle.py` (3.14 line; read at python/cpython commit
+/// 015a323e) adds them as the error unwinds: `_batch_setitems`
+/// `f'when serializing {_T(obj)} item {k!r}'` (a dict key, quoted),
+/// `_batch_appends` `f'... item {i}'` (a list position), `save_set` and
+/// `save_frozenset` `f'... {_T(obj)} element'`, and `save`
+/// `f'... {_T(obj)} object'` around every `__reduce__`.
 pub fn serialization_path(notes: &[String]) -> Option<String> {
     let steps: Vec<String> = notes
         .iter()
@@ -262,6 +273,7 @@ pub fn serialization_path(notes: &[String]) -> Option<String> {
         .filter_map(|note| note.strip_prefix("when serializing "))
         .map(|step| match quoted(step) {
             Some(key) if step.contains(" item ") => format!("[{key:?}]"),
+            // `tuple item 0` keeps the container's type: it says more than `[0]`.
             _ => step.to_string(),
         })
         .collect();
@@ -378,6 +390,16 @@ mod tests {
         assert_eq!(
             serialization_path(&notes).as_deref(),
             Some("Worker object → Worker state → [\"_lock\"]")
+        );
+        let notes = [
+            "when serializing list item 2".to_string(),
+            "when serializing set element".to_string(),
+            "when serializing tuple item 0".to_string(),
+            "when serializing functools.partial object".to_string(),
+        ];
+        assert_eq!(
+            serialization_path(&notes).as_deref(),
+            Some("functools.partial object → tuple item 0 → set element → list item 2")
         );
     }
 }

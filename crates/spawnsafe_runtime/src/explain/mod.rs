@@ -8,6 +8,7 @@
 pub mod clean;
 pub mod evidence;
 pub mod extra;
+mod operand;
 mod render;
 pub mod signatures;
 pub mod traceback;
@@ -262,7 +263,16 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
             }
             continue;
         };
-        let frame = user_frame(exception).map(UserFrame::from);
+        // A child that died unpickling shows no frame of the user's code, but
+        // the `__mp_main__` module's repr names the main file.
+        let frame = user_frame(exception).map(UserFrame::from).or_else(|| {
+            main_module_file(exception).map(|file| UserFrame {
+                file,
+                line: None,
+                function: None,
+                source: None,
+            })
+        });
         let mut files: Vec<String> = exception
             .frames
             .iter()
@@ -387,6 +397,20 @@ pub fn explain(text: &str, options: &ExplainOptions) -> Explanation {
                 Some(sign) => format!("no worker traceback in the paste, but this line says how a worker died: {sign}"),
                 None => "no traceback of the worker that died is in the paste (a worker killed by a signal prints none): look above what was pasted, or run the program with `spawnsafe run`".to_string(),
             });
+        }
+    }
+    // The parent's traceback of the pool that broke shows the line that sent
+    // the work: the user's frame of a child failure that has none (or only
+    // the main file's name).
+    let sent_from = items
+        .iter()
+        .filter(|item| item.consequence)
+        .find_map(|item| item.frame.clone());
+    if let Some(sent_from) = sent_from {
+        for item in items.iter_mut().filter(|item| {
+            !item.consequence && item.frame.as_ref().is_none_or(|frame| frame.line.is_none())
+        }) {
+            item.frame = Some(sent_from.clone());
         }
     }
     if options.check_local {
@@ -536,7 +560,8 @@ fn main_module_file(exception: &Exception) -> Option<String> {
     let start =
         message.find("<module '__mp_main__' from '")? + "<module '__mp_main__' from '".len();
     let end = message[start..].find('\'')? + start;
-    Some(message[start..end].to_string())
+    // A repr: a Windows path's backslashes are doubled.
+    Some(message[start..end].replace("\\\\", "\\"))
 }
 
 /// `Type: message`, the message's first paragraph on one line.

@@ -204,6 +204,10 @@ pub fn in_child(exception: &Exception) -> bool {
         )
         || has_function(&exception.frames, "multiprocessing/forkserver.py", "main")
         || has_function(&exception.frames, "multiprocessing/pool.py", "worker")
+        // PyTorch's `torch.multiprocessing.spawn` runs the function in the
+        // child through `_wrap`, and sends its traceback back to the parent's
+        // `ProcessRaisedException`.
+        || has_function(&exception.frames, "torch/multiprocessing/spawn.py", "_wrap")
         || has_function(
             &exception.frames,
             "concurrent/futures/process.py",
