@@ -13,6 +13,8 @@
 
 mod kept;
 mod supervise;
+#[cfg(windows)]
+mod windows_job;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -188,6 +190,9 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         .own_group
         .then(|| Watchdog::start(child.id()))
         .flatten();
+    // Windows: the tree dies with spawnsafe through a job object.
+    #[cfg(windows)]
+    let job = windows_job::TreeJob::attach(&child);
     let kept = Arc::new(Mutex::new(Kept::default()));
     let mut pipe = child.stderr.take().expect("stderr is piped");
     let sink = Arc::clone(&kept);
@@ -219,6 +224,10 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
             .is_some_and(|timeout| started.elapsed() >= timeout)
         {
             timed_out = true;
+            #[cfg(windows)]
+            if let Some(job) = &job {
+                job.terminate();
+            }
             kill_tree(child.id(), supervision);
             break child.wait().map_err(|err| err.to_string())?;
         }
@@ -231,6 +240,10 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
     }
     if let Some(watchdog) = watchdog {
         watchdog.stand_down();
+    }
+    #[cfg(windows)]
+    if let Some(job) = job {
+        job.keep_until_exit();
     }
     let kept = kept.lock().expect("stderr buffer");
     Ok(RunOutcome {

@@ -17,12 +17,11 @@
 //! timeout kills that tree; `PR_SET_PDEATHSIG` still ends the program if
 //! spawnsafe is killed, but not its workers.
 //!
-//! Windows would need the same through a job object: the program assigned to
-//! a job with `JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE` (the whole tree dies when
-//! spawnsafe's handle closes, however it ends), `TerminateJobObject` for the
-//! timeout, and `CREATE_NEW_PROCESS_GROUP` with `GenerateConsoleCtrlEvent`
-//! to forward Ctrl-Break; it is not built yet (there, `taskkill /T` ends the
-//! tree at the timeout).
+//! On Windows the program is put in a job object with
+//! `JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE` (`windows_job.rs`: the whole tree
+//! dies when spawnsafe's handle closes, however it ends), and the timeout
+//! ends the job, then `taskkill /T`. Forwarding Ctrl-Break
+//! (`CREATE_NEW_PROCESS_GROUP`, `GenerateConsoleCtrlEvent`) is not built.
 
 use std::process::{Command, Stdio};
 
