@@ -576,3 +576,55 @@ fn files_deleted_or_changed_during_fix() {
     );
     assert!(!dir.path().join("deleted.py").exists());
 }
+
+/// Files that name no process API (the prefilter does not analyse them) and
+/// that CPython refuses to compile still get their syntax finding; a
+/// look-alike that compiles gets none. Each message checked with `python3`.
+#[test]
+fn files_cpython_refuses_are_reported_when_they_name_no_process_api() {
+    let dir = project();
+    for (name, text, _) in too_deep() {
+        let text = text.strip_prefix("import multiprocessing\n").unwrap();
+        write(dir.path(), &format!("quiet/{name}"), text);
+    }
+    write(
+        dir.path(),
+        "quiet/tabs.py",
+        "if True:\n\tx = 1\n        y = 2\n",
+    );
+    write(dir.path(), "quiet/nul.py", b"x = 1\x00\n");
+    write(dir.path(), "quiet/latin.py", b"x = '\xe9'\n");
+    write(dir.path(), "quiet/open_string.py", "x = 'abc\ny = 1\n");
+    // Compiles: long and flat, consistent tabs, tabs in a continuation line.
+    write(
+        dir.path(),
+        "quiet/flat.py",
+        format!("x = [{}]\n", vec!["1"; 4_000].join(", ")),
+    );
+    write(
+        dir.path(),
+        "quiet/tabbed.py",
+        "if x:\n\tif y:\n\t\tz = (1,\n            2)\n",
+    );
+    let run = spawnsafe(dir.path(), &["check", ".", "--isolated"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.has_witness(), "{run:#?}");
+    let expect = [
+        ("quiet/sums.py", "quiet/sums.py:1:1: SPS001 RecursionError: maximum recursion depth exceeded during compilation"),
+        ("quiet/chained.py", "quiet/chained.py:1:1: SPS001 RecursionError: maximum recursion depth exceeded during compilation"),
+        ("quiet/calls.py", "quiet/calls.py:1:406: SPS001 SyntaxError: too many nested parentheses"),
+        ("quiet/ifs.py", "quiet/ifs.py:101:1: SPS001 IndentationError: too many levels of indentation"),
+        ("quiet/tabs.py", "quiet/tabs.py:3:1: SPS001 TabError: inconsistent use of tabs and spaces in indentation"),
+        ("quiet/nul.py", "quiet/nul.py:1:1: SPS002 binary file (contains NUL bytes), not Python source"),
+        ("quiet/latin.py", "quiet/latin.py:1:1: SPS001 (unicode error) 'utf-8' codec can't decode byte 0xe9 on line 1"),
+        ("quiet/open_string.py", "quiet/open_string.py:1:5: SPS001 SyntaxError"),
+    ];
+    for (file, line) in expect {
+        let reported = run
+            .line_for(file)
+            .unwrap_or_else(|| panic!("{file}: {run:#?}"));
+        assert!(reported.starts_with(line), "{reported}");
+    }
+    assert!(run.line_for("quiet/flat.py").is_none(), "{run:#?}");
+    assert!(run.line_for("quiet/tabbed.py").is_none(), "{run:#?}");
+}

@@ -255,3 +255,103 @@ fn killing_spawnsafe_kills_the_programs_tree() {
     child.wait().unwrap();
     assert!(all_end(&pids), "{pids:?} outlived spawnsafe");
 }
+
+/// A worker that left the program's process group (`os.setsid()`) is out of
+/// reach of the group's SIGKILL: the watchdog finds it by the marker in its
+/// environment when spawnsafe is killed. (In an interactive terminal, where
+/// the program shares the terminal's group, the marker is how the watchdog
+/// finds all of them.)
+#[cfg(target_os = "linux")]
+#[test]
+fn killing_spawnsafe_kills_workers_that_left_the_group() {
+    let escaping = WORKERS.replace(
+        "def work(queue, name):\n",
+        "def work(queue, name):\n    os.setsid()\n",
+    );
+    assert_ne!(escaping, WORKERS);
+    let dir = project(&[("workers.py", &escaping)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
+        .args(["run", "--python", &python(), "workers.py"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let pids = ready_pids(&mut stdout);
+    assert_eq!(pids.len(), 3);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let survivors: Vec<i32> = pids
+        .iter()
+        .copied()
+        .filter(|&pid| !all_end(&[pid]))
+        .collect();
+    for &pid in &survivors {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    assert!(survivors.is_empty(), "{survivors:?} outlived spawnsafe");
+}
+
+/// In an interactive terminal (here a pseudo-terminal from `script`, whose
+/// shell stays the session leader, so that no SIGHUP follows spawnsafe's
+/// death) the program shares the terminal's foreground group; killing
+/// spawnsafe still ends the program and every worker.
+#[cfg(target_os = "linux")]
+#[test]
+fn killing_spawnsafe_in_a_terminal_kills_the_programs_tree() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let dir = project(&[("workers.py", WORKERS)]);
+    let command = format!(
+        "'{}' run --python '{}' workers.py; sleep 60",
+        env!("CARGO_BIN_EXE_spawnsafe"),
+        python()
+    );
+    let mut terminal = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(terminal.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("ready ") {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "no ready line");
+    }
+    let pids: Vec<i32> = line[line.find("ready ").unwrap() + 6..]
+        .split_whitespace()
+        .map(|pid| pid.parse().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 3);
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pids[0])).unwrap();
+    let spawnsafe = stat[stat.rfind(')').unwrap() + 1..]
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let comm = std::fs::read_to_string(format!("/proc/{spawnsafe}/comm")).unwrap();
+    assert_eq!(comm.trim(), "spawnsafe");
+    assert!(Command::new("kill")
+        .args(["-KILL", &spawnsafe])
+        .status()
+        .unwrap()
+        .success());
+    let ended = all_end(&pids);
+    for pid in &pids {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    let _ = terminal.kill();
+    let _ = terminal.wait();
+    assert!(ended, "{pids:?} outlived spawnsafe");
+}

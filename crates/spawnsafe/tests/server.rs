@@ -1107,3 +1107,36 @@ fn a_refused_watcher_registration_reads_the_disk_at_every_check() {
     assert_eq!(server.diagnostics(&main_uri, Some(2)), Vec::<Value>::new());
     server.shut_down();
 }
+
+/// Issue 14: a document nested deeper than CPython accepts, opened or typed
+/// into, is a syntax finding (SPS001), and the server goes on answering.
+#[test]
+fn a_deeply_nested_document_is_a_syntax_finding_not_a_crash() {
+    let dir = project(MAIN_UNGUARDED, None);
+    let deep_path = dir.path().join("deep.py");
+    std::fs::write(&deep_path, "x = 1\n").unwrap();
+    let deep_uri = file_uri(&deep_path);
+    let main_uri = file_uri(&dir.path().join("main.py"));
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    let sums = format!("x = {}\n", vec!["1"; 16_000].join("+"));
+    server.open(&deep_uri, &sums);
+    let found = server.diagnostics(&deep_uri, Some(1));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "SPS001");
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("RecursionError: maximum recursion depth exceeded during compilation"));
+    let calls = format!("x = {}1{}\n", "f(".repeat(12_000), ")".repeat(12_000));
+    server.change(&deep_uri, 2, json!({"text": calls}));
+    let found = server.diagnostics(&deep_uri, Some(2));
+    assert_eq!(
+        found[0]["message"],
+        "SyntaxError: too many nested parentheses"
+    );
+    // The other files are still checked.
+    server.open(&main_uri, MAIN_UNGUARDED);
+    assert_eq!(server.diagnostics(&main_uri, Some(1)).len(), 1);
+    server.shut_down();
+}

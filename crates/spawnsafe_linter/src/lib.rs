@@ -16,6 +16,7 @@ pub mod frozen;
 pub mod linter;
 pub mod noqa;
 pub mod prefilter;
+pub mod refusal;
 pub mod registry;
 pub mod report;
 pub mod rules;

@@ -333,6 +333,28 @@ fn parse_file(
     })
 }
 
+/// The finding for a file CPython refuses to compile, if it is one.
+fn refusal_finding(
+    candidate: &Candidate,
+    module_path: &ModulePath,
+    version: ruff_python_ast::PythonVersion,
+) -> Option<Diagnostic> {
+    match parse_file(candidate, module_path, version) {
+        Err(diagnostic) => Some(*diagnostic),
+        Ok(parsed) => {
+            let problem = parsed
+                .syntax_error
+                .filter(|problem| problem.blocks_analysis)?;
+            Some(Diagnostic::new(
+                Rule::SyntaxError,
+                parsed.file,
+                problem.range,
+                problem.message,
+            ))
+        }
+    }
+}
+
 /// An unreadable or undecodable file is an I/O or syntax finding.
 fn read_error_diagnostic(path: &Path, display_path: &str, error: &ReadError) -> Diagnostic {
     let (rule, line, text) = match error {
@@ -447,6 +469,7 @@ fn check_candidates(
     let mentions =
         |index: usize, matcher: &aho_corasick::AhoCorasick| readable[index].mentions(matcher);
     let module_names: Vec<&str> = module_paths.iter().map(|path| path.name.as_str()).collect();
+    let may_be_refused: Vec<bool> = scans.iter().map(|scan| scan.may_be_refused).collect();
     let scan = prefilter::Scan::new(scans, stems.clone(), &module_names, &mentions);
     // Each file is parsed and modelled at most once: the cells are filled wave
     // by wave and never move, so a model can borrow its file's syntax tree.
@@ -537,6 +560,16 @@ fn check_candidates(
         wanted.sort_unstable();
         wanted.dedup();
     }
+    // A file no wave parsed that CPython may refuse for its shape is parsed
+    // for that only: every file CPython refuses so is reported.
+    diagnostics.par_extend(
+        (0..readable.len())
+            .into_par_iter()
+            .filter(|&index| may_be_refused[index] && parsed[index].get().is_none())
+            .filter_map(|index| {
+                refusal_finding(&readable[index], &module_paths[index], versions[index])
+            }),
+    );
     let is_parsed = |index: usize| parsed[index].get().is_some();
     result.files_analysed = (0..readable.len())
         .filter(|&index| is_parsed(index))

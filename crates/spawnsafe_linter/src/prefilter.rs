@@ -316,6 +316,9 @@ pub fn module_stem(path: &Path) -> Option<String> {
 #[derive(Debug, Default)]
 pub struct FileScan {
     pub self_relevant: bool,
+    /// Not relevant, but CPython may refuse it for its shape: parsed for its
+    /// syntax problem only (see [`crate::refusal`]).
+    pub may_be_refused: bool,
     /// The identifiers of its `import` and `from` statements.
     pub imported: Vec<Box<str>>,
 }
@@ -323,8 +326,10 @@ pub struct FileScan {
 /// Scans a file's text. Only the imported names that are the module stem of
 /// a file being checked are kept: no other name is ever asked about.
 pub fn scan_file(text: &str, stems: &FxHashSet<String>) -> FileScan {
+    let self_relevant = is_self_relevant(text.as_bytes());
     FileScan {
-        self_relevant: is_self_relevant(text.as_bytes()),
+        self_relevant,
+        may_be_refused: !self_relevant && crate::refusal::may_be_refused(text.as_bytes()),
         imported: imported_names(text, |name| stems.contains(name))
             .into_iter()
             .map(Box::from)

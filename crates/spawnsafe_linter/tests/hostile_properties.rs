@@ -255,3 +255,45 @@ fn tab_errors_and_limits_are_what_cpython_raises() {
     assert!(seen_limits > 20, "the generator rarely reaches the limits");
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
+
+/// The prefilter's byte screen (`refusal.rs`) lets no file through that
+/// CPython refuses for its shape: on the same 1,000 generated programs (none
+/// names a process API), each one `python3` rejects with a TabError, too
+/// many indentation levels or too many nested parentheses is flagged by the
+/// screen and reported as SPS001 with the prefilter on.
+#[test]
+fn the_prefilter_reports_every_shape_cpython_refuses() {
+    let mut rng = Rng(0x7ab5_0f5a_ce5e_1234);
+    let texts: Vec<String> = (0..1_000).map(|_| indented_program(&mut rng)).collect();
+    let Some(verdicts) = cpython_verdicts(&texts) else {
+        eprintln!("python3 not found: skipped");
+        return;
+    };
+    let screened = [
+        "TabError: inconsistent use of tabs and spaces in indentation",
+        "IndentationError: too many levels of indentation",
+        "SyntaxError: too many nested parentheses",
+    ];
+    let options = CheckOptions {
+        isolated: true,
+        ..CheckOptions::default()
+    };
+    let mut refused = 0;
+    let mut missed = Vec::new();
+    for (text, cpython) in texts.iter().zip(&verdicts) {
+        if !screened.contains(&cpython.as_str()) {
+            continue;
+        }
+        refused += 1;
+        let result = check_stdin(text.clone().into_bytes(), Path::new("m.py"), &options).unwrap();
+        let reported = result
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.rule == Rule::SyntaxError);
+        if !spawnsafe_linter::refusal::may_be_refused(text.as_bytes()) || !reported {
+            missed.push(format!("{text:?}: {cpython}"));
+        }
+    }
+    assert!(refused > 20, "the generator rarely reaches the limits");
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}

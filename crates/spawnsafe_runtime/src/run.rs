@@ -13,6 +13,8 @@
 
 mod kept;
 mod supervise;
+#[cfg(windows)]
+mod windows_job;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::BOOTSTRAP_PY;
 use kept::Kept;
-use supervise::{kill_tree, supervise, ForwardSignals, Watchdog};
+use supervise::{kill_tree, run_marker_value, supervise, ForwardSignals, Watchdog, RUN_MARKER};
 
 /// From the Python package, which the pytest plugin uses it from too.
 const SITECUSTOMIZE_PY: &str = include_str!("../../../python/spawnsafe/_sitecustomize.py");
@@ -176,6 +178,9 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
     // its own: signals sent to spawnsafe (`kill PID`, a CI runner cancelling
     // the job) are passed on to the whole group, a timeout kills all of it,
     // and a watchdog kills it if spawnsafe is killed (`supervise.rs`).
+    // Every process of the run carries a marker the watchdog finds them by.
+    let marker = format!("{RUN_MARKER}={}", run_marker_value());
+    command.env(RUN_MARKER, &marker[RUN_MARKER.len() + 1..]);
     let supervision = supervise(&mut command);
     let forward = ForwardSignals::new(supervision);
     let started = Instant::now();
@@ -184,10 +189,10 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
         _ => format!("cannot run `{}`: {err}", python.display()),
     })?;
     forward.ignore_terminal_signals();
-    let watchdog = supervision
-        .own_group
-        .then(|| Watchdog::start(child.id()))
-        .flatten();
+    let watchdog = Watchdog::start(supervision.own_group.then(|| child.id()), &marker);
+    // Windows: the tree dies with spawnsafe through a job object.
+    #[cfg(windows)]
+    let job = windows_job::TreeJob::attach(&child);
     let kept = Arc::new(Mutex::new(Kept::default()));
     let mut pipe = child.stderr.take().expect("stderr is piped");
     let sink = Arc::clone(&kept);
@@ -219,6 +224,10 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
             .is_some_and(|timeout| started.elapsed() >= timeout)
         {
             timed_out = true;
+            #[cfg(windows)]
+            if let Some(job) = &job {
+                job.terminate();
+            }
             kill_tree(child.id(), supervision);
             break child.wait().map_err(|err| err.to_string())?;
         }
@@ -231,6 +240,10 @@ pub fn run(program: &Program, options: &RunOptions) -> Result<RunOutcome, String
     }
     if let Some(watchdog) = watchdog {
         watchdog.stand_down();
+    }
+    #[cfg(windows)]
+    if let Some(job) = job {
+        job.keep_until_exit();
     }
     let kept = kept.lock().expect("stderr buffer");
     Ok(RunOutcome {

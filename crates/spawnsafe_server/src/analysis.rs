@@ -7,6 +7,7 @@
 //! so a keystroke re-reads nothing: the server drops it when the disk may
 //! have changed (a save, a watched file, new settings or folders).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use spawnsafe_linter::fixer::{fix_inputs, FixOptions};
@@ -14,6 +15,8 @@ use spawnsafe_linter::linter::{check_inputs, display_path, read_inputs, InputFil
 use spawnsafe_linter::settings::{Overrides, Resolver};
 use spawnsafe_linter::source::{decode_notebook, is_notebook, SourceText};
 use spawnsafe_linter::{CheckOptions, CheckResult};
+
+use crate::incremental::LastCheck;
 
 /// A document the editor has open.
 #[derive(Debug, Clone)]
@@ -85,6 +88,8 @@ struct DiskSnapshot {
     /// The settings found for them (it caches each directory's).
     resolver: Resolver,
     warnings: Vec<String>,
+    /// The last check with these files, for re-analysing only what an edit changes.
+    last: Option<LastCheck>,
 }
 
 /// What was read from disk, kept between checks until [`Workspace::forget_disk`].
@@ -118,6 +123,7 @@ impl Workspace {
                 inputs,
                 resolver,
                 warnings,
+                last: None,
             });
         }
         Ok(self.snapshot.as_mut().expect("just read"))
@@ -128,15 +134,13 @@ impl Workspace {
 /// documents' text in place of their files'; an open document outside the
 /// folders, or not saved yet, is checked too. A document whose file discovery
 /// skipped (excluded by the configuration or `.gitignore`) is not checked.
-fn inputs<'w>(
-    workspace: &'w mut Workspace,
+fn inputs(
+    snapshot: &DiskSnapshot,
     roots: &[PathBuf],
     documents: &[&Document],
-    overrides: &Overrides,
-) -> Result<(Vec<InputFile>, &'w mut Resolver, Vec<String>), String> {
-    let snapshot = workspace.snapshot(roots, overrides)?;
+) -> (Vec<InputFile>, Vec<String>) {
     let mut inputs = snapshot.inputs.clone();
-    let (resolver, warnings) = (&mut snapshot.resolver, snapshot.warnings.clone());
+    let warnings = snapshot.warnings.clone();
     for document in documents.iter().filter(|document| document.is_checked()) {
         let source = if is_notebook(&document.path) {
             decode_notebook(document.text.as_bytes())
@@ -163,18 +167,76 @@ fn inputs<'w>(
             }
         }
     }
-    Ok((inputs, resolver, warnings))
+    (inputs, warnings)
 }
 
-/// Checks the project with the open documents' text.
+/// At most this many edited files are re-analysed alone; more, and the
+/// whole project is checked.
+const MAX_EDITED: usize = 8;
+
+/// Checks the project with the open documents' text. When only the text of
+/// a few files changed since the last check, only the files an edit can
+/// affect are analysed again (see [`crate::incremental`]); the findings are
+/// those of a full check.
 pub fn check(
     workspace: &mut Workspace,
     roots: &[PathBuf],
     documents: &[&Document],
     overrides: &Overrides,
 ) -> Result<CheckResult, String> {
-    let (inputs, resolver, warnings) = inputs(workspace, roots, documents, overrides)?;
-    let mut result = check_inputs(inputs, &options(overrides), resolver)?;
+    let snapshot = workspace.snapshot(roots, overrides)?;
+    let (inputs, warnings) = inputs(snapshot, roots, documents);
+    let options = options(overrides);
+    let changed = snapshot
+        .last
+        .as_ref()
+        .and_then(|last| last.changed(&inputs));
+    let mut result =
+        match (changed, snapshot.last.as_mut()) {
+            (Some(changed), Some(last)) if changed.len() <= MAX_EDITED => {
+                if !changed.is_empty() {
+                    let (component, checked) = last.affected(&inputs, &changed);
+                    let affected: HashSet<&Path> = inputs
+                        .iter()
+                        .zip(&component)
+                        .filter(|(_, &inside)| inside)
+                        .map(|(input, _)| input.path.as_path())
+                        .collect();
+                    let subset: Vec<InputFile> = inputs
+                        .iter()
+                        .zip(&checked)
+                        .filter(|(_, &checked)| checked)
+                        .map(|(input, _)| input.clone())
+                        .collect();
+                    let partial = check_inputs(subset, &options, &mut snapshot.resolver)?;
+                    let mut diagnostics: Vec<_> =
+                        std::mem::take(&mut last.diagnostics)
+                            .into_iter()
+                            .filter(|diagnostic| !affected.contains(diagnostic.file.path.as_path()))
+                            .chain(partial.diagnostics.into_iter().filter(|diagnostic| {
+                                affected.contains(diagnostic.file.path.as_path())
+                            }))
+                            .collect();
+                    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                    last.diagnostics = diagnostics;
+                    last.warnings = partial.warnings;
+                }
+                CheckResult {
+                    diagnostics: last.diagnostics.clone(),
+                    warnings: last.warnings.clone(),
+                    files_found: inputs.len(),
+                    ..CheckResult::default()
+                }
+            }
+            _ => {
+                let mut last = LastCheck::new(&inputs, Vec::new(), Vec::new());
+                let result = check_inputs(inputs, &options, &mut snapshot.resolver)?;
+                last.diagnostics = result.diagnostics.clone();
+                last.warnings = result.warnings.clone();
+                snapshot.last = Some(last);
+                result
+            }
+        };
     result.warnings.extend(warnings);
     Ok(result)
 }
@@ -188,7 +250,9 @@ pub fn fix_all(
     target: &Document,
     overrides: &Overrides,
 ) -> Result<Option<String>, String> {
-    let (mut inputs, resolver, _) = inputs(workspace, roots, documents, overrides)?;
+    let snapshot = workspace.snapshot(roots, overrides)?;
+    let (mut inputs, _) = inputs(snapshot, roots, documents);
+    let resolver = &mut snapshot.resolver;
     let fix_options = FixOptions {
         unsafe_fixes: false,
         dry_run: true,

@@ -20,6 +20,7 @@
 mod analysis;
 mod convert;
 mod hover;
+mod incremental;
 mod server;
 /// Public for the fuzz target (`fuzz/fuzz_targets/lsp_transport.rs`).
 pub mod transport;

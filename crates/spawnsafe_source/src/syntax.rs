@@ -17,9 +17,9 @@ use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 /// CPython's tokenizer: at most 100 indentation levels (`MAXINDENT`)...
-const MAX_INDENT: usize = 100;
+pub const MAX_INDENT: usize = 100;
 /// ... and 200 open brackets (`MAXLEVEL`), in `Parser/tokenizer.h`.
-const MAX_BRACKETS: usize = 200;
+pub const MAX_BRACKETS: usize = 200;
 /// CPython 3.11 stops compiling past about 3,000 nested nodes (the recursion
 /// limit, 1,000, times `COMPILER_STACK_FRAME_SCALE`, 3): `x = 1+1+...+1` with
 /// 2,994 terms fails with "RecursionError: maximum recursion depth exceeded

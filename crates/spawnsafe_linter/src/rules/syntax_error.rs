@@ -10,6 +10,11 @@ the analysis (a recovered syntax tree is a guess, and findings must be true).
 CPython would refuse to run it with `SyntaxError`.
 
 Files that cannot matter to multiprocessing (they name no process API, no main
-guard, and no module that does) are not parsed at all, so their syntax errors
-are not reported: spawnsafe is not a syntax checker.
+guard, and no module that does) are not analysed. Every file is still read, so
+one whose bytes are not valid in its encoding is reported, and a byte screen
+finds the shapes CPython's tokenizer and compiler refuse (mixed tabs and
+spaces, more than 100 indentation levels, more than 200 open brackets, code
+nested thousands of levels deep, an unterminated string): such a file is parsed
+and its error reported. Other syntax errors in those files are not reported:
+spawnsafe is not a syntax checker.
 "#;

@@ -6,7 +6,9 @@
 //! SIGINT, SIGHUP and SIGQUIT sent to spawnsafe are forwarded to that group,
 //! and a timeout kills it. When spawnsafe itself dies without a chance to
 //! clean up (SIGKILL), the program does too (`PR_SET_PDEATHSIG` on Linux) and
-//! a small watchdog process kills the rest of the group (the workers).
+//! a small watchdog process kills the rest of the group (the workers), then
+//! (Linux) every process whose environment carries the run's marker
+//! ([`RUN_MARKER`]): workers that left the group too.
 //!
 //! In an interactive terminal the program stays in spawnsafe's process group,
 //! so that the terminal's own job control keeps working (Ctrl-C and Ctrl-Z
@@ -14,15 +16,15 @@
 //! `spawnsafe run x.py | less` does not take the terminal from `less`):
 //! there spawnsafe ignores SIGINT and SIGQUIT (the program gets them from the
 //! terminal), forwards SIGTERM and SIGHUP to the program's tree, and a
-//! timeout kills that tree; `PR_SET_PDEATHSIG` still ends the program if
-//! spawnsafe is killed, but not its workers.
+//! timeout kills that tree; if spawnsafe is killed, `PR_SET_PDEATHSIG` ends
+//! the program and the watchdog ends the processes that carry the run's
+//! marker (the workers, reparented by then).
 //!
-//! Windows would need the same through a job object: the program assigned to
-//! a job with `JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE` (the whole tree dies when
-//! spawnsafe's handle closes, however it ends), `TerminateJobObject` for the
-//! timeout, and `CREATE_NEW_PROCESS_GROUP` with `GenerateConsoleCtrlEvent`
-//! to forward Ctrl-Break; it is not built yet (there, `taskkill /T` ends the
-//! tree at the timeout).
+//! On Windows the program is put in a job object with
+//! `JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE` (`windows_job.rs`: the whole tree
+//! dies when spawnsafe's handle closes, however it ends), and the timeout
+//! ends the job, then `taskkill /T`. Forwarding Ctrl-Break
+//! (`CREATE_NEW_PROCESS_GROUP`, `GenerateConsoleCtrlEvent`) is not built.
 
 use std::process::{Command, Stdio};
 
@@ -175,9 +177,128 @@ pub struct Watchdog {
     done: libc::c_int,
 }
 
+/// The environment variable that marks every process of one run: the
+/// program's, and (inherited) its workers'. The watchdog finds them by it
+/// once spawnsafe is gone, whatever their group or parent by then.
+pub const RUN_MARKER: &str = "SPAWNSAFE_RUN_MARKER";
+
+/// A value of [`RUN_MARKER`] no other run shares.
+pub fn run_marker_value() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// Linux: SIGKILLs every process whose environment holds `marker` (the
+/// `NAME=value` bytes), reading `/proc` with system calls only (the caller
+/// is a forked child, where only async-signal-safe calls are allowed).
+/// Returns how many it signalled.
+#[cfg(target_os = "linux")]
+unsafe fn kill_marked(marker: &[u8]) -> usize {
+    let proc_dir = libc::open(
+        c"/proc".as_ptr(),
+        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+    );
+    if proc_dir < 0 {
+        return 0;
+    }
+    let own = libc::getpid();
+    let mut killed = 0;
+    let mut entries = [0u8; 8192];
+    loop {
+        let read = libc::syscall(
+            libc::SYS_getdents64,
+            proc_dir,
+            entries.as_mut_ptr(),
+            entries.len(),
+        );
+        if read <= 0 {
+            break;
+        }
+        let mut offset = 0usize;
+        while offset + 19 < read as usize {
+            // struct linux_dirent64: ino (8), off (8), reclen (2), type (1), name.
+            let length = u16::from_ne_bytes([entries[offset + 16], entries[offset + 17]]) as usize;
+            if length < 20 || offset + length > read as usize {
+                break;
+            }
+            let name = &entries[offset + 19..offset + length];
+            let name = &name[..name
+                .iter()
+                .position(|&byte| byte == 0)
+                .unwrap_or(name.len())];
+            offset += length;
+            if name.is_empty() || !name.iter().all(u8::is_ascii_digit) || name.len() > 9 {
+                continue;
+            }
+            let pid = name.iter().fold(0 as libc::pid_t, |pid, digit| {
+                pid * 10 + libc::pid_t::from(digit - b'0')
+            });
+            if pid == own {
+                continue;
+            }
+            // "/proc/<pid>/environ\0"
+            let mut path = [0u8; 32];
+            let mut at = 0;
+            for part in [b"/proc/".as_slice(), name, b"/environ\0".as_slice()] {
+                path[at..at + part.len()].copy_from_slice(part);
+                at += part.len();
+            }
+            if environ_holds(path.as_ptr().cast(), marker) {
+                libc::kill(pid, libc::SIGKILL);
+                killed += 1;
+            }
+        }
+    }
+    libc::close(proc_dir);
+    killed
+}
+
+/// Does the environment file at `path` hold the variable `marker` (whole,
+/// between NUL separators)?
+#[cfg(target_os = "linux")]
+unsafe fn environ_holds(path: *const libc::c_char, marker: &[u8]) -> bool {
+    let file = libc::open(path, libc::O_RDONLY | libc::O_CLOEXEC);
+    if file < 0 {
+        return false;
+    }
+    // A window that keeps the previous chunk's tail, so a variable that
+    // straddles two reads is still seen; one byte before it for the NUL.
+    let mut window = [0u8; 4096 + 256];
+    let keep = marker.len() + 1;
+    let mut filled = 1; // a leading NUL: the first variable starts a "line"
+    let mut found = false;
+    if keep <= 256 {
+        loop {
+            let read = libc::read(
+                file,
+                window[filled..].as_mut_ptr().cast(),
+                window.len() - filled,
+            );
+            if read <= 0 {
+                break;
+            }
+            filled += read as usize;
+            found = window[..filled].windows(keep + 1).any(|candidate| {
+                candidate[0] == 0 && &candidate[1..keep] == marker && candidate[keep] == 0
+            });
+            if found {
+                break;
+            }
+            let tail = filled.saturating_sub(keep + 1);
+            window.copy_within(tail..filled, 0);
+            filled -= tail;
+        }
+    }
+    libc::close(file);
+    found
+}
+
 impl Watchdog {
     #[cfg(unix)]
-    pub fn start(group: u32) -> Option<Watchdog> {
+    pub fn start(group: Option<u32>, marker: &str) -> Option<Watchdog> {
+        let marker = marker.as_bytes().to_vec();
         let mut fds: [libc::c_int; 2] = [0; 2];
         // SAFETY: plain system calls on descriptors this function owns; the
         // forked child makes only async-signal-safe calls (close, signal,
@@ -214,7 +335,19 @@ impl Watchdog {
                         }
                     }
                     if read != 1 {
-                        libc::kill(-(group as libc::pid_t), libc::SIGKILL);
+                        if let Some(group) = group {
+                            libc::kill(-(group as libc::pid_t), libc::SIGKILL);
+                        }
+                        // The processes the group does not hold: all of them
+                        // in a terminal's group, workers that left the group.
+                        // A few rounds, for processes started meanwhile.
+                        #[cfg(target_os = "linux")]
+                        for _ in 0..5 {
+                            if kill_marked(&marker) == 0 {
+                                break;
+                            }
+                            libc::usleep(20_000);
+                        }
                     }
                     libc::_exit(0);
                 }
@@ -227,7 +360,7 @@ impl Watchdog {
     }
 
     #[cfg(not(unix))]
-    pub fn start(_group: u32) -> Option<Watchdog> {
+    pub fn start(_group: Option<u32>, _marker: &str) -> Option<Watchdog> {
         None
     }
 
