@@ -764,7 +764,7 @@ impl<'a> ModuleModel<'a> {
         self.resolve_depth(expr, scope, 0)
     }
 
-    fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
+    pub(crate) fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
         // Each name can have several bindings, each resolved in turn: without a
         // budget, chains of reassignments make the search exponential.
         let out_of_fuel = RESOLVE_FUEL.with(|fuel| {
@@ -838,6 +838,11 @@ impl<'a> ModuleModel<'a> {
                         };
                     }
                     _ => {}
+                }
+                if let Value::Class(class) = &callee {
+                    if let Some(base) = self.inherited_pool_api(*class) {
+                        return Value::Instance(Box::new(base));
+                    }
                 }
                 match callee {
                     Value::Qualified(_) | Value::ContextApi { .. } | Value::Class(_) => {
