@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod argvalues;
+pub mod decorated_objects;
 pub mod guards;
 pub mod inherited_api;
 pub mod knowledge;

@@ -741,7 +741,7 @@ impl<'a> ModuleModel<'a> {
     }
 
     /// The function `function` defines and returns on every `return`.
-    fn returned_local_function(&self, function: FunctionId) -> Option<FunctionId> {
+    pub(crate) fn returned_local_function(&self, function: FunctionId) -> Option<FunctionId> {
         let info = &self.functions[function];
         let mut found = None;
         for returned in &info.returns {
