@@ -1,6 +1,6 @@
 # source: https://github.com/igmhub/picca/pull/429
 # models: the script seeds the random module once in main() ("we set the seed to 0, then we split the data set and send the computation on different processors"); each pool worker rejects pairs at random
-# expect: misbehaves-spawn: under fork every worker inherits the seeded state (the same, reproducible rejections); spawned workers start from fresh OS-seeded states, so the counts differ from fork's
+# expect: clean (the parent's seed reaches no worker under any start method: CPython's random module reseeds its global generator in every forked child, Lib/random.py register_at_fork(after_in_child=_inst.seed), and spawned children start fresh, so the counts vary from run to run under fork and spawn alike)
 import multiprocessing
 import random
 
