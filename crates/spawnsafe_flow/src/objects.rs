@@ -110,7 +110,12 @@ impl ObjectKind {
                 } else {
                     "an instance of the namedtuple class"
                 };
-                if class.local {
+                if let Some(holder) = &class.in_class {
+                    format!(
+                        "{made} `{}` made in the body of the class `{holder}`",
+                        class.typename
+                    )
+                } else if class.local {
                     format!("{made} `{}` made inside a function", class.typename)
                 } else {
                     format!(
