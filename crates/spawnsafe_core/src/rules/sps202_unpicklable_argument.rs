@@ -572,6 +572,7 @@ fn help(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::Native { .. } => "pass what the child needs to re-create it (a path, an address) and create it in the child".to_string(),
         ObjectKind::ClassByName(class) => format!("pickle finds a class again by its module and name: make `{}` at module level, bound to a variable of the same name", class.typename),
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
+        ObjectKind::ReplacedFunction { name, .. } => format!("keep the undecorated function under its own name (`def _{name}(...)` then `{name} = decorator(_{name})`), or give the decorator's class a `__reduce__` that finds the object by name"),
     }
 }
 
