@@ -93,6 +93,9 @@ pub struct UnfindableClass {
     /// The variable that holds it, and whether it is a function's local variable.
     pub variable: String,
     pub local: bool,
+    /// The class whose body binds it (`class State: Task = namedtuple("Task", ...)`):
+    /// its qualified name is the bare typename, which is not a module attribute.
+    pub in_class: Option<String>,
 }
 
 /// The unfindable class `name` (read in `scope`) is bound to, if it is one.
@@ -136,6 +139,7 @@ pub fn unfindable_class(
         typename: typename.to_string(),
         variable: name.id.to_string(),
         local,
+        in_class: None,
     })
 }
 
@@ -152,15 +156,60 @@ pub fn instance_of_unfindable_class(
         Expr::Subscript(subscript) => subscript.value.as_ref(),
         _ => return None,
     };
-    let Expr::Name(name) = class else {
-        return None;
+    let found = match class {
+        Expr::Name(name) => unfindable_class(model, name, scope)?,
+        Expr::Attribute(attribute) => class_body_factory_class(model, attribute, scope)?,
+        _ => return None,
     };
-    let found = unfindable_class(model, name, scope)?;
     // Only an enum has members as attributes or items.
     if !matches!(expr, Expr::Call(_)) && found.printed_as != "enum" {
         return None;
     }
     Some(found)
+}
+
+/// A `namedtuple`/`Enum` class made in the body of a module-level class and
+/// read as `Holder.Task`: the factory sets `__qualname__` to the bare
+/// typename, so pickle looks for `module.Task` and fails unless the module
+/// binds that name too (Lib/collections/__init__.py `namedtuple`).
+fn class_body_factory_class(
+    model: &ModuleModel,
+    attribute: &ast::ExprAttribute,
+    scope: ScopeId,
+) -> Option<UnfindableClass> {
+    let Expr::Name(holder) = attribute.value.as_ref() else {
+        return None;
+    };
+    let Value::Class(holder) = model.resolve(&Expr::Name(holder.clone()), scope) else {
+        return None;
+    };
+    let holder_info = &model.classes[holder];
+    if holder_info.is_local {
+        return None;
+    }
+    let name = ast::ExprName {
+        id: attribute.attr.id.clone(),
+        ctx: ast::ExprContext::Load,
+        range: attribute.range(),
+        node_index: attribute.node_index.clone(),
+    };
+    let (found_in, _) = model.lookup(name.id.as_str(), holder_info.scope)?;
+    if found_in != holder_info.scope {
+        return None;
+    }
+    let found = unfindable_class(model, &name, holder_info.scope)?;
+    // A module-level name of the same spelling may be the class itself.
+    if model
+        .lookup(&found.typename, crate::semantic::MODULE_SCOPE)
+        .is_some()
+    {
+        return None;
+    }
+    Some(UnfindableClass {
+        in_class: Some(holder_info.qualname.clone()),
+        local: false,
+        ..found
+    })
 }
 
 /// A function that a decorator replaced at its module-level name, sent to a

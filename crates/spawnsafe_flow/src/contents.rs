@@ -282,6 +282,11 @@ fn dataclass_defaults<'a>(
         let Expr::Name(name) = target.as_ref() else {
             continue;
         };
+        // `field(default=v)` stores `v`; `field(default_factory=lambda: v)`
+        // stores what the lambda returns (Lib/dataclasses.py `_field_init`).
+        let stored = field_stored_value(model, value, info.scope);
+        let value: &Expr = stored.map_or(value.as_ref(), |(stored, _)| stored);
+        let in_factory = stored.is_some_and(|(_, in_factory)| in_factory);
         let leaf = Leaf {
             module,
             expr: value,
@@ -301,8 +306,41 @@ fn dataclass_defaults<'a>(
                 });
             }
         }
+        let path = format!("{prefix}.{}", name.id);
+        if let Some(mut found) = default_factory(project, &leaf, &path, &info.def.name) {
+            // A lambda written inside the `default_factory` lambda is local to it.
+            if in_factory && matches!(found.kind, ObjectKind::Lambda) {
+                found.kind = ObjectKind::LocalFunction {
+                    qualname: format!("{}.<lambda>.<locals>.<lambda>", info.qualname),
+                };
+            }
+            return Some(found);
+        }
     }
     None
+}
+
+/// What a dataclass field written as `field(...)` stores in each instance:
+/// its `default`, or the body of a `default_factory` lambda (then `true`).
+fn field_stored_value<'a>(
+    model: &ModuleModel<'a>,
+    value: &'a Expr,
+    scope: ScopeId,
+) -> Option<(&'a Expr, bool)> {
+    let Expr::Call(call) = value else {
+        return None;
+    };
+    if !matches!(model.resolve(&call.func, scope), Value::Qualified(name) if name == "dataclasses.field")
+    {
+        return None;
+    }
+    if let Some(default) = call.arguments.find_keyword("default") {
+        return Some((&default.value, false));
+    }
+    match &call.arguments.find_keyword("default_factory")?.value {
+        Expr::Lambda(lambda) => Some((lambda.body.as_ref(), true)),
+        _ => None,
+    }
 }
 
 /// Library base classes that pickle their instances by `__dict__` like

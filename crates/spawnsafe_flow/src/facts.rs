@@ -755,7 +755,13 @@ impl<'m, 'a> Collector<'m, 'a> {
         });
         let model = self.model;
         let scope = context.scope;
-        let callee = model.resolve(&call.func, scope);
+        let callee = match model.resolve(&call.func, scope) {
+            // A subclass of a pool or executor starts processes as its base does.
+            Value::Class(class) => model
+                .inherited_pool_api(class)
+                .unwrap_or(Value::Class(class)),
+            other => other,
+        };
         let callee_api = callee.api();
         let context_method = callee.context_method().map(str::to_string);
         let pickler = match &callee {

@@ -77,6 +77,14 @@ pub enum ObjectKind {
     LocalFunction {
         qualname: String,
     },
+    /// A module-level function whose name its decorator rebound to an instance
+    /// of `class` keeping the function (`@flow` returning `Flow(fn)`): pickle
+    /// looks `module.name` up and finds the instance, not the function.
+    ReplacedFunction {
+        name: String,
+        class: String,
+        module: String,
+    },
 }
 
 impl ObjectKind {
@@ -110,7 +118,12 @@ impl ObjectKind {
                 } else {
                     "an instance of the namedtuple class"
                 };
-                if class.local {
+                if let Some(holder) = &class.in_class {
+                    format!(
+                        "{made} `{}` made in the body of the class `{holder}`",
+                        class.typename
+                    )
+                } else if class.local {
                     format!("{made} `{}` made inside a function", class.typename)
                 } else {
                     format!(
@@ -123,6 +136,9 @@ impl ObjectKind {
             ObjectKind::LocalFunction { qualname } => {
                 format!("the nested function `{qualname}`")
             }
+            ObjectKind::ReplacedFunction { name, class, .. } => format!(
+                "the function `{name}`, whose module-level name its decorator rebound to a `{class}` object"
+            ),
         }
     }
 
@@ -145,6 +161,7 @@ impl ObjectKind {
             ObjectKind::ClassByName(class) => format!("the class `{}`", class.typename),
             ObjectKind::Lambda => "the lambda".to_string(),
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
+            ObjectKind::ReplacedFunction { name, .. } => format!("the function `{name}`"),
         }
     }
 
@@ -165,6 +182,10 @@ impl ObjectKind {
                     .or("or the `_io` class of a binary file; Python 3.12+: \"cannot pickle 'TextIOWrapper' instances\""),
             },
             ObjectKind::Generator => ErrorText::new("TypeError: cannot pickle 'generator' object"),
+            // Lib/pickle.py `save_global`: the name now holds another object.
+            ObjectKind::ReplacedFunction { name, module, .. } => ErrorText::new(format!(
+                "_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module}.{name}"
+            )),
             ObjectKind::Native { type_name, .. } => {
                 ErrorText::new(format!("TypeError: cannot pickle '{type_name}' object"))
             }
@@ -340,6 +361,19 @@ fn classify_expr<'a>(
             Value::Function(function) if model.functions[function].is_local => {
                 Some(ObjectKind::LocalFunction {
                     qualname: model.functions[function].qualname.clone(),
+                })
+            }
+            Value::Function(function) => {
+                let replacing = model.replaced_by_instance(function)?;
+                let path = &project.paths[leaf.module];
+                Some(ObjectKind::ReplacedFunction {
+                    name: model.functions[function].def.name.to_string(),
+                    class: model.classes[replacing.class].qualname.clone(),
+                    module: if model.has_main_guard && !path.in_package {
+                        "__main__".to_string()
+                    } else {
+                        path.name.clone()
+                    },
                 })
             }
             _ => None,

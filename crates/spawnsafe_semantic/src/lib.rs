@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod argvalues;
+pub mod decorated_objects;
 pub mod guards;
+pub mod inherited_api;
 pub mod knowledge;
 pub mod model;
 pub mod stdlib;

@@ -761,7 +761,7 @@ impl<'a> ModuleModel<'a> {
     }
 
     /// The function `function` defines and returns on every `return`.
-    fn returned_local_function(&self, function: FunctionId) -> Option<FunctionId> {
+    pub(crate) fn returned_local_function(&self, function: FunctionId) -> Option<FunctionId> {
         let info = &self.functions[function];
         let mut found = None;
         for returned in &info.returns {
@@ -784,7 +784,7 @@ impl<'a> ModuleModel<'a> {
         self.resolve_depth(expr, scope, 0)
     }
 
-    fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
+    pub(crate) fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
         // Each name can have several bindings, each resolved in turn: without a
         // budget, chains of reassignments make the search exponential.
         let out_of_fuel = RESOLVE_FUEL.with(|fuel| {
@@ -858,6 +858,11 @@ impl<'a> ModuleModel<'a> {
                         };
                     }
                     _ => {}
+                }
+                if let Value::Class(class) = &callee {
+                    if let Some(base) = self.inherited_pool_api(*class) {
+                        return Value::Instance(Box::new(base));
+                    }
                 }
                 match callee {
                     Value::Qualified(_) | Value::ContextApi { .. } | Value::Class(_) => {

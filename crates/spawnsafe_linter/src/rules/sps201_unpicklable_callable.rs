@@ -143,6 +143,13 @@ enum Problem {
         what: &'static str,
         qualname: String,
     },
+    /// A module-level function its decorator replaced with an instance of a
+    /// class that keeps the function in an attribute.
+    ReplacedByInstance {
+        name: String,
+        class: String,
+        attribute: String,
+    },
     /// Defined in the main guard: the name and where it is defined.
     InGuard {
         name: String,
@@ -169,6 +176,13 @@ fn problem(model: &ModuleModel, value: &Value) -> Option<Problem> {
                 return Some(Problem::Local {
                     what: "function replaced by its decorator's wrapper (no `functools.wraps`)",
                     qualname: model.functions[wrapper].qualname.clone(),
+                });
+            }
+            if let Some(replacing) = model.replaced_by_instance(*function) {
+                return Some(Problem::ReplacedByInstance {
+                    name: info.def.name.to_string(),
+                    class: model.classes[replacing.class].qualname.clone(),
+                    attribute: replacing.attribute,
                 });
             }
             let name = info.def.name.as_str();
@@ -320,6 +334,27 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
                 format!("move the definition of `{name}` out of the guard, to module level"),
                 // Under fork the child is a copy of the parent and has the name.
                 Methods::SPAWN_AND_FORKSERVER,
+            )
+        }
+        Problem::ReplacedByInstance {
+            name,
+            class,
+            attribute,
+        } => {
+            let path = &checker.project.paths[checker.module];
+            let module_name = if model.has_main_guard && !path.in_package {
+                "__main__".to_string()
+            } else {
+                path.name.clone()
+            };
+            (
+                Rule::UnpicklableCallable,
+                format!(
+                    "`{name}` is the `{class}` object its decorator made of the function `{name}`, used as {}: pickling the object pickles its attribute `{attribute}`, the original function, which pickle sends by reference to `{module_name}.{name}` and finds the `{class}` object there: \"_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module_name}.{name}\"",
+                    role.describe(),
+                ),
+                format!("send a module-level function that calls the undecorated code instead, or keep the undecorated function under its own name (`def _{name}(...): ...` then `{name} = decorator(_{name})`)"),
+                pickled_under(role),
             )
         }
         Problem::Lambda => (

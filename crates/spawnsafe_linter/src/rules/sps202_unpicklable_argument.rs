@@ -274,9 +274,14 @@ pub fn check(checker: &mut Checker) {
     // A bound method sent as a target or task pickles its instance; a callable
     // instance (`pool.apply(self, ...)`) is pickled itself.
     for site in &project.facts[checker.module].pickle_sites {
-        let (receiver, method) = match &site.value {
-            Value::BoundMethod(receiver, method) => (receiver.as_ref(), Some(method)),
-            instance @ Value::Instance(_) => (instance, None),
+        // `functools.partial(obj.method, ...)` pickles its function, the bound method.
+        let (receiver, method, in_partial) = match &site.value {
+            Value::BoundMethod(receiver, method) => (receiver.as_ref(), Some(method), false),
+            Value::Partial(function) => match function.as_ref() {
+                Value::BoundMethod(receiver, method) => (receiver.as_ref(), Some(method), true),
+                _ => continue,
+            },
+            instance @ Value::Instance(_) => (instance, None, false),
             _ => continue,
         };
         if matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject)
@@ -288,6 +293,7 @@ pub fn check(checker: &mut Checker) {
             continue;
         };
         let made_by = match (site.expr, method) {
+            _ if in_partial => None,
             (Expr::Attribute(bound), Some(_)) => construction(
                 &project.models[checker.module],
                 checker.module,
@@ -306,6 +312,10 @@ pub fn check(checker: &mut Checker) {
             continue;
         };
         let what = match method {
+            Some(method) if in_partial => format!(
+                "is a `functools.partial` of the bound method `{method}` of a `{}` instance",
+                inside.holder
+            ),
             Some(method) => format!(
                 "is the bound method `{method}` of a `{}` instance",
                 inside.holder
@@ -562,6 +572,7 @@ fn help(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::Native { .. } => "pass what the child needs to re-create it (a path, an address) and create it in the child".to_string(),
         ObjectKind::ClassByName(class) => format!("pickle finds a class again by its module and name: make `{}` at module level, bound to a variable of the same name", class.typename),
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
+        ObjectKind::ReplacedFunction { name, .. } => format!("keep the undecorated function under its own name (`def _{name}(...)` then `{name} = decorator(_{name})`), or give the decorator's class a `__reduce__` that finds the object by name"),
     }
 }
 

@@ -1,0 +1,7 @@
+class Config:
+    def __init__(self):
+        self.PRECISION = 6
+        self.PARALLEL_CUT_EVALUATION = True
+
+
+config = Config()

@@ -1,0 +1,2 @@
+from .tcp_mgr import ServerQueueManager
+from .ensemble import run_ensemble
