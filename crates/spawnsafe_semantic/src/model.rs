@@ -852,6 +852,28 @@ impl<'a> ModuleModel<'a> {
                             .find(|value| *value != Value::Unknown)
                             .unwrap_or(Value::Unknown)
                     }
+                    // What a method of this module's class returns (`loader = self.get_loader()`).
+                    Value::BoundMethod(receiver, method) => match *receiver {
+                        Value::Instance(class) => match *class {
+                            Value::Class(class) => {
+                                match self.classes[class].methods.get(method.as_str()) {
+                                    Some(&function) => {
+                                        let info = &self.functions[function];
+                                        info.returns
+                                            .iter()
+                                            .map(|value| {
+                                                self.resolve_depth(value, info.scope, depth + 1)
+                                            })
+                                            .find(|value| *value != Value::Unknown)
+                                            .unwrap_or(Value::Unknown)
+                                    }
+                                    None => Value::Unknown,
+                                }
+                            }
+                            _ => Value::Unknown,
+                        },
+                        _ => Value::Unknown,
+                    },
                     _ => Value::Unknown,
                 }
             }
