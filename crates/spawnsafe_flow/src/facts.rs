@@ -882,8 +882,10 @@ impl<'m, 'a> Collector<'m, 'a> {
             let method = attribute.attr.as_str();
             if let Value::BoundMethod(receiver, _) = &callee {
                 if let Some((id, pinned)) = library_start(receiver, method, Trigger::Methods) {
-                    start = Some(StartKind::Library(id));
-                    start_method = pinned;
+                    if self.method_may_start(call, id, method, scope) {
+                        start = Some(StartKind::Library(id));
+                        start_method = pinned;
+                    }
                 }
                 self.library_method_sends(call, receiver, method, scope);
             }
@@ -1338,9 +1340,26 @@ impl<'m, 'a> Collector<'m, 'a> {
         else {
             return;
         };
+        if !self.method_may_start(call, *id, method, scope) {
+            return;
+        }
         for (argument, kind) in starter(*id).sent_by_method(call, method) {
             self.library_send(argument, kind, *id, scope, pinned.clone());
         }
+    }
+
+    /// The starter's conditions on this method's own arguments (`num_proc`).
+    fn method_may_start(
+        &self,
+        call: &ast::ExprCall,
+        id: StarterId,
+        method: &str,
+        scope: ScopeId,
+    ) -> bool {
+        let model = self.model;
+        starter(id).method_may_start(call, method, &|expr| {
+            crate::semantic::argvalues::possible_values(model, expr, scope)
+        })
     }
 
     fn library_send(

@@ -86,6 +86,10 @@ pub struct Condition {
     pub test: Test,
     #[serde(default)]
     pub values: Vec<String>,
+    /// Tested on the arguments of this method of the object the call makes
+    /// (`num_proc` of a dataset's `map()`), when the method is called.
+    #[serde(default)]
+    pub method: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -180,6 +184,7 @@ impl Starter {
         let all = self
             .when
             .iter()
+            .filter(|condition| condition.method.is_none())
             .all(|condition| condition.may_hold(call, values));
         let any = self.any_of.is_empty()
             || self
@@ -189,6 +194,20 @@ impl Starter {
         all && any
     }
 
+    /// May this call of `method` on the object start processes, by the
+    /// conditions on the method's own arguments (`ds.map(f, num_proc=4)`)?
+    pub fn method_may_start(
+        &self,
+        call: &ast::ExprCall,
+        method: &str,
+        values: &PossibleValues,
+    ) -> bool {
+        self.when
+            .iter()
+            .filter(|condition| condition.method.as_deref() == Some(method))
+            .all(|condition| condition.may_hold(call, values))
+    }
+
     /// The start method the call pins, when the knowledge says (`"spawn"`), or
     /// the argument naming it (a literal).
     pub fn pinned_method(&self, call: &ast::ExprCall) -> Option<String> {
@@ -196,10 +215,14 @@ impl Starter {
         if let Some(fixed) = &spec.fixed {
             return Some(fixed.clone());
         }
-        let Some(argument) = call.arguments.find_argument_value(
-            spec.argument.as_deref()?,
-            spec.position.unwrap_or(usize::MAX),
-        ) else {
+        let Some(name) = spec.argument.as_deref() else {
+            // No argument chooses: the library's own default, if it has one.
+            return spec.default.clone();
+        };
+        let Some(argument) = call
+            .arguments
+            .find_argument_value(name, spec.position.unwrap_or(usize::MAX))
+        else {
             return spec.default.clone();
         };
         match argument {
@@ -629,7 +652,10 @@ pub fn markdown_table() -> String {
                 Test::Absent => "not given".to_string(),
                 Test::OneOf => format!("in {}", condition.values.join("/")),
             };
-            format!("`{}` {test}", condition.argument)
+            match &condition.method {
+                Some(method) => format!("`{method}({})` {test}", condition.argument),
+                None => format!("`{}` {test}", condition.argument),
+            }
         };
         let mut conditions: Vec<String> = starter.when.iter().map(condition).collect();
         if !starter.any_of.is_empty() {
@@ -662,6 +688,10 @@ pub fn markdown_table() -> String {
             }) => {
                 format!("`{argument}`, else the platform's")
             }
+            Some(StartMethodSpec {
+                default: Some(default),
+                ..
+            }) => format!("{default} (the library's default; spawn on Windows)"),
             _ => "the platform's".to_string(),
         };
         // Constructor arguments by name; what a method sends as the method's

@@ -927,7 +927,23 @@ impl<'a> ModuleModel<'a> {
             .iter()
             .filter(|b| !only_before || b.range.start() <= at);
         let mut fallback = Value::Unknown;
-        for binding in candidates.rev() {
+        let candidates: Vec<&Binding> = candidates.collect();
+        // `model.add(layer)` on a knowledge-base object (a Keras model) is a
+        // method of its own, not a container being filled.
+        let library_object = candidates
+            .iter()
+            .any(|binding| matches!(binding.kind, BindingKind::Appended(_)))
+            && candidates.iter().any(|binding| {
+                matches!(binding.kind, BindingKind::Assign(_))
+                    && matches!(
+                        self.binding_value(binding, found_in, depth),
+                        Value::LibraryObject { .. }
+                    )
+            });
+        for binding in candidates.into_iter().rev() {
+            if library_object && matches!(binding.kind, BindingKind::Appended(_)) {
+                continue;
+            }
             let value = self.binding_value(binding, found_in, depth);
             match &value {
                 Value::Unknown => {}
