@@ -60,12 +60,14 @@ def force(method):
         method = "spawn"
     if method != "fork":
         _force_default_start_method(method)
-        # multiprocess (pathos's multiprocessing with dill) has a default
-        # context of its own; it is forced too when it is installed.
+        # multiprocess (pathos's multiprocessing with dill) and billiard
+        # (Celery's fork) have default contexts of their own; they are forced
+        # too when they are installed.
         import importlib.util
 
-        if importlib.util.find_spec("multiprocess") is not None:
-            _force_default_start_method(method, "multiprocess")
+        for package in ("multiprocess", "billiard"):
+            if importlib.util.find_spec(package) is not None:
+                _force_default_start_method(method, package)
 
 
 def _notebook_cells(path):

@@ -59,7 +59,7 @@ VENV = os.path.join(HERE, ".venv")
 VENV_PACKAGES = [
     "joblib==1.6.0", "loky==3.7.0", "cloudpickle==3.1.3", "mpire==2.10.2", "Pebble==5.2.3",
     "pathos==0.3.5", "multiprocess==0.70.19", "dill==0.4.1", "tqdm==4.70.1", "parmap==1.7.0",
-    "uvicorn==0.55.0", "dask==2026.8.0", "distributed==2026.8.0",
+    "uvicorn==0.55.0", "dask==2026.8.0", "distributed==2026.8.0", "billiard==4.3.2",
 ]
 
 EXPECTS = ("fails-spawn", "misbehaves-spawn", "clean")
@@ -94,6 +94,12 @@ if mode != "fork":
         pass
     else:
         make_default("multiprocess")
+    try:
+        import billiard.context  # Celery's fork of multiprocessing, when installed
+    except ImportError:
+        pass
+    else:
+        make_default("billiard")
 
 import os
 sys.argv = [script] + sys.argv[3:]

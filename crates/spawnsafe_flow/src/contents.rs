@@ -345,7 +345,9 @@ fn field_stored_value<'a>(
 
 /// Library base classes that pickle their instances by `__dict__` like
 /// `object` (no `__reduce__`, `__getstate__` or `__slots__` of their own):
-/// torch/utils/data/dataset.py `Dataset`/`IterableDataset` (`Generic` only).
+/// torch/utils/data/dataset.py `Dataset`/`IterableDataset` (`Generic` only);
+/// Keras 2's `Sequence` (keras/utils/data_utils.py, `class Sequence:` with
+/// `__getitem__`/`__len__`/`on_epoch_end`/`__iter__` only).
 const PLAIN_BASES: &[&str] = &[
     "object",
     "abc.ABC",
@@ -354,6 +356,10 @@ const PLAIN_BASES: &[&str] = &[
     "torch.utils.data.dataset.Dataset",
     "torch.utils.data.IterableDataset",
     "torch.utils.data.dataset.IterableDataset",
+    "keras.utils.Sequence",
+    "keras.utils.data_utils.Sequence",
+    "tensorflow.keras.utils.Sequence",
+    "tf_keras.utils.Sequence",
 ];
 
 /// A base the project does not define (other than the plain ones above) may

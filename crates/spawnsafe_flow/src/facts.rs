@@ -864,6 +864,15 @@ impl<'m, 'a> Collector<'m, 'a> {
             start = Some(StartKind::Library(id));
             start_method = method;
         }
+        self.library_method_sends(call, &callee, "__call__", scope);
+        // `@concurrent.process` functions start a process each time they are called.
+        if let Value::Function(function) = &callee {
+            if let Some((id, method)) = crate::library_tasks::decorated_start(self.model, *function)
+            {
+                start = Some(StartKind::Library(id));
+                start_method = method;
+            }
+        }
         // `list(loader)`, `iter(loader)`, `enumerate(loader)`: builtins that call
         // `iter()` on their arguments when called.
         if let Some((id, method)) = self
@@ -882,9 +891,12 @@ impl<'m, 'a> Collector<'m, 'a> {
             let method = attribute.attr.as_str();
             if let Value::BoundMethod(receiver, _) = &callee {
                 if let Some((id, pinned)) = library_start(receiver, method, Trigger::Methods) {
-                    start = Some(StartKind::Library(id));
-                    start_method = pinned;
+                    if self.method_may_start(call, id, method, scope) {
+                        start = Some(StartKind::Library(id));
+                        start_method = pinned;
+                    }
                 }
+                self.library_method_sends(call, receiver, method, scope);
             }
             // `loop.run_in_executor(executor, func, *args)` is `executor.submit(func, *args)`
             // (Lib/asyncio/base_events.py, `BaseEventLoop.run_in_executor`).
@@ -1324,6 +1336,58 @@ impl<'m, 'a> Collector<'m, 'a> {
         scope: ScopeId,
         method: Option<String>,
     ) {
+        for (argument, kind) in starter(id).sent(call) {
+            self.library_send(argument, kind, id, scope, method.clone());
+        }
+    }
+
+    /// What a method of a knowledge-base object sends when it may start
+    /// processes: `pool.schedule(f, args)`, `Parallel(...)(tasks)`.
+    fn library_method_sends(
+        &mut self,
+        call: &'a ast::ExprCall,
+        receiver: &Value,
+        method: &str,
+        scope: ScopeId,
+    ) {
+        let Value::LibraryObject {
+            starter: id,
+            may_start: true,
+            method: pinned,
+        } = receiver
+        else {
+            return;
+        };
+        if !self.method_may_start(call, *id, method, scope) {
+            return;
+        }
+        for (argument, kind) in starter(*id).sent_by_method(call, method) {
+            self.library_send(argument, kind, *id, scope, pinned.clone());
+        }
+    }
+
+    /// The starter's conditions on this method's own arguments (`num_proc`).
+    fn method_may_start(
+        &self,
+        call: &ast::ExprCall,
+        id: StarterId,
+        method: &str,
+        scope: ScopeId,
+    ) -> bool {
+        let model = self.model;
+        starter(id).method_may_start(call, method, &|expr| {
+            crate::semantic::argvalues::possible_values(model, expr, scope)
+        })
+    }
+
+    fn library_send(
+        &mut self,
+        argument: &'a Expr,
+        kind: SendKind,
+        id: StarterId,
+        scope: ScopeId,
+        method: Option<String>,
+    ) {
         let known = starter(id);
         let pickler = known.pickler();
         let sender = match known.sender {
@@ -1331,7 +1395,7 @@ impl<'m, 'a> Collector<'m, 'a> {
             SendVia::Pool => Sender::Pool,
             SendVia::Executor => Sender::Executor,
         };
-        for (argument, kind) in known.sent(call) {
+        {
             match kind {
                 SendKind::Callable => {
                     let role = match known.sender {
@@ -1355,6 +1419,28 @@ impl<'m, 'a> Collector<'m, 'a> {
                         pickler,
                     );
                 }
+                SendKind::DelayedTasks => {
+                    for task in crate::library_tasks::delayed_tasks(self.model, argument, scope) {
+                        self.library_send(
+                            task.function,
+                            SendKind::Callable,
+                            id,
+                            scope,
+                            method.clone(),
+                        );
+                        for argument in task.arguments {
+                            self.library_send(
+                                argument,
+                                SendKind::Object,
+                                id,
+                                scope,
+                                method.clone(),
+                            );
+                        }
+                    }
+                }
+                // Checked where the call is (SPS209): nothing is pickled.
+                SendKind::ImportString => {}
             }
         }
     }

@@ -13,6 +13,7 @@
 
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashMap;
 
 use crate::api::Api;
 use crate::facts::{CallSite, Start, StartKind};
@@ -43,8 +44,11 @@ pub struct ForkAfter {
     pub start: TextRange,
     pub kind: StartKind,
     pub fork: ForkBy,
-    /// The call that initialised CUDA or started the thread.
+    /// The call that initialised CUDA or started the thread, or the call of
+    /// the helper function that did.
     pub before: TextRange,
+    /// Where the helper did it, when `before` calls a helper.
+    pub inside: Option<TextRange>,
     pub what: Before,
 }
 
@@ -147,7 +151,7 @@ pub fn forks_after(
 ) -> Vec<ForkAfter> {
     let facts = &project.facts[module];
     let model = &project.models[module];
-    let mut befores: Vec<(Option<FunctionId>, TextRange, Before)> = Vec::new();
+    let mut befores: Vec<(Option<FunctionId>, TextRange, Option<TextRange>, Before)> = Vec::new();
     let mut children_use_cuda = None;
     for site in &facts.calls {
         let what = if starts_thread(model, site) {
@@ -157,11 +161,43 @@ pub fn forks_after(
         } else {
             continue;
         };
-        befores.push((site.function, site.call.range(), what));
+        befores.push((site.function, site.call.range(), None, what));
     }
     if befores.is_empty() {
         return Vec::new();
     }
+    // A call of a helper of this module that did it (directly or through
+    // helpers of its own) counts where the helper is called.
+    let mut helpers: FxHashMap<FunctionId, (TextRange, Before)> = FxHashMap::default();
+    for &(function, range, _, what) in &befores {
+        if let Some(function) = function {
+            helpers.entry(function).or_insert((range, what));
+        }
+    }
+    loop {
+        let mut added = false;
+        for site in &facts.calls {
+            let Value::Function(callee) = model.resolve(&site.call.func, site.scope) else {
+                continue;
+            };
+            let Some(&(inside, what)) = helpers.get(&callee) else {
+                continue;
+            };
+            let range = site.call.range();
+            if befores.iter().any(|(_, known, _, _)| *known == range) {
+                continue;
+            }
+            befores.push((site.function, range, Some(inside), what));
+            if let Some(caller) = site.function {
+                helpers.entry(caller).or_insert((inside, what));
+            }
+            added = true;
+        }
+        if !added {
+            break;
+        }
+    }
+    befores.sort_by_key(|(_, range, _, _)| range.start());
     let bodies = std::iter::once((None, &facts.import_time))
         .chain(std::iter::once((None, &facts.main_only)))
         .chain(
@@ -179,19 +215,20 @@ pub fn forks_after(
             };
             // The last qualifying call before the start, in the same body
             // (module-level code runs before the main guard's body).
-            let before = befores.iter().rev().find(|(at, range, what)| {
+            let before = befores.iter().rev().find(|(at, range, _, what)| {
                 *at == function
                     && range.end() <= start.range.start()
                     && (*what == Before::Thread
                         || *children_use_cuda
                             .get_or_insert_with(|| workers_use_cuda(project, worker_functions)))
             });
-            if let Some(&(_, range, what)) = before {
+            if let Some(&(_, range, inside, what)) = before {
                 found.push(ForkAfter {
                     start: start.range,
                     kind: start.kind,
                     fork,
                     before: range,
+                    inside,
                     what,
                 });
             }
@@ -259,6 +296,25 @@ mod tests {
         let found = findings(source);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, Before::Thread);
+    }
+
+    #[test]
+    fn through_helpers() {
+        for source in [
+            // CUDA initialised in a helper, two calls deep, before the fork.
+            "import torch, multiprocessing as mp\ndef infer(x):\n    return torch.cuda.current_device()\ndef to_gpu(net):\n    return net.cuda()\ndef load():\n    return to_gpu(Net())\nif __name__ == '__main__':\n    model = load()\n    with mp.get_context('fork').Pool(2) as pool:\n        pool.map(infer, [1])\n",
+            // A heartbeat thread started by a helper.
+            "import threading, multiprocessing as mp\ndef beat():\n    pass\ndef start_heartbeat():\n    threading.Thread(target=beat, daemon=True).start()\ndef main():\n    start_heartbeat()\n    mp.get_context('fork').Process(target=beat).start()\nif __name__ == '__main__':\n    main()\n",
+        ] {
+            assert_eq!(findings(source).len(), 1, "{source}");
+        }
+        // The helper is called after the fork, or never.
+        for source in [
+            "import threading, multiprocessing as mp\ndef beat():\n    pass\ndef start_heartbeat():\n    threading.Thread(target=beat, daemon=True).start()\ndef main():\n    mp.get_context('fork').Process(target=beat).start()\n    start_heartbeat()\nif __name__ == '__main__':\n    main()\n",
+            "import threading, multiprocessing as mp\ndef beat():\n    pass\ndef start_heartbeat():\n    threading.Thread(target=beat, daemon=True).start()\nif __name__ == '__main__':\n    mp.get_context('fork').Process(target=beat).start()\n",
+        ] {
+            assert!(findings(source).is_empty(), "{source}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod freeze_support;
 pub mod globals;
 pub mod imported_guards;
 pub mod joins;
+pub mod library_tasks;
 pub mod objects;
 pub mod payload;
 pub mod pitfalls;

@@ -73,6 +73,7 @@ rules! {
     UnpicklableResult => ("SPS206", "unpicklable-result", Error, rules::sps206_unpicklable_result::DOCS),
     UnpicklableQueueItem => ("SPS207", "unpicklable-queue-item", Error, rules::sps207_unpicklable_queue_item::DOCS),
     UnpicklableManagerCallable => ("SPS208", "unpicklable-manager-callable", Error, rules::sps208_unpicklable_manager_callable::DOCS),
+    ImportStringRequired => ("SPS209", "import-string-required", Error, rules::sps209_import_string_required::DOCS),
     GlobalNotInherited => ("SPS301", "global-not-inherited", Warning, rules::sps301_global_not_inherited::DOCS),
     SideEffectsInChildren => ("SPS302", "side-effects-in-children", Warning, rules::sps302_side_effects_in_children::DOCS),
     WorkerOutput => ("SPS303", "worker-output", Info, rules::sps303_worker_output::DOCS),

@@ -30,6 +30,8 @@ pub enum Trigger {
     Enter,
     /// When one of `methods` is called on the object (`__call__` for `obj(...)`).
     Methods,
+    /// When a function it decorates is called (`@concurrent.process`).
+    DecoratedCall,
 }
 
 /// What an argument sent to the workers is.
@@ -42,6 +44,13 @@ pub enum SendKind {
     Object,
     /// An iterable whose items are pickled one by one.
     Items,
+    /// An iterable of joblib tasks, `delayed(f)(*args, **kwargs)`: each
+    /// task's function and arguments are pickled.
+    DelayedTasks,
+    /// The application the children import by name: the library refuses an
+    /// object here (uvicorn exits: "You must pass the application as an
+    /// import string"), under every start method.
+    ImportString,
 }
 
 /// How the arguments travel: like `Process` args (only under spawn and
@@ -77,6 +86,10 @@ pub struct Condition {
     pub test: Test,
     #[serde(default)]
     pub values: Vec<String>,
+    /// Tested on the arguments of this method of the object the call makes
+    /// (`num_proc` of a dataset's `map()`), when the method is called.
+    #[serde(default)]
+    pub method: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,6 +103,10 @@ pub struct Send {
     /// dataset: `__getitem__`, or `__iter__` for an iterable one).
     #[serde(default)]
     pub runs: Vec<String>,
+    /// Sent by this method of the object the call makes (`schedule` of a
+    /// pebble pool, `__call__` of a joblib `Parallel`), not by the call itself.
+    #[serde(default)]
+    pub method: Option<String>,
 }
 
 /// The start method the children use: the one an argument names (a context
@@ -167,6 +184,7 @@ impl Starter {
         let all = self
             .when
             .iter()
+            .filter(|condition| condition.method.is_none())
             .all(|condition| condition.may_hold(call, values));
         let any = self.any_of.is_empty()
             || self
@@ -176,6 +194,20 @@ impl Starter {
         all && any
     }
 
+    /// May this call of `method` on the object start processes, by the
+    /// conditions on the method's own arguments (`ds.map(f, num_proc=4)`)?
+    pub fn method_may_start(
+        &self,
+        call: &ast::ExprCall,
+        method: &str,
+        values: &PossibleValues,
+    ) -> bool {
+        self.when
+            .iter()
+            .filter(|condition| condition.method.as_deref() == Some(method))
+            .all(|condition| condition.may_hold(call, values))
+    }
+
     /// The start method the call pins, when the knowledge says (`"spawn"`), or
     /// the argument naming it (a literal).
     pub fn pinned_method(&self, call: &ast::ExprCall) -> Option<String> {
@@ -183,10 +215,14 @@ impl Starter {
         if let Some(fixed) = &spec.fixed {
             return Some(fixed.clone());
         }
-        let Some(argument) = call.arguments.find_argument_value(
-            spec.argument.as_deref()?,
-            spec.position.unwrap_or(usize::MAX),
-        ) else {
+        let Some(name) = spec.argument.as_deref() else {
+            // No argument chooses: the library's own default, if it has one.
+            return spec.default.clone();
+        };
+        let Some(argument) = call
+            .arguments
+            .find_argument_value(name, spec.position.unwrap_or(usize::MAX))
+        else {
             return spec.default.clone();
         };
         match argument {
@@ -209,8 +245,30 @@ impl Starter {
 
     /// The argument expressions the call sends to the workers, with what each is.
     pub fn sent<'a>(&self, call: &'a ast::ExprCall) -> Vec<(&'a Expr, SendKind)> {
+        self.sent_by(call, None)
+    }
+
+    /// The argument expressions a call of `method` on the object this
+    /// starter makes sends to the workers (`pool.schedule(f, args)`).
+    pub fn sent_by_method<'a>(
+        &self,
+        call: &'a ast::ExprCall,
+        method: &str,
+    ) -> Vec<(&'a Expr, SendKind)> {
+        self.sent_by(call, Some(method))
+    }
+
+    fn sent_by<'a>(
+        &self,
+        call: &'a ast::ExprCall,
+        method: Option<&str>,
+    ) -> Vec<(&'a Expr, SendKind)> {
         let mut sent = Vec::new();
-        for send in &self.sends {
+        for send in self
+            .sends
+            .iter()
+            .filter(|send| send.method.as_deref() == method)
+        {
             let position = send.position.unwrap_or(usize::MAX);
             if send.kind == SendKind::Items && send.position.is_some() {
                 // `*iterables`: every positional argument from there on.
@@ -573,6 +631,7 @@ pub fn markdown_table() -> String {
             Trigger::Call => "at the call".to_string(),
             Trigger::Iteration => "when iterated".to_string(),
             Trigger::Enter => "on `with`".to_string(),
+            Trigger::DecoratedCall => "when the decorated function is called".to_string(),
             Trigger::Methods => format!(
                 "on {}",
                 starter
@@ -593,7 +652,10 @@ pub fn markdown_table() -> String {
                 Test::Absent => "not given".to_string(),
                 Test::OneOf => format!("in {}", condition.values.join("/")),
             };
-            format!("`{}` {test}", condition.argument)
+            match &condition.method {
+                Some(method) => format!("`{method}({})` {test}", condition.argument),
+                None => format!("`{}` {test}", condition.argument),
+            }
         };
         let mut conditions: Vec<String> = starter.when.iter().map(condition).collect();
         if !starter.any_of.is_empty() {
@@ -626,19 +688,41 @@ pub fn markdown_table() -> String {
             }) => {
                 format!("`{argument}`, else the platform's")
             }
+            Some(StartMethodSpec {
+                default: Some(default),
+                ..
+            }) => format!("{default} (the library's default; spawn on Windows)"),
             _ => "the platform's".to_string(),
         };
-        let sent = if starter.sends.is_empty() {
+        // Constructor arguments by name; what a method sends as the method's
+        // signature (`schedule(function, args, kwargs)`).
+        let mut sent: Vec<String> = Vec::new();
+        for send in &starter.sends {
+            let argument = send.argument.clone();
+            match &send.method {
+                None if send.kind == SendKind::ImportString => {
+                    sent.push(format!("`{argument}` (an import string)"));
+                }
+                None => sent.push(format!("`{argument}`")),
+                Some(method) => {
+                    let opening = format!("`{method}(");
+                    match sent.iter_mut().find(|item| item.starts_with(&opening)) {
+                        Some(item) => {
+                            item.truncate(item.len() - 2);
+                            item.push_str(&format!(", {argument})`"));
+                        }
+                        None => sent.push(format!("{opening}{argument})`")),
+                    }
+                }
+            }
+        }
+        let sent = if sent.is_empty() {
             "-".to_string()
         } else {
-            starter
-                .sends
-                .iter()
-                .map(|send| format!("`{}`", send.argument))
-                .collect::<Vec<_>>()
-                .join(", ")
+            sent.join(", ")
         };
-        let source = starter.source[0].split(':').next().unwrap_or_default();
+        // The file and lines, with the version they hold (`pebble/pool/process.py:64-73 (Pebble 5.2.3)`).
+        let source = starter.source[0].split(": ").next().unwrap_or_default();
         table.push_str(&format!(
             "| `{}` | {starts} | {when} | {} | {method} | {} | {sent} | {source} |\n",
             starter.names[0],

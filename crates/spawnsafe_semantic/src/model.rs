@@ -877,6 +877,28 @@ impl<'a> ModuleModel<'a> {
                             .find(|value| *value != Value::Unknown)
                             .unwrap_or(Value::Unknown)
                     }
+                    // What a method of this module's class returns (`loader = self.get_loader()`).
+                    Value::BoundMethod(receiver, method) => match *receiver {
+                        Value::Instance(class) => match *class {
+                            Value::Class(class) => {
+                                match self.classes[class].methods.get(method.as_str()) {
+                                    Some(&function) => {
+                                        let info = &self.functions[function];
+                                        info.returns
+                                            .iter()
+                                            .map(|value| {
+                                                self.resolve_depth(value, info.scope, depth + 1)
+                                            })
+                                            .find(|value| *value != Value::Unknown)
+                                            .unwrap_or(Value::Unknown)
+                                    }
+                                    None => Value::Unknown,
+                                }
+                            }
+                            _ => Value::Unknown,
+                        },
+                        _ => Value::Unknown,
+                    },
                     _ => Value::Unknown,
                 }
             }
@@ -974,7 +996,23 @@ impl<'a> ModuleModel<'a> {
             .iter()
             .filter(|b| !only_before || b.range.start() <= at);
         let mut fallback = Value::Unknown;
-        for binding in candidates.rev() {
+        let candidates: Vec<&Binding> = candidates.collect();
+        // `model.add(layer)` on a knowledge-base object (a Keras model) is a
+        // method of its own, not a container being filled.
+        let library_object = candidates
+            .iter()
+            .any(|binding| matches!(binding.kind, BindingKind::Appended(_)))
+            && candidates.iter().any(|binding| {
+                matches!(binding.kind, BindingKind::Assign(_))
+                    && matches!(
+                        self.binding_value(binding, found_in, depth),
+                        Value::LibraryObject { .. }
+                    )
+            });
+        for binding in candidates.into_iter().rev() {
+            if library_object && matches!(binding.kind, BindingKind::Appended(_)) {
+                continue;
+            }
             let value = self.binding_value(binding, found_in, depth);
             match &value {
                 Value::Unknown => {}

@@ -25,6 +25,7 @@ pub mod sps205_pickle_protocol_pitfall;
 pub mod sps206_unpicklable_result;
 pub mod sps207_unpicklable_queue_item;
 pub mod sps208_unpicklable_manager_callable;
+pub mod sps209_import_string_required;
 pub mod sps301_global_not_inherited;
 pub mod sps302_side_effects_in_children;
 pub mod sps303_worker_output;
@@ -185,6 +186,9 @@ pub fn check_project(
             }
             if selection.is_enabled(Rule::UnpicklableManagerCallable) {
                 sps208_unpicklable_manager_callable::check(&mut checker);
+            }
+            if selection.is_enabled(Rule::ImportStringRequired) {
+                sps209_import_string_required::check(&mut checker);
             }
             if selection.is_enabled(Rule::GlobalNotInherited) {
                 sps301_global_not_inherited::check(&mut checker, &global_findings);

@@ -33,6 +33,16 @@ conditional expression (`pool = Pool(2) if __name__ == "__main__" else None`)
 is judged like an `if`; `multiprocessing.parent_process() is None` is no
 guard, since it is still `None` while a spawn child imports the script.
 
+The third-party starters of the knowledge base count too, when and under the
+argument conditions their entry gives (the README's table): iterating a
+PyTorch `DataLoader(num_workers>0)`, `uvicorn.run(workers>1)`, a pebble pool's
+`schedule`/`map` or a call of a function decorated with `@concurrent.process`,
+joblib's `Parallel(backend="multiprocessing")(...)`, Keras'
+`fit(use_multiprocessing=True)`, mpire with `start_method="spawn"`, dask's local
+cluster, billiard's `Pool`... Those whose workers never re-import the script
+(loky, joblib's default backend) or fork by default (mpire, Hugging Face
+`datasets`' `map(num_proc=...)`) are not reported.
+
 ## Why is this bad?
 Under the *spawn* and *forkserver* start methods (the default on Windows, on
 macOS since Python 3.8 and on Linux since Python 3.14) a child process is a

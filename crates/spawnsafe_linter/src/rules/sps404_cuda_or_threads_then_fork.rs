@@ -14,7 +14,9 @@ pub const DOCS: &str = r#"# cuda-or-threads-then-fork (SPS404)
 ## What it does
 Finds a process start that uses the *fork* start method after the same code
 has, earlier in the same function (or at module level before the main guard's
-body), initialised CUDA or started a `threading.Thread`:
+body), initialised CUDA or started a `threading.Thread` — directly, or by
+calling a function of the same module that does (`model = load_model()`,
+`start_heartbeat()`, through helpers of its own too):
 
 - CUDA: `model.cuda()`, `tensor.to("cuda")`, `torch.zeros(..., device="cuda")`,
   or a `torch.cuda` function that initialises it (`init`, `current_device`,
@@ -142,6 +144,15 @@ pub fn check(checker: &mut Checker) {
             range: fork.before,
             message: related.to_string(),
         };
+        let inside = fork.inside.map(|inside| Related {
+            file: checker.file().clone(),
+            range: inside,
+            message: match fork.what {
+                Before::Cuda => "where that call initialises CUDA",
+                Before::Thread => "where that call starts the thread",
+            }
+            .to_string(),
+        });
         let diagnostic = checker.report(
             Rule::CudaOrThreadsThenFork,
             fork.start.range(),
@@ -149,6 +160,7 @@ pub fn check(checker: &mut Checker) {
             Some(help.to_string()),
         );
         diagnostic.related.push(related);
+        diagnostic.related.extend(inside);
         diagnostic.platform_clauses = vec![PlatformClause {
             on,
             text: clause.to_string(),
