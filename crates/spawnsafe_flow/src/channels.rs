@@ -518,7 +518,7 @@ pub fn exception_defect(
         Stmt::Expr(ast::StmtExpr { value, .. }) => {
             if let Expr::Call(call) = value.as_ref() {
                 if let Some(passed) = super_init_arguments(call, &bases) {
-                    calls.push((call.range(), passed.map(<[Expr]>::len)));
+                    calls.push((call.range(), passed));
                 }
             }
         }
@@ -565,9 +565,11 @@ pub fn exception_defect(
     }
     // Every call must leave too few (or too many) values in `self.args`.
     let mut first = None;
-    for (range, kept) in calls {
-        let kept = kept?;
-        let error = call_error(info.def, &info.qualname, kept)?;
+    for (range, passed) in calls {
+        let passed = passed?;
+        let kept = passed.len();
+        let error = call_error(info.def, &info.qualname, kept)
+            .or_else(|| crate::exception_args::derived_argument_error(info.def, passed))?;
         first.get_or_insert((range, kept, error));
     }
     let (range, kept, error) = first?;

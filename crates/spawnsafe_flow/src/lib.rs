@@ -11,6 +11,7 @@ pub mod callbacks;
 pub mod channels;
 pub mod config;
 pub mod contents;
+pub mod exception_args;
 pub mod facts;
 pub mod fork_after;
 pub mod freeze_support;
