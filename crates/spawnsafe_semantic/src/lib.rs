@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod argvalues;
+mod containers;
 pub mod guards;
 pub mod knowledge;
 pub mod model;

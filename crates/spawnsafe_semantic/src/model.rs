@@ -764,7 +764,7 @@ impl<'a> ModuleModel<'a> {
         self.resolve_depth(expr, scope, 0)
     }
 
-    fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
+    pub(crate) fn resolve_depth(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Value {
         // Each name can have several bindings, each resolved in turn: without a
         // budget, chains of reassignments make the search exponential.
         let out_of_fuel = RESOLVE_FUEL.with(|fuel| {
@@ -872,6 +872,9 @@ impl<'a> ModuleModel<'a> {
                 Value::Collection(Box::new(self.resolve_depth(elt, scope, depth + 1)))
             }
             Expr::Subscript(subscript) => {
+                if let Some(item) = self.dict_item_value(subscript, scope, depth) {
+                    return item;
+                }
                 match self.resolve_depth(&subscript.value, scope, depth + 1) {
                     Value::Collection(element) => *element,
                     _ => Value::Unknown,
