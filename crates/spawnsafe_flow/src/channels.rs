@@ -377,7 +377,11 @@ fn name_list(names: &[&str]) -> String {
 
 /// Why `cls(*args)` with `kept` positional arguments fails for this
 /// `__init__`, in CPython 3.10+ words (`qualname` is `Cls.__init__`).
-fn call_error(def: &ast::StmtFunctionDef, qualname: &str, kept: usize) -> Option<String> {
+pub(crate) fn call_error(
+    def: &ast::StmtFunctionDef,
+    qualname: &str,
+    kept: usize,
+) -> Option<String> {
     let parameters = &def.parameters;
     let positional: Vec<&ast::ParameterWithDefault> = parameters
         .posonlyargs
@@ -873,7 +877,7 @@ fn sent_function(project: &Project, sent: &SentValue) -> Option<(usize, Function
 
 /// What a `Process` target or pool initializer receives for its parameter
 /// `index`: the element of the literal `args=(...)`/`initargs=(...)` tuple.
-fn parameter_sources<'s, 'a>(
+pub(crate) fn parameter_sources<'s, 'a>(
     project: &Project<'_, 'a>,
     sent: &'s [SentValue<'s, 'a>],
     function: (usize, FunctionId),

@@ -32,6 +32,11 @@ trip through `pickle`:
   with `_PyObject_LookupAttr`, which swallows only `AttributeError`);
 - **a `dict` subclass whose `__setitem__`**, or a **`list` subclass whose
   `extend`**, reads attributes that `__init__` sets;
+- **a `set` or `frozenset` subclass whose `__init__` does not take the items
+  alone** (`__init__(self, name, items)`): `set.__reduce__` (Objects/setobject.c
+  `set_reduce`) returns `(type(self), (list(self),), self.__dict__)`, so the
+  unpickler calls `cls(items)`: `TypeError: UserSet.__init__() missing 1
+  required positional argument: 'x'`;
 - **`__getstate__` that returns nothing**;
 - **`__getstate__` and `__setstate__` that disagree**: a tuple state read
   with `state["key"]`, or a key `__setstate__` reads that the state leaves out;
@@ -43,7 +48,11 @@ pickled in the worker and unpickled in the parent (Lib/multiprocessing/pool.py
 `worker` → `put((job, i, result))`, read by `Pool._handle_results`;
 Lib/concurrent/futures/process.py `_sendback_result`), and an item put on a
 `multiprocessing` queue or sent on a `Pipe()` connection is unpickled by the
-reader. A `__getattr__` or `__setitem__` that fails there kills the pool's
+reader. Values handed to a manager's shared objects (`manager.dict(value)`,
+`proxy[key] = value`, `proxy.append(value)`, a manager queue's `put`) are
+pickled by `BaseProxy._callmethod` and unpickled in the manager's server
+process (Lib/multiprocessing/managers.py `Server.serve_client`), and the
+error comes back to the caller. A `__getattr__` or `__setitem__` that fails there kills the pool's
 result handler thread (`map()` waits forever), breaks the executor
 (`BrokenProcessPool`), or kills the reading process.
 
@@ -146,6 +155,23 @@ pub fn check(checker: &mut Checker) {
             }
         }
     }
+    // Values handed to a manager's shared objects are unpickled in its server process.
+    for item in spawnsafe_flow::manager_items::manager_items(project, checker.sent, checker.module)
+    {
+        let flows = walker.flows(checker.module, item.item, item.scope, Shape::Whole);
+        let found = problems(&flows, &mut |leaf| {
+            let class = instance_class(project, leaf)?;
+            memo.entry(class)
+                .or_insert_with(|| class_pitfall(project, class.0, class.1))
+                .clone()
+                .map(|pitfall| (class, pitfall))
+        });
+        for (leaf, (class, pitfall)) in found {
+            if reported.insert((leaf.anchor.range(), class)) {
+                report_manager_item(checker, &item, &leaf, class, &pitfall);
+            }
+        }
+    }
     // What comes back: a task's return value is pickled in the worker and
     // unpickled in the parent (Lib/multiprocessing/pool.py `worker` →
     // `put((job, i, result))`, read by `Pool._handle_results`;
@@ -227,6 +253,49 @@ fn report_item(
             _ => "put on a multiprocessing queue",
         },
         item.method,
+    );
+    report_unpickled(
+        checker,
+        item.item,
+        leaf,
+        &class_name,
+        found,
+        message,
+        note,
+        help,
+    );
+}
+
+/// Reports a value handed to a manager's shared object whose class the
+/// manager's server process cannot unpickle.
+fn report_manager_item(
+    checker: &mut Checker,
+    item: &spawnsafe_flow::manager_items::ManagerItem,
+    leaf: &Leaf,
+    class: (usize, ClassId),
+    found: &ClassPitfall,
+) {
+    let project = checker.project;
+    let class_name = project.models[class.0].classes[class.1]
+        .def
+        .name
+        .to_string();
+    let consequence =
+        "in the manager's server process, and the call that sent it raises that error";
+    let Some((explanation, note, help)) = explain(project, &class_name, found, consequence) else {
+        return;
+    };
+    let object = format!("{} `{class_name}` object", article(&class_name));
+    let verb = if leaf.nested || holds_items(item.item) {
+        "holds"
+    } else {
+        "is"
+    };
+    let subject = super::sps202_unpicklable_argument::short_text(checker, item.item.range())
+        .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+    let message = format!(
+        "{subject} {verb} {object}, sent to a multiprocessing manager's server process with `{}`, which unpickles it there under every start method: {explanation}",
+        item.how,
     );
     report_unpickled(
         checker,
@@ -360,8 +429,26 @@ fn explain(
             format!("`{method}` reads `self.{attr}`"),
             "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
         ),
+        Pitfall::SetInitArguments { base, error } => (
+            set_init_explanation(class_name, base, method_name, error, consequence),
+            "`__init__` does not take the items alone".to_string(),
+            SET_INIT_HELP,
+        ),
         _ => return None,
     })
+}
+
+const SET_INIT_HELP: &str = "define `__reduce__` returning `(type(self), (<the arguments of __init__>,), self.__dict__)`, or let `__init__` take the items as its only required argument";
+
+/// Why a set subclass's `__init__` fails while it is unpickled.
+fn set_init_explanation(
+    class_name: &str,
+    base: &str,
+    method_name: &str,
+    error: &str,
+    consequence: &str,
+) -> String {
+    format!("`{class_name}` is a `{base}` subclass, which pickles as `({class_name}, (list(items),), state)`, so unpickling calls `{class_name}(items)`, and `{method_name}` does not take that: \"{error}\" ({consequence})")
 }
 
 fn article(name: &str) -> &'static str {
@@ -451,6 +538,10 @@ fn report_sent(
             format!("`{owner}.__getstate__` leaves out `\"{key}\"`, but `{method_name}` reads `state[\"{key}\"]`: \"KeyError: '{key}'\" ({consequence})"),
             format!("`__setstate__` reads `state[\"{key}\"]`"),
         ),
+        Pitfall::SetInitArguments { base, error } => (
+            set_init_explanation(&class_name, base, method_name, error, consequence),
+            "`__init__` does not take the items alone".to_string(),
+        ),
         Pitfall::ReduceLocal { qualname } => (
             format!("`{method_name}` returns the nested function `{qualname}` as the reconstructor, which pickle stores by name, so pickling fails in the parent: \"AttributeError: Can't pickle local object '{qualname}'\" (Python 3.13: \"Can't get local object\"; 3.14: \"PicklingError: Can't pickle local object\")"),
             format!("`__reduce__` returns `{qualname}`"),
@@ -482,6 +573,7 @@ fn report_sent(
         Pitfall::ItemsBeforeState { .. } => "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
         Pitfall::GetstateReturnsNothing { .. } => "return the state from `__getstate__`",
         Pitfall::TupleStateIndexedByString { .. } | Pitfall::StateMissingKey { .. } => "make `__setstate__` read exactly what `__getstate__` returns",
+        Pitfall::SetInitArguments { .. } => SET_INIT_HELP,
         Pitfall::ReduceLocal { .. } => "return a module-level function (or the class, or a classmethod of it) from `__reduce__`",
     };
     let fails_under = if sender.pickled_under_fork() {
