@@ -22,6 +22,7 @@ pub mod manager_items;
 pub mod objects;
 pub mod payload;
 pub mod pitfalls;
+pub mod pitfalls_nested;
 mod pitfalls_set;
 pub mod platform_checks;
 pub mod process_state;

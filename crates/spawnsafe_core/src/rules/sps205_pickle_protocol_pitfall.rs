@@ -48,7 +48,10 @@ pickled in the worker and unpickled in the parent (Lib/multiprocessing/pool.py
 `worker` → `put((job, i, result))`, read by `Pool._handle_results`;
 Lib/concurrent/futures/process.py `_sendback_result`), and an item put on a
 `multiprocessing` queue or sent on a `Pipe()` connection is unpickled by the
-reader. Values handed to a manager's shared objects (`manager.dict(value)`,
+reader. A bound method sent as a `Process` target, an initializer or a
+task pickles its instance, and an instance pickles what it keeps in its
+attributes: the same classes are found there (`Process(target=app.run)`
+where `app.cfg` has such a `__getattr__`). Values handed to a manager's shared objects (`manager.dict(value)`,
 `proxy[key] = value`, `proxy.append(value)`, a manager queue's `put`) are
 pickled by `BaseProxy._callmethod` and unpickled in the manager's server
 process (Lib/multiprocessing/managers.py `Server.serve_client`), and the
@@ -133,10 +136,96 @@ pub fn check(checker: &mut Checker) {
                 .clone()
                 .map(|pitfall| (class, pitfall))
         });
-        for (leaf, (class, pitfall)) in found {
+        let nested = if found.is_empty() {
+            // An object the sent instance keeps in an attribute is unpickled too.
+            problems(&sent.flows, &mut |leaf| {
+                spawnsafe_flow::pitfalls_nested::nested_pitfall(project, leaf)
+            })
+            .into_iter()
+            .map(|(outer, inner)| {
+                let leaf = Leaf {
+                    module: inner.inner.module,
+                    expr: inner.inner.expr,
+                    scope: inner.inner.scope,
+                    nested: true,
+                    ..outer
+                };
+                (leaf, (inner.class, inner.pitfall))
+            })
+            .collect()
+        } else {
+            Vec::new()
+        };
+        for (leaf, (class, pitfall)) in found.into_iter().chain(nested) {
             if reported.insert((leaf.anchor.range(), class)) {
-                report_sent(checker, &sent, &leaf, class, &pitfall, send.sender);
+                report_sent(checker, &sent, &leaf, class, &pitfall, send.sender, None);
             }
+        }
+    }
+    // A bound method sent as a target or task pickles its instance, and what
+    // the instance keeps.
+    for site in &project.facts[checker.module].pickle_sites {
+        let (crate::semantic::Value::BoundMethod(..), Expr::Attribute(bound)) =
+            (&site.value, site.expr)
+        else {
+            continue;
+        };
+        let Some(sender) = spawnsafe_flow::boundary::callable_sender(site.role) else {
+            continue;
+        };
+        if site.pickler.pickles_code_by_value() {
+            continue;
+        }
+        let Some(leaf) = spawnsafe_flow::pitfalls_nested::receiver_leaf(
+            project,
+            checker.module,
+            &bound.value,
+            site.expr,
+            site.scope,
+        ) else {
+            continue;
+        };
+        let own = instance_class(project, &leaf).and_then(|class| {
+            let pitfall = memo
+                .entry(class)
+                .or_insert_with(|| class_pitfall(project, class.0, class.1))
+                .clone()?;
+            Some((leaf, class, pitfall))
+        });
+        let found = own.or_else(|| {
+            let inner = spawnsafe_flow::pitfalls_nested::nested_pitfall(project, &leaf)?;
+            let leaf = Leaf {
+                module: inner.inner.module,
+                expr: inner.inner.expr,
+                scope: inner.inner.scope,
+                ..leaf
+            };
+            Some((leaf, inner.class, inner.pitfall))
+        });
+        let Some((leaf, class, pitfall)) = found else {
+            continue;
+        };
+        if reported.insert((leaf.anchor.range(), class)) {
+            let sent = Sent {
+                module: checker.module,
+                site_module: checker.module,
+                site,
+                flows: Vec::new(),
+                via: Vec::new(),
+            };
+            let destination = format!(
+                "the instance of a bound method sent as {}",
+                site.role.describe()
+            );
+            report_sent(
+                checker,
+                &sent,
+                &leaf,
+                class,
+                &pitfall,
+                sender,
+                Some(destination),
+            );
         }
     }
     // Items put on a queue or sent on a connection are unpickled by the reader.
@@ -483,6 +572,7 @@ fn report_sent(
     class: (usize, ClassId),
     found: &ClassPitfall,
     sender: Sender,
+    destination_override: Option<String>,
 ) {
     let project = checker.project;
     let class_name = project.models[class.0].classes[class.1]
@@ -501,7 +591,7 @@ fn report_sent(
         Some(text) => format!("`{text}` makes {object}"),
         None => format!("{}{}", &object[..1].to_uppercase(), &object[1..]),
     };
-    let destination = destination(sender);
+    let destination = destination_override.unwrap_or_else(|| destination(sender).to_string());
     let consequence = unpickle_consequence(sender);
     let method_name = method_name.as_str();
     let owner = method_info
