@@ -25,6 +25,7 @@ pub mod pitfalls;
 pub mod pitfalls_nested;
 mod pitfalls_set;
 pub mod platform_checks;
+pub mod pool_process_factory;
 pub mod process_state;
 pub mod project;
 pub mod side_effects;
