@@ -107,8 +107,9 @@ pub fn fix(text: &str, body: &[Stmt], join: TextRange, read_end: ReadEnd) -> Opt
         (join_end as u32).into(),
     ));
     let insertion = Edit::insertion(moved, (at as u32).into());
-    Some(Fix::safe(
+    Some(Fix::unsafe_because(
         format!("Join after reading `{}`", read_end.text()),
+        "the statements that read the channel now run while the child may still be running: what they print or do may come before the rest of the child's output",
         vec![deletion, insertion],
     ))
 }

@@ -77,7 +77,9 @@ if __name__ == "__main__":
 ## Fix safety
 The fix moves the join statement (`proc.join()`, or a `for p in procs:
 p.join()` loop) to just after the statements that read the channel. It is
-safe: only the order of waiting changes. It is offered only when those
+unsafe: those statements now run while the child may still be running, so
+what they print may come before the rest of the child's output. It is
+offered only when those
 statements follow the join directly (after plain initialisations such as
 `rows = []`), read with plain `get()`/`recv()` or `iter(q.get, None)` (a
 timeout or an `empty()`/`poll()` check would see a child that may still be
