@@ -22,9 +22,10 @@ and any use of `sys.__stdin__` — in a `Pool` or `ProcessPoolExecutor` task, an
 initializer, a `Process` target or a `Process` subclass's `run()`, or in a
 function they call (in any project module); also the built-in `input` itself
 sent as a task.
-A read behind a branch whose value is not known
+An `input()` behind a branch whose value is not known
 (`if os.path.exists(out): input("overwrite?")`) is reported as one that may
-run in the child: when it does, it fails the same way. Code that asks
+run in the child (stream reads behind a branch, such as the `-` file name
+convention, are not): when it does, it fails the same way. Code that asks
 `sys.stdin.isatty()` first is not reported.
 
 ## Why is this bad?
@@ -158,6 +159,12 @@ pub fn check(checker: &mut Checker) {
         for (range, read) in finder.found {
             let behind_branch = branches
                 .is_none_or(|branches| branches.iter().any(|branch| branch.contains_range(range)));
+            // A stream read behind a branch is usually the `-` convention
+            // (`if name == "-": sys.stdin.read()`), taken only when asked for;
+            // an `input()` prompt behind one runs whenever the branch does.
+            if behind_branch && !matches!(read, Read::Input) {
+                continue;
+            }
             let (reads, uses) = if behind_branch {
                 (
                     "may read standard input in a child process (behind a branch that may run there)",
