@@ -377,7 +377,11 @@ fn name_list(names: &[&str]) -> String {
 
 /// Why `cls(*args)` with `kept` positional arguments fails for this
 /// `__init__`, in CPython 3.10+ words (`qualname` is `Cls.__init__`).
-fn call_error(def: &ast::StmtFunctionDef, qualname: &str, kept: usize) -> Option<String> {
+pub(crate) fn call_error(
+    def: &ast::StmtFunctionDef,
+    qualname: &str,
+    kept: usize,
+) -> Option<String> {
     let parameters = &def.parameters;
     let positional: Vec<&ast::ParameterWithDefault> = parameters
         .posonlyargs
@@ -518,7 +522,7 @@ pub fn exception_defect(
         Stmt::Expr(ast::StmtExpr { value, .. }) => {
             if let Expr::Call(call) = value.as_ref() {
                 if let Some(passed) = super_init_arguments(call, &bases) {
-                    calls.push((call.range(), passed.map(<[Expr]>::len)));
+                    calls.push((call.range(), passed));
                 }
             }
         }
@@ -565,9 +569,11 @@ pub fn exception_defect(
     }
     // Every call must leave too few (or too many) values in `self.args`.
     let mut first = None;
-    for (range, kept) in calls {
-        let kept = kept?;
-        let error = call_error(info.def, &info.qualname, kept)?;
+    for (range, passed) in calls {
+        let passed = passed?;
+        let kept = passed.len();
+        let error = call_error(info.def, &info.qualname, kept)
+            .or_else(|| crate::exception_args::derived_argument_error(info.def, passed))?;
         first.get_or_insert((range, kept, error));
     }
     let (range, kept, error) = first?;
@@ -871,7 +877,7 @@ fn sent_function(project: &Project, sent: &SentValue) -> Option<(usize, Function
 
 /// What a `Process` target or pool initializer receives for its parameter
 /// `index`: the element of the literal `args=(...)`/`initargs=(...)` tuple.
-fn parameter_sources<'s, 'a>(
+pub(crate) fn parameter_sources<'s, 'a>(
     project: &Project<'_, 'a>,
     sent: &'s [SentValue<'s, 'a>],
     function: (usize, FunctionId),

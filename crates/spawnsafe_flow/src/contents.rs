@@ -216,7 +216,7 @@ fn walk<'a>(
 
 /// The expression a constructor call passed for the `__init__` parameter a
 /// leaf reads (or the parameter's default when the call leaves it out).
-fn constructor_argument<'a>(
+pub(crate) fn constructor_argument<'a>(
     project: &Project<'_, 'a>,
     leaf: &Leaf<'a>,
     method: crate::semantic::FunctionId,

@@ -392,7 +392,32 @@ fn classify_expr<'a>(
                 _ => None,
             }
         }
-        Expr::Call(call) => classify_call(walker, leaf, call, sent_at),
+        Expr::Call(call) => classify_call(walker, leaf, call, sent_at)
+            .or_else(|| returned_local_function(model, leaf.expr, scope)),
+        _ => None,
+    }
+}
+
+/// `cached(load_audio)`, `make_scorer()`: a call of a function of this module
+/// that returns a function it defines (a decorator's wrapper, a closure),
+/// which pickles by its qualified name and cannot be found there.
+fn returned_local_function(
+    model: &crate::semantic::ModuleModel,
+    expr: &Expr,
+    scope: crate::semantic::ScopeId,
+) -> Option<ObjectKind> {
+    let Expr::Call(call) = expr else {
+        return None;
+    };
+    let Value::Function(_) = model.resolve(&call.func, scope) else {
+        return None;
+    };
+    match model.resolve(expr, scope) {
+        Value::Function(function) if model.functions[function].is_local => {
+            Some(ObjectKind::LocalFunction {
+                qualname: model.functions[function].qualname.clone(),
+            })
+        }
         _ => None,
     }
 }

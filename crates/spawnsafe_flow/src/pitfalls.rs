@@ -42,6 +42,13 @@ pub enum Pitfall {
     ReduceLocal {
         qualname: String,
     },
+    /// A `set`/`frozenset` subclass pickles as `(cls, (list(self),), state)`
+    /// (`set.__reduce__`), so unpickling calls `cls(items)`: an `__init__`
+    /// that does not take exactly the items fails with this error.
+    SetInitArguments {
+        base: &'static str,
+        error: String,
+    },
 }
 
 /// A pitfall and the method that has it.
@@ -87,6 +94,8 @@ fn builtin_bases(project: &Project, module: usize, class: ClassId) -> Option<Vec
                         "object" => "object",
                         "dict" => "dict",
                         "list" => "list",
+                        "set" => "set",
+                        "frozenset" => "frozenset",
                         _ => return None,
                     }
                 }
@@ -163,6 +172,11 @@ pub fn class_pitfall(project: &Project, module: usize, class: ClassId) -> Option
                 });
             }
         }
+    }
+    if let Some(found) =
+        crate::pitfalls_set::set_init_pitfall(project, &builtins, &method, custom_new)
+    {
+        return Some(found);
     }
     let (gm, g) = getstate?;
     let state = getstate_shape(project, gm, g)?;

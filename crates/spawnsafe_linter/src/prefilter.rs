@@ -790,6 +790,17 @@ pub fn summarize(
                 Target::Registry(_) => local.extend(0..model.functions.len()),
             }
         }
+        // A function that returns one it defines (a decorator, a decorator
+        // factory) leads to what that one does: it runs when the result is
+        // called (`@timeout(5)` makes the decorated name call the wrapper).
+        let info = &model.functions[function];
+        for returned in &info.returns {
+            if let Expr::Name(_) = returned {
+                if let Value::Function(inner) = model.resolve(returned, info.scope) {
+                    local.push(inner);
+                }
+            }
+        }
         summary.functions.push((direct, local, external));
     }
     for (name, bindings) in &model.scopes[MODULE_SCOPE].bindings {

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod argvalues;
 pub mod decorated_objects;
+mod containers;
 pub mod guards;
 pub mod inherited_api;
 pub mod knowledge;

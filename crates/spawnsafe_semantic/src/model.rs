@@ -919,6 +919,9 @@ impl<'a> ModuleModel<'a> {
                 Value::Collection(Box::new(self.resolve_depth(elt, scope, depth + 1)))
             }
             Expr::Subscript(subscript) => {
+                if let Some(item) = self.dict_item_value(subscript, scope, depth) {
+                    return item;
+                }
                 match self.resolve_depth(&subscript.value, scope, depth + 1) {
                     Value::Collection(element) => *element,
                     _ => Value::Unknown,

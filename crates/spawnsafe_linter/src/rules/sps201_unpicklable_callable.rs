@@ -23,6 +23,12 @@ as a `Pool` task function (`map`, `imap`, `apply_async`, `starmap`, …), a
 `ProcessPoolExecutor` task (`submit`, `map`), a `Process` target, or a
 `Pool`/executor initializer.
 
+Also a `multiprocessing.pool.Pool` subclass whose `Process` method (the
+factory `Pool._repopulate_pool_static` calls for every worker, then
+`w.start()`) gives the workers a class defined inside that method
+(`proc.__class__ = NoDaemonProcess`, the "nested pool" recipe): under spawn
+and forkserver `start()` pickles the process object, and its class by name.
+
 ## Why is this bad?
 `pickle` sends functions *by reference*: the module name and the qualified
 name, looked up again in the child. A lambda (`<lambda>`) or a local object
@@ -300,6 +306,36 @@ pub fn check(checker: &mut Checker) {
             via,
         };
         report(checker, &value, sent.scope);
+    }
+    // A pool subclass whose `Process` factory gives the workers a local class.
+    for pool in spawnsafe_flow::pool_process_factory::local_process_pools(checker.project, module) {
+        let message = format!(
+            "`{}.Process()` gives the pool's worker processes the class `{}`, defined inside that method: the pool starts each worker with `start()`, which under spawn pickles the process object, and its class pickles by qualified name: \"AttributeError: Can't pickle local object '{}'\"",
+            pool.pool_class, pool.local_class, pool.local_class
+        );
+        let related = vec![
+            Related {
+                file: checker.file().clone(),
+                range: pool.local_class_at,
+                message: format!(
+                    "`{}` is defined here, inside `{}.Process`",
+                    pool.local_class, pool.pool_class
+                ),
+            },
+            Related {
+                file: checker.file().clone(),
+                range: pool.call,
+                message: format!("a `{}` starts its workers here", pool.pool_class),
+            },
+        ];
+        let diagnostic = checker.report(
+            Rule::UnpicklableCallable,
+            pool.given_at,
+            message,
+            Some("define the process class at module level (for example `class NoDaemonProcess(multiprocessing.context.SpawnProcess)` with a `daemon` property), and give it to the workers from `Process`".to_string()),
+        );
+        diagnostic.related = related;
+        diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
     }
 }
 

@@ -32,6 +32,11 @@ trip through `pickle`:
   with `_PyObject_LookupAttr`, which swallows only `AttributeError`);
 - **a `dict` subclass whose `__setitem__`**, or a **`list` subclass whose
   `extend`**, reads attributes that `__init__` sets;
+- **a `set` or `frozenset` subclass whose `__init__` does not take the items
+  alone** (`__init__(self, name, items)`): `set.__reduce__` (Objects/setobject.c
+  `set_reduce`) returns `(type(self), (list(self),), self.__dict__)`, so the
+  unpickler calls `cls(items)`: `TypeError: UserSet.__init__() missing 1
+  required positional argument: 'x'`;
 - **`__getstate__` that returns nothing**;
 - **`__getstate__` and `__setstate__` that disagree**: a tuple state read
   with `state["key"]`, or a key `__setstate__` reads that the state leaves out;
@@ -43,7 +48,14 @@ pickled in the worker and unpickled in the parent (Lib/multiprocessing/pool.py
 `worker` → `put((job, i, result))`, read by `Pool._handle_results`;
 Lib/concurrent/futures/process.py `_sendback_result`), and an item put on a
 `multiprocessing` queue or sent on a `Pipe()` connection is unpickled by the
-reader. A `__getattr__` or `__setitem__` that fails there kills the pool's
+reader. A bound method sent as a `Process` target, an initializer or a
+task pickles its instance, and an instance pickles what it keeps in its
+attributes: the same classes are found there (`Process(target=app.run)`
+where `app.cfg` has such a `__getattr__`). Values handed to a manager's shared objects (`manager.dict(value)`,
+`proxy[key] = value`, `proxy.append(value)`, a manager queue's `put`) are
+pickled by `BaseProxy._callmethod` and unpickled in the manager's server
+process (Lib/multiprocessing/managers.py `Server.serve_client`), and the
+error comes back to the caller. A `__getattr__` or `__setitem__` that fails there kills the pool's
 result handler thread (`map()` waits forever), breaks the executor
 (`BrokenProcessPool`), or kills the reading process.
 
@@ -124,10 +136,96 @@ pub fn check(checker: &mut Checker) {
                 .clone()
                 .map(|pitfall| (class, pitfall))
         });
-        for (leaf, (class, pitfall)) in found {
+        let nested = if found.is_empty() {
+            // An object the sent instance keeps in an attribute is unpickled too.
+            problems(&sent.flows, &mut |leaf| {
+                spawnsafe_flow::pitfalls_nested::nested_pitfall(project, leaf)
+            })
+            .into_iter()
+            .map(|(outer, inner)| {
+                let leaf = Leaf {
+                    module: inner.inner.module,
+                    expr: inner.inner.expr,
+                    scope: inner.inner.scope,
+                    nested: true,
+                    ..outer
+                };
+                (leaf, (inner.class, inner.pitfall))
+            })
+            .collect()
+        } else {
+            Vec::new()
+        };
+        for (leaf, (class, pitfall)) in found.into_iter().chain(nested) {
             if reported.insert((leaf.anchor.range(), class)) {
-                report_sent(checker, &sent, &leaf, class, &pitfall, send.sender);
+                report_sent(checker, &sent, &leaf, class, &pitfall, send.sender, None);
             }
+        }
+    }
+    // A bound method sent as a target or task pickles its instance, and what
+    // the instance keeps.
+    for site in &project.facts[checker.module].pickle_sites {
+        let (crate::semantic::Value::BoundMethod(..), Expr::Attribute(bound)) =
+            (&site.value, site.expr)
+        else {
+            continue;
+        };
+        let Some(sender) = spawnsafe_flow::boundary::callable_sender(site.role) else {
+            continue;
+        };
+        if site.pickler.pickles_code_by_value() {
+            continue;
+        }
+        let Some(leaf) = spawnsafe_flow::pitfalls_nested::receiver_leaf(
+            project,
+            checker.module,
+            &bound.value,
+            site.expr,
+            site.scope,
+        ) else {
+            continue;
+        };
+        let own = instance_class(project, &leaf).and_then(|class| {
+            let pitfall = memo
+                .entry(class)
+                .or_insert_with(|| class_pitfall(project, class.0, class.1))
+                .clone()?;
+            Some((leaf, class, pitfall))
+        });
+        let found = own.or_else(|| {
+            let inner = spawnsafe_flow::pitfalls_nested::nested_pitfall(project, &leaf)?;
+            let leaf = Leaf {
+                module: inner.inner.module,
+                expr: inner.inner.expr,
+                scope: inner.inner.scope,
+                ..leaf
+            };
+            Some((leaf, inner.class, inner.pitfall))
+        });
+        let Some((leaf, class, pitfall)) = found else {
+            continue;
+        };
+        if reported.insert((leaf.anchor.range(), class)) {
+            let sent = Sent {
+                module: checker.module,
+                site_module: checker.module,
+                site,
+                flows: Vec::new(),
+                via: Vec::new(),
+            };
+            let destination = format!(
+                "the instance of a bound method sent as {}",
+                site.role.describe()
+            );
+            report_sent(
+                checker,
+                &sent,
+                &leaf,
+                class,
+                &pitfall,
+                sender,
+                Some(destination),
+            );
         }
     }
     // Items put on a queue or sent on a connection are unpickled by the reader.
@@ -143,6 +241,23 @@ pub fn check(checker: &mut Checker) {
         for (leaf, (class, pitfall)) in found {
             if reported.insert((leaf.anchor.range(), class)) {
                 report_item(checker, &item, &leaf, class, &pitfall);
+            }
+        }
+    }
+    // Values handed to a manager's shared objects are unpickled in its server process.
+    for item in spawnsafe_flow::manager_items::manager_items(project, checker.sent, checker.module)
+    {
+        let flows = walker.flows(checker.module, item.item, item.scope, Shape::Whole);
+        let found = problems(&flows, &mut |leaf| {
+            let class = instance_class(project, leaf)?;
+            memo.entry(class)
+                .or_insert_with(|| class_pitfall(project, class.0, class.1))
+                .clone()
+                .map(|pitfall| (class, pitfall))
+        });
+        for (leaf, (class, pitfall)) in found {
+            if reported.insert((leaf.anchor.range(), class)) {
+                report_manager_item(checker, &item, &leaf, class, &pitfall);
             }
         }
     }
@@ -227,6 +342,49 @@ fn report_item(
             _ => "put on a multiprocessing queue",
         },
         item.method,
+    );
+    report_unpickled(
+        checker,
+        item.item,
+        leaf,
+        &class_name,
+        found,
+        message,
+        note,
+        help,
+    );
+}
+
+/// Reports a value handed to a manager's shared object whose class the
+/// manager's server process cannot unpickle.
+fn report_manager_item(
+    checker: &mut Checker,
+    item: &spawnsafe_flow::manager_items::ManagerItem,
+    leaf: &Leaf,
+    class: (usize, ClassId),
+    found: &ClassPitfall,
+) {
+    let project = checker.project;
+    let class_name = project.models[class.0].classes[class.1]
+        .def
+        .name
+        .to_string();
+    let consequence =
+        "in the manager's server process, and the call that sent it raises that error";
+    let Some((explanation, note, help)) = explain(project, &class_name, found, consequence) else {
+        return;
+    };
+    let object = format!("{} `{class_name}` object", article(&class_name));
+    let verb = if leaf.nested || holds_items(item.item) {
+        "holds"
+    } else {
+        "is"
+    };
+    let subject = super::sps202_unpicklable_argument::short_text(checker, item.item.range())
+        .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
+    let message = format!(
+        "{subject} {verb} {object}, sent to a multiprocessing manager's server process with `{}`, which unpickles it there under every start method: {explanation}",
+        item.how,
     );
     report_unpickled(
         checker,
@@ -360,8 +518,26 @@ fn explain(
             format!("`{method}` reads `self.{attr}`"),
             "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
         ),
+        Pitfall::SetInitArguments { base, error } => (
+            set_init_explanation(class_name, base, method_name, error, consequence),
+            "`__init__` does not take the items alone".to_string(),
+            SET_INIT_HELP,
+        ),
         _ => return None,
     })
+}
+
+const SET_INIT_HELP: &str = "define `__reduce__` returning `(type(self), (<the arguments of __init__>,), self.__dict__)`, or let `__init__` take the items as its only required argument";
+
+/// Why a set subclass's `__init__` fails while it is unpickled.
+fn set_init_explanation(
+    class_name: &str,
+    base: &str,
+    method_name: &str,
+    error: &str,
+    consequence: &str,
+) -> String {
+    format!("`{class_name}` is a `{base}` subclass, which pickles as `({class_name}, (list(items),), state)`, so unpickling calls `{class_name}(items)`, and `{method_name}` does not take that: \"{error}\" ({consequence})")
 }
 
 fn article(name: &str) -> &'static str {
@@ -396,6 +572,7 @@ fn report_sent(
     class: (usize, ClassId),
     found: &ClassPitfall,
     sender: Sender,
+    destination_override: Option<String>,
 ) {
     let project = checker.project;
     let class_name = project.models[class.0].classes[class.1]
@@ -414,7 +591,7 @@ fn report_sent(
         Some(text) => format!("`{text}` makes {object}"),
         None => format!("{}{}", &object[..1].to_uppercase(), &object[1..]),
     };
-    let destination = destination(sender);
+    let destination = destination_override.unwrap_or_else(|| destination(sender).to_string());
     let consequence = unpickle_consequence(sender);
     let method_name = method_name.as_str();
     let owner = method_info
@@ -451,6 +628,10 @@ fn report_sent(
             format!("`{owner}.__getstate__` leaves out `\"{key}\"`, but `{method_name}` reads `state[\"{key}\"]`: \"KeyError: '{key}'\" ({consequence})"),
             format!("`__setstate__` reads `state[\"{key}\"]`"),
         ),
+        Pitfall::SetInitArguments { base, error } => (
+            set_init_explanation(&class_name, base, method_name, error, consequence),
+            "`__init__` does not take the items alone".to_string(),
+        ),
         Pitfall::ReduceLocal { qualname } => (
             format!("`{method_name}` returns the nested function `{qualname}` as the reconstructor, which pickle stores by name, so pickling fails in the parent: \"AttributeError: Can't pickle local object '{qualname}'\" (Python 3.13: \"Can't get local object\"; 3.14: \"PicklingError: Can't pickle local object\")"),
             format!("`__reduce__` returns `{qualname}`"),
@@ -482,6 +663,7 @@ fn report_sent(
         Pitfall::ItemsBeforeState { .. } => "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
         Pitfall::GetstateReturnsNothing { .. } => "return the state from `__getstate__`",
         Pitfall::TupleStateIndexedByString { .. } | Pitfall::StateMissingKey { .. } => "make `__setstate__` read exactly what `__getstate__` returns",
+        Pitfall::SetInitArguments { .. } => SET_INIT_HELP,
         Pitfall::ReduceLocal { .. } => "return a module-level function (or the class, or a classmethod of it) from `__reduce__`",
     };
     let fails_under = if sender.pickled_under_fork() {

@@ -30,7 +30,10 @@ that cannot make the trip:
 - an **exception** raised in the task (or in what it calls, outside a `try`
   that swallows it) whose class cannot be re-created from `self.args`: its
   `__init__` requires more positional arguments than it passes to
-  `super().__init__(...)`, or a keyword-only argument; or one of the library
+  `super().__init__(...)`, or a keyword-only argument, or it passes a value
+  *derived* from a parameter (`stuff.two`, `f"{response.url} failed"`) and
+  reads attributes of that parameter, which in the parent holds the derived
+  value (`AttributeError: 'str' object has no attribute 'url'`); or one of the library
   exceptions known to fail the same way on CPython 3.11:
   `xmlrpc.client.ProtocolError`, `xmlrpc.client.Fault` and
   `urllib.error.HTTPError` (their `__init__` passes nothing to

@@ -2,6 +2,7 @@
 //! queue or pipe the process fills. The analysis is the flow layer's
 //! [`joins`](spawnsafe_flow::joins); this file words its answers.
 
+use crate::fix::drain_first::ReadEnd;
 use spawnsafe_flow::joins::{joins_before_drain, ChannelKind, JoinBeforeDrain, Place, Put};
 
 use crate::diagnostic::Related;
@@ -72,6 +73,18 @@ if __name__ == "__main__":
     rows = results.get()
     worker.join()
 ```
+
+## Fix safety
+The fix moves the join statement (`proc.join()`, or a `for p in procs:
+p.join()` loop) to just after the statements that read the channel. It is
+unsafe: those statements now run while the child may still be running, so
+what they print may come before the rest of the child's output. It is
+offered only when those
+statements follow the join directly (after plain initialisations such as
+`rows = []`), read with plain `get()`/`recv()` or `iter(q.get, None)` (a
+timeout or an `empty()`/`poll()` check would see a child that may still be
+running), do not use the processes (`proc.exitcode` needs the join), and
+the channel is not read again later in the same block.
 
 ## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
 - `Lib/multiprocessing/queues.py:212-252` `_feed`: a queue's feeder thread writes
@@ -159,6 +172,23 @@ fn report(checker: &mut Checker, finding: JoinBeforeDrain<'_>) {
             "read everything from `{read_end}` before joining (for example until a sentinel, with `iter({read_end}.get, None)`), or drain it from a thread while you join"
         )
     };
+    // The join moves after the reads when it is in this file, not in a helper.
+    let fix = match (&finding.helper, &finding.channel.read_end) {
+        (None, Place::Name(_, name)) => crate::fix::drain_first::fix(
+            &file.text,
+            checker.project.models[checker.module].body,
+            finding.join,
+            ReadEnd::Name(name),
+        ),
+        (None, Place::SelfAttribute(_, attr)) => crate::fix::drain_first::fix(
+            &file.text,
+            checker.project.models[checker.module].body,
+            finding.join,
+            ReadEnd::SelfAttribute(attr),
+        ),
+        _ => None,
+    };
     let diagnostic = checker.report(Rule::JoinBeforeDrain, finding.join, message, Some(help));
     diagnostic.related = related;
+    diagnostic.fix = fix;
 }

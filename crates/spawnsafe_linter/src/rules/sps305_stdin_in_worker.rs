@@ -22,6 +22,11 @@ and any use of `sys.__stdin__` — in a `Pool` or `ProcessPoolExecutor` task, an
 initializer, a `Process` target or a `Process` subclass's `run()`, or in a
 function they call (in any project module); also the built-in `input` itself
 sent as a task.
+An `input()` behind a branch whose value is not known
+(`if os.path.exists(out): input("overwrite?")`) is reported as one that may
+run in the child (stream reads behind a branch, such as the `-` file name
+convention, are not): when it does, it fails the same way. Code that asks
+`sys.stdin.isatty()` first is not reported.
 
 ## Why is this bad?
 Before a child process runs its target, `multiprocessing` closes its standard
@@ -134,33 +139,50 @@ pub fn check(checker: &mut Checker) {
     if (workers.is_empty() && !pickled_input) || workers_rebind_stdin(checker) {
         return;
     }
-    // Reads behind a branch (`if filename == "-": read stdin`) may never happen
-    // in a child: only code that runs whenever the worker runs is reported.
+    // Which reads run whenever the worker runs, and which sit behind a branch
+    // (`if os.path.exists(out): input(...)`) that may or may not run there.
     let mut unbranched = None;
     for (function, origin) in workers {
         let info = &model.functions[function];
-        let mut finder = stdin_reads(model, &info.def.body, info.scope);
+        let finder = stdin_reads(model, &info.def.body, info.scope);
         if finder.checks_tty || finder.found.is_empty() {
             continue;
         }
         let unbranched =
             unbranched.get_or_insert_with(|| reached_without_branches(project, checker.workers));
-        let Some(branches) = unbranched.get(&(module, function)) else {
-            continue;
-        };
-        finder
-            .found
-            .retain(|(range, _)| !branches.iter().any(|branch| branch.contains_range(*range)));
+        // A read behind a branch whose value is unknown may still run in the
+        // child, and fails there the same way when it does: it is reported as
+        // one that may happen.
+        let branches = unbranched.get(&(module, function));
         let runs = describe_worker(project, module, function, origin);
         let (note_module, note_range, note) = origin_note(project, origin);
         for (range, read) in finder.found {
+            let behind_branch = branches
+                .is_none_or(|branches| branches.iter().any(|branch| branch.contains_range(range)));
+            // A stream read behind a branch is usually the `-` convention
+            // (`if name == "-": sys.stdin.read()`), taken only when asked for;
+            // an `input()` prompt behind one runs whenever the branch does.
+            if behind_branch && !matches!(read, Read::Input) {
+                continue;
+            }
+            let (reads, uses) = if behind_branch {
+                (
+                    "may read standard input in a child process (behind a branch that may run there)",
+                    "may use the original standard input in a child process (behind a branch that may run there)",
+                )
+            } else {
+                (
+                    "reads standard input in a child process",
+                    "uses the original standard input in a child process",
+                )
+            };
             let (what, outcome) = describe(&read, &checker.file().text);
             let message = match outcome {
                 Some(outcome) => format!(
-                    "{what} reads standard input in a child process: {runs}, and multiprocessing closes a child's stdin and replaces it with `os.devnull` before the child runs, {outcome}"
+                    "{what} {reads}: {runs}, and multiprocessing closes a child's stdin and replaces it with `os.devnull` before the child runs, {outcome}"
                 ),
                 None => format!(
-                    "{what} uses the original standard input in a child process: {runs}, and multiprocessing closes it before the child runs: \"ValueError: I/O operation on closed file\""
+                    "{what} {uses}: {runs}, and multiprocessing closes it before the child runs: \"ValueError: I/O operation on closed file\""
                 ),
             };
             let related = vec![Related {
