@@ -134,6 +134,9 @@ pub struct Project<'p, 'a> {
     pub models: &'p [ModuleModel<'a>],
     pub facts: &'p [ModuleFacts<'a>],
     by_name: FxHashMap<&'p str, Vec<usize>>,
+    /// How many files found but not analysed (the prefilter left them out)
+    /// have each module name: an import resolves as if they were here.
+    unanalysed: FxHashMap<String, usize>,
     /// Modules some other project module imports.
     pub imported: Vec<bool>,
     /// The call sites by the names they spell, made on first use: see [`Project::callers_of`].
@@ -157,6 +160,23 @@ impl<'p, 'a> Project<'p, 'a> {
         models: &'p [ModuleModel<'a>],
         facts: &'p [ModuleFacts<'a>],
     ) -> Self {
+        Project::with_unanalysed(paths, models, facts, &[])
+    }
+
+    /// A project of the analysed modules, knowing the other files found
+    /// (`unanalysed`): an import that names one of them, or that is not
+    /// unique because of one, resolves to no analysed module, as it would
+    /// not had every file been analysed.
+    pub fn with_unanalysed(
+        paths: &'p [ModulePath],
+        models: &'p [ModuleModel<'a>],
+        facts: &'p [ModuleFacts<'a>],
+        unanalysed: &[ModulePath],
+    ) -> Self {
+        let mut unanalysed_names: FxHashMap<String, usize> = FxHashMap::default();
+        for path in unanalysed {
+            *unanalysed_names.entry(path.name.clone()).or_default() += 1;
+        }
         let mut by_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (index, path) in paths.iter().enumerate() {
             by_name.entry(path.name.as_str()).or_default().push(index);
@@ -166,6 +186,7 @@ impl<'p, 'a> Project<'p, 'a> {
             models,
             facts,
             by_name,
+            unanalysed: unanalysed_names,
             imported: vec![false; paths.len()],
             calls_by_name: OnceLock::new(),
             class_bases: models
@@ -220,11 +241,16 @@ impl<'p, 'a> Project<'p, 'a> {
         let Some(candidates) = self.by_name.get(name) else {
             return self.resolve_in_namespace_package(root, name);
         };
-        candidates
+        if let Some(same_root) = candidates
             .iter()
             .copied()
             .find(|&candidate| &self.paths[candidate].root == root)
-            .or_else(|| (candidates.len() == 1).then(|| candidates[0]))
+        {
+            return Some(same_root);
+        }
+        // Another root's module only when it is the one module of that name.
+        let unanalysed = self.unanalysed.get(name).copied().unwrap_or(0);
+        (candidates.len() == 1 && unanalysed == 0).then(|| candidates[0])
     }
 
     /// `import exp.exp_main` where `exp/` has no `__init__.py`: a namespace package

@@ -77,7 +77,9 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckRes
 }
 
 fn check_paths_here(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckResult, String> {
+    phase("start");
     let (files, mut resolver, warnings) = discover_files(paths, options)?;
+    phase("discover");
     // Each file is read and scanned once; only the text of a file that
     // matters by itself is kept (it is parsed next). A later wave that needs
     // another file reads it again, so memory holds the analysed files only.
@@ -90,6 +92,7 @@ fn check_paths_here(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckRe
             Candidate::read(path, display_path, buffer, options, &stems)
         })
         .collect();
+    phase("read+scan");
     let mut result = check_candidates(candidates, options, &mut resolver)?;
     result.warnings.extend(warnings);
     Ok(result)
@@ -299,6 +302,152 @@ impl Candidate {
     }
 }
 
+/// The per-file inputs of the waves, and the cells they fill.
+struct Files<'f, 'a> {
+    readable: &'f [Candidate],
+    module_paths: &'f [ModulePath],
+    stems: &'f [Option<String>],
+    versions: &'f [ruff_python_ast::PythonVersion],
+    parsed: &'a [OnceLock<Result<Box<ParsedFile>, Box<Diagnostic>>>],
+    analysed: &'f [OnceLock<Box<(ModuleModel<'a>, ModuleFacts<'a>)>>],
+}
+
+impl<'a> Files<'_, 'a> {
+    /// Parses and models the files (indices into all files) not done yet.
+    fn analyse(&self, wanted: &[usize]) {
+        wanted.par_iter().for_each(|&index| {
+            let file = self.parsed[index].get_or_init(|| {
+                parse_file(
+                    &self.readable[index],
+                    &self.module_paths[index],
+                    self.versions[index],
+                )
+                .map(Box::new)
+            });
+            // A file with syntax errors is reported and left out of the
+            // analysis: a recovered AST is a guess, and findings must be true.
+            if let Ok(file) = file {
+                if !file.blocks_analysis() {
+                    self.analysed[index].get_or_init(|| {
+                        let model = ModuleModel::build(&file.module.body);
+                        let module_facts = facts::collect(&model);
+                        Box::new((model, module_facts))
+                    });
+                }
+            }
+        });
+    }
+
+    /// Parses the files of one group (`members`, with their scans) that can
+    /// matter, in waves: the files that matter by themselves, then the files
+    /// that import what they offer, until nothing new is needed (everything,
+    /// without `prefilter`). Returns, for each member, whether a file of its
+    /// root that was not parsed imports it.
+    fn select(
+        &self,
+        members: &[usize],
+        scans: Vec<prefilter::FileScan>,
+        prefilter: bool,
+    ) -> Vec<(usize, bool)> {
+        // The group's own indices (0..members.len()), as if it were checked alone.
+        let readable = self.readable;
+        let mentions = |local: usize, matcher: &aho_corasick::AhoCorasick| {
+            readable[members[local]].mentions(matcher)
+        };
+        let stems: Vec<Option<String>> = members
+            .iter()
+            .map(|&index| self.stems[index].clone())
+            .collect();
+        let paths: Vec<ModulePath> = members
+            .iter()
+            .map(|&index| self.module_paths[index].clone())
+            .collect();
+        let module_names: Vec<&str> = paths.iter().map(|path| path.name.as_str()).collect();
+        let scan = prefilter::Scan::new(scans, stems.clone(), &module_names, &mentions);
+        let is_parsed = |local: usize| self.parsed[members[local]].get().is_some();
+        let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
+        let mut downs: Vec<Option<Box<prefilter::DownSummary>>> =
+            (0..members.len()).map(|_| None).collect();
+        let mut demand = prefilter::Demand::default();
+        let mut wanted: Vec<usize> = if prefilter {
+            (0..members.len())
+                .filter(|&local| scan.self_relevant[local])
+                .collect()
+        } else {
+            (0..members.len()).collect()
+        };
+        while !wanted.is_empty() {
+            let global: Vec<usize> = wanted.iter().map(|&local| members[local]).collect();
+            self.analyse(&global);
+            if !prefilter {
+                break;
+            }
+            let summarized: Vec<_> = wanted
+                .par_iter()
+                .filter_map(|&local| {
+                    let (model, module_facts) = &**self.analysed[members[local]].get()?;
+                    Some((
+                        local,
+                        prefilter::summarize(
+                            stems[local].clone(),
+                            &paths[local].name,
+                            model,
+                            module_facts,
+                        ),
+                        Box::new(prefilter::down_summary(model, module_facts)),
+                    ))
+                })
+                .collect();
+            for (local, summary, down) in summarized {
+                summaries.push(summary);
+                downs[local] = Some(down);
+            }
+            demand.update(&summaries.iter().collect::<Vec<_>>());
+            let parsed_now: Vec<bool> = (0..members.len()).map(is_parsed).collect();
+            wanted = scan.needed(&demand, &parsed_now);
+            // The modules that define what parsed modules send to children.
+            for (local, stem) in stems.iter().enumerate() {
+                if !parsed_now[local]
+                    && stem
+                        .as_ref()
+                        .is_some_and(|stem| demand.sent_modules.contains(stem))
+                {
+                    wanted.push(local);
+                }
+            }
+            // A module another file imports is not an entry script.
+            let imported = |local: usize| {
+                stems[local].as_deref().is_some_and(|stem| {
+                    scan.importers_of(stem).iter().any(|&importer| {
+                        importer != local && paths[importer].root == paths[local].root
+                    })
+                })
+            };
+            wanted.extend(prefilter::down_needed(
+                &downs,
+                &paths,
+                &parsed_now,
+                &demand,
+                imported,
+            ));
+            wanted.sort_unstable();
+            wanted.dedup();
+        }
+        (0..members.len())
+            .map(|local| {
+                let elsewhere = stems[local].as_deref().is_some_and(|stem| {
+                    scan.importers_of(stem).iter().any(|&importer| {
+                        importer != local
+                            && !is_parsed(importer)
+                            && paths[importer].root == paths[local].root
+                    })
+                });
+                (members[local], elsewhere)
+            })
+            .collect()
+    }
+}
+
 /// Parses a file for its Python version, or says why its text could not be had again.
 fn parse_file(
     candidate: &Candidate,
@@ -464,13 +613,6 @@ fn check_candidates(
         })
         .collect::<Result<Vec<_>, String>>()?;
 
-    // Parse in waves: the files that matter by themselves, then the files that
-    // import what they offer, until nothing new is needed.
-    let mentions =
-        |index: usize, matcher: &aho_corasick::AhoCorasick| readable[index].mentions(matcher);
-    let module_names: Vec<&str> = module_paths.iter().map(|path| path.name.as_str()).collect();
-    let may_be_refused: Vec<bool> = scans.iter().map(|scan| scan.may_be_refused).collect();
-    let scan = prefilter::Scan::new(scans, stems.clone(), &module_names, &mentions);
     // Each file is parsed and modelled at most once: the cells are filled wave
     // by wave and never move, so a model can borrow its file's syntax tree.
     // They are boxed: one cell per file found, most of them never filled.
@@ -478,88 +620,42 @@ fn check_candidates(
         (0..readable.len()).map(|_| OnceLock::new()).collect();
     let analysed: Vec<OnceLock<Box<(ModuleModel, ModuleFacts)>>> =
         (0..readable.len()).map(|_| OnceLock::new()).collect();
-    let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
-    let mut downs: Vec<Option<Box<prefilter::DownSummary>>> =
-        (0..readable.len()).map(|_| None).collect();
-    let mut demand = prefilter::Demand::default();
-    let mut wanted: Vec<usize> = if options.prefilter {
-        (0..readable.len())
-            .filter(|&i| scan.self_relevant[i])
-            .collect()
-    } else {
-        (0..readable.len()).collect()
+    let files_of = Files {
+        readable: &readable,
+        module_paths: &module_paths,
+        stems: &stems,
+        versions: &versions,
+        parsed: &parsed,
+        analysed: &analysed,
     };
-    while !wanted.is_empty() {
-        wanted.par_iter().for_each(|&index| {
-            let file = parsed[index].get_or_init(|| {
-                parse_file(&readable[index], &module_paths[index], versions[index]).map(Box::new)
-            });
-            // A file with syntax errors is reported and left out of the
-            // analysis: a recovered AST is a guess, and findings must be true.
-            if let Ok(file) = file {
-                if !file.blocks_analysis() {
-                    analysed[index].get_or_init(|| {
-                        let model = ModuleModel::build(&file.module.body);
-                        let module_facts = facts::collect(&model);
-                        Box::new((model, module_facts))
-                    });
-                }
-            }
-        });
-        if !options.prefilter {
-            break;
-        }
-        let summarized: Vec<_> = wanted
-            .par_iter()
-            .filter_map(|&index| {
-                let (model, module_facts) = &**analysed[index].get()?;
-                Some((
-                    index,
-                    prefilter::summarize(
-                        stems[index].clone(),
-                        &module_paths[index].name,
-                        model,
-                        module_facts,
-                    ),
-                    Box::new(prefilter::down_summary(model, module_facts)),
-                ))
-            })
-            .collect();
-        for (index, summary, down) in summarized {
-            summaries.push(summary);
-            downs[index] = Some(down);
-        }
-        demand.update(&summaries.iter().collect::<Vec<_>>());
-        let is_parsed: Vec<bool> = parsed.iter().map(|cell| cell.get().is_some()).collect();
-        wanted = scan.needed(&demand, &is_parsed);
-        // The modules that define what parsed modules send to children.
-        for (index, stem) in stems.iter().enumerate() {
-            if !is_parsed[index]
-                && stem
-                    .as_ref()
-                    .is_some_and(|stem| demand.sent_modules.contains(stem))
-            {
-                wanted.push(index);
-            }
-        }
-        // A module another file imports is not an entry script.
-        let imported = |index: usize| {
-            stems[index].as_deref().is_some_and(|stem| {
-                scan.importers_of(stem).iter().any(|&importer| {
-                    importer != index && module_paths[importer].root == module_paths[index].root
-                })
-            })
-        };
-        wanted.extend(prefilter::down_needed(
-            &downs,
-            &module_paths,
-            &is_parsed,
-            &demand,
-            imported,
-        ));
-        wanted.sort_unstable();
-        wanted.dedup();
+    // Files that cannot import one another are selected apart (see
+    // `prefilter::import_groups`): each group as if it were checked alone.
+    let may_be_refused: Vec<bool> = scans.iter().map(|scan| scan.may_be_refused).collect();
+    let groups = if options.prefilter {
+        prefilter::import_groups(&module_paths, &stems, &scans)
+    } else {
+        vec![(0..readable.len()).collect()]
+    };
+    let mut scans: Vec<Option<prefilter::FileScan>> = scans.into_iter().map(Some).collect();
+    let grouped: Vec<(Vec<usize>, Vec<prefilter::FileScan>)> = groups
+        .into_iter()
+        .map(|members| {
+            let group_scans = members
+                .iter()
+                .map(|&index| scans[index].take().expect("each file in one group"))
+                .collect();
+            (members, group_scans)
+        })
+        .collect();
+    let mut imported_elsewhere_of = vec![false; readable.len()];
+    let elsewhere: Vec<Vec<(usize, bool)>> = grouped
+        .into_par_iter()
+        .map(|(members, group_scans)| files_of.select(&members, group_scans, options.prefilter))
+        .collect();
+    for (index, elsewhere) in elsewhere.into_iter().flatten() {
+        imported_elsewhere_of[index] = elsewhere;
     }
+    phase("waves");
     // A file no wave parsed that CPython may refuse for its shape is parsed
     // for that only: every file CPython refuses so is reported.
     diagnostics.par_extend(
@@ -601,13 +697,7 @@ fn check_candidates(
         }
         files.push(parsed_file.file.clone());
         paths.push(parsed_file.module_path.clone());
-        imported_elsewhere.push(stems[index].as_deref().is_some_and(|stem| {
-            scan.importers_of(stem).iter().any(|&importer| {
-                importer != index
-                    && !is_parsed(importer)
-                    && module_paths[importer].root == module_paths[index].root
-            })
-        }));
+        imported_elsewhere.push(imported_elsewhere_of[index]);
     }
     // In file order, one per file without syntax errors, like `files`.
     let (models, module_facts): (Vec<ModuleModel>, Vec<ModuleFacts>) = analysed
@@ -615,15 +705,22 @@ fn check_candidates(
         .filter_map(OnceLock::into_inner)
         .map(|analysis| *analysis)
         .unzip();
-    let mut project = Project::new(&paths, &models, &module_facts);
+    // The files the prefilter left out still decide what an import names.
+    let unanalysed: Vec<ModulePath> = (0..readable.len())
+        .filter(|&index| !is_parsed(index))
+        .map(|index| module_paths[index].clone())
+        .collect();
+    let mut project = Project::with_unanalysed(&paths, &models, &module_facts, &unanalysed);
     for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {
         *imported |= elsewhere;
     }
+    phase("project");
     diagnostics.extend(rules::check_project(
         &project,
         &files,
         &RuleSelection::all(),
     ));
+    phase("rules");
 
     // Each finding is kept when its file's settings select its rule, no
     // `# noqa` suppresses it, and the targets meet the start methods it is about.
@@ -669,4 +766,30 @@ fn check_candidates(
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     result.diagnostics = diagnostics;
     Ok(result)
+}
+
+/// `SPAWNSAFE_PHASES=1`: each phase's end, its time and the memory high-water
+/// mark, on stderr (for `bench/`'s "where the time goes").
+fn phase(name: &str) {
+    static START: OnceLock<Option<std::time::Instant>> = OnceLock::new();
+    let Some(start) = START
+        .get_or_init(|| std::env::var_os("SPAWNSAFE_PHASES").map(|_| std::time::Instant::now()))
+    else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |key: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(key))
+            .and_then(|line| line.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    eprintln!(
+        "phase {name:<12} {:>8.0?}  rss {:>5} MB  peak {:>5} MB",
+        start.elapsed(),
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
 }

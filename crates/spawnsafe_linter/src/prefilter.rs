@@ -247,11 +247,28 @@ fn may_have_malformed_guard(text: &[u8]) -> bool {
 /// contains the word `import`, so only the lines around its occurrences are
 /// read: most lines of a big file are never looked at.
 fn imported_names(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<&str> {
+    let mut names = FxHashSet::default();
+    for statement in import_statements(text) {
+        for line in statement.lines() {
+            let code = line.split('#').next().unwrap_or_default();
+            for name in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if !name.is_empty() && keep(name) {
+                    names.insert(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The text of each `import` and `from` statement (from its line's start,
+/// with its parenthesised and backslash continuation lines).
+fn import_statements(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1);
     let line_end =
         |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |nl| at + nl);
-    let mut names = FxHashSet::default();
+    let mut statements = Vec::new();
     let mut scanned_to = 0;
     for found in memchr::memmem::find_iter(bytes, b"import") {
         if found < scanned_to {
@@ -280,11 +297,6 @@ fn imported_names(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<&str> {
         while at < bytes.len() {
             let end = line_end(at);
             let code = text[at..end].split('#').next().unwrap_or_default();
-            for name in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-                if !name.is_empty() && keep(name) {
-                    names.insert(name);
-                }
-            }
             open_parens += code.matches('(').count();
             open_parens = open_parens.saturating_sub(code.matches(')').count());
             at = end + 1;
@@ -292,9 +304,57 @@ fn imported_names(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<&str> {
                 break;
             }
         }
+        statements.push(&text[start..at.min(bytes.len())]);
         scanned_to = at;
     }
-    names
+    statements
+}
+
+/// The first components of the absolute names a file's imports can stand
+/// for: `a` of `import a.b` and of `from a.b import c`; for a relative
+/// import, the first name after the dots, or each imported name of `from .
+/// import c` (outside a package, `from .x import y` names `x`; inside one,
+/// the file's own package comes first, which [`import_groups`] adds).
+fn import_heads(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<String> {
+    let mut heads = FxHashSet::default();
+    fn first_name(dotted: &str) -> Option<&str> {
+        dotted
+            .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .filter(|name| !name.is_empty())
+    }
+    for statement in import_statements(text) {
+        // Comments out, lines joined; `;` may put more statements on a line.
+        let mut code = String::new();
+        for line in statement.lines() {
+            code.push_str(line.split('#').next().unwrap_or_default());
+            code.push(' ');
+        }
+        let code = code.replace(['\\', '(', ')'], " ");
+        for part in code.split(';') {
+            let part = part.trim();
+            let mut found: Vec<&str> = Vec::new();
+            if let Some(rest) = part.strip_prefix("import ") {
+                found.extend(rest.split(',').filter_map(first_name));
+            } else if let Some(rest) = part.strip_prefix("from ") {
+                let (module, names) = rest.split_once(" import ").unwrap_or((rest, ""));
+                let module = module.trim();
+                match first_name(module) {
+                    Some(head) => found.push(head),
+                    // `from . import a, b as c`: each name is a module.
+                    None => found.extend(names.split(',').filter_map(first_name)),
+                }
+            }
+            heads.extend(
+                found
+                    .into_iter()
+                    .filter(|head| keep(head))
+                    .map(str::to_string),
+            );
+        }
+    }
+    heads
 }
 
 /// The name other files use to import this one: its stem, or its package's
@@ -321,6 +381,8 @@ pub struct FileScan {
     pub may_be_refused: bool,
     /// The identifiers of its `import` and `from` statements.
     pub imported: Vec<Box<str>>,
+    /// The first components of the names its imports stand for (see [`import_heads`]).
+    pub import_heads: Vec<Box<str>>,
 }
 
 /// Scans a file's text. Only the imported names that are the module stem of
@@ -334,7 +396,103 @@ pub fn scan_file(text: &str, stems: &FxHashSet<String>) -> FileScan {
             .into_iter()
             .map(Box::from)
             .collect(),
+        import_heads: import_heads(text, |name| stems.contains(name))
+            .into_iter()
+            .map(Box::from)
+            .collect(),
     }
+}
+
+/// Splits the files into groups that cannot import one another, so that
+/// each group's waves run as if it were checked alone: one project's common
+/// names (`utils`, `run`, `fit`) then never pull in another project's files.
+///
+/// [`crate::project::Project::resolve_module`] takes a module from the
+/// importer's own root, or else the only module of that name. So a file
+/// reaches another root's module only when that module's dotted name is
+/// unique, and the file spells the name's first component: in an import
+/// statement (the scan's `import_heads`), or as its own top package (a
+/// relative import is resolved inside it). Files sharing a root are one
+/// group. A first component that is no file's stem (its package's
+/// `__init__.py` is not among the files checked) is not in the scan, so
+/// such a module joins every group.
+pub fn import_groups(
+    paths: &[ModulePath],
+    stems: &[Option<String>],
+    scans: &[FileScan],
+) -> Vec<Vec<usize>> {
+    let mut roots: FxHashMap<&Path, usize> = FxHashMap::default();
+    let root_of: Vec<usize> = paths
+        .iter()
+        .map(|path| {
+            let next = roots.len();
+            *roots.entry(path.root.as_path()).or_insert(next)
+        })
+        .collect();
+    // One more set: "every root", for names the scan cannot see.
+    let everything = roots.len();
+    let mut parent: Vec<usize> = (0..=everything).collect();
+    fn find(parent: &mut [usize], mut at: usize) -> usize {
+        while parent[at] != at {
+            parent[at] = parent[parent[at]];
+            at = parent[at];
+        }
+        at
+    }
+    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (a, b) = (find(parent, a), find(parent, b));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    };
+    let top = |name: &str| name.split('.').next().unwrap_or(name).to_string();
+    let mut name_count: FxHashMap<&str, usize> = FxHashMap::default();
+    for path in paths {
+        *name_count.entry(path.name.as_str()).or_default() += 1;
+    }
+    let stems: FxHashSet<&str> = stems.iter().flatten().map(String::as_str).collect();
+    // First component → the roots that spell it (import or own package).
+    let mut spelled_in: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (index, path) in paths.iter().enumerate() {
+        spelled_in
+            .entry(top(&path.name))
+            .or_default()
+            .push(root_of[index]);
+        for name in &scans[index].import_heads {
+            spelled_in
+                .entry(name.to_string())
+                .or_default()
+                .push(root_of[index]);
+        }
+    }
+    for (index, path) in paths.iter().enumerate() {
+        // A script run by its shebang cannot be imported (see the linter).
+        if name_count[path.name.as_str()] != 1 || path.name.ends_with(" (script)") {
+            continue;
+        }
+        let first = top(&path.name);
+        let root = root_of[index];
+        if let Some(spellers) = spelled_in.get(&first) {
+            for &speller in spellers {
+                union(&mut parent, root, speller);
+            }
+        }
+        // The scan keeps only names that are some file's stem: a first
+        // component that is not one may be imported unseen.
+        if !stems.contains(first.as_str()) {
+            union(&mut parent, root, everything);
+        }
+    }
+    let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for (index, &root) in root_of.iter().enumerate() {
+        groups
+            .entry(find(&mut parent, root))
+            .or_default()
+            .push(index);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort_unstable();
+    groups
 }
 
 /// Does file `index` mention one of the matcher's words? The scan keeps no
@@ -1404,6 +1562,66 @@ mod tests {
 
     fn imported_names_all(text: &str) -> FxHashSet<&str> {
         imported_names(text, |_| true)
+    }
+
+    #[test]
+    fn import_heads_are_the_first_components_of_imported_names() {
+        let heads = import_heads(
+            "import os.path, json as j\nfrom pkg.sub import (\n    alpha,\n)\nfrom .local import beta\nfrom . import gamma, delta as d\nx = 1; import epsilon\nfrom .. import \\\n    zeta\n",
+            |_| true,
+        );
+        let mut heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+        heads.sort_unstable();
+        assert_eq!(
+            heads,
+            ["delta", "gamma", "json", "local", "os", "pkg", "zeta"],
+        );
+    }
+
+    #[test]
+    fn projects_that_cannot_import_one_another_are_apart() {
+        let path = |root: &str, name: &str| ModulePath {
+            root: std::path::PathBuf::from(root),
+            name: name.to_string(),
+            is_package_init: false,
+            in_package: true,
+            is_dunder_main: false,
+            is_conftest: false,
+            is_notebook: false,
+        };
+        let paths = [
+            path("/a", "alpha.utils"),
+            path("/a", "alpha.run"),
+            path("/b", "beta.utils"),
+            path("/c", "gamma.main"),
+            path("/d", "tool"),
+        ];
+        let stems: Vec<Option<String>> = ["utils", "run", "utils", "main", "tool"]
+            .iter()
+            .map(|stem| Some(stem.to_string()))
+            .collect();
+        let scan = |text: &str| {
+            let known: FxHashSet<String> =
+                ["alpha", "beta", "gamma", "utils", "run", "main", "tool"]
+                    .iter()
+                    .map(|name| name.to_string())
+                    .collect();
+            scan_file(text, &known)
+        };
+        let scans = [
+            scan("from . import run\n"),
+            scan("from .utils import x\n"),
+            scan("from .utils import x\n"),
+            // `gamma` imports `beta` by its absolute name.
+            scan("from beta.utils import x\nimport utils\n"),
+            scan("import os\n"),
+        ];
+        let stems_with_tops: Vec<Option<String>> = stems
+            .into_iter()
+            .chain(["alpha", "beta", "gamma"].map(|top| Some(top.to_string())))
+            .collect();
+        let groups = import_groups(&paths, &stems_with_tops, &scans);
+        assert_eq!(groups, vec![vec![0, 1], vec![2, 3], vec![4]]);
     }
 
     #[test]
