@@ -213,7 +213,7 @@ pub fn bad_results<'a>(
     let project = walker.project;
     let mut seen = FxHashSet::default();
     let mut found = Vec::new();
-    for origin in &workers.roots {
+    for origin in workers.roots_in_module(module) {
         let Some(pool) = result_pool(origin.role) else {
             continue;
         };
@@ -681,19 +681,16 @@ fn raised_class<'a>(
     }
 }
 
-/// The `raise` statements in `module` that run in a pool or executor task
-/// and raise an exception the parent cannot unpickle. A `raise` inside a
-/// `try` that swallows it, or in a function called only from such a `try`,
-/// does not reach the pool.
-pub fn bad_raises<'a>(
-    project: &Project<'_, 'a>,
-    workers: &Workers,
-    module: usize,
-) -> Vec<BadRaise<'a>> {
-    // Where each function runs as (part of) a task, reached without a `try`
-    // that swallows everything, with the names the `try`s around the calls
-    // on the way catch.
-    type Reached = (ResultPool, WorkerOrigin, Vec<String>);
+/// Where a task runs: the pool its result goes to, the origin, and the exception
+/// names the `try`s around the calls on the way catch.
+type Reached = (ResultPool, WorkerOrigin, Vec<String>);
+
+/// The functions the project's tasks reach, by module and sorted, each with how it is reached.
+pub(crate) type TaskReach = FxHashMap<usize, Vec<(FunctionId, Reached)>>;
+
+/// Where each function runs as (part of) a task, reached without a `try` that
+/// swallows everything: one walk from every task of the project.
+fn task_reach(project: &Project, workers: &Workers) -> TaskReach {
     let mut reached: FxHashMap<(usize, FunctionId), Reached> = FxHashMap::default();
     let mut queue = std::collections::VecDeque::new();
     for origin in &workers.roots {
@@ -731,13 +728,30 @@ pub fn bad_raises<'a>(
             }
         }
     }
+    let mut by_module: TaskReach = FxHashMap::default();
+    for ((m, f), entry) in reached {
+        by_module.entry(m).or_default().push((f, entry));
+    }
+    for functions in by_module.values_mut() {
+        functions.sort_by_key(|(f, _)| *f);
+    }
+    by_module
+}
+
+/// The `raise` statements in `module` that run in a pool or executor task
+/// and raise an exception the parent cannot unpickle. A `raise` inside a
+/// `try` that swallows it, or in a function called only from such a `try`,
+/// does not reach the pool.
+pub fn bad_raises<'a>(
+    project: &Project<'_, 'a>,
+    workers: &Workers,
+    module: usize,
+) -> Vec<BadRaise<'a>> {
     let model = &project.models[module];
-    let mut functions: Vec<_> = reached
-        .iter()
-        .filter(|((m, _), _)| *m == module)
-        .map(|((_, f), entry)| (*f, entry.clone()))
-        .collect();
-    functions.sort_by_key(|(f, _)| *f);
+    let reach = workers
+        .task_reach
+        .get_or_init(|| task_reach(project, workers));
+    let functions = reach.get(&module).cloned().unwrap_or_default();
     let mut found = Vec::new();
     for (function, (pool, origin, caught)) in functions {
         let info = &model.functions[function];

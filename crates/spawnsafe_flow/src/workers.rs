@@ -199,6 +199,9 @@ pub struct Workers {
     /// The pickle sites of the project that pass an initializer, as (module,
     /// index in its facts' `pickle_sites`): found once, asked per worker.
     pub initializer_sites: std::sync::OnceLock<Vec<(usize, usize)>>,
+    /// The functions each task reaches, by module (see [`crate::channels::bad_raises`]):
+    /// found once for the project, asked per module.
+    pub(crate) task_reach: std::sync::OnceLock<crate::channels::TaskReach>,
 }
 
 impl Workers {
@@ -383,6 +386,7 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
         by_module,
         roots_by_module,
         rebinds_stdin: std::sync::OnceLock::new(),
+        task_reach: std::sync::OnceLock::new(),
         initializer_sites: std::sync::OnceLock::new(),
     }
 }

@@ -5,8 +5,8 @@
 
 pub mod api;
 pub mod argvalues;
-pub mod decorated_objects;
 mod containers;
+pub mod decorated_objects;
 pub mod guards;
 pub mod inherited_api;
 pub mod knowledge;

@@ -266,7 +266,7 @@ pub fn check(checker: &mut Checker) {
     // `put((job, i, result))`, read by `Pool._handle_results`;
     // Lib/concurrent/futures/process.py `_sendback_result`).
     let mut tasks = FxHashSet::default();
-    for origin in &checker.workers.roots {
+    for origin in checker.workers.roots_in_module(checker.module) {
         let sender = match origin.role {
             Some(PickleRole::PoolTask) => Sender::Pool,
             Some(PickleRole::ExecutorTask) => Sender::Executor,
