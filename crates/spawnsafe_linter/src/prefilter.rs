@@ -445,6 +445,14 @@ pub fn import_groups(
             parent[a.max(b)] = a.min(b);
         }
     };
+    // A folder without `__init__.py` under another root is a namespace package
+    // its files can import (`import exp.exp_main` from `run.py` beside `exp/`,
+    // see `Project::resolve_in_namespace_package`): one group with the nearest root above.
+    for (&root, &set) in &roots {
+        if let Some(&above) = root.ancestors().skip(1).find_map(|dir| roots.get(dir)) {
+            union(&mut parent, set, above);
+        }
+    }
     let top = |name: &str| name.split('.').next().unwrap_or(name).to_string();
     let mut name_count: FxHashMap<&str, usize> = FxHashMap::default();
     for path in paths {
@@ -1622,6 +1630,45 @@ mod tests {
             .collect();
         let groups = import_groups(&paths, &stems_with_tops, &scans);
         assert_eq!(groups, vec![vec![0, 1], vec![2, 3], vec![4]]);
+    }
+
+    #[test]
+    fn a_namespace_package_is_grouped_with_the_scripts_above_it() {
+        // LTSF-Linear's layout: `exp/` (no `__init__.py`) at the top and again in a
+        // sub-project `FEDformer/`, so `exp_main` is not a unique name.
+        let path = |root: &str, name: &str| ModulePath {
+            root: std::path::PathBuf::from(root),
+            name: name.to_string(),
+            is_package_init: false,
+            in_package: false,
+            is_dunder_main: false,
+            is_conftest: false,
+            is_notebook: false,
+        };
+        let paths = [
+            path("/repo", "run_longExp"),
+            path("/repo/exp", "exp_main"),
+            path("/repo/FEDformer", "run"),
+            path("/repo/FEDformer/exp", "exp_main"),
+            path("/other", "tool"),
+        ];
+        let stems: Vec<Option<String>> = ["run_longExp", "exp_main", "run", "exp_main", "tool"]
+            .iter()
+            .map(|stem| Some(stem.to_string()))
+            .collect();
+        let known: FxHashSet<String> = ["exp_main", "run", "tool"]
+            .iter()
+            .map(|name| name.to_string())
+            .collect();
+        let scans = [
+            scan_file("from exp.exp_main import Exp_Main\n", &known),
+            scan_file("import torch\n", &known),
+            scan_file("from exp.exp_main import Exp_Main\n", &known),
+            scan_file("import torch\n", &known),
+            scan_file("import os\n", &known),
+        ];
+        let groups = import_groups(&paths, &stems, &scans);
+        assert_eq!(groups, vec![vec![0, 1, 2, 3], vec![4]]);
     }
 
     #[test]
