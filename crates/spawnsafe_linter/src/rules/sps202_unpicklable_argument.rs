@@ -64,10 +64,23 @@ same way, with or without `functools.wraps` (Lib/pickle.py `save_global`):
 `PicklingError: Can't pickle <function f at 0x...>: it's not the same object
 as __main__.f`.
 
+A class made by `namedtuple(...)` or `Enum(...)` in a class body
+(`class Config: Mode = Enum("Mode", ...)`) is pickled by its bare name, which is
+not an attribute of the module: the same "attribute lookup Mode on __main__
+failed". A decorator that replaces a function with an object keeping it
+(`@Task`, a `@flow` that returns `Flow(fn)`) leaves the object at the
+function's name, so the kept function fails with "it's not the same object as
+__main__.fn" wherever it sits in a pickled value. Dataclass fields are
+attributes too: `field(default=v)` stores `v` in every instance and
+`field(default_factory=lambda: v)` stores `v`; a `collections.defaultdict`
+pickles its `default_factory`.
+
 Values are followed through variables, tuples, lists and comprehensions
 (`[(name, queue) for name in names]`), `itertools.repeat(x)`, `zip(...)`,
-`self.attribute`, and helper functions that pass on what their callers give
-them. A value whose type is not known is never reported.
+`self.attribute`, tuple unpacking (`data, loader = provider(args)`), dict items
+read with a literal key from a dict that is never changed, and helper functions
+that pass on what their callers give them. A value whose type is not known is
+never reported.
 
 ## Why is this bad?
 **Task arguments** are pickled onto the pool's task queue under *every*
