@@ -117,10 +117,11 @@ impl Size {
         }
     }
 
-    /// `min(...)`: a known bound caps the CPU count; anything unknown may be small.
-    fn min_of(sizes: &[Size]) -> Size {
+    /// The known numbers and the CPU-bound sizes of `min(...)`/`max(...)`'s
+    /// arguments; none when there are none or one is unknown.
+    fn split(sizes: &[Size]) -> Option<(Vec<i64>, Vec<Size>)> {
         if sizes.is_empty() || sizes.contains(&Size::Unknown) {
-            return Size::Unknown;
+            return None;
         }
         let fixed = sizes
             .iter()
@@ -128,12 +129,21 @@ impl Size {
                 Size::Fixed(value) => Some(*value),
                 _ => None,
             })
-            .min();
-        let per_cpu: Vec<Size> = sizes
+            .collect();
+        let per_cpu = sizes
             .iter()
             .copied()
             .filter(|size| matches!(size, Size::PerCpu { .. }))
             .collect();
+        Some((fixed, per_cpu))
+    }
+
+    /// `min(...)`: a known bound caps the CPU count; anything unknown may be small.
+    fn min_of(sizes: &[Size]) -> Size {
+        let Some((fixed, per_cpu)) = Self::split(sizes) else {
+            return Size::Unknown;
+        };
+        let fixed = fixed.into_iter().min();
         match (per_cpu.as_slice(), fixed) {
             ([], Some(value)) => Size::Fixed(value),
             (
@@ -157,21 +167,10 @@ impl Size {
 
     /// `max(...)`: a known floor, or the CPU count on big machines.
     fn max_of(sizes: &[Size]) -> Size {
-        if sizes.is_empty() || sizes.contains(&Size::Unknown) {
+        let Some((fixed, per_cpu)) = Self::split(sizes) else {
             return Size::Unknown;
-        }
-        let fixed = sizes
-            .iter()
-            .filter_map(|size| match size {
-                Size::Fixed(value) => Some(*value),
-                _ => None,
-            })
-            .max();
-        let per_cpu: Vec<Size> = sizes
-            .iter()
-            .copied()
-            .filter(|size| matches!(size, Size::PerCpu { .. }))
-            .collect();
+        };
+        let fixed = fixed.into_iter().max();
         match (per_cpu.as_slice(), fixed) {
             ([], Some(value)) => Size::Fixed(value),
             ([per_cpu], None) => *per_cpu,
