@@ -234,15 +234,13 @@ fn signals_to_spawnsafe_reach_the_whole_group() {
     }
 }
 
-/// SIGKILL leaves spawnsafe no chance to clean up: the program dies with it
-/// (`PR_SET_PDEATHSIG`) and the watchdog kills the rest of its group.
+/// Runs `workers.py` of `dir` under `spawnsafe run`, waits until its three
+/// processes are ready, SIGKILLs spawnsafe alone and returns their pids.
 #[cfg(target_os = "linux")]
-#[test]
-fn killing_spawnsafe_kills_the_programs_tree() {
-    let dir = project(&[("workers.py", WORKERS)]);
+fn run_workers_then_kill_spawnsafe(dir: &std::path::Path) -> Vec<i32> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
         .args(["run", "--python", &python(), "workers.py"])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -253,6 +251,16 @@ fn killing_spawnsafe_kills_the_programs_tree() {
     assert_eq!(pids.len(), 3);
     child.kill().unwrap();
     child.wait().unwrap();
+    pids
+}
+
+/// SIGKILL leaves spawnsafe no chance to clean up: the program dies with it
+/// (`PR_SET_PDEATHSIG`) and the watchdog kills the rest of its group.
+#[cfg(target_os = "linux")]
+#[test]
+fn killing_spawnsafe_kills_the_programs_tree() {
+    let dir = project(&[("workers.py", WORKERS)]);
+    let pids = run_workers_then_kill_spawnsafe(dir.path());
     assert!(all_end(&pids), "{pids:?} outlived spawnsafe");
 }
 
@@ -270,19 +278,7 @@ fn killing_spawnsafe_kills_workers_that_left_the_group() {
     );
     assert_ne!(escaping, WORKERS);
     let dir = project(&[("workers.py", &escaping)]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spawnsafe"))
-        .args(["run", "--python", &python(), "workers.py"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let pids = ready_pids(&mut stdout);
-    assert_eq!(pids.len(), 3);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let pids = run_workers_then_kill_spawnsafe(dir.path());
     let survivors: Vec<i32> = pids
         .iter()
         .copied()
