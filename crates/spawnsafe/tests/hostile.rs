@@ -628,3 +628,21 @@ fn files_cpython_refuses_are_reported_when_they_name_no_process_api() {
     assert!(run.line_for("quiet/flat.py").is_none(), "{run:#?}");
     assert!(run.line_for("quiet/tabbed.py").is_none(), "{run:#?}");
 }
+
+/// Names rebound from themselves through what a call returns
+/// (`pdf = pdf.set_index("x")["y"]`, written in a dask test) once sent the
+/// resolver round in a circle until the stack overflowed and the whole run
+/// aborted; each is now followed a bounded number of steps.
+#[test]
+fn names_rebound_from_themselves_are_followed_a_bounded_number_of_steps() {
+    let dir = project();
+    write(
+        dir.path(),
+        "test_frame.py",
+        "import multiprocessing\n\n\ndef test_values(df, pdf):\n    pdf = pdf.set_index(\"x\")[\"y\"]\n    pdf = pd.DataFrame()\n    if strings_enabled():\n        assert_eq(values, pdf.x.values)\n    else:\n        assert_eq(df.x.values, pdf.x.values)\n\n\ndef chained(table):\n    table = table()[\"rows\"]()[\"rows\"]\n    table = {\"rows\": table[\"rows\"]}\n    multiprocessing.Process(target=table[\"rows\"])\n",
+    );
+    let run = spawnsafe(dir.path(), &["check", ".", "--isolated", "--select", "ALL"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.has_witness(), "{run:#?}");
+    assert!(run.line_for("test_frame.py").is_none(), "{run:#?}");
+}

@@ -213,6 +213,8 @@ const MAX_RESOLVE_STEPS: u32 = 400;
 
 thread_local! {
     static RESOLVE_FUEL: std::cell::Cell<u32> = const { std::cell::Cell::new(MAX_RESOLVE_STEPS) };
+    /// Whether a `resolve()` is under way on this thread.
+    static RESOLVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl<'a> ModuleModel<'a> {
@@ -780,6 +782,21 @@ impl<'a> ModuleModel<'a> {
 
     /// Resolves an expression, read in `scope`, to what it stands for.
     pub fn resolve(&self, expr: &Expr, scope: ScopeId) -> Value {
+        // Helpers of the resolver call `resolve` again (a dict item read from
+        // what a call returns): only the outermost call gets fresh fuel, so a
+        // self-referencing binding (`df = df.set_index("x")["y"]`) stays bounded.
+        if RESOLVING.with(|active| active.get()) {
+            return self.resolve_depth(expr, scope, 0);
+        }
+        /// Clears the flag however the outermost call ends (a caught panic too).
+        struct Outermost;
+        impl Drop for Outermost {
+            fn drop(&mut self) {
+                RESOLVING.with(|active| active.set(false));
+            }
+        }
+        RESOLVING.with(|active| active.set(true));
+        let _outermost = Outermost;
         RESOLVE_FUEL.with(|fuel| fuel.set(MAX_RESOLVE_STEPS));
         self.resolve_depth(expr, scope, 0)
     }
