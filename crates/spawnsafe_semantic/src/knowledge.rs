@@ -142,6 +142,12 @@ pub struct Starter {
     /// not fail.
     #[serde(default)]
     pub serial_in_children: bool,
+    /// The library checks `multiprocessing.current_process().daemon` and runs
+    /// the work in the calling process when it is daemonic (joblib warns
+    /// "... cannot be nested, setting n_jobs=1"): in a pool worker it starts
+    /// nothing, so it is no nested-pool hazard.
+    #[serde(default)]
+    pub serial_in_daemon: bool,
     pub pickler: String,
     #[serde(default)]
     pub sender: SendVia,
@@ -501,6 +507,8 @@ struct DeclaredStarter {
     reimports_main: bool,
     #[serde(default)]
     serial_in_children: bool,
+    #[serde(default)]
+    serial_in_daemon: bool,
     #[serde(default = "pickle_name")]
     pickler: String,
     #[serde(default)]
@@ -602,6 +610,7 @@ pub fn declared_starters(entries: &[toml::Value], origin: &str) -> Result<Vec<St
             methods: declared.methods,
             reimports_main: declared.reimports_main,
             serial_in_children: declared.serial_in_children,
+            serial_in_daemon: declared.serial_in_daemon,
             pickler: declared.pickler,
             sender: declared.sender,
             daemon_workers: declared.daemon_workers,

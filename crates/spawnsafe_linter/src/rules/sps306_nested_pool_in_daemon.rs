@@ -5,9 +5,11 @@ use rustc_hash::FxHashSet;
 
 use crate::api;
 use crate::diagnostic::Related;
+use crate::facts::StartKind;
 use crate::project::{Effect, EffectFinder, Project, TraceStep};
 use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::semantic::knowledge::starter;
 use crate::semantic::{FunctionId, Value};
 use crate::targets::Methods;
 use crate::workers::{origin_note, WorkerKind};
@@ -44,8 +46,13 @@ the daemonic worker's children are orphaned when it is terminated.
 
 Not reported: `ProcessPoolExecutor` workers (they are not daemonic, so nested
 pools work there), non-daemonic `Process` children, thread pools, `subprocess`,
-and code that checks `multiprocessing.current_process().daemon` (or clears it,
-the known workaround) before it starts processes.
+code that checks `multiprocessing.current_process().daemon` (or clears it,
+the known workaround) before it starts processes, and libraries that check it
+themselves and run the work in the calling process: joblib's
+`Parallel(backend="multiprocessing")` warns "Multiprocessing-backed parallel
+loops cannot be nested, setting n_jobs=1" and starts nothing
+(`joblib/_parallel_backends.py` `MultiprocessingBackend.effective_n_jobs`,
+joblib 1.6.0).
 
 ## Example
 ```python
@@ -112,6 +119,23 @@ fn checks_own_process(project: &Project, module: usize, function: FunctionId) ->
     })
 }
 
+/// A library's start that runs the work in the calling process when that
+/// process is daemonic (joblib's multiprocessing backend): nothing starts.
+fn serial_in_daemon(kind: StartKind) -> bool {
+    matches!(kind, StartKind::Library(id) if starter(id).serial_in_daemon)
+}
+
+/// The kind of the start a trace ends at.
+fn start_at(project: &Project, module: usize, range: TextRange) -> Option<StartKind> {
+    let facts = &project.facts[module];
+    std::iter::once(&facts.import_time)
+        .chain(std::iter::once(&facts.main_only))
+        .chain(&facts.functions)
+        .flat_map(|body| &body.starts)
+        .find(|start| start.range == range)
+        .map(|start| start.kind)
+}
+
 /// The functions a trace passes through.
 fn trace_functions(project: &Project, trace: &[TraceStep]) -> Vec<(usize, FunctionId)> {
     trace
@@ -152,7 +176,11 @@ pub fn check(checker: &mut Checker) {
         let name = project.models[module].functions[function].qualname.clone();
         let body = &project.facts[module].functions[function];
         let mut findings: Vec<(TextRange, String, Vec<TraceStep>)> = Vec::new();
-        for start in &body.starts {
+        for start in body
+            .starts
+            .iter()
+            .filter(|start| !serial_in_daemon(start.kind))
+        {
             findings.push((start.range, start.kind.describe().to_string(), Vec::new()));
         }
         for edge in &body.calls {
@@ -162,7 +190,10 @@ pub fn check(checker: &mut Checker) {
             let aware = trace_functions(project, &trace)
                 .into_iter()
                 .any(|(m, f)| checks_own_process(project, m, f));
-            if aware {
+            let serial = trace.last().is_some_and(|last| {
+                start_at(project, last.module, last.range).is_some_and(serial_in_daemon)
+            });
+            if aware || serial {
                 continue;
             }
             let what = match trace.last() {
