@@ -69,6 +69,22 @@ pub enum Unpicklable<'a> {
 }
 
 impl Unpicklable<'_> {
+    /// Fails only because `pickle` saves functions and classes by qualified
+    /// name (a lambda, a nested function, an instance of a local class).
+    pub fn pickles_by_name(&self) -> bool {
+        match self {
+            Unpicklable::Object { kind, .. } => matches!(
+                kind,
+                ObjectKind::Lambda
+                    | ObjectKind::LocalFunction { .. }
+                    | ObjectKind::ClassByName(_)
+                    | ObjectKind::ReplacedFunction { .. }
+            ),
+            Unpicklable::LocalClassInstance { .. } => true,
+            _ => false,
+        }
+    }
+
     pub fn error(&self) -> ErrorText {
         match self {
             Unpicklable::Object { error, .. } | Unpicklable::Inside { error, .. } => error.clone(),
@@ -232,14 +248,19 @@ pub fn bad_results<'a>(
             continue;
         }
         for &returned in &info.returns {
-            if let Some(what) = unpicklable_value(walker, module, returned, info.scope) {
-                found.push(BadResult {
-                    pool,
-                    origin: origin.clone(),
-                    at: returned.range(),
-                    what,
-                });
+            let Some(what) = unpicklable_value(walker, module, returned, info.scope) else {
+                continue;
+            };
+            // dill and cloudpickle send functions and classes by value.
+            if what.pickles_by_name() && origin.pickler.pickles_code_by_value() {
+                continue;
             }
+            found.push(BadResult {
+                pool,
+                origin: origin.clone(),
+                at: returned.range(),
+                what,
+            });
         }
     }
     found

@@ -9,6 +9,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
+use crate::api::Pickler;
 use crate::facts::{PickleRole, PickleSite};
 use crate::project::Project;
 use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, ScopeId, ScopeKind, Value};
@@ -58,6 +59,9 @@ pub struct WorkerOrigin {
     pub method: Option<String>,
     /// How the root is sent (none for the `run()` of a `Process` subclass).
     pub role: Option<PickleRole>,
+    /// The pickler of the sending API's family (dill for `multiprocess`):
+    /// what travels back from the worker goes through it too.
+    pub pickler: Pickler,
 }
 
 /// A value sent to a child: the pickle site, or a value passed to a helper
@@ -308,6 +312,7 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
                 root_function: (module, function),
                 method: sent.site.context_method.clone(),
                 role: Some(role),
+                pickler: sent.site.pickler,
             };
             roots.push(origin.clone());
             if let std::collections::hash_map::Entry::Vacant(entry) =
@@ -340,6 +345,7 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
                 root_function: (run_module, run),
                 method: None,
                 role: None,
+                pickler: Pickler::Pickle,
             };
             roots.push(origin.clone());
             if let std::collections::hash_map::Entry::Vacant(entry) =
