@@ -90,6 +90,13 @@ pub struct Condition {
     /// (`num_proc` of a dataset's `map()`), when the method is called.
     #[serde(default)]
     pub method: Option<String>,
+    /// Whether a value the analysis cannot tell counts as holding ("may
+    /// start", the default). `false` for a choice between the library's code
+    /// paths whose default starts nothing of this kind: joblib's `backend`
+    /// passed through a test parameter or a setting is usually its default,
+    /// loky, not `"multiprocessing"`.
+    #[serde(default = "yes", rename = "unknown-may-hold")]
+    pub unknown_may_hold: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -354,9 +361,9 @@ impl Condition {
         let possible = match argument {
             Some(argument) => match values(argument) {
                 Some(possible) if !possible.is_empty() => possible,
-                _ => return true,
+                _ => return self.unknown_may_hold,
             },
-            None if unpacked => return true,
+            None if unpacked => return self.unknown_may_hold,
             None => match parse_default(&self.default) {
                 Some(value) => vec![value],
                 None => return true,
@@ -940,6 +947,19 @@ extend-starters = [
         let sent = loader.sent(&with_collate);
         assert_eq!(sent.len(), 2);
         assert_eq!(sent[1].1, SendKind::Callable);
+    }
+
+    #[test]
+    fn joblib_backend_must_be_known_to_be_multiprocessing() {
+        let parallel = starter(knowledge().lookup("joblib.Parallel").unwrap());
+        assert!(parallel.may_start(&call("Parallel(n_jobs=2, backend='multiprocessing')")));
+        assert!(parallel.may_start(&call(
+            "Parallel(n_jobs=args.jobs, backend='multiprocessing')"
+        )));
+        assert!(!parallel.may_start(&call("Parallel(n_jobs=2)")));
+        assert!(!parallel.may_start(&call("Parallel(n_jobs=2, backend='loky')")));
+        assert!(!parallel.may_start(&call("Parallel(n_jobs=2, backend=backend)")));
+        assert!(!parallel.may_start(&call("Parallel(n_jobs=2, **options)")));
     }
 
     #[test]
