@@ -48,6 +48,10 @@ pub struct SideEffect {
     pub callee: Option<String>,
     /// From the reported call to the effect.
     pub trace: Vec<(usize, TextRange, String)>,
+    /// Happens only when the function's parameter at this position is truthy
+    /// (`true`) or falsy (`false`): `if verbose: print(...)`. Judged against
+    /// each call's argument when the effect is lifted to it.
+    when_parameter: Option<(usize, bool)>,
 }
 
 const SPAWN_AND_FORKSERVER: &str = "spawn and forkserver children";
@@ -68,6 +72,7 @@ impl SideEffect {
             function: None,
             callee: None,
             trace: Vec::new(),
+            when_parameter: None,
         }
     }
 
@@ -100,6 +105,7 @@ impl SideEffect {
             function: Some(self.function.clone().unwrap_or_else(|| callee.to_string())),
             callee: Some(callee.to_string()),
             trace,
+            when_parameter: None,
             ..self.clone()
         }
     }
@@ -343,6 +349,22 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         if self.expr(&if_stmt.test, context, out) {
             return true;
         }
+        // `if verbose:` on a parameter: what the branches do depends on the call.
+        if let Some((parameter, truthy)) = parameter_test(model, &if_stmt.test, context) {
+            let mut branch = Vec::new();
+            let mut stops = self.suite(&if_stmt.body, context, &mut branch);
+            tag_parameter(&mut branch, (parameter, truthy));
+            out.append(&mut branch);
+            for clause in &if_stmt.elif_else_clauses {
+                if let Some(test) = &clause.test {
+                    stops |= self.expr(test, context, &mut branch);
+                }
+                stops |= self.suite(&clause.body, context, &mut branch);
+                tag_parameter(&mut branch, (parameter, !truthy));
+                out.append(&mut branch);
+            }
+            return stops;
+        }
         let checked = positive_exists_checks(model, &if_stmt.test, context.scope);
         if body_runs {
             if let Some(effect) = self.exit_check(&checked, &if_stmt.body, context) {
@@ -446,11 +468,23 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
             out.push(effect);
             return stops;
         }
-        self.follow(call.range(), context, out)
+        self.follow_call(call.range(), Some(call), context, out)
     }
 
     /// Follows a call into the project's own code and lifts what it does to the call.
     fn follow(&mut self, range: TextRange, context: Context, out: &mut Vec<SideEffect>) -> bool {
+        self.follow_call(range, None, context, out)
+    }
+
+    /// As [`Walker::follow`]; with the call, effects that depend on a
+    /// parameter are kept only when its argument may have the truth they need.
+    fn follow_call(
+        &mut self,
+        range: TextRange,
+        call: Option<&'a ast::ExprCall>,
+        context: Context,
+        out: &mut Vec<SideEffect>,
+    ) -> bool {
         let Some(target) = self.target_at(context.module, range) else {
             return false;
         };
@@ -461,9 +495,15 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         let effects = self.function_effects(module, function);
         let name = self.model(module).functions[function].qualname.clone();
         let mut stops = false;
+        let info = &self.model(module).functions[function];
         for effect in effects {
             if effect.raises_if_exists && (context.exists_checked || context.catches_exists) {
                 continue;
+            }
+            if let (Some((parameter, truthy)), Some(call)) = (effect.when_parameter, call) {
+                if argument_truth(info.def, call, parameter).is_some_and(|truth| truth != truthy) {
+                    continue;
+                }
             }
             stops |= effect.stops;
             out.push(effect.lifted(context.module, range, &name));
@@ -1062,6 +1102,98 @@ pub fn snippet(text: &str, range: TextRange) -> String {
         format!("{}...", source.chars().take(37).collect::<String>())
     } else {
         source
+    }
+}
+
+/// `if p:` or `if not p:` on a parameter of the function being walked: the
+/// parameter's position and the truth the body needs.
+fn parameter_test(model: &ModuleModel, test: &Expr, context: Context) -> Option<(usize, bool)> {
+    context.function?;
+    let (name, truthy) = match test {
+        Expr::Name(name) => (name, true),
+        Expr::UnaryOp(ast::ExprUnaryOp {
+            op: ast::UnaryOp::Not,
+            operand,
+            ..
+        }) => (operand.as_name_expr()?, false),
+        _ => return None,
+    };
+    let (_, bindings) = model.lookup(name.id.as_str(), context.scope)?;
+    match bindings {
+        [binding] => match binding.kind {
+            BindingKind::Parameter(position) => Some((position, truthy)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Marks effects found in a branch on a parameter (unless an inner branch did).
+fn tag_parameter(effects: &mut [SideEffect], condition: (usize, bool)) {
+    for effect in effects {
+        effect.when_parameter.get_or_insert(condition);
+    }
+}
+
+/// The truth of the argument `call` passes for the parameter at `position` of
+/// `def` (its default when not passed), when a literal says it; `None` when
+/// unknown (a variable, `*args`, `**kwargs`, a method's shifted positions).
+fn argument_truth(
+    def: &ast::StmtFunctionDef,
+    call: &ast::ExprCall,
+    position: usize,
+) -> Option<bool> {
+    let parameters = &def.parameters;
+    if !parameters.posonlyargs.is_empty() || parameters.vararg.is_some() {
+        return None;
+    }
+    let named: Vec<&ast::ParameterWithDefault> = parameters
+        .args
+        .iter()
+        .chain(&parameters.kwonlyargs)
+        .collect();
+    let parameter = named.get(position)?;
+    let name = parameter.parameter.name.as_str();
+    if matches!(name, "self" | "cls") {
+        return None;
+    }
+    let keyword = call
+        .arguments
+        .keywords
+        .iter()
+        .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name));
+    let unpacked = call.arguments.keywords.iter().any(|k| k.arg.is_none())
+        || call.arguments.args.iter().any(Expr::is_starred_expr);
+    let value = match keyword {
+        Some(keyword) => &keyword.value,
+        None => match call.arguments.args.get(position) {
+            // A method's positions are shifted by its receiver.
+            Some(_)
+                if parameters.args.first().is_some_and(|first| {
+                    matches!(first.parameter.name.as_str(), "self" | "cls")
+                }) =>
+            {
+                return None
+            }
+            Some(argument) if position < parameters.args.len() => argument,
+            _ if unpacked => return None,
+            _ => parameter.default.as_deref()?,
+        },
+    };
+    literal_truth(value)
+}
+
+/// The truth of a literal (`False`, `0`, `None`, `""`, `True`, `1`).
+fn literal_truth(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::BooleanLiteral(literal) => Some(literal.value),
+        Expr::NoneLiteral(_) => Some(false),
+        Expr::NumberLiteral(number) => match &number.value {
+            ast::Number::Int(int) => Some(int.as_u64() != Some(0)),
+            _ => None,
+        },
+        Expr::StringLiteral(string) => Some(!string.value.to_str().is_empty()),
+        _ => None,
     }
 }
 
@@ -1687,6 +1819,25 @@ mod tests {
         let found = effects("name = input('name? ')\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].1, "an error: {found:?}");
+    }
+
+    #[test]
+    fn effects_behind_a_parameter_follow_each_call_argument() {
+        let source = "def timed(items, verbose=False, *, label=''):\n    if verbose:\n        print(items)\n    if not label:\n        return 0\n    else:\n        print(label)\n\ntimed(1)\ntimed(2, False)\ntimed(3, verbose=0)\ntimed(4, verbose=True)\ntimed(5, flag)\ntimed(6, label='x')\n";
+        with_project(&[("main", source)], |project| {
+            let reported: Vec<&str> = import_time_side_effects(project, 0, &|_| source)
+                .iter()
+                .map(|effect| &source[effect.range])
+                .collect();
+            assert_eq!(
+                reported,
+                [
+                    "timed(4, verbose=True)",
+                    "timed(5, flag)",
+                    "timed(6, label='x')"
+                ]
+            );
+        });
     }
 
     #[test]
