@@ -131,6 +131,42 @@ Not reported: multiprocessing objects in `Process` args or in a pool's
 `Pipe()` connections (multiprocessing's reducers duplicate them into the
 child), thread pools (which pickle nothing), and unstarted `Process` objects.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `queue-in-task`, `lock-in-task`, `thread-lock-arg`, `open-file-arg`, `generator-arg`, `sqlite-arg`, `pool-arg`, `started-process-arg` cases); 3.14 rows are read from its source, not run.
+
+multiprocessing's own primitives as task arguments (every start method):
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `RuntimeError: Queue objects should only be shared between processes through inheritance` |
+| 3.8-3.14 | `RuntimeError: Lock objects should only be shared between processes through inheritance` |
+
+Source: `Lib/multiprocessing/context.py` `assert_spawning`, called by
+`queues.Queue.__getstate__` and `synchronize.SemLock.__getstate__`
+(`Semaphore`, `Event`, `Condition` too).
+
+Objects that refuse to pickle:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `TypeError: cannot pickle '_thread.lock' object` |
+| 3.8-3.11 | `TypeError: cannot pickle '_io.TextIOWrapper' object` |
+| 3.12-3.14 | `TypeError: cannot pickle 'TextIOWrapper' instances` |
+| 3.8-3.14 | `TypeError: cannot pickle 'generator' object` |
+| 3.8-3.14 | `TypeError: cannot pickle 'sqlite3.Connection' object` |
+| 3.8-3.14 | `NotImplementedError: pool objects cannot be passed between processes or pickled` |
+| 3.8-3.9 | `TypeError: cannot pickle 'weakref' object` |
+| 3.10-3.14 | `TypeError: cannot pickle 'weakref.ReferenceType' object` |
+
+Sources: `Objects/typeobject.c` `_PyObject_GetState` (3.8-3.10) /
+`object_getstate_default` (3.11+) `"cannot pickle %.200s object"` for types
+without a reduction; 3.12 gives `_io.TextIOWrapper` its own `__reduce_ex__`
+(`Modules/_io`), hence `instances`; `Lib/multiprocessing/pool.py`
+`Pool.__reduce__`; a started `Process` holds its `_popen`, whose
+`util.Finalize` keeps a `weakref.ref` (`Lib/multiprocessing/util.py`).
+The older `can't pickle _thread.lock objects` is 3.7 and before.
+
 ## Example
 ```python
 import multiprocessing as mp

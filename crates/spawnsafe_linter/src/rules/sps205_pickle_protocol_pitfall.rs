@@ -88,6 +88,28 @@ Task arguments and results are pickled under every start method; `Process`
 args only under spawn and forkserver (Windows, macOS, Linux with Python
 3.14+), where the child dies unpickling them.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `getattr-recursion`, `dict-subclass-setitem`, `set-subclass-init`, `state-disagrees` cases); 3.14 rows are read from its source, not run.
+
+In the process that unpickles:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `RecursionError: maximum recursion depth exceeded` |
+| 3.8-3.14 | `AttributeError: 'AuditedDict' object has no attribute '_changes'` |
+| 3.8-3.9 | `TypeError: __init__() missing 1 required positional argument: 'items'` |
+| 3.10-3.14 | `TypeError: UserSet.__init__() missing 1 required positional argument: 'items'` |
+| 3.8-3.14 | `TypeError: tuple indices must be integers or slices, not str` |
+
+A local reconstructor from `__reduce__` gets SPS201's local-object messages.
+Sources: `Modules/_pickle.c` `load_build` (looks `__setstate__` up on the
+half-built object with `_PyObject_LookupAttr`, which reaches `__getattr__`),
+`load_setitems`/`load_appends` (items before `BUILD`); `Objects/setobject.c`
+`set_reduce` (`(type(self), (list(self),), self.__dict__)`);
+`Objects/typeobject.c` `reduce_newobj`. 3.10 puts the qualified name in
+argument errors.
+
 ## Example
 ```python
 class Settings:

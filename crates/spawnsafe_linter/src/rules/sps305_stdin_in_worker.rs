@@ -49,6 +49,17 @@ it stays in the parent's standard input. Thread workers (`ThreadPool`,
 are not reported, nor is a file the worker opens itself or the `input=` of a
 `subprocess.run()`.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `input-in-child` case); 3.14 rows are read from its source, not run.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `EOFError: EOF when reading a line` |
+
+Source: `Lib/multiprocessing/process.py` `BaseProcess._bootstrap` (`sys.stdin.close()`;
+`sys.stdin = open(os.devnull)`), and `Python/bltinmodule.c` `builtin_input_impl`.
+
 ## Example
 ```python
 from multiprocessing import Pool

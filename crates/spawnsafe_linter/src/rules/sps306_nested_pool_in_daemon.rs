@@ -47,6 +47,19 @@ pools work there), non-daemonic `Process` children, thread pools, `subprocess`,
 and code that checks `multiprocessing.current_process().daemon` (or clears it,
 the known workaround) before it starts processes.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `daemonic-children` case); 3.14 rows are read from its source, not run.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `AssertionError: daemonic processes are not allowed to have children` |
+
+Source: `Lib/multiprocessing/process.py` `BaseProcess.start` (`assert not
+_current_process._config.get('daemon')`); `Pool` workers are daemonic
+(`Lib/multiprocessing/pool.py` `Pool._repopulate_pool_static`,
+`w.daemon = True`). It is an `assert`: under `python -O` the check is skipped.
+
 ## Example
 ```python
 import multiprocessing
