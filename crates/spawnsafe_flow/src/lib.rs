@@ -22,6 +22,7 @@ pub mod library_tasks;
 pub mod manager_items;
 pub mod objects;
 pub mod payload;
+pub mod pitfall_sites;
 pub mod pitfalls;
 pub mod pitfalls_nested;
 mod pitfalls_set;
