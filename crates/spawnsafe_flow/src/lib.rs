@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+pub mod argument_sites;
 pub mod boundary;
 pub mod callbacks;
 pub mod channels;
