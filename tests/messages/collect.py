@@ -72,6 +72,7 @@ class Case:
     script: str
     expect: list = field(default_factory=list)
     inline: bool = False  # run as `python -c SCRIPT`: a `__main__` with no file, as in a notebook
+    argv: tuple = ()  # command-line arguments after the script
 
 
 SPAWN = "import multiprocessing as mp\nctx = mp.get_context('spawn')\n"
@@ -431,6 +432,32 @@ if __name__ == "__main__":
             Expect("3.10-3.14", since(3, 10), "TypeError: cannot pickle 'weakref.ReferenceType' object"),
         ],
     ),
+    Case(
+        "started-process-task",
+        "SPS202",
+        r"(TypeError: .*)",
+        SPAWN
+        + """
+def work(other):
+    return other.name
+
+if __name__ == "__main__":
+    first = ctx.Process(target=print)
+    first.start()
+    try:
+        with ctx.Pool(1) as pool:
+            pool.apply(work, (first,))
+    finally:
+        first.join()
+""",
+        [
+            Expect(
+                "3.8-3.14",
+                since(3, 8),
+                "TypeError: Pickling an AuthenticationString object is disallowed for security reasons",
+            )
+        ],
+    ),
     # SPS203 -------------------------------------------------------------
     Case(
         "process-subclass-lock",
@@ -623,6 +650,24 @@ if __name__ == "__main__":
         ],
     ),
     Case(
+        "executor-result",
+        "SPS206",
+        r"(TypeError: .*)",
+        SPAWN
+        + """
+import re
+from concurrent.futures import ProcessPoolExecutor
+
+def work(text):
+    return re.match(r"\\d", text)
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(1, mp_context=ctx) as executor:
+        print(executor.submit(work, "1").result())
+""",
+        [Expect("3.8-3.14", since(3, 8), "TypeError: cannot pickle 're.Match' object")],
+    ),
+    Case(
         "exception-init-args",
         "SPS206",
         r"(TypeError: .*)",
@@ -783,6 +828,27 @@ ProcessPoolExecutor(max_workers=62)
 """,
         [Expect("3.8-3.14", since(3, 8), "ValueError: max_workers must be <= 61")],
     ),
+    # SPS403 -------------------------------------------------------------
+    Case(
+        "frozen-child-argparse",
+        "SPS403",
+        r"(error: unrecognized arguments: .*)",
+        """
+import argparse
+parser = argparse.ArgumentParser()
+parser.add_argument("--workers", type=int, default=2)
+parser.parse_args()
+""",
+        # The command line spawn gives a frozen child (spawn.get_command_line).
+        [
+            Expect(
+                "3.8-3.14",
+                since(3, 8),
+                "error: unrecognized arguments: --multiprocessing-fork parent_pid=... pipe_handle=5",
+            )
+        ],
+        argv=("--multiprocessing-fork", "parent_pid=1", "pipe_handle=5"),
+    ),
     # SPS404 -------------------------------------------------------------
     Case(
         "fork-with-threads",
@@ -813,7 +879,7 @@ os.waitpid(pid, 0)
 def clone(name: str, rule: str, of: str) -> Case:
     """The same mechanism reported by another rule: the same program and message."""
     original = next(case for case in CASES if case.name == of)
-    return Case(name, rule, original.pattern, original.script, original.expect, original.inline)
+    return Case(name, rule, original.pattern, original.script, original.expect, original.inline, original.argv)
 
 
 CASES += [
@@ -836,6 +902,7 @@ def run_case(python: str, case: Case) -> Optional[str]:
         with open(script, "w") as handle:
             handle.write(textwrap.dedent(case.script))
         command = [python, "-c", textwrap.dedent(case.script)] if case.inline else [python, script]
+        command += list(case.argv)
         process = subprocess.Popen(
             command,
             cwd=folder,
@@ -878,7 +945,7 @@ def expected(case: Case, version: Version) -> Optional[Expect]:
 
 def installed() -> list:
     found = sorted(glob.glob("/root/.pyenv/versions/3.*/bin/python3.*[0-9]"))
-    pythons = [p for p in found if version_of(p) >= (3, 8)]
+    pythons = sorted((p for p in found if version_of(p) >= (3, 8)), key=version_of)
     return pythons or ["python3"]
 
 

@@ -132,7 +132,8 @@ child), thread pools (which pickle nothing), and unstarted `Process` objects.
 
 ## Messages
 Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
-(the `queue-in-task`, `lock-in-task`, `thread-lock-arg`, `open-file-arg`, `generator-arg`, `sqlite-arg`, `pool-arg`, `started-process-arg` cases); 3.14 rows are read from its source, not run.
+(the `queue-in-task`, `lock-in-task`, `thread-lock-arg`, `open-file-arg`, `generator-arg`, `sqlite-arg`, `pool-arg`, `started-process-arg`, `started-process-task` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
 
 multiprocessing's own primitives as task arguments (every start method):
 
@@ -157,13 +158,16 @@ Objects that refuse to pickle:
 | 3.8-3.14 | `NotImplementedError: pool objects cannot be passed between processes or pickled` |
 | 3.8-3.9 | `TypeError: cannot pickle 'weakref' object` |
 | 3.10-3.14 | `TypeError: cannot pickle 'weakref.ReferenceType' object` |
+| 3.8-3.14 | `TypeError: Pickling an AuthenticationString object is disallowed for security reasons` |
 
 Sources: `Objects/typeobject.c` `_PyObject_GetState` (3.8-3.10) /
 `object_getstate_default` (3.11+) `"cannot pickle %.200s object"` for types
 without a reduction; 3.12 gives `_io.TextIOWrapper` its own `__reduce_ex__`
 (`Modules/_io`), hence `instances`; `Lib/multiprocessing/pool.py`
 `Pool.__reduce__`; a started `Process` holds its `_popen`, whose
-`util.Finalize` keeps a `weakref.ref` (`Lib/multiprocessing/util.py`).
+`util.Finalize` keeps a `weakref.ref` (`Lib/multiprocessing/util.py`); as a
+task argument (outside process creation) its `authkey` refuses first,
+`Lib/multiprocessing/process.py` `AuthenticationString.__reduce__`.
 The older `can't pickle _thread.lock objects` is 3.7 and before.
 
 ## Example
