@@ -337,6 +337,42 @@ if __name__ == "__main__":
         [Expect("3.8-3.14", since(3, 8), "TypeError: cannot pickle '_thread.lock' object")],
     ),
     Case(
+        "log-handler-arg",
+        "SPS202",
+        r"(TypeError: .*)",
+        SPAWN
+        + """
+import logging
+
+def work(handler):
+    pass
+
+if __name__ == "__main__":
+    p = ctx.Process(target=work, args=(logging.StreamHandler(),))
+    p.start()
+    p.join()
+""",
+        [Expect("3.8-3.14", since(3, 8), "TypeError: cannot pickle '_thread.RLock' object")],
+    ),
+    Case(
+        "mmap-arg",
+        "SPS202",
+        r"(TypeError: .*)",
+        SPAWN
+        + """
+import mmap
+
+def work(buffer):
+    pass
+
+if __name__ == "__main__":
+    p = ctx.Process(target=work, args=(mmap.mmap(-1, 16),))
+    p.start()
+    p.join()
+""",
+        [Expect("3.8-3.14", since(3, 8), "TypeError: cannot pickle 'mmap.mmap' object")],
+    ),
+    Case(
         "open-file-arg",
         "SPS202",
         r"(TypeError: .*)",

@@ -88,8 +88,9 @@ raises the local-object `AttributeError`, reworded to `Can't
 get local object` in 3.13); 3.14: `Lib/pickle.py` `whichmodule` raises
 `PicklingError(f"Can't pickle local object {obj!r}")`, `it's not found as`
 and `it's not the same object as`, read at python/cpython 015a323e. 3.14 also
-adds notes naming the path (`when serializing dict item 'key'`,
-`_batch_setitems`; `when serializing tuple item 0`, `save`).
+adds notes naming the path to the failing object (`when serializing dict item
+'key'` from `_batch_setitems`, `when serializing list item 0` from
+`_batch_appends`, `when serializing Worker object` from `save`).
 
 ## Example
 ```python

@@ -132,7 +132,7 @@ child), thread pools (which pickle nothing), and unstarted `Process` objects.
 
 ## Messages
 Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
-(the `queue-in-task`, `lock-in-task`, `thread-lock-arg`, `open-file-arg`, `generator-arg`, `sqlite-arg`, `pool-arg`, `started-process-arg`, `started-process-task` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+(the `queue-in-task`, `lock-in-task`, `thread-lock-arg`, `log-handler-arg`, `mmap-arg`, `open-file-arg`, `generator-arg`, `sqlite-arg`, `pool-arg`, `started-process-arg`, `started-process-task` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
 to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
 
 multiprocessing's own primitives as task arguments (every start method):
@@ -151,6 +151,8 @@ Objects that refuse to pickle:
 | Python | Message |
 |---|---|
 | 3.8-3.14 | `TypeError: cannot pickle '_thread.lock' object` |
+| 3.8-3.14 | `TypeError: cannot pickle '_thread.RLock' object` |
+| 3.8-3.14 | `TypeError: cannot pickle 'mmap.mmap' object` |
 | 3.8-3.11 | `TypeError: cannot pickle '_io.TextIOWrapper' object` |
 | 3.12-3.14 | `TypeError: cannot pickle 'TextIOWrapper' instances` |
 | 3.8-3.14 | `TypeError: cannot pickle 'generator' object` |
@@ -160,11 +162,13 @@ Objects that refuse to pickle:
 | 3.10-3.14 | `TypeError: cannot pickle 'weakref.ReferenceType' object` |
 | 3.8-3.14 | `TypeError: Pickling an AuthenticationString object is disallowed for security reasons` |
 
-Sources: `Objects/typeobject.c` `_PyObject_GetState` (3.8-3.10) /
-`object_getstate_default` (3.11+) `"cannot pickle %.200s object"` for types
+Sources: `Objects/typeobject.c` `reduce_newobj` (a type with no `tp_new`) and
+`_PyObject_GetState` (3.8-3.10) / `object_getstate_default` (3.11+), both
+`"cannot pickle '%.200s' object"` for types
 without a reduction; 3.12 gives `_io.TextIOWrapper` its own `__reduce_ex__`
 (`Modules/_io`), hence `instances`; `Lib/multiprocessing/pool.py`
-`Pool.__reduce__`; a started `Process` holds its `_popen`, whose
+`Pool.__reduce__`; a `logging` handler holds a `threading.RLock`
+(`Lib/logging/__init__.py` `Handler.createLock`); a started `Process` holds its `_popen`, whose
 `util.Finalize` keeps a `weakref.ref` (`Lib/multiprocessing/util.py`); as a
 task argument (outside process creation) its `authkey` refuses first,
 `Lib/multiprocessing/process.py` `AuthenticationString.__reduce__`.

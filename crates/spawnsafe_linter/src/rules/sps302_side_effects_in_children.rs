@@ -73,8 +73,9 @@ to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged
 |---|---|
 | 3.8-3.14 | `EOFError: EOF when reading a line` |
 
-Source: `Lib/multiprocessing/process.py` `BaseProcess._bootstrap`
-(`sys.stdin = open(os.devnull)` after closing the inherited one).
+Source: `Lib/multiprocessing/process.py` `BaseProcess._bootstrap` →
+`Lib/multiprocessing/util.py` `_close_stdin` (closes `sys.stdin` and reopens
+it on `os.devnull`).
 
 ## Example
 ```python

@@ -58,8 +58,9 @@ to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged
 |---|---|
 | 3.8-3.14 | `EOFError: EOF when reading a line` |
 
-Source: `Lib/multiprocessing/process.py` `BaseProcess._bootstrap` (`sys.stdin.close()`;
-`sys.stdin = open(os.devnull)`), and `Python/bltinmodule.c` `builtin_input_impl`.
+Source: `Lib/multiprocessing/process.py` `BaseProcess._bootstrap` →
+`Lib/multiprocessing/util.py` `_close_stdin` (closes `sys.stdin` and reopens
+it on `os.devnull`), and `Python/bltinmodule.c` `builtin_input_impl`.
 
 ## Example
 ```python
