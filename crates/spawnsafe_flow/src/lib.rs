@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+pub mod argument_sites;
 pub mod boundary;
 pub mod callbacks;
 pub mod channels;
@@ -22,6 +23,7 @@ pub mod library_tasks;
 pub mod manager_items;
 pub mod objects;
 pub mod payload;
+pub mod pitfall_sites;
 pub mod pitfalls;
 pub mod pitfalls_nested;
 mod pitfalls_set;

@@ -81,6 +81,39 @@ children (`multiprocessing.spawn` skips main modules named `__main__`), so this
 rule does not apply to it; nor to pytest's `conftest.py`, which pytest loads as
 a plugin rather than through the main module.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `bootstrap`, `bootstrap-doc-link`, `broken-process-pool` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+The child that re-imports the script (a `Process`, a `Pool` worker):
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `An attempt has been made to start a new process before the` |
+| 3.8-3.11.4 | (the paragraph ends at `freeze_support()` / `...`) |
+| 3.11.5+, 3.12-3.14 | `To fix this issue, refer to the "Safe importing of main module"` |
+
+A `Pool` parent prints nothing and waits forever (it replaces each dead
+worker); a plain `Process` parent exits 0; a `ProcessPoolExecutor` parent
+raises:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `concurrent.futures.process.BrokenProcessPool: A process in the process pool was terminated abruptly while the future was running or pending.` |
+
+Sources: `Lib/multiprocessing/spawn.py` `_check_not_importing_main` (raised
+when `current_process()._inheriting` is set; called from `get_preparation_data`,
+which every spawn and forkserver start calls);
+`Lib/concurrent/futures/process.py` `_queue_management_worker` (3.8),
+`_ExecutorManagerThread.terminate_broken` (3.9-3.12), `_terminate_broken`
+(3.13). The default start method, `Lib/multiprocessing/context.py` at module
+level: `spawn` on Windows and (since 3.8, bpo-33725) macOS; on Linux `fork`
+up to 3.13 and, since 3.14 (gh-84559), `forkserver` when
+`reduction.HAVE_SEND_HANDLE`. No 3.12 or 3.13 release warns about that change
+for code that relies on the default (`DeprecationWarning` is raised only for
+a fork of a multi-threaded process: SPS404).
+
 ## Example
 ```python
 import multiprocessing as mp

@@ -36,6 +36,21 @@ The main script can be perfectly guarded: the failure comes from the import.
 Under fork (Linux up to 3.13) children never re-import anything, so the bug
 stays hidden there.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `import-time-bootstrap`, `import-time-bootstrap-doc-link` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+The same bootstrapping `RuntimeError` as SPS101, raised in every child that
+imports the module:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `An attempt has been made to start a new process before the` |
+| 3.11.5+, 3.12-3.14 | `To fix this issue, refer to the "Safe importing of main module"` |
+
+Source: `Lib/multiprocessing/spawn.py` `_check_not_importing_main`.
+
 ## Example
 ```python
 # textstats.py

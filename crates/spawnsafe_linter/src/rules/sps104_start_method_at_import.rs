@@ -45,6 +45,23 @@ while the parent carries on. This happens on every platform, Linux included,
 as soon as the script asks for spawn or forkserver. `set_start_method("fork")`
 is not reported here: fork children do not re-import the script.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `context-already-set` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `RuntimeError: context has already been set` |
+
+Source: `Lib/multiprocessing/context.py` `DefaultContext.set_start_method`
+(`if self._actual_context is not None and not force: raise RuntimeError(...)`);
+the spawn child's `spawn.prepare` → `_fixup_main_from_path` re-runs the
+script after `spawn_main` set the context (`set_start_method(..., force=True)`
+in `spawn.prepare`). `get_start_method()` without `allow_none=True` and
+creating a `Queue`/`Lock`/`Pool` fix the context through
+`DefaultContext.get_context`.
+
 ## Example
 ```python
 import multiprocessing as mp

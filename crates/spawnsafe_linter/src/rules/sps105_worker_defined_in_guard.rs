@@ -23,6 +23,25 @@ A `Pool` then hangs (each worker dies unpickling its task), a
 `ProcessPoolExecutor` raises `BrokenProcessPool`. Under fork the child is a
 copy of the parent and has the name, so the bug stays hidden on Linux up to 3.13.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `worker-in-guard` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+The child, unpickling the target or task by its qualified name:
+
+| Python | Message |
+|---|---|
+| 3.8-3.13 | `AttributeError: Can't get attribute 'work' on <module '__mp_main__' from '/path/to/script.py'>` |
+| 3.14 | `AttributeError: module '__mp_main__' has no attribute 'work'` |
+
+Sources: `Modules/_pickle.c` `_pickle_Unpickler_find_class_impl` (3.8-3.13:
+`"Can't get attribute %R on %R"`); 3.14: `Lib/pickle.py` `_Unpickler.find_class`
+ends in a plain `getattr(sys.modules[module], name)` (and `Can't resolve path
+'A.f' on module '__mp_main__'` for a dotted name), read at python/cpython
+015a323e; the C accelerator follows it. `__mp_main__` is the name
+`spawn._fixup_main_from_path` gives the re-imported script.
+
 ## Example
 ```python
 import multiprocessing as mp

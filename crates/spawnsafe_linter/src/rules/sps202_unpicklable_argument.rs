@@ -1,25 +1,24 @@
 //! SPS202 unpicklable-argument: a value sent to a child process as a task
 //! argument or in `Process` args that cannot make the trip.
 
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
 use crate::api::Pickler;
-use crate::boundary::{replaced_original, ReplacedOriginal};
-use crate::contents::{
-    construction, instance_class, pickle_error, unpicklable_in_instance, Inside,
-};
+use crate::boundary::ReplacedOriginal;
+use crate::contents::{pickle_error, Inside};
 use crate::diagnostic::Related;
-use crate::facts::PickleRole;
 use crate::facts::{PickleSite, Sender};
 use crate::fix::manager_proxy::manager_proxy_fix;
-use crate::objects::{classify, ErrorText, ObjectKind};
-use crate::payload::{all_leaves, problems, Leaf, Sent, Walker};
+use crate::objects::{ErrorText, ObjectKind};
+use crate::payload::{Leaf, Sent, Walker};
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::semantic::Value;
 use crate::targets::Methods;
+use spawnsafe_flow::argument_sites::{
+    argument_findings, written_as, ArgumentFinding, Callable, WrittenAs,
+};
 
 pub const DOCS: &str = r#"# unpicklable-argument (SPS202)
 
@@ -131,6 +130,50 @@ Not reported: multiprocessing objects in `Process` args or in a pool's
 `Pipe()` connections (multiprocessing's reducers duplicate them into the
 child), thread pools (which pickle nothing), and unstarted `Process` objects.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `queue-in-task`, `lock-in-task`, `thread-lock-arg`, `log-handler-arg`, `mmap-arg`, `open-file-arg`, `generator-arg`, `sqlite-arg`, `pool-arg`, `started-process-arg`, `started-process-task` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+multiprocessing's own primitives as task arguments (every start method):
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `RuntimeError: Queue objects should only be shared between processes through inheritance` |
+| 3.8-3.14 | `RuntimeError: Lock objects should only be shared between processes through inheritance` |
+
+Source: `Lib/multiprocessing/context.py` `assert_spawning`, called by
+`queues.Queue.__getstate__` and `synchronize.SemLock.__getstate__`
+(`Semaphore`, `Event`, `Condition` too).
+
+Objects that refuse to pickle:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `TypeError: cannot pickle '_thread.lock' object` |
+| 3.8-3.14 | `TypeError: cannot pickle '_thread.RLock' object` |
+| 3.8-3.14 | `TypeError: cannot pickle 'mmap.mmap' object` |
+| 3.8-3.11 | `TypeError: cannot pickle '_io.TextIOWrapper' object` |
+| 3.12-3.14 | `TypeError: cannot pickle 'TextIOWrapper' instances` |
+| 3.8-3.14 | `TypeError: cannot pickle 'generator' object` |
+| 3.8-3.14 | `TypeError: cannot pickle 'sqlite3.Connection' object` |
+| 3.8-3.14 | `NotImplementedError: pool objects cannot be passed between processes or pickled` |
+| 3.8-3.9 | `TypeError: cannot pickle 'weakref' object` |
+| 3.10-3.14 | `TypeError: cannot pickle 'weakref.ReferenceType' object` |
+| 3.8-3.14 | `TypeError: Pickling an AuthenticationString object is disallowed for security reasons` |
+
+Sources: `Objects/typeobject.c` `reduce_newobj` (a type with no `tp_new`) and
+`_PyObject_GetState` (3.8-3.10) / `object_getstate_default` (3.11+), both
+`"cannot pickle '%.200s' object"` for types
+without a reduction; 3.12 gives `_io.TextIOWrapper` its own `__reduce_ex__`
+(`Modules/_io`), hence `instances`; `Lib/multiprocessing/pool.py`
+`Pool.__reduce__`; a `logging` handler holds a `threading.RLock`
+(`Lib/logging/__init__.py` `Handler.createLock`); a started `Process` holds its `_popen`, whose
+`util.Finalize` keeps a `weakref.ref` (`Lib/multiprocessing/util.py`); as a
+task argument (outside process creation) its `authkey` refuses first,
+`Lib/multiprocessing/process.py` `AuthenticationString.__reduce__`.
+The older `can't pickle _thread.lock objects` is 3.7 and before.
+
 ## Example
 ```python
 import multiprocessing as mp
@@ -214,136 +257,66 @@ a module-level function named after it instead, which pickles by name.
 "#;
 
 pub fn check(checker: &mut Checker) {
-    let project = checker.project;
-    let mut walker = Walker::new(project);
+    let mut walker = Walker::new(checker.project);
     let mut reported: FxHashSet<(TextRange, usize, TextRange)> = FxHashSet::default();
-    for sent in walker.sent_from(checker.module) {
-        let Some(send) = sent.site.send else { continue };
-        let found = problems(&sent.flows, &mut |leaf| {
-            let sent_at = (leaf.module == sent.module).then(|| leaf.anchor.range().start());
-            classify(&mut walker, leaf, sent_at)
-        });
-        for (leaf, kind) in found {
-            let Some(problem) = problem(&kind, send.sender, sent.site.pickler) else {
-                continue;
-            };
-            if reported.insert((leaf.anchor.range(), leaf.module, leaf.expr.range())) {
-                report(checker, &sent, &leaf, &kind, problem);
+    for finding in argument_findings(&mut walker, checker.module) {
+        match finding {
+            ArgumentFinding::Object {
+                sent,
+                sender,
+                leaf,
+                kind,
+            } => {
+                let Some(problem) = problem(&kind, sender, sent.site.pickler) else {
+                    continue;
+                };
+                if reported.insert((leaf.anchor.range(), leaf.module, leaf.expr.range())) {
+                    report(checker, &sent, &leaf, &kind, problem);
+                }
             }
-        }
-        // An instance of a project class pickles what its attributes hold.
-        for leaf in all_leaves(&sent.flows) {
-            let value = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
-            let Some((module, class)) = instance_class(project, leaf.module, &value) else {
-                continue;
-            };
-            let made_by = construction(
-                &project.models[leaf.module],
-                leaf.module,
-                leaf.expr,
-                leaf.scope,
-            );
-            let Some(inside) = unpicklable_in_instance(&mut walker, module, class, made_by) else {
-                continue;
-            };
-            if reported.insert((
-                leaf.anchor.range(),
-                inside.leaf.module,
-                inside.leaf.expr.range(),
-            )) {
-                let verb = if leaf.nested { "holds" } else { "is" };
-                let what = format!("{verb} a `{}` instance", inside.holder);
-                let destination = destination(sent.site, send.sender);
-                report_inside(
-                    checker,
-                    sent.site,
-                    leaf.anchor,
-                    &what,
-                    destination,
-                    send.sender.pickled_under_fork(),
-                    &inside,
+            ArgumentFinding::InInstance {
+                sent,
+                sender,
+                leaf,
+                inside,
+            } => {
+                let key = (
+                    leaf.anchor.range(),
+                    inside.leaf.module,
+                    inside.leaf.expr.range(),
                 );
+                if reported.insert(key) {
+                    let verb = if leaf.nested { "holds" } else { "is" };
+                    let what = format!("{verb} a `{}` instance", inside.holder);
+                    let travel = (destination(sent.site, sender), sender.pickled_under_fork());
+                    report_inside(checker, sent.site, leaf.anchor, &what, travel, &inside);
+                }
+            }
+            ArgumentFinding::ReplacedOriginal {
+                site,
+                sender,
+                item,
+                original,
+            } => report_replaced_original(checker, site, sender, item, &original),
+            ArgumentFinding::InCallable {
+                site,
+                callable,
+                inside,
+            } => {
+                let holder = &inside.holder;
+                let what = match &callable {
+                    Callable::PartialOfBoundMethod(method) => format!(
+                        "is a `functools.partial` of the bound method `{method}` of a `{holder}` instance"
+                    ),
+                    Callable::BoundMethod(method) => {
+                        format!("is the bound method `{method}` of a `{holder}` instance")
+                    }
+                    Callable::Instance => format!("is a `{holder}` instance"),
+                };
+                let travel = (site.role.describe(), site.role.pickled_under_fork());
+                report_inside(checker, site, site.expr, &what, travel, &inside);
             }
         }
-    }
-    // A function its decorator replaced, sent from inside the decorator's wrapper.
-    for site in &project.facts[checker.module].pickle_sites {
-        let Some(send) = site.send else { continue };
-        if site.pickler.pickles_code_by_value() {
-            continue;
-        }
-        let items: &[Expr] = match site.expr {
-            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
-                elts
-            }
-            other => std::slice::from_ref(other),
-        };
-        for item in items {
-            if let Some(original) = replaced_original(project, checker.module, item, site.scope) {
-                report_replaced_original(checker, site, send.sender, item, &original);
-            }
-        }
-    }
-    // A bound method sent as a target or task pickles its instance; a callable
-    // instance (`pool.apply(self, ...)`) is pickled itself.
-    for site in &project.facts[checker.module].pickle_sites {
-        // `functools.partial(obj.method, ...)` pickles its function, the bound method.
-        let (receiver, method, in_partial) = match &site.value {
-            Value::BoundMethod(receiver, method) => (receiver.as_ref(), Some(method), false),
-            Value::Partial(function) => match function.as_ref() {
-                Value::BoundMethod(receiver, method) => (receiver.as_ref(), Some(method), true),
-                _ => continue,
-            },
-            instance @ Value::Instance(_) => (instance, None, false),
-            _ => continue,
-        };
-        if matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject)
-            || site.pickler.pickles_code_by_value()
-        {
-            continue;
-        }
-        let Some((module, class)) = instance_class(project, checker.module, receiver) else {
-            continue;
-        };
-        let made_by = match (site.expr, method) {
-            _ if in_partial => None,
-            (Expr::Attribute(bound), Some(_)) => construction(
-                &project.models[checker.module],
-                checker.module,
-                &bound.value,
-                site.scope,
-            ),
-            (expr, None) => construction(
-                &project.models[checker.module],
-                checker.module,
-                expr,
-                site.scope,
-            ),
-            _ => None,
-        };
-        let Some(inside) = unpicklable_in_instance(&mut walker, module, class, made_by) else {
-            continue;
-        };
-        let what = match method {
-            Some(method) if in_partial => format!(
-                "is a `functools.partial` of the bound method `{method}` of a `{}` instance",
-                inside.holder
-            ),
-            Some(method) => format!(
-                "is the bound method `{method}` of a `{}` instance",
-                inside.holder
-            ),
-            None => format!("is a `{}` instance", inside.holder),
-        };
-        report_inside(
-            checker,
-            site,
-            site.expr,
-            &what,
-            site.role.describe(),
-            site.role.pickled_under_fork(),
-            &inside,
-        );
     }
 }
 
@@ -383,11 +356,7 @@ fn report_replaced_original(
     let pinned = checker.pinned(site.context_method.as_deref());
     let diagnostic = checker.report(Rule::UnpicklableArgument, item.range(), message, Some(help));
     diagnostic.related = related;
-    diagnostic.fails_under = Some(if sender.pickled_under_fork() {
-        Methods::ALL
-    } else {
-        Methods::SPAWN_AND_FORKSERVER
-    });
+    diagnostic.fails_under = Some(pickled_under(sender.pickled_under_fork()));
     diagnostic.pinned = pinned;
 }
 
@@ -398,8 +367,7 @@ fn report_inside(
     site: &PickleSite,
     anchor: &Expr,
     what: &str,
-    destination: &str,
-    under_fork: bool,
+    (destination, under_fork): (&str, bool),
     inside: &Inside,
 ) {
     let project = checker.project;
@@ -442,12 +410,17 @@ fn report_inside(
     );
     diagnostic.related = related;
     diagnostic.fix = fix;
-    diagnostic.fails_under = Some(if under_fork {
+    diagnostic.fails_under = Some(pickled_under(under_fork));
+    diagnostic.pinned = pinned;
+}
+
+/// The start methods under which a value is pickled.
+fn pickled_under(under_fork: bool) -> Methods {
+    if under_fork {
         Methods::ALL
     } else {
         Methods::SPAWN_AND_FORKSERVER
-    });
-    diagnostic.pinned = pinned;
+    }
 }
 
 /// Why a value cannot make the trip, and under which start methods.
@@ -459,11 +432,6 @@ struct Problem {
 
 fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Problem> {
     let task = !sender.while_spawning();
-    let pickled_under = if sender.pickled_under_fork() {
-        Methods::ALL
-    } else {
-        Methods::SPAWN_AND_FORKSERVER
-    };
     if let ObjectKind::SpawnShared { type_name, .. } = kind {
         // Pickled while the child is created: shared by inheritance, as documented.
         if !task {
@@ -505,53 +473,25 @@ fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Proble
         _ => Some(Problem {
             error: kind.never_pickles()?,
             mechanism: "it cannot be pickled",
-            fails_under: pickled_under,
+            fails_under: pickled_under(sender.pickled_under_fork()),
         }),
     }
 }
 
 /// How the value travels, in words.
 fn destination(site: &PickleSite, sender: Sender) -> &'static str {
-    // Not an argument of the call: bound into the callable by `functools.partial`.
-    let written_in_call = site
-        .call
-        .arguments
-        .args
-        .iter()
-        .chain(
-            site.call
-                .arguments
-                .keywords
-                .iter()
-                .map(|keyword| &keyword.value),
-        )
-        .any(|argument| argument.range() == site.expr.range());
-    if !written_in_call {
-        return match sender {
-            Sender::Pool | Sender::Executor => {
-                "bound into the task function with `functools.partial`, which pickles its arguments with it"
-            }
-            Sender::Process | Sender::Library(_) => {
-                "bound into the callable with `functools.partial`, which pickles its arguments with it"
-            }
-        };
-    }
-    match sender {
-        Sender::Pool => "sent to pool workers as a task argument",
-        Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
-        Sender::Library(id) => crate::semantic::knowledge::starter(id).sent_to.as_str(),
-        Sender::Process => {
-            let in_kwargs = site
-                .call
-                .arguments
-                .find_argument_value("kwargs", 4)
-                .is_some_and(|kwargs| kwargs.range() == site.expr.range());
-            if in_kwargs {
-                "passed to a child process in `Process` kwargs"
-            } else {
-                "passed to a child process in `Process` args"
-            }
+    match (written_as(site), sender) {
+        (WrittenAs::Bound, Sender::Pool | Sender::Executor) => {
+            "bound into the task function with `functools.partial`, which pickles its arguments with it"
         }
+        (WrittenAs::Bound, Sender::Process | Sender::Library(_)) => {
+            "bound into the callable with `functools.partial`, which pickles its arguments with it"
+        }
+        (_, Sender::Pool) => "sent to pool workers as a task argument",
+        (_, Sender::Executor) => "sent to `ProcessPoolExecutor` workers as a task argument",
+        (_, Sender::Library(id)) => crate::semantic::knowledge::starter(id).sent_to.as_str(),
+        (WrittenAs::Kwargs, Sender::Process) => "passed to a child process in `Process` kwargs",
+        (WrittenAs::Argument, Sender::Process) => "passed to a child process in `Process` args",
     }
 }
 

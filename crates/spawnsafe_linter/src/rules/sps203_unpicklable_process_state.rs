@@ -58,6 +58,20 @@ paths, dataclasses; class attributes (the child gets the class by
 importing it); sockets (multiprocessing duplicates them into the child);
 `threading.Thread` subclasses, which are never pickled.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `process-subclass-lock` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `TypeError: cannot pickle '_thread.lock' object` |
+
+Raised in the parent by `Process.start()`: `Lib/multiprocessing/popen_spawn_posix.py`
+`Popen._launch` (`reduction.dump(process_obj, fp)`), `popen_forkserver.py`
+the same, `popen_spawn_win32.py` `Popen.__init__`; the message is
+`Objects/typeobject.c`'s (see SPS202).
+
 ## Example
 ```python
 import threading

@@ -45,6 +45,27 @@ notebook works on Linux up to Python 3.13.
 A top-level `Pool()` in a notebook is *not* a problem: the child never re-runs
 the notebook, so the bootstrapping error of SPS101 cannot happen there.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `interactive-main` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+The child, whose `__main__` has no file to re-import (run here as
+`python -c`, as a notebook kernel's is):
+
+| Python | Message |
+|---|---|
+| 3.8-3.11 | `AttributeError: Can't get attribute 'work' on <module '__main__' (built-in)>` |
+| 3.12-3.13 | `AttributeError: Can't get attribute 'work' on <module '__main__' (<class '_frozen_importlib.BuiltinImporter'>)>` |
+| 3.14 | `AttributeError: module '__main__' has no attribute 'work'` |
+
+Sources: `Modules/_pickle.c` `_pickle_Unpickler_find_class_impl` (3.8-3.13);
+3.14 `Lib/pickle.py` `_Unpickler.find_class` (see SPS105);
+`Lib/multiprocessing/spawn.py` `get_preparation_data` sends no `init_main_from_path`
+when `__main__` has no `__file__`. The module's repr changed in 3.12, which removed the loaders'
+`module_repr()`: `Lib/importlib/_bootstrap.py` `_module_repr_from_spec` now
+prints the loader.
+
 ## Example
 A notebook cell:
 ```python

@@ -5,17 +5,18 @@
 
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
-use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Related;
-use crate::facts::{PickleRole, Sender, Shape};
-use crate::payload::{problems, Leaf, Sent, Walker};
+use crate::facts::Sender;
+use crate::payload::{Leaf, Sent, Walker};
 use crate::project::Project;
 use crate::registry::Rule;
 use crate::rules::Checker;
 use crate::semantic::ClassId;
 use crate::targets::Methods;
-use spawnsafe_flow::pitfalls::{class_pitfall, instance_class, ClassPitfall, Pitfall};
+use spawnsafe_flow::channels::Channel;
+use spawnsafe_flow::pitfall_sites::{pitfall_findings, Crossing, PitfallFinding};
+use spawnsafe_flow::pitfalls::{ClassPitfall, Pitfall};
 
 pub const DOCS: &str = r#"# pickle-protocol-pitfall (SPS205)
 
@@ -88,6 +89,29 @@ Task arguments and results are pickled under every start method; `Process`
 args only under spawn and forkserver (Windows, macOS, Linux with Python
 3.14+), where the child dies unpickling them.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `getattr-recursion`, `dict-subclass-setitem`, `set-subclass-init`, `state-disagrees` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+In the process that unpickles:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `RecursionError: maximum recursion depth exceeded` |
+| 3.8-3.14 | `AttributeError: 'AuditedDict' object has no attribute '_changes'` |
+| 3.8-3.9 | `TypeError: __init__() missing 1 required positional argument: 'items'` |
+| 3.10-3.14 | `TypeError: UserSet.__init__() missing 1 required positional argument: 'items'` |
+| 3.8-3.14 | `TypeError: tuple indices must be integers or slices, not str` |
+
+A local reconstructor from `__reduce__` gets SPS201's local-object messages.
+Sources: `Modules/_pickle.c` `load_build` (looks `__setstate__` up on the
+half-built object with `_PyObject_LookupAttr`, which reaches `__getattr__`),
+`load_setitems`/`load_appends` (items before `BUILD`); `Objects/setobject.c`
+`set_reduce` (`(type(self), (list(self),), self.__dict__)`);
+`Objects/typeobject.c` `reduce_newobj`. 3.10 puts the qualified name in
+argument errors.
+
 ## Example
 ```python
 class Settings:
@@ -123,279 +147,121 @@ class Settings:
 "#;
 
 pub fn check(checker: &mut Checker) {
-    let project = checker.project;
-    let mut walker = Walker::new(project);
-    let mut memo: FxHashMap<(usize, ClassId), Option<ClassPitfall>> = FxHashMap::default();
-    let mut reported = FxHashSet::default();
-    for sent in walker.sent_from(checker.module) {
-        let Some(send) = sent.site.send else { continue };
-        let found = problems(&sent.flows, &mut |leaf| {
-            let class = instance_class(project, leaf)?;
-            memo.entry(class)
-                .or_insert_with(|| class_pitfall(project, class.0, class.1))
-                .clone()
-                .map(|pitfall| (class, pitfall))
-        });
-        let nested = if found.is_empty() {
-            // An object the sent instance keeps in an attribute is unpickled too.
-            problems(&sent.flows, &mut |leaf| {
-                spawnsafe_flow::pitfalls_nested::nested_pitfall(project, leaf)
-            })
-            .into_iter()
-            .map(|(outer, inner)| {
-                let leaf = Leaf {
-                    module: inner.inner.module,
-                    expr: inner.inner.expr,
-                    scope: inner.inner.scope,
-                    nested: true,
-                    ..outer
-                };
-                (leaf, (inner.class, inner.pitfall))
-            })
-            .collect()
-        } else {
-            Vec::new()
-        };
-        for (leaf, (class, pitfall)) in found.into_iter().chain(nested) {
-            if reported.insert((leaf.anchor.range(), class)) {
-                report_sent(checker, &sent, &leaf, class, &pitfall, send.sender, None);
-            }
-        }
-    }
-    // A bound method sent as a target or task pickles its instance, and what
-    // the instance keeps.
-    for site in &project.facts[checker.module].pickle_sites {
-        let (crate::semantic::Value::BoundMethod(..), Expr::Attribute(bound)) =
-            (&site.value, site.expr)
-        else {
-            continue;
-        };
-        let Some(sender) = spawnsafe_flow::boundary::callable_sender(site.role) else {
-            continue;
-        };
-        if site.pickler.pickles_code_by_value() {
-            continue;
-        }
-        let Some(leaf) = spawnsafe_flow::pitfalls_nested::receiver_leaf(
-            project,
-            checker.module,
-            &bound.value,
-            site.expr,
-            site.scope,
-        ) else {
-            continue;
-        };
-        let own = instance_class(project, &leaf).and_then(|class| {
-            let pitfall = memo
-                .entry(class)
-                .or_insert_with(|| class_pitfall(project, class.0, class.1))
-                .clone()?;
-            Some((leaf, class, pitfall))
-        });
-        let found = own.or_else(|| {
-            let inner = spawnsafe_flow::pitfalls_nested::nested_pitfall(project, &leaf)?;
-            let leaf = Leaf {
-                module: inner.inner.module,
-                expr: inner.inner.expr,
-                scope: inner.inner.scope,
-                ..leaf
-            };
-            Some((leaf, inner.class, inner.pitfall))
-        });
-        let Some((leaf, class, pitfall)) = found else {
-            continue;
-        };
-        if reported.insert((leaf.anchor.range(), class)) {
-            let sent = Sent {
-                module: checker.module,
-                site_module: checker.module,
-                site,
-                flows: Vec::new(),
-                via: Vec::new(),
-            };
-            let destination = format!(
-                "the instance of a bound method sent as {}",
-                site.role.describe()
-            );
-            report_sent(
-                checker,
-                &sent,
-                &leaf,
-                class,
-                &pitfall,
-                sender,
-                Some(destination),
-            );
-        }
-    }
-    // Items put on a queue or sent on a connection are unpickled by the reader.
-    for item in spawnsafe_flow::channels::channel_items(&mut walker, checker.sent, checker.module) {
-        let flows = walker.flows(checker.module, item.item, item.scope, Shape::Whole);
-        let found = problems(&flows, &mut |leaf| {
-            let class = instance_class(project, leaf)?;
-            memo.entry(class)
-                .or_insert_with(|| class_pitfall(project, class.0, class.1))
-                .clone()
-                .map(|pitfall| (class, pitfall))
-        });
-        for (leaf, (class, pitfall)) in found {
-            if reported.insert((leaf.anchor.range(), class)) {
-                report_item(checker, &item, &leaf, class, &pitfall);
-            }
-        }
-    }
-    // Values handed to a manager's shared objects are unpickled in its server process.
-    for item in spawnsafe_flow::manager_items::manager_items(project, checker.sent, checker.module)
+    let mut walker = Walker::new(checker.project);
+    let findings = pitfall_findings(&mut walker, checker.workers, checker.sent, checker.module);
+    for PitfallFinding {
+        crossing,
+        leaf,
+        class,
+        pitfall,
+    } in findings
     {
-        let flows = walker.flows(checker.module, item.item, item.scope, Shape::Whole);
-        let found = problems(&flows, &mut |leaf| {
-            let class = instance_class(project, leaf)?;
-            memo.entry(class)
-                .or_insert_with(|| class_pitfall(project, class.0, class.1))
-                .clone()
-                .map(|pitfall| (class, pitfall))
-        });
-        for (leaf, (class, pitfall)) in found {
-            if reported.insert((leaf.anchor.range(), class)) {
-                report_manager_item(checker, &item, &leaf, class, &pitfall);
+        match crossing {
+            Crossing::Sent {
+                sent,
+                sender,
+                bound_method,
+            } => {
+                let destination = bound_method.then(|| {
+                    format!(
+                        "the instance of a bound method sent as {}",
+                        sent.site.role.describe()
+                    )
+                });
+                report_sent(checker, &sent, &leaf, class, &pitfall, sender, destination);
             }
-        }
-    }
-    // What comes back: a task's return value is pickled in the worker and
-    // unpickled in the parent (Lib/multiprocessing/pool.py `worker` →
-    // `put((job, i, result))`, read by `Pool._handle_results`;
-    // Lib/concurrent/futures/process.py `_sendback_result`).
-    let mut tasks = FxHashSet::default();
-    for origin in checker.workers.roots_in_module(checker.module) {
-        let sender = match origin.role {
-            Some(PickleRole::PoolTask) => Sender::Pool,
-            Some(PickleRole::ExecutorTask) => Sender::Executor,
-            _ => continue,
-        };
-        let (module, task) = origin.root_function;
-        if module != checker.module
-            || !tasks.insert((
+            Crossing::Channel(item) => {
+                let how = format!(
+                    "{} with `{}()`, which the reader unpickles under every start method",
+                    match item.channel {
+                        Channel::Connection => "sent on a `Pipe()` connection",
+                        _ => "put on a multiprocessing queue",
+                    },
+                    item.method,
+                );
+                let consequence = "in the process that reads it: the reader dies in `get()`/`recv()`, and whoever waits for its output waits forever";
+                report_item(
+                    checker,
+                    item.item,
+                    written(checker, item.item, "The item"),
+                    &how,
+                    consequence,
+                    &leaf,
+                    class,
+                    &pitfall,
+                );
+            }
+            Crossing::Manager(item) => {
+                let how = format!(
+                    "sent to a multiprocessing manager's server process with `{}`, which unpickles it there under every start method",
+                    item.how
+                );
+                let consequence =
+                    "in the manager's server process, and the call that sent it raises that error";
+                report_item(
+                    checker,
+                    item.item,
+                    written(checker, item.item, "The value"),
+                    &how,
+                    consequence,
+                    &leaf,
+                    class,
+                    &pitfall,
+                );
+            }
+            Crossing::Result {
                 task,
-                sender.pickled_under_fork(),
-                matches!(sender, Sender::Pool),
-            ))
-        {
-            continue;
-        }
-        let info = &project.models[module].functions[task];
-        for &returned in &info.returns {
-            let flows = walker.flows(module, returned, info.scope, Shape::Whole);
-            let found = problems(&flows, &mut |leaf| {
-                let class = instance_class(project, leaf)?;
-                memo.entry(class)
-                    .or_insert_with(|| class_pitfall(project, class.0, class.1))
-                    .clone()
-                    .map(|pitfall| (class, pitfall))
-            });
-            for (leaf, (class, pitfall)) in found {
-                if reported.insert((leaf.anchor.range(), class)) {
-                    report_result(
-                        checker,
-                        &info.qualname,
-                        returned,
-                        &leaf,
-                        class,
-                        &pitfall,
-                        sender,
-                    );
-                }
+                returned,
+                sender,
+            } => {
+                let consequence = match sender {
+                    Sender::Executor => "the executor's result thread fails, and every pending future fails with `BrokenProcessPool`",
+                    _ => "the pool's result handler thread dies unpickling it, and `map()`/`get()` waits forever",
+                };
+                let subject = format!("The value `{task}` returns");
+                let how =
+                    "which the worker pickles and the parent unpickles under every start method";
+                report_item(
+                    checker,
+                    returned,
+                    subject,
+                    how,
+                    consequence,
+                    &leaf,
+                    class,
+                    &pitfall,
+                );
             }
         }
     }
 }
 
-/// Reports an item put on a queue or sent on a connection whose class the
-/// reader cannot unpickle.
+/// Reports an item put on a queue, sent on a connection or handed to a
+/// manager, whose class the receiving process cannot unpickle.
+#[allow(clippy::too_many_arguments)]
 fn report_item(
     checker: &mut Checker,
-    item: &spawnsafe_flow::channels::ChannelItem,
+    item: &Expr,
+    subject: String,
+    how: &str,
+    consequence: &str,
     leaf: &Leaf,
     class: (usize, ClassId),
     found: &ClassPitfall,
 ) {
     let project = checker.project;
-    let class_name = project.models[class.0].classes[class.1]
-        .def
-        .name
-        .to_string();
-    let consequence = "in the process that reads it: the reader dies in `get()`/`recv()`, and whoever waits for its output waits forever";
+    let class_name = class_name(project, class);
     let Some((explanation, note, help)) = explain(project, &class_name, found, consequence) else {
         return;
     };
     let object = format!("{} `{class_name}` object", article(&class_name));
-    let verb = if leaf.nested || holds_items(item.item) {
+    let verb = if leaf.nested || holds_items(item) {
         "holds"
     } else {
         "is"
     };
-    let subject = super::sps202_unpicklable_argument::short_text(checker, item.item.range())
-        .map_or_else(|| "The item".to_string(), |text| format!("`{text}`"));
-    let message = format!(
-        "{subject} {verb} {object}, {} with `{}()`, which the reader unpickles under every start method: {explanation}",
-        match item.channel {
-            spawnsafe_flow::channels::Channel::Connection => "sent on a `Pipe()` connection",
-            _ => "put on a multiprocessing queue",
-        },
-        item.method,
-    );
-    report_unpickled(
-        checker,
-        item.item,
-        leaf,
-        &class_name,
-        found,
-        message,
-        note,
-        help,
-    );
-}
-
-/// Reports a value handed to a manager's shared object whose class the
-/// manager's server process cannot unpickle.
-fn report_manager_item(
-    checker: &mut Checker,
-    item: &spawnsafe_flow::manager_items::ManagerItem,
-    leaf: &Leaf,
-    class: (usize, ClassId),
-    found: &ClassPitfall,
-) {
-    let project = checker.project;
-    let class_name = project.models[class.0].classes[class.1]
-        .def
-        .name
-        .to_string();
-    let consequence =
-        "in the manager's server process, and the call that sent it raises that error";
-    let Some((explanation, note, help)) = explain(project, &class_name, found, consequence) else {
-        return;
-    };
-    let object = format!("{} `{class_name}` object", article(&class_name));
-    let verb = if leaf.nested || holds_items(item.item) {
-        "holds"
-    } else {
-        "is"
-    };
-    let subject = super::sps202_unpicklable_argument::short_text(checker, item.item.range())
-        .map_or_else(|| "The value".to_string(), |text| format!("`{text}`"));
-    let message = format!(
-        "{subject} {verb} {object}, sent to a multiprocessing manager's server process with `{}`, which unpickles it there under every start method: {explanation}",
-        item.how,
-    );
-    report_unpickled(
-        checker,
-        item.item,
-        leaf,
-        &class_name,
-        found,
-        message,
-        note,
-        help,
-    );
+    let message = format!("{subject} {verb} {object}, {how}: {explanation}");
+    report_unpickled(checker, item, leaf, &class_name, found, message, note, help);
 }
 
 /// Reports a value the receiving side cannot unpickle (a queue item, a task
@@ -448,47 +314,14 @@ fn holds_items(expr: &Expr) -> bool {
     )
 }
 
-/// Reports a task result whose class does not survive the trip back.
-fn report_result(
-    checker: &mut Checker,
-    task: &str,
-    returned: &Expr,
-    leaf: &Leaf,
-    class: (usize, ClassId),
-    found: &ClassPitfall,
-    sender: Sender,
-) {
-    let project = checker.project;
-    let class_name = project.models[class.0].classes[class.1]
-        .def
-        .name
-        .to_string();
-    let consequence = match sender {
-        Sender::Executor => "the executor's result thread fails, and every pending future fails with `BrokenProcessPool`",
-        _ => "the pool's result handler thread dies unpickling it, and `map()`/`get()` waits forever",
-    };
-    let Some((explanation, note, help)) = explain(project, &class_name, found, consequence) else {
-        return;
-    };
-    let object = format!("{} `{class_name}` object", article(&class_name));
-    let verb = if leaf.nested || holds_items(returned) {
-        "holds"
-    } else {
-        "is"
-    };
-    let message = format!(
-        "The value `{task}` returns {verb} {object}, which the worker pickles and the parent unpickles under every start method: {explanation}"
-    );
-    report_unpickled(
-        checker,
-        returned,
-        leaf,
-        &class_name,
-        found,
-        message,
-        note,
-        help,
-    );
+/// A value by its text as written, or `default`.
+fn written(checker: &Checker, item: &Expr, default: &str) -> String {
+    super::sps202_unpicklable_argument::short_text(checker, item.range())
+        .map_or_else(|| default.to_string(), |text| format!("`{text}`"))
+}
+
+fn class_name(project: &Project, (module, class): (usize, ClassId)) -> String {
+    project.models[module].classes[class].def.name.to_string()
 }
 
 /// The receiving side's failure for a pitfall found on a class that comes back
@@ -500,44 +333,84 @@ fn explain(
     found: &ClassPitfall,
     consequence: &str,
 ) -> Option<(String, String, &'static str)> {
+    if !matches!(
+        found.pitfall,
+        Pitfall::GetattrRecursion { .. }
+            | Pitfall::GetattrDictKey { .. }
+            | Pitfall::ItemsBeforeState { .. }
+            | Pitfall::SetInitArguments { .. }
+    ) {
+        return None;
+    }
     let method_info = &project.models[found.module].functions[found.method];
-    let method_name = method_info.qualname.as_str();
-    Some(match &found.pitfall {
+    let (explanation, note) = wording(
+        &found.pitfall,
+        class_name,
+        class_name,
+        &method_info.qualname,
+        consequence,
+        "",
+    );
+    Some((explanation, note, help(&found.pitfall)))
+}
+
+/// Why unpickling (or pickling) fails, and the note at the method that makes
+/// it fail. `dict_key_clause` follows the `KeyError` of a `__getattr__` that
+/// indexes `self.__dict__`.
+fn wording(
+    pitfall: &Pitfall,
+    class_name: &str,
+    owner: &str,
+    method_name: &str,
+    consequence: &str,
+    dict_key_clause: &str,
+) -> (String, String) {
+    match pitfall {
         Pitfall::GetattrRecursion { attr } => (
             format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads the missing `self.{attr}`, which calls `__getattr__` again: \"RecursionError: maximum recursion depth exceeded\" ({consequence})"),
             format!("`__getattr__` reads `self.{attr}` before checking the name"),
-            "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
         ),
         Pitfall::GetattrDictKey { key } => (
-            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads `self.__dict__[\"{key}\"]` from the still empty `__dict__`: \"KeyError: '{key}'\" ({consequence})"),
+            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads `self.__dict__[\"{key}\"]` from the still empty `__dict__`: \"KeyError: '{key}'\"{dict_key_clause} ({consequence})"),
             format!("`__getattr__` reads `self.__dict__[\"{key}\"]` before checking the name"),
-            "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, or read with `self.__dict__.get(...)` and raise `AttributeError` when it is missing",
         ),
         Pitfall::ItemsBeforeState { base, method, attr } => (
             format!("`{class_name}` is a `{base}` subclass, and unpickling restores its items through `{method}` before its attributes, but `{method_name}` reads `self.{attr}`: \"AttributeError: '{class_name}' object has no attribute '{attr}'\" ({consequence})"),
             format!("`{method}` reads `self.{attr}`"),
-            "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
+        ),
+        Pitfall::GetstateReturnsNothing { attr } => (
+            format!("`{method_name}` returns nothing, so pickle saves no state and never calls `__setstate__`, and the child gets an object without its attributes (\"AttributeError: '{class_name}' object has no attribute '{attr}'\" when it is used)"),
+            "`__getstate__` returns nothing".to_string(),
+        ),
+        Pitfall::TupleStateIndexedByString { key } => (
+            format!("`{owner}.__getstate__` returns a tuple, but `{method_name}` reads `state[\"{key}\"]`: \"TypeError: tuple indices must be integers or slices, not str\" ({consequence})"),
+            format!("`__setstate__` reads `state[\"{key}\"]`"),
+        ),
+        Pitfall::StateMissingKey { key } => (
+            format!("`{owner}.__getstate__` leaves out `\"{key}\"`, but `{method_name}` reads `state[\"{key}\"]`: \"KeyError: '{key}'\" ({consequence})"),
+            format!("`__setstate__` reads `state[\"{key}\"]`"),
         ),
         Pitfall::SetInitArguments { base, error } => (
-            set_init_explanation(class_name, base, method_name, error, consequence),
+            format!("`{class_name}` is a `{base}` subclass, which pickles as `({class_name}, (list(items),), state)`, so unpickling calls `{class_name}(items)`, and `{method_name}` does not take that: \"{error}\" ({consequence})"),
             "`__init__` does not take the items alone".to_string(),
-            SET_INIT_HELP,
         ),
-        _ => return None,
-    })
+        Pitfall::ReduceLocal { qualname } => (
+            format!("`{method_name}` returns the nested function `{qualname}` as the reconstructor, which pickle stores by name, so pickling fails in the parent: \"AttributeError: Can't pickle local object '{qualname}'\" (Python 3.13: \"Can't get local object\"; 3.14: \"PicklingError: Can't pickle local object\")"),
+            format!("`__reduce__` returns `{qualname}`"),
+        ),
+    }
 }
 
-const SET_INIT_HELP: &str = "define `__reduce__` returning `(type(self), (<the arguments of __init__>,), self.__dict__)`, or let `__init__` take the items as its only required argument";
-
-/// Why a set subclass's `__init__` fails while it is unpickled.
-fn set_init_explanation(
-    class_name: &str,
-    base: &str,
-    method_name: &str,
-    error: &str,
-    consequence: &str,
-) -> String {
-    format!("`{class_name}` is a `{base}` subclass, which pickles as `({class_name}, (list(items),), state)`, so unpickling calls `{class_name}(items)`, and `{method_name}` does not take that: \"{error}\" ({consequence})")
+fn help(pitfall: &Pitfall) -> &'static str {
+    match pitfall {
+        Pitfall::GetattrRecursion { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
+        Pitfall::GetattrDictKey { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, or read with `self.__dict__.get(...)` and raise `AttributeError` when it is missing",
+        Pitfall::ItemsBeforeState { .. } => "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
+        Pitfall::GetstateReturnsNothing { .. } => "return the state from `__getstate__`",
+        Pitfall::TupleStateIndexedByString { .. } | Pitfall::StateMissingKey { .. } => "make `__setstate__` read exactly what `__getstate__` returns",
+        Pitfall::SetInitArguments { .. } => "define `__reduce__` returning `(type(self), (<the arguments of __init__>,), self.__dict__)`, or let `__init__` take the items as its only required argument",
+        Pitfall::ReduceLocal { .. } => "return a module-level function (or the class, or a classmethod of it) from `__reduce__`",
+    }
 }
 
 fn article(name: &str) -> &'static str {
@@ -575,10 +448,7 @@ fn report_sent(
     destination_override: Option<String>,
 ) {
     let project = checker.project;
-    let class_name = project.models[class.0].classes[class.1]
-        .def
-        .name
-        .to_string();
+    let class_name = class_name(project, class);
     let method_info = &project.models[found.module].functions[found.method];
     let method_name = method_info.qualname.clone();
     let object = format!("{} `{class_name}` object", article(&class_name));
@@ -603,40 +473,14 @@ fn report_sent(
                 .to_string()
         })
         .unwrap_or_else(|| class_name.clone());
-    let (explanation, note) = match &found.pitfall {
-        Pitfall::GetattrRecursion { attr } => (
-            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads the missing `self.{attr}`, which calls `__getattr__` again: \"RecursionError: maximum recursion depth exceeded\" ({consequence})"),
-            format!("`__getattr__` reads `self.{attr}` before checking the name"),
-        ),
-        Pitfall::GetattrDictKey { key } => (
-            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads `self.__dict__[\"{key}\"]` from the still empty `__dict__`: \"KeyError: '{key}'\", which the lookup does not treat as a missing attribute ({consequence})"),
-            format!("`__getattr__` reads `self.__dict__[\"{key}\"]` before checking the name"),
-        ),
-        Pitfall::ItemsBeforeState { base, method, attr } => (
-            format!("`{class_name}` is a `{base}` subclass, and unpickling restores its items through `{method}` before its attributes, but `{method_name}` reads `self.{attr}`: \"AttributeError: '{class_name}' object has no attribute '{attr}'\" ({consequence})"),
-            format!("`{method}` reads `self.{attr}`"),
-        ),
-        Pitfall::GetstateReturnsNothing { attr } => (
-            format!("`{method_name}` returns nothing, so pickle saves no state and never calls `__setstate__`, and the child gets an object without its attributes (\"AttributeError: '{class_name}' object has no attribute '{attr}'\" when it is used)"),
-            "`__getstate__` returns nothing".to_string(),
-        ),
-        Pitfall::TupleStateIndexedByString { key } => (
-            format!("`{owner}.__getstate__` returns a tuple, but `{method_name}` reads `state[\"{key}\"]`: \"TypeError: tuple indices must be integers or slices, not str\" ({consequence})"),
-            format!("`__setstate__` reads `state[\"{key}\"]`"),
-        ),
-        Pitfall::StateMissingKey { key } => (
-            format!("`{owner}.__getstate__` leaves out `\"{key}\"`, but `{method_name}` reads `state[\"{key}\"]`: \"KeyError: '{key}'\" ({consequence})"),
-            format!("`__setstate__` reads `state[\"{key}\"]`"),
-        ),
-        Pitfall::SetInitArguments { base, error } => (
-            set_init_explanation(&class_name, base, method_name, error, consequence),
-            "`__init__` does not take the items alone".to_string(),
-        ),
-        Pitfall::ReduceLocal { qualname } => (
-            format!("`{method_name}` returns the nested function `{qualname}` as the reconstructor, which pickle stores by name, so pickling fails in the parent: \"AttributeError: Can't pickle local object '{qualname}'\" (Python 3.13: \"Can't get local object\"; 3.14: \"PicklingError: Can't pickle local object\")"),
-            format!("`__reduce__` returns `{qualname}`"),
-        ),
-    };
+    let (explanation, note) = wording(
+        &found.pitfall,
+        &class_name,
+        &owner,
+        method_name,
+        consequence,
+        ", which the lookup does not treat as a missing attribute",
+    );
     let message = format!("{subject}, {destination}: {explanation}");
     let mut related = vec![Related {
         file: checker.files[found.module].clone(),
@@ -657,15 +501,7 @@ fn report_sent(
             message: via.message.clone(),
         });
     }
-    let help = match &found.pitfall {
-        Pitfall::GetattrRecursion { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
-        Pitfall::GetattrDictKey { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, or read with `self.__dict__.get(...)` and raise `AttributeError` when it is missing",
-        Pitfall::ItemsBeforeState { .. } => "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
-        Pitfall::GetstateReturnsNothing { .. } => "return the state from `__getstate__`",
-        Pitfall::TupleStateIndexedByString { .. } | Pitfall::StateMissingKey { .. } => "make `__setstate__` read exactly what `__getstate__` returns",
-        Pitfall::SetInitArguments { .. } => SET_INIT_HELP,
-        Pitfall::ReduceLocal { .. } => "return a module-level function (or the class, or a classmethod of it) from `__reduce__`",
-    };
+    let help = help(&found.pitfall);
     let fails_under = if sender.pickled_under_fork() {
         Methods::ALL
     } else {

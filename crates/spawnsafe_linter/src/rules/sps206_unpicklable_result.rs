@@ -89,6 +89,37 @@ not call `super().__init__` at all and are raised with positional arguments
 task; results that are plain data; `Process` targets (their return value and
 exceptions are not sent back).
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `match-result`, `executor-result`, `exception-init-args` cases). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+An unpicklable result, in the parent (the worker wraps its own pickling
+error):
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `multiprocessing.pool.MaybeEncodingError: Error sending result: '[<re.Match object; span=(0, 1), match='1'>]'. Reason: 'TypeError("cannot pickle 're.Match' object")'` |
+
+A `ProcessPoolExecutor` re-raises the worker's pickling error in the parent:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `TypeError: cannot pickle 're.Match' object` |
+
+An exception whose `__init__` needs more than `self.args`, unpickled in the
+parent:
+
+| Python | Message |
+|---|---|
+| 3.8-3.9 | `TypeError: __init__() missing 1 required positional argument: 'code'` |
+| 3.10-3.14 | `TypeError: JobError.__init__() missing 1 required positional argument: 'code'` |
+
+Sources: `Lib/multiprocessing/pool.py` `worker` (`wrapped =
+MaybeEncodingError(e, result[1])`) and `MaybeEncodingError.__str__`;
+`Lib/concurrent/futures/process.py` `_sendback_result`; `Objects/exceptions.c`
+`BaseException_reduce` (`(type(self), self.args, self.__dict__)`).
+
 ## Example
 ```python
 from multiprocessing import Pool

@@ -61,6 +61,22 @@ Not reported: `queue.Queue` and other thread queues (nothing is pickled),
 manager queue proxies, `multiprocess` (dill) queues, and items whose type is
 not known.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `queue-feeder-item` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+Printed by the queue's feeder thread in the sender (the item is dropped, the
+reader waits):
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `TypeError: cannot pickle 'generator' object` |
+
+Source: `Lib/multiprocessing/queues.py` `Queue._feed` (`obj =
+_ForkingPickler.dumps(obj)` inside `try`, handled by `_on_queue_feeder_error`,
+which prints the traceback).
+
 ## Example
 ```python
 import multiprocessing as mp

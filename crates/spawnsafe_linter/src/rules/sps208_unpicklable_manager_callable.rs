@@ -55,6 +55,23 @@ nothing, and clients that `register("get_queue")` and `connect()` pass no
 callable — and module-level functions and classes (`register("Store",
 Store)`), which pickle by name.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `manager-lambda` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+In the parent, when `start()` (or `with`) pickles the registry for the
+manager's server process under spawn/forkserver:
+
+| Python | Message |
+|---|---|
+| 3.8-3.13 | `_pickle.PicklingError: Can't pickle <function <lambda> at 0x...>: attribute lookup <lambda> on __main__ failed` |
+| 3.14 | `_pickle.PicklingError: Can't pickle <function <lambda> at 0x...>: it's not found as __main__.<lambda>` |
+
+Source: `Lib/multiprocessing/managers.py` `BaseManager.start` (`Process(target=
+type(self)._run_server, args=(self._registry, ...))`); the wording is
+SPS201's.
+
 ## Example
 ```python
 from multiprocessing.managers import BaseManager

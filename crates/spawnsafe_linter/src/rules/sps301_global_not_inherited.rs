@@ -125,6 +125,22 @@ forked from a server that imported the main module (3.13.8+/3.14.1+) or from a
 fresh one: in both, the guard never ran there, so forkserver behaves as spawn
 here.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `global-set-in-guard` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+In the worker, a name the parent binds only in the guard:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `NameError: name 'country_names' is not defined` |
+
+A name that exists at import time is not an error: the worker silently sees
+its import-time value. Source: `Lib/multiprocessing/spawn.py` `prepare` →
+`_fixup_main_from_path` re-runs the script as `__mp_main__`, where
+`__name__ == "__main__"` is false.
+
 ## Example
 ```python
 import argparse

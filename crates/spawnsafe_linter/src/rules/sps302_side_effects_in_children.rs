@@ -62,6 +62,21 @@ runs its task. Everything outside the main guard runs again, once per child:
 Under fork (Linux up to Python 3.13) children are copies of the parent and
 re-run nothing, which is why these bugs go unnoticed there.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `input-at-import` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+`input()` in a spawn child (its standard input is `os.devnull`):
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `EOFError: EOF when reading a line` |
+
+Source: `Lib/multiprocessing/process.py` `BaseProcess._bootstrap` →
+`Lib/multiprocessing/util.py` `_close_stdin` (closes `sys.stdin` and reopens
+it on `os.devnull`).
+
 ## Example
 ```python
 import logging

@@ -46,6 +46,14 @@ pools (`ThreadPool`, `multiprocessing.dummy`, `ThreadPoolExecutor`) run in the
 parent process and are not reported, nor is `print(..., file=handle)` to a file
 the worker opened.
 
+## Messages
+None: printing raises nothing. Under `pythonw` a worker's `sys.stdout` is
+`None` and `print` writes nowhere; a direct `sys.stdout.write()` raises
+`AttributeError: 'NoneType' object has no attribute 'write'`. Sources:
+`Lib/multiprocessing/spawn.py` `get_command_line` (the child is
+`sys.executable` with the parent's console, or none), `Python/bltinmodule.c`
+`builtin_print_impl` (returns when `file` is `None`).
+
 ## Example
 ```python
 from multiprocessing import Pool

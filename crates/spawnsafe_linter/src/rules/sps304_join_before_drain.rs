@@ -44,6 +44,14 @@ that use queues". This deadlock does not depend on the start method: it
 happens under fork, spawn and forkserver alike, as soon as the data outgrows
 the pipe buffer — so code tested with small inputs hangs in production.
 
+## Messages
+None: the parent blocks in `join()` with no output, under every start method.
+The child has finished `run()` but cannot exit: at exit
+`Lib/multiprocessing/util.py` `_exit_function` runs the queue's finalizer
+`Lib/multiprocessing/queues.py` `Queue._finalize_join`, which joins the feeder
+thread, and the feeder thread (`Queue._feed`) is blocked writing into the full
+pipe until someone reads it. `spawnsafe run --timeout N` reproduces the hang.
+
 ## Example
 ```python
 import multiprocessing

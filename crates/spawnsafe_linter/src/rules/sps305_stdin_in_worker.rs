@@ -49,6 +49,19 @@ it stays in the parent's standard input. Thread workers (`ThreadPool`,
 are not reported, nor is a file the worker opens itself or the `input=` of a
 `subprocess.run()`.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `input-in-child` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `EOFError: EOF when reading a line` |
+
+Source: `Lib/multiprocessing/process.py` `BaseProcess._bootstrap` →
+`Lib/multiprocessing/util.py` `_close_stdin` (closes `sys.stdin` and reopens
+it on `os.devnull`), and `Python/bltinmodule.c` `builtin_input_impl`.
+
 ## Example
 ```python
 from multiprocessing import Pool

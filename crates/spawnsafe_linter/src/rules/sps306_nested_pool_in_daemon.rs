@@ -54,6 +54,20 @@ loops cannot be nested, setting n_jobs=1" and starts nothing
 (`joblib/_parallel_backends.py` `MultiprocessingBackend.effective_n_jobs`,
 joblib 1.6.0).
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `daemonic-children` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `AssertionError: daemonic processes are not allowed to have children` |
+
+Source: `Lib/multiprocessing/process.py` `BaseProcess.start` (`assert not
+_current_process._config.get('daemon')`); `Pool` workers are daemonic
+(`Lib/multiprocessing/pool.py` `Pool._repopulate_pool_static`,
+`w.daemon = True`). It is an `assert`: under `python -O` the check is skipped.
+
 ## Example
 ```python
 import multiprocessing

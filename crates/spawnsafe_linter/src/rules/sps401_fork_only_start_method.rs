@@ -60,6 +60,20 @@ why Python 3.12+ warns when a multi-threaded process forks:
 DeprecationWarning: This process (pid=...) is multi-threaded, use of fork() may lead to deadlocks in the child.
 ```
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `fork-on-windows` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 (Windows) | `ValueError: cannot find context for 'fork'` |
+
+Not run here (Linux has a fork context; the case only checks that): source
+`Lib/multiprocessing/context.py` `BaseContext.get_context`
+(`raise ValueError('cannot find context for %r' % method)`); on `win32` only
+`'spawn'` is in `_concrete_contexts`.
+
 ## Example
 ```python
 import multiprocessing as mp

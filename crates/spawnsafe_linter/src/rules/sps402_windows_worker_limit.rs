@@ -75,6 +75,20 @@ although its message says "at most 63"; gh-94242).
 Both work on Linux and macOS, and on any machine with few CPUs, which is why
 they surface only on a big Windows workstation or server.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `windows-max-workers` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `ValueError: max_workers must be <= 61` |
+
+Run with `sys.platform` set to `"win32"` to reach the check CPython makes on
+Windows: `Lib/concurrent/futures/process.py` `ProcessPoolExecutor.__init__`
+(`_MAX_WINDOWS_WORKERS = 63 - 2`). `need at most 63 handles` comes from
+`Modules/_winapi.c` `_winapi_WaitForMultipleObjects_impl` (Windows only, not run).
+
 ## Example
 ```python
 import os

@@ -66,6 +66,25 @@ start method (gh-80334). PyInstaller and cx_Freeze make it work on macOS and
 Linux for older Pythons too. Running the unfrozen script with `python` shows
 nothing wrong: `freeze_support()` does nothing there.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `frozen-child-argparse` case, which runs a script with the arguments a
+frozen child gets). A range up to 3.14 was run up to 3.13 and assumes the
+raising code named below is unchanged in 3.14.
+
+The endless respawning prints nothing of its own. An `argparse` parser that
+runs before `freeze_support()` stops each child with:
+
+| Python | Message |
+|---|---|
+| 3.8-3.14 | `error: unrecognized arguments: --multiprocessing-fork parent_pid=... pipe_handle=5` |
+
+(`parent_pid` and `pipe_handle` are the real ones; on Windows `parent_pid=N
+pipe_handle=M`.) Sources: `Lib/multiprocessing/spawn.py` `get_command_line`
+(for `sys.frozen`: `[sys.executable, '--multiprocessing-fork'] + ['%s=%r' % item
+for item in kwds.items()]`), `spawn.freeze_support` (`is_forking(sys.argv)` →
+`spawn_main(**kwds)`; `sys.exit()`), `Lib/argparse.py` `ArgumentParser.parse_args`.
+
 ## Example
 ```python
 from multiprocessing import Pool

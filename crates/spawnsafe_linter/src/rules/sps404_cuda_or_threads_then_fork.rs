@@ -57,6 +57,19 @@ DeprecationWarning: This process (pid=12345) is multi-threaded, use of fork() ma
 Python 3.11 and older fork just as silently. This is why macOS uses spawn
 since 3.8 and Linux forkserver since 3.14.
 
+## Messages
+Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
+(the `fork-with-threads` case). A row for 3.14 alone is read from the 3.14 source, not run; a range up
+to 3.14 was run up to 3.13 and assumes the raising code named below is unchanged in 3.14.
+
+| Python | Message |
+|---|---|
+| 3.8-3.11 | (no warning) |
+| 3.12-3.14 | `DeprecationWarning: This process (pid=...) is multi-threaded, use of fork() may lead to deadlocks in the child.` |
+
+Source: `Modules/posixmodule.c` `warn_about_fork_with_threads` (3.12+, called
+by `os.fork()`, which `Lib/multiprocessing/popen_fork.py` `Popen._launch` uses). PyTorch's CUDA message is PyTorch's, not CPython's.
+
 ## Example
 ```python
 import multiprocessing as mp
