@@ -87,7 +87,9 @@ extra arguments defaults, that define `__reduce__` or set `self.args`, that do
 not call `super().__init__` at all and are raised with positional arguments
 (`BaseException.__new__` keeps them in `self.args`); exceptions caught in the
 task; results that are plain data; `Process` targets (their return value and
-exceptions are not sent back).
+exceptions are not sent back); lambdas, nested functions and instances of local
+classes returned through a pool of `multiprocess` (pathos' fork of
+`multiprocessing`), which pickles with dill and sends them by value.
 
 ## Messages
 Proven on CPython 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0 by `tests/messages/collect.py`
