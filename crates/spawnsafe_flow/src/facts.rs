@@ -1582,6 +1582,13 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
                     .extend(generators.iter().map(|generator| &generator.iter));
                 visitor::walk_expr(self, expr);
             }
+            // A generator expression calls `iter()` on its first iterable when
+            // it is made (`sum(len(b) for b in loader)`); the rest run lazily.
+            Expr::Generator(ast::ExprGenerator { generators, .. }) => {
+                self.iterated
+                    .extend(generators.first().map(|generator| &generator.iter));
+                visitor::walk_expr(self, expr);
+            }
             Expr::Call(call) => {
                 // Inner calls first: their effects happen before this call's.
                 visitor::walk_expr(self, expr);
