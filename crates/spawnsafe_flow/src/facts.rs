@@ -847,10 +847,9 @@ impl<'m, 'a> Collector<'m, 'a> {
                     crate::semantic::argvalues::possible_values(model, expr, scope)
                 }) {
                     let method = known.pinned_method(call);
-                    if known.starts == Trigger::Call
-                        && known.reimports_main
-                        && !known.serial_in_children
-                    {
+                    // A start that falls back to a serial map in a child
+                    // (parmap) is recorded too: the rules say what it does there.
+                    if known.starts == Trigger::Call && known.reimports_main {
                         start = Some(StartKind::Library(id));
                         start_method = method.clone();
                     }
