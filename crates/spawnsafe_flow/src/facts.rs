@@ -1295,6 +1295,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                     | "tqdm.rich.tqdm"
                     | "itertools.islice"
                     | "itertools.chain"
+                    | "itertools.zip_longest"
+                    // Python 2's lazy `zip` (`try: from itertools import izip as zip`):
+                    // on Python 3 the import fails and `zip` stays the builtin.
+                    | "itertools.izip"
+                    | "itertools.izip_longest"
                     | "more_itertools.chunked"
             ),
             Value::Unknown => matches!(
@@ -1311,13 +1316,26 @@ impl<'m, 'a> Collector<'m, 'a> {
     /// they are made (Python/bltinmodule.c `PyObject_GetIter`); `next(x)`
     /// iterates an iterator that was made already.
     fn iterated_arguments(&self, call: &'a ast::ExprCall, scope: ScopeId) -> &'a [Expr] {
+        let args = &call.arguments.args[..];
+        // itertools' zips and `chain` call `iter()` on every argument when made
+        // (Modules/itertoolsmodule.c); `izip` is Python 2's (see `passes_iteration_through`).
+        if let Value::Qualified(name) = self.model.resolve(&call.func, scope) {
+            if matches!(
+                name.as_str(),
+                "itertools.chain"
+                    | "itertools.zip_longest"
+                    | "itertools.izip"
+                    | "itertools.izip_longest"
+            ) {
+                return args;
+            }
+        }
         let Expr::Name(name) = call.func.as_ref() else {
             return &[];
         };
         if self.model.lookup(name.id.as_str(), scope).is_some() {
             return &[];
         }
-        let args = &call.arguments.args[..];
         match name.id.as_str() {
             "list" | "tuple" | "set" | "sorted" | "sum" | "any" | "all" | "max" | "min"
             | "dict" | "iter" | "enumerate" | "frozenset" => &args[..args.len().min(1)],
