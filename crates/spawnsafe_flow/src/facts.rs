@@ -847,10 +847,9 @@ impl<'m, 'a> Collector<'m, 'a> {
                     crate::semantic::argvalues::possible_values(model, expr, scope)
                 }) {
                     let method = known.pinned_method(call);
-                    if known.starts == Trigger::Call
-                        && known.reimports_main
-                        && !known.serial_in_children
-                    {
+                    // A start that falls back to a serial map in a child
+                    // (parmap) is recorded too: the rules say what it does there.
+                    if known.starts == Trigger::Call && known.reimports_main {
                         start = Some(StartKind::Library(id));
                         start_method = method.clone();
                     }
@@ -1296,6 +1295,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                     | "tqdm.rich.tqdm"
                     | "itertools.islice"
                     | "itertools.chain"
+                    | "itertools.zip_longest"
+                    // Python 2's lazy `zip` (`try: from itertools import izip as zip`):
+                    // on Python 3 the import fails and `zip` stays the builtin.
+                    | "itertools.izip"
+                    | "itertools.izip_longest"
                     | "more_itertools.chunked"
             ),
             Value::Unknown => matches!(
@@ -1312,13 +1316,26 @@ impl<'m, 'a> Collector<'m, 'a> {
     /// they are made (Python/bltinmodule.c `PyObject_GetIter`); `next(x)`
     /// iterates an iterator that was made already.
     fn iterated_arguments(&self, call: &'a ast::ExprCall, scope: ScopeId) -> &'a [Expr] {
+        let args = &call.arguments.args[..];
+        // itertools' zips and `chain` call `iter()` on every argument when made
+        // (Modules/itertoolsmodule.c); `izip` is Python 2's (see `passes_iteration_through`).
+        if let Value::Qualified(name) = self.model.resolve(&call.func, scope) {
+            if matches!(
+                name.as_str(),
+                "itertools.chain"
+                    | "itertools.zip_longest"
+                    | "itertools.izip"
+                    | "itertools.izip_longest"
+            ) {
+                return args;
+            }
+        }
         let Expr::Name(name) = call.func.as_ref() else {
             return &[];
         };
         if self.model.lookup(name.id.as_str(), scope).is_some() {
             return &[];
         }
-        let args = &call.arguments.args[..];
         match name.id.as_str() {
             "list" | "tuple" | "set" | "sorted" | "sum" | "any" | "all" | "max" | "min"
             | "dict" | "iter" | "enumerate" | "frozenset" => &args[..args.len().min(1)],
@@ -1580,6 +1597,13 @@ impl<'a> Visitor<'a> for ExprFinder<'a> {
             | Expr::DictComp(ast::ExprDictComp { generators, .. }) => {
                 self.iterated
                     .extend(generators.iter().map(|generator| &generator.iter));
+                visitor::walk_expr(self, expr);
+            }
+            // A generator expression calls `iter()` on its first iterable when
+            // it is made (`sum(len(b) for b in loader)`); the rest run lazily.
+            Expr::Generator(ast::ExprGenerator { generators, .. }) => {
+                self.iterated
+                    .extend(generators.first().map(|generator| &generator.iter));
                 visitor::walk_expr(self, expr);
             }
             Expr::Call(call) => {

@@ -72,9 +72,12 @@ fn made_by_depth<'a>(
     if depth > 4 {
         return None;
     }
+    // The library's own call, or one of a project subclass of it (`FastLoader(...)`).
     let makes_it = |call: &ast::ExprCall, scope: ScopeId| {
         matches!(model.resolve(&call.func, scope).api(),
             Some(crate::api::Api::Library(found)) if found == id)
+            || matches!(model.resolve(expr, scope),
+                Value::LibraryObject { starter: found, .. } if found == id)
     };
     match expr {
         Expr::Call(call) if makes_it(call, scope) => Some((call, scope)),
@@ -133,10 +136,16 @@ pub fn construction_note(
         .iter()
         .chain(&known.any_of)
         .filter_map(|condition| {
-            let argument = call.arguments.find_argument_value(
-                &condition.argument,
-                condition.position.unwrap_or(usize::MAX),
-            )?;
+            // A subclass's call has its own positions: only keywords are the library's.
+            let own_call = matches!(model.resolve(&call.func, call_scope).api(),
+                Some(crate::api::Api::Library(found)) if found == id);
+            let position = condition.position.filter(|_| own_call);
+            let Some(argument) = call
+                .arguments
+                .find_argument_value(&condition.argument, position.unwrap_or(usize::MAX))
+            else {
+                return unpacked_value(model, text, call, call_scope, &condition.argument);
+            };
             let written = &text[argument.range()];
             // `num_workers=args.workers`: the values the analysis knows it takes.
             let known = match literal(argument) {
@@ -165,6 +174,47 @@ pub fn construction_note(
         )
     };
     Some((call.range(), message))
+}
+
+/// `**kwargs` whose dicts give the argument `name` (`kwargs = {"num_workers": 1}`):
+/// the note's words for it.
+fn unpacked_value(
+    model: &ModuleModel,
+    text: &str,
+    call: &ast::ExprCall,
+    scope: ScopeId,
+    name: &str,
+) -> Option<String> {
+    call.arguments
+        .keywords
+        .iter()
+        .filter(|keyword| keyword.arg.is_none())
+        .find_map(|keyword| {
+            let dicts = possible_values(model, &keyword.value, scope)?;
+            let given: Vec<String> = dicts
+                .iter()
+                .filter_map(|dict| match dict {
+                    Known::Mapping(items) => items
+                        .iter()
+                        .find(|(key, _)| key == name)
+                        .and_then(|(_, value)| value.as_ref().map(show)),
+                    _ => None,
+                })
+                .collect();
+            // `{"num_workers": 1} if use_cuda else {}`: some of the dicts leave it out.
+            let sets = if given.len() == dicts.len() {
+                "sets"
+            } else {
+                "may set"
+            };
+            (!given.is_empty()).then(|| {
+                format!(
+                    "`**{}` (which {sets} `{name}` to {})",
+                    &text[keyword.value.range()],
+                    given.join(" or ")
+                )
+            })
+        })
 }
 
 /// The iterated expression whose range is `range`, and the scope it is in.
@@ -233,6 +283,7 @@ fn show(value: &Known) -> String {
         Known::Bool(false) => "False".to_string(),
         Known::None => "None".to_string(),
         Known::Str(text) => format!("{text:?}"),
+        Known::Mapping(_) => "a dict".to_string(),
     }
 }
 

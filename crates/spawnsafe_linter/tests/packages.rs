@@ -28,7 +28,7 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/package_fixtures")
 }
 
-/// Every package fixture, sorted: `<CODE>/{flagged,clean}/<name>.py`.
+/// Every package fixture, sorted: `<CODE>/{flagged,clean}/<name>.py` or `<name>/main.py`.
 fn package_fixtures() -> Vec<PathBuf> {
     let mut found = Vec::new();
     for code in std::fs::read_dir(root()).unwrap() {
@@ -39,7 +39,9 @@ fn package_fixtures() -> Vec<PathBuf> {
             };
             for entry in entries {
                 let path = entry.unwrap().path();
-                if path.extension().is_some_and(|ext| ext == "py") {
+                // A script, or a small project whose entry is `main.py`.
+                if path.extension().is_some_and(|ext| ext == "py") || path.join("main.py").is_file()
+                {
                     found.push(path);
                 }
             }

@@ -27,6 +27,10 @@ pub fn possible_values(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> Opti
 }
 
 fn values(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize) -> Option<Vec<Known>> {
+    // `**options`: the dicts it may be.
+    if let Some(mappings) = crate::kwargs_dicts::mappings(model, expr, scope) {
+        return Some(mappings);
+    }
     let mut out = Vec::new();
     for (origin, origin_scope) in origins(model, expr, scope, depth)? {
         if let Some(value) = literal(origin) {

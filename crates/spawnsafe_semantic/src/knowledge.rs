@@ -194,17 +194,45 @@ impl Starter {
     /// As [`Starter::may_start`], with `values` telling every value an
     /// argument expression may hold (`None`: cannot tell, so "may").
     pub fn may_start_with(&self, call: &ast::ExprCall, values: &PossibleValues) -> bool {
+        self.may_start_passed(&|name, position| passed_in(call, name, position, values))
+    }
+
+    /// As [`Starter::may_start_with`], with `passed` telling what reaches the
+    /// library's parameter `name` (at `position`): used where the call is not
+    /// the library's own (a subclass whose `__init__` passes its arguments on).
+    pub fn may_start_passed(&self, passed: &dyn Fn(&str, Option<usize>) -> Passed) -> bool {
+        let holds = |condition: &Condition| {
+            condition.may_hold_passed(passed(&condition.argument, condition.position))
+        };
         let all = self
             .when
             .iter()
             .filter(|condition| condition.method.is_none())
-            .all(|condition| condition.may_hold(call, values));
-        let any = self.any_of.is_empty()
-            || self
-                .any_of
-                .iter()
-                .any(|condition| condition.may_hold(call, values));
+            .all(holds);
+        let any = self.any_of.is_empty() || self.any_of.iter().any(holds);
         all && any
+    }
+
+    /// As [`Starter::pinned_method`], from what reaches the library's parameters.
+    pub fn pinned_method_passed(
+        &self,
+        passed: &dyn Fn(&str, Option<usize>) -> Passed,
+    ) -> Option<String> {
+        let spec = self.start_method.as_ref()?;
+        if let Some(fixed) = &spec.fixed {
+            return Some(fixed.clone());
+        }
+        let Some(name) = spec.argument.as_deref() else {
+            return spec.default.clone();
+        };
+        match passed(name, spec.position) {
+            Passed::Absent => spec.default.clone(),
+            Passed::Values(values) => match values.as_slice() {
+                [Known::Str(text)] => Some(text.clone()),
+                _ => None,
+            },
+            Passed::ValuesOrAbsent(_) | Passed::Given | Passed::Unknown => None,
+        }
     }
 
     /// May this call of `method` on the object start processes, by the
@@ -312,6 +340,104 @@ pub enum Known {
     Bool(bool),
     None,
     Str(String),
+    /// A dict with literal string keys, unpacked into a call as `**options`:
+    /// each key with its literal value (`None`: not a literal).
+    Mapping(Vec<(String, Option<Known>)>),
+}
+
+/// What reaches a parameter of the library: nothing (its default applies),
+/// the values it may hold, or something the analysis cannot tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Passed {
+    Absent,
+    Values(Vec<Known>),
+    /// One of the values, or nothing (`**(a if x else b)` where only `a` has the key).
+    ValuesOrAbsent(Vec<Known>),
+    /// Given, with a value the analysis cannot tell.
+    Given,
+    /// Perhaps given (`f(**options)`), with any value.
+    Unknown,
+}
+
+/// What `call` passes for the parameter `name` (at `position`), with `values`
+/// evaluating the expressions. `f(**options)` passes what the dicts `options`
+/// may be hold for the key (a dict built from literal keys), or anything.
+pub fn passed_in(
+    call: &ast::ExprCall,
+    name: &str,
+    position: Option<usize>,
+    values: &PossibleValues,
+) -> Passed {
+    if let Some(argument) = call
+        .arguments
+        .find_argument_value(name, position.unwrap_or(usize::MAX))
+    {
+        return match values(argument) {
+            Some(possible) if !possible.is_empty() => Passed::Values(possible),
+            _ => Passed::Given,
+        };
+    }
+    // `f(*args)` may fill the position.
+    if position.is_some() && call.arguments.args.iter().any(Expr::is_starred_expr) {
+        return Passed::Unknown;
+    }
+    let mut found = Vec::new();
+    let mut absent = false;
+    for keyword in call.arguments.keywords.iter().filter(|k| k.arg.is_none()) {
+        let Some(mappings) = values(&keyword.value) else {
+            return Passed::Unknown;
+        };
+        for mapping in mappings {
+            let Known::Mapping(items) = mapping else {
+                return Passed::Unknown;
+            };
+            match items.into_iter().find(|(key, _)| key == name) {
+                Some((_, Some(value))) => found.push(value),
+                Some((_, None)) => return Passed::Unknown,
+                // This dict leaves the parameter to its default.
+                None => absent = true,
+            }
+        }
+    }
+    match (found.is_empty(), absent) {
+        (true, _) => Passed::Absent,
+        (false, false) => Passed::Values(found),
+        // Some of the dicts give it, some leave the default: both may happen.
+        (false, true) => Passed::ValuesOrAbsent(found),
+    }
+}
+
+/// A dict built from literal string keys (`{"num_workers": 4}`,
+/// `dict(num_workers=4)`), with each key's literal value; `dict_is_builtin`
+/// says whether the name `dict` is the builtin where the call is.
+pub fn mapping_literal(expr: &Expr, dict_is_builtin: bool) -> Option<Vec<(String, Option<Known>)>> {
+    match expr {
+        Expr::Dict(dict) => dict
+            .items
+            .iter()
+            .map(|item| match &item.key {
+                Some(Expr::StringLiteral(key)) => {
+                    Some((key.value.to_str().to_string(), literal(&item.value)))
+                }
+                _ => None,
+            })
+            .collect(),
+        Expr::Call(call)
+            if dict_is_builtin
+                && call.arguments.args.is_empty()
+                && matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "dict") =>
+        {
+            call.arguments
+                .keywords
+                .iter()
+                .map(|keyword| {
+                    let key = keyword.arg.as_ref()?;
+                    Some((key.as_str().to_string(), literal(&keyword.value)))
+                })
+                .collect()
+        }
+        _ => None,
+    }
 }
 
 /// Every value an argument expression may hold, or `None` when that cannot be told.
@@ -349,23 +475,26 @@ fn parse_default(default: &str) -> Option<Known> {
 
 impl Condition {
     fn may_hold(&self, call: &ast::ExprCall, values: &PossibleValues) -> bool {
-        let argument = call
-            .arguments
-            .find_argument_value(&self.argument, self.position.unwrap_or(usize::MAX));
-        // `f(**options)` or `f(*args)` may pass anything.
-        let unpacked = call.arguments.keywords.iter().any(|k| k.arg.is_none())
-            || call.arguments.args.iter().any(Expr::is_starred_expr);
-        if self.test == Test::Absent {
-            return argument.is_none();
-        }
-        let possible = match argument {
-            Some(argument) => match values(argument) {
-                Some(possible) if !possible.is_empty() => possible,
-                _ => return self.unknown_may_hold,
-            },
-            None if unpacked => return self.unknown_may_hold,
-            None => match parse_default(&self.default) {
+        self.may_hold_passed(passed_in(call, &self.argument, self.position, values))
+    }
+
+    fn may_hold_passed(&self, passed: Passed) -> bool {
+        let default = || parse_default(&self.default);
+        let possible = match passed {
+            Passed::Unknown => return self.unknown_may_hold,
+            Passed::Absent | Passed::ValuesOrAbsent(_) if self.test == Test::Absent => return true,
+            Passed::Values(_) | Passed::Given if self.test == Test::Absent => return false,
+            Passed::Given => return self.unknown_may_hold,
+            Passed::Values(values) => values,
+            Passed::Absent => match default() {
                 Some(value) => vec![value],
+                None => return true,
+            },
+            Passed::ValuesOrAbsent(mut values) => match default() {
+                Some(value) => {
+                    values.push(value);
+                    values
+                }
                 None => return true,
             },
         };
@@ -385,7 +514,7 @@ impl Condition {
                 Known::Str(text) => self.values.iter().any(|v| v == text),
                 _ => false,
             },
-            Test::Absent => unreachable!(),
+            Test::Absent => false,
         }
     }
 }

@@ -9,7 +9,9 @@ mod containers;
 pub mod decorated_objects;
 pub mod guards;
 pub mod inherited_api;
+mod inherited_starter;
 pub mod knowledge;
+mod kwargs_dicts;
 pub mod model;
 pub mod stdlib;
 

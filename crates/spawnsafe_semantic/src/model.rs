@@ -880,6 +880,10 @@ impl<'a> ModuleModel<'a> {
                     if let Some(base) = self.inherited_pool_api(*class) {
                         return Value::Instance(Box::new(base));
                     }
+                    // `class FastLoader(DataLoader)`: the base's object.
+                    if let Some(object) = self.inherited_starter_object(*class, call, scope) {
+                        return object;
+                    }
                 }
                 match callee {
                     Value::Qualified(_) | Value::ContextApi { .. } | Value::Class(_) => {

@@ -41,7 +41,10 @@ joblib's `Parallel(backend="multiprocessing")(...)`, Keras'
 `fit(use_multiprocessing=True)`, mpire with `start_method="spawn"`, dask's local
 cluster, billiard's `Pool`... Those whose workers never re-import the script
 (loky, joblib's default backend) or fork by default (mpire, Hugging Face
-`datasets`' `map(num_proc=...)`) are not reported.
+`datasets`' `map(num_proc=...)`) are not reported. `parmap.map()` at import
+time is a warning, not an error: parmap catches the failed `Pool()` in each
+spawn child and runs the whole map serially there, so nothing fails but every
+worker repeats the work and its output (parmap/parmap.py, `_create_pool`).
 
 ## Why is this bad?
 Under the *spawn* and *forkserver* start methods (the default on Windows, on
@@ -313,7 +316,17 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         // Through a fork context the children do not re-import anything.
         let pinned = checker.pinned(effect.method.as_deref());
         let what = capitalize(&effect.description);
-        let (message, help) = if entry {
+        // parmap catches the failed start in a child and maps serially there.
+        let serial = serial_fallback(checker, effect);
+        let (message, help) = if let Some(library) = serial {
+            (
+                format!(
+                    "{what} while {} is imported: in each spawn child the pool's start fails with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\", which `{library}` catches and runs the whole map serially there, so every worker repeats the work and its output",
+                    if entry { "the main script" } else { "this module" }
+                ),
+                "move it under `if __name__ == \"__main__\":` (or into a `main()` function called from there)".to_string(),
+            )
+        } else if entry {
             (
                 format!(
                     "{what} while the main script is imported: spawn children re-import this file and fail with \"An attempt has been made to start a new process before the current process has finished its bootstrapping phase\""
@@ -334,6 +347,9 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         diagnostic.related = related;
         diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
         diagnostic.pinned = pinned;
+        if serial.is_some() {
+            diagnostic.severity_override = Some(crate::registry::Severity::Warning);
+        }
         if let Some((moved, fix)) = &fix {
             if top_level_index(checker.project, module, effect.range)
                 .is_some_and(|index| moved.contains(&index))
@@ -380,6 +396,22 @@ fn starter_construction_note(checker: &Checker, effect: &ImportTimeEffect) -> Op
         range,
         message,
     })
+}
+
+/// The library, in words, when the start is one whose failure in a child the
+/// library catches, running its work serially there (`parmap`).
+fn serial_fallback(checker: &Checker, effect: &ImportTimeEffect) -> Option<&'static str> {
+    let (module, range) = effect
+        .trace
+        .last()
+        .map_or((checker.module, effect.range), |step| {
+            (step.module, step.range)
+        });
+    let id = crate::torch::library_start_at(checker.project, module, range)?;
+    let known = spawnsafe_semantic::knowledge::starter(id);
+    // The package: `parmap` of `parmap.map`.
+    let package = known.names.first()?.split('.').next()?;
+    known.serial_in_children.then_some(package)
 }
 
 /// The top-level statement of the module that holds `range`.
