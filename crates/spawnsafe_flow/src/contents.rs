@@ -183,6 +183,11 @@ fn walk<'a>(
                     }
                     continue;
                 }
+                // A variable the constructor was given (`QueryResult(rows, connection)`):
+                // what the value flow says it holds.
+                if let Some(found) = named_value(walker, &leaf, &path, &info.def.name) {
+                    return Some(found);
+                }
                 if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
                     return Some(found);
                 }
@@ -452,6 +457,34 @@ fn in_container<'a>(
         pickle_error(project, &inner, &kind)?;
         Some(Inside {
             path: format!("{path}[...]"),
+            holder: holder.to_string(),
+            leaf: Leaf {
+                anchor: inner.expr,
+                ..inner
+            },
+            kind,
+        })
+    })
+}
+
+/// The unpicklable object a stored name surely holds, through the value
+/// flow (every alternative must be one: unknown stays unknown).
+fn named_value<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    leaf: &Leaf<'a>,
+    path: &str,
+    holder: &str,
+) -> Option<Inside<'a>> {
+    if !matches!(leaf.expr, Expr::Name(_)) {
+        return None;
+    }
+    let project = walker.project;
+    let flows = walker.flows(leaf.module, leaf.expr, leaf.scope, Shape::Whole);
+    let found = problems(&flows, &mut |inner| classify(walker, inner, None));
+    found.into_iter().find_map(|(inner, kind)| {
+        pickle_error(project, &inner, &kind)?;
+        Some(Inside {
+            path: path.to_string(),
             holder: holder.to_string(),
             leaf: Leaf {
                 anchor: inner.expr,
