@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+pub mod bound_methods;
 pub mod boundary;
 pub mod branches;
 pub mod callbacks;
