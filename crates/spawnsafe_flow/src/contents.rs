@@ -164,6 +164,14 @@ fn walk<'a>(
                 if let Some(passed) = constructor_argument(project, &leaf, method, made_by) {
                     leaf = passed;
                 }
+                // `self.t = t if t is not None else default` with `t` left at `None`.
+                if let Some(taken) = constructor_branch(project, &leaf, method, made_by) {
+                    leaf = Leaf {
+                        expr: taken,
+                        anchor: taken,
+                        ..leaf
+                    };
+                }
                 if let Some(kind) = classify(walker, &leaf, None) {
                     if pickle_error(project, &leaf, &kind).is_some() {
                         return Some(Inside {
@@ -174,6 +182,11 @@ fn walk<'a>(
                         });
                     }
                     continue;
+                }
+                // A variable the constructor was given (`QueryResult(rows, connection)`):
+                // what the value flow says it holds.
+                if let Some(found) = named_value(walker, &leaf, &path, &info.def.name) {
+                    return Some(found);
                 }
                 if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
                     return Some(found);
@@ -247,6 +260,29 @@ pub(crate) fn constructor_argument<'a>(
         },
         None => None,
     }
+}
+
+/// The branch of a conditional expression (or the operand of `t or default`)
+/// stored by `__init__` that is the value for this construction: its test reads a parameter the constructor call leaves
+/// at (or passes as) a falsy literal (see [`crate::branches`]).
+fn constructor_branch<'a>(
+    project: &Project<'_, 'a>,
+    leaf: &Leaf<'a>,
+    method: crate::semantic::FunctionId,
+    made_by: Option<Construction<'a>>,
+) -> Option<&'a Expr> {
+    let (tested, when_falsy) = match leaf.expr {
+        Expr::If(if_expr) => crate::branches::falsy_test(if_expr)?,
+        Expr::BoolOp(bool_op) => crate::branches::falsy_or(bool_op)?,
+        _ => return None,
+    };
+    let tested = Leaf {
+        expr: tested,
+        anchor: tested,
+        ..*leaf
+    };
+    let passed = constructor_argument(project, &tested, method, made_by)?;
+    crate::branches::falsy_literal(passed.expr).then_some(when_falsy)
 }
 
 /// A dataclass's fields are instance attributes: `__init__` stores each
@@ -421,6 +457,34 @@ fn in_container<'a>(
         pickle_error(project, &inner, &kind)?;
         Some(Inside {
             path: format!("{path}[...]"),
+            holder: holder.to_string(),
+            leaf: Leaf {
+                anchor: inner.expr,
+                ..inner
+            },
+            kind,
+        })
+    })
+}
+
+/// The unpicklable object a stored name surely holds, through the value
+/// flow (every alternative must be one: unknown stays unknown).
+fn named_value<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    leaf: &Leaf<'a>,
+    path: &str,
+    holder: &str,
+) -> Option<Inside<'a>> {
+    if !matches!(leaf.expr, Expr::Name(_)) {
+        return None;
+    }
+    let project = walker.project;
+    let flows = walker.flows(leaf.module, leaf.expr, leaf.scope, Shape::Whole);
+    let found = problems(&flows, &mut |inner| classify(walker, inner, None));
+    found.into_iter().find_map(|(inner, kind)| {
+        pickle_error(project, &inner, &kind)?;
+        Some(Inside {
+            path: path.to_string(),
             holder: holder.to_string(),
             leaf: Leaf {
                 anchor: inner.expr,

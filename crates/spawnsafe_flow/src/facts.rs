@@ -547,6 +547,16 @@ impl<'m, 'a> Collector<'m, 'a> {
                     self.protocol_call(&item.context_expr, "__enter__", context);
                 }
                 self.suite(&with.body, context);
+                // Leaving the block calls `__exit__` (`__aexit__` for `async with`),
+                // innermost item first: what it runs runs here too.
+                let exit = if with.is_async {
+                    "__aexit__"
+                } else {
+                    "__exit__"
+                };
+                for item in with.items.iter().rev() {
+                    self.protocol_call(&item.context_expr, exit, context);
+                }
             }
             Stmt::For(for_stmt) => {
                 self.expr(&for_stmt.iter, context);

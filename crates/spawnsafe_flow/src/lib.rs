@@ -7,11 +7,14 @@ pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
 pub mod argument_sites;
+pub mod bound_methods;
 pub mod boundary;
+pub mod branches;
 pub mod callbacks;
 pub mod channels;
 pub mod config;
 pub mod contents;
+pub mod environment;
 pub mod exception_args;
 pub mod facts;
 pub mod fork_after;

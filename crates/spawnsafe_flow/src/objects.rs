@@ -328,7 +328,10 @@ pub fn classify<'a>(
     leaf: &Leaf<'a>,
     sent_at: Option<TextSize>,
 ) -> Option<ObjectKind> {
-    let kind = classify_expr(walker, leaf, sent_at)?;
+    let kind = match classify_expr(walker, leaf, sent_at) {
+        Some(kind) => kind,
+        None => bound_method_receiver(walker, leaf, sent_at)?,
+    };
     if leaf.entered {
         // `with X as x:` binds `X.__enter__()`: the object itself only for these.
         return matches!(
@@ -341,6 +344,27 @@ pub fn classify<'a>(
         .then_some(kind);
     }
     Some(kind)
+}
+
+/// `pool.starmap`: the bound method of an object that cannot be pickled
+/// carries that object (see [`crate::bound_methods`]).
+fn bound_method_receiver<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    leaf: &Leaf<'a>,
+    sent_at: Option<TextSize>,
+) -> Option<ObjectKind> {
+    let Expr::Attribute(attribute) = leaf.expr else {
+        return None;
+    };
+    let flows = walker.flows(leaf.module, &attribute.value, leaf.scope, Shape::Whole);
+    let found = problems(&flows, &mut |inner| classify_expr(walker, inner, sent_at));
+    if found.is_empty() {
+        return None;
+    }
+    found
+        .iter()
+        .all(|(_, kind)| crate::bound_methods::is_method_of(kind, attribute.attr.as_str()))
+        .then(|| found[0].1.clone())
 }
 
 fn classify_expr<'a>(

@@ -596,6 +596,11 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                 );
             }
             Expr::If(if_expr) => {
+                // `x if x is not None else default` with `x` surely `None`: one branch runs.
+                if let Some(taken) = self.decided_branch(walk, if_expr, scope, shape, depth) {
+                    self.walk(walk, taken, scope, shape, anchor, None, depth + 1, out);
+                    return;
+                }
                 let mut body = Vec::new();
                 self.walk(
                     walk,
@@ -963,6 +968,41 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
             }
             Argument::Default(None) | Argument::Unknown => out.push(Flow::OneOf(Vec::new())),
         }
+    }
+
+    /// The branch of a conditional expression that surely runs, when its test
+    /// reads a value that is surely falsy (`None`, a parameter left at its
+    /// `None` default): `x if x is not None else d`, `x if x else d`,
+    /// `d if x is None else x`, `d if not x else x`. See [`crate::branches`].
+    fn decided_branch(
+        &mut self,
+        walk: &mut Walk<'a>,
+        if_expr: &'a ast::ExprIf,
+        scope: ScopeId,
+        shape: Shape,
+        depth: usize,
+    ) -> Option<&'a Expr> {
+        let (tested, when_falsy) = crate::branches::falsy_test(if_expr)?;
+        // The test's own walk must not mark what the branches read as seen.
+        let mut probe = Walk {
+            module: walk.module,
+            root: walk.root,
+            seen: walk.seen.clone(),
+            nested: walk.nested,
+            env: walk.env.clone(),
+        };
+        let mut flows = Vec::new();
+        self.walk(
+            &mut probe,
+            tested,
+            scope,
+            shape,
+            None,
+            None,
+            depth + 1,
+            &mut flows,
+        );
+        surely_falsy(&flows).then_some(when_falsy)
     }
 
     #[allow(clippy::too_many_arguments)]

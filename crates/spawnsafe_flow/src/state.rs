@@ -1077,6 +1077,10 @@ fn config_findings(
             }
         }
     }
+    // Filters the program writes to `PYTHONWARNINGS` reach the children.
+    if crate::environment::sets_warnings_variable(project) {
+        child_configured.insert(Facility::Warnings, crate::config::ALL);
+    }
     // A facility the children configure completely themselves is theirs.
     uses.retain(|(.., facility)| {
         child_configured.get(facility).copied().unwrap_or(0) != crate::config::ALL

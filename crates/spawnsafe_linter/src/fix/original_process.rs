@@ -269,7 +269,8 @@ pub fn guard_fix(checker: &Checker, effects: &ImportTimeEffects) -> Option<(Vec<
             _ => runs.push((index, index)),
         }
     }
-    let first_line = statement_lines(text, body, runs[0].0)?;
+    // A start only in the `else` of a main guard leaves nothing to wrap here.
+    let first_line = statement_lines(text, body, runs.first()?.0)?;
     let at = TextSize::try_from(first_line.start).ok()?;
     let parent = multiprocessing_member(model, text, style, "parent_process", MODULE_SCOPE, at)?;
     let current = multiprocessing_member(model, text, style, "current_process", MODULE_SCOPE, at)?;

@@ -1,0 +1,3 @@
+from pymc_lite.parallel import sample
+
+__all__ = ["sample"]

@@ -1,0 +1,3 @@
+from v8unpack.helper import extract
+
+__all__ = ["extract"]

@@ -1,0 +1,3 @@
+from v8unpack.helper import close_pool, extract
+
+__all__ = ["extract", "close_pool"]
