@@ -21,6 +21,7 @@ pub mod member_state;
 pub mod notebook;
 pub mod original_process;
 pub mod pass_to_child;
+pub mod returned_closure;
 pub mod start_method;
 pub mod style;
 pub mod suite;
