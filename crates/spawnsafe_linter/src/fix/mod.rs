@@ -14,6 +14,7 @@ pub mod free_names;
 pub mod hoist;
 pub mod imports;
 pub mod inherit_globals;
+pub mod initializer_call;
 pub mod lines;
 pub mod main_guard;
 pub mod manager_proxy;
