@@ -10,6 +10,7 @@
 pub mod apply;
 pub mod drain_first;
 pub mod exception_reduce;
+pub mod force_start_method;
 pub mod free_names;
 pub mod hoist;
 pub mod imports;
