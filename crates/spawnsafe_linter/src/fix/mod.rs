@@ -24,6 +24,7 @@ pub mod notebook;
 pub mod original_process;
 pub mod pass_to_child;
 pub mod returned_closure;
+pub mod side_effect_into_guard;
 pub mod start_method;
 pub mod style;
 pub mod suite;

@@ -162,6 +162,7 @@ pub fn check(checker: &mut Checker) {
                 });
             }
         }
+        let fix = crate::fix::side_effect_into_guard::fix_in(checker, range);
         let diagnostic = checker.report(
             Rule::SideEffectsInChildren,
             range,
@@ -175,6 +176,7 @@ pub fn check(checker: &mut Checker) {
             Methods::SPAWN_AND_FORKSERVER
         });
         diagnostic.pinned = pinned;
+        diagnostic.fix = fix;
         if primary.error {
             diagnostic.severity_override = Some(Severity::Error);
         }
