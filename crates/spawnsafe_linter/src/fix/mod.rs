@@ -12,6 +12,7 @@ pub mod drain_first;
 pub mod exception_reduce;
 pub mod force_start_method;
 pub mod free_names;
+pub mod getattr_setstate;
 pub mod hoist;
 pub mod imports;
 pub mod inherit_globals;
