@@ -8,6 +8,7 @@
 //! that re-checks after each round lives in [`crate::fixer::fix_paths`].
 
 pub mod apply;
+pub mod config_initializer;
 pub mod drain_first;
 pub mod exception_reduce;
 pub mod force_start_method;

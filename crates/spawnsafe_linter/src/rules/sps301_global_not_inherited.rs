@@ -412,6 +412,15 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                     finding.origin.site,
                 )
             }
+            Hazard::Config { .. }
+                if finding.holder.is_none()
+                    && matches!(
+                        finding.origin.role,
+                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
+                    ) =>
+            {
+                crate::fix::config_initializer::fix_in(checker, finding.range, finding.origin.site)
+            }
             _ => None,
         };
         let diagnostic = checker.report(
