@@ -21,6 +21,7 @@ pub mod initializer_call;
 pub mod lines;
 pub mod main_guard;
 pub mod manager_proxy;
+pub mod materialize_generator;
 pub mod member_state;
 pub mod notebook;
 pub mod original_process;
