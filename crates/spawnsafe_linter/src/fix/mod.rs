@@ -23,6 +23,7 @@ pub mod main_guard;
 pub mod manager_proxy;
 pub mod materialize_generator;
 pub mod member_state;
+pub mod named_lambda;
 pub mod notebook;
 pub mod original_process;
 pub mod pass_to_child;
