@@ -11,12 +11,16 @@ exists, ``../shared/corpus/programs``), staged the way ``corpus.py`` stages it (
    and runner of ``tests/corpus/label.py`` (same interpreter, stand-ins and virtualenv as the
    labels), from the same path, so that printed paths compare equal.
 
-A failing or misbehaving program is *fixable* when a finding of severity error or warning offers
-a fix; it is *repaired* when the fixed program exits cleanly under spawn with the original's fork
-stdout (as sorted lines). When the original fails under fork too (a task argument is pickled under
+A failing or misbehaving program (a *hazard*) is *fixable* unless ``bench/fix-exempt.json`` lists
+it: that reviewed file names, with a one-line reason each, the hazards for which no mechanical fix is
+right (the program's design must change). A fix is *offered* when a finding of severity error or
+warning carries one. A hazard is *repaired* when the fixed program exits cleanly under spawn with
+the original's fork stdout (as sorted lines). When the original fails under fork too (a task argument is pickled under
 every start method), there is no fork output to match: the fixed program must then exit cleanly
 under both fork and spawn with the same stdout. A clean program is *changed* when the fixes touched any file, and
 *broken* when the change made its spawn run differ (outcome or stdout) from the original's.
+
+Repaired hazards are reported of all hazards, of the fixable ones, and of those offered a fix.
 
 Usage::
 
@@ -40,6 +44,14 @@ import corpus  # noqa: E402  (bench/corpus.py: loading and staging)
 import label  # noqa: E402  (tests/corpus/label.py: the spawn-forcing bootstrap and runner)
 
 EXPECTS = corpus.EXPECTS
+EXEMPT = os.path.join(HERE, "fix-exempt.json")
+
+
+def load_exempt(path):
+    """{program unit: reason} of ``fix-exempt.json`` for the corpus at ``path``."""
+    with open(EXEMPT, encoding="utf-8") as f:
+        exempt = json.load(f)
+    return exempt.get(os.path.relpath(path, corpus.REPO), {})
 
 
 def corpus_envs(path):
@@ -76,7 +88,7 @@ def tree_files(target):
     return sorted(out)
 
 
-def measure(binary, path, program, env_kind, python, root, timeout):
+def measure(binary, path, program, env_kind, python, root, timeout, exempt):
     """Stage, run the original (fork; spawn for a clean one), fix, run the fixed one under spawn."""
     work = os.path.join(root, program["unit"].replace(os.sep, "_"))
     shutil.rmtree(work, ignore_errors=True)
@@ -93,7 +105,8 @@ def measure(binary, path, program, env_kind, python, root, timeout):
     alarms = [d for d in before if d.get("severity") in corpus.ALARM]
     offered = sorted({d["code"] for d in alarms if d.get("fix")})
     result = {"program": program["unit"], "expect": program["expect"], "category": program["category"],
-              "flagged": bool(alarms), "fixable": bool(offered), "fix_codes": offered}
+              "flagged": bool(alarms), "offered": bool(offered), "fix_codes": offered,
+              "exempt": exempt.get(program["unit"]) if hazard else None}
     # The reference: fork for a hazard (what users saw), spawn for a clean program.
     reference = label.run(target, "fork" if hazard else "spawn", python, env_kind, timeout)
     fixed = subprocess.run([binary, "check", "--fix", "--unsafe-fixes", "--exit-zero", "--isolated", target],
@@ -125,30 +138,36 @@ def tally(results):
     rows = {}
     for r in results:
         for key in (r["category"], "total"):
-            row = rows.setdefault(key, {"hazards": 0, "fixable": 0, "repaired": 0, "repaired_fixable": 0,
+            row = rows.setdefault(key, {"hazards": 0, "exempt": 0, "fixable": 0, "offered": 0, "repaired": 0,
+                                        "repaired_fixable": 0, "repaired_offered": 0,
                                         "clean": 0, "clean_changed": 0, "clean_broken": 0})
             if r["expect"] == "clean":
                 row["clean"] += 1
                 row["clean_changed"] += bool(r["changed"])
                 row["clean_broken"] += r["broken"]
             else:
+                fixable = not r["exempt"]
                 row["hazards"] += 1
-                row["fixable"] += r["fixable"]
+                row["exempt"] += not fixable
+                row["fixable"] += fixable
+                row["offered"] += r["offered"]
                 row["repaired"] += r["repaired"]
-                row["repaired_fixable"] += r["repaired"] and r["fixable"]
+                row["repaired_fixable"] += r["repaired"] and fixable
+                row["repaired_offered"] += r["repaired"] and r["offered"]
     return rows
 
 
 def table(rows):
     pct = corpus.pct
-    out = ["| category | failing + misbehaving | fixable (a fix offered) | repaired (of fixable) | repaired (of all)"
-           " | clean | clean changed | clean broken |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = ["| category | failing + misbehaving | exempt (no mechanical fix) | a fix offered | repaired (of all)"
+           " | repaired (of fixable) | repaired (of offered) | clean | clean changed | clean broken |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for name in sorted(k for k in rows if k != "total") + ["total"]:
         r = rows[name]
         label_ = "**total**" if name == "total" else name
-        out.append(f"| {label_} | {r['hazards']} | {r['fixable']} | {pct(r['repaired_fixable'], r['fixable'])} | "
-                   f"{pct(r['repaired'], r['hazards'])} | {r['clean']} | {r['clean_changed']} | {r['clean_broken']} |")
+        out.append(f"| {label_} | {r['hazards']} | {r['exempt']} | {r['offered']} | {pct(r['repaired'], r['hazards'])} | "
+                   f"{pct(r['repaired_fixable'], r['fixable'])} | {pct(r['repaired_offered'], r['offered'])} | "
+                   f"{r['clean']} | {r['clean_changed']} | {r['clean_broken']} |")
     return "\n".join(out)
 
 
@@ -171,6 +190,10 @@ def main():
         if args.only:
             programs = [p for p in programs if any(w in p["unit"] for w in args.only)]
         envs = corpus_envs(path)
+        exempt = load_exempt(path)
+        units = {p["unit"] for p in corpus.load_programs(path)}
+        for unit in sorted(set(exempt) - units):
+            print(f"warning: {EXEMPT} names {unit}, which {path} does not hold", file=sys.stderr)
         kinds = {p["unit"]: envs.get(os.path.basename(p["unit"])) for p in programs}
         venv_python = label.ensure_venv() if "venv" in kinds.values() else None
         where = os.path.join(root, os.path.basename(path.rstrip(os.sep)))
@@ -178,7 +201,7 @@ def main():
         def one(program):
             kind = kinds[program["unit"]]
             python = venv_python if kind == "venv" else sys.executable
-            r = measure(binary, path, program, kind, python, where, args.timeout)
+            r = measure(binary, path, program, kind, python, where, args.timeout, exempt)
             mark = "repaired" if r["repaired"] else "BROKEN" if r["broken"] else "changed" if r["changed"] else "-"
             print(f"  {program['unit']:52s} {program['expect']:17s} fix={','.join(r['fix_codes']) or '-':14s} {mark}",
                   file=sys.stderr)

@@ -990,21 +990,26 @@ pub fn nested_fix(
             return None;
         };
         // The captured values are bound where the function is sent: that must
-        // be its only use, in the function it is defined in.
-        let use_site = use_site?;
-        let Expr::Name(used) = use_site else {
-            return None;
-        };
-        if used.id.as_str() != name
-            || !parent.range.contains_range(used.range)
-            || free_names::count_name_uses(&parent.body, name) != 1
-            || plan.captured.iter().any(|captured| {
-                context
-                    .model
-                    .comprehension_binding(captured, used.range.start())
-                    .is_some()
+        // be its only use, in the function it is defined in; or, for a factory
+        // that hands the function out, where it returns it.
+        let sent_here = use_site
+            .and_then(|site| match site {
+                Expr::Name(used) => Some(used),
+                _ => None,
             })
-        {
+            .filter(|used| {
+                used.id.as_str() == name
+                    && parent.range.contains_range(used.range)
+                    && free_names::count_name_uses(&parent.body, name) == 1
+            });
+        let used = sent_here
+            .or_else(|| super::returned_closure::returned_use(parent, name, &plan.captured))?;
+        if plan.captured.iter().any(|captured| {
+            context
+                .model
+                .comprehension_binding(captured, used.range.start())
+                .is_some()
+        }) {
             return None;
         }
         let header = header_with_parameters(context.text, def, &plan.captured)?;

@@ -125,7 +125,7 @@ fn is_identifier(name: &str) -> bool {
 
 /// The call whose first argument is the task function at `site`
 /// (`pool.map(work, ...)`), and the scope it is written in.
-fn sending_call<'a>(
+pub(super) fn sending_call<'a>(
     context: &Context<'_, 'a>,
     site: TextRange,
 ) -> Option<(&'a ast::ExprCall, ScopeId)> {
@@ -164,7 +164,7 @@ fn sending_call<'a>(
 
 /// The `Pool(...)`/`ProcessPoolExecutor(...)` call that made the receiver of
 /// `pool.map(...)`: its one binding in `scope`, by assignment or `with ... as`.
-fn pool_constructor<'a>(
+pub(super) fn pool_constructor<'a>(
     context: &Context<'_, 'a>,
     call: &'a ast::ExprCall,
     scope: ScopeId,

@@ -23,7 +23,7 @@ use crate::globals::is_builtin;
 use crate::semantic::{ScopeId, MODULE_SCOPE};
 
 /// Methods that already decide how the class pickles: adding ours would fight them.
-const PICKLE_PROTOCOL: [&str; 6] = [
+pub(super) const PICKLE_PROTOCOL: [&str; 6] = [
     "__getstate__",
     "__setstate__",
     "__reduce__",

@@ -8,19 +8,27 @@
 //! that re-checks after each round lives in [`crate::fixer::fix_paths`].
 
 pub mod apply;
+pub mod config_initializer;
 pub mod drain_first;
 pub mod exception_reduce;
+pub mod force_start_method;
 pub mod free_names;
+pub mod getattr_setstate;
 pub mod hoist;
 pub mod imports;
 pub mod inherit_globals;
+pub mod initializer_call;
 pub mod lines;
 pub mod main_guard;
 pub mod manager_proxy;
+pub mod materialize_generator;
 pub mod member_state;
+pub mod named_lambda;
 pub mod notebook;
 pub mod original_process;
 pub mod pass_to_child;
+pub mod returned_closure;
+pub mod side_effect_into_guard;
 pub mod start_method;
 pub mod style;
 pub mod suite;

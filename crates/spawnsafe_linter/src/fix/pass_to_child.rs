@@ -20,7 +20,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use super::free_names::{count_name_uses, locals_of};
 use super::hoist::Context;
 use super::{Edit, Fix};
-use crate::semantic::{FunctionId, MODULE_SCOPE};
+use crate::semantic::{BindingKind, FunctionId, MODULE_SCOPE};
 
 /// Passes the module-level `name` to every `Process(target=<root>)` of the
 /// module and makes it a parameter of `root`. `site` is the `target=` value
@@ -191,4 +191,33 @@ pub fn fix_in(
         style: &file.style,
     };
     pass_to_process_fix(&context, name, root.1, site.1)
+}
+
+/// [`fix_in`] for a plain module global (a dict, a list, a random generator)
+/// that the parent changes in place at run time before it starts the child:
+/// under fork the child has the parent's copy as `start()` found it, and
+/// `kwargs` pickles that same state at `start()` under spawn. A class,
+/// function or module is left alone: it pickles by name, so the child would
+/// get its own again (a class attribute the parent set stays unset).
+pub fn global_fix_in(
+    checker: &crate::rules::Checker,
+    name: &str,
+    root: (usize, FunctionId),
+    site: (usize, TextRange),
+) -> Option<Fix> {
+    let model = &checker.project.models[checker.module];
+    let bindings = model.scopes[MODULE_SCOPE].bindings.get(name)?;
+    if !bindings
+        .iter()
+        .all(|b| matches!(b.kind, BindingKind::Assign(value) if !is_definition_reference(value)))
+    {
+        return None;
+    }
+    fix_in(checker, name, root, site)
+}
+
+/// `X = other_name` or `X = module.attr` may name a class or a function,
+/// which pickle by name: the value is not known to carry state.
+fn is_definition_reference(value: &Expr) -> bool {
+    matches!(value, Expr::Name(_) | Expr::Attribute(_))
 }

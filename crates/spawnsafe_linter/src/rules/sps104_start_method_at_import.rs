@@ -12,6 +12,7 @@ use crate::rules::sps101_unguarded_process_start::{is_entry_script, ImportTimeEf
 use crate::rules::Checker;
 use crate::targets::{Methods, StartMethod};
 
+use crate::fix::force_start_method::force_fix;
 /// Where `fix::hoist` has always found it.
 pub(crate) use crate::fix::start_method::HARMLESS_MODULES;
 use crate::fix::start_method::{local_context_fix, move_into_guard_fix, only_if_unset_fix};
@@ -252,11 +253,11 @@ fn check_body(
     // Where the context got fixed, and how.
     let mut fixed: Option<(TextRange, String)> = None;
     let mut earlier = Vec::new();
-    if let Some(at) = fixed_before {
+    if let Some(at) = &fixed_before {
         earlier.push(Related {
             file: checker.files[at.module].clone(),
             range: at.range,
-            message: at.description,
+            message: at.description.clone(),
         });
     }
     for event in &events {
@@ -269,12 +270,18 @@ fn check_body(
                 if let Some((range, how)) = &fixed {
                     if !call.catches_runtime_error && !reported_at_import {
                         let methods = Methods::from_bits(call.under_defaults);
+                        let fix = force_fix(checker, call.range, (module, *range));
                         report_second(checker, call.range, Vec::new(), *range, how, methods);
+                        checker.diagnostics.last_mut().expect("just reported").fix = fix;
                     }
                 } else if !earlier.is_empty() {
                     if !call.catches_runtime_error {
                         let methods = Methods::from_bits(call.under_defaults);
+                        let fix = fixed_before
+                            .as_ref()
+                            .and_then(|at| force_fix(checker, call.range, (at.module, at.range)));
                         report_after_import(checker, call.range, earlier.clone(), methods);
+                        checker.diagnostics.last_mut().expect("just reported").fix = fix;
                     }
                 } else if call.unconditional {
                     fixed = Some((
@@ -310,17 +317,21 @@ fn check_body(
                     {
                         // Point at the call that raises when this module makes it.
                         let mut related = earlier.clone();
-                        let at = match trace.split_last() {
+                        let (at, fix) = match trace.split_last() {
                             Some((last, path)) if last.module == module => {
                                 related.extend(checker.related(path));
-                                last.range
+                                let fix = fixed_before.as_ref().and_then(|first| {
+                                    force_fix(checker, last.range, (first.module, first.range))
+                                });
+                                (last.range, fix)
                             }
                             _ => {
                                 related.extend(checker.related(&trace));
-                                edge.range
+                                (edge.range, None)
                             }
                         };
                         report_after_import(checker, at, related, Methods::ALL);
+                        checker.diagnostics.last_mut().expect("just reported").fix = fix;
                     }
                 } else if edge.unconditional
                     && finder

@@ -10,7 +10,7 @@ use crate::fix::hoist::{self, Definition};
 use crate::fix::Fix;
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::semantic::{ModuleModel, ScopeKind, Value};
+use crate::semantic::{BindingKind, ModuleModel, ScopeKind, Value};
 use crate::targets::Methods;
 
 pub const DOCS: &str = r#"# unpicklable-callable (SPS201)
@@ -486,12 +486,21 @@ fn value_fix(
     match value {
         Value::Lambda => match expr? {
             Expr::Lambda(lambda) => hoist::lambda_fix(context, lambda, scope),
+            Expr::Name(name) => crate::fix::named_lambda::def_fix(context, name),
             _ => None,
         },
         // `functools.partial(func, ...)`: the function is its first argument.
         Value::Partial(inner) => {
             let func = match expr {
                 Some(Expr::Call(call)) => call.arguments.args.first(),
+                // `job = functools.partial(func, ...)` read by name.
+                Some(Expr::Name(name)) => match model.lookup(name.id.as_str(), scope) {
+                    Some((_, [binding])) => match binding.kind {
+                        BindingKind::Assign(Expr::Call(call)) => call.arguments.args.first(),
+                        _ => None,
+                    },
+                    _ => None,
+                },
                 _ => None,
             };
             value_fix(context, func, inner, scope)

@@ -290,6 +290,7 @@ fn report_unpickled(
             message: format!("the `{class_name}` object is created here"),
         });
     }
+    let fix = crate::fix::getattr_setstate::fix_in(checker, found);
     let diagnostic = checker.report(
         Rule::PickleProtocolPitfall,
         site.range(),
@@ -298,6 +299,7 @@ fn report_unpickled(
     );
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
+    diagnostic.fix = fix;
 }
 
 /// A display or comprehension: the value holds the object rather than being it.
@@ -508,12 +510,14 @@ fn report_sent(
         Methods::SPAWN_AND_FORKSERVER
     };
     let pinned = checker.pinned(sent.site.context_method.as_deref());
+    let fix = crate::fix::getattr_setstate::fix_in(checker, found);
     let diagnostic = checker.report(
         Rule::PickleProtocolPitfall,
         leaf.anchor.range(),
         message,
         Some(help.to_string()),
     );
+    diagnostic.fix = fix;
     diagnostic.related = related;
     diagnostic.fails_under = Some(fails_under);
     diagnostic.pinned = pinned;

@@ -409,6 +409,33 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                     ) =>
             {
                 crate::fix::inherit_globals::fix_in(checker, &finding.name, finding.origin.site)
+                    .or_else(|| {
+                        crate::fix::initializer_call::fix_in(
+                            checker,
+                            &finding.name,
+                            finding.origin.site,
+                        )
+                    })
+            }
+            Hazard::Global { .. }
+                if finding.holder.is_none()
+                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
+            {
+                crate::fix::pass_to_child::global_fix_in(
+                    checker,
+                    &finding.name,
+                    finding.origin.root_function,
+                    finding.origin.site,
+                )
+            }
+            Hazard::Config { .. }
+                if finding.holder.is_none()
+                    && matches!(
+                        finding.origin.role,
+                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
+                    ) =>
+            {
+                crate::fix::config_initializer::fix_in(checker, finding.range, finding.origin.site)
             }
             _ => None,
         };

@@ -177,6 +177,7 @@ pub fn check(checker: &mut Checker) {
                 });
             }
         }
+        let fix = crate::fix::side_effect_into_guard::fix_in(checker, range);
         let diagnostic = checker.report(
             Rule::SideEffectsInChildren,
             range,
@@ -190,6 +191,7 @@ pub fn check(checker: &mut Checker) {
             Methods::SPAWN_AND_FORKSERVER
         });
         diagnostic.pinned = pinned;
+        diagnostic.fix = fix;
         if primary.error {
             diagnostic.severity_override = Some(Severity::Error);
         }
