@@ -11,7 +11,9 @@ use crate::platform_checks::{
     decorators_check_platform, ends_on_platform, mentions_platform_check,
 };
 use crate::semantic::knowledge::{starter, SendKind, SendVia, StarterId, Trigger};
-use crate::semantic::{ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE};
+use crate::semantic::{
+    ClassId, FunctionId, GuardTest, IndexVec, ModuleModel, ScopeId, Value, MODULE_SCOPE,
+};
 use crate::start_order;
 
 /// What kind of process start a call is.
@@ -262,7 +264,7 @@ pub struct ModuleFacts<'a> {
     pub import_time: BodyFacts<'a>,
     /// What the main guard's body does (it runs only in the main script).
     pub main_only: BodyFacts<'a>,
-    pub functions: Vec<BodyFacts<'a>>,
+    pub functions: IndexVec<FunctionId, BodyFacts<'a>>,
     pub pickle_sites: Vec<PickleSite<'a>>,
     /// Every `if` test that is a broken main guard.
     pub malformed_guards: Vec<&'a Expr>,
@@ -298,21 +300,19 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
     let mut collector = Collector {
         model,
         facts: ModuleFacts {
-            functions: vec![BodyFacts::default(); model.functions.len()],
+            functions: IndexVec::from_elem_n(BodyFacts::default(), model.functions.len()),
             registries: crate::callbacks::stored_callables(model),
             ..ModuleFacts::default()
         },
         current_call: None,
         function_by_def: model
             .functions
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(id, info)| (info.def.range.start(), id))
             .collect(),
         class_by_def: model
             .classes
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(id, info)| (info.def.range.start(), id))
             .collect(),
     };

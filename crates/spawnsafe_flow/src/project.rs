@@ -10,7 +10,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::api::Api;
 use crate::facts::{BodyFacts, CallEdge, CallSite, ModuleFacts, StartKind, Target};
-use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, Value, MODULE_SCOPE};
+use crate::semantic::{
+    BindingKind, ClassId, FunctionId, IndexVec, ModuleModel, Value, MODULE_SCOPE,
+};
 
 /// Where a file sits in the import system.
 #[derive(Debug, Clone)]
@@ -144,7 +146,7 @@ pub struct Project<'p, 'a> {
     calls_by_name: OnceLock<CallsByName>,
     /// Each class's project base classes (by module, then class), made on
     /// first use: method lookups ask for them again and again.
-    class_bases: Vec<Vec<OnceLock<ClassBases>>>,
+    class_bases: Vec<IndexVec<ClassId, OnceLock<ClassBases>>>,
 }
 
 const MAX_REEXPORT_DEPTH: usize = 8;

@@ -221,11 +221,7 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
                         stops |= self.expr(argument, context, out);
                     }
                 }
-                let Some(class) = model
-                    .classes
-                    .iter()
-                    .position(|info| info.def.range == def.range)
-                else {
+                let Some(class) = model.classes.position(|info| info.def.range == def.range) else {
                     return stops;
                 };
                 let inner = Context {
@@ -421,7 +417,6 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
     fn function_by_def(&self, module: usize, def: &ast::StmtFunctionDef) -> Option<FunctionId> {
         self.model(module)
             .functions
-            .iter()
             .position(|info| info.def.range == def.range)
     }
 

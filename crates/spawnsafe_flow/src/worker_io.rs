@@ -274,7 +274,7 @@ mod tests {
     ) -> R {
         let parsed = ruff_python_parser::parse_module(source).expect("valid Python");
         let model = ModuleModel::build(&parsed.syntax().body);
-        query(&model, 0)
+        query(&model, FunctionId::new(0))
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub mod argvalues;
 mod containers;
 pub mod decorated_objects;
 pub mod guards;
+#[macro_use]
+pub mod index;
 pub mod inherited_api;
 pub mod knowledge;
 pub mod model;

@@ -11,11 +11,22 @@ use rustc_hash::FxHashMap;
 use crate::api::{self, Api};
 use crate::knowledge::{starter, StarterId, Trigger};
 
-pub type ScopeId = usize;
-pub type FunctionId = usize;
-pub type ClassId = usize;
+pub use crate::index::{Idx, IndexVec};
 
-pub const MODULE_SCOPE: ScopeId = 0;
+crate::newtype_index! {
+    /// A scope of a module: the module itself, a function's or a class's body.
+    pub struct ScopeId;
+}
+crate::newtype_index! {
+    /// A function (or method) defined in a module.
+    pub struct FunctionId;
+}
+crate::newtype_index! {
+    /// A class defined in a module.
+    pub struct ClassId;
+}
+
+pub const MODULE_SCOPE: ScopeId = ScopeId::new(0);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -128,9 +139,9 @@ pub enum GuardTest {
 #[derive(Debug)]
 pub struct ModuleModel<'a> {
     pub body: &'a [Stmt],
-    pub scopes: Vec<Scope<'a>>,
-    pub functions: Vec<FunctionInfo<'a>>,
-    pub classes: Vec<ClassInfo<'a>>,
+    pub scopes: IndexVec<ScopeId, Scope<'a>>,
+    pub functions: IndexVec<FunctionId, FunctionInfo<'a>>,
+    pub classes: IndexVec<ClassId, ClassInfo<'a>>,
     /// The module has a working `if __name__ == "__main__":` guard.
     pub has_main_guard: bool,
     /// Comprehension variables: `for x in ITER` inside `[... for x in ITER]`,
@@ -219,14 +230,14 @@ impl<'a> ModuleModel<'a> {
     pub fn build(body: &'a [Stmt]) -> ModuleModel<'a> {
         let mut model = ModuleModel {
             body,
-            scopes: vec![Scope {
+            scopes: IndexVec::from_iter([Scope {
                 kind: ScopeKind::Module,
                 parent: None,
                 bindings: FxHashMap::default(),
                 globals: Vec::new(),
-            }],
-            functions: Vec::new(),
-            classes: Vec::new(),
+            }]),
+            functions: IndexVec::new(),
+            classes: IndexVec::new(),
             has_main_guard: false,
             comprehension_targets: Vec::new(),
             comprehensions: Vec::new(),
@@ -257,7 +268,7 @@ impl<'a> ModuleModel<'a> {
             finder.visit_stmt(stmt);
         }
         model.comprehensions = finder.found;
-        for class in 0..model.classes.len() {
+        for class in model.classes.indices() {
             model.classes[class].self_attributes = model.self_attribute_index(class);
         }
         model
@@ -307,8 +318,7 @@ impl<'a> ModuleModel<'a> {
             parent: Some(parent),
             bindings: FxHashMap::default(),
             globals: Vec::new(),
-        });
-        self.scopes.len() - 1
+        })
     }
 
     fn is_function_scope(&self, scope: ScopeId) -> bool {
@@ -401,7 +411,7 @@ impl<'a> ModuleModel<'a> {
                 }
             }
             Stmt::FunctionDef(def) => {
-                let id = self.functions.len();
+                let id = self.functions.next_index();
                 let is_local = self.is_function_scope(scope);
                 let class = match self.scopes[scope].kind {
                     ScopeKind::Class(class) => Some(class),
@@ -454,7 +464,7 @@ impl<'a> ModuleModel<'a> {
                 self.collect_suite(&def.body, function_scope, false, &inner_prefix);
             }
             Stmt::ClassDef(def) => {
-                let id = self.classes.len();
+                let id = self.classes.next_index();
                 let is_local = self.is_function_scope(scope);
                 let qualname = format!("{prefix}{}", def.name.as_str());
                 let class_scope = self.new_scope(ScopeKind::Class(id), scope);
