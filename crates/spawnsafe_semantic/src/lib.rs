@@ -13,6 +13,7 @@ pub mod index;
 pub mod inherited_api;
 pub mod knowledge;
 pub mod model;
+pub mod references;
 pub mod stdlib;
 
 pub use model::*;
