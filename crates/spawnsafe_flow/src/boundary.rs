@@ -116,7 +116,7 @@ pub fn unfindable_class(
     };
     let &(_, printed_as) = CLASS_FACTORIES
         .iter()
-        .find(|(qualified, _)| *qualified == callee)?;
+        .find(|(qualified, _)| **qualified == *callee)?;
     // `module=` or `qualname=` say where pickle should look: trust them.
     if factory.arguments.keywords.iter().any(|keyword| {
         keyword

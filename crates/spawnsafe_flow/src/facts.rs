@@ -671,7 +671,9 @@ impl<'m, 'a> Collector<'m, 'a> {
             let target = match self.model.resolve(&decorator.expression, context.scope) {
                 Value::Function(function) => Target::Function(function),
                 Value::Class(class) => Target::Class(class),
-                Value::Qualified(name) if api::classify(&name).is_none() => Target::External(name),
+                Value::Qualified(name) if api::classify(&name).is_none() => {
+                    Target::External(name.to_string())
+                }
                 _ => continue,
             };
             self.body_facts(context).calls.push(CallEdge {
@@ -1021,9 +1023,10 @@ impl<'m, 'a> Collector<'m, 'a> {
                                 Value::Class(class) => {
                                     Some(Target::Method(*class, method.to_string()))
                                 }
-                                Value::Qualified(name) => {
-                                    Some(Target::ExternalMethod(name.clone(), method.to_string()))
-                                }
+                                Value::Qualified(name) => Some(Target::ExternalMethod(
+                                    name.to_string(),
+                                    method.to_string(),
+                                )),
                                 _ => None,
                             };
                         }
@@ -1037,9 +1040,9 @@ impl<'m, 'a> Collector<'m, 'a> {
                 // `obj()` runs `obj.__call__()`.
                 Value::Instance(class) => match class.as_ref() {
                     Value::Class(class) => Some(Target::Method(*class, "__call__".to_string())),
-                    Value::Qualified(name) if api::classify(name).is_none() => {
-                        Some(Target::ExternalMethod(name.clone(), "__call__".to_string()))
-                    }
+                    Value::Qualified(name) if api::classify(name).is_none() => Some(
+                        Target::ExternalMethod(name.to_string(), "__call__".to_string()),
+                    ),
                     _ => None,
                 },
                 Value::Function(function) => Some(Target::Function(*function)),
@@ -1051,7 +1054,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                 )
                 .map(|name| Target::Registry(name.to_string())),
                 Value::Class(class) => Some(Target::Class(*class)),
-                Value::Qualified(name) => Some(Target::External(name.clone())),
+                Value::Qualified(name) => Some(Target::External(name.to_string())),
                 _ => None,
             };
         }
@@ -1227,14 +1230,14 @@ impl<'m, 'a> Collector<'m, 'a> {
             Value::Instance(class) => match *class {
                 Value::Class(class) => Target::Method(class, method.to_string()),
                 Value::Qualified(name) if api::classify(&name).is_none() => {
-                    Target::ExternalMethod(name, method.to_string())
+                    Target::ExternalMethod(name.to_string(), method.to_string())
                 }
                 _ => return,
             },
             Value::Element(result, index) => match *result {
                 Value::Instance(callee) => match *callee {
                     Value::Qualified(name) => {
-                        Target::ExternalElement(name, index, method.to_string())
+                        Target::ExternalElement(name.to_string(), index, method.to_string())
                     }
                     _ => return,
                 },

@@ -497,7 +497,7 @@ fn classify_bindings<'a>(name: &'a str, bindings: &[&Binding<'a>]) -> Base<'a> {
     let mut imported: Option<(u32, String)> = None;
     for binding in bindings {
         let this = match &binding.kind {
-            BindingKind::Import(path) => (0, path.clone()),
+            BindingKind::Import(path) => (0, path.to_string()),
             BindingKind::FromImport {
                 level,
                 module,

@@ -3,7 +3,7 @@
 //! this call (transitively) do?".
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::api::Api;
 use crate::facts::{BodyFacts, CallEdge, CallSite, ModuleFacts, StartKind, Target};
 use crate::semantic::{
-    BindingKind, ClassId, FunctionId, IndexVec, ModuleModel, Value, MODULE_SCOPE,
+    BindingKind, ClassId, FunctionId, IndexVec, ModuleModel, QualifiedName, Value, MODULE_SCOPE,
 };
 
 /// Where a file sits in the import system.
@@ -147,6 +147,9 @@ pub struct Project<'p, 'a> {
     /// Each class's project base classes (by module, then class), made on
     /// first use: method lookups ask for them again and again.
     class_bases: Vec<IndexVec<ClassId, OnceLock<ClassBases>>>,
+    /// What each qualified name seen in a module resolves to, made on first
+    /// use: every rule asks again for the same call targets.
+    resolved: RwLock<FxHashMap<(usize, QualifiedName), Option<Symbol>>>,
 }
 
 const MAX_REEXPORT_DEPTH: usize = 8;
@@ -195,6 +198,7 @@ impl<'p, 'a> Project<'p, 'a> {
                 .iter()
                 .map(|model| model.classes.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
+            resolved: RwLock::new(FxHashMap::default()),
         };
         let mut imported = vec![false; paths.len()];
         for (index, module_facts) in facts.iter().enumerate() {
@@ -278,8 +282,35 @@ impl<'p, 'a> Project<'p, 'a> {
     }
 
     /// Resolves a qualified name seen in `module` (`helpers.run_all`, `.pkg.Runner`,
-    /// `pkg.mod.Class.method`) to a project function or class.
+    /// `pkg.mod.Class.method`) to a project function or class, once per name and module.
     fn resolve_qualified(&self, module: usize, qualified: &str, depth: usize) -> Option<Symbol> {
+        if depth > 0 {
+            return self.resolve_qualified_uncached(module, qualified, depth);
+        }
+        let key = (module, QualifiedName::new(qualified));
+        let cached = self
+            .resolved
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .copied();
+        if let Some(symbol) = cached {
+            return symbol;
+        }
+        let symbol = self.resolve_qualified_uncached(module, qualified, depth);
+        self.resolved
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key, symbol);
+        symbol
+    }
+
+    fn resolve_qualified_uncached(
+        &self,
+        module: usize,
+        qualified: &str,
+        depth: usize,
+    ) -> Option<Symbol> {
         if depth > MAX_REEXPORT_DEPTH {
             return None;
         }
@@ -334,7 +365,7 @@ impl<'p, 'a> Project<'p, 'a> {
                 };
             }
             BindingKind::Import(path) => {
-                let mut qualified = path.clone();
+                let mut qualified = path.to_string();
                 for name in rest {
                     qualified.push('.');
                     qualified.push_str(name);

@@ -734,7 +734,7 @@ struct WorkerSummary {
 /// function of a `partial`, `Class.method` of a bound method).
 fn external_names(value: &Value, names: &mut Vec<String>) {
     match value {
-        Value::Qualified(name) => names.push(name.clone()),
+        Value::Qualified(name) => names.push(name.to_string()),
         Value::Partial(inner) | Value::Collection(inner) => external_names(inner, names),
         Value::BoundMethod(receiver, method) => {
             if let Value::Instance(class) = receiver.as_ref() {
@@ -1017,7 +1017,7 @@ struct SentNames<'m, 'a> {
 impl SentNames<'_, '_> {
     fn collect(&mut self, value: &Value) {
         match value {
-            Value::Qualified(name) => self.names.push(name.clone()),
+            Value::Qualified(name) => self.names.push(name.to_string()),
             Value::Instance(inner)
             | Value::Collection(inner)
             | Value::Partial(inner)
@@ -1316,7 +1316,7 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
                     summary.reexports.insert(name.to_string(), qualified);
                 }
                 BindingKind::Import(path) => {
-                    summary.reexports.insert(name.to_string(), path.clone());
+                    summary.reexports.insert(name.to_string(), path.to_string());
                 }
                 _ => {}
             }
@@ -1335,12 +1335,12 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
             value = inner;
         }
         match value {
-            Value::Qualified(name) => seeds.push(name.clone()),
+            Value::Qualified(name) => seeds.push(name.to_string()),
             Value::Function(function) => seed_functions.push(*function),
             Value::BoundMethod(receiver, _) => {
                 if let Value::Instance(class) = receiver.as_ref() {
                     match class.as_ref() {
-                        Value::Qualified(name) => seeds.push(name.clone()),
+                        Value::Qualified(name) => seeds.push(name.to_string()),
                         Value::Class(class) => {
                             seed_functions.extend(model.classes[*class].methods.values().copied());
                         }

@@ -13,6 +13,7 @@ pub mod index;
 pub mod inherited_api;
 pub mod knowledge;
 pub mod model;
+pub mod qualified;
 pub mod references;
 pub mod stdlib;
 

@@ -13,6 +13,7 @@ use crate::knowledge::{starter, StarterId, Trigger};
 use crate::references::ReferenceCollector;
 
 pub use crate::index::{Idx, IndexVec};
+pub use crate::qualified::QualifiedName;
 
 crate::newtype_index! {
     /// A scope of a module: the module itself, a function's or a class's body.
@@ -57,7 +58,7 @@ pub struct Scope<'a> {
 #[derive(Debug, Clone)]
 pub enum BindingKind<'a> {
     /// `import a.b as c` binds `c` to `a.b`; `import a.b` binds `a` to `a`.
-    Import(String),
+    Import(QualifiedName),
     /// `from .m import n`: the module as written (`level` leading dots) and the name.
     FromImport {
         level: u32,
@@ -197,7 +198,7 @@ pub struct ComprehensionTarget<'a> {
 pub enum Value {
     /// A name from outside this module (`multiprocessing.Pool`, `helpers.run_all`,
     /// `.helpers.run_all` for a relative import).
-    Qualified(String),
+    Qualified(QualifiedName),
     /// An attribute of a multiprocessing context (`ctx.Pool`), with the context's method.
     ContextApi {
         api: Api,
@@ -502,10 +503,10 @@ impl<'a> ModuleModel<'a> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let (name, path) = match &alias.asname {
-                        Some(asname) => (asname.as_str(), alias.name.to_string()),
+                        Some(asname) => (asname.as_str(), QualifiedName::new(&alias.name)),
                         None => {
                             let first = alias.name.split('.').next().unwrap_or_default();
-                            (first, first.to_string())
+                            (first, QualifiedName::new(first))
                         }
                     };
                     self.add_binding(
@@ -952,7 +953,7 @@ impl<'a> ModuleModel<'a> {
             Expr::Attribute(attribute) => {
                 let attr = attribute.attr.as_str();
                 match self.resolve_depth(&attribute.value, scope, depth + 1) {
-                    Value::Qualified(base) => Value::Qualified(format!("{base}.{attr}")),
+                    Value::Qualified(base) => Value::Qualified(base.child(attr)),
                     Value::Context(method) => match api::classify_context_attribute(attr) {
                         Some(api) => Value::ContextApi { api, method },
                         None => Value::Unknown,
@@ -1179,18 +1180,12 @@ impl<'a> ModuleModel<'a> {
 
     fn binding_value(&self, binding: &Binding<'a>, scope: ScopeId, depth: usize) -> Value {
         match &binding.kind {
-            BindingKind::Import(path) => Value::Qualified(path.clone()),
+            BindingKind::Import(path) => Value::Qualified(*path),
             BindingKind::FromImport {
                 level,
                 module,
                 name,
-            } => {
-                let dots = ".".repeat(*level as usize);
-                match module {
-                    Some(module) => Value::Qualified(format!("{dots}{module}.{name}")),
-                    None => Value::Qualified(format!("{dots}{name}")),
-                }
-            }
+            } => Value::Qualified(QualifiedName::from_import(*level, *module, name)),
             BindingKind::Function(id) => Value::Function(*id),
             BindingKind::Class(id) => Value::Class(*id),
             BindingKind::Assign(value) => self.resolve_depth(value, scope, depth + 1),
