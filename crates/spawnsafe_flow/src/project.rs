@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::api::Api;
 use crate::facts::{BodyFacts, CallEdge, CallSite, ModuleFacts, StartKind, Target};
 use crate::semantic::{
-    BindingKind, ClassId, FunctionId, IndexVec, ModuleModel, QualifiedName, Value, MODULE_SCOPE,
+    BindingKind, ClassId, FunctionId, IndexVec, ModuleModel, Value, MODULE_SCOPE,
 };
 
 /// Where a file sits in the import system.
@@ -147,9 +147,9 @@ pub struct Project<'p, 'a> {
     /// Each class's project base classes (by module, then class), made on
     /// first use: method lookups ask for them again and again.
     class_bases: Vec<IndexVec<ClassId, OnceLock<ClassBases>>>,
-    /// What each qualified name seen in a module resolves to, made on first
-    /// use: every rule asks again for the same call targets.
-    resolved: RwLock<FxHashMap<(usize, QualifiedName), Option<Symbol>>>,
+    /// What each qualified name seen in a module resolves to, by module, made
+    /// on first use: every rule asks again for the same call targets.
+    resolved: Vec<RwLock<FxHashMap<Box<str>, Option<Symbol>>>>,
 }
 
 const MAX_REEXPORT_DEPTH: usize = 8;
@@ -198,7 +198,7 @@ impl<'p, 'a> Project<'p, 'a> {
                 .iter()
                 .map(|model| model.classes.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
-            resolved: RwLock::new(FxHashMap::default()),
+            resolved: models.iter().map(|_| RwLock::default()).collect(),
         };
         let mut imported = vec![false; paths.len()];
         for (index, module_facts) in facts.iter().enumerate() {
@@ -287,21 +287,20 @@ impl<'p, 'a> Project<'p, 'a> {
         if depth > 0 {
             return self.resolve_qualified_uncached(module, qualified, depth);
         }
-        let key = (module, QualifiedName::new(qualified));
-        let cached = self
-            .resolved
+        let cache = &self.resolved[module];
+        let cached = cache
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(&key)
+            .get(qualified)
             .copied();
         if let Some(symbol) = cached {
             return symbol;
         }
         let symbol = self.resolve_qualified_uncached(module, qualified, depth);
-        self.resolved
+        cache
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(key, symbol);
+            .insert(qualified.into(), symbol);
         symbol
     }
 

@@ -1129,7 +1129,7 @@ impl<'a> ModuleModel<'a> {
         if let Some(target) = self
             .comprehension_targets
             .iter()
-            .filter(|target| target.name == name && target.range.contains(at))
+            .filter(|target| target.range.contains(at) && target.name == name)
             .min_by_key(|target| target.range.len())
         {
             return match self.resolve_depth(target.iter, target.scope, depth + 1) {
@@ -1143,24 +1143,24 @@ impl<'a> ModuleModel<'a> {
         // Prefer the bindings made before the use when the use is in the same
         // scope (and there are any); filtered in place, without collecting.
         let only_before = found_in == scope && bindings.iter().any(|b| b.range.start() <= at);
-        let candidates = bindings
-            .iter()
-            .filter(|b| !only_before || b.range.start() <= at);
+        let candidates = || {
+            bindings
+                .iter()
+                .filter(move |b| !only_before || b.range.start() <= at)
+        };
         let mut fallback = Value::Unknown;
-        let candidates: Vec<&Binding> = candidates.collect();
         // `model.add(layer)` on a knowledge-base object (a Keras model) is a
         // method of its own, not a container being filled.
-        let library_object = candidates
-            .iter()
+        let library_object = candidates()
             .any(|binding| matches!(binding.kind, BindingKind::Appended(_)))
-            && candidates.iter().any(|binding| {
+            && candidates().any(|binding| {
                 matches!(binding.kind, BindingKind::Assign(_))
                     && matches!(
                         self.binding_value(binding, found_in, depth),
                         Value::LibraryObject { .. }
                     )
             });
-        for binding in candidates.into_iter().rev() {
+        for binding in candidates().rev() {
             if library_object && matches!(binding.kind, BindingKind::Appended(_)) {
                 continue;
             }

@@ -65,14 +65,15 @@ impl Interner {
         id
     }
 
-    fn segment(&mut self, segment: &str) -> u32 {
-        if let Some(&id) = self.segments.get(segment) {
-            return id;
+    /// The segment's id, and its text as kept for the whole run.
+    fn segment(&mut self, segment: &str) -> (&'static str, u32) {
+        if let Some((&text, &id)) = self.segments.get_key_value(segment) {
+            return (text, id);
         }
         let segment: &'static str = Box::leak(segment.into());
         let id = u32::try_from(self.segments.len()).expect("fewer than 2^32 segments");
         self.segments.insert(segment, id);
-        id
+        (segment, id)
     }
 }
 
@@ -81,14 +82,33 @@ fn interner() -> &'static RwLock<Interner> {
     INTERNER.get_or_init(Default::default)
 }
 
+/// Each thread's copy of the names it has looked up, so that a name seen
+/// before is found without taking the shared table's lock.
+#[derive(Default)]
+struct ThreadCache {
+    by_text: FxHashMap<&'static str, QualifiedName>,
+    /// Each name's children by attribute.
+    children: FxHashMap<u32, FxHashMap<&'static str, QualifiedName>>,
+}
+
 thread_local! {
     /// A buffer to assemble a name in before looking it up, reused.
     static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+    static CACHE: RefCell<ThreadCache> = RefCell::new(ThreadCache::default());
 }
 
 impl QualifiedName {
     /// The name with this dotted text.
     pub fn new(text: &str) -> QualifiedName {
+        if let Some(name) = CACHE.with(|cache| cache.borrow().by_text.get(text).copied()) {
+            return name;
+        }
+        let name = QualifiedName::new_shared(text);
+        CACHE.with(|cache| cache.borrow_mut().by_text.insert(name.text, name));
+        name
+    }
+
+    fn new_shared(text: &str) -> QualifiedName {
         {
             let interner = interner().read().expect("interner");
             if let Some(&id) = interner.by_text.get(text) {
@@ -120,18 +140,39 @@ impl QualifiedName {
 
     /// This name extended by an attribute: `multiprocessing` → `multiprocessing.Pool`.
     pub fn child(self, attribute: &str) -> QualifiedName {
+        let cached = CACHE.with(|cache| {
+            let cache = cache.borrow();
+            cache.children.get(&self.id)?.get(attribute).copied()
+        });
+        if let Some(child) = cached {
+            return child;
+        }
+        let (segment, child) = self.child_shared(attribute);
+        CACHE.with(|cache| {
+            cache
+                .borrow_mut()
+                .children
+                .entry(self.id)
+                .or_default()
+                .insert(segment, child)
+        });
+        child
+    }
+
+    /// The child, and the attribute's text as kept for the whole run.
+    fn child_shared(self, attribute: &str) -> (&'static str, QualifiedName) {
         {
             let interner = interner().read().expect("interner");
-            if let Some(segment) = interner.segments.get(attribute) {
+            if let Some((&text, segment)) = interner.segments.get_key_value(attribute) {
                 if let Some(&child) = interner.children.get(&(self.id, *segment)) {
-                    return interner.name(child);
+                    return (text, interner.name(child));
                 }
             }
         }
         let mut interner = interner().write().expect("interner");
-        let segment = interner.segment(attribute);
+        let (text, segment) = interner.segment(attribute);
         if let Some(&child) = interner.children.get(&(self.id, segment)) {
-            return interner.name(child);
+            return (text, interner.name(child));
         }
         let parent = self.text;
         let child = BUFFER.with(|buffer| {
@@ -143,7 +184,7 @@ impl QualifiedName {
             interner.intern(&buffer)
         });
         interner.children.insert((self.id, segment), child);
-        interner.name(child)
+        (text, interner.name(child))
     }
 
     /// The dotted text.
