@@ -116,7 +116,7 @@ pub fn unfindable_class(
     };
     let &(_, printed_as) = CLASS_FACTORIES
         .iter()
-        .find(|(qualified, _)| *qualified == callee)?;
+        .find(|(qualified, _)| **qualified == *callee)?;
     // `module=` or `qualname=` say where pickle should look: trust them.
     if factory.arguments.keywords.iter().any(|keyword| {
         keyword
@@ -260,7 +260,7 @@ pub fn replaced_original(
     // It returns a wrapper of its own, never the function it was given.
     returned_local_function(model, decorate)?;
     for (m, decorated_model) in project.models.iter().enumerate() {
-        for (f, info) in decorated_model.functions.iter().enumerate() {
+        for (f, info) in decorated_model.functions.iter_enumerated() {
             if info.is_local || info.class.is_some() || info.in_main_guard {
                 continue;
             }

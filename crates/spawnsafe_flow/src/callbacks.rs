@@ -46,7 +46,7 @@ pub fn stored_callables<'a>(model: &ModuleModel<'a>) -> FxHashMap<&'a str, Regis
         }
     }
     bodies.push((&model.body[start..], MODULE_SCOPE, None));
-    for (id, info) in model.functions.iter().enumerate() {
+    for (id, info) in model.functions.iter_enumerated() {
         bodies.push((&info.def.body, info.scope, Some(id)));
     }
     for (body, scope, function) in bodies {

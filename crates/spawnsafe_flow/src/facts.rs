@@ -11,7 +11,9 @@ use crate::platform_checks::{
     decorators_check_platform, ends_on_platform, mentions_platform_check,
 };
 use crate::semantic::knowledge::{starter, SendKind, SendVia, StarterId, Trigger};
-use crate::semantic::{ClassId, FunctionId, GuardTest, ModuleModel, ScopeId, Value, MODULE_SCOPE};
+use crate::semantic::{
+    ClassId, FunctionId, GuardTest, IndexVec, ModuleModel, ScopeId, Value, MODULE_SCOPE,
+};
 use crate::start_order;
 
 /// What kind of process start a call is.
@@ -262,7 +264,7 @@ pub struct ModuleFacts<'a> {
     pub import_time: BodyFacts<'a>,
     /// What the main guard's body does (it runs only in the main script).
     pub main_only: BodyFacts<'a>,
-    pub functions: Vec<BodyFacts<'a>>,
+    pub functions: IndexVec<FunctionId, BodyFacts<'a>>,
     pub pickle_sites: Vec<PickleSite<'a>>,
     /// Every `if` test that is a broken main guard.
     pub malformed_guards: Vec<&'a Expr>,
@@ -298,21 +300,19 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleFacts<'a> {
     let mut collector = Collector {
         model,
         facts: ModuleFacts {
-            functions: vec![BodyFacts::default(); model.functions.len()],
+            functions: IndexVec::from_elem_n(BodyFacts::default(), model.functions.len()),
             registries: crate::callbacks::stored_callables(model),
             ..ModuleFacts::default()
         },
         current_call: None,
         function_by_def: model
             .functions
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(id, info)| (info.def.range.start(), id))
             .collect(),
         class_by_def: model
             .classes
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(id, info)| (info.def.range.start(), id))
             .collect(),
     };
@@ -681,7 +681,9 @@ impl<'m, 'a> Collector<'m, 'a> {
             let target = match self.model.resolve(&decorator.expression, context.scope) {
                 Value::Function(function) => Target::Function(function),
                 Value::Class(class) => Target::Class(class),
-                Value::Qualified(name) if api::classify(&name).is_none() => Target::External(name),
+                Value::Qualified(name) if api::classify(&name).is_none() => {
+                    Target::External(name.to_string())
+                }
                 _ => continue,
             };
             self.body_facts(context).calls.push(CallEdge {
@@ -1030,9 +1032,10 @@ impl<'m, 'a> Collector<'m, 'a> {
                                 Value::Class(class) => {
                                     Some(Target::Method(*class, method.to_string()))
                                 }
-                                Value::Qualified(name) => {
-                                    Some(Target::ExternalMethod(name.clone(), method.to_string()))
-                                }
+                                Value::Qualified(name) => Some(Target::ExternalMethod(
+                                    name.to_string(),
+                                    method.to_string(),
+                                )),
                                 _ => None,
                             };
                         }
@@ -1046,9 +1049,9 @@ impl<'m, 'a> Collector<'m, 'a> {
                 // `obj()` runs `obj.__call__()`.
                 Value::Instance(class) => match class.as_ref() {
                     Value::Class(class) => Some(Target::Method(*class, "__call__".to_string())),
-                    Value::Qualified(name) if api::classify(name).is_none() => {
-                        Some(Target::ExternalMethod(name.clone(), "__call__".to_string()))
-                    }
+                    Value::Qualified(name) if api::classify(name).is_none() => Some(
+                        Target::ExternalMethod(name.to_string(), "__call__".to_string()),
+                    ),
                     _ => None,
                 },
                 Value::Function(function) => Some(Target::Function(*function)),
@@ -1060,7 +1063,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                 )
                 .map(|name| Target::Registry(name.to_string())),
                 Value::Class(class) => Some(Target::Class(*class)),
-                Value::Qualified(name) => Some(Target::External(name.clone())),
+                Value::Qualified(name) => Some(Target::External(name.to_string())),
                 _ => None,
             };
         }
@@ -1236,14 +1239,14 @@ impl<'m, 'a> Collector<'m, 'a> {
             Value::Instance(class) => match *class {
                 Value::Class(class) => Target::Method(class, method.to_string()),
                 Value::Qualified(name) if api::classify(&name).is_none() => {
-                    Target::ExternalMethod(name, method.to_string())
+                    Target::ExternalMethod(name.to_string(), method.to_string())
                 }
                 _ => return,
             },
             Value::Element(result, index) => match *result {
                 Value::Instance(callee) => match *callee {
                     Value::Qualified(name) => {
-                        Target::ExternalElement(name, index, method.to_string())
+                        Target::ExternalElement(name.to_string(), index, method.to_string())
                     }
                     _ => return,
                 },

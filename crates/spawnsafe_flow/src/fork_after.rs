@@ -203,8 +203,7 @@ pub fn forks_after(
         .chain(
             facts
                 .functions
-                .iter()
-                .enumerate()
+                .iter_enumerated()
                 .map(|(index, body)| (Some(index), body)),
         );
     let mut found = Vec::new();
@@ -263,7 +262,7 @@ mod tests {
         let paths = vec![ModulePath::test_script("main")];
         let project = Project::new(&paths, &models, &module_facts);
         // Every function of the script counts as worker code here.
-        let workers: Vec<(usize, FunctionId)> = (0..models[0].functions.len())
+        let workers: Vec<(usize, FunctionId)> = (models[0].functions.indices())
             .map(|index| (0, index))
             .collect();
         let method = module_facts[0].selected_methods.first().map(String::as_str);

@@ -10,8 +10,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::semantic::{
-    guard_test, Binding, BindingKind, FunctionId, GuardTest, ModuleModel, ScopeId, ScopeKind,
-    MODULE_SCOPE,
+    guard_test, Binding, BindingKind, FunctionId, GuardTest, IndexVec, ModuleModel, ScopeId,
+    ScopeKind, MODULE_SCOPE,
 };
 
 /// Methods that change a container (or an object) in place.
@@ -131,7 +131,7 @@ pub struct BodyGlobals<'a> {
 
 #[derive(Debug, Clone, Default)]
 pub struct ModuleGlobals<'a> {
-    pub functions: Vec<BodyGlobals<'a>>,
+    pub functions: IndexVec<FunctionId, BodyGlobals<'a>>,
     pub import_time: BodyGlobals<'a>,
     /// The main guard's body: runs only in the main script.
     pub main_guard: BodyGlobals<'a>,
@@ -143,13 +143,12 @@ pub fn collect<'a>(model: &ModuleModel<'a>) -> ModuleGlobals<'a> {
     let mut collector = Collector {
         model,
         globals: ModuleGlobals {
-            functions: vec![BodyGlobals::default(); model.functions.len()],
+            functions: IndexVec::from_elem_n(BodyGlobals::default(), model.functions.len()),
             ..ModuleGlobals::default()
         },
         function_by_def: model
             .functions
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(id, info)| (info.def.range.start(), id))
             .collect(),
         class_scope_by_def: model
@@ -498,7 +497,7 @@ fn classify_bindings<'a>(name: &'a str, bindings: &[&Binding<'a>]) -> Base<'a> {
     let mut imported: Option<(u32, String)> = None;
     for binding in bindings {
         let this = match &binding.kind {
-            BindingKind::Import(path) => (0, path.clone()),
+            BindingKind::Import(path) => (0, path.to_string()),
             BindingKind::FromImport {
                 level,
                 module,
@@ -1082,11 +1081,7 @@ if __name__ == "__main__":
     LIMIT = 5
 "#;
         globals_of(source, |model, globals| {
-            let work = model
-                .functions
-                .iter()
-                .position(|f| f.qualname == "work")
-                .unwrap();
+            let work = model.functions.position(|f| f.qualname == "work").unwrap();
             let reads: Vec<(String, Usage, bool)> = globals.functions[work]
                 .reads
                 .iter()
@@ -1102,7 +1097,6 @@ if __name__ == "__main__":
             );
             let configure = model
                 .functions
-                .iter()
                 .position(|f| f.qualname == "configure")
                 .unwrap();
             let writes: Vec<(String, WriteKind)> = globals.functions[configure]

@@ -136,8 +136,7 @@ pub fn joins_before_drain<'a>(
     };
     let mut bodies: Vec<(Option<FunctionId>, &[Stmt], ScopeId)> = model
         .functions
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(id, info)| (Some(id), &info.def.body[..], info.scope))
         .collect();
     bodies.push((None, model.body, MODULE_SCOPE));

@@ -14,7 +14,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::project::Project;
 use crate::semantic::api::Api;
-use crate::semantic::{BindingKind, ModuleModel, ScopeId, ScopeKind, Value};
+use crate::semantic::{BindingKind, ModuleModel, ScopeId, ScopeKind, Value, MODULE_SCOPE};
 use crate::workers::SentValue;
 
 /// A value sent to a manager's server process.
@@ -157,7 +157,7 @@ pub fn manager_items<'a>(
         }
     }
     // `proxy[key] = value`, in each body (nested functions are their own).
-    let bodies = std::iter::once((model.body, 0)).chain(
+    let bodies = std::iter::once((model.body, MODULE_SCOPE)).chain(
         model
             .functions
             .iter()

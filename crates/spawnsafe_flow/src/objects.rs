@@ -469,7 +469,7 @@ fn classify_call<'a>(
             if let Some((path, _)) = api::normalize(name) {
                 if let Some(type_name) = spawn_shared_type(path, call) {
                     return Some(ObjectKind::SpawnShared {
-                        written: name.clone(),
+                        written: name.to_string(),
                         type_name,
                     });
                 }
@@ -483,7 +483,7 @@ fn classify_call<'a>(
                     other => other,
                 });
             }
-            let written = name.clone();
+            let written = name.to_string();
             let kind = match name.as_str() {
                 "threading.Lock"
                 | "threading.Event"

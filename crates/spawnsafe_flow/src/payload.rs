@@ -268,7 +268,7 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
         let table = self.subclasses.get_or_insert_with(|| {
             let mut table = SubclassTable::default();
             for (m, model) in project.models.iter().enumerate() {
-                for c in 0..model.classes.len() {
+                for c in model.classes.indices() {
                     for base in class_hierarchy(project, m, c).into_iter().skip(1) {
                         table.entry(base).or_default().push((m, c));
                     }

@@ -806,7 +806,7 @@ mod tests {
     /// The pitfall of the first class in a one-module program, if any.
     fn pitfall(source: &str) -> Option<Pitfall> {
         with_project(&[("main", source)], |project| {
-            class_pitfall(project, 0, 0).map(|found| found.pitfall)
+            class_pitfall(project, 0, ClassId::new(0)).map(|found| found.pitfall)
         })
     }
 

@@ -105,7 +105,7 @@ fn imported_name(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> Option<Str
         Expr::Name(name) => {
             let (_, bindings) = model.lookup(name.id.as_str(), scope)?;
             match &bindings.last()?.kind {
-                BindingKind::Import(path) => Some(path.clone()),
+                BindingKind::Import(path) => Some(path.to_string()),
                 BindingKind::FromImport {
                     level: 0,
                     module: Some(module),

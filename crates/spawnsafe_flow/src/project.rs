@@ -3,14 +3,16 @@
 //! this call (transitively) do?".
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use ruff_text_size::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::api::Api;
 use crate::facts::{BodyFacts, CallEdge, CallSite, ModuleFacts, StartKind, Target};
-use crate::semantic::{BindingKind, ClassId, FunctionId, ModuleModel, Value, MODULE_SCOPE};
+use crate::semantic::{
+    BindingKind, ClassId, FunctionId, IndexVec, ModuleModel, Value, MODULE_SCOPE,
+};
 
 /// Where a file sits in the import system.
 #[derive(Debug, Clone)]
@@ -144,7 +146,10 @@ pub struct Project<'p, 'a> {
     calls_by_name: OnceLock<CallsByName>,
     /// Each class's project base classes (by module, then class), made on
     /// first use: method lookups ask for them again and again.
-    class_bases: Vec<Vec<OnceLock<ClassBases>>>,
+    class_bases: Vec<IndexVec<ClassId, OnceLock<ClassBases>>>,
+    /// What each qualified name seen in a module resolves to, by module, made
+    /// on first use: every rule asks again for the same call targets.
+    resolved: Vec<RwLock<FxHashMap<Box<str>, Option<Symbol>>>>,
 }
 
 const MAX_REEXPORT_DEPTH: usize = 8;
@@ -193,6 +198,7 @@ impl<'p, 'a> Project<'p, 'a> {
                 .iter()
                 .map(|model| model.classes.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
+            resolved: models.iter().map(|_| RwLock::default()).collect(),
         };
         let mut imported = vec![false; paths.len()];
         for (index, module_facts) in facts.iter().enumerate() {
@@ -276,8 +282,34 @@ impl<'p, 'a> Project<'p, 'a> {
     }
 
     /// Resolves a qualified name seen in `module` (`helpers.run_all`, `.pkg.Runner`,
-    /// `pkg.mod.Class.method`) to a project function or class.
+    /// `pkg.mod.Class.method`) to a project function or class, once per name and module.
     fn resolve_qualified(&self, module: usize, qualified: &str, depth: usize) -> Option<Symbol> {
+        if depth > 0 {
+            return self.resolve_qualified_uncached(module, qualified, depth);
+        }
+        let cache = &self.resolved[module];
+        let cached = cache
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(qualified)
+            .copied();
+        if let Some(symbol) = cached {
+            return symbol;
+        }
+        let symbol = self.resolve_qualified_uncached(module, qualified, depth);
+        cache
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(qualified.into(), symbol);
+        symbol
+    }
+
+    fn resolve_qualified_uncached(
+        &self,
+        module: usize,
+        qualified: &str,
+        depth: usize,
+    ) -> Option<Symbol> {
         if depth > MAX_REEXPORT_DEPTH {
             return None;
         }
@@ -332,7 +364,7 @@ impl<'p, 'a> Project<'p, 'a> {
                 };
             }
             BindingKind::Import(path) => {
-                let mut qualified = path.clone();
+                let mut qualified = path.to_string();
                 for name in rest {
                     qualified.push('.');
                     qualified.push_str(name);

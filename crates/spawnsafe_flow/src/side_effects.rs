@@ -227,11 +227,7 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
                         stops |= self.expr(argument, context, out);
                     }
                 }
-                let Some(class) = model
-                    .classes
-                    .iter()
-                    .position(|info| info.def.range == def.range)
-                else {
+                let Some(class) = model.classes.position(|info| info.def.range == def.range) else {
                     return stops;
                 };
                 let inner = Context {
@@ -443,7 +439,6 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
     fn function_by_def(&self, module: usize, def: &ast::StmtFunctionDef) -> Option<FunctionId> {
         self.model(module)
             .functions
-            .iter()
             .position(|info| info.def.range == def.range)
     }
 
@@ -937,7 +932,7 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
         }
         let project = self.project;
         let (module, function) = match handler {
-            Value::Qualified(name) if is_deletion(name) => return Some(name.clone()),
+            Value::Qualified(name) if is_deletion(name) => return Some(name.to_string()),
             Value::Qualified(name) => project.resolve_function(module, name)?,
             Value::Function(function) => (module, *function),
             Value::Partial(inner) => return self.deletes(module, inner, depth),
@@ -951,7 +946,7 @@ impl<'c, 'p, 'a> Walker<'c, 'p, 'a> {
             let callee = model.resolve(&site.call.func, site.scope);
             if let Value::Qualified(name) = &callee {
                 if is_deletion(name) {
-                    return Some(name.clone());
+                    return Some(name.to_string());
                 }
             }
             if let Expr::Attribute(attribute) = site.call.func.as_ref() {
@@ -1232,7 +1227,7 @@ fn is_false(expr: &Expr) -> bool {
 /// The qualified name an expression stands for.
 fn qualified(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> Option<String> {
     match model.resolve(expr, scope) {
-        Value::Qualified(name) => Some(name),
+        Value::Qualified(name) => Some(name.to_string()),
         _ => None,
     }
 }
@@ -1725,7 +1720,7 @@ fn path_source(
             }
             if let Value::Qualified(name) = &callee {
                 if sources.contains(&name.as_str()) {
-                    return Some(name.clone());
+                    return Some(name.to_string());
                 }
             }
             if let Expr::Attribute(attribute) = call.func.as_ref() {

@@ -350,7 +350,7 @@ impl<'x, 'p, 'a> Parent<'x, 'p, 'a> {
         let mut bodies = Vec::new();
         for module in 0..self.project.facts.len() {
             bodies.push(Body::Guard(module));
-            for function in 0..self.project.models[module].functions.len() {
+            for function in self.project.models[module].functions.indices() {
                 if self.runs_in_parent_only(module, function) {
                     bodies.push(Body::Function(module, function));
                 }

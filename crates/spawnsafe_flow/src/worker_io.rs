@@ -28,7 +28,7 @@ pub fn output_callee(model: &ModuleModel, func: &Expr, scope: ScopeId) -> Option
         Value::Qualified(name) => {
             let (stream, method) = name.rsplit_once('.')?;
             (is_standard_stream(stream) && matches!(method, "write" | "writelines"))
-                .then(|| name.clone())
+                .then(|| name.to_string())
         }
         _ => None,
     }
@@ -274,7 +274,7 @@ mod tests {
     ) -> R {
         let parsed = ruff_python_parser::parse_module(source).expect("valid Python");
         let model = ModuleModel::build(&parsed.syntax().body);
-        query(&model, 0)
+        query(&model, FunctionId::new(0))
     }
 
     #[test]

@@ -325,7 +325,7 @@ pub fn find_workers(project: &Project, sent_values: &[SentValue]) -> Workers {
     }
     // `run()` of every `Process` subclass runs in the child.
     for (module, model) in project.models.iter().enumerate() {
-        for (class, info) in model.classes.iter().enumerate() {
+        for (class, info) in model.classes.iter_enumerated() {
             if !project.is_process_class(module, class) {
                 continue;
             }

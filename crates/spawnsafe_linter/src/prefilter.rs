@@ -734,7 +734,7 @@ struct WorkerSummary {
 /// function of a `partial`, `Class.method` of a bound method).
 fn external_names(value: &Value, names: &mut Vec<String>) {
     match value {
-        Value::Qualified(name) => names.push(name.clone()),
+        Value::Qualified(name) => names.push(name.to_string()),
         Value::Partial(inner) | Value::Collection(inner) => external_names(inner, names),
         Value::BoundMethod(receiver, method) => {
             if let Value::Instance(class) = receiver.as_ref() {
@@ -750,14 +750,14 @@ fn external_names(value: &Value, names: &mut Vec<String>) {
 /// This module's functions a value stands for.
 fn local_functions(model: &ModuleModel, value: &Value, functions: &mut Vec<usize>) {
     match value {
-        Value::Function(function) => functions.push(*function),
+        Value::Function(function) => functions.push(function.index()),
         Value::Partial(inner) | Value::Collection(inner) => {
             local_functions(model, inner, functions)
         }
         Value::BoundMethod(receiver, _) => {
             if let Value::Instance(class) = receiver.as_ref() {
                 if let Value::Class(class) = class.as_ref() {
-                    functions.extend(model.classes[*class].methods.values().copied());
+                    functions.extend(model.classes[*class].methods.values().map(|id| id.index()));
                 }
             }
         }
@@ -789,10 +789,10 @@ fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts) -> WorkerSummary 
         for edge in &body.calls {
             let Some(call) = edge.call else { continue };
             let callee = match &edge.target {
-                Target::Function(function) if sends_parameter[*function] => None,
+                Target::Function(function) if sends_parameter[function.index()] => None,
                 Target::Method(class, method) => {
                     match model.classes[*class].methods.get(method.as_str()) {
-                        Some(&function) if sends_parameter[function] => None,
+                        Some(&function) if sends_parameter[function.index()] => None,
                         _ => continue,
                     }
                 }
@@ -832,10 +832,12 @@ fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts) -> WorkerSummary 
             })
         });
         if is_process {
-            summary.local_roots.extend(info.methods.values().copied());
+            summary
+                .local_roots
+                .extend(info.methods.values().map(|id| id.index()));
         }
     }
-    for (function, body) in facts.functions.iter().enumerate() {
+    for (function, body) in facts.functions.iter_enumerated() {
         let calls =
             body.calls
                 .iter()
@@ -929,7 +931,7 @@ pub fn summarize(
             .map(|name| name.to_string())
             .collect();
     }
-    for (function, body) in facts.functions.iter().enumerate() {
+    for (function, body) in facts.functions.iter_enumerated() {
         let direct = !body.starts.is_empty()
             || !body.set_start_methods.is_empty()
             || !body.parameter_starts.is_empty()
@@ -943,9 +945,9 @@ pub fn summarize(
         let mut external = Vec::new();
         for edge in &body.calls {
             match &edge.target {
-                Target::Function(callee) => local.push(*callee),
+                Target::Function(callee) => local.push(callee.index()),
                 Target::Class(class) | Target::Method(class, _) => {
-                    local.extend(model.classes[*class].methods.values().copied());
+                    local.extend(model.classes[*class].methods.values().map(|id| id.index()));
                 }
                 Target::External(name)
                 | Target::ExternalMethod(name, _)
@@ -963,7 +965,7 @@ pub fn summarize(
         for returned in &info.returns {
             if let Expr::Name(_) = returned {
                 if let Value::Function(inner) = model.resolve(returned, info.scope) {
-                    local.push(inner);
+                    local.push(inner.index());
                 }
             }
         }
@@ -973,13 +975,16 @@ pub fn summarize(
         for binding in bindings {
             match &binding.kind {
                 BindingKind::Function(function) => {
-                    summary.exports.push((name.to_string(), vec![*function]));
+                    summary
+                        .exports
+                        .push((name.to_string(), vec![function.index()]));
                 }
                 BindingKind::Class(class) => {
                     let info = &model.classes[*class];
-                    summary
-                        .exports
-                        .push((name.to_string(), info.methods.values().copied().collect()));
+                    summary.exports.push((
+                        name.to_string(),
+                        info.methods.values().map(|id| id.index()).collect(),
+                    ));
                     let is_process = info.def.arguments.as_ref().is_some_and(|arguments| {
                         arguments.args.iter().any(|base| {
                             model.resolve(base, info.parent_scope).api()
@@ -1012,7 +1017,7 @@ struct SentNames<'m, 'a> {
 impl SentNames<'_, '_> {
     fn collect(&mut self, value: &Value) {
         match value {
-            Value::Qualified(name) => self.names.push(name.clone()),
+            Value::Qualified(name) => self.names.push(name.to_string()),
             Value::Instance(inner)
             | Value::Collection(inner)
             | Value::Partial(inner)
@@ -1311,7 +1316,7 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
                     summary.reexports.insert(name.to_string(), qualified);
                 }
                 BindingKind::Import(path) => {
-                    summary.reexports.insert(name.to_string(), path.clone());
+                    summary.reexports.insert(name.to_string(), path.to_string());
                 }
                 _ => {}
             }
@@ -1330,12 +1335,12 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
             value = inner;
         }
         match value {
-            Value::Qualified(name) => seeds.push(name.clone()),
+            Value::Qualified(name) => seeds.push(name.to_string()),
             Value::Function(function) => seed_functions.push(*function),
             Value::BoundMethod(receiver, _) => {
                 if let Value::Instance(class) = receiver.as_ref() {
                     match class.as_ref() {
-                        Value::Qualified(name) => seeds.push(name.clone()),
+                        Value::Qualified(name) => seeds.push(name.to_string()),
                         Value::Class(class) => {
                             seed_functions.extend(model.classes[*class].methods.values().copied());
                         }
@@ -1381,7 +1386,7 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
             })
     };
     let mut bodies: Vec<&BodyFacts> = Vec::new();
-    for (function, body) in facts.functions.iter().enumerate() {
+    for (function, body) in facts.functions.iter_enumerated() {
         if coordinates(body, model.functions[function].scope, Some(function)) {
             bodies.push(body);
         }

@@ -135,7 +135,7 @@ fn passed_for<'a>(
     }
     // Every use of the name must be one of those calls: a function passed on
     // (`Thread(target=train)`, `pool.map(train, ...)`) is called elsewhere.
-    (calls > 0 && uses_of(model, name) == calls).then_some(out)
+    (calls > 0 && model.load_count(name) == calls).then_some(out)
 }
 
 /// The values an option of an `argparse` parser may hold: `args.workers`
@@ -375,13 +375,6 @@ fn calls_in<'a>(model: &ModuleModel<'a>) -> Vec<(&'a ast::ExprCall, ScopeId)> {
     out
 }
 
-/// How many times a name is read anywhere in the module.
-fn uses_of(model: &ModuleModel, name: &str) -> usize {
-    let mut finder = NameFinder { name, count: 0 };
-    finder.visit_body(model.body);
-    finder.count
-}
-
 #[derive(Default)]
 struct CallFinder<'a> {
     calls: Vec<&'a ast::ExprCall>,
@@ -405,22 +398,6 @@ impl<'a> Visitor<'a> for CallFinder<'a> {
             }
             _ => visitor::walk_expr(self, expr),
         }
-    }
-}
-
-struct NameFinder<'n> {
-    name: &'n str,
-    count: usize,
-}
-
-impl<'a> Visitor<'a> for NameFinder<'_> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Name(name) = expr {
-            if name.id.as_str() == self.name && name.ctx == ast::ExprContext::Load {
-                self.count += 1;
-            }
-        }
-        visitor::walk_expr(self, expr);
     }
 }
 

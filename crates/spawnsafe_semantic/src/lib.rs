@@ -8,11 +8,15 @@ pub mod argvalues;
 mod containers;
 pub mod decorated_objects;
 pub mod guards;
+#[macro_use]
+pub mod index;
 pub mod inherited_api;
 mod inherited_starter;
 pub mod knowledge;
 mod kwargs_dicts;
 pub mod model;
+pub mod qualified;
+pub mod references;
 pub mod stdlib;
 
 pub use model::*;

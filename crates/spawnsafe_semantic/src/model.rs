@@ -3,19 +3,38 @@
 //! stands for (`mp.Pool` ≡ `multiprocessing.Pool`, `ctx.Pool()` is a pool,
 //! `for p in procs: p.start()` starts a `Process`).
 
-use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::visitor::Visitor;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::api::{self, Api};
 use crate::knowledge::{starter, StarterId, Trigger};
+use crate::references::ReferenceCollector;
 
-pub type ScopeId = usize;
-pub type FunctionId = usize;
-pub type ClassId = usize;
+pub use crate::index::{Idx, IndexVec};
+pub use crate::qualified::QualifiedName;
 
-pub const MODULE_SCOPE: ScopeId = 0;
+crate::newtype_index! {
+    /// A scope of a module: the module itself, a function's or a class's body.
+    pub struct ScopeId;
+}
+crate::newtype_index! {
+    /// A function (or method) defined in a module.
+    pub struct FunctionId;
+}
+crate::newtype_index! {
+    /// A class defined in a module.
+    pub struct ClassId;
+}
+crate::newtype_index! {
+    /// A binding of a name in one of a module's scopes.
+    pub struct BindingId;
+}
+
+pub use crate::references::{Reference, ReferenceId, ReferenceKind, Resolved};
+
+pub const MODULE_SCOPE: ScopeId = ScopeId::new(0);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -31,12 +50,15 @@ pub struct Scope<'a> {
     pub bindings: FxHashMap<&'a str, Vec<Binding<'a>>>,
     /// Names a function declares `global`: its assignments bind in the module.
     pub globals: Vec<&'a str>,
+    /// Names a function declares `nonlocal`: its assignments bind in the
+    /// enclosing function.
+    pub nonlocals: Vec<&'a str>,
 }
 
 #[derive(Debug, Clone)]
 pub enum BindingKind<'a> {
     /// `import a.b as c` binds `c` to `a.b`; `import a.b` binds `a` to `a`.
-    Import(String),
+    Import(QualifiedName),
     /// `from .m import n`: the module as written (`level` leading dots) and the name.
     FromImport {
         level: u32,
@@ -66,6 +88,8 @@ pub enum BindingKind<'a> {
 
 #[derive(Debug, Clone)]
 pub struct Binding<'a> {
+    /// Its id, for [`ModuleModel::references_of`].
+    pub id: BindingId,
     pub kind: BindingKind<'a>,
     pub range: TextRange,
     /// Bound inside the body of `if __name__ == "__main__":`.
@@ -128,9 +152,9 @@ pub enum GuardTest {
 #[derive(Debug)]
 pub struct ModuleModel<'a> {
     pub body: &'a [Stmt],
-    pub scopes: Vec<Scope<'a>>,
-    pub functions: Vec<FunctionInfo<'a>>,
-    pub classes: Vec<ClassInfo<'a>>,
+    pub scopes: IndexVec<ScopeId, Scope<'a>>,
+    pub functions: IndexVec<FunctionId, FunctionInfo<'a>>,
+    pub classes: IndexVec<ClassId, ClassInfo<'a>>,
     /// The module has a working `if __name__ == "__main__":` guard.
     pub has_main_guard: bool,
     /// Comprehension variables: `for x in ITER` inside `[... for x in ITER]`,
@@ -139,6 +163,26 @@ pub struct ModuleModel<'a> {
     /// Every comprehension and generator expression, outer ones first: the
     /// names their `for` clauses bind are not in `scopes`.
     pub comprehensions: Vec<&'a Expr>,
+    /// Where each binding is, by id.
+    binding_sites: IndexVec<BindingId, BindingSite<'a>>,
+    /// Every read of a name (`Name` loads, the read of `x += 1`, `del x`),
+    /// each resolved to the binding it sees.
+    pub references: IndexVec<ReferenceId, Reference<'a>>,
+    /// The reads by where their name starts.
+    reference_by_start: FxHashMap<TextSize, ReferenceId>,
+}
+
+/// Where a binding is kept, and what reads it.
+#[derive(Debug)]
+struct BindingSite<'a> {
+    scope: ScopeId,
+    name: &'a str,
+    /// Its position among the bindings of `name` in `scope`.
+    position: u32,
+    /// A read in the same scope from here on sees it (after the value of an
+    /// assignment, the iterable of a `for`, the defaults of a `def`).
+    visible_from: TextSize,
+    references: Vec<ReferenceId>,
 }
 
 #[derive(Debug, Clone)]
@@ -154,7 +198,7 @@ pub struct ComprehensionTarget<'a> {
 pub enum Value {
     /// A name from outside this module (`multiprocessing.Pool`, `helpers.run_all`,
     /// `.helpers.run_all` for a relative import).
-    Qualified(String),
+    Qualified(QualifiedName),
     /// An attribute of a multiprocessing context (`ctx.Pool`), with the context's method.
     ContextApi {
         api: Api,
@@ -221,45 +265,45 @@ impl<'a> ModuleModel<'a> {
     pub fn build(body: &'a [Stmt]) -> ModuleModel<'a> {
         let mut model = ModuleModel {
             body,
-            scopes: vec![Scope {
+            scopes: IndexVec::from_iter([Scope {
                 kind: ScopeKind::Module,
                 parent: None,
                 bindings: FxHashMap::default(),
                 globals: Vec::new(),
-            }],
-            functions: Vec::new(),
-            classes: Vec::new(),
+                nonlocals: Vec::new(),
+            }]),
+            functions: IndexVec::new(),
+            classes: IndexVec::new(),
             has_main_guard: false,
             comprehension_targets: Vec::new(),
             comprehensions: Vec::new(),
+            binding_sites: IndexVec::new(),
+            references: IndexVec::new(),
+            reference_by_start: FxHashMap::default(),
         };
         model.collect_suite(body, MODULE_SCOPE, false, "");
-        let function_scopes: FxHashMap<TextSize, ScopeId> = model
-            .functions
-            .iter()
-            .map(|info| (info.def.range.start(), info.scope))
-            .chain(
-                model
-                    .classes
-                    .iter()
-                    .map(|info| (info.def.range.start(), info.scope)),
-            )
-            .collect();
-        let mut collector = ComprehensionCollector {
-            scopes: vec![MODULE_SCOPE],
-            function_scopes: &function_scopes,
-            targets: Vec::new(),
-        };
-        for stmt in body {
-            collector.visit_stmt(stmt);
+        // One walk of every expression: the reads of names and the comprehensions.
+        let mut collector = ReferenceCollector::new(&model);
+        collector.visit_body(body);
+        let ReferenceCollector {
+            references,
+            comprehension_targets,
+            comprehensions,
+            ..
+        } = collector;
+        model.comprehension_targets = comprehension_targets;
+        model.comprehensions = comprehensions;
+        model.reference_by_start.reserve(references.len());
+        for reference in references {
+            let start = reference.range.start();
+            let binding = reference.binding();
+            let id = model.references.push(reference);
+            model.reference_by_start.insert(start, id);
+            if let Some(binding) = binding {
+                model.binding_sites[binding].references.push(id);
+            }
         }
-        model.comprehension_targets = collector.targets;
-        let mut finder = ComprehensionFinder::default();
-        for stmt in body {
-            finder.visit_stmt(stmt);
-        }
-        model.comprehensions = finder.found;
-        for class in 0..model.classes.len() {
+        for class in model.classes.indices() {
             model.classes[class].self_attributes = model.self_attribute_index(class);
         }
         model
@@ -290,17 +334,108 @@ impl<'a> ModuleModel<'a> {
         })
     }
 
-    fn add_binding(&mut self, scope: ScopeId, name: &'a str, binding: Binding<'a>) {
+    /// Binds `name` in `scope` (in the module for a `global` name, in the
+    /// enclosing function for a `nonlocal` one); reads in the same scope see
+    /// it from `visible_from` on.
+    fn add_binding(
+        &mut self,
+        scope: ScopeId,
+        name: &'a str,
+        kind: BindingKind<'a>,
+        range: TextRange,
+        in_main_guard: bool,
+        visible_from: TextSize,
+    ) {
         let target = if self.scopes[scope].globals.contains(&name) {
             MODULE_SCOPE
+        } else if self.scopes[scope].nonlocals.contains(&name) {
+            self.nonlocal_scope(scope, name).unwrap_or(scope)
         } else {
             scope
         };
-        self.scopes[target]
-            .bindings
-            .entry(name)
-            .or_default()
-            .push(binding);
+        let id = self.binding_sites.next_index();
+        let bindings = self.scopes[target].bindings.entry(name).or_default();
+        let position = u32::try_from(bindings.len()).expect("fewer than 2^32 bindings");
+        bindings.push(Binding {
+            id,
+            kind,
+            range,
+            in_main_guard,
+        });
+        self.binding_sites.push(BindingSite {
+            scope: target,
+            name,
+            position,
+            visible_from,
+            references: Vec::new(),
+        });
+    }
+
+    /// The enclosing function scope a `nonlocal` name of `scope` lives in: the
+    /// nearest that binds it so far, else the nearest.
+    fn nonlocal_scope(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        let mut nearest = None;
+        let mut current = self.scopes[scope].parent;
+        while let Some(id) = current {
+            let info = &self.scopes[id];
+            current = info.parent;
+            if !matches!(info.kind, ScopeKind::Function(_)) {
+                continue;
+            }
+            if info.nonlocals.contains(&name) {
+                continue;
+            }
+            if info.bindings.contains_key(name) {
+                return Some(id);
+            }
+            nearest.get_or_insert(id);
+        }
+        nearest
+    }
+
+    /// The binding with this id.
+    pub fn binding(&self, id: BindingId) -> &Binding<'a> {
+        let site = &self.binding_sites[id];
+        &self.scopes[site.scope].bindings[site.name][site.position as usize]
+    }
+
+    /// The scope that holds a binding, and the name it binds.
+    pub fn binding_scope(&self, id: BindingId) -> (ScopeId, &'a str) {
+        let site = &self.binding_sites[id];
+        (site.scope, site.name)
+    }
+
+    /// Where reads in the binding's own scope start to see it.
+    pub(crate) fn binding_visible_from(&self, id: BindingId) -> TextSize {
+        self.binding_sites[id].visible_from
+    }
+
+    /// Every read that resolves to a binding, in the order of the walk.
+    pub fn references_of(&self, id: BindingId) -> impl Iterator<Item = &Reference<'a>> + '_ {
+        self.binding_sites[id]
+            .references
+            .iter()
+            .map(|&reference| &self.references[reference])
+    }
+
+    /// The read of a name whose expression starts at `range`'s start.
+    pub fn reference_at(&self, range: TextRange) -> Option<&Reference<'a>> {
+        let id = *self.reference_by_start.get(&range.start())?;
+        let reference = &self.references[id];
+        (reference.range == range).then_some(reference)
+    }
+
+    /// The binding a `Name` load reads, when it is one of this module's.
+    pub fn resolve_load(&self, name: &ast::ExprName) -> Option<BindingId> {
+        self.reference_at(name.range)?.binding()
+    }
+
+    /// How many plain loads of `name` the module makes, in any scope.
+    pub fn load_count(&self, name: &str) -> usize {
+        self.references
+            .iter()
+            .filter(|reference| reference.kind == ReferenceKind::Load && reference.name == name)
+            .count()
     }
 
     fn new_scope(&mut self, kind: ScopeKind, parent: ScopeId) -> ScopeId {
@@ -309,8 +444,8 @@ impl<'a> ModuleModel<'a> {
             parent: Some(parent),
             bindings: FxHashMap::default(),
             globals: Vec::new(),
-        });
-        self.scopes.len() - 1
+            nonlocals: Vec::new(),
+        })
     }
 
     fn is_function_scope(&self, scope: ScopeId) -> bool {
@@ -330,24 +465,30 @@ impl<'a> ModuleModel<'a> {
         target: &'a Expr,
         kind: BindingKind<'a>,
         guard: bool,
+        visible_from: TextSize,
     ) {
         match target {
             Expr::Name(name) => self.add_binding(
                 scope,
                 name.id.as_str(),
-                Binding {
-                    kind,
-                    range: name.range,
-                    in_main_guard: guard,
-                },
+                kind,
+                name.range,
+                guard,
+                visible_from,
             ),
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
                 for element in elts {
-                    self.bind_target(scope, element, BindingKind::Other, guard);
+                    self.bind_target(scope, element, BindingKind::Other, guard, visible_from);
                 }
             }
             Expr::Starred(starred) => {
-                self.bind_target(scope, &starred.value, BindingKind::Other, guard);
+                self.bind_target(
+                    scope,
+                    &starred.value,
+                    BindingKind::Other,
+                    guard,
+                    visible_from,
+                );
             }
             _ => {}
         }
@@ -364,20 +505,19 @@ impl<'a> ModuleModel<'a> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let (name, path) = match &alias.asname {
-                        Some(asname) => (asname.as_str(), alias.name.to_string()),
+                        Some(asname) => (asname.as_str(), QualifiedName::new(&alias.name)),
                         None => {
                             let first = alias.name.split('.').next().unwrap_or_default();
-                            (first, first.to_string())
+                            (first, QualifiedName::new(first))
                         }
                     };
                     self.add_binding(
                         scope,
                         name,
-                        Binding {
-                            kind: BindingKind::Import(path),
-                            range: alias.range,
-                            in_main_guard: guard,
-                        },
+                        BindingKind::Import(path),
+                        alias.range,
+                        guard,
+                        stmt.end(),
                     );
                 }
             }
@@ -390,20 +530,19 @@ impl<'a> ModuleModel<'a> {
                     self.add_binding(
                         scope,
                         name,
-                        Binding {
-                            kind: BindingKind::FromImport {
-                                level: import.level,
-                                module: import.module.as_ref().map(|m| m.as_str()),
-                                name: alias.name.as_str(),
-                            },
-                            range: alias.range,
-                            in_main_guard: guard,
+                        BindingKind::FromImport {
+                            level: import.level,
+                            module: import.module.as_ref().map(|m| m.as_str()),
+                            name: alias.name.as_str(),
                         },
+                        alias.range,
+                        guard,
+                        stmt.end(),
                     );
                 }
             }
             Stmt::FunctionDef(def) => {
-                let id = self.functions.len();
+                let id = self.functions.next_index();
                 let is_local = self.is_function_scope(scope);
                 let class = match self.scopes[scope].kind {
                     ScopeKind::Class(class) => Some(class),
@@ -427,24 +566,13 @@ impl<'a> ModuleModel<'a> {
                 self.add_binding(
                     scope,
                     def.name.as_str(),
-                    Binding {
-                        kind: BindingKind::Function(id),
-                        range: def.name.range,
-                        in_main_guard: guard,
-                    },
+                    BindingKind::Function(id),
+                    def.name.range,
+                    guard,
+                    stmt.end(),
                 );
-                for (index, parameter) in def.parameters.iter().enumerate() {
-                    self.add_binding(
-                        function_scope,
-                        parameter.name().as_str(),
-                        Binding {
-                            kind: BindingKind::Parameter(index),
-                            range: parameter.name().range,
-                            in_main_guard: false,
-                        },
-                    );
-                }
-                // `global` declarations come first so that assignments see them.
+                // `global` and `nonlocal` declarations come first so that
+                // assignments see them.
                 for inner in def.body.iter() {
                     if let Stmt::Global(global) = inner {
                         for name in &global.names {
@@ -452,11 +580,28 @@ impl<'a> ModuleModel<'a> {
                         }
                     }
                 }
+                for_each_statement(&def.body, &mut |inner| {
+                    if let Stmt::Nonlocal(nonlocal) = inner {
+                        for name in &nonlocal.names {
+                            self.scopes[function_scope].nonlocals.push(name.as_str());
+                        }
+                    }
+                });
+                for (index, parameter) in def.parameters.iter().enumerate() {
+                    self.add_binding(
+                        function_scope,
+                        parameter.name().as_str(),
+                        BindingKind::Parameter(index),
+                        parameter.name().range,
+                        false,
+                        parameter.name().range.start(),
+                    );
+                }
                 let inner_prefix = format!("{qualname}.<locals>.");
                 self.collect_suite(&def.body, function_scope, false, &inner_prefix);
             }
             Stmt::ClassDef(def) => {
-                let id = self.classes.len();
+                let id = self.classes.next_index();
                 let is_local = self.is_function_scope(scope);
                 let qualname = format!("{prefix}{}", def.name.as_str());
                 let class_scope = self.new_scope(ScopeKind::Class(id), scope);
@@ -473,11 +618,10 @@ impl<'a> ModuleModel<'a> {
                 self.add_binding(
                     scope,
                     def.name.as_str(),
-                    Binding {
-                        kind: BindingKind::Class(id),
-                        range: def.name.range,
-                        in_main_guard: guard,
-                    },
+                    BindingKind::Class(id),
+                    def.name.range,
+                    guard,
+                    stmt.end(),
                 );
                 let inner_prefix = format!("{qualname}.");
                 self.collect_suite(&def.body, class_scope, guard, &inner_prefix);
@@ -487,7 +631,8 @@ impl<'a> ModuleModel<'a> {
                     // `a, b = x, y` binds `a` to `x` and `b` to `y`.
                     if let Some(pairs) = unpacked_pairs(target, &assign.value) {
                         for (name, value) in pairs {
-                            self.bind_target(scope, name, BindingKind::Assign(value), guard);
+                            let kind = BindingKind::Assign(value);
+                            self.bind_target(scope, name, kind, guard, stmt.end());
                         }
                         continue;
                     }
@@ -498,20 +643,23 @@ impl<'a> ModuleModel<'a> {
                                 value: &assign.value,
                                 index,
                             };
-                            self.bind_target(scope, name, kind, guard);
+                            self.bind_target(scope, name, kind, guard, stmt.end());
                         }
                         continue;
                     }
-                    self.bind_target(scope, target, BindingKind::Assign(&assign.value), guard);
+                    let kind = BindingKind::Assign(&assign.value);
+                    self.bind_target(scope, target, kind, guard, stmt.end());
                 }
             }
             Stmt::AnnAssign(assign) => {
                 if let Some(value) = &assign.value {
-                    self.bind_target(scope, &assign.target, BindingKind::Assign(value), guard);
+                    let kind = BindingKind::Assign(value);
+                    self.bind_target(scope, &assign.target, kind, guard, stmt.end());
                 }
             }
             Stmt::AugAssign(assign) => {
-                self.bind_target(scope, &assign.target, BindingKind::Other, guard);
+                let kind = BindingKind::Other;
+                self.bind_target(scope, &assign.target, kind, guard, stmt.end());
             }
             Stmt::For(for_stmt) => {
                 self.bind_target(
@@ -519,6 +667,7 @@ impl<'a> ModuleModel<'a> {
                     &for_stmt.target,
                     BindingKind::ForTarget(&for_stmt.iter),
                     guard,
+                    for_stmt.iter.end(),
                 );
                 self.collect_suite(&for_stmt.body, scope, guard, prefix);
                 self.collect_suite(&for_stmt.orelse, scope, guard, prefix);
@@ -535,6 +684,7 @@ impl<'a> ModuleModel<'a> {
                             target,
                             BindingKind::WithItem(&item.context_expr),
                             guard,
+                            target.start(),
                         );
                     }
                 }
@@ -568,11 +718,10 @@ impl<'a> ModuleModel<'a> {
                         self.add_binding(
                             scope,
                             name.as_str(),
-                            Binding {
-                                kind: BindingKind::Other,
-                                range: name.range,
-                                in_main_guard: guard,
-                            },
+                            BindingKind::Other,
+                            name.range,
+                            guard,
+                            name.range.start(),
                         );
                     }
                     self.collect_suite(&handler.body, scope, guard, prefix);
@@ -603,11 +752,10 @@ impl<'a> ModuleModel<'a> {
                                 self.add_binding(
                                     scope,
                                     list.id.as_str(),
-                                    Binding {
-                                        kind: BindingKind::Appended(item),
-                                        range: list.range,
-                                        in_main_guard: guard,
-                                    },
+                                    BindingKind::Appended(item),
+                                    list.range,
+                                    guard,
+                                    stmt.end(),
                                 );
                             }
                         }
@@ -822,7 +970,7 @@ impl<'a> ModuleModel<'a> {
             Expr::Attribute(attribute) => {
                 let attr = attribute.attr.as_str();
                 match self.resolve_depth(&attribute.value, scope, depth + 1) {
-                    Value::Qualified(base) => Value::Qualified(format!("{base}.{attr}")),
+                    Value::Qualified(base) => Value::Qualified(base.child(attr)),
                     Value::Context(method) => match api::classify_context_attribute(attr) {
                         Some(api) => Value::ContextApi { api, method },
                         None => Value::Unknown,
@@ -1002,7 +1150,7 @@ impl<'a> ModuleModel<'a> {
         if let Some(target) = self
             .comprehension_targets
             .iter()
-            .filter(|target| target.name == name && target.range.contains(at))
+            .filter(|target| target.range.contains(at) && target.name == name)
             .min_by_key(|target| target.range.len())
         {
             return match self.resolve_depth(target.iter, target.scope, depth + 1) {
@@ -1016,24 +1164,24 @@ impl<'a> ModuleModel<'a> {
         // Prefer the bindings made before the use when the use is in the same
         // scope (and there are any); filtered in place, without collecting.
         let only_before = found_in == scope && bindings.iter().any(|b| b.range.start() <= at);
-        let candidates = bindings
-            .iter()
-            .filter(|b| !only_before || b.range.start() <= at);
+        let candidates = || {
+            bindings
+                .iter()
+                .filter(move |b| !only_before || b.range.start() <= at)
+        };
         let mut fallback = Value::Unknown;
-        let candidates: Vec<&Binding> = candidates.collect();
         // `model.add(layer)` on a knowledge-base object (a Keras model) is a
         // method of its own, not a container being filled.
-        let library_object = candidates
-            .iter()
+        let library_object = candidates()
             .any(|binding| matches!(binding.kind, BindingKind::Appended(_)))
-            && candidates.iter().any(|binding| {
+            && candidates().any(|binding| {
                 matches!(binding.kind, BindingKind::Assign(_))
                     && matches!(
                         self.binding_value(binding, found_in, depth),
                         Value::LibraryObject { .. }
                     )
             });
-        for binding in candidates.into_iter().rev() {
+        for binding in candidates().rev() {
             if library_object && matches!(binding.kind, BindingKind::Appended(_)) {
                 continue;
             }
@@ -1053,18 +1201,12 @@ impl<'a> ModuleModel<'a> {
 
     fn binding_value(&self, binding: &Binding<'a>, scope: ScopeId, depth: usize) -> Value {
         match &binding.kind {
-            BindingKind::Import(path) => Value::Qualified(path.clone()),
+            BindingKind::Import(path) => Value::Qualified(*path),
             BindingKind::FromImport {
                 level,
                 module,
                 name,
-            } => {
-                let dots = ".".repeat(*level as usize);
-                match module {
-                    Some(module) => Value::Qualified(format!("{dots}{module}.{name}")),
-                    None => Value::Qualified(format!("{dots}{name}")),
-                }
-            }
+            } => Value::Qualified(QualifiedName::from_import(*level, *module, name)),
             BindingKind::Function(id) => Value::Function(*id),
             BindingKind::Class(id) => Value::Class(*id),
             BindingKind::Assign(value) => self.resolve_depth(value, scope, depth + 1),
@@ -1312,55 +1454,6 @@ pub fn for_each_statement<'a>(body: &'a [Stmt], visit: &mut impl FnMut(&'a Stmt)
     }
 }
 
-/// Collects comprehension variables, knowing the scope each comprehension is in.
-struct ComprehensionCollector<'m, 'a> {
-    scopes: Vec<ScopeId>,
-    function_scopes: &'m FxHashMap<TextSize, ScopeId>,
-    targets: Vec<ComprehensionTarget<'a>>,
-}
-
-impl<'a> Visitor<'a> for ComprehensionCollector<'_, 'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        let inner = match stmt {
-            Stmt::FunctionDef(def) => self.function_scopes.get(&def.range.start()).copied(),
-            Stmt::ClassDef(def) => self.function_scopes.get(&def.range.start()).copied(),
-            _ => None,
-        };
-        match inner {
-            Some(scope) => {
-                self.scopes.push(scope);
-                visitor::walk_stmt(self, stmt);
-                self.scopes.pop();
-            }
-            None => visitor::walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        let generators = match expr {
-            Expr::ListComp(ast::ExprListComp { generators, .. })
-            | Expr::SetComp(ast::ExprSetComp { generators, .. })
-            | Expr::DictComp(ast::ExprDictComp { generators, .. })
-            | Expr::Generator(ast::ExprGenerator { generators, .. }) => Some(generators),
-            _ => None,
-        };
-        if let Some(generators) = generators {
-            let scope = *self.scopes.last().expect("the module scope");
-            for generator in generators {
-                if let Expr::Name(target) = &generator.target {
-                    self.targets.push(ComprehensionTarget {
-                        range: expr.range(),
-                        name: target.id.as_str(),
-                        iter: &generator.iter,
-                        scope,
-                    });
-                }
-            }
-        }
-        visitor::walk_expr(self, expr);
-    }
-}
-
 /// The targets and values of `a, b = x, y` (same length, nothing starred).
 /// The names of a tuple or list target made only of names (`a, b`, `[x, y]`).
 fn flat_names(target: &Expr) -> Option<Vec<&Expr>> {
@@ -1424,20 +1517,6 @@ fn target_binds(target: &Expr, name: &str) -> bool {
         }
         Expr::Starred(starred) => target_binds(&starred.value, name),
         _ => false,
-    }
-}
-
-#[derive(Default)]
-struct ComprehensionFinder<'a> {
-    found: Vec<&'a Expr>,
-}
-
-impl<'a> Visitor<'a> for ComprehensionFinder<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if comprehension_generators(expr).is_some() {
-            self.found.push(expr);
-        }
-        visitor::walk_expr(self, expr);
     }
 }
 

@@ -167,7 +167,7 @@ fn runs_only_in_parent(
         Some(class) if info.def.name.as_str() == "__init__" => {
             // A project subclass may be instantiated elsewhere.
             let subclassed = (0..project.models.len()).any(|other| {
-                (0..project.models[other].classes.len()).any(|candidate| {
+                (project.models[other].classes.indices()).any(|candidate| {
                     project
                         .project_bases_of(other, candidate)
                         .contains(&(module, class))

@@ -10,7 +10,7 @@ use crate::fix::hoist::{self, Definition};
 use crate::fix::Fix;
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::semantic::{BindingKind, ModuleModel, ScopeKind, Value};
+use crate::semantic::{BindingKind, ClassId, ModuleModel, ScopeId, ScopeKind, Value};
 use crate::targets::Methods;
 
 pub const DOCS: &str = r#"# unpicklable-callable (SPS201)
@@ -260,7 +260,7 @@ fn problem(model: &ModuleModel, value: &Value) -> Option<Problem> {
     }
 }
 
-fn class_problem(model: &ModuleModel, class: usize, what: &'static str) -> Option<Problem> {
+fn class_problem(model: &ModuleModel, class: ClassId, what: &'static str) -> Option<Problem> {
     let info = &model.classes[class];
     if info.is_local {
         return Some(Problem::Local {
@@ -286,7 +286,7 @@ fn pickled_under(role: PickleRole) -> Methods {
     }
 }
 
-fn lambda_error(model: &ModuleModel, expr: &Expr, scope: usize) -> String {
+fn lambda_error(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> String {
     // A lambda written inside a function is a local object; elsewhere its lookup fails.
     if matches!(expr, Expr::Lambda(_)) {
         if let ScopeKind::Function(function) = model.scopes[scope].kind {
@@ -376,7 +376,7 @@ pub fn check(checker: &mut Checker) {
     }
 }
 
-fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
+fn report(checker: &mut Checker, sent: &Sent, scope: ScopeId) {
     let model = &checker.project.models[checker.module];
     let Some(problem) = problem(model, sent.value) else {
         return;
@@ -459,7 +459,7 @@ fn report(checker: &mut Checker, sent: &Sent, scope: usize) {
 }
 
 /// The fix for a value sent to a child: hoist what it names to module level.
-fn fix(checker: &Checker, sent: &Sent, scope: usize) -> Option<Fix> {
+fn fix(checker: &Checker, sent: &Sent, scope: ScopeId) -> Option<Fix> {
     // In a notebook or a package's `__main__.py` module level does not help.
     if checker.project.paths[checker.module].is_interactive_main() {
         return None;
@@ -480,7 +480,7 @@ fn value_fix(
     context: &hoist::Context,
     expr: Option<&Expr>,
     value: &Value,
-    scope: usize,
+    scope: ScopeId,
 ) -> Option<Fix> {
     let model = context.model;
     match value {
@@ -545,7 +545,7 @@ fn value_fix(
     }
 }
 
-fn class_fix(context: &hoist::Context, class: usize) -> Option<Fix> {
+fn class_fix(context: &hoist::Context, class: ClassId) -> Option<Fix> {
     let model = context.model;
     let info = &model.classes[class];
     if info.is_local {

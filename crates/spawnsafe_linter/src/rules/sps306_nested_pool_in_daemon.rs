@@ -157,7 +157,6 @@ fn trace_functions(project: &Project, trace: &[TraceStep]) -> Vec<(usize, Functi
         .filter_map(|step| {
             project.models[step.module]
                 .functions
-                .iter()
                 .position(|function| function.qualname == step.function)
                 .map(|function| (step.module, function))
         })

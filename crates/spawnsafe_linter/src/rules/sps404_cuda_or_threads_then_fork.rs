@@ -7,6 +7,7 @@ use crate::diagnostic::{PlatformClause, Related};
 use crate::fork_after::{forks_after, Before, ForkBy};
 use crate::registry::Rule;
 use crate::rules::Checker;
+use crate::semantic::FunctionId;
 use crate::targets::{OnPlatforms, ALL_VERSIONS};
 
 pub const DOCS: &str = r#"# cuda-or-threads-then-fork (SPS404)
@@ -109,7 +110,8 @@ or start the processes before CUDA is initialised or the thread is started.
 pub fn check(checker: &mut Checker) {
     let project = checker.project;
     let module = checker.module;
-    let worker_functions: Vec<(usize, usize)> = checker.workers.functions.keys().copied().collect();
+    let worker_functions: Vec<(usize, FunctionId)> =
+        checker.workers.functions.keys().copied().collect();
     let program_method = checker.program_method.map(|method| method.name());
     let found = forks_after(project, module, program_method, &worker_functions);
     for fork in found {
