@@ -2,6 +2,7 @@
 //! project's own modules, and the cross-module question "what does running
 //! this call (transitively) do?".
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{OnceLock, RwLock};
 
@@ -136,14 +137,19 @@ pub struct Project<'p, 'a> {
     pub models: &'p [ModuleModel<'a>],
     pub facts: &'p [ModuleFacts<'a>],
     by_name: FxHashMap<&'p str, Vec<usize>>,
-    /// How many files found but not analysed (the prefilter left them out)
-    /// have each module name: an import resolves as if they were here.
-    unanalysed: FxHashMap<String, usize>,
+    /// How many files found (analysed here or not: the prefilter left them
+    /// out, or another import group has them) have each module name: an
+    /// import resolves as if they were all here.
+    found_names: Cow<'p, FxHashMap<String, usize>>,
     /// Modules some other project module imports.
     pub imported: Vec<bool>,
     /// The call sites by the names they spell, made on first use: see [`Project::callers_of`].
     /// Owned keys: a borrowed name in a cell would make `Project` invariant.
     calls_by_name: OnceLock<CallsByName>,
+    /// The project function each call site calls (see [`Project::call_site_callee`]),
+    /// per module, by index in its `calls`, made on first use: `callers_of`
+    /// is asked about the same names again and again.
+    site_callees: Vec<OnceLock<SiteCallees>>,
     /// Each class's project base classes (by module, then class), made on
     /// first use: method lookups ask for them again and again.
     class_bases: Vec<IndexVec<ClassId, OnceLock<ClassBases>>>,
@@ -158,6 +164,8 @@ const MAX_REEXPORT_DEPTH: usize = 8;
 type CallsByName = FxHashMap<Box<str>, Vec<(usize, usize)>>;
 /// A class's project base classes, as (module, class).
 type ClassBases = Vec<(usize, ClassId)>;
+/// A module's call sites' callees, filled one by one.
+type SiteCallees = Box<[OnceLock<Option<(usize, FunctionId)>>]>;
 
 impl<'p, 'a> Project<'p, 'a> {
     pub fn new(
@@ -178,10 +186,22 @@ impl<'p, 'a> Project<'p, 'a> {
         facts: &'p [ModuleFacts<'a>],
         unanalysed: &[ModulePath],
     ) -> Self {
-        let mut unanalysed_names: FxHashMap<String, usize> = FxHashMap::default();
-        for path in unanalysed {
-            *unanalysed_names.entry(path.name.clone()).or_default() += 1;
+        let mut found_names: FxHashMap<String, usize> = FxHashMap::default();
+        for path in paths.iter().chain(unanalysed) {
+            *found_names.entry(path.name.clone()).or_default() += 1;
         }
+        Project::with_found_names(paths, models, facts, Cow::Owned(found_names))
+    }
+
+    /// The same, knowing how many files found have each module name
+    /// (`found_names` counts the analysed ones too): the linter checks one
+    /// import group at a time against the counts of every file found.
+    pub fn with_found_names(
+        paths: &'p [ModulePath],
+        models: &'p [ModuleModel<'a>],
+        facts: &'p [ModuleFacts<'a>],
+        found_names: Cow<'p, FxHashMap<String, usize>>,
+    ) -> Self {
         let mut by_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (index, path) in paths.iter().enumerate() {
             by_name.entry(path.name.as_str()).or_default().push(index);
@@ -191,9 +211,10 @@ impl<'p, 'a> Project<'p, 'a> {
             models,
             facts,
             by_name,
-            unanalysed: unanalysed_names,
+            found_names,
             imported: vec![false; paths.len()],
             calls_by_name: OnceLock::new(),
+            site_callees: facts.iter().map(|_| OnceLock::new()).collect(),
             class_bases: models
                 .iter()
                 .map(|model| model.classes.iter().map(|_| OnceLock::new()).collect())
@@ -254,9 +275,10 @@ impl<'p, 'a> Project<'p, 'a> {
         {
             return Some(same_root);
         }
-        // Another root's module only when it is the one module of that name.
-        let unanalysed = self.unanalysed.get(name).copied().unwrap_or(0);
-        (candidates.len() == 1 && unanalysed == 0).then(|| candidates[0])
+        // Another root's module only when it is the one module of that name
+        // among all files found.
+        let found = self.found_names.get(name).copied().unwrap_or(0);
+        (candidates.len() == 1 && found <= 1).then(|| candidates[0])
     }
 
     /// `import exp.exp_main` where `exp/` has no `__init__.py`: a namespace package
@@ -633,11 +655,25 @@ impl<'p, 'a> Project<'p, 'a> {
         };
         spelled
             .iter()
-            .map(|&(caller_module, index)| (caller_module, &self.facts[caller_module].calls[index]))
-            .filter(|&(caller_module, site)| {
-                self.call_site_callee(caller_module, site) == Some((module, function))
+            .filter(|&&(caller_module, index)| {
+                self.site_callee(caller_module, index) == Some((module, function))
             })
+            .map(|&(caller_module, index)| (caller_module, &self.facts[caller_module].calls[index]))
             .collect()
+    }
+
+    /// [`Project::call_site_callee`] of a module's call site (by index in its
+    /// `calls`), computed once.
+    fn site_callee(&self, module: usize, index: usize) -> Option<(usize, FunctionId)> {
+        let callees = self.site_callees[module].get_or_init(|| {
+            self.facts[module]
+                .calls
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        *callees[index]
+            .get_or_init(|| self.call_site_callee(module, &self.facts[module].calls[index]))
     }
 
     /// The call sites (module, index in its `calls`) under each name that

@@ -302,25 +302,34 @@ impl Candidate {
     }
 }
 
-/// The per-file inputs of the waves, and the cells they fill.
-struct Files<'f, 'a> {
+/// The per-file inputs of every file found (by index into all files).
+struct Inputs<'f> {
     readable: &'f [Candidate],
     module_paths: &'f [ModulePath],
     stems: &'f [Option<String>],
     versions: &'f [ruff_python_ast::PythonVersion],
+}
+
+/// One import group's files (`members`, indices into all files) and the
+/// cells the waves fill, by index into `members`.
+struct Files<'f, 'a> {
+    inputs: &'f Inputs<'f>,
+    members: &'f [usize],
     parsed: &'a [OnceLock<Result<Box<ParsedFile>, Box<Diagnostic>>>],
     analysed: &'f [OnceLock<Box<(ModuleModel<'a>, ModuleFacts<'a>)>>],
 }
 
 impl<'a> Files<'_, 'a> {
-    /// Parses and models the files (indices into all files) not done yet.
+    /// Parses and models the members (indices into `members`) not done yet.
     fn analyse(&self, wanted: &[usize]) {
-        wanted.par_iter().for_each(|&index| {
-            let file = self.parsed[index].get_or_init(|| {
+        let inputs = self.inputs;
+        wanted.par_iter().for_each(|&local| {
+            let index = self.members[local];
+            let file = self.parsed[local].get_or_init(|| {
                 parse_file(
-                    &self.readable[index],
-                    &self.module_paths[index],
-                    self.versions[index],
+                    &inputs.readable[index],
+                    &inputs.module_paths[index],
+                    inputs.versions[index],
                 )
                 .map(Box::new)
             });
@@ -328,7 +337,7 @@ impl<'a> Files<'_, 'a> {
             // analysis: a recovered AST is a guess, and findings must be true.
             if let Ok(file) = file {
                 if !file.blocks_analysis() {
-                    self.analysed[index].get_or_init(|| {
+                    self.analysed[local].get_or_init(|| {
                         let model = ModuleModel::build(&file.module.body);
                         let module_facts = facts::collect(&model);
                         Box::new((model, module_facts))
@@ -338,59 +347,50 @@ impl<'a> Files<'_, 'a> {
         });
     }
 
-    /// Parses the files of one group (`members`, with their scans) that can
-    /// matter, in waves: the files that matter by themselves, then the files
-    /// that import what they offer, until nothing new is needed (everything,
-    /// without `prefilter`). Returns, for each member, whether a file of its
-    /// root that was not parsed imports it.
-    fn select(
-        &self,
-        members: &[usize],
-        scans: Vec<prefilter::FileScan>,
-        prefilter: bool,
-    ) -> Vec<(usize, bool)> {
-        // The group's own indices (0..members.len()), as if it were checked alone.
-        let readable = self.readable;
+    /// Parses the members (with their scans) that can matter, in waves: the
+    /// files that matter by themselves, then the files that import what they
+    /// offer, until nothing new is needed (everything, without `prefilter`).
+    /// Returns, for each member, whether a file of its root that was not
+    /// parsed imports it.
+    fn select(&self, scans: Vec<prefilter::FileScan>, prefilter: bool) -> Vec<bool> {
+        let members = self.members;
+        let readable = self.inputs.readable;
+        if !prefilter {
+            self.analyse(&(0..members.len()).collect::<Vec<_>>());
+            return vec![false; members.len()];
+        }
         let mentions = |local: usize, matcher: &aho_corasick::AhoCorasick| {
             readable[members[local]].mentions(matcher)
         };
         let stems: Vec<Option<String>> = members
             .iter()
-            .map(|&index| self.stems[index].clone())
+            .map(|&index| self.inputs.stems[index].clone())
             .collect();
-        let paths: Vec<ModulePath> = members
-            .iter()
-            .map(|&index| self.module_paths[index].clone())
-            .collect();
-        let module_names: Vec<&str> = paths.iter().map(|path| path.name.as_str()).collect();
+        let paths = &self.inputs.module_paths;
+        let path_of = |local: usize| &paths[members[local]];
+        let group_paths: Vec<ModulePath> =
+            members.iter().map(|&index| paths[index].clone()).collect();
+        let module_names: Vec<&str> = group_paths.iter().map(|path| path.name.as_str()).collect();
         let scan = prefilter::Scan::new(scans, stems.clone(), &module_names, &mentions);
-        let is_parsed = |local: usize| self.parsed[members[local]].get().is_some();
+        let is_parsed = |local: usize| self.parsed[local].get().is_some();
         let mut summaries: Vec<prefilter::ModuleSummary> = Vec::new();
         let mut downs: Vec<Option<Box<prefilter::DownSummary>>> =
             (0..members.len()).map(|_| None).collect();
         let mut demand = prefilter::Demand::default();
-        let mut wanted: Vec<usize> = if prefilter {
-            (0..members.len())
-                .filter(|&local| scan.self_relevant[local])
-                .collect()
-        } else {
-            (0..members.len()).collect()
-        };
+        let mut wanted: Vec<usize> = (0..members.len())
+            .filter(|&local| scan.self_relevant[local])
+            .collect();
         while !wanted.is_empty() {
-            let global: Vec<usize> = wanted.iter().map(|&local| members[local]).collect();
-            self.analyse(&global);
-            if !prefilter {
-                break;
-            }
+            self.analyse(&wanted);
             let summarized: Vec<_> = wanted
                 .par_iter()
                 .filter_map(|&local| {
-                    let (model, module_facts) = &**self.analysed[members[local]].get()?;
+                    let (model, module_facts) = &**self.analysed[local].get()?;
                     Some((
                         local,
                         prefilter::summarize(
                             stems[local].clone(),
-                            &paths[local].name,
+                            &path_of(local).name,
                             model,
                             module_facts,
                         ),
@@ -419,13 +419,13 @@ impl<'a> Files<'_, 'a> {
             let imported = |local: usize| {
                 stems[local].as_deref().is_some_and(|stem| {
                     scan.importers_of(stem).iter().any(|&importer| {
-                        importer != local && paths[importer].root == paths[local].root
+                        importer != local && path_of(importer).root == path_of(local).root
                     })
                 })
             };
             wanted.extend(prefilter::down_needed(
                 &downs,
-                &paths,
+                &group_paths,
                 &parsed_now,
                 &demand,
                 imported,
@@ -435,14 +435,13 @@ impl<'a> Files<'_, 'a> {
         }
         (0..members.len())
             .map(|local| {
-                let elsewhere = stems[local].as_deref().is_some_and(|stem| {
+                stems[local].as_deref().is_some_and(|stem| {
                     scan.importers_of(stem).iter().any(|&importer| {
                         importer != local
                             && !is_parsed(importer)
-                            && paths[importer].root == paths[local].root
+                            && path_of(importer).root == path_of(local).root
                     })
-                });
-                (members[local], elsewhere)
+                })
             })
             .collect()
     }
@@ -613,114 +612,42 @@ fn check_candidates(
         })
         .collect::<Result<Vec<_>, String>>()?;
 
-    // Each file is parsed and modelled at most once: the cells are filled wave
-    // by wave and never move, so a model can borrow its file's syntax tree.
-    // They are boxed: one cell per file found, most of them never filled.
-    let parsed: Vec<OnceLock<Result<Box<ParsedFile>, Box<Diagnostic>>>> =
-        (0..readable.len()).map(|_| OnceLock::new()).collect();
-    let analysed: Vec<OnceLock<Box<(ModuleModel, ModuleFacts)>>> =
-        (0..readable.len()).map(|_| OnceLock::new()).collect();
-    let files_of = Files {
+    // Files that cannot import one another (see `prefilter::import_groups`)
+    // are checked apart, one group at a time, as if each were checked alone:
+    // a group's syntax trees, models and facts are dropped before the next
+    // group is parsed, so memory holds the largest group, not every file.
+    // Without the prefilter too: only what is parsed in a group differs.
+    let may_be_refused: Vec<bool> = scans.iter().map(|scan| scan.may_be_refused).collect();
+    let groups = prefilter::import_groups(&module_paths, &stems, &scans);
+    // Imports resolve against every file found, in any group.
+    let mut found_names: FxHashMap<String, usize> = FxHashMap::default();
+    for path in &module_paths {
+        *found_names.entry(path.name.clone()).or_default() += 1;
+    }
+    let inputs = Inputs {
         readable: &readable,
         module_paths: &module_paths,
         stems: &stems,
         versions: &versions,
-        parsed: &parsed,
-        analysed: &analysed,
-    };
-    // Files that cannot import one another are selected apart (see
-    // `prefilter::import_groups`): each group as if it were checked alone.
-    let may_be_refused: Vec<bool> = scans.iter().map(|scan| scan.may_be_refused).collect();
-    let groups = if options.prefilter {
-        prefilter::import_groups(&module_paths, &stems, &scans)
-    } else {
-        vec![(0..readable.len()).collect()]
     };
     let mut scans: Vec<Option<prefilter::FileScan>> = scans.into_iter().map(Some).collect();
-    let grouped: Vec<(Vec<usize>, Vec<prefilter::FileScan>)> = groups
-        .into_iter()
-        .map(|members| {
-            let group_scans = members
-                .iter()
-                .map(|&index| scans[index].take().expect("each file in one group"))
-                .collect();
-            (members, group_scans)
-        })
-        .collect();
-    let mut imported_elsewhere_of = vec![false; readable.len()];
-    let elsewhere: Vec<Vec<(usize, bool)>> = grouped
-        .into_par_iter()
-        .map(|(members, group_scans)| files_of.select(&members, group_scans, options.prefilter))
-        .collect();
-    for (index, elsewhere) in elsewhere.into_iter().flatten() {
-        imported_elsewhere_of[index] = elsewhere;
+    for members in groups {
+        let group_scans = members
+            .iter()
+            .map(|&index| scans[index].take().expect("each file in one group"))
+            .collect();
+        let (group_diagnostics, analysed) = check_group(
+            &inputs,
+            &members,
+            group_scans,
+            options.prefilter,
+            &may_be_refused,
+            &found_names,
+        );
+        diagnostics.extend(group_diagnostics);
+        result.files_analysed += analysed;
     }
-    phase("waves");
-    // A file no wave parsed that CPython may refuse for its shape is parsed
-    // for that only: every file CPython refuses so is reported.
-    diagnostics.par_extend(
-        (0..readable.len())
-            .into_par_iter()
-            .filter(|&index| may_be_refused[index] && parsed[index].get().is_none())
-            .filter_map(|index| {
-                refusal_finding(&readable[index], &module_paths[index], versions[index])
-            }),
-    );
-    let is_parsed = |index: usize| parsed[index].get().is_some();
-    result.files_analysed = (0..readable.len())
-        .filter(|&index| is_parsed(index))
-        .count();
-
-    let mut files: Vec<Arc<SourceFile>> = Vec::new();
-    let mut paths: Vec<ModulePath> = Vec::new();
-    // A module imported only by files that were not parsed is still imported.
-    let mut imported_elsewhere: Vec<bool> = Vec::new();
-    for (index, cell) in parsed.iter().enumerate() {
-        let parsed_file = match cell.get() {
-            None => continue,
-            Some(Err(diagnostic)) => {
-                diagnostics.push(Diagnostic::clone(diagnostic));
-                continue;
-            }
-            Some(Ok(parsed_file)) => parsed_file,
-        };
-        if let Some(problem) = &parsed_file.syntax_error {
-            diagnostics.push(Diagnostic::new(
-                Rule::SyntaxError,
-                parsed_file.file.clone(),
-                problem.range,
-                problem.message.clone(),
-            ));
-            if problem.blocks_analysis {
-                continue;
-            }
-        }
-        files.push(parsed_file.file.clone());
-        paths.push(parsed_file.module_path.clone());
-        imported_elsewhere.push(imported_elsewhere_of[index]);
-    }
-    // In file order, one per file without syntax errors, like `files`.
-    let (models, module_facts): (Vec<ModuleModel>, Vec<ModuleFacts>) = analysed
-        .into_iter()
-        .filter_map(OnceLock::into_inner)
-        .map(|analysis| *analysis)
-        .unzip();
-    // The files the prefilter left out still decide what an import names.
-    let unanalysed: Vec<ModulePath> = (0..readable.len())
-        .filter(|&index| !is_parsed(index))
-        .map(|index| module_paths[index].clone())
-        .collect();
-    let mut project = Project::with_unanalysed(&paths, &models, &module_facts, &unanalysed);
-    for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {
-        *imported |= elsewhere;
-    }
-    phase("project");
-    diagnostics.extend(rules::check_project(
-        &project,
-        &files,
-        &RuleSelection::all(),
-    ));
-    phase("rules");
+    phase("groups");
 
     // Each finding is kept when its file's settings select its rule, no
     // `# noqa` suppresses it, and the targets meet the start methods it is about.
@@ -766,6 +693,101 @@ fn check_candidates(
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     result.diagnostics = diagnostics;
     Ok(result)
+}
+
+/// Parses, analyses and checks one import group (`members`, indices into
+/// all files): its findings, and how many of its files were parsed.
+fn check_group(
+    inputs: &Inputs,
+    members: &[usize],
+    scans: Vec<prefilter::FileScan>,
+    prefilter: bool,
+    may_be_refused: &[bool],
+    found_names: &FxHashMap<String, usize>,
+) -> (Vec<Diagnostic>, usize) {
+    // Each file is parsed and modelled at most once: the cells are filled wave
+    // by wave and never move, so a model can borrow its file's syntax tree.
+    // They are boxed: one cell per member, many of them never filled.
+    let parsed: Vec<OnceLock<Result<Box<ParsedFile>, Box<Diagnostic>>>> =
+        members.iter().map(|_| OnceLock::new()).collect();
+    let analysed: Vec<OnceLock<Box<(ModuleModel, ModuleFacts)>>> =
+        members.iter().map(|_| OnceLock::new()).collect();
+    let files_of = Files {
+        inputs,
+        members,
+        parsed: &parsed,
+        analysed: &analysed,
+    };
+    let imported_elsewhere_of = files_of.select(scans, prefilter);
+    let is_parsed = |local: usize| parsed[local].get().is_some();
+    // A file no wave parsed that CPython may refuse for its shape is parsed
+    // for that only: every file CPython refuses so is reported.
+    let mut diagnostics: Vec<Diagnostic> = (0..members.len())
+        .into_par_iter()
+        .filter(|&local| may_be_refused[members[local]] && !is_parsed(local))
+        .filter_map(|local| {
+            let index = members[local];
+            refusal_finding(
+                &inputs.readable[index],
+                &inputs.module_paths[index],
+                inputs.versions[index],
+            )
+        })
+        .collect();
+    let files_analysed = (0..members.len()).filter(|&local| is_parsed(local)).count();
+
+    let mut files: Vec<Arc<SourceFile>> = Vec::new();
+    let mut paths: Vec<ModulePath> = Vec::new();
+    // A module imported only by files that were not parsed is still imported.
+    let mut imported_elsewhere: Vec<bool> = Vec::new();
+    for (local, cell) in parsed.iter().enumerate() {
+        let parsed_file = match cell.get() {
+            None => continue,
+            Some(Err(diagnostic)) => {
+                diagnostics.push(Diagnostic::clone(diagnostic));
+                continue;
+            }
+            Some(Ok(parsed_file)) => parsed_file,
+        };
+        if let Some(problem) = &parsed_file.syntax_error {
+            diagnostics.push(Diagnostic::new(
+                Rule::SyntaxError,
+                parsed_file.file.clone(),
+                problem.range,
+                problem.message.clone(),
+            ));
+            if problem.blocks_analysis {
+                continue;
+            }
+        }
+        files.push(parsed_file.file.clone());
+        paths.push(parsed_file.module_path.clone());
+        imported_elsewhere.push(imported_elsewhere_of[local]);
+    }
+    if files.is_empty() {
+        return (diagnostics, files_analysed);
+    }
+    // In member order, one per file without syntax errors, like `files`.
+    let (models, module_facts): (Vec<ModuleModel>, Vec<ModuleFacts>) = analysed
+        .into_iter()
+        .filter_map(OnceLock::into_inner)
+        .map(|analysis| *analysis)
+        .unzip();
+    let mut project = Project::with_found_names(
+        &paths,
+        &models,
+        &module_facts,
+        std::borrow::Cow::Borrowed(found_names),
+    );
+    for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {
+        *imported |= elsewhere;
+    }
+    diagnostics.extend(rules::check_project(
+        &project,
+        &files,
+        &RuleSelection::all(),
+    ));
+    (diagnostics, files_analysed)
 }
 
 /// `SPAWNSAFE_PHASES=1`: each phase's end, its time and the memory high-water

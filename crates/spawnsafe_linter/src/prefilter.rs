@@ -569,12 +569,11 @@ impl<'m> Scan<'m> {
         // The modules that define code running in child processes (a task
         // function, what it calls, the globals it reads)...
         if !demand.worker_pairs.is_empty() {
-            let mut by_stem: FxHashMap<&str, FxHashSet<String>> = FxHashMap::default();
-            for (stem, name) in &demand.worker_pairs {
-                by_stem.entry(stem).or_default().insert(name.clone());
-            }
             for (index, stem) in self.stems.iter().enumerate() {
-                let Some(names) = stem.as_deref().and_then(|stem| by_stem.get(stem)) else {
+                let Some(names) = stem
+                    .as_deref()
+                    .and_then(|stem| demand.worker_pairs.by_stem.get(stem))
+                else {
                     continue;
                 };
                 if !parsed[index] {
@@ -1047,7 +1046,7 @@ pub struct Demand {
     /// Code (and globals) that runs or is read in child processes: `(stem,
     /// name)`, a module stem that may define the name (`helpers.work` is
     /// `("helpers", "work")`).
-    pub worker_pairs: FxHashSet<(String, String)>,
+    pub worker_pairs: WorkerPairs,
     /// Globals read in child processes, as written (`settings.CONFIG.get`,
     /// `tasks.LIMIT` for a module's own global): the files that import their
     /// module and name the global may change it in the parent.
@@ -1055,14 +1054,68 @@ pub struct Demand {
     pub global_chains: FxHashSet<(String, bool)>,
     /// Modules that start processes at import time, with their top-level names.
     pub import_time_names: FxHashMap<String, FxHashSet<String>>,
+    /// Per summary (in the order [`Demand::update`] is given them), what the
+    /// demand made of it when it was last followed: what it adds depends on
+    /// that alone, so a summary whose state has not changed adds nothing new.
+    followed: Vec<Followed>,
+}
+
+/// What [`Demand::update`] last found in one summary.
+#[derive(Debug, Default)]
+struct Followed {
+    /// The functions reached from child-process code, then which passed
+    /// values and re-exports counted.
+    workers: Option<Vec<bool>>,
+    /// The functions with effects, then which re-exports name an effect.
+    effects: Option<Vec<bool>>,
+    /// The summary's `sent_modules` and `import_time_names` are in.
+    added: bool,
+}
+
+/// `(stem, name)` pairs, by stem: looked up without building strings.
+#[derive(Debug, Default)]
+pub struct WorkerPairs {
+    pub by_stem: FxHashMap<String, FxHashSet<String>>,
+    len: usize,
+}
+
+impl WorkerPairs {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn contains(&self, stem: &str, name: &str) -> bool {
+        self.by_stem
+            .get(stem)
+            .is_some_and(|names| names.contains(name))
+    }
+
+    fn insert(&mut self, stem: &str, name: &str) {
+        if self.contains(stem, name) {
+            return;
+        }
+        self.by_stem
+            .entry(stem.to_string())
+            .or_default()
+            .insert(name.to_string());
+        self.len += 1;
+    }
 }
 
 /// The `(module, name)` pairs a dotted name (`.pkg.mod.name`) may stand for:
 /// each component followed by the next.
-fn dotted_pairs(dotted: &str, pairs: &mut FxHashSet<(String, String)>) {
-    let parts: Vec<&str> = dotted.split('.').filter(|part| !part.is_empty()).collect();
-    for window in parts.windows(2) {
-        pairs.insert((window[0].to_string(), window[1].to_string()));
+fn dotted_pairs(dotted: &str, pairs: &mut WorkerPairs) {
+    let mut parts = dotted.split('.').filter(|part| !part.is_empty());
+    let Some(mut before) = parts.next() else {
+        return;
+    };
+    for part in parts {
+        pairs.insert(before, part);
+        before = part;
     }
 }
 
@@ -1072,28 +1125,27 @@ impl Demand {
     }
 
     fn is_worker_name(&self, stem: Option<&String>, name: &str) -> bool {
-        stem.is_some_and(|stem| {
-            self.worker_pairs
-                .contains(&(stem.clone(), name.to_string()))
-        })
+        stem.is_some_and(|stem| self.worker_pairs.contains(stem, name))
     }
 
-    /// Follows what runs in child processes through one module.
-    fn update_workers(&mut self, summary: &ModuleSummary) {
+    /// Follows what runs in child processes through one module (the
+    /// `at`-th summary).
+    fn update_workers(&mut self, at: usize, summary: &ModuleSummary) {
         let workers = &summary.workers;
         let stem = summary.stem.as_ref();
         let mut reached = vec![false; summary.functions.len()];
         for &root in &workers.local_roots {
             reached[root] = true;
         }
-        let mut dotted: Vec<&str> = workers.sent.iter().map(String::as_str).collect();
         // Values passed to a function that leads to effects (it may send them).
-        for (callee, external, local) in &workers.passed {
-            if self.names.contains(callee) {
-                dotted.extend(external.iter().map(String::as_str));
-                for &function in local {
-                    reached[function] = true;
-                }
+        let passed: Vec<bool> = workers
+            .passed
+            .iter()
+            .map(|(callee, _, _)| self.names.contains(callee))
+            .collect();
+        for ((_, _, local), _) in workers.passed.iter().zip(&passed).filter(|(_, hit)| **hit) {
+            for &function in local {
+                reached[function] = true;
             }
         }
         for (name, functions) in &summary.exports {
@@ -1119,6 +1171,25 @@ impl Demand {
                 break;
             }
         }
+        let reexported: Vec<bool> = workers
+            .reexports
+            .iter()
+            .map(|(local, _)| self.is_worker_name(stem, local))
+            .collect();
+        let state: Vec<bool> = reached
+            .iter()
+            .chain(&passed)
+            .chain(&reexported)
+            .copied()
+            .collect();
+        if self.followed[at].workers.as_ref() == Some(&state) {
+            return;
+        }
+        self.followed[at].workers = Some(state);
+        let mut dotted: Vec<&str> = workers.sent.iter().map(String::as_str).collect();
+        for ((_, external, _), _) in workers.passed.iter().zip(&passed).filter(|(_, hit)| **hit) {
+            dotted.extend(external.iter().map(String::as_str));
+        }
         for (index, _) in reached.iter().enumerate().filter(|(_, reached)| **reached) {
             dotted.extend(workers.calls[index].iter().map(String::as_str));
             for (global, called) in &workers.global_reads[index] {
@@ -1133,10 +1204,13 @@ impl Demand {
                 }
             }
         }
-        for (local, qualified) in &workers.reexports {
-            if self.is_worker_name(stem, local) {
-                dotted.push(qualified);
-            }
+        for ((_, qualified), _) in workers
+            .reexports
+            .iter()
+            .zip(&reexported)
+            .filter(|(_, hit)| **hit)
+        {
+            dotted.push(qualified);
         }
         for name in dotted {
             dotted_pairs(name, &mut self.worker_pairs);
@@ -1146,8 +1220,16 @@ impl Demand {
 
 impl Demand {
     /// Recomputes the effect names from every summary, to a fixed point.
+    /// `summaries` grows from call to call (the same ones first, in the same
+    /// order): a summary whose state is unchanged is not followed again.
     pub fn update(&mut self, summaries: &[&ModuleSummary]) {
-        for summary in summaries {
+        self.followed
+            .resize_with(summaries.len(), Followed::default);
+        for (summary, followed) in summaries.iter().zip(&mut self.followed) {
+            if followed.added {
+                continue;
+            }
+            followed.added = true;
             self.sent_modules
                 .extend(summary.sent_modules.iter().cloned());
             if let (Some(stem), false) = (&summary.stem, summary.import_time_names.is_empty()) {
@@ -1159,8 +1241,8 @@ impl Demand {
         }
         loop {
             let before = self.size();
-            for summary in summaries {
-                self.update_workers(summary);
+            for (at, summary) in summaries.iter().enumerate() {
+                self.update_workers(at, summary);
                 let mut effect: Vec<bool> = summary
                     .functions
                     .iter()
@@ -1181,18 +1263,32 @@ impl Demand {
                         break;
                     }
                 }
+                effect.extend(
+                    summary
+                        .reexports
+                        .iter()
+                        .map(|(_, imported)| self.names.contains(imported)),
+                );
+                if self.followed[at].effects.as_ref() == Some(&effect) {
+                    continue;
+                }
+                let functions = summary.functions.len();
                 let mut offers = Vec::new();
-                for (name, functions) in &summary.exports {
-                    if functions.iter().any(|&function| effect[function]) {
+                for (name, exported) in &summary.exports {
+                    if exported.iter().any(|&function| effect[function]) {
                         offers.push(name.clone());
                     }
                 }
                 offers.extend(summary.process_classes.iter().cloned());
-                for (local, imported) in &summary.reexports {
-                    if self.names.contains(imported) {
-                        offers.push(local.clone());
-                    }
+                for ((local, _), _) in summary
+                    .reexports
+                    .iter()
+                    .zip(&effect[functions..])
+                    .filter(|(_, hit)| **hit)
+                {
+                    offers.push(local.clone());
                 }
+                self.followed[at].effects = Some(effect);
                 if !offers.is_empty() {
                     if let Some(stem) = &summary.stem {
                         self.modules.insert(stem.clone());
