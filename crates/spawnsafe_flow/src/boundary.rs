@@ -144,7 +144,8 @@ pub fn unfindable_class(
 }
 
 /// The unfindable class whose instance (`Point(1, 2)`) or enum member
-/// (`Kind.SMALL`, `Kind(1)`, `Kind["SMALL"]`) an expression makes.
+/// (`Kind.SMALL`, `Kind(1)`, `Kind["SMALL"]`, or the members of `Kind`
+/// itself, as the items of what is iterated) an expression makes.
 pub fn instance_of_unfindable_class(
     model: &ModuleModel,
     expr: &Expr,
@@ -154,6 +155,11 @@ pub fn instance_of_unfindable_class(
         Expr::Call(call) => call.func.as_ref(),
         Expr::Attribute(attribute) => attribute.value.as_ref(),
         Expr::Subscript(subscript) => subscript.value.as_ref(),
+        // The members an enum class yields when iterated (`list(Kind)`,
+        // `pool.map(f, Kind)`): pickled by the same name as the class.
+        Expr::Name(name) => {
+            return unfindable_class(model, name, scope).filter(|found| found.printed_as == "enum")
+        }
         _ => return None,
     };
     let found = match class {

@@ -1023,6 +1023,14 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
         let at = name.range.start();
         let anchor_expr = anchor.unwrap_or(expr);
         let anchor = Some(anchor_expr);
+        // Iterating an enum class yields its members (`EnumType.__iter__`),
+        // each pickled by its class's name.
+        if shape == Shape::Items
+            && crate::boundary::unfindable_class(model, name, scope)
+                .is_some_and(|class| class.printed_as == "enum")
+        {
+            return Self::leaf(walk, expr, scope, anchor, None, out);
+        }
         // A name bound by a comprehension's `for` clause: the items of its iterable.
         if let Some(generator) = model.comprehension_binding(id, at) {
             match &generator.target {
