@@ -124,39 +124,13 @@ fn statement_at(body: &[Stmt], range: TextRange) -> Option<&ast::StmtExpr> {
 /// function: a builtin, or a module-level name bound only outside the main
 /// guard; and it makes no lambda, comprehension or walrus of its own.
 fn portable(context: &Context, value: &Expr, scope: ScopeId) -> bool {
-    struct Names<'a> {
-        names: Vec<&'a str>,
-        nested: bool,
-    }
-    impl<'a> Visitor<'a> for Names<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Name(name) => self.names.push(name.id.as_str()),
-                Expr::Lambda(_)
-                | Expr::ListComp(_)
-                | Expr::SetComp(_)
-                | Expr::DictComp(_)
-                | Expr::Generator(_)
-                | Expr::Named(_)
-                | Expr::Await(_)
-                | Expr::Yield(_)
-                | Expr::YieldFrom(_) => self.nested = true,
-                _ => visitor::walk_expr(self, expr),
-            }
-        }
-    }
-    let mut names = Names {
-        names: Vec::new(),
-        nested: false,
-    };
-    names.visit_expr(value);
-    if names.nested {
+    let Some(names) = super::hoist::plain_expression_names(value) else {
         return false;
-    }
+    };
     let model = context.model;
     names
-        .names
         .iter()
+        .map(|name| name.id.as_str())
         .all(|name| match model.lookup(name, scope) {
             Some((found, bindings)) => {
                 found == MODULE_SCOPE

@@ -1230,15 +1230,15 @@ fn binds_name(stmt: &Stmt, name: &str) -> bool {
 
 /// Names read by an expression; `None` when it holds a scope of its own
 /// (lambda, comprehension) or binds (`:=`), which a move could change.
-fn plain_expression_names(expr: &Expr) -> Option<Vec<&str>> {
+pub(crate) fn plain_expression_names(expr: &Expr) -> Option<Vec<&ast::ExprName>> {
     struct Reads<'e> {
-        names: Vec<&'e str>,
+        names: Vec<&'e ast::ExprName>,
         refused: bool,
     }
     impl<'e> Visitor<'e> for Reads<'e> {
         fn visit_expr(&mut self, expr: &'e Expr) {
             match expr {
-                Expr::Name(name) => self.names.push(name.id.as_str()),
+                Expr::Name(name) => self.names.push(name),
                 Expr::Lambda(_)
                 | Expr::ListComp(_)
                 | Expr::SetComp(_)
@@ -1328,6 +1328,7 @@ pub fn lazy_default_fix(context: &Context, start: TextRange) -> Option<Fix> {
     // module-level name bound once, before the `def`, and never declared global.
     let module_scope = &model.scopes[MODULE_SCOPE];
     for name in plain_expression_names(default)? {
+        let name = name.id.as_str();
         match module_scope.bindings.get(name) {
             Some(bindings) => {
                 if bindings.len() != 1

@@ -347,35 +347,7 @@ fn recreation(
     dropped: &str,
     assignments: &[(&str, &Expr)],
 ) -> Option<String> {
-    struct Reads<'a> {
-        names: Vec<&'a ast::ExprName>,
-        nested: bool,
-    }
-    impl<'a> Visitor<'a> for Reads<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Name(name) => self.names.push(name),
-                Expr::Lambda(_)
-                | Expr::ListComp(_)
-                | Expr::SetComp(_)
-                | Expr::DictComp(_)
-                | Expr::Generator(_)
-                | Expr::Named(_)
-                | Expr::Await(_)
-                | Expr::Yield(_)
-                | Expr::YieldFrom(_) => self.nested = true,
-                _ => visitor::walk_expr(self, expr),
-            }
-        }
-    }
-    let mut reads = Reads {
-        names: Vec::new(),
-        nested: false,
-    };
-    reads.visit_expr(value);
-    if reads.nested {
-        return None;
-    }
+    let reads = super::hoist::plain_expression_names(value)?;
     let receiver = method.parameters.args.first()?.parameter.name.as_str();
     let parameters: Vec<&str> = method
         .parameters
@@ -386,7 +358,7 @@ fn recreation(
     let model = context.model;
     let text = context.text;
     let mut replacements: Vec<(TextRange, String)> = Vec::new();
-    for read in reads.names {
+    for read in reads {
         let name = read.id.as_str();
         if name == receiver {
             // `self.other`: restored from the state before the member is made.
