@@ -1178,17 +1178,16 @@ fn argument_truth(
     literal_truth(value)
 }
 
-/// The truth of a literal (`False`, `0`, `None`, `""`, `True`, `1`).
+/// The truth of a literal (`False`, `0`, `None`, `""`, `True`, `1`), as the
+/// knowledge base reads literals.
 fn literal_truth(expr: &Expr) -> Option<bool> {
-    match expr {
-        Expr::BooleanLiteral(literal) => Some(literal.value),
-        Expr::NoneLiteral(_) => Some(false),
-        Expr::NumberLiteral(number) => match &number.value {
-            ast::Number::Int(int) => Some(int.as_u64() != Some(0)),
-            _ => None,
-        },
-        Expr::StringLiteral(string) => Some(!string.value.to_str().is_empty()),
-        _ => None,
+    use crate::semantic::knowledge::{literal, Known};
+    match literal(expr)? {
+        Known::Bool(value) => Some(value),
+        Known::None => Some(false),
+        Known::Int(value) => Some(value != 0),
+        Known::Str(text) => Some(!text.is_empty()),
+        Known::Mapping(_) => None,
     }
 }
 
