@@ -134,6 +134,10 @@ pub fn unfindable_class(
     if !local && typename == name.id.as_str() {
         return None;
     }
+    // `usage = nt_usage` at module level: pickle finds the class by its typename.
+    if !local && aliased_at_module_level(model, typename, name.id.as_str()) {
+        return None;
+    }
     Some(UnfindableClass {
         printed_as,
         typename: typename.to_string(),
@@ -141,6 +145,16 @@ pub fn unfindable_class(
         local,
         in_class: None,
     })
+}
+
+/// Whether the module binds `typename` only to the variable `variable`
+/// (`usage = nt_usage`), outside the main guard.
+fn aliased_at_module_level(model: &ModuleModel, typename: &str, variable: &str) -> bool {
+    matches!(
+        model.scopes[crate::semantic::MODULE_SCOPE].bindings.get(typename).map(Vec::as_slice),
+        Some([binding]) if !binding.in_main_guard
+            && matches!(binding.kind, BindingKind::Assign(Expr::Name(value)) if value.id.as_str() == variable)
+    )
 }
 
 /// The unfindable class whose instance (`Point(1, 2)`) or enum member

@@ -212,6 +212,42 @@ fn origin(
     }
 }
 
+/// Whether `name`, read at module level at `at`, is a builtin or a
+/// module-level name bound before `at`, outside the guard, that no function
+/// rebinds with `global`.
+pub(super) fn module_name_before(context: &Context, name: &str, at: TextSize) -> bool {
+    let free = FreeName {
+        name,
+        range: TextRange::empty(at),
+        at_definition: true,
+        kind: FreeKind::Read,
+    };
+    match origin(context, &free, MODULE_SCOPE, at, at) {
+        Origin::Builtin => true,
+        Origin::Module {
+            bound_before,
+            assigned_at_run_time,
+        } => bound_before && !assigned_at_run_time,
+        _ => false,
+    }
+}
+
+/// Whether nothing in the module mentions `name` (no binding, no read, no
+/// `global`, no star import) and it is no builtin: a new module-level
+/// binding of it changes no other code.
+pub(super) fn name_is_unused(context: &Context, name: &str) -> bool {
+    let (module_names, star) = free_names::module_bindings(context.model.body);
+    !star
+        && !module_names.contains(name)
+        && !is_builtin(name)
+        && !mentioned_names(context.model.body).contains(name)
+        && context
+            .model
+            .scopes
+            .iter()
+            .all(|scope| !scope.bindings.contains_key(name) && !scope.globals.contains(&name))
+}
+
 // ---------------------------------------------------------------------------
 // Text helpers
 
@@ -748,18 +784,24 @@ fn lambda_fix_named(
 // ---------------------------------------------------------------------------
 // Nested functions and classes
 
-/// A `def` or `class` statement that moves.
+/// A `def` or `class` statement that moves, or an assignment `Point =
+/// namedtuple("Point", ...)` whose value makes a class (one target, a name).
 #[derive(Clone, Copy)]
 pub enum Definition<'a> {
     Function(&'a ast::StmtFunctionDef),
     Class(&'a ast::StmtClassDef),
+    ClassFactory(&'a ast::StmtAssign),
 }
 
 impl<'a> Definition<'a> {
-    fn name(&self) -> &'a str {
+    pub(super) fn name(&self) -> &'a str {
         match self {
             Definition::Function(def) => def.name.as_str(),
             Definition::Class(def) => def.name.as_str(),
+            Definition::ClassFactory(assign) => match assign.targets.as_slice() {
+                [Expr::Name(target)] => target.id.as_str(),
+                _ => "",
+            },
         }
     }
 
@@ -767,6 +809,7 @@ impl<'a> Definition<'a> {
         match self {
             Definition::Function(def) => def.range,
             Definition::Class(def) => def.range,
+            Definition::ClassFactory(assign) => assign.range,
         }
     }
 
@@ -774,6 +817,7 @@ impl<'a> Definition<'a> {
         match self {
             Definition::Function(def) => free_names::of_function(def),
             Definition::Class(def) => free_names::of_class(def),
+            Definition::ClassFactory(assign) => factory_free_names(assign),
         }
     }
 
@@ -781,6 +825,7 @@ impl<'a> Definition<'a> {
         match self {
             Definition::Function(def) => !def.decorator_list.is_empty(),
             Definition::Class(def) => !def.decorator_list.is_empty(),
+            Definition::ClassFactory(_) => false,
         }
     }
 
@@ -823,12 +868,38 @@ impl<'a> Definition<'a> {
                     concerns.push("its class body");
                 }
             }
+            // Each run made a new class: now every run shares one.
+            Definition::ClassFactory(_) => concerns.push("the call that makes the class"),
         }
         concerns
     }
 }
 
 /// The statements of the block that directly holds `range`, and its index there.
+/// What the value of `Point = namedtuple("Point", ...)` reads, all of it
+/// when the assignment runs. Syntax that binds or defers names (a lambda, a
+/// comprehension) is not modelled.
+fn factory_free_names(assign: &ast::StmtAssign) -> FreeNames<'_> {
+    let Some(names) = plain_expression_names(&assign.value) else {
+        return FreeNames {
+            unsupported: true,
+            ..FreeNames::default()
+        };
+    };
+    FreeNames {
+        names: names
+            .into_iter()
+            .map(|name| FreeName {
+                name: name.id.as_str(),
+                range: name.range,
+                at_definition: true,
+                kind: FreeKind::Read,
+            })
+            .collect(),
+        ..FreeNames::default()
+    }
+}
+
 fn enclosing_block(body: &[Stmt], range: TextRange) -> Option<(&[Stmt], usize)> {
     if let Some(index) = body.iter().position(|stmt| stmt.range() == range) {
         return Some((body, index));
@@ -921,7 +992,7 @@ fn header_with_parameters(
 /// Checks that a definition's name can be bound at module level and still
 /// mean it everywhere it is used: the module and every other scope leave the
 /// name alone (so two hoists never collide either).
-fn name_is_free_for(context: &Context, name: &str) -> bool {
+pub(super) fn name_is_free_for(context: &Context, name: &str) -> bool {
     if name.starts_with("__") && !name.ends_with("__") {
         return false;
     }

@@ -8,6 +8,7 @@
 //! that re-checks after each round lives in [`crate::fixer::fix_paths`].
 
 pub mod apply;
+pub mod class_by_name;
 pub mod config_initializer;
 pub mod drain_first;
 pub mod exception_reduce;
@@ -32,6 +33,7 @@ pub mod side_effect_into_guard;
 pub mod start_method;
 pub mod style;
 pub mod suite;
+pub mod unwrap_decorated;
 pub mod wraps;
 pub mod write;
 

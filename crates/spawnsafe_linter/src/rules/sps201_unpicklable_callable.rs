@@ -381,6 +381,10 @@ fn report(checker: &mut Checker, sent: &Sent, scope: ScopeId) {
     let Some(problem) = problem(model, sent.value) else {
         return;
     };
+    let replaced = match &problem {
+        Problem::ReplacedByInstance { name, .. } => Some(name.clone()),
+        _ => None,
+    };
     let pinned = checker.pinned(sent.context_method);
     let role = sent.role;
     let range = sent.expr.range();
@@ -450,7 +454,10 @@ fn report(checker: &mut Checker, sent: &Sent, scope: ScopeId) {
             pickled_under(role),
         ),
     };
-    let fix = fix(checker, sent, scope);
+    let fix = match replaced {
+        Some(name) => crate::fix::unwrap_decorated::fix_in(checker, &name),
+        None => fix(checker, sent, scope),
+    };
     let diagnostic = checker.report(rule, range, message, Some(help));
     diagnostic.fix = fix;
     diagnostic.related = related;

@@ -354,8 +354,12 @@ fn report_replaced_original(
     }];
     let help = "run the child with a module-level function that calls the undecorated code, or define the undecorated function under its own name and bind the decorated one to another (`def _work(...): ...` then `work = decorator(_work)`)".to_string();
     let pinned = checker.pinned(site.context_method.as_deref());
+    let fix = (original.module == checker.module)
+        .then(|| crate::fix::unwrap_decorated::fix_in(checker, name))
+        .flatten();
     let diagnostic = checker.report(Rule::UnpicklableArgument, item.range(), message, Some(help));
     diagnostic.related = related;
+    diagnostic.fix = fix;
     diagnostic.fails_under = Some(pickled_under(sender.pickled_under_fork()));
     diagnostic.pinned = pinned;
 }
@@ -603,6 +607,9 @@ fn report(checker: &mut Checker, sent: &Sent, leaf: &Leaf, kind: &ObjectKind, pr
     let fix = match kind {
         ObjectKind::SpawnShared { .. } if !sender.while_spawning() => {
             manager_proxy_fix(checker, leaf)
+        }
+        ObjectKind::ClassByName(class) if leaf.module == checker.module => {
+            crate::fix::class_by_name::fix_in(checker, class)
         }
         ObjectKind::Generator if sent.module == checker.module && !leaf.nested => {
             crate::fix::materialize_generator::materialize_fix(

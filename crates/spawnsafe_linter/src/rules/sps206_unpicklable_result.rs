@@ -344,9 +344,11 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
     );
     let help = "return plain data the parent can rebuild (for a `re.Match`, `match.group(...)` or `match.span()`; for a generator, a list; for a file or connection, its path)".to_string();
     let related = related_notes(checker, related_at, &result.origin);
+    let fix = crate::fix::class_by_name::unpicklable_fix_in(checker, &result.what);
     let diagnostic = checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
+    diagnostic.fix = fix;
 }
 
 /// What the parent sees when it cannot re-create what a task sends back.

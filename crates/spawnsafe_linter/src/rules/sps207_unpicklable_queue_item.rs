@@ -191,6 +191,7 @@ fn report(checker: &mut Checker, item: &BadItem) {
             message,
         });
     }
+    let fix = crate::fix::class_by_name::unpicklable_fix_in(checker, &item.what);
     let diagnostic = checker.report(
         Rule::UnpicklableQueueItem,
         item.item.range(),
@@ -199,4 +200,5 @@ fn report(checker: &mut Checker, item: &BadItem) {
     );
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
+    diagnostic.fix = fix;
 }
