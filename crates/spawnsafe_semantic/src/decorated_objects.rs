@@ -11,6 +11,7 @@
 //! is left alone.
 
 use ruff_python_ast::Expr;
+use ruff_text_size::Ranged;
 
 use crate::model::{ClassId, FunctionId, ModuleModel, ScopeId, Value};
 
@@ -103,8 +104,18 @@ impl ModuleModel<'_> {
             .parameter
             .name
             .as_str();
+        // `def deco(_func=None, *, name=None)`: used bare, `_func` is the
+        // function, so what it returns when `_func is None` does not apply.
+        let when_none = crate::optional_decorator::when_none(info.def, parameter);
         let mut found = None;
         for returned in &info.returns {
+            if when_none
+                .iter()
+                .any(|range| range.contains_range(returned.range()))
+            {
+                continue;
+            }
+            let returned = crate::optional_decorator::when_given(returned, parameter);
             let Expr::Call(call) = returned else {
                 return None;
             };

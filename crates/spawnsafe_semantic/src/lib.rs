@@ -15,6 +15,7 @@ mod inherited_starter;
 pub mod knowledge;
 mod kwargs_dicts;
 pub mod model;
+mod optional_decorator;
 pub mod qualified;
 pub mod references;
 pub mod stdlib;

@@ -193,6 +193,14 @@ enum Problem {
         class: String,
         attribute: String,
     },
+    /// The attribute of such an instance read by the instance's own code
+    /// (`target=self.func` in its `__call__`): the original function, sent
+    /// by its module-level name, which holds the instance.
+    ReplacedOriginal {
+        name: String,
+        class: String,
+        attribute: String,
+    },
     /// Defined in the main guard: the name and where it is defined.
     InGuard {
         name: String,
@@ -245,19 +253,47 @@ fn problem(model: &ModuleModel, value: &Value) -> Option<Problem> {
             ),
             _ => None,
         },
-        Value::BoundMethod(receiver, _) => match receiver.as_ref() {
+        Value::BoundMethod(receiver, attribute) => match receiver.as_ref() {
             Value::Instance(class) => match class.as_ref() {
-                Value::Class(class) => class_problem(
-                    model,
-                    *class,
-                    "bound method of a class defined inside a function",
-                ),
+                Value::Class(class) => {
+                    let info = &model.classes[*class];
+                    if !info.methods.contains_key(attribute.as_str())
+                        && info.self_attributes.contains_key(attribute.as_str())
+                    {
+                        // An attribute the instance was given, not a method.
+                        return replaced_original(model, *class, attribute);
+                    }
+                    class_problem(
+                        model,
+                        *class,
+                        "bound method of a class defined inside a function",
+                    )
+                }
                 _ => None,
             },
             _ => None,
         },
         _ => None,
     }
+}
+
+/// The module-level function whose decorator made an instance of `class`
+/// keeping it in `attribute`, when exactly one did: what that attribute holds.
+fn replaced_original(model: &ModuleModel, class: ClassId, attribute: &str) -> Option<Problem> {
+    let mut replaced = model.functions.iter_enumerated().filter(|(function, _)| {
+        model
+            .replaced_by_instance(*function)
+            .is_some_and(|replacing| replacing.class == class && replacing.attribute == attribute)
+    });
+    let (_, info) = replaced.next()?;
+    if replaced.next().is_some() {
+        return None;
+    }
+    Some(Problem::ReplacedOriginal {
+        name: info.def.name.to_string(),
+        class: model.classes[class].qualname.clone(),
+        attribute: attribute.to_string(),
+    })
 }
 
 fn class_problem(model: &ModuleModel, class: ClassId, what: &'static str) -> Option<Problem> {
@@ -382,7 +418,9 @@ fn report(checker: &mut Checker, sent: &Sent, scope: ScopeId) {
         return;
     };
     let replaced = match &problem {
-        Problem::ReplacedByInstance { name, .. } => Some(name.clone()),
+        Problem::ReplacedByInstance { name, .. } | Problem::ReplacedOriginal { name, .. } => {
+            Some(name.clone())
+        }
         _ => None,
     };
     let pinned = checker.pinned(sent.context_method);
@@ -431,6 +469,27 @@ fn report(checker: &mut Checker, sent: &Sent, scope: ScopeId) {
                     role.describe(),
                 ),
                 format!("send a module-level function that calls the undecorated code instead, or keep the undecorated function under its own name (`def _{name}(...): ...` then `{name} = decorator(_{name})`)"),
+                pickled_under(role),
+            )
+        }
+        Problem::ReplacedOriginal {
+            name,
+            class,
+            attribute,
+        } => {
+            let path = &checker.project.paths[checker.module];
+            let module_name = if model.has_main_guard && !path.in_package {
+                "__main__".to_string()
+            } else {
+                path.name.clone()
+            };
+            (
+                Rule::UnpicklableCallable,
+                format!(
+                    "`self.{attribute}` is the function `{name}`, which its decorator replaced at its module-level name with a `{class}` object keeping it in `{attribute}`; used as {}, the function is pickled by reference to `{module_name}.{name}`, where pickle finds the `{class}` object: \"_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module_name}.{name}\"",
+                    role.describe(),
+                ),
+                format!("keep the undecorated function under its own name (`def _{name}(...): ...` then `{name} = decorator(_{name})`), or send a module-level function that calls it"),
                 pickled_under(role),
             )
         }
