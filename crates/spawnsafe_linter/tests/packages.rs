@@ -154,3 +154,51 @@ fn package_fixtures_behave_as_claimed_with_the_real_packages() {
         failures.join("\n")
     );
 }
+
+/// `--fix --unsafe-fixes` on each flagged SPS209 package fixture passes the
+/// application as an import string and leaves no SPS209 finding (the fixed
+/// call's form runs with the real uvicorn in `SPS209/clean/02_*` and `03_*`,
+/// where a thread asks the server once and stops it).
+#[test]
+fn import_string_fix_of_package_fixtures() {
+    use spawnsafe_linter::fixer::{fix_paths, FixOptions};
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let flagged = root().join("SPS209").join("flagged");
+    let fixtures: Vec<PathBuf> = package_fixtures()
+        .into_iter()
+        .filter(|fixture| fixture.starts_with(&flagged))
+        .collect();
+    assert!(!fixtures.is_empty());
+    for fixture in fixtures {
+        let scratch = tempfile::tempdir().unwrap();
+        let copy = scratch.path().join(fixture.file_name().unwrap());
+        std::fs::copy(&fixture, &copy).unwrap();
+        let options = CheckOptions {
+            isolated: true,
+            ..CheckOptions::default()
+        };
+        let fixed = fix_paths(
+            std::slice::from_ref(&copy),
+            &options,
+            FixOptions {
+                unsafe_fixes: true,
+                dry_run: false,
+            },
+        )
+        .unwrap();
+        let remaining: Vec<&str> = fixed
+            .check
+            .diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.rule.code())
+            .collect();
+        assert!(
+            !remaining.contains(&"SPS209"),
+            "{}: {remaining:?}",
+            fixture.display()
+        );
+        let text = std::fs::read_to_string(&copy).unwrap();
+        let name = format!("fixed__{}", fixture.file_stem().unwrap().to_string_lossy());
+        insta::assert_snapshot!(name, text);
+    }
+}

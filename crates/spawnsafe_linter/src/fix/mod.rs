@@ -16,6 +16,7 @@ pub mod force_start_method;
 pub mod free_names;
 pub mod getattr_setstate;
 pub mod hoist;
+pub mod import_string;
 pub mod imports;
 pub mod inherit_globals;
 pub mod initializer_call;

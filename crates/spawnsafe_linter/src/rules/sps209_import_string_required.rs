@@ -57,6 +57,19 @@ if __name__ == "__main__":
 (`main` is the module the application is defined in, as `python -m` would
 import it; with one worker and no reload the object is fine.)
 
+## Fix
+With `--unsafe-fixes`, an application bound once at module level, outside
+the guard, is passed by its import string. In the main script that is
+`"__main__:app"`: uvicorn's children are spawned, and a spawn child binds
+`sys.modules["__main__"]` to the script it re-imported as `__mp_main__`
+(`Lib/multiprocessing/spawn.py`, `_fixup_main_from_path`), where
+`importlib.import_module("__main__")` (`uvicorn/importer.py`) finds it
+without importing the file a second time; in an imported module it is the
+module's dotted name. Unsafe: each child imports the application anew, so
+changes the parent makes to the object before the call are not seen there.
+An application made by a call in the function, or bound in the guard, is
+left alone.
+
 ## References
 - [uvicorn: Running programmatically](https://www.uvicorn.org/deployment/#running-programmatically)
 - [uvicorn#687: Uvicorn can not start FastAPI APP](https://github.com/Kludex/uvicorn/issues/687)
@@ -100,6 +113,7 @@ pub fn check(checker: &mut Checker) {
             known.what
         );
         let help = format!("pass the application as an import string: {import_string}");
+        let fix = crate::fix::import_string::fix_in(checker, argument, site.scope);
         let diagnostic = checker.report(
             Rule::ImportStringRequired,
             argument.range(),
@@ -107,6 +121,7 @@ pub fn check(checker: &mut Checker) {
             Some(help),
         );
         diagnostic.fails_under = Some(Methods::ALL);
+        diagnostic.fix = fix;
     }
 }
 
