@@ -153,6 +153,20 @@ finds it (`Lib/pickle.py`, `save_global`). It is offered for a function with
 one decorator, and unsafe: the wrapper's `__name__`, `__qualname__`,
 `__doc__` and `__wrapped__` become the function's.
 
+A module-level function whose decorator replaced it while the child still
+gets the original (`Process(target=self.func)` in the object a
+`@run_as_process` made, a timeout decorator sending `function` in a
+`Process`'s args, a `Flow` object keeping `fn`) is pickled by reference to
+its name and found to be another object there ("it's not the same object",
+Lib/pickle.py `save_global`). `--unsafe-fixes` keeps the original under
+its own name and binds the decorated object explicitly: `@deco def work`
+becomes `def _work` followed by `work = deco(_work)` (stacked decorators
+compose in order). `_work` is then what its qualified name names, and the
+child's import runs the same decorator again. Unsafe: the original's
+`__name__` and `__qualname__`, and what a decorator copies from them, become
+`_work`. It is offered when `_work` is unused in the module and the
+decorators are lines of their own without comments.
+
 ## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
 - Under spawn and forkserver, `Process.start()` pickles the process object
   (target, args, kwargs, and a `Process` subclass's `__dict__`) before the

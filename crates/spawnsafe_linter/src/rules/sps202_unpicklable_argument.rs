@@ -240,6 +240,36 @@ held (a taken lock, a file position, uncommitted rows). A lambda stored in the
 member (an attribute, a dataclass field default, a parameter default) becomes
 a module-level function named after it instead, which pickles by name.
 
+A class made by `namedtuple("Name", ...)` or `Enum("Name", ...)` (and
+`IntEnum`, `Flag`, `typing.NamedTuple`) pickles by reference to
+`module.Name` (Lib/collections/__init__.py `namedtuple` and Lib/enum.py set
+`__module__` from the caller and `__qualname__` to the typename).
+`--unsafe-fixes` makes it findable there: an assignment `Name = namedtuple(
+"Name", ...)` inside a function moves to module level when everything its
+call reads is a module-level name bound before it or a builtin (unsafe: every
+call of the function then shares one class); one in a module-level class body
+moves to right before the class, which keeps `Name = Name` (safe); a
+module-level class bound to another name (`nt = namedtuple("usage", ...)`)
+gets `usage = nt` when nothing else in the module uses `usage` (safe), or else
+its typename becomes the variable's name (unsafe: `repr()` and `__name__`
+change). A class defined inside a function moves to module level as
+SPS201's fix does. Nothing is offered for a class whose call reads a local
+variable, or whose typename differs from the variable inside a function.
+
+A module-level function whose decorator replaced it while the child still
+gets the original (`Process(target=self.func)` in the object a
+`@run_as_process` made, a timeout decorator sending `function` in a
+`Process`'s args, a `Flow` object keeping `fn`) is pickled by reference to
+its name and found to be another object there ("it's not the same object",
+Lib/pickle.py `save_global`). `--unsafe-fixes` keeps the original under
+its own name and binds the decorated object explicitly: `@deco def work`
+becomes `def _work` followed by `work = deco(_work)` (stacked decorators
+compose in order). `_work` is then what its qualified name names, and the
+child's import runs the same decorator again. Unsafe: the original's
+`__name__` and `__qualname__`, and what a decorator copies from them, become
+`_work`. It is offered when `_work` is unused in the module and the
+decorators are lines of their own without comments.
+
 ## CPython source (3.11.7; the same in 3.8-3.14 unless the text says otherwise)
 - When and where arguments, tasks and results are pickled: see SPS201's
   "CPython source" (`popen_spawn_posix.py:46-47`, `popen_spawn_win32.py:94-95`,

@@ -170,6 +170,24 @@ child's exception with the same message and fields (`Objects/exceptions.c`:
 exception is not pickled, so the fix is safe. It is not offered for a class
 that defines `__new__`, `__slots__` or its own pickling methods.
 
+For a result whose class pickles by a name the parent cannot find, see
+SPS202's fix:
+A class made by `namedtuple("Name", ...)` or `Enum("Name", ...)` (and
+`IntEnum`, `Flag`, `typing.NamedTuple`) pickles by reference to
+`module.Name` (Lib/collections/__init__.py `namedtuple` and Lib/enum.py set
+`__module__` from the caller and `__qualname__` to the typename).
+`--unsafe-fixes` makes it findable there: an assignment `Name = namedtuple(
+"Name", ...)` inside a function moves to module level when everything its
+call reads is a module-level name bound before it or a builtin (unsafe: every
+call of the function then shares one class); one in a module-level class body
+moves to right before the class, which keeps `Name = Name` (safe); a
+module-level class bound to another name (`nt = namedtuple("usage", ...)`)
+gets `usage = nt` when nothing else in the module uses `usage` (safe), or else
+its typename becomes the variable's name (unsafe: `repr()` and `__name__`
+change). A class defined inside a function moves to module level as
+SPS201's fix does. Nothing is offered for a class whose call reads a local
+variable, or whose typename differs from the variable inside a function.
+
 ## References
 - [multiprocessing: Programming guidelines (picklability)](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 - [pickle: Pickling class instances (`__reduce__`)](https://docs.python.org/3/library/pickle.html#pickling-class-instances)

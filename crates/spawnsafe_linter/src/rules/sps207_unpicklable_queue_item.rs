@@ -101,6 +101,23 @@ def produce(queue):
 Send data, or the name of a module-level function the consumer looks up;
 send a path instead of an open file, a list instead of a generator.
 
+## Fix
+A class made by `namedtuple("Name", ...)` or `Enum("Name", ...)` (and
+`IntEnum`, `Flag`, `typing.NamedTuple`) pickles by reference to
+`module.Name` (Lib/collections/__init__.py `namedtuple` and Lib/enum.py set
+`__module__` from the caller and `__qualname__` to the typename).
+`--unsafe-fixes` makes it findable there: an assignment `Name = namedtuple(
+"Name", ...)` inside a function moves to module level when everything its
+call reads is a module-level name bound before it or a builtin (unsafe: every
+call of the function then shares one class); one in a module-level class body
+moves to right before the class, which keeps `Name = Name` (safe); a
+module-level class bound to another name (`nt = namedtuple("usage", ...)`)
+gets `usage = nt` when nothing else in the module uses `usage` (safe), or else
+its typename becomes the variable's name (unsafe: `repr()` and `__name__`
+change). A class defined inside a function moves to module level as
+SPS201's fix does. Nothing is offered for a class whose call reads a local
+variable, or whose typename differs from the variable inside a function.
+
 ## References
 - [multiprocessing: Pipes and Queues](https://docs.python.org/3/library/multiprocessing.html#pipes-and-queues)
 - [gh-84376: multiprocessing.Queue.put can fail silently due to pickle errors](https://github.com/python/cpython/issues/84376)
