@@ -739,8 +739,13 @@ fn lambda_fix_named(
     name: String,
 ) -> Option<Fix> {
     let top = top_level(context.model.body, lambda.range.start())?;
-    let free = free_names::of_lambda(lambda);
-    let plan = plan(
+    let mut free = free_names::of_lambda(lambda);
+    // `lambda i=i: work(i)` freezes a variable's value in a default: the
+    // parameter becomes one the partial binds, read at the same moment.
+    let frozen = frozen_defaults(lambda);
+    free.names
+        .retain(|name| !frozen.iter().any(|(_, default)| *default == name.range));
+    let mut plan = plan(
         context,
         &free,
         scope,
@@ -749,8 +754,43 @@ fn lambda_fix_named(
         lambda.range.start(),
         true,
     )?;
+    let mut frozen_names = Vec::new();
+    for (name, _) in &frozen {
+        if !binds_picklable(context, name, scope) || plan.captured.contains(name) {
+            return None;
+        }
+        frozen_names.push(*name);
+    }
+    let trimmed = lambda.parameters.as_deref().map(|parameters| {
+        let mut trimmed = parameters.clone();
+        trimmed
+            .args
+            .retain(|parameter| !frozen_names.contains(&parameter.parameter.name.as_str()));
+        trimmed
+            .kwonlyargs
+            .retain(|parameter| !frozen_names.contains(&parameter.parameter.name.as_str()));
+        trimmed
+    });
+    if !frozen_names.is_empty() {
+        plan.unsafe_reasons.push(format!(
+            "{} now passed by keyword: a call that gives {} positionally fails",
+            frozen_names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if frozen_names.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        ));
+        for name in &frozen_names {
+            plan.capture(name);
+        }
+    }
     let text = context.text;
-    let parameters = render_parameters(text, lambda.parameters.as_deref(), &plan.captured)?;
+    let parameters = render_parameters(text, trimmed.as_ref(), &plan.captured)?;
     let body = &text[lambda.body.range()];
     let body = if body.contains(['\n', '\r']) {
         format!("({body})")
@@ -779,6 +819,28 @@ fn lambda_fix_named(
         format!("Replace the lambda with `functools.partial` of a module-level function `{name}`")
     };
     Some(finish(message, reasons, edits))
+}
+
+/// The parameters of a lambda whose default is the variable of the same
+/// name (`lambda i=i: ...`), with the default's range.
+fn frozen_defaults(lambda: &ast::ExprLambda) -> Vec<(&str, TextRange)> {
+    let Some(parameters) = lambda.parameters.as_deref() else {
+        return Vec::new();
+    };
+    parameters
+        .args
+        .iter()
+        .chain(&parameters.kwonlyargs)
+        .filter_map(|parameter| {
+            let name = parameter.parameter.name.as_str();
+            match parameter.default.as_deref() {
+                Some(Expr::Name(default)) if default.id.as_str() == name => {
+                    Some((name, default.range))
+                }
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -1691,8 +1753,25 @@ mod tests {
 
     #[test]
     fn lambda_defaults_reading_locals_are_not_fixed() {
-        let source = "def main(k):\n    pool.map(lambda x, k=k: x * k, [1])\n";
+        let source = "def main(k):\n    pool.map(lambda x, m=k: x * m, [1])\n";
         assert!(fix_lambda(source).is_none());
+        let source = "def main(k):\n    pool.map(lambda x, k=k + 1: x * k, [1])\n";
+        assert!(fix_lambda(source).is_none());
+    }
+
+    #[test]
+    fn lambda_default_freezing_a_variable_is_bound_by_keyword() {
+        let source = "def main(k):\n    pool.map(lambda x, k=k: x * k, [1])\n";
+        let (fix, fixed) = fix_lambda(source).unwrap();
+        assert_eq!(fix.applicability, crate::fix::Applicability::Unsafe);
+        assert!(
+            fixed.contains("def _main_lambda_1(x, *, k):\n    return x * k\n"),
+            "{fixed}"
+        );
+        assert!(
+            fixed.contains("pool.map(functools.partial(_main_lambda_1, k=k), [1])"),
+            "{fixed}"
+        );
     }
 
     #[test]

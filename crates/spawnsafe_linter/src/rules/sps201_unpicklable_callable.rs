@@ -141,7 +141,11 @@ That fix is always unsafe: the closure read those variables when it ran, the
 partial binds their values when it is made, and the values must pickle. There
 is no fix when the code assigns a captured variable (`nonlocal`), when a
 decorator or default reads one, when a nested function is used anywhere else,
-or when a captured value is itself a local function, class or lambda.
+or when a captured value is itself a local function, class or lambda. The
+one default that may read one is a lambda's `name=name`, the idiom that
+freezes a loop variable (`lambda i=i: work(i)`): the parameter becomes one
+the partial binds by keyword, read at the same moment the default was
+(unsafe too: a call that passes it positionally fails).
 
 
 A module-level function that its decorator replaced with a nested wrapper
