@@ -604,6 +604,9 @@ fn report(checker: &mut Checker, sent: &Sent, leaf: &Leaf, kind: &ObjectKind, pr
         ObjectKind::SpawnShared { .. } if !sender.while_spawning() => {
             manager_proxy_fix(checker, leaf)
         }
+        ObjectKind::ThreadPrimitive { .. } if sender.while_spawning() && !leaf.nested => {
+            crate::fix::process_sync::process_sync_fix(checker, leaf)
+        }
         ObjectKind::Generator if sent.module == checker.module && !leaf.nested => {
             crate::fix::materialize_generator::materialize_fix(
                 checker,

@@ -183,6 +183,13 @@ fn report(checker: &mut Checker, item: &BadItem) {
         ),
     };
     let help = "send plain data the other side can rebuild: the name of a module-level function instead of a lambda, a list instead of a generator, a path instead of an open file".to_string();
+    // A member of the item's instance: left out of its pickled state and re-made by the reader.
+    let fix = match &item.what {
+        Unpicklable::Inside { inside, .. } if inside.leaf.module == checker.module => {
+            crate::fix::member_state::fix_in_either_way(checker, inside.leaf.expr.range())
+        }
+        _ => None,
+    };
     let mut related = Vec::new();
     if let Some((module, range, message)) = stored {
         related.push(Related {
@@ -198,5 +205,6 @@ fn report(checker: &mut Checker, item: &BadItem) {
         Some(help),
     );
     diagnostic.related = related;
+    diagnostic.fix = fix;
     diagnostic.fails_under = Some(Methods::ALL);
 }
