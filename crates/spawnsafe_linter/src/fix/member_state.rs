@@ -1,15 +1,25 @@
-//! Fixes for an unpicklable member of an instance that is sent to a child
-//! (an instance in `Process` args, a `DataLoader` dataset, a `Process`
-//! subclass pickled at `start()`):
+//! Fixes for an unpicklable member of an instance that crosses the process
+//! boundary (an instance in `Process` args or a pool task, a bound method's
+//! instance, a `DataLoader` dataset, a `Process` subclass pickled at
+//! `start()`, a queue item, a task's result):
 //!
 //! - a lambda stored in the member (`self.f = lambda x: ...`, a dataclass
 //!   field's `f: Callable = lambda x: ...`, a parameter's default) becomes a
 //!   module-level function, which pickles by name (see [`super::hoist`]);
+//! - a member that only `__init__` and code running only in the parent read
+//!   (see [`super::parent_only`]) is left out of what a child gets and is
+//!   `None` there;
 //! - any other value (a `threading.Lock`, an open file, a `sqlite3`
-//!   connection, an `mmap`) is left out of the pickled state by a
-//!   `__getstate__` and made again in the child by a `__setstate__` that runs
-//!   the same expression `__init__` ran (unsafe: the child's object is a new
-//!   one, and what the parent's object held is not carried over).
+//!   connection, an `mmap`, a logging handler) is left out of the pickled
+//!   state by a `__getstate__` and made again where it is unpickled by a
+//!   `__setstate__` that runs the same expression `__init__` ran (inside the
+//!   same `with` block, followed by the calls `__init__` made on it to
+//!   configure it, reading the parameters through the attributes they are
+//!   kept in, or new private ones the fix stores them in; a file opened for
+//!   writing is opened again for appending). Unsafe: the new object is a new
+//!   one, and what the sender's object held is not carried over. Refused for
+//!   pools, executors and managers (a pool worker may not start processes)
+//!   and in-memory `sqlite3` databases (a new one is empty).
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -35,8 +45,15 @@ pub(super) const PICKLE_PROTOCOL: [&str; 6] = [
 
 /// The fix for the member stored at `at`: the stored value's range, or the
 /// assignment's target or statement.
-/// `to_child`: the object is unpickled in a child (not sent back to the parent).
-pub fn member_fix(context: &Context, at: TextRange, to_child: bool) -> Option<Fix> {
+/// `to_child`: the object is unpickled in a child (not sent back to the
+/// parent); `whole_program`: the module is all the code there is, so that what
+/// reads a member can be known.
+pub fn member_fix(
+    context: &Context,
+    at: TextRange,
+    to_child: bool,
+    whole_program: bool,
+) -> Option<Fix> {
     if let Some((lambda, scope, stored)) = lambda_at(context, at) {
         return match stored {
             Some(stored) => hoist::stored_lambda_fix(context, lambda, scope, stored),
@@ -50,7 +67,7 @@ pub fn member_fix(context: &Context, at: TextRange, to_child: bool) -> Option<Fi
         .iter()
         .filter(|class| class.def.range.contains_range(at))
         .min_by_key(|class| class.def.range.len())?;
-    let (method, name, value) = class.def.body.iter().find_map(|stmt| {
+    let (method, name, value, within) = class.def.body.iter().find_map(|stmt| {
         let Stmt::FunctionDef(method) = stmt else {
             return None;
         };
@@ -59,11 +76,35 @@ pub fn member_fix(context: &Context, at: TextRange, to_child: bool) -> Option<Fi
         }
         let receiver = method.parameters.args.first()?.parameter.name.as_str();
         method.body.iter().find_map(|stmt| {
-            let (name, value) = self_assignment(stmt, receiver)?;
-            (stmt.range().contains_range(at)).then_some((method, name, value))
+            let (name, value, within) = made_by(stmt, receiver)?;
+            (stmt.range().contains_range(at)).then_some((method, name, value, within))
         })
     })?;
-    state_fix(context, class.def, method, name, value, to_child)
+    let receiving = Receiving {
+        to_child,
+        whole_program,
+    };
+    state_fix(context, class.def, method, name, value, within, receiving)
+}
+
+/// The member a statement of a method's body makes: `self.<name> = value`,
+/// or that assignment as the one statement of a `with` block (`with
+/// open(path, "rb") as f: self.buffer = mmap.mmap(f.fileno(), 0)`).
+fn made_by<'a>(
+    stmt: &'a Stmt,
+    receiver: &str,
+) -> Option<(&'a str, &'a Expr, Option<&'a ast::StmtWith>)> {
+    if let Some((name, value)) = self_assignment(stmt, receiver) {
+        return Some((name, value, None));
+    }
+    let Stmt::With(with) = stmt else {
+        return None;
+    };
+    let [only] = with.body.as_slice() else {
+        return None;
+    };
+    let (name, value) = self_assignment(only, receiver)?;
+    (!with.is_async).then_some((name, value, Some(with)))
 }
 
 /// A lambda at `at`, the scope it is evaluated in, and the name it is
@@ -276,7 +317,8 @@ fn state_fix(
     method: &ast::StmtFunctionDef,
     name: &str,
     value: &Expr,
-    to_child: bool,
+    within: Option<&ast::StmtWith>,
+    receiving: Receiving,
 ) -> Option<Fix> {
     let model = context.model;
     let text = context.text;
@@ -310,13 +352,33 @@ fn state_fix(
         return None;
     }
     // Read only by code that runs in the parent: the child's copy does without it.
-    if to_child && ParentOnly::new(model.body).attribute_read_only_in_parent(name, method) {
+    if receiving.to_child
+        && receiving.whole_program
+        && ParentOnly::new(model.body).attribute_read_only_in_parent(name, method)
+    {
         return drop_fix(context, class, name);
     }
     if starts_processes(value) || in_memory_database(method, value) {
         return None;
     }
     let mut remake = Remake::new(context, class, method, name, &assignments)?;
+    // The `with` the member is made in is entered again, its targets kept as they are.
+    let mut header = None;
+    if let Some(with) = within {
+        let mut items = Vec::new();
+        for item in &with.items {
+            let entered = remake.expression(&item.context_expr)?;
+            match item.optional_vars.as_deref() {
+                None => items.push(entered),
+                Some(Expr::Name(target)) => {
+                    remake.kept.push(target.id.as_str());
+                    items.push(format!("{entered} as {}", target.id.as_str()));
+                }
+                Some(_) => return None,
+            }
+        }
+        header = Some(format!("with {}:", items.join(", ")));
+    }
     let recreated = remake.expression(value)?;
     // What the method goes on to do with the member (configure a handler, create a
     // table) is done again on the new one; anything else it does with it refuses.
@@ -330,7 +392,10 @@ fn state_fix(
         (0, "def __getstate__(self):".to_string()),
         (
             1,
-            format!("# `{name}` cannot be pickled: leave it out, and make a new one in the child"),
+            format!(
+                "# `{name}` cannot be pickled: leave it out, and make a new one {}",
+                receiving.place()
+            ),
         ),
         (1, "state = self.__dict__.copy()".to_string()),
         (1, format!("state.pop({quoted}, None)")),
@@ -338,23 +403,50 @@ fn state_fix(
         (0, String::new()),
         (0, "def __setstate__(self, state):".to_string()),
         (1, "self.__dict__.update(state)".to_string()),
-        (1, format!("self.{name} = {recreated}")),
     ];
+    match header {
+        Some(header) => {
+            code.push((1, header));
+            code.push((2, format!("self.{name} = {recreated}")));
+        }
+        None => code.push((1, format!("self.{name} = {recreated}"))),
+    }
     code.extend(configured.into_iter().map(|line| (1, line)));
     let mut edits = vec![append_to_class(context, class, &code)?];
     edits.extend(remake.store_edits(value)?);
     let mut reason = format!(
-        "the child gets a new `{name}` made by `{}`, not the parent's object: what the parent's one holds (a taken lock, a file position, rows not committed) does not travel",
+        "{} gets a new `{name}` made by `{}`, not the sender's object: what the sender's one holds (a taken lock, a file position, rows not committed) does not travel",
+        if receiving.to_child { "the child" } else { "the process that unpickles it" },
         &text[value.range()]
     );
     if remake.reopened {
         reason.push_str("; the file is opened again for appending, so that the child does not truncate what the parent wrote");
     }
     Some(Fix::unsafe_because(
-        format!("Leave `{name}` out of the pickled state and re-create it in the child (`__getstate__`/`__setstate__`)"),
+        format!(
+            "Leave `{name}` out of the pickled state and re-create it {} (`__getstate__`/`__setstate__`)",
+            receiving.place()
+        ),
         reason,
         edits,
     ))
+}
+
+/// Who unpickles the object, and what the fix may know of the program.
+#[derive(Clone, Copy)]
+struct Receiving {
+    to_child: bool,
+    whole_program: bool,
+}
+
+impl Receiving {
+    fn place(self) -> &'static str {
+        if self.to_child {
+            "in the child"
+        } else {
+            "where it is unpickled"
+        }
+    }
 }
 
 /// `__getstate__` that drops `name` and `__setstate__` that sets it to `None`.
@@ -398,6 +490,8 @@ struct Remake<'r, 'c, 'a> {
     stores: Vec<(&'a str, String)>,
     /// An `open(..., "w")` made again in append mode.
     reopened: bool,
+    /// Names bound by the `with` the member is made in: read as they are.
+    kept: Vec<&'a str>,
 }
 
 impl<'r, 'c, 'a> Remake<'r, 'c, 'a> {
@@ -417,6 +511,7 @@ impl<'r, 'c, 'a> Remake<'r, 'c, 'a> {
             assignments,
             stores: Vec::new(),
             reopened: false,
+            kept: Vec::new(),
         })
     }
 
@@ -442,6 +537,9 @@ impl<'r, 'c, 'a> Remake<'r, 'c, 'a> {
                 if receiver != "self" {
                     replacements.push((read.range, "self".to_string()));
                 }
+                continue;
+            }
+            if self.kept.contains(&name) {
                 continue;
             }
             if parameters.contains(&name) {
@@ -717,8 +815,8 @@ fn fix_for(checker: &crate::rules::Checker, at: TextRange, to_child: bool) -> Op
         return None;
     }
     // Another module of the project may read the member where this one cannot see.
-    let to_child = to_child && checker.project.models.len() == 1;
-    member_fix(&context, at, to_child)
+    let whole_program = checker.project.models.len() == 1;
+    member_fix(&context, at, to_child, whole_program)
 }
 
 /// The statements of the method, after the one that makes the member, that
