@@ -210,6 +210,19 @@ fn no_reduce_where_the_class_cannot_be_called_with_its_items() {
 }
 
 #[test]
+fn generator_variable_run_early_only_where_nothing_else_reads_it() {
+    for source in [
+        // Read again after it is sent: the parent would find it used up.
+        "import multiprocessing\n\ndef gen(n):\n    yield from range(n)\n\ndef work(g):\n    print(sum(g))\n\nif __name__ == '__main__':\n    g = gen(3)\n    p = multiprocessing.Process(target=work, args=(g,))\n    p.start()\n    p.join()\n    print(next(g, None))\n",
+        // Assigned twice: which generator is sent depends on the path taken.
+        "import multiprocessing, sys\n\ndef gen(n):\n    yield from range(n)\n\ndef work(g):\n    print(sum(g))\n\nif __name__ == '__main__':\n    g = gen(3)\n    if len(sys.argv) > 1:\n        g = gen(4)\n    p = multiprocessing.Process(target=work, args=(g,))\n    p.start()\n    p.join()\n",
+    ] {
+        let after = fixed_all(source);
+        assert!(!after.contains("iter(list("), "{source}\n---\n{after}");
+    }
+}
+
+#[test]
 fn no_wraps_where_the_name_would_still_not_be_the_wrapper() {
     for source in [
         // Two decorators: the outer one receives the inner one's result.

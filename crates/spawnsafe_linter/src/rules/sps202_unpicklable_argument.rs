@@ -614,6 +614,7 @@ fn report(checker: &mut Checker, sent: &Sent, leaf: &Leaf, kind: &ObjectKind, pr
                 leaf.expr,
                 leaf.anchor,
             )
+            .or_else(|| crate::fix::materialize_generator::materialize_variable_fix(checker, leaf))
         }
         _ => None,
     };
