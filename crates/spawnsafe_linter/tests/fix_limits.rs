@@ -156,16 +156,69 @@ fn fixed_all(source: &str) -> String {
 fn no_state_methods_where_the_member_cannot_be_made_again_alike() {
     for source in [
         // Filled after it is made: a new in-memory database would be empty.
-        "import multiprocessing, sqlite3\n\nclass Store:\n    def __init__(self):\n        self.conn = sqlite3.connect(':memory:')\n        self.conn.execute('CREATE TABLE t (x)')\n\ndef work(store):\n    print(store)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Store(),))\n    p.start()\n    p.join()\n",
-        // Made from a parameter the object does not keep.
-        "import multiprocessing\n\nclass Log:\n    def __init__(self, path):\n        self.handle = open(path, 'a')\n\ndef work(log):\n    print(log)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Log('x.log'),))\n    p.start()\n    p.join()\n",
+        "import multiprocessing, sqlite3\n\nclass Store:\n    def __init__(self):\n        self.conn = sqlite3.connect(':memory:')\n        self.conn.execute('CREATE TABLE t (x)')\n\ndef work(store):\n    print(store.conn)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Store(),))\n    p.start()\n    p.join()\n",
+        // Made from a parameter the method rebinds: its value when the member was made is gone.
+        "import multiprocessing\n\nclass Log:\n    def __init__(self, path):\n        path = path + '.log'\n        self.handle = open(path, 'a')\n\ndef work(log):\n    print(log.handle)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Log('x.log'),))\n    p.start()\n    p.join()\n",
         // The class already decides how it pickles.
-        "import multiprocessing, threading\n\nclass Box:\n    __slots__ = ('lock', '__dict__')\n    def __init__(self):\n        self.lock = threading.Lock()\n\ndef work(box):\n    print(box)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Box(),))\n    p.start()\n    p.join()\n",
+        "import multiprocessing, threading\n\nclass Box:\n    __slots__ = ('lock', '__dict__')\n    def __init__(self):\n        self.lock = threading.Lock()\n\ndef work(box):\n    print(box.lock)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Box(),))\n    p.start()\n    p.join()\n",
         // Assigned again later: which value the child should get is not known.
-        "import multiprocessing, threading\n\nclass Box:\n    def __init__(self):\n        self.lock = threading.Lock()\n    def reset(self):\n        self.lock = threading.RLock()\n\ndef work(box):\n    print(box)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Box(),))\n    p.start()\n    p.join()\n",
+        "import multiprocessing, threading\n\nclass Box:\n    def __init__(self):\n        self.lock = threading.Lock()\n    def reset(self):\n        self.lock = threading.RLock()\n\ndef work(box):\n    print(box.lock)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Box(),))\n    p.start()\n    p.join()\n",
+        // Opened with a mode only known at run time: made again, it might truncate the file.
+        "import multiprocessing\n\nclass Log:\n    def __init__(self, path, mode):\n        self.path = path\n        self.handle = open(path, mode)\n\ndef work(log):\n    print(log.handle)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Log('x.log', 'w'),))\n    p.start()\n    p.join()\n",
+        // A pool: made again in a pool worker (a daemonic process) it cannot start.
+        "import multiprocessing\n\nclass Core:\n    def __init__(self, n):\n        self.n = n\n        self.pool = multiprocessing.Pool(n)\n    def one(self, x):\n        return x, self.pool is None\n    def run(self, xs):\n        return self.pool.map(self.one, xs)\n\nif __name__ == '__main__':\n    print(Core(2).run([1]))\n",
+        // Used in a loop after it is made: replaying that is not a configuration.
+        "import multiprocessing, queue\n\nclass Conn:\n    def __init__(self, size):\n        self.size = size\n        self.free = queue.Queue()\n        for i in range(size):\n            self.free.put(i)\n\ndef work(c):\n    print(c.size, c.free)\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=work, args=(Conn(2),))\n    p.start()\n    p.join()\n",
     ] {
         let after = fixed_all(source);
         assert!(!after.contains("__setstate__"), "{source}\n---\n{after}");
+    }
+}
+
+#[test]
+fn member_left_as_none_only_where_no_code_of_the_child_reads_it() {
+    for source in [
+        // The task calls a method that reads it.
+        "import multiprocessing\n\nclass Bot:\n    def __init__(self, path):\n        self.path = path\n        self.log = open(path, 'a')\n    def note(self, x):\n        self.log.write(str(x))\n    def work(self, x):\n        self.note(x)\n        return x\n\nif __name__ == '__main__':\n    b = Bot('x.log')\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(b.work, [1]))\n",
+        // `run()` reads it in the child.
+        "import multiprocessing, threading\n\nclass W(multiprocessing.Process):\n    def __init__(self):\n        super().__init__()\n        self.lock = threading.Lock()\n    def run(self):\n        with self.lock:\n            print('ran')\n\nif __name__ == '__main__':\n    w = W()\n    w.start()\n    w.join()\n",
+        // A method that reads it is handed out as a value: it may run anywhere.
+        "import multiprocessing, threading\n\nclass C:\n    def __init__(self):\n        self.lock = threading.Lock()\n    def locked(self, x):\n        with self.lock:\n            return x\n    def go(self, x):\n        return x\n\ndef apply(f, x):\n    return f(x)\n\nif __name__ == '__main__':\n    c = C()\n    with multiprocessing.Pool(2) as pool:\n        print(pool.starmap(apply, [(c.go, 1)]), c.locked(2))\n        print(pool.map(c.locked, [3]))\n",
+        // Attributes reached by a computed name.
+        "import multiprocessing, threading\n\nclass C:\n    def __init__(self):\n        self.lock = threading.Lock()\n    def go(self, x):\n        return getattr(self, 'lo' + 'ck'), x\n\nif __name__ == '__main__':\n    c = C()\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(c.go, [1]))\n",
+        // Read at module level, which a spawn child runs too.
+        "import multiprocessing, threading\n\nclass C:\n    def __init__(self):\n        self.lock = threading.Lock()\n    def go(self, x):\n        return x\n\nSHARED = C()\nHELD = SHARED.lock\n\nif __name__ == '__main__':\n    with multiprocessing.Pool(2) as pool:\n        print(pool.map(SHARED.go, [1]))\n",
+    ] {
+        let after = fixed_all(source);
+        assert!(!after.contains("= None"), "{source}\n---\n{after}");
+    }
+}
+
+#[test]
+fn no_reduce_where_the_class_cannot_be_called_with_its_items() {
+    for source in [
+        // The first parameter is not the items: `BoundedList(items)` would be wrong.
+        "import multiprocessing as mp\n\nclass BoundedList(list):\n    def __init__(self, capacity, items=()):\n        self.capacity = capacity\n        super().__init__()\n        self.extend(items)\n    def extend(self, items):\n        if len(self) + len(list(items)) > self.capacity:\n            raise ValueError('full')\n        super().extend(items)\n\ndef n(x):\n    return len(x)\n\nif __name__ == '__main__':\n    with mp.Pool(2) as pool:\n        print(pool.map(n, [BoundedList(4, [1])]))\n",
+        // A second parameter without a default.
+        "import multiprocessing as mp\n\nclass Tagged(dict):\n    def __init__(self, items, tag):\n        self.tag = tag\n        super().__init__(items)\n    def __setitem__(self, k, v):\n        super().__setitem__(self.tag + k, v)\n\ndef n(x):\n    return len(x)\n\nif __name__ == '__main__':\n    with mp.Pool(2) as pool:\n        print(pool.map(n, [Tagged({'a': 1}, 't')]))\n",
+        // The items parameter is only kept, not made into items.
+        "import multiprocessing as mp\n\nclass Lazy(dict):\n    def __init__(self, source=None):\n        self.source = source\n    def __setitem__(self, k, v):\n        super().__setitem__(k, (self.source, v))\n\ndef n(x):\n    return len(x)\n\nif __name__ == '__main__':\n    d = Lazy('s')\n    d['a'] = 1\n    with mp.Pool(2) as pool:\n        print(pool.map(n, [d]))\n",
+    ] {
+        let after = fixed_all(source);
+        assert!(!after.contains("__reduce__"), "{source}\n---\n{after}");
+    }
+}
+
+#[test]
+fn generator_variable_run_early_only_where_nothing_else_reads_it() {
+    for source in [
+        // Read again after it is sent: the parent would find it used up.
+        "import multiprocessing\n\ndef gen(n):\n    yield from range(n)\n\ndef work(g):\n    print(sum(g))\n\nif __name__ == '__main__':\n    g = gen(3)\n    p = multiprocessing.Process(target=work, args=(g,))\n    p.start()\n    p.join()\n    print(next(g, None))\n",
+        // Assigned twice: which generator is sent depends on the path taken.
+        "import multiprocessing, sys\n\ndef gen(n):\n    yield from range(n)\n\ndef work(g):\n    print(sum(g))\n\nif __name__ == '__main__':\n    g = gen(3)\n    if len(sys.argv) > 1:\n        g = gen(4)\n    p = multiprocessing.Process(target=work, args=(g,))\n    p.start()\n    p.join()\n",
+    ] {
+        let after = fixed_all(source);
+        assert!(!after.contains("iter(list("), "{source}\n---\n{after}");
     }
 }
 

@@ -10,7 +10,11 @@
 //! starts, so the fix is unsafe: a generator without end never finishes,
 //! and what it does besides yielding (reading a file, printing) happens in
 //! the parent and all at once. Only a generator made in the sending
-//! expression itself is fixed, so no other code holds it.
+//! expression itself is fixed, so no other code holds it, or one made in the
+//! assignment of a variable that nothing but the sending expression reads
+//! (`watchers = (watch(p) for p in paths)` then `args=(settings, watchers)`):
+//! that assignment becomes `watchers = iter(list(...))`, and the generator
+//! runs where it is made.
 
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
@@ -45,6 +49,58 @@ pub fn materialize_fix(
         vec![Edit::replacement(
             format!("iter(list({inner}))"),
             anchor.range(),
+        )],
+    ))
+}
+
+/// `name = iter(list(<generator>))` where the generator sent at `leaf` is
+/// made by the one assignment of a variable that only the sending
+/// expression reads.
+pub fn materialize_variable_fix(
+    checker: &crate::rules::Checker,
+    leaf: &crate::payload::Leaf,
+) -> Option<Fix> {
+    use crate::semantic::BindingKind;
+    let model = &checker.project.models[checker.module];
+    let Expr::Name(name) = leaf.anchor else {
+        return None;
+    };
+    if leaf.module != checker.module
+        || !matches!(leaf.expr, Expr::Call(_) | Expr::Generator(_))
+        || ["iter", "list"].iter().any(|name| {
+            model
+                .scopes
+                .iter()
+                .any(|scope| scope.bindings.contains_key(name))
+        })
+    {
+        return None;
+    }
+    let (_, bindings) = model.lookup(name.id.as_str(), leaf.scope)?;
+    let [binding] = bindings else {
+        return None;
+    };
+    let BindingKind::Assign(value) = binding.kind else {
+        return None;
+    };
+    if value.range() != leaf.expr.range() {
+        return None;
+    }
+    let mut reads = model.references_of(binding.id);
+    let only = reads.next()?;
+    if only.range != name.range || reads.next().is_some() {
+        return None;
+    }
+    let inner = &checker.file().text[leaf.expr.range()];
+    Some(Fix::unsafe_because(
+        format!(
+            "Run the generator where `{}` is made and send an iterator over its items: `iter(list(...))`",
+            name.id
+        ),
+        "the parent runs the generator to its end where the variable is assigned (under fork the child ran its copy after `start()`): one without end never finishes, what it reads is read then, and what it does besides yielding happens in the parent, all at once; its items must pickle".to_string(),
+        vec![Edit::replacement(
+            format!("iter(list({inner}))"),
+            leaf.expr.range(),
         )],
     ))
 }

@@ -641,6 +641,9 @@ fn report(checker: &mut Checker, sent: &Sent, leaf: &Leaf, kind: &ObjectKind, pr
         ObjectKind::ClassByName(class) if leaf.module == checker.module => {
             crate::fix::class_by_name::fix_in(checker, class)
         }
+        ObjectKind::ThreadPrimitive { .. } if sender.while_spawning() && !leaf.nested => {
+            crate::fix::process_sync::process_sync_fix(checker, leaf)
+        }
         ObjectKind::Generator if sent.module == checker.module && !leaf.nested => {
             crate::fix::materialize_generator::materialize_fix(
                 checker,
@@ -648,6 +651,7 @@ fn report(checker: &mut Checker, sent: &Sent, leaf: &Leaf, kind: &ObjectKind, pr
                 leaf.expr,
                 leaf.anchor,
             )
+            .or_else(|| crate::fix::materialize_generator::materialize_variable_fix(checker, leaf))
         }
         _ => None,
     };

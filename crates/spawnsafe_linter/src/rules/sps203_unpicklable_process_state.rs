@@ -203,9 +203,17 @@ fn report(checker: &mut Checker, finding: &Finding) {
     let pinned: Option<StartMethod> = class_start_method(project, class_module, class)
         .or_else(|| super::program_method(&project.facts[finding.start_module]))
         .or(checker.program_method);
-    let fix = (class_module == checker.module)
-        .then(|| crate::fix::member_state::fix_in(checker, finding.target.range()))
-        .flatten();
+    // A lambda made elsewhere and stored by the constructor is hoisted where it is made.
+    let lambda_elsewhere = value_is_elsewhere
+        && matches!(finding.kind, ObjectKind::Lambda)
+        && finding.leaf.module == checker.module;
+    let fix = if lambda_elsewhere {
+        crate::fix::member_state::lambda_fix_in(checker, finding.leaf.expr.range(), None)
+    } else {
+        (class_module == checker.module)
+            .then(|| crate::fix::member_state::fix_in(checker, finding.target.range()))
+            .flatten()
+    };
     let diagnostic = checker.report(
         Rule::UnpicklableProcessState,
         finding.target.range(),

@@ -290,7 +290,8 @@ fn report_unpickled(
             message: format!("the `{class_name}` object is created here"),
         });
     }
-    let fix = crate::fix::getattr_setstate::fix_in(checker, found);
+    let fix = crate::fix::getattr_setstate::fix_in(checker, found)
+        .or_else(|| crate::fix::items_reduce::fix_in(checker, found));
     let diagnostic = checker.report(
         Rule::PickleProtocolPitfall,
         site.range(),
@@ -510,7 +511,8 @@ fn report_sent(
         Methods::SPAWN_AND_FORKSERVER
     };
     let pinned = checker.pinned(sent.site.context_method.as_deref());
-    let fix = crate::fix::getattr_setstate::fix_in(checker, found);
+    let fix = crate::fix::getattr_setstate::fix_in(checker, found)
+        .or_else(|| crate::fix::items_reduce::fix_in(checker, found));
     let diagnostic = checker.report(
         Rule::PickleProtocolPitfall,
         leaf.anchor.range(),

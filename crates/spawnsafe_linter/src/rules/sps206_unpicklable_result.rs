@@ -362,7 +362,14 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
     );
     let help = "return plain data the parent can rebuild (for a `re.Match`, `match.group(...)` or `match.span()`; for a generator, a list; for a file or connection, its path)".to_string();
     let related = related_notes(checker, related_at, &result.origin);
-    let fix = crate::fix::class_by_name::unpicklable_fix_in(checker, &result.what);
+    // A member of the returned instance: left out of its pickled state and
+    // re-made in the parent; a class pickled by name: made at module level.
+    let fix = match &result.what {
+        Unpicklable::Inside { inside, .. } if inside.leaf.module == checker.module => {
+            crate::fix::member_state::fix_in_either_way(checker, inside.leaf.expr.range())
+        }
+        _ => crate::fix::class_by_name::unpicklable_fix_in(checker, &result.what),
+    };
     let diagnostic = checker.report(Rule::UnpicklableResult, result.at, message, Some(help));
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);

@@ -200,6 +200,14 @@ fn report(checker: &mut Checker, item: &BadItem) {
         ),
     };
     let help = "send plain data the other side can rebuild: the name of a module-level function instead of a lambda, a list instead of a generator, a path instead of an open file".to_string();
+    // A member of the item's instance: left out of its pickled state and
+    // re-made by the reader; a class pickled by name: made at module level.
+    let fix = match &item.what {
+        Unpicklable::Inside { inside, .. } if inside.leaf.module == checker.module => {
+            crate::fix::member_state::fix_in_either_way(checker, inside.leaf.expr.range())
+        }
+        _ => crate::fix::class_by_name::unpicklable_fix_in(checker, &item.what),
+    };
     let mut related = Vec::new();
     if let Some((module, range, message)) = stored {
         related.push(Related {
@@ -208,7 +216,6 @@ fn report(checker: &mut Checker, item: &BadItem) {
             message,
         });
     }
-    let fix = crate::fix::class_by_name::unpicklable_fix_in(checker, &item.what);
     let diagnostic = checker.report(
         Rule::UnpicklableQueueItem,
         item.item.range(),
