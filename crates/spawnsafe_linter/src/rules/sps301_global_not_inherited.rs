@@ -437,6 +437,12 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
             {
                 crate::fix::config_initializer::fix_in(checker, finding.range, finding.origin.site)
             }
+            Hazard::Config { .. }
+                if finding.holder.is_none()
+                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
+            {
+                crate::fix::configure_process::fix_in(checker, finding.range, finding.origin.site)
+            }
             _ => None,
         };
         let diagnostic = checker.report(
