@@ -227,7 +227,7 @@ fn root_module(context: &Context, expr: &Expr, depth: usize) -> Option<String> {
 }
 
 /// The name that `target=` at `site` gives, when it is a plain name.
-fn target_name<'a>(body: &'a [Stmt], site: TextRange) -> Option<&'a str> {
+fn target_name(body: &[Stmt], site: TextRange) -> Option<&str> {
     use ruff_python_ast::visitor::{self, Visitor};
     struct Find<'a> {
         site: TextRange,
