@@ -401,6 +401,15 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                     finding.origin.site,
                 )
             }
+            Hazard::Sync { manager: false, .. }
+                if finding.holder.is_none()
+                    && matches!(
+                        finding.origin.role,
+                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
+                    ) =>
+            {
+                crate::fix::inherit_globals::fix_in(checker, &finding.name, finding.origin.site)
+            }
             Hazard::Global { .. }
                 if finding.holder.is_none()
                     && matches!(
