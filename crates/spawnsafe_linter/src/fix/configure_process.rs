@@ -32,6 +32,17 @@ use crate::semantic::{BindingKind, MODULE_SCOPE};
 /// Runs the configuration call at `config` at the start of the child whose
 /// `Process(target=...)` value is at `site`.
 pub fn configure_process_fix(context: &Context, config: TextRange, site: TextRange) -> Option<Fix> {
+    wrap_fix(context, config, site, false)
+}
+
+/// [`configure_process_fix`]; `known_repeatable` when the caller has proven
+/// that the call can run twice (a setter that only stores attributes).
+pub(super) fn wrap_fix(
+    context: &Context,
+    config: TextRange,
+    site: TextRange,
+    known_repeatable: bool,
+) -> Option<Fix> {
     let model = context.model;
     let statement = statement_at(model.body, config)?;
     let Expr::Call(call) = &*statement.value else {
@@ -44,7 +55,7 @@ pub fn configure_process_fix(context: &Context, config: TextRange, site: TextRan
         .min_by_key(|f| f.def.range.len())
         .map_or(MODULE_SCOPE, |f| f.scope);
     if !portable(context, &statement.value, call_scope)
-        || !repeatable(call)
+        || !(known_repeatable || repeatable(call))
         || context.text[statement.value.range()].contains(['\n', '\r'])
     {
         return None;

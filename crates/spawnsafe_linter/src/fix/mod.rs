@@ -28,6 +28,7 @@ pub mod named_lambda;
 pub mod notebook;
 pub mod original_process;
 pub mod pass_to_child;
+pub mod replay_setter;
 pub mod returned_closure;
 pub mod side_effect_into_guard;
 pub mod start_method;
