@@ -30,6 +30,7 @@ pub mod original_process;
 pub mod pass_to_child;
 pub mod replay_setter;
 pub mod returned_closure;
+pub mod set_method_first;
 pub mod side_effect_into_guard;
 pub mod start_method;
 pub mod style;
