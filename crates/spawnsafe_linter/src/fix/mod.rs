@@ -35,6 +35,7 @@ pub mod side_effect_into_guard;
 pub mod start_method;
 pub mod style;
 pub mod suite;
+pub mod truncate_once;
 pub mod wraps;
 pub mod write;
 
