@@ -46,7 +46,7 @@ pub fn truncate_once_fix(
         return None;
     };
     let is_basic_config = matches!(model.resolve(&call.func, MODULE_SCOPE), Value::Qualified(name)
-        if name.to_string() == "logging.basicConfig");
+        if name == "logging.basicConfig");
     if !is_basic_config || !call.arguments.args.is_empty() {
         return None;
     }
