@@ -11,6 +11,7 @@ pub mod apply;
 pub mod config_initializer;
 pub mod configure_process;
 pub mod drain_first;
+pub mod drain_in_helper;
 pub mod exception_reduce;
 pub mod force_start_method;
 pub mod free_names;
