@@ -71,6 +71,10 @@ pub fn inherit_fix(context: &Context, name: &str, site: TextRange) -> Option<Fix
             .iter()
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == wanted))
     };
+    if let (Some(initializer), Some(initargs)) = (keyword("initializer"), keyword("initargs")) {
+        // An initializer an earlier fix made for other globals takes this one too.
+        return merge_fix(context, name, &initializer.value, &initargs.value);
+    }
     if keyword("initializer").is_some() || keyword("initargs").is_some() {
         return None;
     }
@@ -115,6 +119,125 @@ pub fn inherit_fix(context: &Context, name: &str, site: TextRange) -> Option<Fix
         ),
         edits,
     ))
+}
+
+/// Adds the global `name` to the initializer `_inherit_X` (or
+/// `_inherit_globals`) that an earlier fix gave the pool, whose `initargs`
+/// are the globals it sets, in order:
+///
+/// ```python
+/// def _inherit_globals(*values):
+///     global mode, cutoff
+///     mode, cutoff = values
+///
+/// Pool(2, initializer=_inherit_globals, initargs=(mode, cutoff))
+/// ```
+fn merge_fix(context: &Context, name: &str, initializer: &Expr, initargs: &Expr) -> Option<Fix> {
+    let model = context.model;
+    let Expr::Name(helper) = initializer else {
+        return None;
+    };
+    let Expr::Tuple(arguments) = initargs else {
+        return None;
+    };
+    let helper_name = helper.id.as_str();
+    let bindings = model.scopes[MODULE_SCOPE].bindings.get(helper_name)?;
+    let [binding] = bindings.as_slice() else {
+        return None;
+    };
+    let BindingKind::Function(function) = binding.kind else {
+        return None;
+    };
+    let info = model.functions.get(function)?;
+    let globals = inherited_globals(info.def)?;
+    if globals.contains(&name)
+        || globals.len() != arguments.elts.len()
+        || super::free_names::count_name_uses(model.body, helper_name) != 1
+        || arguments.elts.iter().zip(&globals).any(
+            |(argument, global)| !matches!(argument, Expr::Name(n) if n.id.as_str() == *global),
+        )
+    {
+        return None;
+    }
+    let merged = "_inherit_globals";
+    if helper_name != merged
+        && model
+            .scopes
+            .iter()
+            .any(|scope| scope.bindings.contains_key(merged))
+    {
+        return None;
+    }
+    let mut names = globals.clone();
+    names.push(name);
+    let list = names.join(", ");
+    let newline = context.style.newline;
+    let indent = &context.style.indent;
+    let code = format!(
+        "def {merged}(*values):{newline}{indent}# The values the parent's globals have when the pool starts, as fork would give them{newline}{indent}global {list}{newline}{indent}{list} = values"
+    );
+    Some(Fix::unsafe_because(
+        format!("Send `{name}` to the pool's workers through its `initializer`, with {}", {
+            globals
+                .iter()
+                .map(|g| format!("`{g}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        format!(
+            "each worker gets a copy of the value `{name}` has when the pool is created (what fork gives it), which must pickle; later changes in the parent do not reach the workers"
+        ),
+        vec![
+            Edit::replacement(code, info.def.range),
+            Edit::replacement(merged, helper.range),
+            Edit::replacement(format!("({list})"), arguments.range),
+        ],
+    ))
+}
+
+/// The globals an initializer made by this fix sets from its parameters:
+/// `def h(value): global X; X = value` or
+/// `def h(*values): global X, Y; X, Y = values`.
+fn inherited_globals(def: &ast::StmtFunctionDef) -> Option<Vec<&str>> {
+    let parameters = &def.parameters;
+    if !def.decorator_list.is_empty()
+        || def.is_async
+        || parameters.kwarg.is_some()
+        || !parameters.kwonlyargs.is_empty()
+        || !parameters.posonlyargs.is_empty()
+    {
+        return None;
+    }
+    let [ast::Stmt::Global(global), ast::Stmt::Assign(assign)] = def.body.as_slice() else {
+        return None;
+    };
+    let [target] = assign.targets.as_slice() else {
+        return None;
+    };
+    let Expr::Name(source) = &*assign.value else {
+        return None;
+    };
+    let names: Vec<&str> = global.names.iter().map(|n| n.as_str()).collect();
+    let assigned: Vec<&str> = match (target, &parameters.vararg, parameters.args.as_slice()) {
+        (Expr::Name(single), None, [parameter])
+            if parameter.default.is_none()
+                && parameter.parameter.name.as_str() == source.id.as_str() =>
+        {
+            vec![single.id.as_str()]
+        }
+        (Expr::Tuple(tuple), Some(values), []) if values.name.as_str() == source.id.as_str() => {
+            tuple
+                .elts
+                .iter()
+                .map(|e| match e {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?
+        }
+        _ => return None,
+    };
+    (assigned == names).then_some(names)
 }
 
 fn is_identifier(name: &str) -> bool {

@@ -38,11 +38,14 @@ pub fn into_guard_fix(
         return None;
     };
     let what = match model.resolve(&call.func, MODULE_SCOPE) {
-        Value::Qualified(name) if name == "atexit.register" => "atexit.register()",
+        Value::Qualified(name) if name == "atexit.register" => "atexit.register()".to_string(),
         _ if matches!(&*call.func, Expr::Name(name) if name.id.as_str() == "print")
             && !model.scopes[MODULE_SCOPE].bindings.contains_key("print") =>
         {
-            "print()"
+            "print()".to_string()
+        }
+        _ if call.arguments.is_empty() && self_contained_call(model, &call.func) => {
+            text[call.range()].to_string()
         }
         _ => return None,
     };
@@ -65,6 +68,147 @@ pub fn into_guard_fix(
         "it runs only when the file is run as a script, no longer when it is imported (by spawn children, which is the fix, or by another module)".to_string(),
         edits,
     ))
+}
+
+/// `f()` where `f` is a module-level function whose effects a child does not
+/// need: it declares no `global`, reads from the module only functions of
+/// the same kind, classes, imports and constants, and calls only builtins,
+/// methods of its own local values, and the file-system, process and time
+/// functions of `os`, `signal`, `time`, `json` and `shutil` (a single-instance
+/// check, a lock file, a banner). Nothing it does is state that the module's
+/// other code reads, so only the process that runs the script needs it.
+fn self_contained_call(model: &ModuleModel, callee: &Expr) -> bool {
+    let Expr::Name(name) = callee else {
+        return false;
+    };
+    self_contained(model, name.id.as_str(), 0)
+}
+
+fn self_contained(model: &ModuleModel, name: &str, depth: usize) -> bool {
+    use crate::semantic::BindingKind;
+    if depth > 3 {
+        return false;
+    }
+    let Some(bindings) = model.scopes[MODULE_SCOPE].bindings.get(name) else {
+        return false;
+    };
+    let [binding] = bindings.as_slice() else {
+        return false;
+    };
+    let BindingKind::Function(function) = binding.kind else {
+        return false;
+    };
+    let Some(info) = model.functions.get(function) else {
+        return false;
+    };
+    let def = info.def;
+    if info.in_main_guard || def.is_async || !def.decorator_list.is_empty() {
+        return false;
+    }
+    let locals = super::free_names::locals_of(def);
+    if !locals.globals.is_empty() {
+        return false;
+    }
+    let free = super::free_names::of_function(def);
+    if free.unsupported || free.needs_class_cell {
+        return false;
+    }
+    for free_name in free.unique() {
+        let name = free_name.name;
+        if crate::globals::is_builtin(name)
+            && !model.scopes[MODULE_SCOPE].bindings.contains_key(name)
+        {
+            continue;
+        }
+        let Some(bindings) = model.scopes[MODULE_SCOPE].bindings.get(name) else {
+            return false;
+        };
+        let fine = bindings.iter().all(|b| {
+            !b.in_main_guard
+                && match b.kind {
+                    BindingKind::Import(_) | BindingKind::FromImport { .. } => true,
+                    BindingKind::Assign(value) => matches!(
+                        value,
+                        Expr::StringLiteral(_) | Expr::NumberLiteral(_) | Expr::BooleanLiteral(_)
+                    ),
+                    BindingKind::Function(_) => true,
+                    _ => false,
+                }
+        });
+        if !fine {
+            return false;
+        }
+    }
+    // Every call in the body.
+    struct Calls<'a>(Vec<&'a ast::ExprCall>);
+    impl<'a> Visitor<'a> for Calls<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                self.0.push(call);
+            }
+            if !matches!(expr, Expr::Lambda(_)) {
+                visitor::walk_expr(self, expr);
+            }
+        }
+    }
+    if def
+        .body
+        .iter()
+        .any(|stmt| matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)))
+    {
+        return false;
+    }
+    let mut calls = Calls(Vec::new());
+    calls.visit_body(&def.body);
+    calls.0.iter().all(|call| match &*call.func {
+        Expr::Name(callee) => {
+            let callee = callee.id.as_str();
+            if locals.locals.contains(callee) {
+                return false;
+            }
+            match model.scopes[MODULE_SCOPE].bindings.get(callee) {
+                Some(_) => {
+                    matches!(model.resolve(&call.func, MODULE_SCOPE), Value::Qualified(q) if allowed_module_function(q.as_ref()))
+                        || self_contained(model, callee, depth + 1)
+                }
+                None => crate::globals::is_builtin(callee),
+            }
+        }
+        Expr::Attribute(attribute) => {
+            // A method of a value the function made itself (`f.read()`).
+            let root = root_name(&attribute.value);
+            match root {
+                Some(root) if locals.locals.contains(root) => true,
+                _ => matches!(model.resolve(&call.func, MODULE_SCOPE), Value::Qualified(q) if allowed_module_function(q.as_ref())),
+            }
+        }
+        _ => false,
+    })
+}
+
+fn root_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => root_name(&attribute.value),
+        Expr::Subscript(subscript) => root_name(&subscript.value),
+        _ => None,
+    }
+}
+
+fn allowed_module_function(qualified: &str) -> bool {
+    ["os.", "signal.", "time.", "json.", "shutil."]
+        .iter()
+        .any(|prefix| qualified.starts_with(prefix))
+        && !qualified.starts_with("os.environ")
+        && !matches!(
+            qualified,
+            "os.chdir" | "os.fork" | "os.putenv" | "os.unsetenv" | "os.umask" | "os.setsid"
+        )
 }
 
 /// A statement that does nothing when it runs but bind names: a definition,

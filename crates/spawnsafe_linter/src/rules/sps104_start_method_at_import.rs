@@ -13,6 +13,7 @@ use crate::rules::Checker;
 use crate::targets::{Methods, StartMethod};
 
 use crate::fix::force_start_method::force_fix;
+use crate::fix::set_method_first::set_first_fix;
 /// Where `fix::hoist` has always found it.
 pub(crate) use crate::fix::start_method::HARMLESS_MODULES;
 use crate::fix::start_method::{local_context_fix, move_into_guard_fix, only_if_unset_fix};
@@ -270,7 +271,8 @@ fn check_body(
                 if let Some((range, how)) = &fixed {
                     if !call.catches_runtime_error && !reported_at_import {
                         let methods = Methods::from_bits(call.under_defaults);
-                        let fix = force_fix(checker, call.range, (module, *range));
+                        let fix = force_fix(checker, call.range, (module, *range))
+                            .or_else(|| set_first_fix(checker, call.range, *range));
                         report_second(checker, call.range, Vec::new(), *range, how, methods);
                         checker.diagnostics.last_mut().expect("just reported").fix = fix;
                     }
@@ -308,7 +310,12 @@ fn check_body(
                             finder.call_effect(module, &edge.target, Effect::SetStartMethod)
                         {
                             let related = checker.related(&trace);
+                            let fix = trace
+                                .last()
+                                .filter(|last| last.module == module)
+                                .and_then(|last| set_first_fix(checker, last.range, *range));
                             report_second(checker, edge.range, related, *range, how, Methods::ALL);
+                            checker.diagnostics.last_mut().expect("just reported").fix = fix;
                         }
                     }
                 } else if !earlier.is_empty() && !edge.catches_runtime_error && !import_time {

@@ -351,6 +351,24 @@ fn pinned_method(project: &Project, finding: &StateFinding) -> Option<StartMetho
         .or_else(|| super::program_method(&project.facts[finding.module]))
 }
 
+/// The setter call among the finding's steps (`Tracker.init(20.5)`), run again
+/// in the child.
+fn replay_setter(
+    checker: &Checker,
+    finding: &StateFinding,
+    process: bool,
+) -> Option<crate::fix::Fix> {
+    finding.related.iter().find_map(|step| {
+        crate::fix::replay_setter::fix_in(
+            checker,
+            &finding.name,
+            (step.module, step.range),
+            finding.origin.site,
+            process,
+        )
+    })
+}
+
 pub fn check(checker: &mut Checker, findings: &StateFindings) {
     let Some(pending) = findings.per_module.get(checker.module) else {
         return;
@@ -401,6 +419,15 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                     finding.origin.site,
                 )
             }
+            Hazard::Sync { manager: false, .. }
+                if finding.holder.is_none()
+                    && matches!(
+                        finding.origin.role,
+                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
+                    ) =>
+            {
+                crate::fix::inherit_globals::fix_in(checker, &finding.name, finding.origin.site)
+            }
             Hazard::Global { .. }
                 if finding.holder.is_none()
                     && matches!(
@@ -416,6 +443,7 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                             finding.origin.site,
                         )
                     })
+                    .or_else(|| replay_setter(checker, finding, false))
             }
             Hazard::Global { .. }
                 if finding.holder.is_none()
@@ -427,6 +455,7 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                     finding.origin.root_function,
                     finding.origin.site,
                 )
+                .or_else(|| replay_setter(checker, finding, true))
             }
             Hazard::Config { .. }
                 if finding.holder.is_none()
@@ -436,6 +465,12 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
                     ) =>
             {
                 crate::fix::config_initializer::fix_in(checker, finding.range, finding.origin.site)
+            }
+            Hazard::Config { .. }
+                if finding.holder.is_none()
+                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
+            {
+                crate::fix::configure_process::fix_in(checker, finding.range, finding.origin.site)
             }
             _ => None,
         };

@@ -177,7 +177,8 @@ pub fn check(checker: &mut Checker) {
                 });
             }
         }
-        let fix = crate::fix::side_effect_into_guard::fix_in(checker, range);
+        let fix = crate::fix::side_effect_into_guard::fix_in(checker, range)
+            .or_else(|| crate::fix::truncate_once::fix_in(checker, range));
         let diagnostic = checker.report(
             Rule::SideEffectsInChildren,
             range,

@@ -194,6 +194,15 @@ fn report(checker: &mut Checker, finding: JoinBeforeDrain<'_>) {
             finding.join,
             ReadEnd::SelfAttribute(attr),
         ),
+        (Some((module, join, _)), Place::Name(_, name)) if *module == checker.module => {
+            crate::fix::drain_in_helper::helper_fix(
+                &checker.project.models[checker.module],
+                &file.text,
+                finding.join,
+                *join,
+                name,
+            )
+        }
         _ => None,
     };
     let diagnostic = checker.report(Rule::JoinBeforeDrain, finding.join, message, Some(help));
