@@ -14,6 +14,7 @@ pub mod inherited_api;
 mod inherited_starter;
 pub mod knowledge;
 mod kwargs_dicts;
+mod kwargs_params;
 pub mod model;
 pub mod qualified;
 pub mod references;
