@@ -116,6 +116,22 @@ pub struct Send {
     pub method: Option<String>,
 }
 
+/// A method of the object that iterates what reaches one of its arguments:
+/// the value itself when it is a loader, or what the methods `hooks` of it
+/// return (Lightning's `Trainer.fit(model, datamodule=dm)` calls
+/// `train_dataloader()` and iterates the loader it returns). Those loaders
+/// start their own workers, by their own entry; this object's `when` plays
+/// no part.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Iterates {
+    pub method: String,
+    pub argument: String,
+    pub position: Option<usize>,
+    #[serde(default)]
+    pub hooks: Vec<String>,
+}
+
 /// The start method the children use: the one an argument names (a context
 /// or a method name), else the platform default; or one the library always uses.
 #[derive(Debug, Clone, Deserialize)]
@@ -168,6 +184,9 @@ pub struct Starter {
     #[serde(default)]
     pub any_of: Vec<Condition>,
     pub sends: Vec<Send>,
+    /// Methods of the object that iterate loaders it is given.
+    #[serde(default)]
+    pub iterates: Vec<Iterates>,
     pub source: Vec<String>,
     /// What a start does, in words (`starts the worker processes of ...`).
     #[serde(skip)]
@@ -270,6 +289,26 @@ impl Starter {
             Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
             _ => None,
         }
+    }
+
+    /// The expressions a call of `method` on the object iterates, each with
+    /// the methods of it whose results are iterated (none: the value itself).
+    pub fn iterated_by<'a>(
+        &self,
+        call: &'a ast::ExprCall,
+        method: &str,
+    ) -> Vec<(&'a Expr, &[String])> {
+        self.iterates
+            .iter()
+            .filter(|iterates| iterates.method == method)
+            .filter_map(|iterates| {
+                let argument = call.arguments.find_argument_value(
+                    &iterates.argument,
+                    iterates.position.unwrap_or(usize::MAX),
+                )?;
+                Some((argument, iterates.hooks.as_slice()))
+            })
+            .collect()
     }
 
     /// The methods the workers call on the value `argument` of the call sends.
@@ -658,6 +697,8 @@ struct DeclaredStarter {
     any_of: Vec<Condition>,
     #[serde(default)]
     sends: Vec<Send>,
+    #[serde(default)]
+    iterates: Vec<Iterates>,
 }
 
 fn call_trigger() -> Trigger {
@@ -754,6 +795,7 @@ pub fn declared_starters(entries: &[toml::Value], origin: &str) -> Result<Vec<St
             when: declared.when,
             any_of: declared.any_of,
             sends: declared.sends,
+            iterates: declared.iterates,
             source: vec![format!("declared in {origin}")],
             description: String::new(),
             sent_to: String::new(),
@@ -787,6 +829,29 @@ pub fn markdown_table() -> String {
                     .join(", ")
             ),
         };
+        // `fit()` iterates the loaders `train_dataloader()` returns.
+        let mut when = when;
+        if !starter.iterates.is_empty() {
+            let mut methods: Vec<String> = Vec::new();
+            let mut hooks: Vec<String> = Vec::new();
+            for iterates in &starter.iterates {
+                let method = format!("`{}()`", iterates.method);
+                if !methods.contains(&method) {
+                    methods.push(method);
+                }
+                for hook in &iterates.hooks {
+                    let hook = format!("`{hook}()`");
+                    if !hooks.contains(&hook) {
+                        hooks.push(hook);
+                    }
+                }
+            }
+            when.push_str(&format!(
+                "; {} iterate the loaders given to them or returned by {}",
+                methods.join("/"),
+                hooks.join(", ")
+            ));
+        }
         let condition = |condition: &Condition| {
             let test = match condition.test {
                 Test::Positive => "> 0".to_string(),
@@ -1076,6 +1141,24 @@ extend-starters = [
         let sent = loader.sent(&with_collate);
         assert_eq!(sent.len(), 2);
         assert_eq!(sent[1].1, SendKind::Callable);
+    }
+
+    #[test]
+    fn lightning_fit_iterates_the_hooks_of_its_arguments() {
+        let trainer = starter(knowledge().lookup("pytorch_lightning.Trainer").unwrap());
+        let fit = call("trainer.fit(model, datamodule=dm)");
+        let iterated = trainer.iterated_by(&fit, "fit");
+        assert_eq!(iterated.len(), 2);
+        assert_eq!(iterated[0].1, ["train_dataloader", "val_dataloader"]);
+        let loaders = call("trainer.fit(model, train_loader, val_loader)");
+        let iterated = trainer.iterated_by(&loaders, "fit");
+        assert_eq!(iterated.len(), 3);
+        assert!(iterated[2].1.is_empty());
+        let test = call("trainer.test(model, datamodule=dm)");
+        assert_eq!(trainer.iterated_by(&test, "test")[1].1, ["test_dataloader"]);
+        assert!(trainer.iterated_by(&fit, "tune").is_empty());
+        // The loaders start by their own entry: the strategy plays no part.
+        assert!(!trainer.may_start(&call("Trainer(max_epochs=1)")));
     }
 
     #[test]
