@@ -97,6 +97,14 @@ pub struct Condition {
     /// loky, not `"multiprocessing"`.
     #[serde(default = "yes", rename = "unknown-may-hold")]
     pub unknown_may_hold: bool,
+    /// The argument is a settings object made by one of `made-by`
+    /// (`TrainingArguments(dataloader_num_workers=4)`), and the test is on
+    /// this keyword of the call that made it; a keyword it does not give
+    /// takes `default`.
+    #[serde(default)]
+    pub keyword: Option<String>,
+    #[serde(default, rename = "made-by")]
+    pub made_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -518,6 +526,13 @@ impl Condition {
     }
 
     fn may_hold_passed(&self, passed: Passed) -> bool {
+        let passed = match &self.keyword {
+            Some(keyword) => match self.keyword_passed(keyword, passed) {
+                Some(passed) => passed,
+                None => return true,
+            },
+            None => passed,
+        };
         let default = || parse_default(&self.default);
         let possible = match passed {
             Passed::Unknown => return self.unknown_may_hold,
@@ -538,6 +553,39 @@ impl Condition {
             },
         };
         possible.iter().any(|value| self.holds(value))
+    }
+
+    /// What reaches `keyword` of the settings object the argument is: the
+    /// keyword's values in the calls that made it (`Known::Mapping`s of their
+    /// keywords), or its default where a call leaves it out. `None` when a
+    /// call gives it a value the analysis cannot tell ("may").
+    fn keyword_passed(&self, keyword: &str, passed: Passed) -> Option<Passed> {
+        let objects = match passed {
+            Passed::Absent => return Some(Passed::Absent),
+            Passed::Given | Passed::Unknown => return Some(Passed::Unknown),
+            Passed::Values(objects) => objects,
+            Passed::ValuesOrAbsent(mut objects) => {
+                objects.push(Known::Mapping(Vec::new()));
+                objects
+            }
+        };
+        let mut found = Vec::new();
+        let mut absent = false;
+        for object in objects {
+            let Known::Mapping(items) = object else {
+                return Some(Passed::Unknown);
+            };
+            match items.into_iter().find(|(key, _)| key == keyword) {
+                Some((_, Some(value))) => found.push(value),
+                Some((_, None)) => return None,
+                None => absent = true,
+            }
+        }
+        Some(match (found.is_empty(), absent) {
+            (true, _) => Passed::Absent,
+            (false, false) => Passed::Values(found),
+            (false, true) => Passed::ValuesOrAbsent(found),
+        })
     }
 
     fn holds(&self, value: &Known) -> bool {
@@ -566,6 +614,8 @@ struct File {
 
 pub struct Knowledge {
     pub starters: Vec<Starter>,
+    /// The classes whose constructor keywords a condition reads (`made-by`).
+    settings_classes: rustc_hash::FxHashSet<String>,
     by_name: FxHashMap<String, StarterId>,
     /// How many of `starters`, from the start, are compiled in; the rest were
     /// declared in the configuration (`extend-starters`).
@@ -593,8 +643,14 @@ impl Knowledge {
             }
         }
         let builtin = starters.len();
+        let settings_classes = starters
+            .iter()
+            .flat_map(|starter| starter.when.iter().chain(&starter.any_of))
+            .flat_map(|condition| condition.made_by.iter().cloned())
+            .collect();
         Ok(Knowledge {
             starters,
+            settings_classes,
             by_name,
             builtin,
         })
@@ -603,6 +659,12 @@ impl Knowledge {
     /// The starters the configuration declared, not compiled in.
     pub fn declared(&self) -> &[Starter] {
         &self.starters[self.builtin..]
+    }
+
+    /// Is `qualified` a class whose constructor keywords a condition reads
+    /// (`transformers.TrainingArguments`)?
+    pub fn is_settings_class(&self, qualified: &str) -> bool {
+        self.settings_classes.contains(qualified)
     }
 
     pub fn lookup(&self, qualified: &str) -> Option<StarterId> {
@@ -862,9 +924,17 @@ pub fn markdown_table() -> String {
                 Test::Absent => "not given".to_string(),
                 Test::OneOf => format!("in {}", condition.values.join("/")),
             };
-            match &condition.method {
-                Some(method) => format!("`{method}({})` {test}", condition.argument),
-                None => format!("`{}` {test}", condition.argument),
+            match (&condition.method, &condition.keyword) {
+                (_, Some(keyword)) => format!(
+                    "`{}` {test} (in `{}`)",
+                    keyword,
+                    condition
+                        .made_by
+                        .first()
+                        .map_or("", |name| { name.rsplit('.').next().unwrap_or(name) })
+                ),
+                (Some(method), None) => format!("`{method}({})` {test}", condition.argument),
+                (None, None) => format!("`{}` {test}", condition.argument),
             }
         };
         let mut conditions: Vec<String> = starter.when.iter().map(condition).collect();

@@ -18,6 +18,7 @@ mod kwargs_params;
 pub mod model;
 pub mod qualified;
 pub mod references;
+mod settings_objects;
 pub mod stdlib;
 
 pub use model::*;

@@ -45,7 +45,11 @@ data module's `train_dataloader()`/`val_dataloader()` and iterates what they
 return (lightning/pytorch/loops/fit_loop.py `setup_data`): a
 `DataLoader(num_workers>0)` returned there starts its workers at the `fit()`
 call, whatever the trainer's strategy; only hooks of classes defined in the
-script itself are read. Those whose workers never re-import the script
+script itself are read. A transformers `Trainer(args=TrainingArguments(
+dataloader_num_workers=N))` starts its loader's workers at `train()`,
+`evaluate()` and `predict()` (transformers/trainer.py `_get_dataloader`); a
+`TrainingArguments` the script does not build itself (`HfArgumentParser`) is
+read as the command line leaves it, `dataloader_num_workers=0`. Those whose workers never re-import the script
 (loky, joblib's default backend) or fork by default (mpire, Hugging Face
 `datasets`' `map(num_proc=...)`) are not reported. `parmap.map()` at import
 time is a warning, not an error: parmap catches the failed `Pool()` in each
