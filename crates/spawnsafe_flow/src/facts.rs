@@ -908,6 +908,15 @@ impl<'m, 'a> Collector<'m, 'a> {
                     }
                 }
                 self.library_method_sends(call, receiver, method, scope);
+                // `trainer.fit(model)` iterates the loaders `model.train_dataloader()` returns.
+                if let Some((id, pinned)) =
+                    crate::fit_hooks::iterated_values(self.model, call, receiver, method, scope)
+                        .into_iter()
+                        .find_map(|(value, at)| self.iterated_starter(value, at))
+                {
+                    start = Some(StartKind::Library(id));
+                    start_method = pinned;
+                }
             }
             // `loop.run_in_executor(executor, func, *args)` is `executor.submit(func, *args)`
             // (Lib/asyncio/base_events.py, `BaseEventLoop.run_in_executor`).

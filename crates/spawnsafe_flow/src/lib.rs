@@ -17,6 +17,7 @@ pub mod contents;
 pub mod environment;
 pub mod exception_args;
 pub mod facts;
+mod fit_hooks;
 pub mod fork_after;
 pub mod freeze_support;
 pub mod globals;

@@ -81,6 +81,18 @@ fn made_by_depth<'a>(
     };
     match expr {
         Expr::Call(call) if makes_it(call, scope) => Some((call, scope)),
+        // `trainer.fit(model)`: the loaders the call iterates (`model.train_dataloader()`).
+        Expr::Call(call)
+            if matches!(model.resolve(&call.func, scope), Value::BoundMethod(ref receiver, _)
+                if matches!(receiver.as_ref(), Value::LibraryObject { .. })) =>
+        {
+            let Value::BoundMethod(receiver, method) = model.resolve(&call.func, scope) else {
+                return None;
+            };
+            crate::fit_hooks::iterated_values(model, call, &receiver, &method, scope)
+                .into_iter()
+                .find_map(|(value, at)| made_by_depth(model, value, at, id, depth + 1))
+        }
         // `enumerate(loader)`, `iter(loader)`, `tqdm(loader)`: the wrapped loader.
         Expr::Call(call) => call
             .arguments

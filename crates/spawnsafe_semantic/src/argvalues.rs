@@ -27,8 +27,23 @@ pub fn possible_values(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> Opti
 }
 
 fn values(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize) -> Option<Vec<Known>> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
     // `**options`: the dicts it may be.
     if let Some(mappings) = crate::kwargs_dicts::mappings(model, expr, scope) {
+        return Some(mappings);
+    }
+    // `TrainingArguments(dataloader_num_workers=4)`: the keywords that made it.
+    if let Some(mappings) = crate::settings_objects::mappings(model, expr, scope, &|value, at| {
+        values(model, value, at, depth + 1)
+    }) {
+        return Some(mappings);
+    }
+    // A `**kwargs` parameter: the dicts its callers fill it with.
+    if let Some(mappings) = crate::kwargs_params::mappings(model, expr, scope, &|value, at| {
+        values(model, value, at, depth + 1)
+    }) {
         return Some(mappings);
     }
     let mut out = Vec::new();

@@ -97,6 +97,14 @@ pub struct Condition {
     /// loky, not `"multiprocessing"`.
     #[serde(default = "yes", rename = "unknown-may-hold")]
     pub unknown_may_hold: bool,
+    /// The argument is a settings object made by one of `made-by`
+    /// (`TrainingArguments(dataloader_num_workers=4)`), and the test is on
+    /// this keyword of the call that made it; a keyword it does not give
+    /// takes `default`.
+    #[serde(default)]
+    pub keyword: Option<String>,
+    #[serde(default, rename = "made-by")]
+    pub made_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +122,22 @@ pub struct Send {
     /// pebble pool, `__call__` of a joblib `Parallel`), not by the call itself.
     #[serde(default)]
     pub method: Option<String>,
+}
+
+/// A method of the object that iterates what reaches one of its arguments:
+/// the value itself when it is a loader, or what the methods `hooks` of it
+/// return (Lightning's `Trainer.fit(model, datamodule=dm)` calls
+/// `train_dataloader()` and iterates the loader it returns). Those loaders
+/// start their own workers, by their own entry; this object's `when` plays
+/// no part.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Iterates {
+    pub method: String,
+    pub argument: String,
+    pub position: Option<usize>,
+    #[serde(default)]
+    pub hooks: Vec<String>,
 }
 
 /// The start method the children use: the one an argument names (a context
@@ -168,6 +192,9 @@ pub struct Starter {
     #[serde(default)]
     pub any_of: Vec<Condition>,
     pub sends: Vec<Send>,
+    /// Methods of the object that iterate loaders it is given.
+    #[serde(default)]
+    pub iterates: Vec<Iterates>,
     pub source: Vec<String>,
     /// What a start does, in words (`starts the worker processes of ...`).
     #[serde(skip)]
@@ -270,6 +297,26 @@ impl Starter {
             Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
             _ => None,
         }
+    }
+
+    /// The expressions a call of `method` on the object iterates, each with
+    /// the methods of it whose results are iterated (none: the value itself).
+    pub fn iterated_by<'a>(
+        &self,
+        call: &'a ast::ExprCall,
+        method: &str,
+    ) -> Vec<(&'a Expr, &[String])> {
+        self.iterates
+            .iter()
+            .filter(|iterates| iterates.method == method)
+            .filter_map(|iterates| {
+                let argument = call.arguments.find_argument_value(
+                    &iterates.argument,
+                    iterates.position.unwrap_or(usize::MAX),
+                )?;
+                Some((argument, iterates.hooks.as_slice()))
+            })
+            .collect()
     }
 
     /// The methods the workers call on the value `argument` of the call sends.
@@ -479,6 +526,13 @@ impl Condition {
     }
 
     fn may_hold_passed(&self, passed: Passed) -> bool {
+        let passed = match &self.keyword {
+            Some(keyword) => match self.keyword_passed(keyword, passed) {
+                Some(passed) => passed,
+                None => return true,
+            },
+            None => passed,
+        };
         let default = || parse_default(&self.default);
         let possible = match passed {
             Passed::Unknown => return self.unknown_may_hold,
@@ -499,6 +553,39 @@ impl Condition {
             },
         };
         possible.iter().any(|value| self.holds(value))
+    }
+
+    /// What reaches `keyword` of the settings object the argument is: the
+    /// keyword's values in the calls that made it (`Known::Mapping`s of their
+    /// keywords), or its default where a call leaves it out. `None` when a
+    /// call gives it a value the analysis cannot tell ("may").
+    fn keyword_passed(&self, keyword: &str, passed: Passed) -> Option<Passed> {
+        let objects = match passed {
+            Passed::Absent => return Some(Passed::Absent),
+            Passed::Given | Passed::Unknown => return Some(Passed::Unknown),
+            Passed::Values(objects) => objects,
+            Passed::ValuesOrAbsent(mut objects) => {
+                objects.push(Known::Mapping(Vec::new()));
+                objects
+            }
+        };
+        let mut found = Vec::new();
+        let mut absent = false;
+        for object in objects {
+            let Known::Mapping(items) = object else {
+                return Some(Passed::Unknown);
+            };
+            match items.into_iter().find(|(key, _)| key == keyword) {
+                Some((_, Some(value))) => found.push(value),
+                Some((_, None)) => return None,
+                None => absent = true,
+            }
+        }
+        Some(match (found.is_empty(), absent) {
+            (true, _) => Passed::Absent,
+            (false, false) => Passed::Values(found),
+            (false, true) => Passed::ValuesOrAbsent(found),
+        })
     }
 
     fn holds(&self, value: &Known) -> bool {
@@ -527,6 +614,8 @@ struct File {
 
 pub struct Knowledge {
     pub starters: Vec<Starter>,
+    /// The classes whose constructor keywords a condition reads (`made-by`).
+    settings_classes: rustc_hash::FxHashSet<String>,
     by_name: FxHashMap<String, StarterId>,
     /// How many of `starters`, from the start, are compiled in; the rest were
     /// declared in the configuration (`extend-starters`).
@@ -554,8 +643,14 @@ impl Knowledge {
             }
         }
         let builtin = starters.len();
+        let settings_classes = starters
+            .iter()
+            .flat_map(|starter| starter.when.iter().chain(&starter.any_of))
+            .flat_map(|condition| condition.made_by.iter().cloned())
+            .collect();
         Ok(Knowledge {
             starters,
+            settings_classes,
             by_name,
             builtin,
         })
@@ -564,6 +659,12 @@ impl Knowledge {
     /// The starters the configuration declared, not compiled in.
     pub fn declared(&self) -> &[Starter] {
         &self.starters[self.builtin..]
+    }
+
+    /// Is `qualified` a class whose constructor keywords a condition reads
+    /// (`transformers.TrainingArguments`)?
+    pub fn is_settings_class(&self, qualified: &str) -> bool {
+        self.settings_classes.contains(qualified)
     }
 
     pub fn lookup(&self, qualified: &str) -> Option<StarterId> {
@@ -658,6 +759,8 @@ struct DeclaredStarter {
     any_of: Vec<Condition>,
     #[serde(default)]
     sends: Vec<Send>,
+    #[serde(default)]
+    iterates: Vec<Iterates>,
 }
 
 fn call_trigger() -> Trigger {
@@ -754,6 +857,7 @@ pub fn declared_starters(entries: &[toml::Value], origin: &str) -> Result<Vec<St
             when: declared.when,
             any_of: declared.any_of,
             sends: declared.sends,
+            iterates: declared.iterates,
             source: vec![format!("declared in {origin}")],
             description: String::new(),
             sent_to: String::new(),
@@ -787,6 +891,29 @@ pub fn markdown_table() -> String {
                     .join(", ")
             ),
         };
+        // `fit()` iterates the loaders `train_dataloader()` returns.
+        let mut when = when;
+        if !starter.iterates.is_empty() {
+            let mut methods: Vec<String> = Vec::new();
+            let mut hooks: Vec<String> = Vec::new();
+            for iterates in &starter.iterates {
+                let method = format!("`{}()`", iterates.method);
+                if !methods.contains(&method) {
+                    methods.push(method);
+                }
+                for hook in &iterates.hooks {
+                    let hook = format!("`{hook}()`");
+                    if !hooks.contains(&hook) {
+                        hooks.push(hook);
+                    }
+                }
+            }
+            when.push_str(&format!(
+                "; {} iterate the loaders given to them or returned by {}",
+                methods.join("/"),
+                hooks.join(", ")
+            ));
+        }
         let condition = |condition: &Condition| {
             let test = match condition.test {
                 Test::Positive => "> 0".to_string(),
@@ -797,9 +924,17 @@ pub fn markdown_table() -> String {
                 Test::Absent => "not given".to_string(),
                 Test::OneOf => format!("in {}", condition.values.join("/")),
             };
-            match &condition.method {
-                Some(method) => format!("`{method}({})` {test}", condition.argument),
-                None => format!("`{}` {test}", condition.argument),
+            match (&condition.method, &condition.keyword) {
+                (_, Some(keyword)) => format!(
+                    "`{}` {test} (in `{}`)",
+                    keyword,
+                    condition
+                        .made_by
+                        .first()
+                        .map_or("", |name| { name.rsplit('.').next().unwrap_or(name) })
+                ),
+                (Some(method), None) => format!("`{method}({})` {test}", condition.argument),
+                (None, None) => format!("`{}` {test}", condition.argument),
             }
         };
         let mut conditions: Vec<String> = starter.when.iter().map(condition).collect();
@@ -1076,6 +1211,24 @@ extend-starters = [
         let sent = loader.sent(&with_collate);
         assert_eq!(sent.len(), 2);
         assert_eq!(sent[1].1, SendKind::Callable);
+    }
+
+    #[test]
+    fn lightning_fit_iterates_the_hooks_of_its_arguments() {
+        let trainer = starter(knowledge().lookup("pytorch_lightning.Trainer").unwrap());
+        let fit = call("trainer.fit(model, datamodule=dm)");
+        let iterated = trainer.iterated_by(&fit, "fit");
+        assert_eq!(iterated.len(), 2);
+        assert_eq!(iterated[0].1, ["train_dataloader", "val_dataloader"]);
+        let loaders = call("trainer.fit(model, train_loader, val_loader)");
+        let iterated = trainer.iterated_by(&loaders, "fit");
+        assert_eq!(iterated.len(), 3);
+        assert!(iterated[2].1.is_empty());
+        let test = call("trainer.test(model, datamodule=dm)");
+        assert_eq!(trainer.iterated_by(&test, "test")[1].1, ["test_dataloader"]);
+        assert!(trainer.iterated_by(&fit, "tune").is_empty());
+        // The loaders start by their own entry: the strategy plays no part.
+        assert!(!trainer.may_start(&call("Trainer(max_epochs=1)")));
     }
 
     #[test]

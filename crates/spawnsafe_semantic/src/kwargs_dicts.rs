@@ -47,11 +47,16 @@ const READS: &[&str] = &["get", "keys", "values", "items", "copy"];
 /// Is the name, anywhere in the module, used in a way that may change the
 /// dict it holds? Only reads (`d["k"]`, `d.get(...)`) and `**d` are not.
 fn may_change(model: &ModuleModel, name: &str) -> bool {
+    may_change_in(model.body, name)
+}
+
+/// As [`may_change`], within `body` (a function's, for its `**kwargs`).
+pub(crate) fn may_change_in(body: &[Stmt], name: &str) -> bool {
     let mut finder = ChangeFinder {
         name,
         changed: false,
     };
-    finder.visit_body(model.body);
+    finder.visit_body(body);
     finder.changed
 }
 

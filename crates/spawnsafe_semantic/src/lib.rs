@@ -14,10 +14,12 @@ pub mod inherited_api;
 mod inherited_starter;
 pub mod knowledge;
 mod kwargs_dicts;
+mod kwargs_params;
 pub mod model;
 mod optional_decorator;
 pub mod qualified;
 pub mod references;
+mod settings_objects;
 pub mod stdlib;
 
 pub use model::*;

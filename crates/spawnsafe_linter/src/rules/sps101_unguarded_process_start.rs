@@ -39,7 +39,17 @@ PyTorch `DataLoader(num_workers>0)`, `uvicorn.run(workers>1)`, a pebble pool's
 `schedule`/`map` or a call of a function decorated with `@concurrent.process`,
 joblib's `Parallel(backend="multiprocessing")(...)`, Keras'
 `fit(use_multiprocessing=True)`, mpire with `start_method="spawn"`, dask's local
-cluster, billiard's `Pool`... Those whose workers never re-import the script
+cluster, billiard's `Pool`... Lightning's `trainer.fit(model)` (and
+`fit(model, datamodule=dm)`, `validate`, `test`, `predict`) calls the model's or
+data module's `train_dataloader()`/`val_dataloader()` and iterates what they
+return (lightning/pytorch/loops/fit_loop.py `setup_data`): a
+`DataLoader(num_workers>0)` returned there starts its workers at the `fit()`
+call, whatever the trainer's strategy; only hooks of classes defined in the
+script itself are read. A transformers `Trainer(args=TrainingArguments(
+dataloader_num_workers=N))` starts its loader's workers at `train()`,
+`evaluate()` and `predict()` (transformers/trainer.py `_get_dataloader`); a
+`TrainingArguments` the script does not build itself (`HfArgumentParser`) is
+read as the command line leaves it, `dataloader_num_workers=0`. Those whose workers never re-import the script
 (loky, joblib's default backend) or fork by default (mpire, Hugging Face
 `datasets`' `map(num_proc=...)`) are not reported. `parmap.map()` at import
 time is a warning, not an error: parmap catches the failed `Pool()` in each
