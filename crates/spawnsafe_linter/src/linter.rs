@@ -619,6 +619,11 @@ fn check_candidates(
     // Without the prefilter too: only what is parsed in a group differs.
     let may_be_refused: Vec<bool> = scans.iter().map(|scan| scan.may_be_refused).collect();
     let groups = prefilter::import_groups(&module_paths, &stems, &scans);
+    phase(&format!(
+        "import groups: {}, the largest {} files",
+        groups.len(),
+        groups.iter().map(Vec::len).max().unwrap_or(0)
+    ));
     // Imports resolve against every file found, in any group.
     let mut found_names: FxHashMap<String, usize> = FxHashMap::default();
     for path in &module_paths {

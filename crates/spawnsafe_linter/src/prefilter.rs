@@ -313,8 +313,9 @@ fn import_statements(text: &str) -> Vec<&str> {
 /// The first components of the absolute names a file's imports can stand
 /// for: `a` of `import a.b` and of `from a.b import c`; for a relative
 /// import, the first name after the dots, or each imported name of `from .
-/// import c` (outside a package, `from .x import y` names `x`; inside one,
-/// the file's own package comes first, which [`import_groups`] adds).
+/// import c`, with a leading dot (outside a package, `from .x import y`
+/// names `x`; inside one, it names a module of the file's own package, whose
+/// set [`import_groups`] puts the file in).
 fn import_heads(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<String> {
     let mut heads = FxHashSet::default();
     fn first_name(dotted: &str) -> Option<&str> {
@@ -335,23 +336,28 @@ fn import_heads(text: &str, keep: impl Fn(&str) -> bool) -> FxHashSet<String> {
         for part in code.split(';') {
             let part = part.trim();
             let mut found: Vec<&str> = Vec::new();
+            let mut relative = false;
             if let Some(rest) = part.strip_prefix("import ") {
                 found.extend(rest.split(',').filter_map(first_name));
             } else if let Some(rest) = part.strip_prefix("from ") {
                 let (module, names) = rest.split_once(" import ").unwrap_or((rest, ""));
                 let module = module.trim();
+                relative = module.starts_with('.');
                 match first_name(module) {
                     Some(head) => found.push(head),
                     // `from . import a, b as c`: each name is a module.
                     None => found.extend(names.split(',').filter_map(first_name)),
                 }
             }
-            heads.extend(
-                found
-                    .into_iter()
-                    .filter(|head| keep(head))
-                    .map(str::to_string),
-            );
+            // A relative head keeps a dot: inside a package it names a
+            // module of the file's own package, never another top-level one.
+            heads.extend(found.into_iter().filter(|head| keep(head)).map(|head| {
+                if relative {
+                    format!(".{head}")
+                } else {
+                    head.to_string()
+                }
+            }));
         }
     }
     heads
@@ -408,29 +414,81 @@ pub fn scan_file(text: &str, stems: &FxHashSet<String>) -> FileScan {
 /// names (`utils`, `run`, `fit`) then never pull in another project's files.
 ///
 /// [`crate::project::Project::resolve_module`] takes a module from the
-/// importer's own root, or else the only module of that name. So a file
-/// reaches another root's module only when that module's dotted name is
-/// unique, and the file spells the name's first component: in an import
-/// statement (the scan's `import_heads`), or as its own top package (a
-/// relative import is resolved inside it). Files sharing a root are one
-/// group. A first component that is no file's stem (its package's
-/// `__init__.py` is not among the files checked) is not in the scan, so
-/// such a module joins every group.
+/// importer's own root, or else the only module of that name. A module is
+/// imported by its dotted name, so a file reaches another top-level module
+/// or package only by spelling its first component: in an import statement
+/// (the scan's `import_heads`), or as its own top package (a relative import
+/// is resolved inside it). So each top-level name of each root starts as its
+/// own set (several projects side by side under one folder stay apart), and
+/// sets join when a file spells another's first component: any file, for a
+/// unique name; a file under the same root, for a name other roots have too.
+/// A folder without `__init__.py` under another root is a namespace package:
+/// inside a package of that root it belongs to the package's set; directly
+/// under the root, its importers cannot be seen (its name is no file's stem),
+/// so it joins every set of that root. A first component that is no file's
+/// stem (its package's `__init__.py` is not among the files checked) is not
+/// in the scan, so such a module joins every group.
 pub fn import_groups(
     paths: &[ModulePath],
     stems: &[Option<String>],
     scans: &[FileScan],
 ) -> Vec<Vec<usize>> {
-    let mut roots: FxHashMap<&Path, usize> = FxHashMap::default();
-    let root_of: Vec<usize> = paths
+    let top = |name: &str| name.split('.').next().unwrap_or(name).to_string();
+    let root_set: FxHashSet<&Path> = paths.iter().map(|path| path.root.as_path()).collect();
+    // The topmost root above a root (a chain of namespace folders), if any.
+    fn topmost_above<'p>(root: &'p Path, roots: &FxHashSet<&Path>) -> Option<&'p Path> {
+        root.ancestors()
+            .skip(1)
+            .filter(|dir| roots.contains(dir))
+            .last()
+    }
+    // Each file's root for grouping, and the top-level name it sits under.
+    struct Place<'p> {
+        root: &'p Path,
+        top: String,
+        /// A namespace folder directly under the root: joins the whole root.
+        whole_root: bool,
+    }
+    let tops_at: FxHashSet<(&Path, String)> = paths
         .iter()
-        .map(|path| {
-            let next = roots.len();
-            *roots.entry(path.root.as_path()).or_insert(next)
+        .filter(|path| topmost_above(&path.root, &root_set).is_none())
+        .map(|path| (path.root.as_path(), top(&path.name)))
+        .collect();
+    let places: Vec<Place> = paths
+        .iter()
+        .map(|path| match topmost_above(&path.root, &root_set) {
+            Some(above) => {
+                let component = path
+                    .root
+                    .strip_prefix(above)
+                    .ok()
+                    .and_then(|rest| rest.components().next())
+                    .map(|first| first.as_os_str().to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let whole_root = !tops_at.contains(&(above, component.clone()));
+                Place {
+                    root: above,
+                    top: component,
+                    whole_root,
+                }
+            }
+            None => Place {
+                root: path.root.as_path(),
+                top: top(&path.name),
+                whole_root: false,
+            },
+        })
+        .collect();
+    let mut sets: FxHashMap<(&Path, &str), usize> = FxHashMap::default();
+    let set_of: Vec<usize> = places
+        .iter()
+        .map(|place| {
+            let next = sets.len();
+            *sets.entry((place.root, place.top.as_str())).or_insert(next)
         })
         .collect();
     // One more set: "every root", for names the scan cannot see.
-    let everything = roots.len();
+    let everything = sets.len();
     let mut parent: Vec<usize> = (0..=everything).collect();
     fn find(parent: &mut [usize], mut at: usize) -> usize {
         while parent[at] != at {
@@ -445,56 +503,72 @@ pub fn import_groups(
             parent[a.max(b)] = a.min(b);
         }
     };
-    // A folder without `__init__.py` under another root is a namespace package
-    // its files can import (`import exp.exp_main` from `run.py` beside `exp/`,
-    // see `Project::resolve_in_namespace_package`): one group with the nearest root above.
-    for (&root, &set) in &roots {
-        if let Some(&above) = root.ancestors().skip(1).find_map(|dir| roots.get(dir)) {
-            union(&mut parent, set, above);
+    // A namespace folder whose importers cannot be seen: the whole root.
+    let mut first_of_root: FxHashMap<&Path, usize> = FxHashMap::default();
+    for (index, place) in places.iter().enumerate() {
+        first_of_root.entry(place.root).or_insert(set_of[index]);
+    }
+    let whole_roots: FxHashSet<&Path> = places
+        .iter()
+        .filter(|place| place.whole_root)
+        .map(|place| place.root)
+        .collect();
+    for (index, place) in places.iter().enumerate() {
+        if whole_roots.contains(place.root) {
+            union(&mut parent, set_of[index], first_of_root[place.root]);
         }
     }
-    let top = |name: &str| name.split('.').next().unwrap_or(name).to_string();
     let mut name_count: FxHashMap<&str, usize> = FxHashMap::default();
     for path in paths {
         *name_count.entry(path.name.as_str()).or_default() += 1;
     }
     let stems: FxHashSet<&str> = stems.iter().flatten().map(String::as_str).collect();
-    // First component → the roots that spell it (import or own package).
-    let mut spelled_in: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    // First component → the sets (and roots) that spell it (import or own package).
+    let mut spelled_in: FxHashMap<String, Vec<(usize, &Path)>> = FxHashMap::default();
     for (index, path) in paths.iter().enumerate() {
-        spelled_in
-            .entry(top(&path.name))
-            .or_default()
-            .push(root_of[index]);
+        let speller = (set_of[index], path.root.as_path());
+        spelled_in.entry(top(&path.name)).or_default().push(speller);
         for name in &scans[index].import_heads {
-            spelled_in
-                .entry(name.to_string())
-                .or_default()
-                .push(root_of[index]);
+            match name.strip_prefix('.') {
+                // Resolved inside the file's own package: its own set.
+                Some(_) if path.in_package => {}
+                Some(name) => spelled_in
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(speller),
+                None => spelled_in
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(speller),
+            }
         }
     }
     for (index, path) in paths.iter().enumerate() {
         // A script run by its shebang cannot be imported (see the linter).
-        if name_count[path.name.as_str()] != 1 || path.name.ends_with(" (script)") {
+        if path.name.ends_with(" (script)") {
             continue;
         }
+        let set = set_of[index];
+        let unique = name_count[path.name.as_str()] == 1;
         let first = top(&path.name);
-        let root = root_of[index];
         if let Some(spellers) = spelled_in.get(&first) {
-            for &speller in spellers {
-                union(&mut parent, root, speller);
+            for &(speller, root) in spellers {
+                // A name other roots have too resolves in the importer's root.
+                if unique || root == path.root.as_path() {
+                    union(&mut parent, set, speller);
+                }
             }
         }
         // The scan keeps only names that are some file's stem: a first
         // component that is not one may be imported unseen.
-        if !stems.contains(first.as_str()) {
-            union(&mut parent, root, everything);
+        if unique && !stems.contains(first.as_str()) {
+            union(&mut parent, set, everything);
         }
     }
     let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-    for (index, &root) in root_of.iter().enumerate() {
+    for (index, &set) in set_of.iter().enumerate() {
         groups
-            .entry(find(&mut parent, root))
+            .entry(find(&mut parent, set))
             .or_default()
             .push(index);
     }
@@ -1683,7 +1757,7 @@ mod tests {
         heads.sort_unstable();
         assert_eq!(
             heads,
-            ["delta", "gamma", "json", "local", "os", "pkg", "zeta"],
+            [".delta", ".gamma", ".local", ".zeta", "json", "os", "pkg"],
         );
     }
 
@@ -1731,6 +1805,49 @@ mod tests {
             .collect();
         let groups = import_groups(&paths, &stems_with_tops, &scans);
         assert_eq!(groups, vec![vec![0, 1], vec![2, 3], vec![4]]);
+    }
+
+    #[test]
+    fn packages_side_by_side_under_one_folder_are_apart_until_one_imports_another() {
+        // `site/alpha/...`, `site/beta/...`, `site/gamma/...` and a script: a
+        // folder of several projects. `beta` has a `base.py` with a unique name,
+        // which `alpha`'s relative `from .base import x` does not reach.
+        let path = |root: &str, name: &str, in_package: bool| ModulePath {
+            root: std::path::PathBuf::from(root),
+            name: name.to_string(),
+            is_package_init: false,
+            in_package,
+            is_dunder_main: false,
+            is_conftest: false,
+            is_notebook: false,
+        };
+        let paths = [
+            path("/site", "alpha.core", true),
+            path("/site", "alpha.sub.helpers", true),
+            path("/site/alpha/sub/data", "loader", false),
+            path("/site", "beta.base", true),
+            path("/site", "gamma.run", true),
+            path("/site", "tool", false),
+        ];
+        let stems: Vec<Option<String>> = [
+            "core", "helpers", "loader", "base", "run", "tool", "alpha", "beta", "gamma",
+        ]
+        .iter()
+        .map(|stem| Some(stem.to_string()))
+        .collect();
+        let known: FxHashSet<String> = stems.iter().flatten().cloned().collect();
+        let scans = [
+            scan_file("from .sub.helpers import x\nfrom .base import y\n", &known),
+            scan_file("from .. import core\n", &known),
+            scan_file("import os\n", &known),
+            scan_file("import os\n", &known),
+            // `gamma` imports `beta` by its absolute name.
+            scan_file("from beta.base import Base\n", &known),
+            scan_file("import alpha.core\n", &known),
+        ];
+        let groups = import_groups(&paths, &stems, &scans);
+        // The namespace folder `alpha/sub/data` is `alpha`'s; the script joins `alpha`.
+        assert_eq!(groups, vec![vec![0, 1, 2, 5], vec![3, 4]]);
     }
 
     #[test]
