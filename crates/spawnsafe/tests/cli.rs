@@ -2014,6 +2014,44 @@ fn show_settings_says_where_each_came_from() {
     );
 }
 
+/// A setting that comes from the base file an `extend` names is shown with
+/// that file, not as a default, nor as the extending file's.
+#[test]
+fn show_settings_names_the_extended_file_a_setting_comes_from() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(
+        dir.path().join("shared/pyproject.toml"),
+        "[tool.spawnsafe]\nignore = [\"SPS201\"]\ntarget-platforms = [\"windows\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.spawnsafe]\nextend = \"shared/pyproject.toml\"\ntarget-platforms = [\"macos\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("job.py"), "x = 1\n").unwrap();
+    let run = run_in(dir.path(), &["check", "--show-settings", "job.py"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let root = dir.path().canonicalize().unwrap();
+    let base = root.join("shared/pyproject.toml");
+    let rules = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("rules = "))
+        .unwrap();
+    assert!(!rules.contains("SPS201"), "{rules}");
+    assert!(rules.ends_with(&format!("# {}", base.display())), "{rules}");
+    assert!(
+        run.stdout.contains(&format!(
+            "target-platforms = [macos]  # {}\n",
+            root.join("pyproject.toml").display()
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn force_exclude_applies_exclude_to_named_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -348,6 +348,7 @@ fn wheel_installs_and_runs_in_a_fresh_venv() {
             ),
             "{shown}"
         );
+        let _ = writeln!(std::io::stderr(), "packaging: {wheel_name}: {shown}");
     }
 
     let started = Instant::now();
@@ -872,4 +873,158 @@ fn pytest_plugin_forces_spawn_and_diagnoses_failures() {
     // The ini option does what the flag does.
     let (_, out) = pytest(&["-p", "spawnsafe", "-o", "spawnsafe_start_method=spawn"]);
     assert!(out.contains("2 failed, 3 passed"), "{out}");
+}
+
+/// `.github/workflows/release.yml`, read with PyYAML (pre-commit's) as GitHub
+/// reads it: a wheel for each platform the README promises, an sdist, and a
+/// publish job that waits for all of them and runs only for a `v*` tag or when
+/// asked. Its sdist step runs here: `maturin sdist` packs every file the
+/// crates embed (`include_str!`) and leaves the test data out.
+#[test]
+fn release_workflow_builds_every_platform_and_its_sdist_is_complete() {
+    let Some(tools) =
+        tools_or_skip("release_workflow_builds_every_platform_and_its_sdist_is_complete")
+    else {
+        return;
+    };
+    let root = workspace_root();
+    let workflow = run_ok(
+        Command::new(tools.join("bin/python"))
+            .args([
+                "-c",
+                "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+            ])
+            .arg(root.join(".github/workflows/release.yml")),
+    );
+    let workflow: serde_json::Value = serde_json::from_slice(&workflow.stdout).unwrap();
+    // YAML 1.1 reads the key `on` as `true`.
+    let trigger = if workflow["on"].is_object() {
+        &workflow["on"]
+    } else {
+        &workflow["true"]
+    };
+    assert_eq!(trigger["push"]["tags"], serde_json::json!(["v*"]));
+    let jobs = workflow["jobs"].as_object().unwrap();
+    let mut targets = Vec::new();
+    for job in jobs.values() {
+        let matrix = &job["strategy"]["matrix"];
+        let listed = matrix["target"].as_array().cloned().unwrap_or_default();
+        let included = matrix["include"]
+            .as_array()
+            .map(|rows| rows.iter().map(|row| row["target"].clone()).collect())
+            .unwrap_or_else(Vec::new);
+        for target in listed.iter().chain(&included) {
+            targets.push(target.as_str().unwrap().to_string());
+        }
+        for step in job["steps"].as_array().unwrap() {
+            if step["uses"]
+                .as_str()
+                .is_some_and(|action| action.starts_with("PyO3/maturin-action"))
+                && step["with"]["command"].as_str() != Some("sdist")
+            {
+                let args = step["with"]["args"].as_str().unwrap();
+                assert!(
+                    args.contains("--release") && args.contains("--locked"),
+                    "{args}"
+                );
+            }
+        }
+    }
+    targets.sort();
+    assert_eq!(
+        targets,
+        [
+            "aarch64-apple-darwin",
+            "aarch64-pc-windows-msvc",
+            "aarch64-unknown-linux-gnu",
+            "aarch64-unknown-linux-musl",
+            "x86_64-apple-darwin",
+            "x86_64-pc-windows-msvc",
+            "x86_64-unknown-linux-gnu",
+            "x86_64-unknown-linux-musl",
+        ]
+    );
+    assert_eq!(jobs["linux"]["steps"][2]["with"]["manylinux"], "2014");
+    let publish = &jobs["publish"];
+    let mut needs: Vec<&str> = publish["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|need| need.as_str().unwrap())
+        .collect();
+    needs.sort_unstable();
+    let mut builders: Vec<&str> = jobs
+        .keys()
+        .map(String::as_str)
+        .filter(|job| *job != "publish")
+        .collect();
+    builders.sort_unstable();
+    assert_eq!(needs, builders, "publish waits for every build");
+    assert_eq!(
+        publish["permissions"]["id-token"], "write",
+        "trusted publishing"
+    );
+    assert!(publish["if"]
+        .as_str()
+        .unwrap()
+        .contains("startsWith(github.ref, 'refs/tags/v')"));
+
+    // The sdist, as the workflow's first job builds it.
+    let scratch = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    run_ok(
+        Command::new(tools.join("bin/maturin"))
+            .args(["sdist", "--out"])
+            .arg(scratch.path())
+            .current_dir(&root),
+    );
+    let sdist = scratch.path().join(format!("spawnsafe-{VERSION}.tar.gz"));
+    run_ok(
+        Command::new("tar")
+            .arg("xzf")
+            .arg(&sdist)
+            .current_dir(scratch.path()),
+    );
+    let unpacked = scratch.path().join(format!("spawnsafe-{VERSION}"));
+    for file in [
+        "pyproject.toml",
+        "Cargo.lock",
+        "python/spawnsafe/__main__.py",
+        "crates/spawnsafe/Cargo.toml",
+    ] {
+        assert!(unpacked.join(file).is_file(), "the sdist lacks {file}");
+    }
+    assert!(
+        !unpacked
+            .join("crates/spawnsafe_linter/resources/fixtures")
+            .exists()
+            || std::fs::read_dir(unpacked.join("crates/spawnsafe_linter/resources/fixtures"))
+                .unwrap()
+                .next()
+                .is_none(),
+        "the sdist leaves the fixtures out"
+    );
+    // Every file a crate embeds is in the sdist, where the source expects it.
+    let mut embedded = 0;
+    let mut pending = vec![unpacked.join("crates")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                for part in source.split("include_str!(\"").skip(1) {
+                    let relative = part.split('"').next().unwrap();
+                    let target = path.parent().unwrap().join(relative);
+                    assert!(
+                        target.is_file(),
+                        "{} embeds {relative}, which the sdist lacks",
+                        path.display()
+                    );
+                    embedded += 1;
+                }
+            }
+        }
+    }
+    assert!(embedded >= 4, "{embedded} embedded files");
 }

@@ -931,6 +931,87 @@ fn notebooks_get_diagnostics_per_cell() {
     server.shut_down();
 }
 
+/// A finding in a notebook cell gets its quick fix, with the edit in the
+/// cell's own coordinates, and "disable for this line".
+#[test]
+fn notebook_cells_get_quick_fixes_and_noqa() {
+    let dir = tempfile::tempdir().unwrap();
+    let notebook_uri = file_uri(dir.path()).to_string() + "/analysis.ipynb";
+    let cell = |n: usize| {
+        format!(
+            "vscode-notebook-cell:{}/analysis.ipynb#cell{n}",
+            dir.path().canonicalize().unwrap().display()
+        )
+    };
+    let mut server = Server::start();
+    server.initialize(dir.path());
+    let first = "import multiprocessing\n\ndef work(x):\n    return x * 2\n";
+    let second = "x = 1\nif __name__ == \"main\":\n    print(work(2))\n";
+    server.notify(
+        "notebookDocument/didOpen",
+        json!({
+            "notebookDocument": {
+                "uri": notebook_uri, "notebookType": "jupyter-notebook", "version": 1,
+                "cells": [{"kind": 2, "document": cell(1)}, {"kind": 2, "document": cell(2)}],
+            },
+            "cellTextDocuments": [
+                {"uri": cell(1), "languageId": "python", "version": 1, "text": first},
+                {"uri": cell(2), "languageId": "python", "version": 1, "text": second},
+            ],
+        }),
+    );
+    let diagnostics = server.diagnostics(&cell(2), None);
+    let finding = diagnostics
+        .iter()
+        .find(|d| d["code"] == "SPS102")
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"))
+        .clone();
+    assert_eq!(finding["range"]["start"]["line"], 1, "{finding}");
+    // Asked with the cursor at the start of the cell, naming the finding.
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": cell(2)},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [finding]},
+        }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|action| action["title"].as_str().unwrap())
+        .collect();
+    let fix = actions
+        .iter()
+        .find(|action| {
+            action["kind"] == "quickfix"
+                && action["title"]
+                    .as_str()
+                    .is_some_and(|title| title.starts_with("spawnsafe (SPS102)"))
+        })
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    let changes = fix["edit"]["changes"].as_object().unwrap();
+    assert_eq!(changes.keys().collect::<Vec<_>>(), [&cell(2)], "{fix}");
+    let fixed = apply_edits(second, changes[&cell(2)].as_array().unwrap());
+    assert_eq!(
+        fixed,
+        "x = 1\nif __name__ == \"__main__\":\n    print(work(2))\n"
+    );
+    let noqa = actions
+        .iter()
+        .find(|action| action["title"] == "spawnsafe: disable SPS102 for this line")
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    let silenced = apply_edits(
+        second,
+        noqa["edit"]["changes"][&cell(2)].as_array().unwrap(),
+    );
+    assert_eq!(
+        silenced,
+        "x = 1\nif __name__ == \"main\":  # noqa: SPS102\n    print(work(2))\n"
+    );
+    server.shut_down();
+}
+
 /// Every file's findings as `workspace/diagnostic` reports them, by URI, in order.
 fn workspace_findings(server: &mut Server) -> Vec<(String, Vec<Value>)> {
     let response = server.request("workspace/diagnostic", json!({"previousResultIds": []}));

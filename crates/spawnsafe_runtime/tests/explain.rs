@@ -306,7 +306,8 @@ fn damaged_corpus_table() {
     }
     let damaged = corpus_root().join("damaged");
     tally_damaged(&damaged, programs, &mut tallies);
-    let total = print_table(&tallies);
+    let (total, table) = print_table(&tallies);
+    readme_table("damaged_corpus_table", &table);
     assert!(
         total.positives + total.lookalikes >= 120,
         "at least 120 pastes"
@@ -350,7 +351,7 @@ fn tally_damaged(damaged: &Path, programs: &Path, tallies: &mut BTreeMap<String,
 }
 
 /// Prints the table (and the misses) and returns the totals.
-fn print_table(tallies: &BTreeMap<String, Tally>) -> Tally {
+fn print_table(tallies: &BTreeMap<String, Tally>) -> (Tally, String) {
     let mut table = String::from(
         "| damage | pastes | positives | named right | look-alikes | blamed |\n|---|---:|---:|---:|---:|---:|\n",
     );
@@ -384,7 +385,34 @@ fn print_table(tallies: &BTreeMap<String, Tally>) -> Tally {
     ));
     println!("{table}");
     println!("misses:\n{}", total.misses.join("\n"));
-    total
+    (total, table)
+}
+
+/// The README shows `table` between `<!-- begin explain table: NAME -->` and
+/// `<!-- end explain table -->`; `SPAWNSAFE_UPDATE_DOCS=1` writes it there.
+fn readme_table(name: &str, table: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let begin = format!("<!-- begin explain table: {name} -->\n");
+    let start = readme
+        .find(&begin)
+        .expect("the README has the table's markers")
+        + begin.len();
+    let end = start
+        + readme[start..]
+            .find("<!-- end explain table -->")
+            .expect("the table's end marker");
+    if &readme[start..end] == table {
+        return;
+    }
+    if std::env::var_os("SPAWNSAFE_UPDATE_DOCS").is_some_and(|value| value == "1") {
+        let updated = format!("{}{table}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+    } else {
+        panic!(
+            "README.md's {name} table is stale (SPAWNSAFE_UPDATE_DOCS=1 cargo test -p spawnsafe_runtime --test explain writes it):\n{table}"
+        );
+    }
 }
 
 /// Every kind of damage on every captured paste it applies to (`damage.py
@@ -406,7 +434,8 @@ fn every_damage_of_every_captured_paste() {
     assert!(status.success());
     let mut tallies = BTreeMap::new();
     tally_damaged(out.path(), programs, &mut tallies);
-    let total = print_table(&tallies);
+    let (total, table) = print_table(&tallies);
+    readme_table("every_damage_of_every_captured_paste", &table);
     assert!(total.positives + total.lookalikes >= 900);
     assert!(
         total.named * 100 >= total.positives * 95,
@@ -518,7 +547,7 @@ fn unseen_pastes_table() {
     }
     let total_pastes = tally.positives + tally.lookalikes;
     kinds.insert("(unseen)".to_string(), tally);
-    let total = print_table(&kinds);
+    let (total, _) = print_table(&kinds);
     assert_eq!(total_pastes, 40, "40 unseen pastes");
     assert_eq!(
         corpus_files(&dir).len(),
@@ -532,6 +561,45 @@ fn unseen_pastes_table() {
     assert!(
         total.blamed * 10 <= total.lookalikes,
         "at most 10% of the unseen look-alikes blamed"
+    );
+}
+
+/// The fresh pastes (`tests/explain/fresh.py` writes `corpus/fresh/`): 21
+/// more programs run on CPython 3.8-3.13 and damaged as users paste them
+/// (tail without header, pytest `E   `, rich frames, wraps, ANSI,
+/// timestamps, quotes), six of them look-alikes, scored as pastes from
+/// another machine (`cargo test -p spawnsafe_runtime --test explain --
+/// --nocapture fresh`).
+#[test]
+fn fresh_pastes_table() {
+    let dir = corpus_root().join("fresh");
+    let mut tally = Tally::default();
+    for (name, (signatures, codes)) in expectations(&dir) {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let options = ExplainOptions {
+            check_local: true,
+            ..ExplainOptions::default()
+        };
+        let explanation = explain(&text, &options);
+        score(&mut tally, &name, &explanation, &signatures, &codes);
+    }
+    let total_pastes = tally.positives + tally.lookalikes;
+    let mut kinds = BTreeMap::new();
+    kinds.insert("(fresh)".to_string(), tally);
+    let (total, _) = print_table(&kinds);
+    assert_eq!(total_pastes, 21, "21 fresh pastes");
+    assert_eq!(
+        corpus_files(&dir).len(),
+        21,
+        "expected.txt and the files agree"
+    );
+    assert!(
+        total.named * 10 >= total.positives * 9,
+        "at least 90% of the fresh positives named right"
+    );
+    assert!(
+        total.blamed * 20 <= total.lookalikes,
+        "at most 5% of the fresh look-alikes blamed"
     );
 }
 

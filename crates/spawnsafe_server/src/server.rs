@@ -3,7 +3,7 @@
 //! documents changed and no message is waiting (a burst of edits is checked once).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use ruff_text_size::TextRange;
@@ -39,7 +39,8 @@ struct Published {
 struct PublishedFix {
     title: String,
     applicability: Applicability,
-    edits: Vec<Value>,
+    /// The edits by document URI (a notebook's fix may touch several cells).
+    changes: Value,
 }
 
 #[derive(Default)]
@@ -628,8 +629,8 @@ impl State {
         self.dirty = true;
     }
 
-    /// A finding in an open notebook, as a diagnostic of its cell (fixes are
-    /// not offered in cells).
+    /// A finding in an open notebook, as a diagnostic of its cell, with its
+    /// fix in the cells' coordinates.
     fn in_notebook_cell(&self, diagnostic: &Diagnostic) -> Option<(String, Published)> {
         diagnostic.file.notebook.as_ref()?;
         let document = self
@@ -663,7 +664,26 @@ impl State {
             point(&published.diagnostic["range"]["start"]),
             point(&published.diagnostic["range"]["end"]),
         );
-        published.fix = None;
+        // The fix's edits, each inside one cell, in that cell's coordinates;
+        // an edit across cells is not offered.
+        published.fix = published.fix.take().and_then(|mut fix| {
+            let mut changes = serde_json::Map::new();
+            for edit in &diagnostic.fix.as_ref()?.edits {
+                let (cell, start) = position(edit.range.start())?;
+                let (end_cell, end) = position(edit.range.end())?;
+                if cell != end_cell {
+                    return None;
+                }
+                let edits = changes
+                    .entry(cells[cell].uri.clone())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                edits
+                    .as_array_mut()?
+                    .push(json!({"range": {"start": start, "end": end}, "newText": edit.content}));
+            }
+            fix.changes = Value::Object(changes);
+            Some(fix)
+        });
         Some((cells[cell_index].uri.clone(), published))
     }
 
@@ -936,7 +956,7 @@ impl State {
             lsp_diagnostic["relatedInformation"] = Value::Array(related);
         }
         let fix = diagnostic.fix.as_ref().map(|fix| {
-            let edits = fix
+            let edits: Vec<Value> = fix
                 .edits
                 .iter()
                 .map(|edit| json!({"range": lines.range(edit.range, encoding), "newText": edit.content}))
@@ -955,7 +975,7 @@ impl State {
             PublishedFix {
                 title,
                 applicability: fix.applicability,
-                edits,
+                changes: json!({self.uri_of(&diagnostic.file): edits}),
             }
         });
         Published {
@@ -1017,7 +1037,7 @@ impl State {
                     "kind": "quickfix",
                     "diagnostics": [finding.diagnostic],
                     "isPreferred": fix.applicability == Applicability::Safe,
-                    "edit": {"changes": {uri: fix.edits}},
+                    "edit": {"changes": fix.changes},
                 }));
             }
             for finding in &asked {
@@ -1053,14 +1073,23 @@ impl State {
 
     /// "Disable SPS101 for this line": adds the code to the line's `# noqa`.
     fn noqa_action(&self, uri: &str, finding: &Published) -> Option<Value> {
-        let document = self.documents.get(uri)?;
+        // A document, or a notebook's code cell (parsed as the Python it holds).
+        let (path, text) = match self.documents.get(uri) {
+            Some(document) => (document.path.as_path(), document.text.as_str()),
+            None => self
+                .notebook_cells
+                .values()
+                .flatten()
+                .find(|cell| cell.uri == uri && cell.code)
+                .map(|cell| (Path::new("cell.py"), cell.text.as_str()))?,
+        };
         let code = finding.diagnostic["code"].as_str()?;
         let row = usize::try_from(finding.span.0 .0).ok()? + 1;
-        let edits = add_noqa_edits(&document.path, &document.text, &[(row, code)])?;
+        let edits = add_noqa_edits(path, text, &[(row, code)])?;
         if edits.edits.is_empty() {
             return None;
         }
-        let lines = LineStarts::new(&document.text);
+        let lines = LineStarts::new(text);
         let edits: Vec<Value> = edits
             .edits
             .iter()

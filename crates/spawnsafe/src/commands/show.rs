@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use spawnsafe_linter::discovery::discover;
-use spawnsafe_linter::settings::{Resolver, Settings};
+use spawnsafe_linter::settings::Resolver;
 use spawnsafe_linter::{Rule, RuleSelection};
 
 use crate::settings::{CheckSettings, Input};
@@ -64,11 +64,8 @@ pub fn show_settings(settings: &CheckSettings) -> Result<ExitCode, String> {
     let source = |key: &str, on_command_line: bool| -> String {
         if on_command_line {
             "command line".to_string()
-        } else if keys.iter().any(|configured| configured == key) {
-            resolved
-                .path
-                .as_deref()
-                .map_or_else(String::new, |path| path.display().to_string())
+        } else if let Some((_, file)) = keys.iter().find(|(configured, _)| configured == key) {
+            file.display().to_string()
         } else {
             "default".to_string()
         }
@@ -92,12 +89,12 @@ pub fn show_settings(settings: &CheckSettings) -> Result<ExitCode, String> {
             || !overrides.extend_select.is_empty()
             || !overrides.ignore.is_empty(),
     );
-    let rules_source = if rules_source == "default"
-        && (keys
+    let rules_source = if rules_source == "default" {
+        ["ignore", "extend-select"]
             .iter()
-            .any(|key| key == "ignore" || key == "extend-select"))
-    {
-        source("ignore", false)
+            .map(|key| source(key, false))
+            .find(|found| found != "default")
+            .unwrap_or(rules_source)
     } else {
         rules_source
     };
@@ -127,9 +124,9 @@ pub fn show_settings(settings: &CheckSettings) -> Result<ExitCode, String> {
     };
     let versions_source = if overrides.target_version.is_some() {
         "command line".to_string()
-    } else if keys.iter().any(|key| key == "target-version") {
+    } else if keys.iter().any(|(key, _)| key == "target-version") {
         source("target-version", false)
-    } else if keys.iter().any(|key| key == "requires-python") {
+    } else if keys.iter().any(|(key, _)| key == "requires-python") {
         format!("{} (requires-python)", source("requires-python", false))
     } else {
         "default".to_string()
@@ -147,14 +144,11 @@ pub fn show_settings(settings: &CheckSettings) -> Result<ExitCode, String> {
         },
         source("per-file-ignores", false)
     ));
-    let exclude_source = if keys
+    let exclude_source = ["exclude", "extend-exclude"]
         .iter()
-        .any(|key| key == "exclude" || key == "extend-exclude")
-    {
-        source_path(resolved)
-    } else {
-        "default".to_string()
-    };
+        .map(|key| source(key, false))
+        .find(|found| found != "default")
+        .unwrap_or_else(|| "default".to_string());
     out.push_str(&format!(
         "exclude: {}  # {exclude_source}\n",
         if resolved.is_excluded(&absolute) {
@@ -167,13 +161,6 @@ pub fn show_settings(settings: &CheckSettings) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn source_path(settings: &Settings) -> String {
-    settings
-        .path
-        .as_deref()
-        .map_or_else(String::new, |path| path.display().to_string())
-}
-
 fn enabled_rules(selection: &RuleSelection) -> Vec<&'static str> {
     Rule::ALL
         .iter()
@@ -183,44 +170,76 @@ fn enabled_rules(selection: &RuleSelection) -> Vec<&'static str> {
 }
 
 /// The keys a configuration file sets (`[tool.spawnsafe]` of a
-/// `pyproject.toml`, or the whole `spawnsafe.toml`), plus `requires-python`.
-fn configured_keys(path: Option<&Path>) -> Vec<String> {
+/// `pyproject.toml`, or the whole `spawnsafe.toml`), each with the file that
+/// sets it: the file's own keys, then those of the files it `extend`s (a key
+/// the file sets itself hides its base's), plus `requires-python`.
+fn configured_keys(path: Option<&Path>) -> Vec<(String, PathBuf)> {
     let Some(path) = path else {
         return Vec::new();
     };
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    let Ok(value) = text.parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let is_pyproject = path
-        .file_name()
-        .is_some_and(|name| name == "pyproject.toml");
-    let mut keys: Vec<String> = if is_pyproject {
-        value
-            .get("tool")
-            .and_then(|tool| tool.get("spawnsafe"))
-            .and_then(toml::Value::as_table)
-            .map(|table| table.keys().cloned().collect())
-            .unwrap_or_default()
-    } else {
-        value.keys().cloned().collect()
-    };
-    let pyproject = if is_pyproject {
-        Some(value)
+    let mut keys: Vec<(String, PathBuf)> = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    let mut seen: Vec<PathBuf> = Vec::new();
+    while let Some(file) = next.take() {
+        if seen.contains(&file) {
+            break;
+        }
+        seen.push(file.clone());
+        let Some(table) = spawnsafe_table(&file) else {
+            break;
+        };
+        for key in table.keys() {
+            if !keys.iter().any(|(known, _)| known == key) {
+                keys.push((key.clone(), file.clone()));
+            }
+        }
+        // As the linter reads it: relative to the file that names it.
+        next = table
+            .get("extend")
+            .and_then(toml::Value::as_str)
+            .and_then(|base| {
+                std::fs::canonicalize(file.parent().unwrap_or(Path::new(".")).join(base)).ok()
+            });
+    }
+    let pyproject = if is_pyproject(path) {
+        path.to_path_buf()
     } else {
         path.parent()
-            .and_then(|dir| std::fs::read_to_string(dir.join("pyproject.toml")).ok())
-            .and_then(|text| text.parse::<toml::Table>().ok())
+            .map_or_else(PathBuf::new, |dir| dir.join("pyproject.toml"))
     };
-    if pyproject
+    if read_table(&pyproject)
         .as_ref()
         .and_then(|table| table.get("project"))
         .and_then(|project| project.get("requires-python"))
         .is_some()
     {
-        keys.push("requires-python".to_string());
+        keys.push(("requires-python".to_string(), pyproject));
     }
     keys
+}
+
+fn is_pyproject(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name == "pyproject.toml")
+}
+
+fn read_table(path: &Path) -> Option<toml::Table> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .parse::<toml::Table>()
+        .ok()
+}
+
+/// The spawnsafe settings of a configuration file.
+fn spawnsafe_table(path: &Path) -> Option<toml::Table> {
+    let table = read_table(path)?;
+    if is_pyproject(path) {
+        table
+            .get("tool")
+            .and_then(|tool| tool.get("spawnsafe"))
+            .and_then(toml::Value::as_table)
+            .cloned()
+    } else {
+        Some(table)
+    }
 }

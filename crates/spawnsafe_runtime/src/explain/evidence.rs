@@ -286,6 +286,9 @@ pub fn phrases(cleaned: &str) -> Vec<(Identified, Evidence)> {
             || trimmed.contains("you have forgotten to use the proper idiom")
             || trimmed.contains("line can be omitted if the program")
             || trimmed.contains("\"Safe importing of main module\"")
+            // The message's last line (3.11.7, 3.12, 3.13), all that a tail may keep of
+            // it; in CPython's library only `spawn.py` prints it.
+            || trimmed.contains("section in https://docs.python.org/3/library/multiprocessing.html")
         {
             identify(&bare(
                 "RuntimeError",

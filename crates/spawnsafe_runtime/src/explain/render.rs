@@ -142,12 +142,17 @@ pub fn render_text(explanation: &Explanation) -> String {
     if !codes.is_empty() {
         let _ = write!(out, " ({})", codes.join(", "));
     }
-    let _ = write!(
-        out,
-        " in {} traceback{}",
-        explanation.tracebacks,
-        if explanation.tracebacks == 1 { "" } else { "s" }
-    );
+    if explanation.tracebacks == 0 {
+        // Frames or an exception line without the header above them.
+        let _ = write!(out, " from a paste with no traceback header");
+    } else {
+        let _ = write!(
+            out,
+            " in {} traceback{}",
+            explanation.tracebacks,
+            if explanation.tracebacks == 1 { "" } else { "s" }
+        );
+    }
     if explanation.items.iter().any(|item| item.consequence) {
         let _ = write!(out, ", and the `BrokenProcessPool` it caused");
     }
