@@ -25,6 +25,7 @@ pub mod joins;
 pub mod library_tasks;
 pub mod manager_items;
 pub mod objects;
+pub mod parameter_pools;
 pub mod payload;
 pub mod pitfall_sites;
 pub mod pitfalls;
