@@ -33,6 +33,7 @@ pub mod pitfalls_nested;
 mod pitfalls_set;
 pub mod platform_checks;
 pub mod pool_process_factory;
+pub mod process_members;
 pub mod process_state;
 pub mod project;
 pub mod returns;
