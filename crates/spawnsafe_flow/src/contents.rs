@@ -475,7 +475,8 @@ fn named_value<'a>(
     path: &str,
     holder: &str,
 ) -> Option<Inside<'a>> {
-    if !matches!(leaf.expr, Expr::Name(_)) {
+    // A variable, or an attribute of another object (`Record(name, sensor.lock)`).
+    if !matches!(leaf.expr, Expr::Name(_) | Expr::Attribute(_)) {
         return None;
     }
     let project = walker.project;
@@ -483,13 +484,22 @@ fn named_value<'a>(
     let found = problems(&flows, &mut |inner| classify(walker, inner, None));
     found.into_iter().find_map(|(inner, kind)| {
         pickle_error(project, &inner, &kind)?;
-        Some(Inside {
-            path: path.to_string(),
-            holder: holder.to_string(),
-            leaf: Leaf {
+        // The attribute read is where this instance gets it: the object is made
+        // (and kept) by the other instance, whose own pickling is not at issue.
+        let leaf = match leaf.expr {
+            Expr::Attribute(_) => Leaf {
+                anchor: leaf.expr,
+                ..*leaf
+            },
+            _ => Leaf {
                 anchor: inner.expr,
                 ..inner
             },
+        };
+        Some(Inside {
+            path: path.to_string(),
+            holder: holder.to_string(),
+            leaf,
             kind,
         })
     })

@@ -266,6 +266,9 @@ pub struct ModuleFacts<'a> {
     pub main_only: BodyFacts<'a>,
     pub functions: IndexVec<FunctionId, BodyFacts<'a>>,
     pub pickle_sites: Vec<PickleSite<'a>>,
+    /// Task calls on a pool the enclosing function receives as a parameter:
+    /// pickle sites only where a caller passes a process pool.
+    pub parameter_tasks: Vec<crate::parameter_pools::ParameterTask<'a>>,
     /// Every `if` test that is a broken main guard.
     pub malformed_guards: Vec<&'a Expr>,
     /// Every module this one imports: `(level, module)` as written.
@@ -921,6 +924,11 @@ impl<'m, 'a> Collector<'m, 'a> {
             // `loop.run_in_executor(executor, func, *args)` is `executor.submit(func, *args)`
             // (Lib/asyncio/base_events.py, `BaseEventLoop.run_in_executor`).
             self.parameter_start(call, method, context);
+            if let Some(task) =
+                crate::parameter_pools::task_on_parameter(self.model, call, context.scope)
+            {
+                self.facts.parameter_tasks.push(task);
+            }
             if method == "run_in_executor" && self.submits_to_process_executor(call, scope) {
                 start = Some(StartKind::Executor);
                 if let Some(function) = call.arguments.args.get(1) {

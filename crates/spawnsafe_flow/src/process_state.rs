@@ -347,7 +347,11 @@ pub fn unpicklable_process_state<'a>(
                         let error = crate::contents::pickle_error(project, leaf, &kind)?;
                         Some((kind, error))
                     });
-                    let (leaf, (kind, error)) = found.into_iter().next()?;
+                    let (leaf, (kind, error)) = found.into_iter().next().or_else(|| {
+                        // A project instance whose own state cannot be pickled.
+                        crate::process_members::unpicklable_member(&mut walker, &flows)
+                            .map(|(leaf, kind, error)| (leaf, (kind, error)))
+                    })?;
                     Some(Finding {
                         target: assignment.target,
                         value,

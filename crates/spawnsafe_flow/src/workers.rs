@@ -133,6 +133,8 @@ pub fn sent_values<'s, 'a>(project: &'s Project<'_, 'a>) -> Vec<SentValue<'s, 'a
             }
         }
     }
+    // Tasks sent through a process pool a helper receives as a parameter.
+    sent.extend(crate::parameter_pools::sent_values(project));
     sent
 }
 

@@ -1026,6 +1026,12 @@ pub fn summarize(
                 | Target::ExternalMethod(name, _)
                 | Target::ExternalElement(name, _, _) => {
                     external.push(last_component(name).to_string());
+                    // `Service.run(...)` on an imported class (a staticmethod or
+                    // classmethod called through the class): the class is the
+                    // name its module offers.
+                    if let Some((owner, _)) = name.rsplit_once('.') {
+                        external.push(last_component(owner).to_string());
+                    }
                 }
                 // Any function of the module may be stored in it.
                 Target::Registry(_) => local.extend(0..model.functions.len()),

@@ -1,0 +1,28 @@
+# source: https://github.com/rgreenblatt/arc_draw_more_samples_pub/issues/4
+# models: the same evaluation loop after the fix: asyncio.run(main()) is under the main guard, and the executor is created inside the coroutine
+# expect: clean (the spawned workers re-import the script without running the guard)
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+
+def run_program(source, grid):
+    namespace = {}
+    exec(source, namespace)
+    return namespace["transform"](grid)
+
+
+async def evaluate(pool, source, grid, timeout=5):
+    loop = asyncio.get_running_loop()
+    return await asyncio.wait_for(loop.run_in_executor(pool, run_program, source, grid), timeout)
+
+
+async def main():
+    programs = ["def transform(g): return [r[::-1] for r in g]", "def transform(g): return g[::-1]"]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = await asyncio.gather(*(evaluate(pool, p, [[1, 2], [3, 4]]) for p in programs))
+    for result in results:
+        print(result)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
