@@ -51,6 +51,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = os.path.join(HERE, "programs")
 STANDINS = os.path.join(HERE, "standins")
+# Stand-ins the corpus shares with the fixtures' oracle (Lightning,
+# transformers): one copy, after the corpus's own torch stand-ins.
+SHARED_STANDINS = os.path.join(HERE, "..", "..", "crates", "spawnsafe_linter", "resources", "standins")
 META = os.path.join(HERE, "meta.json")
 LABELS = os.path.join(HERE, "labels.json")
 VENV = os.path.join(HERE, ".venv")
@@ -264,7 +267,7 @@ def run(name, mode, python, env_kind, timeout):
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", PYTHONWARNINGS="ignore")
     env.pop("PYTHONPATH", None)
     if env_kind == "torch":
-        env["PYTHONPATH"] = STANDINS
+        env["PYTHONPATH"] = os.pathsep.join([STANDINS, os.path.normpath(SHARED_STANDINS)])
     with tempfile.TemporaryDirectory(prefix="corpus_") as cwd:
         out_path, err_path = os.path.join(cwd, ".stdout"), os.path.join(cwd, ".stderr")
         started = time.monotonic()
