@@ -1,0 +1,53 @@
+# source: https://github.com/apache/buildstream/pull/2067
+# models: the merged fix: the test utility runs the artifact cache server in a threading.Thread instead of a multiprocessing.Process, so nothing is pickled
+# expect: clean (a thread shares the share object; no process is started)
+import os
+import queue
+import socket
+import tempfile
+import threading
+from concurrent import futures
+
+
+class ArtifactShare:
+    def __init__(self, directory):
+        self.repodir = os.path.join(directory, "repo")
+        os.makedirs(self.repodir, exist_ok=True)
+        self.thread_pool = futures.ThreadPoolExecutor(max_workers=2)
+        self.queue = queue.Queue()
+        self.process = threading.Thread(target=self.run, args=(self.queue,))
+        self.process.start()
+        self.port = self.queue.get(timeout=10)
+
+    def _store(self, conn):
+        name = conn.recv(64).decode()
+        with open(os.path.join(self.repodir, name), "w") as f:
+            f.write("artifact " + name)
+        conn.sendall(b"stored " + name.encode())
+        conn.close()
+
+    def run(self, q):
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+            q.put(server.getsockname()[1])
+            conn, _ = server.accept()
+            self.thread_pool.submit(self._store, conn).result()
+
+    def close(self):
+        self.process.join(10)
+        self.thread_pool.shutdown()
+
+
+def test_push_artifact():
+    with tempfile.TemporaryDirectory() as tmp:
+        share = ArtifactShare(tmp)
+        with socket.create_connection(("127.0.0.1", share.port), timeout=10) as c:
+            c.sendall(b"hello.tar")
+            print(c.recv(64).decode())
+        share.close()
+        print(sorted(os.listdir(share.repodir)))
+
+
+if __name__ == "__main__":
+    test_push_artifact()

@@ -1,0 +1,3 @@
+class Config:
+    some_var = False
+    retries = 1

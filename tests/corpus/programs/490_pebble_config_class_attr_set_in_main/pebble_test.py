@@ -1,0 +1,13 @@
+from pebble import ProcessPool
+
+from config import Config
+
+
+def function(n):
+    return n, Config.some_var
+
+
+def run_test():
+    with ProcessPool(max_workers=2) as pool:
+        future = pool.map(function, range(3), timeout=10)
+        print(list(future.result()))
