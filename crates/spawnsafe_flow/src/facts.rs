@@ -1383,8 +1383,8 @@ impl<'m, 'a> Collector<'m, 'a> {
         scope: ScopeId,
         method: Option<String>,
     ) {
-        for (argument, kind) in starter(id).sent(call) {
-            self.library_send(argument, kind, id, scope, method.clone());
+        for (argument, kind, via) in starter(id).sent_with_via(call) {
+            self.library_send(argument, kind, via, id, scope, method.clone());
         }
     }
 
@@ -1408,8 +1408,8 @@ impl<'m, 'a> Collector<'m, 'a> {
         if !self.method_may_start(call, *id, method, scope) {
             return;
         }
-        for (argument, kind) in starter(*id).sent_by_method(call, method) {
-            self.library_send(argument, kind, *id, scope, pinned.clone());
+        for (argument, kind, via) in starter(*id).sent_by_method(call, method) {
+            self.library_send(argument, kind, via, *id, scope, pinned.clone());
         }
     }
 
@@ -1431,13 +1431,14 @@ impl<'m, 'a> Collector<'m, 'a> {
         &mut self,
         argument: &'a Expr,
         kind: SendKind,
+        via: SendVia,
         id: StarterId,
         scope: ScopeId,
         method: Option<String>,
     ) {
         let known = starter(id);
         let pickler = known.pickler();
-        let sender = match known.sender {
+        let sender = match via {
             SendVia::Process => Sender::Library(id),
             SendVia::Pool => Sender::Pool,
             SendVia::Executor => Sender::Executor,
@@ -1445,7 +1446,7 @@ impl<'m, 'a> Collector<'m, 'a> {
         {
             match kind {
                 SendKind::Callable => {
-                    let role = match known.sender {
+                    let role = match via {
                         SendVia::Process => PickleRole::LibraryCallable(id),
                         SendVia::Pool => PickleRole::PoolTask,
                         SendVia::Executor => PickleRole::ExecutorTask,
@@ -1471,6 +1472,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                         self.library_send(
                             task.function,
                             SendKind::Callable,
+                            via,
                             id,
                             scope,
                             method.clone(),
@@ -1479,6 +1481,7 @@ impl<'m, 'a> Collector<'m, 'a> {
                             self.library_send(
                                 argument,
                                 SendKind::Object,
+                                via,
                                 id,
                                 scope,
                                 method.clone(),

@@ -122,6 +122,11 @@ pub struct Send {
     /// pebble pool, `__call__` of a joblib `Parallel`), not by the call itself.
     #[serde(default)]
     pub method: Option<String>,
+    /// How this argument travels when not as the starter's `sender` does:
+    /// a pebble pool's `initializer` rides in its workers' `Process` args
+    /// (pickled under spawn and forkserver only), not with the tasks.
+    #[serde(default)]
+    pub via: Option<SendVia>,
 }
 
 /// A method of the object that iterates what reaches one of its arguments:
@@ -334,6 +339,14 @@ impl Starter {
     /// The argument expressions the call sends to the workers, with what each is.
     pub fn sent<'a>(&self, call: &'a ast::ExprCall) -> Vec<(&'a Expr, SendKind)> {
         self.sent_by(call, None)
+            .into_iter()
+            .map(|(argument, kind, _)| (argument, kind))
+            .collect()
+    }
+
+    /// What the call sends, with how each argument travels.
+    pub fn sent_with_via<'a>(&self, call: &'a ast::ExprCall) -> Vec<(&'a Expr, SendKind, SendVia)> {
+        self.sent_by(call, None)
     }
 
     /// The argument expressions a call of `method` on the object this
@@ -342,7 +355,7 @@ impl Starter {
         &self,
         call: &'a ast::ExprCall,
         method: &str,
-    ) -> Vec<(&'a Expr, SendKind)> {
+    ) -> Vec<(&'a Expr, SendKind, SendVia)> {
         self.sent_by(call, Some(method))
     }
 
@@ -350,7 +363,7 @@ impl Starter {
         &self,
         call: &'a ast::ExprCall,
         method: Option<&str>,
-    ) -> Vec<(&'a Expr, SendKind)> {
+    ) -> Vec<(&'a Expr, SendKind, SendVia)> {
         let mut sent = Vec::new();
         for send in self
             .sends
@@ -366,13 +379,13 @@ impl Starter {
                         .iter()
                         .skip(position)
                         .filter(|argument| !argument.is_starred_expr())
-                        .map(|argument| (argument, send.kind)),
+                        .map(|argument| (argument, send.kind, send.via.unwrap_or(self.sender))),
                 );
                 continue;
             }
             if let Some(argument) = call.arguments.find_argument_value(&send.argument, position) {
                 if !argument.is_none_literal_expr() {
-                    sent.push((argument, send.kind));
+                    sent.push((argument, send.kind, send.via.unwrap_or(self.sender)));
                 }
             }
         }
