@@ -1171,7 +1171,7 @@ pub struct BadManagerCallable<'a> {
 /// Which manager a value is: a project subclass of `BaseManager`/`SyncManager`
 /// (module, class), or the stdlib class itself (its path inside `multiprocessing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ManagerClass {
+pub(crate) enum ManagerClass {
     Project(usize, ClassId),
     Stdlib(&'static str),
 }
@@ -1188,7 +1188,11 @@ fn stdlib_manager(name: &str) -> Option<&'static str> {
     }
 }
 
-fn manager_class(project: &Project, module: usize, value: &Value) -> Option<ManagerClass> {
+pub(crate) fn manager_class(
+    project: &Project,
+    module: usize,
+    value: &Value,
+) -> Option<ManagerClass> {
     let (m, c) = match value {
         Value::Class(class) => (module, *class),
         Value::Qualified(name) => {
@@ -1224,7 +1228,7 @@ fn shares_registry(project: &Project, started: ManagerClass, registered: Manager
 
 /// Where a manager of each class is started in the project: `m.start()`,
 /// `with Manager() as m:`, or (for `SyncManager`) `multiprocessing.Manager()`.
-fn manager_starts(project: &Project) -> Vec<(ManagerClass, usize, TextRange)> {
+pub(crate) fn manager_starts(project: &Project) -> Vec<(ManagerClass, usize, TextRange)> {
     let mut starts = Vec::new();
     for (module, facts) in project.facts.iter().enumerate() {
         let model = &project.models[module];

@@ -24,6 +24,7 @@ pub mod globals;
 pub mod imported_guards;
 pub mod joins;
 pub mod library_tasks;
+pub mod manager_classes;
 pub mod manager_items;
 pub mod objects;
 pub mod parameter_pools;

@@ -3,6 +3,9 @@
 //! when the manager is started: its server process is spawned with them.
 
 use spawnsafe_flow::channels::{bad_manager_callables, BadManagerCallable, ManagerUse};
+use spawnsafe_flow::manager_classes::{
+    unfindable_manager_classes, Unfindable, UnfindableManagerClass,
+};
 
 use crate::diagnostic::Related;
 use crate::payload::Walker;
@@ -20,7 +23,11 @@ the manager's server process needs:
   `BaseManager`/`SyncManager` subclass, or on `SyncManager` itself, when a
   manager of that class is started in the project (`m.start()`, `with
   Manager() as m:`, or `multiprocessing.Manager()` for `SyncManager`);
-- `manager.start(initializer=...)`.
+- `manager.start(initializer=...)`;
+- the manager class itself, when a manager of a `BaseManager`/`SyncManager`
+  subclass defined inside a function or in the main script's
+  `if __name__ == "__main__":` block is started (unless the program selects
+  fork, or the manager is given a `ctx=`).
 
 ## Why is this bad?
 `BaseManager.start()` starts the server as a child process
@@ -47,6 +54,16 @@ AttributeError: Can't pickle local object 'main.<locals>.<lambda>'
 (3.14 words the second `PicklingError: Can't pickle local object ...`.)
 Under **fork** the server inherits them and the same code works, which is
 why it breaks only when moved to Windows or macOS.
+
+The target `type(self)._run_server` is a classmethod, and pickle sends a
+bound classmethod as its class and name, the class *by qualified name*. A
+manager class defined inside a function fails in the parent (`AttributeError:
+Can't pickle local object 'make_manager.<locals>.StatsManager'`; 3.13 says
+"Can't get local object"). One defined under the main guard pickles as
+`__main__.CrawlManager`, but the server process imports the script as
+`__mp_main__`, where the guard is false: the server dies with
+`AttributeError: Can't get attribute 'CrawlManager' on <module '__mp_main__'
+...>` and the parent's `start()` raises `EOFError` (square/bionic#166).
 
 Not reported: registrations on a manager that is never started here — the
 documented remote-manager pattern `QueueManager.register('get_queue',
@@ -118,6 +135,47 @@ pub fn check(checker: &mut Checker) {
     for found in bad_manager_callables(&mut walker, checker.module) {
         report(checker, &found);
     }
+    for found in unfindable_manager_classes(project, checker.module) {
+        report_class(checker, &found);
+    }
+}
+
+fn report_class(checker: &mut Checker, found: &UnfindableManagerClass) {
+    // The program selects fork: the server `Process` is not pickled.
+    if checker.pinned(None) == Some(crate::targets::StartMethod::Fork) {
+        return;
+    }
+    let (where_defined, how) = match found.why {
+        Unfindable::Local => (
+            "inside a function".to_string(),
+            "which pickles its class by qualified name and fails in the parent".to_string(),
+        ),
+        Unfindable::InMainGuard => (
+            "in the `if __name__ == \"__main__\":` block".to_string(),
+            format!(
+                "which pickles its class as `__main__.{}`; the server imports the script as `__mp_main__` without running the guard and cannot find it, and the parent's `start()` raises `EOFError`",
+                found.class_name
+            ),
+        ),
+    };
+    let message = format!(
+        "The manager class `{}` is defined {where_defined}: under spawn and forkserver `start()` pickles its server process, whose target is the classmethod `type(self)._run_server`, {how}: {}",
+        found.class_name, found.error
+    );
+    let (module, range) = found.defined_at;
+    let related = vec![Related {
+        file: checker.files[module].clone(),
+        range,
+        message: format!("`{}` is defined here", found.qualname),
+    }];
+    let diagnostic = checker.report(
+        Rule::UnpicklableManagerCallable,
+        found.start,
+        message,
+        Some("define the manager class at module level, outside the main guard, and register its types there".to_string()),
+    );
+    diagnostic.related = related;
+    diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
 }
 
 fn report(checker: &mut Checker, found: &BadManagerCallable) {
