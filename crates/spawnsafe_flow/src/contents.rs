@@ -145,83 +145,121 @@ fn walk<'a>(
         let mut methods: Vec<_> = info.methods.values().copied().collect();
         methods.sort_unstable();
         for method in methods {
+            let mut may_have_run: Option<bool> = None;
             for assignment in method_attribute_assignments(project, class_module, method) {
-                let (Some(value), Expr::Attribute(target)) = (assignment.value, assignment.target)
-                else {
-                    continue;
-                };
-                let path = format!("{prefix}.{}", target.attr);
-                let mut leaf = Leaf {
-                    module: class_module,
-                    expr: value,
-                    scope: assignment.scope,
-                    entered: false,
-                    holder: None,
-                    anchor: value,
-                    nested: false,
-                };
-                // `self.transform = transform` in `__init__`: what the constructor was given.
-                if let Some(passed) = constructor_argument(project, &leaf, method, made_by) {
-                    leaf = passed;
-                }
-                // `self.t = t if t is not None else default` with `t` left at `None`.
-                if let Some(taken) = constructor_branch(project, &leaf, method, made_by) {
-                    leaf = Leaf {
-                        expr: taken,
-                        anchor: taken,
-                        ..leaf
-                    };
-                }
-                if let Some(kind) = classify(walker, &leaf, None) {
-                    if pickle_error(project, &leaf, &kind).is_some() {
-                        return Some(Inside {
-                            path,
-                            holder: info.def.name.to_string(),
-                            leaf,
-                            kind,
-                        });
-                    }
-                    continue;
-                }
-                // A variable the constructor was given (`QueryResult(rows, connection)`):
-                // what the value flow says it holds.
-                if let Some(found) = named_value(walker, &leaf, &path, &info.def.name) {
-                    return Some(found);
-                }
-                if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
-                    return Some(found);
-                }
-                if let Some(found) =
-                    crate::torch::inside_transform(walker, &leaf, &path, &info.def.name)
-                {
-                    return Some(found);
-                }
-                if let Some(found) = in_container(walker, &leaf, &path, &info.def.name) {
-                    return Some(found);
-                }
-                let resolved = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
-                if let Some((inner_module, inner_class)) =
-                    instance_class(project, leaf.module, &resolved)
-                {
-                    let inner_made_by = construction(
-                        &project.models[leaf.module],
-                        leaf.module,
-                        leaf.expr,
-                        leaf.scope,
-                    );
-                    if let Some(found) = walk(
-                        walker,
-                        inner_module,
-                        inner_class,
-                        inner_made_by,
-                        path,
-                        depth + 1,
-                        visited,
-                    ) {
+                if let Some(found) = member_inside(
+                    walker,
+                    class_module,
+                    info,
+                    method,
+                    &assignment,
+                    made_by,
+                    &prefix,
+                    depth,
+                    visited,
+                ) {
+                    // A member a method creates lazily is there only if the
+                    // method ran before the instance is pickled.
+                    if *may_have_run.get_or_insert_with(|| {
+                        crate::lazy_members::may_run_before_pickling(
+                            project,
+                            class_module,
+                            class_id,
+                            method,
+                        )
+                    }) {
                         return Some(found);
                     }
                 }
             }
+        }
+    }
+    None
+}
+
+/// What one `self.<attr> = value` of a method puts in the instance that
+/// cannot be pickled, if anything.
+#[allow(clippy::too_many_arguments)]
+fn member_inside<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    class_module: usize,
+    info: &crate::semantic::ClassInfo<'a>,
+    method: crate::semantic::FunctionId,
+    assignment: &crate::payload::AttributeAssignment<'a>,
+    made_by: Option<Construction<'a>>,
+    prefix: &str,
+    depth: usize,
+    visited: &mut Vec<(usize, ClassId)>,
+) -> Option<Inside<'a>> {
+    let project = walker.project;
+    let (Some(value), Expr::Attribute(target)) = (assignment.value, assignment.target) else {
+        return None;
+    };
+    let path = format!("{prefix}.{}", target.attr);
+    let mut leaf = Leaf {
+        module: class_module,
+        expr: value,
+        scope: assignment.scope,
+        entered: false,
+        holder: None,
+        anchor: value,
+        nested: false,
+    };
+    // `self.transform = transform` in `__init__`: what the constructor was given.
+    if let Some(passed) = constructor_argument(project, &leaf, method, made_by) {
+        leaf = passed;
+    }
+    // `self.t = t if t is not None else default` with `t` left at `None`.
+    if let Some(taken) = constructor_branch(project, &leaf, method, made_by) {
+        leaf = Leaf {
+            expr: taken,
+            anchor: taken,
+            ..leaf
+        };
+    }
+    if let Some(kind) = classify(walker, &leaf, None) {
+        if pickle_error(project, &leaf, &kind).is_some() {
+            return Some(Inside {
+                path,
+                holder: info.def.name.to_string(),
+                leaf,
+                kind,
+            });
+        }
+        return None;
+    }
+    // A variable the constructor was given (`QueryResult(rows, connection)`):
+    // what the value flow says it holds.
+    if let Some(found) = named_value(walker, &leaf, &path, &info.def.name) {
+        return Some(found);
+    }
+    if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
+        return Some(found);
+    }
+    if let Some(found) = crate::torch::inside_transform(walker, &leaf, &path, &info.def.name) {
+        return Some(found);
+    }
+    if let Some(found) = in_container(walker, &leaf, &path, &info.def.name) {
+        return Some(found);
+    }
+    let resolved = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
+    if let Some((inner_module, inner_class)) = instance_class(project, leaf.module, &resolved) {
+        let inner_made_by = construction(
+            &project.models[leaf.module],
+            leaf.module,
+            leaf.expr,
+            leaf.scope,
+        );
+        if let Some(found) = walk(
+            walker,
+            inner_module,
+            inner_class,
+            inner_made_by,
+            path,
+            depth + 1,
+            visited,
+        ) {
+            return Some(found);
         }
     }
     None

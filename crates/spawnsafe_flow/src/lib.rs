@@ -23,6 +23,7 @@ pub mod freeze_support;
 pub mod globals;
 pub mod imported_guards;
 pub mod joins;
+pub mod lazy_members;
 pub mod library_tasks;
 pub mod manager_classes;
 pub mod manager_items;
