@@ -14,8 +14,10 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext};
 use ruff_text_size::{Ranged, TextRange};
 
+use rustc_hash::FxHashMap;
+
 use crate::project::Project;
-use crate::semantic::{ClassId, FunctionId};
+use crate::semantic::{ClassId, FunctionId, ModuleModel};
 
 /// The methods whose writes are in every instance: they run while it is made
 /// or restored.
@@ -99,43 +101,57 @@ fn uses_of(
     methods: &[(&str, TextRange)],
     name: &str,
 ) -> Vec<Use> {
-    let mut uses = Vec::new();
-    for (module, model) in project.models.iter().enumerate() {
-        let sent: Vec<TextRange> = project.facts[module]
-            .pickle_sites
-            .iter()
-            .map(|site| site.expr.range())
-            .collect();
-        let mut finder = AttributeLoads {
-            name,
-            found: Vec::new(),
-        };
-        finder.visit_body(model.body);
-        for range in finder.found {
-            if sent.contains(&range) {
-                continue;
-            }
-            let inside = methods
+    project
+        .attribute_loads(name)
+        .iter()
+        .filter(|&&(module, range)| {
+            !project.facts[module]
+                .pickle_sites
+                .iter()
+                .any(|site| site.expr.range() == range)
+        })
+        .map(|&(module, range)| Use {
+            inside: methods
                 .iter()
                 .filter(|_| module == class_module)
                 .find(|(_, method)| method.contains_range(range))
-                .map(|(method, _)| (*method).to_string());
-            uses.push(Use { inside });
-        }
+                .map(|(method, _)| (*method).to_string()),
+        })
+        .collect()
+}
+
+/// The project's attribute loads by attribute name.
+pub type AttributeLoads = FxHashMap<Box<str>, Vec<(usize, TextRange)>>;
+
+/// One walk over every module for its attribute loads.
+pub fn attribute_loads_of(models: &[ModuleModel]) -> AttributeLoads {
+    let mut loads = AttributeLoads::default();
+    for (module, model) in models.iter().enumerate() {
+        let mut finder = LoadFinder {
+            module,
+            loads: &mut loads,
+        };
+        finder.visit_body(model.body);
     }
-    uses
+    loads
 }
 
-struct AttributeLoads<'n> {
-    name: &'n str,
-    found: Vec<TextRange>,
+struct LoadFinder<'l> {
+    module: usize,
+    loads: &'l mut AttributeLoads,
 }
 
-impl<'a> Visitor<'a> for AttributeLoads<'_> {
+impl<'a> Visitor<'a> for LoadFinder<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Attribute(ast::ExprAttribute { attr, ctx, .. }) = expr {
-            if *ctx == ExprContext::Load && attr.as_str() == self.name {
-                self.found.push(expr.range());
+            if *ctx == ExprContext::Load {
+                let at = (self.module, expr.range());
+                match self.loads.get_mut(attr.as_str()) {
+                    Some(found) => found.push(at),
+                    None => {
+                        self.loads.insert(attr.as_str().into(), vec![at]);
+                    }
+                }
             }
         }
         visitor::walk_expr(self, expr);

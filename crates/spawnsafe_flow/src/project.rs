@@ -146,6 +146,9 @@ pub struct Project<'p, 'a> {
     /// The call sites by the names they spell, made on first use: see [`Project::callers_of`].
     /// Owned keys: a borrowed name in a cell would make `Project` invariant.
     calls_by_name: OnceLock<CallsByName>,
+    /// Every attribute load (`x.name`, read) by name, made on first use: see
+    /// [`Project::attribute_loads`].
+    attribute_loads: OnceLock<crate::lazy_members::AttributeLoads>,
     /// The project function each call site calls (see [`Project::call_site_callee`]),
     /// per module, by index in its `calls`, made on first use: `callers_of`
     /// is asked about the same names again and again.
@@ -214,6 +217,7 @@ impl<'p, 'a> Project<'p, 'a> {
             found_names,
             imported: vec![false; paths.len()],
             calls_by_name: OnceLock::new(),
+            attribute_loads: OnceLock::new(),
             site_callees: facts.iter().map(|_| OnceLock::new()).collect(),
             class_bases: models
                 .iter()
@@ -643,6 +647,15 @@ impl<'p, 'a> Project<'p, 'a> {
             },
             _ => None,
         }
+    }
+
+    /// Where the project reads an attribute called `name` (module, range of
+    /// the `x.name` expression).
+    pub fn attribute_loads(&self, name: &str) -> &[(usize, TextRange)] {
+        self.attribute_loads
+            .get_or_init(|| crate::lazy_members::attribute_loads_of(self.models))
+            .get(name)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every call site in the project that calls a project function, with its module.
