@@ -44,6 +44,7 @@ pub mod state;
 #[cfg(test)]
 mod test_project;
 pub mod torch;
+pub mod trip_failures;
 pub mod worker_counts;
 pub mod worker_io;
 pub mod workers;
