@@ -36,6 +36,7 @@ pub mod pass_to_child;
 pub mod process_sync;
 pub mod replay_setter;
 pub mod returned_closure;
+pub mod sent_definition;
 pub mod sent_object;
 pub mod set_method_first;
 pub mod side_effect_into_guard;

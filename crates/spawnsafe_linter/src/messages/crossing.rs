@@ -1,9 +1,15 @@
 //! How a value reaches a child process (or comes back), in words, and under
 //! which start methods that pickles it.
 
+use ruff_text_size::Ranged;
+
+use crate::diagnostic::Related;
 use crate::facts::{PickleSite, Sender};
 use crate::project::Project;
+use crate::rules::Checker;
+use crate::semantic::ScopeKind;
 use crate::targets::Methods;
+use crate::workers::SentValue;
 use spawnsafe_flow::argument_sites::{written_as, WrittenAs};
 use spawnsafe_flow::channels::ResultPool;
 
@@ -95,4 +101,21 @@ pub fn pickled_module_name(project: &Project, module: usize) -> String {
 /// The error pickle raises for a function whose module-level name holds another object.
 pub fn not_the_same_object(name: &str, module_name: &str) -> String {
     format!("_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module_name}.{name}")
+}
+
+/// For a value sent through a helper's parameter: a note at the helper's site.
+pub fn helper_note(checker: &Checker, sent: &SentValue) -> Option<Related> {
+    if !sent.via_parameter {
+        return None;
+    }
+    let model = &checker.project.models[sent.site_module];
+    let helper = match model.scopes[sent.site.scope].kind {
+        ScopeKind::Function(function) => model.functions[function].qualname.clone(),
+        _ => "the helper".to_string(),
+    };
+    Some(Related {
+        file: checker.files[sent.site_module].clone(),
+        range: sent.site.expr.range(),
+        message: format!("`{helper}` sends it to child processes here"),
+    })
 }
