@@ -3,6 +3,7 @@
 //! is said about an object that cannot get there ([`unpicklable`]).
 
 pub mod crossing;
+pub mod pitfalls;
 pub mod unpicklable;
 
 use ruff_text_size::TextRange;
