@@ -32,6 +32,7 @@ pub mod named_lambda;
 pub mod notebook;
 pub mod original_process;
 pub mod parent_only;
+pub mod parent_state;
 pub mod pass_to_child;
 pub mod process_sync;
 pub mod replay_setter;

@@ -4,6 +4,7 @@
 
 pub mod crossing;
 pub mod pitfalls;
+pub mod state;
 pub mod unpicklable;
 
 use ruff_text_size::TextRange;
