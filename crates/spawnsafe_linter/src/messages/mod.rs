@@ -4,6 +4,7 @@
 
 pub mod crossing;
 pub mod pitfalls;
+pub mod results;
 pub mod state;
 pub mod unpicklable;
 
