@@ -21,6 +21,7 @@ mod fit_hooks;
 pub mod fork_after;
 pub mod freeze_support;
 pub mod globals;
+pub mod import_time_effects;
 pub mod imported_guards;
 pub mod joins;
 pub mod library_tasks;

@@ -19,6 +19,7 @@ pub mod free_names;
 pub mod getattr_setstate;
 pub mod hoist;
 pub mod import_string;
+pub mod import_time_guard;
 pub mod imports;
 pub mod inherit_globals;
 pub mod initializer_call;
