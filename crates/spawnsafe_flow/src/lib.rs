@@ -24,6 +24,7 @@ pub mod globals;
 pub mod import_time_effects;
 pub mod imported_guards;
 pub mod joins;
+pub mod late_start_methods;
 pub mod library_tasks;
 pub mod manager_items;
 pub mod objects;
