@@ -8,7 +8,7 @@ use crate::registry::Rule;
 use crate::rules::Checker;
 use crate::targets::Methods;
 use spawnsafe_flow::import_time_effects::serial_fallback;
-/// Where the fixes, SPS104, SPS302 and SPS403 have always found them.
+/// Where the fixes, SPS302 and SPS403 have always found them.
 pub use spawnsafe_flow::import_time_effects::{
     import_time_effects, is_entry_script, ImportTimeEffect, ImportTimeEffects,
 };

@@ -4,9 +4,9 @@
 
 use crate::diagnostic::Related;
 use crate::registry::Rule;
-use crate::rules::sps101_unguarded_process_start::{is_entry_script, ImportTimeEffects};
 use crate::rules::Checker;
 use crate::targets::{Methods, StartMethod};
+use spawnsafe_flow::import_time_effects::{is_entry_script, ImportTimeEffects};
 use spawnsafe_flow::late_start_methods::{late_start_methods, FixedBefore};
 
 use crate::fix::force_start_method::force_fix;

@@ -19,7 +19,7 @@ use crate::rules::Checker;
 use spawnsafe_flow::argument_sites::{argument_findings, ArgumentFinding};
 use spawnsafe_flow::trip_failures::{trip_failure, TripFailure};
 
-/// Where SPS205, SPS206 and SPS207 have always found it.
+/// Where SPS207 has always found it.
 pub(crate) use crate::messages::short_text;
 
 pub const DOCS: &str = r#"# unpicklable-argument (SPS202)
