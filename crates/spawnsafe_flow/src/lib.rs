@@ -21,8 +21,10 @@ mod fit_hooks;
 pub mod fork_after;
 pub mod freeze_support;
 pub mod globals;
+pub mod import_time_effects;
 pub mod imported_guards;
 pub mod joins;
+pub mod late_start_methods;
 pub mod lazy_members;
 pub mod library_tasks;
 pub mod manager_classes;
@@ -46,6 +48,7 @@ pub mod state;
 #[cfg(test)]
 mod test_project;
 pub mod torch;
+pub mod trip_failures;
 pub mod worker_counts;
 pub mod worker_io;
 pub mod workers;

@@ -14,6 +14,7 @@ pub mod fix;
 pub mod fixer;
 pub mod frozen;
 pub mod linter;
+pub mod messages;
 pub mod noqa;
 pub mod prefilter;
 pub mod refusal;

@@ -1,15 +1,17 @@
 //! SPS101 unguarded-process-start (and the import-time analysis SPS103 and
 //! SPS104 share).
 
-use ruff_text_size::{Ranged, TextRange};
-
 use crate::diagnostic::Related;
-use crate::fix::main_guard::{move_into_guard, plan};
-use crate::fix::Fix;
-use crate::project::{Effect, EffectFinder, Project, TraceStep};
+use crate::fix::import_time_guard::{guard_fix, lazy_default_fix, top_level_index};
+use crate::messages::capitalize;
 use crate::registry::Rule;
 use crate::rules::Checker;
 use crate::targets::Methods;
+use spawnsafe_flow::import_time_effects::serial_fallback;
+/// Where the fixes, SPS302 and SPS403 have always found them.
+pub use spawnsafe_flow::import_time_effects::{
+    import_time_effects, is_entry_script, ImportTimeEffect, ImportTimeEffects,
+};
 
 pub const DOCS: &str = r#"# unguarded-process-start (SPS101)
 
@@ -199,112 +201,6 @@ or when an import or a decorator that came after the work now runs before it.
 - [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
 "#;
 
-/// One import-time effect of a module: where it happens in the module, and
-/// (for a call) the trace to where the effect really is.
-#[derive(Debug, Clone)]
-pub struct ImportTimeEffect {
-    pub range: TextRange,
-    /// Empty for an effect written directly at import time.
-    pub trace: Vec<TraceStep>,
-    pub description: String,
-    /// The start method the code pins at the site (`get_context("spawn").Pool()`).
-    pub method: Option<String>,
-}
-
-/// What each module does while it is imported.
-#[derive(Debug, Clone, Default)]
-pub struct ImportTimeEffects {
-    pub starts: Vec<ImportTimeEffect>,
-    pub set_start_methods: Vec<ImportTimeEffect>,
-}
-
-pub fn import_time_effects(project: &Project) -> Vec<ImportTimeEffects> {
-    let mut finder = EffectFinder::new(project);
-    (0..project.facts.len())
-        .map(|module| {
-            let facts = &project.facts[module].import_time;
-            let mut effects = ImportTimeEffects::default();
-            // `if is_main_process():` with the helper imported from another module.
-            let main_only = spawnsafe_flow::imported_guards::main_only_ranges(project, module);
-            let guarded =
-                |range: TextRange| main_only.iter().any(|outer| outer.contains_range(range));
-            for start in facts.starts.iter().filter(|start| !guarded(start.range)) {
-                effects.starts.push(ImportTimeEffect {
-                    range: start.range,
-                    trace: Vec::new(),
-                    description: start.kind.describe().to_string(),
-                    method: start.method.clone(),
-                });
-            }
-            for call in facts
-                .set_start_methods
-                .iter()
-                .filter(|call| !guarded(call.range))
-            {
-                if !call.catches_runtime_error
-                    && call.method != "fork"
-                    && call.under_defaults == spawnsafe_flow::start_order::ALL_DEFAULTS
-                {
-                    effects.set_start_methods.push(ImportTimeEffect {
-                        range: call.range,
-                        trace: Vec::new(),
-                        description: format!("calls `set_start_method(\"{}\")`", call.method),
-                        method: Some(call.method.clone()),
-                    });
-                }
-            }
-            for edge in facts.calls.iter().filter(|edge| !guarded(edge.range)) {
-                if let Some(trace) = finder.edge_effect(module, edge, Effect::Start) {
-                    let description = describe_trace(&trace, "leads to a process start");
-                    let method = trace.last().and_then(|step| step.method.clone());
-                    effects.starts.push(ImportTimeEffect {
-                        range: edge.range,
-                        trace,
-                        description,
-                        method,
-                    });
-                }
-                if !edge.catches_runtime_error {
-                    if let Some(trace) =
-                        finder.call_effect(module, &edge.target, Effect::SetStartMethod)
-                    {
-                        let description = describe_trace(&trace, "leads to `set_start_method()`");
-                        let method = trace.last().and_then(|step| step.method.clone());
-                        effects.set_start_methods.push(ImportTimeEffect {
-                            range: edge.range,
-                            trace,
-                            description,
-                            method,
-                        });
-                    }
-                }
-            }
-            effects
-        })
-        .collect()
-}
-
-/// "This call leads to a process start (`run_all` creates a process pool)".
-fn describe_trace(trace: &[TraceStep], what: &str) -> String {
-    match trace.last() {
-        Some(last) => format!(
-            "This call {what} ({})",
-            last.message.trim_end_matches(" here")
-        ),
-        None => format!("This call {what}"),
-    }
-}
-
-/// Is this module the program's main script (as opposed to a library module)?
-pub fn is_entry_script(project: &Project, module: usize) -> bool {
-    let path = &project.paths[module];
-    if path.is_package_init || project.imported[module] {
-        return false;
-    }
-    // A module inside a package with no main guard is a library module.
-    !path.in_package || project.models[module].has_main_guard
-}
-
 pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
     let project = checker.project;
     let module = checker.module;
@@ -327,7 +223,7 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         let pinned = checker.pinned(effect.method.as_deref());
         let what = capitalize(&effect.description);
         // parmap catches the failed start in a child and maps serially there.
-        let serial = serial_fallback(checker, effect);
+        let serial = serial_fallback(project, module, effect);
         let (message, help) = if let Some(library) = serial {
             (
                 format!(
@@ -372,16 +268,8 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
             .diagnostics
             .last()
             .is_some_and(|last| last.fix.is_none())
-            && effect.trace.is_empty()
-            && checker.file().notebook.is_none()
         {
-            let file = checker.file();
-            let context = crate::fix::hoist::Context {
-                model: &checker.project.models[module],
-                text: &file.text,
-                style: &file.style,
-            };
-            let lazy = crate::fix::hoist::lazy_default_fix(&context, effect.range);
+            let lazy = lazy_default_fix(checker, effect);
             checker.diagnostics.last_mut().expect("just reported").fix = lazy;
         }
     }
@@ -390,12 +278,7 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
 /// For a loop over a `DataLoader` (or another starter's object): a note at the
 /// call that made it, with the argument that makes it start workers.
 fn starter_construction_note(checker: &Checker, effect: &ImportTimeEffect) -> Option<Related> {
-    let (module, range) = effect
-        .trace
-        .last()
-        .map_or((checker.module, effect.range), |step| {
-            (step.module, step.range)
-        });
+    let (module, range) = effect.site(checker.module);
     let project = checker.project;
     let id = crate::torch::library_start_at(project, module, range)?;
     let file = &checker.files[module];
@@ -406,66 +289,4 @@ fn starter_construction_note(checker: &Checker, effect: &ImportTimeEffect) -> Op
         range,
         message,
     })
-}
-
-/// The library, in words, when the start is one whose failure in a child the
-/// library catches, running its work serially there (`parmap`).
-fn serial_fallback(checker: &Checker, effect: &ImportTimeEffect) -> Option<&'static str> {
-    let (module, range) = effect
-        .trace
-        .last()
-        .map_or((checker.module, effect.range), |step| {
-            (step.module, step.range)
-        });
-    let id = crate::torch::library_start_at(checker.project, module, range)?;
-    let known = spawnsafe_semantic::knowledge::starter(id);
-    // The package: `parmap` of `parmap.map`.
-    let package = known.names.first()?.split('.').next()?;
-    known.serial_in_children.then_some(package)
-}
-
-/// The top-level statement of the module that holds `range`.
-fn top_level_index(project: &Project, module: usize, range: TextRange) -> Option<usize> {
-    let body = project.models[module].body;
-    let at = body.partition_point(|stmt| stmt.end() < range.start());
-    body.get(at)
-        .filter(|stmt| stmt.range().contains_range(range))
-        .map(|_| at)
-}
-
-/// The fix for a main script: its import-time work moves into the main
-/// guard (see [`crate::fix::main_guard`]). The statements it moves, and the fix.
-fn guard_fix(checker: &Checker, effects: &ImportTimeEffects) -> Option<(Vec<usize>, Fix)> {
-    let file = checker.file();
-    if file.notebook.is_some() {
-        return None;
-    }
-    let model = &checker.project.models[checker.module];
-    let mut starts: Vec<usize> = effects
-        .starts
-        .iter()
-        .filter_map(|effect| top_level_index(checker.project, checker.module, effect.range))
-        .collect();
-    starts.sort_unstable();
-    starts.dedup();
-    // The first start a move can fix (one in a definition's default cannot be).
-    let plan = starts
-        .iter()
-        .find_map(|&start| plan(&file.text, model, start))?;
-    let edits = move_into_guard(&file.text, &file.style, model.body, &plan.moved)?;
-    let message = "Move the import-time work into `if __name__ == \"__main__\":`";
-    let fix = if plan.unsafe_reasons.is_empty() {
-        Fix::safe(message, edits)
-    } else {
-        Fix::unsafe_because(message, plan.unsafe_reasons.join("; "), edits)
-    };
-    Some((plan.moved, fix))
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
 }

@@ -2,15 +2,12 @@
 //! spawn child runs it again, or after the context is already fixed. Its fixes are
 //! [`fix::start_method`](crate::fix::start_method).
 
-use ruff_text_size::TextRange;
-
 use crate::diagnostic::Related;
-use crate::facts::BodyFacts;
-use crate::project::{Effect, EffectFinder};
 use crate::registry::Rule;
-use crate::rules::sps101_unguarded_process_start::{is_entry_script, ImportTimeEffects};
 use crate::rules::Checker;
 use crate::targets::{Methods, StartMethod};
+use spawnsafe_flow::import_time_effects::{is_entry_script, ImportTimeEffects};
+use spawnsafe_flow::late_start_methods::{late_start_methods, FixedBefore};
 
 use crate::fix::force_start_method::force_fix;
 use crate::fix::set_method_first::set_first_fix;
@@ -196,207 +193,56 @@ pub fn check(checker: &mut Checker, effects: &ImportTimeEffects) {
         diagnostic.pinned = effect.method.as_deref().and_then(StartMethod::from_name);
     }
 }
-/// One thing that happens in a body, in source order.
-enum Event<'f, 'a> {
-    SetStartMethod(&'f crate::facts::SetStartMethodCall),
-    Fixer(&'f crate::facts::ContextFixer),
-    Call(&'f crate::facts::CallEdge<'a>),
-}
-
-impl Event<'_, '_> {
-    fn range(&self) -> TextRange {
-        match self {
-            Event::SetStartMethod(call) => call.range,
-            Event::Fixer(fixer) => fixer.range,
-            Event::Call(edge) => edge.range,
-        }
-    }
-}
-
 /// A `set_start_method()` that comes after the context is already fixed in
 /// the same run of a body (a function, or the main guard): it raises in the parent.
 pub fn check_second_calls(checker: &mut Checker) {
-    let project = checker.project;
-    let facts = &project.facts[checker.module];
-    let mut finder = EffectFinder::new(project);
-    // The main guard runs after the whole import: what that fixed stays fixed.
-    let imported = is_entry_script(project, checker.module)
-        .then(|| {
-            spawnsafe_flow::start_order::import_time_fixer(project, &mut finder, checker.module)
-        })
-        .flatten();
-    check_body(checker, &mut finder, &facts.main_only, imported);
-    check_body(checker, &mut finder, &facts.import_time, None);
-    for body in &facts.functions {
-        check_body(checker, &mut finder, body, None);
-    }
-}
-
-fn check_body(
-    checker: &mut Checker,
-    finder: &mut EffectFinder,
-    body: &BodyFacts,
-    fixed_before: Option<spawnsafe_flow::start_order::FixedAt>,
-) {
-    let module = checker.module;
-    let import_time = std::ptr::eq(body, &checker.project.facts[module].import_time);
-    let mut events: Vec<Event> = body
-        .set_start_methods
-        .iter()
-        .map(Event::SetStartMethod)
-        .chain(body.context_fixers.iter().map(Event::Fixer))
-        .chain(body.calls.iter().map(Event::Call))
-        .collect();
-    if events.len() < 2 && fixed_before.is_none() {
-        return;
-    }
-    events.sort_by_key(|event| event.range().start());
-    // Where the context got fixed, and how.
-    let mut fixed: Option<(TextRange, String)> = None;
-    let mut earlier = Vec::new();
-    if let Some(at) = &fixed_before {
-        earlier.push(Related {
-            file: checker.files[at.module].clone(),
-            range: at.range,
-            message: at.description.clone(),
-        });
-    }
-    for event in &events {
-        match event {
-            Event::SetStartMethod(call) => {
-                // At import time the SPS104 finding above already covers it.
-                let reported_at_import = import_time
-                    && call.method != "fork"
-                    && call.under_defaults == spawnsafe_flow::start_order::ALL_DEFAULTS;
-                if let Some((range, how)) = &fixed {
-                    if !call.catches_runtime_error && !reported_at_import {
-                        let methods = Methods::from_bits(call.under_defaults);
-                        let fix = force_fix(checker, call.range, (module, *range))
-                            .or_else(|| set_first_fix(checker, call.range, *range));
-                        report_second(checker, call.range, Vec::new(), *range, how, methods);
-                        checker.diagnostics.last_mut().expect("just reported").fix = fix;
-                    }
-                } else if !earlier.is_empty() {
-                    if !call.catches_runtime_error {
-                        let methods = Methods::from_bits(call.under_defaults);
-                        let fix = fixed_before
-                            .as_ref()
-                            .and_then(|at| force_fix(checker, call.range, (at.module, at.range)));
-                        report_after_import(checker, call.range, earlier.clone(), methods);
-                        checker.diagnostics.last_mut().expect("just reported").fix = fix;
-                    }
-                } else if call.unconditional {
-                    fixed = Some((
-                        call.range,
-                        format!(
-                            "`set_start_method(\"{}\")` already set it here",
-                            call.method
-                        ),
-                    ));
-                }
+    for late in late_start_methods(checker.project, checker.module) {
+        let fix = late
+            .force
+            .and_then(|(call, first)| force_fix(checker, call, first))
+            .or_else(|| {
+                late.set_first
+                    .and_then(|(call, first)| set_first_fix(checker, call, first))
+            });
+        let mut related = checker.related(&late.trace);
+        let (message, help) = match late.fixed {
+            FixedBefore::InBody { at, how } => {
+                related.insert(
+                    0,
+                    Related {
+                        file: checker.file().clone(),
+                        range: at,
+                        message: how,
+                    },
+                );
+                (
+                    "`set_start_method()` without `force=True` after the start method is already fixed: it raises \"RuntimeError: context has already been set\" in the parent",
+                    "set the start method once, first thing in the main guard, or use `ctx = multiprocessing.get_context(...)`",
+                )
             }
-            Event::Fixer(fixer) => {
-                if fixed.is_none() && fixer.unconditional {
-                    fixed = Some((
-                        fixer.range,
-                        "this already fixed the default context".to_string(),
-                    ));
-                }
+            FixedBefore::ByImport(first) => {
+                related.insert(
+                    0,
+                    Related {
+                        file: checker.files[first.module].clone(),
+                        range: first.range,
+                        message: first.description,
+                    },
+                );
+                (
+                    "`set_start_method()` without `force=True` after importing the program already fixed the start method: it raises \"RuntimeError: context has already been set\" in the parent",
+                    "set the start method in one place, or pass `force=True`, or use `ctx = multiprocessing.get_context(...)`",
+                )
             }
-            Event::Call(edge) => {
-                if let Some((range, how)) = &fixed {
-                    if !edge.catches_runtime_error {
-                        if let Some(trace) =
-                            finder.call_effect(module, &edge.target, Effect::SetStartMethod)
-                        {
-                            let related = checker.related(&trace);
-                            let fix = trace
-                                .last()
-                                .filter(|last| last.module == module)
-                                .and_then(|last| set_first_fix(checker, last.range, *range));
-                            report_second(checker, edge.range, related, *range, how, Methods::ALL);
-                            checker.diagnostics.last_mut().expect("just reported").fix = fix;
-                        }
-                    }
-                } else if !earlier.is_empty() && !edge.catches_runtime_error && !import_time {
-                    if let Some(trace) =
-                        finder.call_effect(module, &edge.target, Effect::SetStartMethod)
-                    {
-                        // Point at the call that raises when this module makes it.
-                        let mut related = earlier.clone();
-                        let (at, fix) = match trace.split_last() {
-                            Some((last, path)) if last.module == module => {
-                                related.extend(checker.related(path));
-                                let fix = fixed_before.as_ref().and_then(|first| {
-                                    force_fix(checker, last.range, (first.module, first.range))
-                                });
-                                (last.range, fix)
-                            }
-                            _ => {
-                                related.extend(checker.related(&trace));
-                                (edge.range, None)
-                            }
-                        };
-                        report_after_import(checker, at, related, Methods::ALL);
-                        checker.diagnostics.last_mut().expect("just reported").fix = fix;
-                    }
-                } else if edge.unconditional
-                    && finder
-                        .call_effect(module, &edge.target, Effect::FixContext)
-                        .is_some()
-                {
-                    fixed = Some((
-                        edge.range,
-                        "this call already fixed the default context".to_string(),
-                    ));
-                }
-            }
-        }
+        };
+        let diagnostic = checker.report(
+            Rule::StartMethodAtImport,
+            late.at,
+            message.to_string(),
+            Some(help.to_string()),
+        );
+        diagnostic.related = related;
+        diagnostic.fails_under = Some(Methods::from_bits(late.under_defaults));
+        diagnostic.fix = fix;
     }
-}
-
-/// A `set_start_method()` without `force=True` in the main guard's run, after
-/// the import of the script (or of a module it imports) fixed the context.
-fn report_after_import(
-    checker: &mut Checker,
-    range: TextRange,
-    related: Vec<Related>,
-    methods: Methods,
-) {
-    let message = "`set_start_method()` without `force=True` after importing the program already fixed the start method: it raises \"RuntimeError: context has already been set\" in the parent".to_string();
-    let diagnostic = checker.report(
-        Rule::StartMethodAtImport,
-        range,
-        message,
-        Some("set the start method in one place, or pass `force=True`, or use `ctx = multiprocessing.get_context(...)`".to_string()),
-    );
-    diagnostic.related = related;
-    diagnostic.fails_under = Some(methods);
-}
-
-fn report_second(
-    checker: &mut Checker,
-    range: TextRange,
-    mut related: Vec<Related>,
-    first: TextRange,
-    how: &str,
-    methods: Methods,
-) {
-    related.insert(
-        0,
-        Related {
-            file: checker.file().clone(),
-            range: first,
-            message: how.to_string(),
-        },
-    );
-    let message = "`set_start_method()` without `force=True` after the start method is already fixed: it raises \"RuntimeError: context has already been set\" in the parent".to_string();
-    let diagnostic = checker.report(
-        Rule::StartMethodAtImport,
-        range,
-        message,
-        Some("set the start method once, first thing in the main guard, or use `ctx = multiprocessing.get_context(...)`".to_string()),
-    );
-    diagnostic.related = related;
-    diagnostic.fails_under = Some(methods);
 }

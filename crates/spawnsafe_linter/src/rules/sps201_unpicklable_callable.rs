@@ -1,17 +1,20 @@
 //! SPS201 unpicklable-callable, and SPS105 worker-defined-in-guard: both are
-//! about what a value sent to a child process pickles as.
+//! about what a value sent to a child process pickles as. Why pickle cannot
+//! find it by name is the semantic model's
+//! [`unfindable`](crate::semantic::unfindable); the fix is
+//! [`fix::sent_definition`](crate::fix::sent_definition).
 
-use ruff_python_ast::Expr;
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::Ranged;
 
 use crate::diagnostic::Related;
-use crate::facts::PickleRole;
-use crate::fix::hoist::{self, Definition};
-use crate::fix::Fix;
+use crate::messages::crossing::{
+    helper_note, not_the_same_object, pickled_module_name, pickled_under,
+};
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::semantic::{BindingKind, ClassId, ModuleModel, ScopeId, ScopeKind, Value};
+use crate::semantic::unfindable::{lambda_error, unfindable, Unfindable};
 use crate::targets::Methods;
+use crate::workers::SentValue;
 
 pub const DOCS: &str = r#"# unpicklable-callable (SPS201)
 
@@ -196,207 +199,16 @@ decorators are lines of their own without comments.
 - [multiprocessing programming guidelines: More picklability](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming)
 "#;
 
-/// Why a value cannot reach the child.
-enum Problem {
-    Lambda,
-    /// A function, class or method of a class defined inside a function: its qualified name.
-    Local {
-        what: &'static str,
-        qualname: String,
-    },
-    /// A module-level function its decorator replaced with an instance of a
-    /// class that keeps the function in an attribute.
-    ReplacedByInstance {
-        name: String,
-        class: String,
-        attribute: String,
-    },
-    /// The attribute of such an instance read by the instance's own code
-    /// (`target=self.func` in its `__call__`): the original function, sent
-    /// by its module-level name, which holds the instance.
-    ReplacedOriginal {
-        name: String,
-        class: String,
-        attribute: String,
-    },
-    /// Defined in the main guard: the name and where it is defined.
-    InGuard {
-        name: String,
-        definition: TextRange,
-    },
-}
-
-fn problem(model: &ModuleModel, value: &Value) -> Option<Problem> {
-    match value {
-        Value::Lambda => Some(Problem::Lambda),
-        Value::Partial(inner) | Value::Collection(inner) => problem(model, inner),
-        Value::Function(function) => {
-            let info = &model.functions[*function];
-            if info.is_local {
-                return Some(Problem::Local {
-                    what: "nested function",
-                    qualname: info.qualname.clone(),
-                });
-            }
-            if let Some(class) = info.class {
-                return class_problem(model, class, "method of a class defined inside a function");
-            }
-            if let Some(wrapper) = model.replaced_by_wrapper(*function) {
-                return Some(Problem::Local {
-                    what: "function replaced by its decorator's wrapper (no `functools.wraps`)",
-                    qualname: model.functions[wrapper].qualname.clone(),
-                });
-            }
-            if let Some(replacing) = model.replaced_by_instance(*function) {
-                return Some(Problem::ReplacedByInstance {
-                    name: info.def.name.to_string(),
-                    class: model.classes[replacing.class].qualname.clone(),
-                    attribute: replacing.attribute,
-                });
-            }
-            let name = info.def.name.as_str();
-            (info.in_main_guard && !model.has_module_binding_outside_guard(name)).then(|| {
-                Problem::InGuard {
-                    name: name.to_string(),
-                    definition: info.def.name.range,
-                }
-            })
-        }
-        Value::Class(class) => class_problem(model, *class, "class defined inside a function"),
-        Value::Instance(class) => match class.as_ref() {
-            Value::Class(class) => class_problem(
-                model,
-                *class,
-                "instance of a class defined inside a function",
-            ),
-            _ => None,
-        },
-        Value::BoundMethod(receiver, attribute) => match receiver.as_ref() {
-            Value::Instance(class) => match class.as_ref() {
-                Value::Class(class) => {
-                    let info = &model.classes[*class];
-                    if !info.methods.contains_key(attribute.as_str())
-                        && info.self_attributes.contains_key(attribute.as_str())
-                    {
-                        // An attribute the instance was given, not a method.
-                        return replaced_original(model, *class, attribute);
-                    }
-                    class_problem(
-                        model,
-                        *class,
-                        "bound method of a class defined inside a function",
-                    )
-                }
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The module-level function whose decorator made an instance of `class`
-/// keeping it in `attribute`, when exactly one did: what that attribute holds.
-fn replaced_original(model: &ModuleModel, class: ClassId, attribute: &str) -> Option<Problem> {
-    let mut replaced = model.functions.iter_enumerated().filter(|(function, _)| {
-        model
-            .replaced_by_instance(*function)
-            .is_some_and(|replacing| replacing.class == class && replacing.attribute == attribute)
-    });
-    let (_, info) = replaced.next()?;
-    if replaced.next().is_some() {
-        return None;
-    }
-    Some(Problem::ReplacedOriginal {
-        name: info.def.name.to_string(),
-        class: model.classes[class].qualname.clone(),
-        attribute: attribute.to_string(),
-    })
-}
-
-fn class_problem(model: &ModuleModel, class: ClassId, what: &'static str) -> Option<Problem> {
-    let info = &model.classes[class];
-    if info.is_local {
-        return Some(Problem::Local {
-            what,
-            qualname: info.qualname.clone(),
-        });
-    }
-    let name = info.def.name.as_str();
-    (info.in_main_guard && !model.has_module_binding_outside_guard(name)).then(|| {
-        Problem::InGuard {
-            name: name.to_string(),
-            definition: info.def.name.range,
-        }
-    })
-}
-
-/// The start methods under which the role's value is pickled.
-fn pickled_under(role: PickleRole) -> Methods {
-    if role.pickled_under_fork() {
-        Methods::ALL
-    } else {
-        Methods::SPAWN_AND_FORKSERVER
-    }
-}
-
-fn lambda_error(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> String {
-    // A lambda written inside a function is a local object; elsewhere its lookup fails.
-    if matches!(expr, Expr::Lambda(_)) {
-        if let ScopeKind::Function(function) = model.scopes[scope].kind {
-            return format!(
-                "AttributeError: Can't pickle local object '{}.<locals>.<lambda>'",
-                model.functions[function].qualname
-            );
-        }
-    }
-    "_pickle.PicklingError: Can't pickle <function <lambda> ...>".to_string()
-}
-
-/// A value on its way to a child: where it is written, and what sends it.
-struct Sent<'s> {
-    expr: &'s Expr,
-    value: &'s Value,
-    role: PickleRole,
-    /// The API's pinned start method, when the code pins one.
-    context_method: Option<&'s str>,
-    /// Where a helper function sends it (for a value passed to a helper).
-    via: Option<Related>,
-}
-
 pub fn check(checker: &mut Checker) {
     let module = checker.module;
     // Every value this module sends, directly or through a helper's parameter
     // (`run_parallel(work, items)` where `run_parallel` does `pool.map(func, items)`).
-    let sent_here: Vec<_> = checker
-        .sent
+    let sent = checker.sent;
+    for sent in sent
         .iter()
         .filter(|sent| sent.module == module && !sent.site.pickler.pickles_code_by_value())
-        .collect();
-    for sent in sent_here {
-        let via = sent.via_parameter.then(|| {
-            let helper = match checker.project.models[sent.site_module].scopes[sent.site.scope].kind
-            {
-                ScopeKind::Function(function) => checker.project.models[sent.site_module].functions
-                    [function]
-                    .qualname
-                    .clone(),
-                _ => "the helper".to_string(),
-            };
-            Related {
-                file: checker.files[sent.site_module].clone(),
-                range: sent.site.expr.range(),
-                message: format!("`{helper}` sends it to child processes here"),
-            }
-        });
-        let value = Sent {
-            expr: sent.expr,
-            value: &sent.value,
-            role: sent.site.role,
-            context_method: sent.site.context_method.as_deref(),
-            via,
-        };
-        report(checker, &value, sent.scope);
+    {
+        report(checker, sent);
     }
     // A pool subclass whose `Process` factory gives the workers a local class.
     for pool in spawnsafe_flow::pool_process_factory::local_process_pools(checker.project, module) {
@@ -430,26 +242,25 @@ pub fn check(checker: &mut Checker) {
     }
 }
 
-fn report(checker: &mut Checker, sent: &Sent, scope: ScopeId) {
+fn report(checker: &mut Checker, sent: &SentValue) {
     let model = &checker.project.models[checker.module];
-    let Some(problem) = problem(model, sent.value) else {
+    let Some(problem) = unfindable(model, &sent.value) else {
         return;
     };
     let replaced = match &problem {
-        Problem::ReplacedByInstance { name, .. } | Problem::ReplacedOriginal { name, .. } => {
+        Unfindable::ReplacedByInstance { name, .. } | Unfindable::ReplacedOriginal { name, .. } => {
             Some(name.clone())
         }
         _ => None,
     };
-    let pinned = checker.pinned(sent.context_method);
-    let role = sent.role;
-    let range = sent.expr.range();
-    let mut related: Vec<Related> = sent.via.iter().cloned().collect();
+    let pinned = checker.pinned(sent.site.context_method.as_deref());
+    let role = sent.site.role;
+    let mut related: Vec<Related> = helper_note(checker, sent).into_iter().collect();
     let (rule, message, help, fails_under) = match problem {
         // In an interactive main every module-level definition is missing in
         // the child, guarded or not: that is SPS204's finding.
-        Problem::InGuard { .. } if checker.project.paths[checker.module].is_interactive_main() => return,
-        Problem::InGuard { name, definition } => {
+        Unfindable::InGuard { .. } if checker.project.paths[checker.module].is_interactive_main() => return,
+        Unfindable::InGuard { name, definition } => {
             related.insert(
                 0,
                 Related {
@@ -469,183 +280,67 @@ fn report(checker: &mut Checker, sent: &Sent, scope: ScopeId) {
                 Methods::SPAWN_AND_FORKSERVER,
             )
         }
-        Problem::ReplacedByInstance {
+        Unfindable::ReplacedByInstance {
             name,
             class,
             attribute,
         } => {
-            let path = &checker.project.paths[checker.module];
-            let module_name = if model.has_main_guard && !path.in_package {
-                "__main__".to_string()
-            } else {
-                path.name.clone()
-            };
+            let module_name = pickled_module_name(checker.project, checker.module);
             (
                 Rule::UnpicklableCallable,
                 format!(
-                    "`{name}` is the `{class}` object its decorator made of the function `{name}`, used as {}: pickling the object pickles its attribute `{attribute}`, the original function, which pickle sends by reference to `{module_name}.{name}` and finds the `{class}` object there: \"_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module_name}.{name}\"",
+                    "`{name}` is the `{class}` object its decorator made of the function `{name}`, used as {}: pickling the object pickles its attribute `{attribute}`, the original function, which pickle sends by reference to `{module_name}.{name}` and finds the `{class}` object there: \"{}\"",
                     role.describe(),
+                    not_the_same_object(&name, &module_name),
                 ),
                 format!("send a module-level function that calls the undecorated code instead, or keep the undecorated function under its own name (`def _{name}(...): ...` then `{name} = decorator(_{name})`)"),
-                pickled_under(role),
+                pickled_under(role.pickled_under_fork()),
             )
         }
-        Problem::ReplacedOriginal {
+        Unfindable::ReplacedOriginal {
             name,
             class,
             attribute,
         } => {
-            let path = &checker.project.paths[checker.module];
-            let module_name = if model.has_main_guard && !path.in_package {
-                "__main__".to_string()
-            } else {
-                path.name.clone()
-            };
+            let module_name = pickled_module_name(checker.project, checker.module);
             (
                 Rule::UnpicklableCallable,
                 format!(
-                    "`self.{attribute}` is the function `{name}`, which its decorator replaced at its module-level name with a `{class}` object keeping it in `{attribute}`; used as {}, the function is pickled by reference to `{module_name}.{name}`, where pickle finds the `{class}` object: \"_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module_name}.{name}\"",
+                    "`self.{attribute}` is the function `{name}`, which its decorator replaced at its module-level name with a `{class}` object keeping it in `{attribute}`; used as {}, the function is pickled by reference to `{module_name}.{name}`, where pickle finds the `{class}` object: \"{}\"",
                     role.describe(),
+                    not_the_same_object(&name, &module_name),
                 ),
                 format!("keep the undecorated function under its own name (`def _{name}(...): ...` then `{name} = decorator(_{name})`), or send a module-level function that calls it"),
-                pickled_under(role),
+                pickled_under(role.pickled_under_fork()),
             )
         }
-        Problem::Lambda => (
+        Unfindable::Lambda => (
             Rule::UnpicklableCallable,
             format!(
                 "Lambda used as {} cannot be pickled: \"{}\"",
                 role.describe(),
-                lambda_error(model, sent.expr, scope)
+                lambda_error(model, sent.expr, sent.scope)
             ),
             "define a module-level function with `def` and pass that instead".to_string(),
-            pickled_under(role),
+            pickled_under(role.pickled_under_fork()),
         ),
-        Problem::Local { what, qualname } => (
+        Unfindable::Local { what, qualname } => (
             Rule::UnpicklableCallable,
             format!(
                 "The {what} `{qualname}` is used as {} and cannot be pickled: \"AttributeError: Can't pickle local object '{qualname}'\"",
                 role.describe(),
             ),
             "move it to module level and pass the values it captures as arguments (for example with `functools.partial`)".to_string(),
-            pickled_under(role),
+            pickled_under(role.pickled_under_fork()),
         ),
     };
     let fix = match replaced {
         Some(name) => crate::fix::unwrap_decorated::fix_in(checker, &name),
-        None => fix(checker, sent, scope),
+        None => crate::fix::sent_definition::fix_in(checker, sent.expr, &sent.value, sent.scope),
     };
-    let diagnostic = checker.report(rule, range, message, Some(help));
+    let diagnostic = checker.report(rule, sent.expr.range(), message, Some(help));
     diagnostic.fix = fix;
     diagnostic.related = related;
     diagnostic.fails_under = Some(fails_under);
     diagnostic.pinned = pinned;
-}
-
-/// The fix for a value sent to a child: hoist what it names to module level.
-fn fix(checker: &Checker, sent: &Sent, scope: ScopeId) -> Option<Fix> {
-    // In a notebook or a package's `__main__.py` module level does not help.
-    if checker.project.paths[checker.module].is_interactive_main() {
-        return None;
-    }
-    let file = checker.file();
-    let context = hoist::Context {
-        model: &checker.project.models[checker.module],
-        text: &file.text,
-        style: &file.style,
-    };
-    value_fix(&context, Some(sent.expr), sent.value, scope)
-}
-
-/// `expr` is the expression that stands for `value` where it is written in
-/// `scope` (`None` when the value comes from elsewhere, such as a function's
-/// return value).
-fn value_fix(
-    context: &hoist::Context,
-    expr: Option<&Expr>,
-    value: &Value,
-    scope: ScopeId,
-) -> Option<Fix> {
-    let model = context.model;
-    match value {
-        Value::Lambda => match expr? {
-            Expr::Lambda(lambda) => hoist::lambda_fix(context, lambda, scope),
-            Expr::Name(name) => crate::fix::named_lambda::def_fix(context, name),
-            _ => None,
-        },
-        // `functools.partial(func, ...)`: the function is its first argument.
-        Value::Partial(inner) => {
-            let func = match expr {
-                Some(Expr::Call(call)) => call.arguments.args.first(),
-                // `job = functools.partial(func, ...)` read by name.
-                Some(Expr::Name(name)) => match model.lookup(name.id.as_str(), scope) {
-                    Some((_, [binding])) => match binding.kind {
-                        BindingKind::Assign(Expr::Call(call)) => call.arguments.args.first(),
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                _ => None,
-            };
-            value_fix(context, func, inner, scope)
-        }
-        Value::Function(function) => {
-            let info = &model.functions[*function];
-            if let Some(class) = info.class {
-                return class_fix(context, class);
-            }
-            if info.is_local {
-                let ScopeKind::Function(parent) = model.scopes[info.parent_scope].kind else {
-                    return None;
-                };
-                let use_site = expr.filter(|_| scope == info.parent_scope);
-                return hoist::nested_fix(
-                    context,
-                    Definition::Function(info.def),
-                    model.functions[parent].def,
-                    info.parent_scope,
-                    use_site,
-                );
-            }
-            if info.in_main_guard {
-                return hoist::guard_fix(context, Definition::Function(info.def));
-            }
-            model
-                .replaced_by_wrapper(*function)
-                .and_then(|wrapper| crate::fix::wraps::wraps_fix(context, *function, wrapper))
-        }
-        Value::Class(class) => class_fix(context, *class),
-        // A list of instances: what each element names.
-        Value::Collection(inner) => value_fix(context, None, inner, scope),
-        Value::Instance(class) | Value::BoundMethod(class, _) => match class.as_ref() {
-            Value::Class(class) => class_fix(context, *class),
-            Value::Instance(inner) => match inner.as_ref() {
-                Value::Class(class) => class_fix(context, *class),
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn class_fix(context: &hoist::Context, class: ClassId) -> Option<Fix> {
-    let model = context.model;
-    let info = &model.classes[class];
-    if info.is_local {
-        let ScopeKind::Function(parent) = model.scopes[info.parent_scope].kind else {
-            return None;
-        };
-        return hoist::nested_fix(
-            context,
-            Definition::Class(info.def),
-            model.functions[parent].def,
-            info.parent_scope,
-            None,
-        );
-    }
-    if info.in_main_guard {
-        return hoist::guard_fix(context, Definition::Class(info.def));
-    }
-    None
 }

@@ -1,24 +1,26 @@
 //! SPS202 unpicklable-argument: a value sent to a child process as a task
-//! argument or in `Process` args that cannot make the trip.
+//! argument or in `Process` args that cannot make the trip. Why it fails is
+//! the flow layer's [`trip_failures`](spawnsafe_flow::trip_failures); the
+//! shared words are [`crate::messages`].
 
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
-use crate::api::Pickler;
-use crate::boundary::ReplacedOriginal;
-use crate::contents::{pickle_error, Inside};
-use crate::diagnostic::Related;
-use crate::facts::{PickleSite, Sender};
-use crate::fix::manager_proxy::manager_proxy_fix;
-use crate::objects::{ErrorText, ObjectKind};
+use crate::contents::Inside;
+use crate::messages::crossing::{destination, pickled_under};
+use crate::messages::unpicklable::{
+    callable_words, inside_words, object_words, replaced_original_words,
+};
+use crate::objects::ObjectKind;
 use crate::payload::{Leaf, Sent, Walker};
 use crate::registry::Rule;
 use crate::rules::Checker;
-use crate::targets::Methods;
-use spawnsafe_flow::argument_sites::{
-    argument_findings, written_as, ArgumentFinding, Callable, WrittenAs,
-};
+use spawnsafe_flow::argument_sites::{argument_findings, ArgumentFinding};
+use spawnsafe_flow::trip_failures::{trip_failure, TripFailure};
+
+/// Where SPS207 has always found it.
+pub(crate) use crate::messages::short_text;
 
 pub const DOCS: &str = r#"# unpicklable-argument (SPS202)
 
@@ -297,11 +299,11 @@ pub fn check(checker: &mut Checker) {
                 leaf,
                 kind,
             } => {
-                let Some(problem) = problem(&kind, sender, sent.site.pickler) else {
+                let Some(failure) = trip_failure(&kind, sender, sent.site.pickler) else {
                     continue;
                 };
                 if reported.insert((leaf.anchor.range(), leaf.module, leaf.expr.range())) {
-                    report(checker, &sent, &leaf, &kind, problem);
+                    report(checker, &sent, &leaf, &kind, failure);
                 }
             }
             ArgumentFinding::InInstance {
@@ -319,7 +321,8 @@ pub fn check(checker: &mut Checker) {
                     let verb = if leaf.nested { "holds" } else { "is" };
                     let what = format!("{verb} a `{}` instance", inside.holder);
                     let travel = (destination(sent.site, sender), sender.pickled_under_fork());
-                    report_inside(checker, sent.site, leaf.anchor, &what, travel, &inside);
+                    let method = sent.site.context_method.as_deref();
+                    report_inside(checker, leaf.anchor, &what, travel, &inside, method);
                 }
             }
             ArgumentFinding::ReplacedOriginal {
@@ -327,342 +330,62 @@ pub fn check(checker: &mut Checker) {
                 sender,
                 item,
                 original,
-            } => report_replaced_original(checker, site, sender, item, &original),
+            } => {
+                let under_fork = sender.pickled_under_fork();
+                let travel = destination(site, sender);
+                let words = replaced_original_words(checker, item, travel, under_fork, &original);
+                let fix = (original.module == checker.module)
+                    .then(|| crate::fix::unwrap_decorated::fix_in(checker, &original.name))
+                    .flatten();
+                let (rule, fails_under) = (Rule::UnpicklableArgument, pickled_under(under_fork));
+                let method = site.context_method.as_deref();
+                words.report_fixed(checker, rule, item.range(), fix, fails_under, method);
+            }
             ArgumentFinding::InCallable {
                 site,
                 callable,
                 inside,
             } => {
-                let holder = &inside.holder;
-                let what = match &callable {
-                    Callable::PartialOfBoundMethod(method) => format!(
-                        "is a `functools.partial` of the bound method `{method}` of a `{holder}` instance"
-                    ),
-                    Callable::BoundMethod(method) => {
-                        format!("is the bound method `{method}` of a `{holder}` instance")
-                    }
-                    Callable::Instance => format!("is a `{holder}` instance"),
-                };
+                let what = callable_words(&callable, &inside.holder);
                 let travel = (site.role.describe(), site.role.pickled_under_fork());
-                report_inside(checker, site, site.expr, &what, travel, &inside);
+                let method = site.context_method.as_deref();
+                report_inside(checker, site.expr, &what, travel, &inside, method);
             }
         }
     }
 }
 
-/// Reports the original of a decorated function sent from its wrapper.
-fn report_replaced_original(
-    checker: &mut Checker,
-    site: &PickleSite,
-    sender: Sender,
-    item: &Expr,
-    original: &ReplacedOriginal,
-) {
-    let project = checker.project;
-    let path = &project.paths[original.module];
-    let module_name = if project.models[original.module].has_main_guard && !path.in_package {
-        "__main__".to_string()
-    } else {
-        path.name.clone()
-    };
-    let name = &original.name;
-    let subject = short_text(checker, item.range())
-        .map_or_else(|| "This".to_string(), |text| format!("`{text}`"));
-    let message = format!(
-        "{subject} is the function `{name}` that its decorator replaced at its module-level name ({}): pickle sends a function by reference to `{module_name}.{name}` and finds the decorator's wrapper there, not the same object: \"_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module_name}.{name}\" ({})",
-        destination(site, sender),
-        if sender.pickled_under_fork() {
-            "under every start method"
-        } else {
-            "under spawn and forkserver"
-        },
-    );
-    let related = vec![Related {
-        file: checker.files[original.module].clone(),
-        range: original.decorator_range,
-        message: format!("the decorator replaces `{name}` here"),
-    }];
-    let help = "run the child with a module-level function that calls the undecorated code, or define the undecorated function under its own name and bind the decorated one to another (`def _work(...): ...` then `work = decorator(_work)`)".to_string();
-    let pinned = checker.pinned(site.context_method.as_deref());
-    let fix = (original.module == checker.module)
-        .then(|| crate::fix::unwrap_decorated::fix_in(checker, name))
-        .flatten();
-    let diagnostic = checker.report(Rule::UnpicklableArgument, item.range(), message, Some(help));
-    diagnostic.related = related;
-    diagnostic.fix = fix;
-    diagnostic.fails_under = Some(pickled_under(sender.pickled_under_fork()));
-    diagnostic.pinned = pinned;
-}
-
-/// Reports an unpicklable object found inside a pickled instance, with the
-/// attribute path to it and a note where it is stored.
+/// Reports an unpicklable object inside a pickled instance (`travel`: how it
+/// goes, and whether fork pickles it too); the fix leaves it out of the state.
 fn report_inside(
     checker: &mut Checker,
-    site: &PickleSite,
     anchor: &Expr,
     what: &str,
-    (destination, under_fork): (&str, bool),
+    (travel, under_fork): (&str, bool),
     inside: &Inside,
+    method: Option<&str>,
 ) {
-    let project = checker.project;
-    let Some(error) = pickle_error(project, &inside.leaf, &inside.kind) else {
+    let Some(words) = inside_words(checker, anchor, what, travel, inside) else {
         return;
     };
-    let subject = short_text(checker, anchor.range())
-        .map_or_else(|| "This".to_string(), |text| format!("`{text}`"));
-    let message = format!(
-        "{subject} {what} ({destination}), and pickling the instance pickles its attributes: `{}` is {}, which cannot be pickled: {error}",
-        inside.path.trim_start_matches('.'),
-        inside.kind.describe(),
-    );
-    let related = vec![Related {
-        file: checker.files[inside.leaf.module].clone(),
-        range: inside.leaf.expr.range(),
-        message: format!("`{}{}` is stored here", inside.holder, inside.path),
-    }];
-    let help = match inside.kind {
-        // A lambda or nested function: the fix is a function pickle can find by name.
-        ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => format!(
-            "replace {} in `{}` with a module-level function (`def`, or a class with `__call__`), which pickle finds by name",
-            inside.kind.describe(),
-            inside.path.trim_start_matches('.')
-        ),
-        _ => format!(
-            "leave `{}` out of the pickled state (`__getstate__` that drops it and `__setstate__` that re-creates it in the child), or create it in the worker",
-            inside.path.trim_start_matches('.')
-        ),
-    };
-    let pinned = checker.pinned(site.context_method.as_deref());
     let fix = (inside.leaf.module == checker.module)
         .then(|| crate::fix::member_state::fix_in(checker, inside.leaf.expr.range()))
         .flatten();
-    let diagnostic = checker.report(
-        Rule::UnpicklableArgument,
-        anchor.range(),
-        message,
-        Some(help),
-    );
-    diagnostic.related = related;
-    diagnostic.fix = fix;
-    diagnostic.fails_under = Some(pickled_under(under_fork));
-    diagnostic.pinned = pinned;
+    let (rule, fails_under) = (Rule::UnpicklableArgument, pickled_under(under_fork));
+    words.report_fixed(checker, rule, anchor.range(), fix, fails_under, method);
 }
 
-/// The start methods under which a value is pickled.
-fn pickled_under(under_fork: bool) -> Methods {
-    if under_fork {
-        Methods::ALL
-    } else {
-        Methods::SPAWN_AND_FORKSERVER
-    }
-}
-
-/// Why a value cannot make the trip, and under which start methods.
-struct Problem {
-    error: ErrorText,
-    mechanism: &'static str,
-    fails_under: Methods,
-}
-
-fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Problem> {
-    let task = !sender.while_spawning();
-    if let ObjectKind::SpawnShared { type_name, .. } = kind {
-        // Pickled while the child is created: shared by inheritance, as documented.
-        if !task {
-            return None;
-        }
-        return Some(Problem {
-            error: ErrorText::new(format!(
-                "RuntimeError: {type_name} objects should only be shared between processes through inheritance"
-            )),
-            mechanism: "multiprocessing synchronization objects may only be pickled while a child process is being created",
-            fails_under: Methods::ALL,
-        });
-    }
-    // dill (`multiprocess`) pickles locks and files by value.
-    if pickler.pickles_code_by_value() {
-        return None;
-    }
-    match kind {
-        ObjectKind::Process { started: true, .. } => Some(if task {
-            Problem {
-                error: ErrorText::new("TypeError: Pickling an AuthenticationString object is disallowed for security reasons"),
-                mechanism: "a `Process` object holds the authentication key, which multiprocessing refuses to pickle outside process creation",
-                fails_under: Methods::ALL,
-            }
-        } else {
-            Problem {
-                error: ErrorText::new("TypeError: cannot pickle 'weakref.ReferenceType' object")
-                    .or("Python 3.8: 'weakref'"),
-                mechanism: "a started `Process` holds its `Popen` finalizer, whose weak references cannot be pickled",
-                fails_under: Methods::SPAWN_AND_FORKSERVER,
-            }
-        }),
-        ObjectKind::RawFd { .. } => Some(Problem {
-            error: ErrorText::new("OSError: [Errno 9] Bad file descriptor")
-                .or("or reads that return nothing or block"),
-            mechanism: "a spawn or forkserver child does not inherit the parent's file descriptors, so there the number is closed or names one of the child's own files",
-            fails_under: Methods::SPAWN_AND_FORKSERVER,
-        }),
-        _ => Some(Problem {
-            error: kind.never_pickles()?,
-            mechanism: "it cannot be pickled",
-            fails_under: pickled_under(sender.pickled_under_fork()),
-        }),
-    }
-}
-
-/// How the value travels, in words.
-fn destination(site: &PickleSite, sender: Sender) -> &'static str {
-    match (written_as(site), sender) {
-        (WrittenAs::Bound, Sender::Pool | Sender::Executor) => {
-            "bound into the task function with `functools.partial`, which pickles its arguments with it"
-        }
-        (WrittenAs::Bound, Sender::Process | Sender::Library(_)) => {
-            "bound into the callable with `functools.partial`, which pickles its arguments with it"
-        }
-        (_, Sender::Pool) => "sent to pool workers as a task argument",
-        (_, Sender::Executor) => "sent to `ProcessPoolExecutor` workers as a task argument",
-        (_, Sender::Library(id)) => crate::semantic::knowledge::starter(id).sent_to.as_str(),
-        (WrittenAs::Kwargs, Sender::Process) => "passed to a child process in `Process` kwargs",
-        (WrittenAs::Argument, Sender::Process) => "passed to a child process in `Process` args",
-    }
-}
-
-/// When the value is pickled, in words.
-fn when_pickled(sender: Sender) -> &'static str {
-    match sender {
-        Sender::Pool | Sender::Executor => "task arguments are pickled under every start method",
-        Sender::Process => {
-            "spawn and forkserver pickle the args with the `Process` object at `start()`"
-        }
-        Sender::Library(_) => {
-            "spawn and forkserver pickle it with the library's worker `Process` objects when they start"
-        }
-    }
-}
-
-fn help(kind: &ObjectKind, sender: Sender) -> String {
-    let task = !sender.while_spawning();
-    match kind {
-        ObjectKind::SpawnShared { .. } => "pass it when the workers start (`Pool(initializer=init, initargs=(obj,))`, or `Process(args=...)`), or use a `multiprocessing.Manager()` proxy, which can travel in task arguments".to_string(),
-        ObjectKind::ThreadPrimitive { .. } if task => "create it in the worker (for a pool, once per worker in an `initializer`), or use a `multiprocessing.Manager()` proxy".to_string(),
-        ObjectKind::ThreadPrimitive { .. } => "use the `multiprocessing` equivalent (`multiprocessing.Lock()`, `multiprocessing.Queue()`, ...), which is shared with the child when it starts, or create it in the child".to_string(),
-        ObjectKind::Thread { .. } => "pass what the child needs (a name, or a `multiprocessing.Event` to signal), not the `Thread` object".to_string(),
-        ObjectKind::File { .. } => "pass the file's path and open it in the child".to_string(),
-        ObjectKind::Generator => "pass a list (`list(...)`), or the arguments that make the generator and create it in the child".to_string(),
-        ObjectKind::SqliteConnection | ObjectKind::SqliteCursor => "pass the database path and connect in the child (for a pool, once per worker in an `initializer`)".to_string(),
-        ObjectKind::Pool { .. } | ObjectKind::Executor { .. } => "a child cannot use the parent's pool: return the work to the parent, which submits it".to_string(),
-        ObjectKind::Process { .. } => "pass the process's `pid` or `name` instead of the `Process` object".to_string(),
-        ObjectKind::LogHandler { .. } => "configure logging in the child, or send records to the parent through a `logging.handlers.QueueHandler`".to_string(),
-        ObjectKind::RawFd { .. } => "pass the file's path and open it in the child, or pass a socket or a `multiprocessing.Pipe()` connection, which multiprocessing duplicates into the child".to_string(),
-        ObjectKind::Native { .. } => "pass what the child needs to re-create it (a path, an address) and create it in the child".to_string(),
-        ObjectKind::ClassByName(class) => format!("pickle finds a class again by its module and name: make `{}` at module level, bound to a variable of the same name", class.typename),
-        ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
-        ObjectKind::ReplacedFunction { name, .. } => format!("keep the undecorated function under its own name (`def _{name}(...)` then `{name} = decorator(_{name})`), or give the decorator's class a `__reduce__` that finds the object by name"),
-    }
-}
-
-/// The source text of a short expression, for messages.
-pub(crate) fn short_text(checker: &Checker, range: TextRange) -> Option<String> {
-    let text = checker
-        .file()
-        .text
-        .get(range.start().to_usize()..range.end().to_usize())?;
-    (text.len() <= 40 && !text.contains('\n')).then(|| text.to_string())
-}
-
-fn report(checker: &mut Checker, sent: &Sent, leaf: &Leaf, kind: &ObjectKind, problem: Problem) {
+fn report(
+    checker: &mut Checker,
+    sent: &Sent,
+    leaf: &Leaf,
+    kind: &ObjectKind,
+    failure: TripFailure,
+) {
     let Some(send) = sent.site.send else { return };
-    let sender = send.sender;
-    let described = kind.describe();
-    let subject = match short_text(checker, leaf.anchor.range()) {
-        Some(text) => {
-            let verb = if leaf.anchor.range() == leaf.expr.range() && leaf.module == sent.module {
-                "makes"
-            } else if leaf.nested {
-                "holds"
-            } else {
-                "is"
-            };
-            format!("`{text}` {verb} {described}")
-        }
-        None => {
-            let mut chars = described.chars();
-            let first = chars
-                .next()
-                .map(|c| c.to_uppercase().to_string())
-                .unwrap_or_default();
-            format!("{first}{}", chars.as_str())
-        }
-    };
-    let message = match kind {
-        ObjectKind::SpawnShared { .. } => format!(
-            "{subject}, {}: task arguments are pickled under every start method, outside process creation, and {}: {}",
-            destination(sent.site, sender),
-            problem.mechanism,
-            problem.error
-        ),
-        ObjectKind::RawFd { .. } => format!(
-            "{subject}, {}: {}: {}",
-            destination(sent.site, sender),
-            problem.mechanism,
-            problem.error
-        ),
-        _ => format!(
-            "{subject}, {}: {}, and {}: {}",
-            destination(sent.site, sender),
-            when_pickled(sender),
-            problem.mechanism,
-            problem.error
-        ),
-    };
-    let mut related = Vec::new();
-    if leaf.module != sent.module || leaf.expr.range() != leaf.anchor.range() {
-        let what = if leaf.entered { "opened" } else { "created" };
-        related.push(Related {
-            file: checker.files[leaf.module].clone(),
-            range: leaf.expr.range(),
-            message: format!("{} is {what} here", kind.noun()),
-        });
-    }
-    for via in &sent.via {
-        related.push(Related {
-            file: checker.files[via.module].clone(),
-            range: via.range,
-            message: via.message.clone(),
-        });
-    }
-    let pinned = checker.pinned(sent.site.context_method.as_deref());
-    let fix = match kind {
-        ObjectKind::SpawnShared { .. } if !sender.while_spawning() => {
-            manager_proxy_fix(checker, leaf)
-        }
-        ObjectKind::ClassByName(class) if leaf.module == checker.module => {
-            crate::fix::class_by_name::fix_in(checker, class)
-        }
-        ObjectKind::ThreadPrimitive { .. } if sender.while_spawning() && !leaf.nested => {
-            crate::fix::process_sync::process_sync_fix(checker, leaf)
-        }
-        ObjectKind::Generator if sent.module == checker.module && !leaf.nested => {
-            crate::fix::materialize_generator::materialize_fix(
-                checker,
-                leaf.module,
-                leaf.expr,
-                leaf.anchor,
-            )
-            .or_else(|| crate::fix::materialize_generator::materialize_variable_fix(checker, leaf))
-        }
-        _ => None,
-    };
-    let diagnostic = checker.report(
-        Rule::UnpicklableArgument,
-        leaf.anchor.range(),
-        message,
-        Some(help(kind, sender)),
-    );
-    diagnostic.related = related;
-    diagnostic.fails_under = Some(problem.fails_under);
-    diagnostic.pinned = pinned;
-    diagnostic.fix = fix;
+    let words = object_words(checker, sent, leaf, kind, send.sender, &failure);
+    let fix = crate::fix::sent_object::fix_for(checker, sent, leaf, kind, send.sender);
+    let (rule, fails_under) = (Rule::UnpicklableArgument, pickled_under(failure.under_fork));
+    let method = sent.site.context_method.as_deref();
+    words.report_fixed(checker, rule, leaf.anchor.range(), fix, fails_under, method);
 }

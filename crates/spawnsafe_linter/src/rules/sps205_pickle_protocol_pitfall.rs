@@ -8,15 +8,17 @@ use ruff_text_size::Ranged;
 
 use crate::diagnostic::Related;
 use crate::facts::Sender;
+use crate::messages::crossing::{pickled_under, sender_destination, unpickle_consequence};
+use crate::messages::pitfalls::{class_name, explain, help, holds_items, wording};
+use crate::messages::{article, short_text, via_notes, written};
 use crate::payload::{Leaf, Sent, Walker};
-use crate::project::Project;
 use crate::registry::Rule;
 use crate::rules::Checker;
 use crate::semantic::ClassId;
 use crate::targets::Methods;
 use spawnsafe_flow::channels::Channel;
 use spawnsafe_flow::pitfall_sites::{pitfall_findings, Crossing, PitfallFinding};
-use spawnsafe_flow::pitfalls::{ClassPitfall, Pitfall};
+use spawnsafe_flow::pitfalls::ClassPitfall;
 
 pub const DOCS: &str = r#"# pickle-protocol-pitfall (SPS205)
 
@@ -183,7 +185,7 @@ pub fn check(checker: &mut Checker) {
                 report_item(
                     checker,
                     item.item,
-                    written(checker, item.item, "The item"),
+                    written(checker, item.item.range(), "The item"),
                     &how,
                     consequence,
                     &leaf,
@@ -201,7 +203,7 @@ pub fn check(checker: &mut Checker) {
                 report_item(
                     checker,
                     item.item,
-                    written(checker, item.item, "The value"),
+                    written(checker, item.item.range(), "The value"),
                     &how,
                     consequence,
                     &leaf,
@@ -303,144 +305,6 @@ fn report_unpickled(
     diagnostic.fix = fix;
 }
 
-/// A display or comprehension: the value holds the object rather than being it.
-fn holds_items(expr: &Expr) -> bool {
-    matches!(
-        expr,
-        Expr::List(_)
-            | Expr::Tuple(_)
-            | Expr::Set(_)
-            | Expr::Dict(_)
-            | Expr::ListComp(_)
-            | Expr::SetComp(_)
-            | Expr::DictComp(_)
-    )
-}
-
-/// A value by its text as written, or `default`.
-fn written(checker: &Checker, item: &Expr, default: &str) -> String {
-    super::sps202_unpicklable_argument::short_text(checker, item.range())
-        .map_or_else(|| default.to_string(), |text| format!("`{text}`"))
-}
-
-fn class_name(project: &Project, (module, class): (usize, ClassId)) -> String {
-    project.models[module].classes[class].def.name.to_string()
-}
-
-/// The receiving side's failure for a pitfall found on a class that comes back
-/// from a worker: (explanation, note on the method, help). `None` for the
-/// pitfalls that do not fail there.
-fn explain(
-    project: &Project,
-    class_name: &str,
-    found: &ClassPitfall,
-    consequence: &str,
-) -> Option<(String, String, &'static str)> {
-    if !matches!(
-        found.pitfall,
-        Pitfall::GetattrRecursion { .. }
-            | Pitfall::GetattrDictKey { .. }
-            | Pitfall::ItemsBeforeState { .. }
-            | Pitfall::SetInitArguments { .. }
-    ) {
-        return None;
-    }
-    let method_info = &project.models[found.module].functions[found.method];
-    let (explanation, note) = wording(
-        &found.pitfall,
-        class_name,
-        class_name,
-        &method_info.qualname,
-        consequence,
-        "",
-    );
-    Some((explanation, note, help(&found.pitfall)))
-}
-
-/// Why unpickling (or pickling) fails, and the note at the method that makes
-/// it fail. `dict_key_clause` follows the `KeyError` of a `__getattr__` that
-/// indexes `self.__dict__`.
-fn wording(
-    pitfall: &Pitfall,
-    class_name: &str,
-    owner: &str,
-    method_name: &str,
-    consequence: &str,
-    dict_key_clause: &str,
-) -> (String, String) {
-    match pitfall {
-        Pitfall::GetattrRecursion { attr } => (
-            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads the missing `self.{attr}`, which calls `__getattr__` again: \"RecursionError: maximum recursion depth exceeded\" ({consequence})"),
-            format!("`__getattr__` reads `self.{attr}` before checking the name"),
-        ),
-        Pitfall::GetattrDictKey { key } => (
-            format!("unpickling makes it without calling `__init__` and looks up `__setstate__`, which the class lacks, so `{method_name}` runs and reads `self.__dict__[\"{key}\"]` from the still empty `__dict__`: \"KeyError: '{key}'\"{dict_key_clause} ({consequence})"),
-            format!("`__getattr__` reads `self.__dict__[\"{key}\"]` before checking the name"),
-        ),
-        Pitfall::ItemsBeforeState { base, method, attr } => (
-            format!("`{class_name}` is a `{base}` subclass, and unpickling restores its items through `{method}` before its attributes, but `{method_name}` reads `self.{attr}`: \"AttributeError: '{class_name}' object has no attribute '{attr}'\" ({consequence})"),
-            format!("`{method}` reads `self.{attr}`"),
-        ),
-        Pitfall::GetstateReturnsNothing { attr } => (
-            format!("`{method_name}` returns nothing, so pickle saves no state and never calls `__setstate__`, and the child gets an object without its attributes (\"AttributeError: '{class_name}' object has no attribute '{attr}'\" when it is used)"),
-            "`__getstate__` returns nothing".to_string(),
-        ),
-        Pitfall::TupleStateIndexedByString { key } => (
-            format!("`{owner}.__getstate__` returns a tuple, but `{method_name}` reads `state[\"{key}\"]`: \"TypeError: tuple indices must be integers or slices, not str\" ({consequence})"),
-            format!("`__setstate__` reads `state[\"{key}\"]`"),
-        ),
-        Pitfall::StateMissingKey { key } => (
-            format!("`{owner}.__getstate__` leaves out `\"{key}\"`, but `{method_name}` reads `state[\"{key}\"]`: \"KeyError: '{key}'\" ({consequence})"),
-            format!("`__setstate__` reads `state[\"{key}\"]`"),
-        ),
-        Pitfall::SetInitArguments { base, error } => (
-            format!("`{class_name}` is a `{base}` subclass, which pickles as `({class_name}, (list(items),), state)`, so unpickling calls `{class_name}(items)`, and `{method_name}` does not take that: \"{error}\" ({consequence})"),
-            "`__init__` does not take the items alone".to_string(),
-        ),
-        Pitfall::ReduceLocal { qualname } => (
-            format!("`{method_name}` returns the nested function `{qualname}` as the reconstructor, which pickle stores by name, so pickling fails in the parent: \"AttributeError: Can't pickle local object '{qualname}'\" (Python 3.13: \"Can't get local object\"; 3.14: \"PicklingError: Can't pickle local object\")"),
-            format!("`__reduce__` returns `{qualname}`"),
-        ),
-    }
-}
-
-fn help(pitfall: &Pitfall) -> &'static str {
-    match pitfall {
-        Pitfall::GetattrRecursion { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, read the attribute through `self.__dict__`, or define `__setstate__`",
-        Pitfall::GetattrDictKey { .. } => "start `__getattr__` with `if name.startswith(\"__\"): raise AttributeError(name)`, or read with `self.__dict__.get(...)` and raise `AttributeError` when it is missing",
-        Pitfall::ItemsBeforeState { .. } => "define `__reduce__` so that unpickling calls `__init__` (`return type(self), (<its arguments>,)`), or make the method work before the attributes exist",
-        Pitfall::GetstateReturnsNothing { .. } => "return the state from `__getstate__`",
-        Pitfall::TupleStateIndexedByString { .. } | Pitfall::StateMissingKey { .. } => "make `__setstate__` read exactly what `__getstate__` returns",
-        Pitfall::SetInitArguments { .. } => "define `__reduce__` returning `(type(self), (<the arguments of __init__>,), self.__dict__)`, or let `__init__` take the items as its only required argument",
-        Pitfall::ReduceLocal { .. } => "return a module-level function (or the class, or a classmethod of it) from `__reduce__`",
-    }
-}
-
-fn article(name: &str) -> &'static str {
-    match name.chars().next() {
-        Some(c) if "AEIOU".contains(c) => "an",
-        _ => "a",
-    }
-}
-
-/// What happens to the receiving side when unpickling fails there.
-fn unpickle_consequence(sender: Sender) -> &'static str {
-    match sender {
-        Sender::Pool => "the pool worker dies reading the task, and `map()`/`get()` waits forever",
-        Sender::Executor => "the worker dies, and the future fails with `BrokenProcessPool`",
-        Sender::Process | Sender::Library(_) => "the child dies before `run()`",
-    }
-}
-
-fn destination(sender: Sender) -> &'static str {
-    match sender {
-        Sender::Pool => "sent to pool workers as a task argument",
-        Sender::Executor => "sent to `ProcessPoolExecutor` workers as a task argument",
-        Sender::Process => "passed to a child process in `Process` args",
-        Sender::Library(id) => crate::semantic::knowledge::starter(id).sent_to.as_str(),
-    }
-}
-
 fn report_sent(
     checker: &mut Checker,
     sent: &Sent,
@@ -455,8 +319,7 @@ fn report_sent(
     let method_info = &project.models[found.module].functions[found.method];
     let method_name = method_info.qualname.clone();
     let object = format!("{} `{class_name}` object", article(&class_name));
-    let subject = match super::sps202_unpicklable_argument::short_text(checker, leaf.anchor.range())
-    {
+    let subject = match short_text(checker, leaf.anchor.range()) {
         Some(text) if leaf.anchor.range() != leaf.expr.range() || leaf.module != sent.module => {
             let verb = if leaf.nested { "holds" } else { "is" };
             format!("`{text}` {verb} {object}")
@@ -464,7 +327,8 @@ fn report_sent(
         Some(text) => format!("`{text}` makes {object}"),
         None => format!("{}{}", &object[..1].to_uppercase(), &object[1..]),
     };
-    let destination = destination_override.unwrap_or_else(|| destination(sender).to_string());
+    let destination =
+        destination_override.unwrap_or_else(|| sender_destination(sender).to_string());
     let consequence = unpickle_consequence(sender);
     let method_name = method_name.as_str();
     let owner = method_info
@@ -497,19 +361,9 @@ fn report_sent(
             message: format!("the `{class_name}` object is created here"),
         });
     }
-    for via in &sent.via {
-        related.push(Related {
-            file: checker.files[via.module].clone(),
-            range: via.range,
-            message: via.message.clone(),
-        });
-    }
+    related.extend(via_notes(checker, &sent.via));
     let help = help(&found.pitfall);
-    let fails_under = if sender.pickled_under_fork() {
-        Methods::ALL
-    } else {
-        Methods::SPAWN_AND_FORKSERVER
-    };
+    let fails_under = pickled_under(sender.pickled_under_fork());
     let pinned = checker.pinned(sent.site.context_method.as_deref());
     let fix = crate::fix::getattr_setstate::fix_in(checker, found)
         .or_else(|| crate::fix::items_reduce::fix_in(checker, found));

@@ -7,12 +7,14 @@ use spawnsafe_flow::channels::{
 };
 
 use crate::diagnostic::Related;
-use crate::payload::{Leaf, Walker};
+use crate::messages::crossing::{result_consequence, task_of};
+use crate::messages::results::{
+    created_note, kept_values, origin_related, raise_help, raise_note, related_notes, value_text,
+};
+use crate::payload::Walker;
 use crate::registry::Rule;
-use crate::rules::sps202_unpicklable_argument::short_text;
 use crate::rules::Checker;
 use crate::targets::Methods;
-use crate::workers::origin_note;
 
 pub const DOCS: &str = r#"# unpicklable-result (SPS206)
 
@@ -207,56 +209,6 @@ pub fn check(checker: &mut Checker) {
     }
 }
 
-fn pool_words(pool: ResultPool) -> &'static str {
-    match pool {
-        ResultPool::Pool => "a task of a process pool",
-        ResultPool::Executor => "a task of a `ProcessPoolExecutor`",
-    }
-}
-
-fn origin_related(checker: &Checker, origin: &crate::workers::WorkerOrigin) -> Related {
-    let (module, range, message) = origin_note(checker.project, origin);
-    Related {
-        file: checker.files[module].clone(),
-        range,
-        message,
-    }
-}
-
-/// The returned expression as the message names it.
-fn value_text(checker: &Checker, at: TextRange) -> String {
-    short_text(checker, at).map_or_else(|| "The value".to_string(), |text| format!("`{text}`"))
-}
-
-/// A note where the value is made, unless that is the returned expression itself.
-fn created_note(
-    checker: &Checker,
-    at: TextRange,
-    leaf: &Leaf,
-    message: String,
-) -> Option<(usize, TextRange, String)> {
-    (leaf.module != checker.module || !at.contains_range(leaf.expr.range()))
-        .then(|| (leaf.module, leaf.expr.range(), message))
-}
-
-/// The note where the value is made (if any), then where the task is sent.
-fn related_notes(
-    checker: &Checker,
-    note: Option<(usize, TextRange, String)>,
-    origin: &crate::workers::WorkerOrigin,
-) -> Vec<Related> {
-    let mut related: Vec<Related> = note
-        .map(|(module, range, message)| Related {
-            file: checker.files[module].clone(),
-            range,
-            message,
-        })
-        .into_iter()
-        .collect();
-    related.push(origin_related(checker, origin));
-    related
-}
-
 fn report_result(checker: &mut Checker, result: &BadResult) {
     let task = &result.origin.root;
     let error = result.what.error();
@@ -264,7 +216,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
         Unpicklable::GeneratorFunction => (
             format!(
                 "`{task}` is a generator function sent as {}: the task's result is a generator",
-                pool_words(result.pool)
+                task_of(result.pool)
             ),
             None,
         ),
@@ -279,7 +231,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             (
                 format!(
                     "{text}, returned by `{task}` ({}), is {}",
-                    pool_words(result.pool),
+                    task_of(result.pool),
                     kind.describe()
                 ),
                 note,
@@ -296,7 +248,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             (
                 format!(
                     "{text}, returned by `{task}` ({}), is an instance of `{qualname}`, a class defined inside a function, which pickles by a qualified name nothing can import",
-                    pool_words(result.pool)
+                    task_of(result.pool)
                 ),
                 note,
             )
@@ -315,11 +267,11 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             };
             let message = format!(
                 "{text}, returned by `{task}` ({}), is a `{}` exception: it is pickled back as `({}, self.args, self.__dict__)` under every start method, and `self.args` keeps {kept}, so re-creating it in the parent raises \"{}\"; {}",
-                pool_words(result.pool),
+                task_of(result.pool),
                 defect.class,
                 defect.class,
                 defect.error,
-                consequence(result.pool)
+                result_consequence(result.pool)
             );
             let related = related_notes(checker, note, &result.origin);
             let help = format!("pass every argument of `{}.__init__` on to `super().__init__(...)`, or define `__reduce__`", defect.class);
@@ -338,7 +290,7 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
             (
                 format!(
                     "{text}, returned by `{task}` ({}), is a `{}` instance, and pickling it pickles its attributes: `{}` is {}",
-                    pool_words(result.pool),
+                    task_of(result.pool),
                     inside.holder,
                     inside.path.trim_start_matches('.'),
                     inside.kind.describe()
@@ -376,46 +328,27 @@ fn report_result(checker: &mut Checker, result: &BadResult) {
     diagnostic.fix = fix;
 }
 
-/// What the parent sees when it cannot re-create what a task sends back.
-fn consequence(pool: ResultPool) -> &'static str {
-    match pool {
-        ResultPool::Pool => "the pool's result-handler thread dies on it and `map()`/`get()` wait forever (the pool hangs)",
-        ResultPool::Executor => "the executor marks the pool broken: `result()` raises `BrokenProcessPool: A process in the process pool was terminated abruptly while the future was running or pending.`",
-    }
-}
-
 fn report_raise(checker: &mut Checker, raise: &BadRaise) {
     let project = checker.project;
     let defect = &raise.defect;
     let function = &project.models[checker.module].functions[raise.function].qualname;
     let task = &raise.origin.root;
     let place = if *function == *task {
-        format!("in `{task}`, {}", pool_words(raise.pool))
+        format!("in `{task}`, {}", task_of(raise.pool))
     } else {
         format!(
             "in `{function}`, called from `{task}`, {}",
-            pool_words(raise.pool)
+            task_of(raise.pool)
         )
     };
-    let kept = match defect.kept {
-        1 => "1 value".to_string(),
-        n => format!("{n} values"),
-    };
-    let consequence = consequence(raise.pool);
+    let kept = kept_values(defect.kept);
+    let consequence = result_consequence(raise.pool);
     let message = format!(
         "`{}` is raised {place}: exceptions are pickled back to the parent as `({}, self.args, self.__dict__)` under every start method, and `self.args` keeps {kept}, so re-creating it in the parent raises \"{}\"; {consequence}",
         defect.class, defect.class, defect.error
     );
     let mut related = Vec::new();
-    let note = match (defect.args_set_at, defect.init) {
-        (Some((module, range)), _) => Some((module, range, format!("`self.args` is set here, with {kept}"))),
-        (None, Some((init_module, init))) => Some((
-            init_module,
-            project.models[init_module].functions[init].def.name.range,
-            format!("`{}.__init__` does not call `super().__init__`: `self.args` is what the `raise` passes by position", defect.class),
-        )),
-        (None, None) => None,
-    };
+    let note = raise_note(project, defect);
     if let Some((module, range, message)) = note {
         related.push(Related {
             file: checker.files[module].clone(),
@@ -424,30 +357,7 @@ fn report_raise(checker: &mut Checker, raise: &BadRaise) {
         });
     }
     related.push(origin_related(checker, &raise.origin));
-    let keyword_only = defect.init.is_some_and(|(init_module, init)| {
-        !project.models[init_module].functions[init]
-            .def
-            .parameters
-            .kwonlyargs
-            .is_empty()
-    });
-    let help = if let Some(init) = defect.init.filter(|_| !keyword_only) {
-        format!(
-            "pass every argument on (`super().__init__({})`), or define `__reduce__` returning `({}, (...))` with the arguments `__init__` needs",
-            init_arguments(project, init),
-            defect.class
-        )
-    } else if defect.init.is_none() {
-        format!(
-            "catch the `{}` in the task and return (or raise) plain data the parent can rebuild, such as its message and fields",
-            defect.class
-        )
-    } else {
-        format!(
-            "give `{}`'s keyword-only arguments defaults, or define `__reduce__` returning a module-level function and the arguments that re-create it (passing the keyword-only ones by keyword)",
-            defect.class
-        )
-    };
+    let help = raise_help(project, defect);
     let range: TextRange = raise.raised.range();
     let fix = defect
         .init
@@ -456,20 +366,4 @@ fn report_raise(checker: &mut Checker, raise: &BadRaise) {
     diagnostic.related = related;
     diagnostic.fails_under = Some(Methods::ALL);
     diagnostic.fix = fix;
-}
-
-/// `msg, code`: the parameters of `__init__` after `self`, as a call passes them on.
-fn init_arguments(
-    project: &crate::project::Project,
-    (module, init): (usize, crate::semantic::FunctionId),
-) -> String {
-    let parameters = &project.models[module].functions[init].def.parameters;
-    parameters
-        .posonlyargs
-        .iter()
-        .chain(parameters.args.iter())
-        .skip(1)
-        .map(|parameter| parameter.parameter.name.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

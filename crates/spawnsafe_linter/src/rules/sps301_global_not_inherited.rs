@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::{Related, SourceFile};
-use crate::facts::PickleRole;
+use crate::messages::state::{facility_help, facility_words};
 use crate::project::Project;
 use crate::registry::{Rule, Severity};
 use crate::rules::Checker;
@@ -295,40 +295,8 @@ fn sync_message(
 }
 
 fn config_message(finding: &StateFinding, facility: Facility, place: &str) -> String {
-    let runs = &finding.worker;
-    let (what, seen) = match facility {
-        Facility::Logging => (
-            "logs through `logging`, which the parent configures only at run time",
-            "logging is configured only as importing the modules leaves it (by default the root logger has level `WARNING` and no handler): records below that level are dropped and the parent's handlers and format are missing",
-        ),
-        Facility::NumpyRandom => (
-            "draws from `numpy.random`'s global generator, which the parent seeds only at run time",
-            "its generator is seeded from `os.urandom`, so the numbers differ from fork's and from run to run",
-        ),
-        Facility::RecursionLimit => (
-            "recurses, and the parent raises the recursion limit only at run time",
-            "it has the default limit of 1000: \"RecursionError: maximum recursion depth exceeded\"",
-        ),
-        Facility::Warnings => (
-            "issues warnings, and the parent sets the warnings filters only at run time",
-            "it has the default filters, so the warnings are shown (or not raised) as if no filter were set",
-        ),
-        Facility::Decimal => (
-            "computes with `Decimal`, and the parent changes the decimal context only at run time",
-            "its context has the default precision of 28 digits",
-        ),
-    };
+    let (runs, (what, seen)) = (&finding.worker, facility_words(facility));
     format!("{runs} and {what} ({place}): a spawn or forkserver child starts a fresh interpreter, where {seen}")
-}
-
-fn config_help(facility: Facility) -> &'static str {
-    match facility {
-        Facility::Logging => "configure logging where every process runs it: at import time, or in the pool's `initializer` (a `QueueHandler` that sends records to a `QueueListener` in the parent)",
-        Facility::NumpyRandom => "seed in each child: pass a seed per task (or through `initializer`/`initargs`) and seed or create a generator there",
-        Facility::RecursionLimit => "set the limit in the child too: at import time, in the pool's `initializer`, or in the worker itself",
-        Facility::Warnings => "set the filters where every process runs them: at import time, or in the pool's `initializer`",
-        Facility::Decimal => "set the context in the child: at import time, in the pool's `initializer`, or with `decimal.localcontext()` in the worker",
-    }
 }
 
 /// The module a global lives in, as the message names it.
@@ -349,24 +317,6 @@ fn pinned_method(project: &Project, finding: &StateFinding) -> Option<StartMetho
         .and_then(StartMethod::from_name)
         .or_else(|| super::program_method(&project.facts[finding.origin.site.0]))
         .or_else(|| super::program_method(&project.facts[finding.module]))
-}
-
-/// The setter call among the finding's steps (`Tracker.init(20.5)`), run again
-/// in the child.
-fn replay_setter(
-    checker: &Checker,
-    finding: &StateFinding,
-    process: bool,
-) -> Option<crate::fix::Fix> {
-    finding.related.iter().find_map(|step| {
-        crate::fix::replay_setter::fix_in(
-            checker,
-            &finding.name,
-            (step.module, step.range),
-            finding.origin.site,
-            process,
-        )
-    })
 }
 
 pub fn check(checker: &mut Checker, findings: &StateFindings) {
@@ -394,7 +344,7 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
             ),
             Hazard::Config { facility, place } => (
                 config_message(finding, *facility, place),
-                config_help(*facility),
+                facility_help(*facility),
             ),
         };
         let related = finding
@@ -407,73 +357,7 @@ pub fn check(checker: &mut Checker, findings: &StateFindings) {
             })
             .collect();
         let pinned = pinned_method(checker.project, finding);
-        let fix = match &finding.hazard {
-            Hazard::Sync { manager: false, .. }
-                if finding.holder.is_none()
-                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
-            {
-                crate::fix::pass_to_child::fix_in(
-                    checker,
-                    &finding.name,
-                    finding.origin.root_function,
-                    finding.origin.site,
-                )
-            }
-            Hazard::Sync { manager: false, .. }
-                if finding.holder.is_none()
-                    && matches!(
-                        finding.origin.role,
-                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
-                    ) =>
-            {
-                crate::fix::inherit_globals::fix_in(checker, &finding.name, finding.origin.site)
-            }
-            Hazard::Global { .. }
-                if finding.holder.is_none()
-                    && matches!(
-                        finding.origin.role,
-                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
-                    ) =>
-            {
-                crate::fix::inherit_globals::fix_in(checker, &finding.name, finding.origin.site)
-                    .or_else(|| {
-                        crate::fix::initializer_call::fix_in(
-                            checker,
-                            &finding.name,
-                            finding.origin.site,
-                        )
-                    })
-                    .or_else(|| replay_setter(checker, finding, false))
-            }
-            Hazard::Global { .. }
-                if finding.holder.is_none()
-                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
-            {
-                crate::fix::pass_to_child::global_fix_in(
-                    checker,
-                    &finding.name,
-                    finding.origin.root_function,
-                    finding.origin.site,
-                )
-                .or_else(|| replay_setter(checker, finding, true))
-            }
-            Hazard::Config { .. }
-                if finding.holder.is_none()
-                    && matches!(
-                        finding.origin.role,
-                        Some(PickleRole::PoolTask | PickleRole::ExecutorTask)
-                    ) =>
-            {
-                crate::fix::config_initializer::fix_in(checker, finding.range, finding.origin.site)
-            }
-            Hazard::Config { .. }
-                if finding.holder.is_none()
-                    && finding.origin.role == Some(PickleRole::ProcessTarget) =>
-            {
-                crate::fix::configure_process::fix_in(checker, finding.range, finding.origin.site)
-            }
-            _ => None,
-        };
+        let fix = crate::fix::parent_state::fix_for(checker, finding);
         let diagnostic = checker.report(
             Rule::GlobalNotInherited,
             finding.range,
