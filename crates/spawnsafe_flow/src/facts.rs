@@ -1386,6 +1386,11 @@ impl<'m, 'a> Collector<'m, 'a> {
         for (argument, kind) in starter(id).sent(call) {
             self.library_send(argument, kind, id, scope, method.clone());
         }
+        for (argument, kind, at) in
+            crate::unpacked_sends::sent_unpacked(self.model, call, id, scope)
+        {
+            self.library_send(argument, kind, id, at, method.clone());
+        }
     }
 
     /// What a method of a knowledge-base object sends when it may start

@@ -44,6 +44,7 @@ pub mod state;
 #[cfg(test)]
 mod test_project;
 pub mod torch;
+mod unpacked_sends;
 pub mod worker_counts;
 pub mod worker_io;
 pub mod workers;

@@ -21,5 +21,6 @@ pub mod qualified;
 pub mod references;
 mod settings_objects;
 pub mod stdlib;
+pub mod unpacked_values;
 
 pub use model::*;
