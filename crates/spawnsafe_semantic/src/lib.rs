@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod argvalues;
+mod config_values;
 mod containers;
 pub mod decorated_objects;
 pub mod guards;
