@@ -41,6 +41,7 @@ pub mod returns;
 pub mod side_effects;
 pub mod start_order;
 pub mod state;
+mod stored_by_methods;
 #[cfg(test)]
 mod test_project;
 pub mod torch;
