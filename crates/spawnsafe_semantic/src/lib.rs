@@ -22,6 +22,7 @@ pub mod qualified;
 pub mod references;
 mod settings_objects;
 pub mod stdlib;
+mod subclass_init_sends;
 pub mod unpacked_values;
 
 pub use model::*;
