@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+mod appended_elements;
 pub mod argument_sites;
 pub mod bound_methods;
 pub mod boundary;
