@@ -871,7 +871,12 @@ impl<'m, 'a> Collector<'m, 'a> {
                     self.library_sends(call, id, scope, method);
                 }
             }
-            _ => {}
+            // `super().__init__(..., collate_fn=lambda ...)` of a `DataLoader` subclass.
+            _ => {
+                if let Some(id) = model.subclass_init_starter(call, scope) {
+                    self.library_sends(call, id, scope, None);
+                }
+            }
         }
         // `Parallel(n_jobs=2, backend="multiprocessing")(tasks)`: calling the object starts it.
         if let Some((id, method)) = library_start(&callee, "__call__", Trigger::Methods) {
@@ -1385,6 +1390,11 @@ impl<'m, 'a> Collector<'m, 'a> {
     ) {
         for (argument, kind, via) in starter(id).sent_with_via(call) {
             self.library_send(argument, kind, via, id, scope, method.clone());
+        }
+        for (argument, kind, at) in
+            crate::unpacked_sends::sent_unpacked(self.model, call, id, scope)
+        {
+            self.library_send(argument, kind, id, at, method.clone());
         }
     }
 

@@ -6,6 +6,7 @@
 pub use spawnsafe_semantic as semantic;
 pub use spawnsafe_semantic::api;
 
+mod appended_elements;
 pub mod argument_sites;
 pub mod bound_methods;
 pub mod boundary;
@@ -45,10 +46,12 @@ pub mod returns;
 pub mod side_effects;
 pub mod start_order;
 pub mod state;
+mod stored_by_methods;
 #[cfg(test)]
 mod test_project;
 pub mod torch;
 pub mod trip_failures;
+mod unpacked_sends;
 pub mod worker_counts;
 pub mod worker_io;
 pub mod workers;

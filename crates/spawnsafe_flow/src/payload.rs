@@ -1120,6 +1120,20 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                 out,
             );
         }
+        // What its methods stored in it: `model.register_forward_hook(hook)`.
+        if shape == Shape::Whole {
+            let stored = crate::stored_by_methods::stored_items(
+                project,
+                walk.module,
+                name,
+                expr,
+                scope,
+                found_in,
+            );
+            for (_, item, at) in stored {
+                self.walk(walk, item, at, Shape::Whole, anchor, None, depth + 1, out);
+            }
+        }
         let mut alternatives = Vec::new();
         for binding in reaching {
             let holder = Some(Holder {

@@ -270,7 +270,11 @@ impl<'p, 'a> Project<'p, 'a> {
         };
         let root = &self.paths[importer].root;
         let Some(candidates) = self.by_name.get(name) else {
-            return self.resolve_in_namespace_package(root, name);
+            return self.resolve_in_namespace_package(root, name).or_else(|| {
+                (level == 0)
+                    .then(|| self.resolve_sibling(importer, name))
+                    .flatten()
+            });
         };
         if let Some(same_root) = candidates
             .iter()
@@ -283,6 +287,28 @@ impl<'p, 'a> Project<'p, 'a> {
         // among all files found.
         let found = self.found_names.get(name).copied().unwrap_or(0);
         (candidates.len() == 1 && found <= 1).then(|| candidates[0])
+    }
+
+    /// `import dataset` in `mnist/train.py` run as a script, where `mnist/` is a
+    /// package: the script's own directory is `sys.path[0]` (Modules/main.c
+    /// `pymain_run_python` prepends it), so the name is the sibling
+    /// `mnist/dataset.py`. Only when no module of that name is found otherwise.
+    fn resolve_sibling(&self, importer: usize, name: &str) -> Option<usize> {
+        let path = &self.paths[importer];
+        if !path.in_package {
+            return None;
+        }
+        let package = if path.is_package_init {
+            path.name.as_str()
+        } else {
+            path.name.rsplit_once('.').map(|(package, _)| package)?
+        };
+        let sibling = format!("{package}.{name}");
+        self.by_name
+            .get(sibling.as_str())?
+            .iter()
+            .copied()
+            .find(|&candidate| self.paths[candidate].root == path.root)
     }
 
     /// `import exp.exp_main` where `exp/` has no `__init__.py`: a namespace package

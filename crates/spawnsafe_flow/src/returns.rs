@@ -46,7 +46,10 @@ pub fn returns_lazy_starter(model: &ModuleModel, function: FunctionId) -> bool {
     };
     info.returns.iter().any(|returned| match returned {
         Expr::Tuple(tuple) => tuple.elts.iter().any(lazy),
-        _ => lazy(returned),
+        _ => {
+            lazy(returned)
+                || crate::appended_elements::common_element(model, returned, info.scope).is_some()
+        }
     })
 }
 
@@ -91,7 +94,14 @@ impl EffectFinder<'_, '_, '_> {
         let info = &model.functions[function];
         for returned in &info.returns {
             let value = match index {
-                Some(index) => model.element_of(returned, index, info.scope, 0),
+                Some(index) => match model.element_of(returned, index, info.scope, 0) {
+                    // `ds.append(loader)` ... `return ds`: one of the appended loaders.
+                    Value::Unknown => {
+                        crate::appended_elements::common_element(model, returned, info.scope)
+                            .unwrap_or(Value::Unknown)
+                    }
+                    value => value,
+                },
                 None => model.resolve(returned, info.scope),
             };
             if effect == Effect::Start {

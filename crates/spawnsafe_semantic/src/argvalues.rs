@@ -30,6 +30,11 @@ fn values(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize) -> Opt
     if depth > MAX_DEPTH {
         return None;
     }
+    // Through configuration dicts: `config["data_params"]`, a dict display
+    // whose items are not all literals, a parameter filled by `**config`.
+    if let Some(found) = config_values(model, expr, scope, depth) {
+        return Some(found);
+    }
     // `**options`: the dicts it may be.
     if let Some(mappings) = crate::kwargs_dicts::mappings(model, expr, scope) {
         return Some(mappings);
@@ -64,6 +69,24 @@ fn values(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize) -> Opt
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// [`crate::config_values`] for `expr`, with this module's evaluation.
+fn config_values(
+    model: &ModuleModel,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: usize,
+) -> Option<Vec<Known>> {
+    let evaluate = |value: &Expr, at: ScopeId| values(model, value, at, depth + 1);
+    if let Expr::Name(name) = expr {
+        if let Some((found_in, [binding])) = model.lookup(name.id.as_str(), scope) {
+            if let BindingKind::Parameter(index) = binding.kind {
+                return crate::config_values::parameter_values(model, found_in, index, &evaluate);
+            }
+        }
+    }
+    crate::config_values::values(model, expr, scope, &evaluate)
 }
 
 /// The expressions that make the value of `expr`: through names bound by
@@ -371,7 +394,7 @@ fn stored_values(call: &ast::ExprCall) -> Option<Vec<Known>> {
 }
 
 /// Every call in the module with the scope it is made in (not in lambdas).
-fn calls_in<'a>(model: &ModuleModel<'a>) -> Vec<(&'a ast::ExprCall, ScopeId)> {
+pub(crate) fn calls_in<'a>(model: &ModuleModel<'a>) -> Vec<(&'a ast::ExprCall, ScopeId)> {
     let mut finder = CallFinder::default();
     finder.visit_body(model.body);
     let mut out: Vec<_> = finder

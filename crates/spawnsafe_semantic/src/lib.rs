@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod argvalues;
+mod config_values;
 mod containers;
 pub mod decorated_objects;
 pub mod guards;
@@ -21,6 +22,8 @@ pub mod qualified;
 pub mod references;
 mod settings_objects;
 pub mod stdlib;
+mod subclass_init_sends;
 pub mod unfindable;
+pub mod unpacked_values;
 
 pub use model::*;
