@@ -1394,7 +1394,8 @@ impl<'m, 'a> Collector<'m, 'a> {
         for (argument, kind, at) in
             crate::unpacked_sends::sent_unpacked(self.model, call, id, scope)
         {
-            self.library_send(argument, kind, id, at, method.clone());
+            let via = starter(id).sender;
+            self.library_send(argument, kind, via, id, at, method.clone());
         }
     }
 
