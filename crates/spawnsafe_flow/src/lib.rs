@@ -27,6 +27,7 @@ pub mod library_tasks;
 pub mod manager_items;
 pub mod objects;
 pub mod parameter_pools;
+pub mod parameter_receivers;
 pub mod payload;
 pub mod pitfall_sites;
 pub mod pitfalls;
