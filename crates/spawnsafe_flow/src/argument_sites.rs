@@ -150,7 +150,23 @@ pub fn argument_findings<'s, 'a>(
                 _ => continue,
             },
             instance @ Value::Instance(_) => (instance, Callable::Instance),
-            _ => continue,
+            // `processor.process` of a parameter: the instance its callers pass.
+            _ => {
+                let sent_by_task =
+                    !matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject)
+                        && !site.pickler.pickles_code_by_value();
+                if let Some((method, inside)) = sent_by_task
+                    .then(|| crate::parameter_receivers::unpicklable_receiver(walker, module, site))
+                    .flatten()
+                {
+                    findings.push(ArgumentFinding::InCallable {
+                        site,
+                        callable: Callable::BoundMethod(method),
+                        inside,
+                    });
+                }
+                continue;
+            }
         };
         if matches!(site.role, PickleRole::Argument | PickleRole::ProcessObject)
             || site.pickler.pickles_code_by_value()

@@ -32,6 +32,7 @@ pub mod manager_classes;
 pub mod manager_items;
 pub mod objects;
 pub mod parameter_pools;
+pub mod parameter_receivers;
 pub mod payload;
 pub mod pitfall_sites;
 pub mod pitfalls;

@@ -268,3 +268,21 @@ fn no_initializer_where_the_pool_has_one_or_the_global_names_a_class() {
         assert!(!after.contains("_inherit_"), "{source}\n---\n{after}");
     }
 }
+
+#[test]
+fn no_partial_where_the_lambda_reads_values_that_do_not_pickle() {
+    let manager = "import queue, threading\nfrom multiprocessing.managers import BaseManager\n\nclass M(BaseManager):\n    pass\n\ndef serve(names):\n    VALUE\n    M.register('get', callable=lambda name: held[name])\n    m = M(address=('127.0.0.1', 0), authkey=b'k')\n    m.start()\n    return m\n\nif __name__ == '__main__':\n    serve(['a']).shutdown()\n";
+    for value in [
+        // A dict of queues (TensorFlowOnSpark's TFManager.start).
+        "held = {n: queue.Queue() for n in names}",
+        "held = {'a': queue.Queue(), 'b': queue.Queue()}",
+        // A lock.
+        "held = threading.Lock()",
+    ] {
+        let source = manager.replace("VALUE", value);
+        assert_eq!(fixed_all(&source), source, "{value}");
+    }
+    // Values that pickle are bound into the partial.
+    let source = manager.replace("VALUE", "held = {n: len(n) for n in names}");
+    assert!(fixed_all(&source).contains("functools.partial(_get, held=held)"));
+}

@@ -30,6 +30,20 @@ fn values(model: &ModuleModel, expr: &Expr, scope: ScopeId, depth: usize) -> Opt
     if depth > MAX_DEPTH {
         return None;
     }
+    let path_values = |value: &Expr, at: ScopeId| values(model, value, at, depth + 1);
+    flow_insensitive(model, expr, scope, depth)
+        // `kwargs["num_workers"] = 0` under `if loader == "full":`, `self.kwargs`:
+        // the statements before the read, path by path.
+        .or_else(|| crate::path_state::name_values(model, expr, scope, &path_values))
+        .or_else(|| crate::path_state::attribute_values(model, expr, scope, &path_values))
+}
+
+fn flow_insensitive(
+    model: &ModuleModel,
+    expr: &Expr,
+    scope: ScopeId,
+    depth: usize,
+) -> Option<Vec<Known>> {
     // Through configuration dicts: `config["data_params"]`, a dict display
     // whose items are not all literals, a parameter filled by `**config`.
     if let Some(found) = config_values(model, expr, scope, depth) {

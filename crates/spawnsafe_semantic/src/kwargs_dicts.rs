@@ -60,6 +60,16 @@ pub(crate) fn may_change_in(body: &[Stmt], name: &str) -> bool {
     finder.changed
 }
 
+/// As [`may_change_in`], within one expression (an `if` test).
+pub(crate) fn may_change_in_expr(expr: &Expr, name: &str) -> bool {
+    let mut finder = ChangeFinder {
+        name,
+        changed: false,
+    };
+    finder.visit_expr(expr);
+    finder.changed
+}
+
 struct ChangeFinder<'n> {
     name: &'n str,
     changed: bool,

@@ -126,13 +126,21 @@ fn product<T>(current: Vec<T>, extend: impl Fn(&T) -> Vec<T>) -> Option<Vec<T>> 
 
 /// Every call of `function` in the module, with its scope, when those are all
 /// the uses of its name: by name for a plain function, on its own instance
-/// (`self.helper(...)`) for a method. `None` otherwise, or when there is none.
-fn calls_of<'a>(
+/// (`self.helper(...)`) for a method, and the class called by name
+/// (`Module(data, loader="full")`) for `__init__`. `None` otherwise, or when
+/// there is none.
+pub(crate) fn calls_of<'a>(
     model: &ModuleModel<'a>,
     function: FunctionId,
 ) -> Option<Vec<(&'a ast::ExprCall, ScopeId)>> {
     let info = &model.functions[function];
-    let name = info.def.name.id.as_str();
+    let init_of = info
+        .class
+        .filter(|_| info.def.name.id.as_str() == "__init__");
+    let name = match init_of {
+        Some(class) => model.classes[class].def.name.id.as_str(),
+        None => info.def.name.id.as_str(),
+    };
     let mut finder = UseFinder {
         name,
         calls: Vec::new(),
@@ -151,8 +159,11 @@ fn calls_of<'a>(
     let mut calls = Vec::new();
     for (call, scope) in finder.calls {
         let fills = match (info.class, call.func.as_ref()) {
+            (Some(class), Expr::Name(_)) if init_of.is_some() => {
+                model.resolve(&call.func, scope) == Value::Class(class)
+            }
             (None, Expr::Name(_)) => model.resolve(&call.func, scope) == Value::Function(function),
-            (Some(class), Expr::Attribute(attribute)) => {
+            (Some(class), Expr::Attribute(attribute)) if init_of.is_none() => {
                 receiver_is(model, &attribute.value, scope, class)
                     && model.classes[class].methods.get(name) == Some(&function)
             }
@@ -165,6 +176,7 @@ fn calls_of<'a>(
     }
     let uses = match info.class {
         None => model.load_count(name),
+        Some(_) if init_of.is_some() => model.load_count(name),
         Some(_) => finder.other_uses + calls.len(),
     };
     (!calls.is_empty() && uses == calls.len()).then_some(calls)

@@ -18,6 +18,7 @@ mod kwargs_dicts;
 mod kwargs_params;
 pub mod model;
 mod optional_decorator;
+mod path_state;
 pub mod qualified;
 pub mod references;
 mod settings_objects;

@@ -898,6 +898,10 @@ pub fn lambda_fix_in(
         style: &file.style,
     };
     let (lambda, scope, stored) = lambda_at(&context, at)?;
+    // The values a partial would bind must pickle in the lambda's place.
+    if !super::bound_values::captured_values_may_pickle(checker, lambda, scope) {
+        return None;
+    }
     match name.or(stored) {
         Some(name) => hoist::stored_lambda_fix(&context, lambda, scope, name),
         None => hoist::lambda_fix(&context, lambda, scope),

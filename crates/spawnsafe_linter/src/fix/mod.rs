@@ -8,6 +8,7 @@
 //! that re-checks after each round lives in [`crate::fixer::fix_paths`].
 
 pub mod apply;
+pub mod bound_values;
 pub mod class_by_name;
 pub mod config_initializer;
 pub mod configure_process;
