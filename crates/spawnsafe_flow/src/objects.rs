@@ -173,6 +173,21 @@ impl ObjectKind {
         }
     }
 
+    /// The error when it is pickled while a child is being created
+    /// (`spawning`: `Process` args under spawn/forkserver) or anywhere else
+    /// (task arguments, results, queue items): only a manager differs.
+    pub fn pickling_error(&self, spawning: bool) -> Option<ErrorText> {
+        match self {
+            ObjectKind::Manager { .. } if spawning => Some(ErrorText::new(
+                "TypeError: cannot pickle 'weakref.ReferenceType' object",
+            )),
+            ObjectKind::Manager { .. } => Some(ErrorText::new(
+                "TypeError: Pickling an AuthenticationString object is disallowed for security reasons",
+            )),
+            _ => self.never_pickles(),
+        }
+    }
+
     /// The error `pickle` raises for it, when it never pickles. `None` for
     /// kinds that pickle (or whose failure depends on where they are pickled).
     pub fn never_pickles(&self) -> Option<ErrorText> {

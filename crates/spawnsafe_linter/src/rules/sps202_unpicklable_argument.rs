@@ -505,7 +505,7 @@ fn problem(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Option<Proble
             fails_under: Methods::SPAWN_AND_FORKSERVER,
         }),
         _ => Some(Problem {
-            error: kind.never_pickles()?,
+            error: kind.pickling_error(!task)?,
             mechanism: "it cannot be pickled",
             fails_under: pickled_under(sender.pickled_under_fork()),
         }),
