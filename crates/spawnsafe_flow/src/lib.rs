@@ -39,6 +39,7 @@ pub mod process_state;
 pub mod project;
 pub mod returns;
 pub mod side_effects;
+pub mod sole_construction;
 pub mod start_order;
 pub mod state;
 #[cfg(test)]

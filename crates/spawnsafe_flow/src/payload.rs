@@ -712,17 +712,31 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                 }
                 let anchor = anchor.or(Some(expr));
                 let mut alternatives = Vec::new();
+                let subclassed = !self.subclasses_of(class_module, class).is_empty();
                 for assignment in assignments {
                     let mut flows = Vec::new();
                     match assignment.value {
                         Some(value) => {
+                            // `__init__`'s parameters hold what the class's one construction passed.
+                            let env = (!subclassed
+                                && assignment.class == class
+                                && assignment.module == class_module)
+                                .then(|| {
+                                    crate::sole_construction::sole_construction(
+                                        project,
+                                        class_module,
+                                        class,
+                                        assignment.method,
+                                    )
+                                })
+                                .flatten();
                             // Follow the value in its own module; its leaves keep our anchor.
                             let mut inner = Walk {
                                 module: assignment.module,
                                 root: None,
                                 seen: FxHashSet::default(),
                                 nested: walk.nested,
-                                env: None,
+                                env,
                             };
                             self.walk(
                                 &mut inner,
