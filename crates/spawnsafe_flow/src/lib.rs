@@ -25,6 +25,7 @@ pub mod imported_guards;
 pub mod joins;
 pub mod library_tasks;
 pub mod manager_items;
+pub mod method_returns;
 pub mod objects;
 pub mod parameter_pools;
 pub mod payload;

@@ -869,13 +869,28 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
             }
             _ => {}
         }
-        // What the project's own functions return.
-        let function = match &callee {
-            Value::Function(function) => Some((walk.module, *function)),
-            Value::Qualified(name) => project.resolve_function(walk.module, name),
-            _ => None,
+        // What the project's own functions return (and the methods of a
+        // project class instance: `sensor.read(step)`), with the parameters
+        // bound to this call's arguments.
+        let (function, bound) = match &callee {
+            Value::Function(function) => (Some((walk.module, *function)), false),
+            Value::Qualified(name) => (project.resolve_function(walk.module, name), false),
+            Value::BoundMethod(receiver, method) => (
+                crate::method_returns::called_method(self, walk.module, receiver, method),
+                true,
+            ),
+            _ => (None, false),
         };
         if let Some((function_module, function)) = function {
+            let env = Some(Rc::new(Env {
+                module: function_module,
+                function,
+                call,
+                bound,
+                caller_module: walk.module,
+                caller_scope: scope,
+                parent: walk.env.clone(),
+            }));
             let info = &project.models[function_module].functions[function];
             if is_generator_function(info.def) {
                 if shape == Shape::Whole {
@@ -894,7 +909,7 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                     root: None,
                     seen: FxHashSet::default(),
                     nested: walk.nested,
-                    env: None,
+                    env: env.clone(),
                 };
                 let mut flows = Vec::new();
                 self.walk(
