@@ -55,6 +55,12 @@ pub enum ObjectKind {
         written: String,
         started: bool,
     },
+    /// `multiprocessing.Manager()`: a started manager, which keeps its
+    /// server `Process` (with a `Finalize` of weak references) and its
+    /// authentication key.
+    Manager {
+        written: String,
+    },
     /// A `logging` handler: it holds a `threading.RLock`.
     LogHandler {
         written: String,
@@ -97,6 +103,7 @@ impl ObjectKind {
             | ObjectKind::Pool { written }
             | ObjectKind::Executor { written, .. }
             | ObjectKind::LogHandler { written } => format!("a `{written}`"),
+            ObjectKind::Manager { written } => format!("a started manager (`{written}()`)"),
             ObjectKind::Process { written, started } => {
                 if *started {
                     format!("a started `{written}` object")
@@ -152,6 +159,7 @@ impl ObjectKind {
             | ObjectKind::Executor { written, .. }
             | ObjectKind::LogHandler { written }
             | ObjectKind::Process { written, .. } => format!("the `{written}`"),
+            ObjectKind::Manager { .. } => "the manager".to_string(),
             ObjectKind::File { .. } => "the file".to_string(),
             ObjectKind::Generator => "the generator".to_string(),
             ObjectKind::SqliteConnection => "the connection".to_string(),
@@ -162,6 +170,21 @@ impl ObjectKind {
             ObjectKind::Lambda => "the lambda".to_string(),
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
             ObjectKind::ReplacedFunction { name, .. } => format!("the function `{name}`"),
+        }
+    }
+
+    /// The error when it is pickled while a child is being created
+    /// (`spawning`: `Process` args under spawn/forkserver) or anywhere else
+    /// (task arguments, results, queue items): only a manager differs.
+    pub fn pickling_error(&self, spawning: bool) -> Option<ErrorText> {
+        match self {
+            ObjectKind::Manager { .. } if spawning => Some(ErrorText::new(
+                "TypeError: cannot pickle 'weakref.ReferenceType' object",
+            )),
+            ObjectKind::Manager { .. } => Some(ErrorText::new(
+                "TypeError: Pickling an AuthenticationString object is disallowed for security reasons",
+            )),
+            _ => self.never_pickles(),
         }
     }
 
@@ -199,6 +222,14 @@ impl ObjectKind {
             ObjectKind::LogHandler { .. } => {
                 ErrorText::new("TypeError: cannot pickle '_thread.RLock' object")
             }
+            // Checked on CPython 3.11: `Process.start()` under spawn pickles the
+            // server process's `Finalize` (Lib/multiprocessing/util.py keeps a
+            // weakref); anywhere else `AuthenticationString.__reduce__`
+            // (Lib/multiprocessing/process.py) refuses the manager's `_authkey`.
+            ObjectKind::Manager { .. } => ErrorText::new(
+                "TypeError: cannot pickle 'weakref.ReferenceType' object",
+            )
+            .or("in a task argument, a result or a queue item: \"TypeError: Pickling an AuthenticationString object is disallowed for security reasons\""),
             // Checked on CPython 3.11 (the module is the caller's `__name__`).
             ObjectKind::ClassByName(class) => {
                 let name = &class.typename;
@@ -340,6 +371,8 @@ pub fn classify<'a>(
                 | ObjectKind::SqliteConnection
                 | ObjectKind::Pool { .. }
                 | ObjectKind::Executor { .. }
+                // `BaseManager.__enter__` starts the manager and returns it.
+                | ObjectKind::Manager { .. }
         )
         .then_some(kind);
     }
@@ -647,6 +680,13 @@ fn classify_api(api: Option<Api>, name: &str) -> Option<ObjectKind> {
             lock_type: "_queue.SimpleQueue",
         },
         Api::Thread if name.starts_with("threading.") => ObjectKind::Thread { written },
+        Api::ManagerFactory => ObjectKind::Manager {
+            written: if written.is_empty() {
+                "Manager".to_string()
+            } else {
+                written
+            },
+        },
         _ => return None,
     })
 }

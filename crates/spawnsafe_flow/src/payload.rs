@@ -712,17 +712,31 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                 }
                 let anchor = anchor.or(Some(expr));
                 let mut alternatives = Vec::new();
+                let subclassed = !self.subclasses_of(class_module, class).is_empty();
                 for assignment in assignments {
                     let mut flows = Vec::new();
                     match assignment.value {
                         Some(value) => {
+                            // `__init__`'s parameters hold what the class's one construction passed.
+                            let env = (!subclassed
+                                && assignment.class == class
+                                && assignment.module == class_module)
+                                .then(|| {
+                                    crate::sole_construction::sole_construction(
+                                        project,
+                                        class_module,
+                                        class,
+                                        assignment.method,
+                                    )
+                                })
+                                .flatten();
                             // Follow the value in its own module; its leaves keep our anchor.
                             let mut inner = Walk {
                                 module: assignment.module,
                                 root: None,
                                 seen: FxHashSet::default(),
                                 nested: walk.nested,
-                                env: None,
+                                env,
                             };
                             self.walk(
                                 &mut inner,
@@ -855,13 +869,28 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
             }
             _ => {}
         }
-        // What the project's own functions return.
-        let function = match &callee {
-            Value::Function(function) => Some((walk.module, *function)),
-            Value::Qualified(name) => project.resolve_function(walk.module, name),
-            _ => None,
+        // What the project's own functions return (and the methods of a
+        // project class instance: `sensor.read(step)`), with the parameters
+        // bound to this call's arguments.
+        let (function, bound) = match &callee {
+            Value::Function(function) => (Some((walk.module, *function)), false),
+            Value::Qualified(name) => (project.resolve_function(walk.module, name), false),
+            Value::BoundMethod(receiver, method) => (
+                crate::method_returns::called_method(self, walk.module, receiver, method),
+                true,
+            ),
+            _ => (None, false),
         };
         if let Some((function_module, function)) = function {
+            let env = Some(Rc::new(Env {
+                module: function_module,
+                function,
+                call,
+                bound,
+                caller_module: walk.module,
+                caller_scope: scope,
+                parent: walk.env.clone(),
+            }));
             let info = &project.models[function_module].functions[function];
             if is_generator_function(info.def) {
                 if shape == Shape::Whole {
@@ -880,7 +909,7 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                     root: None,
                     seen: FxHashSet::default(),
                     nested: walk.nested,
-                    env: None,
+                    env: env.clone(),
                 };
                 let mut flows = Vec::new();
                 self.walk(

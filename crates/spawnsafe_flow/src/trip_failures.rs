@@ -60,7 +60,7 @@ pub fn trip_failure(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Opti
             under_fork: false,
         }),
         _ => Some(TripFailure {
-            error: kind.never_pickles()?,
+            error: kind.pickling_error(!task)?,
             mechanism: "it cannot be pickled",
             under_fork: sender.pickled_under_fork(),
         }),

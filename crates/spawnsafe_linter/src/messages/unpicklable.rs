@@ -30,6 +30,7 @@ pub fn remedy(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::SqliteConnection | ObjectKind::SqliteCursor => "pass the database path and connect in the child (for a pool, once per worker in an `initializer`)".to_string(),
         ObjectKind::Pool { .. } | ObjectKind::Executor { .. } => "a child cannot use the parent's pool: return the work to the parent, which submits it".to_string(),
         ObjectKind::Process { .. } => "pass the process's `pid` or `name` instead of the `Process` object".to_string(),
+        ObjectKind::Manager { .. } => "pass the manager's proxies (`manager.dict()`, `manager.Queue()`, ...), which pickle, not the manager".to_string(),
         ObjectKind::LogHandler { .. } => "configure logging in the child, or send records to the parent through a `logging.handlers.QueueHandler`".to_string(),
         ObjectKind::RawFd { .. } => "pass the file's path and open it in the child, or pass a socket or a `multiprocessing.Pipe()` connection, which multiprocessing duplicates into the child".to_string(),
         ObjectKind::Native { .. } => "pass what the child needs to re-create it (a path, an address) and create it in the child".to_string(),

@@ -1,0 +1,3 @@
+from .extract import extract
+
+__all__ = ["extract"]
