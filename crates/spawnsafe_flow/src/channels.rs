@@ -1362,7 +1362,7 @@ pub fn bad_manager_callables<'a>(
         };
         let started_at = match registered {
             Some(registered) => {
-                let starts = starts.get_or_insert_with(|| manager_starts(project));
+                let starts = starts.get_or_insert_with(|| project.manager_starts().to_vec());
                 let Some(&(_, start_module, range)) = starts
                     .iter()
                     .find(|(started, _, _)| shares_registry(project, *started, registered))

@@ -13,7 +13,7 @@
 
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::channels::{manager_class, manager_starts, ManagerClass};
+use crate::channels::{manager_class, ManagerClass};
 use crate::objects::ErrorText;
 use crate::project::Project;
 use crate::semantic::Value;
@@ -45,7 +45,7 @@ pub struct UnfindableManagerClass {
 /// function or in the main guard.
 pub fn unfindable_manager_classes(project: &Project, module: usize) -> Vec<UnfindableManagerClass> {
     let mut found: Vec<UnfindableManagerClass> = Vec::new();
-    for (manager, start_module, start) in manager_starts(project) {
+    for &(manager, start_module, start) in project.manager_starts() {
         if start_module != module {
             continue;
         }

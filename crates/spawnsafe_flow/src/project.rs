@@ -149,6 +149,9 @@ pub struct Project<'p, 'a> {
     /// Every attribute load (`x.name`, read) by name, made on first use: see
     /// [`Project::attribute_loads`].
     attribute_loads: OnceLock<crate::lazy_members::AttributeLoads>,
+    /// Where the project starts managers, made on first use: see
+    /// [`Project::manager_starts`].
+    manager_starts: OnceLock<Vec<(crate::channels::ManagerClass, usize, TextRange)>>,
     /// The project function each call site calls (see [`Project::call_site_callee`]),
     /// per module, by index in its `calls`, made on first use: `callers_of`
     /// is asked about the same names again and again.
@@ -218,6 +221,7 @@ impl<'p, 'a> Project<'p, 'a> {
             imported: vec![false; paths.len()],
             calls_by_name: OnceLock::new(),
             attribute_loads: OnceLock::new(),
+            manager_starts: OnceLock::new(),
             site_callees: facts.iter().map(|_| OnceLock::new()).collect(),
             class_bases: models
                 .iter()
@@ -675,6 +679,13 @@ impl<'p, 'a> Project<'p, 'a> {
         }
     }
 
+    /// Every manager start in the project (manager class, module, range),
+    /// found once: every module's check asks.
+    pub(crate) fn manager_starts(&self) -> &[(crate::channels::ManagerClass, usize, TextRange)] {
+        self.manager_starts
+            .get_or_init(|| crate::channels::manager_starts(self))
+    }
+
     /// Where the project reads an attribute called `name` (module, range of
     /// the `x.name` expression).
     pub fn attribute_loads(&self, name: &str) -> &[(usize, TextRange)] {
@@ -713,6 +724,12 @@ impl<'p, 'a> Project<'p, 'a> {
         });
         *callees[index]
             .get_or_init(|| self.call_site_callee(module, &self.facts[module].calls[index]))
+    }
+
+    /// The call sites (module, index in its `calls`) that spell `name`
+    /// (`name(...)`, an alias imported from it, `obj.name(...)`).
+    pub(crate) fn call_sites_named(&self, name: &str) -> &[(usize, usize)] {
+        self.calls_by_name().get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The call sites (module, index in its `calls`) under each name that

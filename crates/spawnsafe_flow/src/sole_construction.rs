@@ -45,8 +45,11 @@ pub fn sole_construction<'a>(
         }
     }
     let mut found: Option<(usize, &'a ast::ExprCall, crate::semantic::ScopeId)> = None;
-    for (m, facts) in project.facts.iter().enumerate() {
-        for site in &facts.calls {
+    // Only calls that spell the class's name (or an alias imported from it) can make it.
+    let class_name = model.classes[class].def.name.as_str();
+    for &(m, index) in project.call_sites_named(class_name) {
+        {
+            let site = &project.facts[m].calls[index];
             let constructs = match project.models[m].resolve(&site.call.func, site.scope) {
                 Value::Class(c) => (m, c) == (module, class),
                 Value::Qualified(name) => project.resolve_class(m, &name) == Some((module, class)),
