@@ -95,19 +95,25 @@ pub fn unfindable_manager_classes(project: &Project, module: usize) -> Vec<Unfin
 /// Whether some instantiation of the manager class passes `ctx=`: a fork
 /// context pickles nothing, and a context the analysis cannot tell may be one.
 fn given_a_context(project: &Project, manager: ManagerClass) -> bool {
-    project.facts.iter().enumerate().any(|(module, facts)| {
+    let ManagerClass::Project(class_module, class) = manager else {
+        return false;
+    };
+    // Only calls that spell the class's name (or an alias imported from it) make it.
+    let name = project.models[class_module].classes[class]
+        .def
+        .name
+        .as_str();
+    project.call_sites_named(name).iter().any(|&(module, index)| {
         let model = &project.models[module];
-        facts.calls.iter().any(|site| {
-            manager_class(project, module, &model.resolve(&site.call.func, site.scope))
-                == Some(manager)
-                && site
-                    .call
-                    .arguments
-                    .find_argument_value("ctx", 3)
-                    .is_some_and(|ctx| {
-                        !matches!(model.resolve(ctx, site.scope), Value::Context(Some(ref method)) if method != "fork")
-                            && !ctx.is_none_literal_expr()
-                    })
-        })
+        let site = &project.facts[module].calls[index];
+        manager_class(project, module, &model.resolve(&site.call.func, site.scope)) == Some(manager)
+            && site
+                .call
+                .arguments
+                .find_argument_value("ctx", 3)
+                .is_some_and(|ctx| {
+                    !matches!(model.resolve(ctx, site.scope), Value::Context(Some(ref method)) if method != "fork")
+                        && !ctx.is_none_literal_expr()
+                })
     })
 }

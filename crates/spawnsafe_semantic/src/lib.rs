@@ -24,6 +24,8 @@ pub mod references;
 mod settings_objects;
 pub mod stdlib;
 mod subclass_init_sends;
+#[cfg(test)]
+mod test_loader;
 pub mod unfindable;
 pub mod unpacked_values;
 

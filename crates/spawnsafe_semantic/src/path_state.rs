@@ -1129,40 +1129,9 @@ impl<'a> Visitor<'a> for AttributeChanges<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::argvalues::possible_values;
-    use crate::knowledge::{knowledge, starter};
-    use crate::model::ModuleModel;
-    use ruff_python_ast::visitor::{self, Visitor};
-    use ruff_python_ast::{self as ast, Expr};
 
-    /// Does the one `DataLoader(...)` call in `source`, made in the function
-    /// or method `at`, start workers?
     fn loader_may_start(source: &str, at: &str) -> bool {
-        #[derive(Default)]
-        struct Loader<'a>(Option<&'a ast::ExprCall>);
-        impl<'a> Visitor<'a> for Loader<'a> {
-            fn visit_expr(&mut self, expr: &'a Expr) {
-                if let Expr::Call(call) = expr {
-                    if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "DataLoader")
-                    {
-                        self.0 = Some(call);
-                    }
-                }
-                visitor::walk_expr(self, expr);
-            }
-        }
-        let parsed = ruff_python_parser::parse_module(source).unwrap();
-        let model = ModuleModel::build(parsed.suite());
-        let info = model
-            .functions
-            .iter()
-            .find(|info| info.def.name.id.as_str() == at)
-            .unwrap();
-        let mut finder = Loader::default();
-        finder.visit_body(&info.def.body);
-        let call = finder.0.unwrap();
-        let loader = starter(knowledge().lookup("torch.utils.data.DataLoader").unwrap());
-        loader.may_start_with(call, &|expr| possible_values(&model, expr, info.scope))
+        crate::test_loader::loader_may_start_in(source, at, |_, _| {})
     }
 
     const MODULE: &str = r#"
