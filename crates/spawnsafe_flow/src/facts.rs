@@ -1391,10 +1391,9 @@ impl<'m, 'a> Collector<'m, 'a> {
         for (argument, kind, via) in starter(id).sent_with_via(call) {
             self.library_send(argument, kind, via, id, scope, method.clone());
         }
-        for (argument, kind, at) in
+        for (argument, kind, via, at) in
             crate::unpacked_sends::sent_unpacked(self.model, call, id, scope)
         {
-            let via = starter(id).sender;
             self.library_send(argument, kind, via, id, at, method.clone());
         }
     }

@@ -6,7 +6,7 @@
 
 use ruff_python_ast::{self as ast, Expr};
 
-use crate::semantic::knowledge::{starter, SendKind, StarterId};
+use crate::semantic::knowledge::{starter, SendKind, SendVia, StarterId};
 use crate::semantic::unpacked_values::unpacked_values;
 use crate::semantic::{ModuleModel, ScopeId};
 
@@ -17,7 +17,7 @@ pub(crate) fn sent_unpacked<'a>(
     call: &'a ast::ExprCall,
     id: StarterId,
     scope: ScopeId,
-) -> Vec<(&'a Expr, SendKind, ScopeId)> {
+) -> Vec<(&'a Expr, SendKind, SendVia, ScopeId)> {
     if !call.arguments.keywords.iter().any(|k| k.arg.is_none()) {
         return Vec::new();
     }
@@ -40,7 +40,7 @@ pub(crate) fn sent_unpacked<'a>(
         }
         for (value, at) in unpacked_values(model, call, &send.argument, scope) {
             if !value.is_none_literal_expr() {
-                sent.push((value, send.kind, at));
+                sent.push((value, send.kind, send.via.unwrap_or(starter(id).sender), at));
             }
         }
     }
