@@ -104,6 +104,15 @@ impl Rule {
         )
     }
 
+    /// Is the rule on when nothing is selected? The advice (`info`) rules are
+    /// not, nor SPS401: an explicit fork context is how POSIX-only code opts
+    /// out of spawn on purpose, and on Windows it fails at once with a clear
+    /// `ValueError`, so the warning is for projects that say they must run
+    /// there (`extend-select = ["SPS401"]`).
+    pub fn is_default(self) -> bool {
+        self.severity() != Severity::Info && self != Rule::ForkOnlyStartMethod
+    }
+
     /// The first sentence of the rule's "What it does" section, on one line.
     pub fn summary(self) -> String {
         let docs = self.docs();
@@ -127,7 +136,8 @@ impl Rule {
     }
 }
 
-/// The Markdown table of every rule: code, name, severity, summary.
+/// The Markdown table of every rule: code, name, severity (and whether it is
+/// off by default), summary.
 pub fn rules_table() -> String {
     let mut table = String::from("| Code | Name | Severity | What it finds |\n|---|---|---|---|\n");
     for rule in Rule::ALL {
@@ -138,7 +148,11 @@ pub fn rules_table() -> String {
             rule.url()
                 .replace("https://github.com/spawnsafe/spawnsafe/blob/main/", ""),
             rule.name(),
-            rule.severity().as_str(),
+            if rule.is_default() {
+                rule.severity().as_str().to_string()
+            } else {
+                format!("{} (opt-in)", rule.severity().as_str())
+            },
             summary
         ));
     }
@@ -181,12 +195,12 @@ impl Default for RuleSelection {
 }
 
 impl RuleSelection {
-    /// The rules on when nothing is selected: all but the advice (`info`) rules.
+    /// The rules on when nothing is selected (see [`Rule::is_default`]).
     pub fn default_rules() -> Vec<Rule> {
         Rule::ALL
             .iter()
             .copied()
-            .filter(|rule| rule.severity() != Severity::Info)
+            .filter(|rule| rule.is_default())
             .collect()
     }
 

@@ -39,6 +39,13 @@ not requests for fork.
 The finding is about Windows and macOS: with `target-platforms = ["linux"]` it
 is not reported.
 
+It is **off by default**; turn it on with `extend-select = ["SPS401"]` (or
+`--extend-select SPS401`) in a project that must run on Windows. An explicit
+fork context or start method is how POSIX-only code deliberately keeps fork
+(often the maintainers' fix for the very hazards the other rules find), and
+where Windows matters the `ValueError` comes at the first run, with no
+analysis needed to find it.
+
 ## Why is this bad?
 Windows has no fork start method: its `multiprocessing.context` defines only the
 spawn context, and `BaseContext.get_context()` (which `set_start_method()` goes
