@@ -928,7 +928,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                 if let Some((id, pinned)) =
                     crate::fit_hooks::iterated_values(self.model, call, receiver, method, scope)
                         .into_iter()
-                        .find_map(|(value, at)| self.iterated_starter(value, at))
+                        .find_map(|(value, at)| {
+                            self.iterated_starter(value, at).or_else(|| {
+                                library_start(&self.model.resolve(value, at), "", Trigger::Handed)
+                            })
+                        })
                 {
                     start = Some(StartKind::Library(id));
                     start_method = pinned;
