@@ -17,6 +17,7 @@ pub mod config;
 pub mod contents;
 pub mod environment;
 pub mod exception_args;
+mod factory_classes;
 pub mod facts;
 mod fit_hooks;
 pub mod fork_after;
