@@ -56,6 +56,7 @@ mod test_project;
 pub mod torch;
 pub mod trip_failures;
 mod unpacked_sends;
+mod vision_datasets;
 pub mod worker_counts;
 pub mod worker_io;
 pub mod workers;
