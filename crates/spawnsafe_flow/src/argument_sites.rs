@@ -96,6 +96,15 @@ pub fn argument_findings<'s, 'a>(
         for leaf in all_leaves(&sent.flows) {
             let value = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
             let Some((class_module, class)) = instance_class(project, leaf.module, &value) else {
+                // A torchvision dataset pickles the transforms it keeps.
+                if let Some(inside) = crate::vision_datasets::inside_vision_dataset(walker, &leaf) {
+                    findings.push(ArgumentFinding::InInstance {
+                        sent: same_send(&sent),
+                        sender: send.sender,
+                        leaf,
+                        inside,
+                    });
+                }
                 continue;
             };
             let model = &project.models[leaf.module];

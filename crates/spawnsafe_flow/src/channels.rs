@@ -186,7 +186,16 @@ fn unpicklable_value_in<'a>(
     }
     for leaf in all_leaves(&flows) {
         let value = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
-        let Some((class_module, class)) = instance_class(project, leaf.module, &value) else {
+        let Some((class_module, class)) =
+            instance_class(project, leaf.module, &value).or_else(|| {
+                crate::factory_classes::class_from_factory(
+                    project,
+                    leaf.module,
+                    leaf.expr,
+                    leaf.scope,
+                )
+            })
+        else {
             continue;
         };
         let info = &project.models[class_module].classes[class];

@@ -459,8 +459,16 @@ impl<'m, 'a> Collector<'m, 'a> {
                 };
                 // A never-true guard's body never runs: nothing there is walked for import time,
                 // but it is still walked for what it sends to children.
-                self.suite(&if_stmt.body, body_context);
-                for clause in &if_stmt.elif_else_clauses {
+                // A branch a constant test (`if True:`, `if 0:`) never takes is not compiled.
+                let (body_live, clauses_live) =
+                    crate::semantic::constant_tests::live_branches(if_stmt);
+                if body_live {
+                    self.suite(&if_stmt.body, body_context);
+                }
+                for (clause, live) in if_stmt.elif_else_clauses.iter().zip(clauses_live) {
+                    if !live {
+                        continue;
+                    }
                     let runs = if clause.test.is_none() {
                         else_runs_in_children
                     } else {
@@ -920,7 +928,11 @@ impl<'m, 'a> Collector<'m, 'a> {
                 if let Some((id, pinned)) =
                     crate::fit_hooks::iterated_values(self.model, call, receiver, method, scope)
                         .into_iter()
-                        .find_map(|(value, at)| self.iterated_starter(value, at))
+                        .find_map(|(value, at)| {
+                            self.iterated_starter(value, at).or_else(|| {
+                                library_start(&self.model.resolve(value, at), "", Trigger::Handed)
+                            })
+                        })
                 {
                     start = Some(StartKind::Library(id));
                     start_method = pinned;

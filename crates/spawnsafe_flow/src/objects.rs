@@ -83,6 +83,11 @@ pub enum ObjectKind {
     LocalFunction {
         qualname: String,
     },
+    /// An instance of a class defined inside a function of another module,
+    /// which returned the class (`Dataset = get_dataset(...)`, `Dataset(...)`).
+    FactoryLocalClass {
+        qualname: String,
+    },
     /// A module-level function whose name its decorator rebound to an instance
     /// of `class` keeping the function (`@flow` returning `Flow(fn)`): pickle
     /// looks `module.name` up and finds the instance, not the function.
@@ -143,6 +148,9 @@ impl ObjectKind {
             ObjectKind::LocalFunction { qualname } => {
                 format!("the nested function `{qualname}`")
             }
+            ObjectKind::FactoryLocalClass { qualname } => {
+                format!("an instance of the class `{qualname}`, defined inside the function that returned it")
+            }
             ObjectKind::ReplacedFunction { name, class, .. } => format!(
                 "the function `{name}`, whose module-level name its decorator rebound to a `{class}` object"
             ),
@@ -169,6 +177,7 @@ impl ObjectKind {
             ObjectKind::ClassByName(class) => format!("the class `{}`", class.typename),
             ObjectKind::Lambda => "the lambda".to_string(),
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
+            ObjectKind::FactoryLocalClass { .. } => "the instance".to_string(),
             ObjectKind::ReplacedFunction { name, .. } => format!("the function `{name}`"),
         }
     }
@@ -230,6 +239,11 @@ impl ObjectKind {
                 "TypeError: cannot pickle 'weakref.ReferenceType' object",
             )
             .or("in a task argument, a result or a queue item: \"TypeError: Pickling an AuthenticationString object is disallowed for security reasons\""),
+            // Lib/pickle.py `save_global` looks the class up by `__qualname__`.
+            ObjectKind::FactoryLocalClass { qualname } => ErrorText::new(format!(
+                "AttributeError: Can't pickle local object '{qualname}'"
+            ))
+            .or(format!("Python 3.13: \"Can't get local object '{qualname}'\"; 3.14: \"PicklingError: Can't pickle local object ...\"")),
             // Checked on CPython 3.11 (the module is the caller's `__name__`).
             ObjectKind::ClassByName(class) => {
                 let name = &class.typename;
@@ -410,6 +424,9 @@ fn classify_expr<'a>(
     let scope = leaf.scope;
     if let Some(class) = crate::boundary::instance_of_unfindable_class(model, leaf.expr, scope) {
         return Some(ObjectKind::ClassByName(class));
+    }
+    if let Some(kind) = crate::factory_classes::local_class_instance(project, leaf) {
+        return Some(kind);
     }
     match leaf.expr {
         Expr::Lambda(_) => Some(ObjectKind::Lambda),

@@ -32,6 +32,8 @@ impl ModuleModel<'_> {
             Trigger::Iteration => vec!["__iter__"],
             Trigger::Enter => vec!["__enter__"],
             Trigger::Methods => known.methods.iter().map(String::as_str).collect(),
+            // The library's code that iterates it reads its settings, not its methods.
+            Trigger::Handed => Vec::new(),
             Trigger::Call | Trigger::DecoratedCall => return None,
         };
         if chain.iter().any(|&class| {

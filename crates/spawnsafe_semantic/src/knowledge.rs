@@ -32,6 +32,10 @@ pub enum Trigger {
     Methods,
     /// When a function it decorates is called (`@concurrent.process`).
     DecoratedCall,
+    /// When an object that iterates it is given it (a knowledge-base entry's
+    /// `iterates`: Keras' `model.fit(x=py_dataset)`), not when the program
+    /// iterates it itself (a Keras `PyDataset`'s own `__iter__` is serial).
+    Handed,
 }
 
 /// What an argument sent to the workers is.
@@ -894,6 +898,7 @@ pub fn markdown_table() -> String {
             Trigger::Iteration => "when iterated".to_string(),
             Trigger::Enter => "on `with`".to_string(),
             Trigger::DecoratedCall => "when the decorated function is called".to_string(),
+            Trigger::Handed => "when handed to a method that iterates it".to_string(),
             Trigger::Methods => format!(
                 "on {}",
                 starter
@@ -921,10 +926,14 @@ pub fn markdown_table() -> String {
                     }
                 }
             }
+            let returned = if hooks.is_empty() {
+                String::new()
+            } else {
+                format!(" or returned by {}", hooks.join(", "))
+            };
             when.push_str(&format!(
-                "; {} iterate the loaders given to them or returned by {}",
+                "; {} iterate the loaders given to them{returned}",
                 methods.join("/"),
-                hooks.join(", ")
             ));
         }
         let condition = |condition: &Condition| {

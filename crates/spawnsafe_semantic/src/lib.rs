@@ -6,6 +6,7 @@
 pub mod api;
 pub mod argvalues;
 mod config_values;
+pub mod constant_tests;
 mod containers;
 pub mod decorated_objects;
 pub mod guards;

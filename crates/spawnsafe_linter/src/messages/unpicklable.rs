@@ -36,6 +36,7 @@ pub fn remedy(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::Native { .. } => "pass what the child needs to re-create it (a path, an address) and create it in the child".to_string(),
         ObjectKind::ClassByName(class) => format!("pickle finds a class again by its module and name: make `{}` at module level, bound to a variable of the same name", class.typename),
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
+        ObjectKind::FactoryLocalClass { qualname } => format!("pickle finds a class again by its module and qualified name (`{qualname}`): define the class at module level (with its bases chosen there, or as one class per combination) and have the function return that class"),
         ObjectKind::ReplacedFunction { name, .. } => format!("keep the undecorated function under its own name (`def _{name}(...)` then `{name} = decorator(_{name})`), or give the decorator's class a `__reduce__` that finds the object by name"),
     }
 }

@@ -25,12 +25,23 @@ class Sequential:
         self.compiled = True
 
     def fit(self, x=None, y=None, epochs=1, verbose=1, workers=1, use_multiprocessing=False, **kwargs):
+        from .utils import PyDataset
+
+        if isinstance(x, PyDataset):
+            # Keras 3: PyDatasetAdapter reads the dataset's own settings
+            # (py_dataset_adapter.py:223-233; data_adapters/__init__.py:83-97).
+            workers, use_multiprocessing = x.workers, x.use_multiprocessing
         history = []
         for epoch in range(epochs):
             history.append(self._run_epoch(x, workers, use_multiprocessing))
         return history
 
     fit_generator = fit
+
+    def evaluate(self, x=None, y=None, verbose=1, workers=1, use_multiprocessing=False, **kwargs):
+        return self.fit(x, y, epochs=1, workers=workers, use_multiprocessing=use_multiprocessing)[0]
+
+    predict = evaluate
 
     def _run_epoch(self, sequence, workers, use_multiprocessing):
         if not (workers > 1 or (workers > 0 and use_multiprocessing)):

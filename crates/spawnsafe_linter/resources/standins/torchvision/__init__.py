@@ -1,3 +1,3 @@
 """Stand-in for torchvision: see ../README.md."""
 
-from . import transforms  # noqa: F401
+from . import datasets, transforms  # noqa: F401
