@@ -24,6 +24,7 @@ pub mod freeze_support;
 pub mod globals;
 pub mod import_time_effects;
 pub mod imported_guards;
+mod instance_items;
 pub mod joins;
 pub mod late_start_methods;
 pub mod lazy_members;
