@@ -51,6 +51,7 @@ pub mod sole_construction;
 pub mod start_order;
 pub mod state;
 mod stored_by_methods;
+mod test_fixtures;
 #[cfg(test)]
 mod test_project;
 pub mod torch;
