@@ -35,6 +35,7 @@ pub mod method_returns;
 pub mod objects;
 pub mod parameter_pools;
 pub mod parameter_receivers;
+mod parameter_stores;
 pub mod payload;
 pub mod pitfall_sites;
 pub mod pitfalls;
