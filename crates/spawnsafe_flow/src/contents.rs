@@ -146,7 +146,16 @@ fn walk<'a>(
         methods.sort_unstable();
         for method in methods {
             let mut may_have_run: Option<bool> = None;
-            for assignment in method_attribute_assignments(project, class_module, method) {
+            // `self.processes.append(process)`: the item is stored in the container.
+            // What a method that sends its own instance assigns after the send is not in it.
+            let stores = crate::instance_items::method_stores(project, class_module, method);
+            let item_count = stores.items.len();
+            let assignments = stores.items.iter().cloned().chain(
+                method_attribute_assignments(project, class_module, method)
+                    .into_iter()
+                    .filter(|assignment| stores.keeps(assignment.target)),
+            );
+            for (index, assignment) in assignments.enumerate() {
                 if let Some(found) = member_inside(
                     walker,
                     class_module,
@@ -158,6 +167,18 @@ fn walk<'a>(
                     depth,
                     visited,
                 ) {
+                    let found = if index < item_count {
+                        Inside {
+                            path: format!("{}[...]", found.path),
+                            leaf: Leaf {
+                                nested: true,
+                                ..found.leaf
+                            },
+                            ..found
+                        }
+                    } else {
+                        found
+                    };
                     // A member a method creates lazily is there only if the
                     // method ran before the instance is pickled.
                     if *may_have_run.get_or_insert_with(|| {

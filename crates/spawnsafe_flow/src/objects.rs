@@ -257,6 +257,13 @@ impl ObjectKind {
                 ))
                 .or("the module that made the class: `__mp_main__` in a spawned child")
             }
+            // Checked on CPython 3.11: a started `Process` keeps its `Popen`,
+            // whose `Finalize` holds a weakref (Lib/multiprocessing/util.py), and
+            // outside process creation its `AuthenticationString` refuses.
+            ObjectKind::Process { started: true, .. } => ErrorText::new(
+                "TypeError: cannot pickle 'weakref.ReferenceType' object",
+            )
+            .or("Python 3.8: 'weakref'; in a task argument, a result or a queue item: \"TypeError: Pickling an AuthenticationString object is disallowed for security reasons\""),
             ObjectKind::SpawnShared { .. }
             | ObjectKind::Process { .. }
             | ObjectKind::RawFd { .. }
@@ -659,6 +666,9 @@ fn classify_call<'a>(
                         });
                     }
                 }
+            }
+            if let Some(kind) = crate::instance_items::submission_result(receiver, method) {
+                return Some(kind);
             }
             classify_method_call(walker, leaf, call)
         }

@@ -474,7 +474,10 @@ impl<'x, 'p, 'a> Parent<'x, 'p, 'a> {
             let Some((at, step, rebinding, callee)) = body_events.into_iter().next() else {
                 continue;
             };
-            let Some(start) = self.start_after(body, at) else {
+            let Some(start) = self
+                .start_after(body, at)
+                .or_else(|| self.start_in_tests_after(body))
+            else {
                 continue;
             };
             let mut steps = vec![step];
@@ -528,6 +531,27 @@ impl<'x, 'p, 'a> Parent<'x, 'p, 'a> {
             }
         }
         false
+    }
+
+    /// A process start in a test that unittest runs after the fixture `body`
+    /// (`setUp()` before each `test_*` method).
+    fn start_in_tests_after(&mut self, body: Body) -> Option<Step> {
+        let Body::Function(module, fixture) = body else {
+            return None;
+        };
+        for test in crate::test_fixtures::tests_run_after(self.project, module, fixture) {
+            if !self.runs_in_parent_only(module, test) {
+                continue;
+            }
+            let begins = self.project.models[module].functions[test]
+                .def
+                .range
+                .start();
+            if let Some(start) = self.start_after(Body::Function(module, test), begins) {
+                return Some(start);
+            }
+        }
+        None
     }
 
     /// The first process start in a body after an offset: its own, or through a call.
@@ -830,7 +854,10 @@ pub fn analyze(project: &Project, texts: &[&str], workers: &Workers) -> StateFin
         let value = values
             .entry(key.clone())
             .or_insert_with(|| import_value(project, texts[key.0], key));
-        if !matches!(value, ImportValue::Sync(..)) && !child_written.contains(key) {
+        // A child's in-place change (`G[k] += 1`) needs the name: with no
+        // binding at import it raises NameError itself, so it is no cache.
+        let own_cache = child_written.contains(key) && !matches!(value, ImportValue::Missing);
+        if !matches!(value, ImportValue::Sync(..)) && !own_cache {
             wanted.insert(key.clone());
         }
     }

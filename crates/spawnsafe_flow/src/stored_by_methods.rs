@@ -113,7 +113,11 @@ fn through_helper<'a>(
     {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    // `linter.transforms[key] = augment_func`: stored by the helper itself.
+    let mut out: Vec<_> = crate::parameter_stores::stored_into(&info.def.body, parameter)
+        .into_iter()
+        .map(|value| (module, value, info.scope))
+        .collect();
     for inner in statement_calls(&info.def.body, None) {
         let Expr::Attribute(attribute) = inner.func.as_ref() else {
             continue;

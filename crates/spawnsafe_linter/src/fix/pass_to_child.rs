@@ -42,6 +42,10 @@ pub fn pass_to_process_fix(
     if bindings.len() != 1 || bindings[0].in_main_guard {
         return None;
     }
+    // The default is evaluated at import: a name a function binds (`global`) is not there yet.
+    if spawnsafe_flow::globals::import_time_bindings(model, name).is_empty() {
+        return None;
+    }
     let locals = locals_of(def);
     if locals.locals.contains(name) || locals.globals.contains(name) {
         return None;

@@ -50,6 +50,10 @@ AttributeError: Can't pickle local object 'Worker.__init__.<locals>.<lambda>'   
 Under *fork* nothing is pickled — the child is a copy of the parent — so the
 same class works on Linux up to Python 3.13.
 
+The finding sits on the `start()` call, the line CPython's traceback points
+at, with a note at the attribute's assignment (when the class is started in
+another module, it sits on the assignment, with a note at the `start()`).
+
 Not reported: attributes created in `run()` (in the child), or after
 `start()`; multiprocessing's `Queue`, `Lock`, `Event`, `Value` and
 `Manager()` proxies (pickled while the child is created, as designed);
@@ -177,10 +181,21 @@ fn report(checker: &mut Checker, finding: &Finding) {
     let start_text = text_of(&start_file, finding.start_call.range())
         .map(|text| format!("`{text}`"))
         .unwrap_or_else(|| "`start()`".to_string());
-    let mut related = vec![Related {
-        file: start_file,
-        range: finding.start_call.range(),
-        message: format!("{start_text} pickles the `{class_name}` object here"),
+    // CPython's traceback points at the `start()` call, so the finding sits there when it is in
+    // this file, with the member as a note; a start in another module keeps the member.
+    let start_here = finding.start_module == checker.module;
+    let mut related = vec![if start_here {
+        Related {
+            file: checker.file().clone(),
+            range: finding.target.range(),
+            message: format!("`{target}` is set here, in `{method_name}`"),
+        }
+    } else {
+        Related {
+            file: start_file,
+            range: finding.start_call.range(),
+            message: format!("{start_text} pickles the `{class_name}` object here"),
+        }
     }];
     let value_is_elsewhere = finding.leaf.module != method_module
         || !finding
@@ -214,12 +229,12 @@ fn report(checker: &mut Checker, finding: &Finding) {
             .then(|| crate::fix::member_state::fix_in(checker, finding.target.range()))
             .flatten()
     };
-    let diagnostic = checker.report(
-        Rule::UnpicklableProcessState,
-        finding.target.range(),
-        message,
-        Some(help),
-    );
+    let anchor = if start_here {
+        finding.start_call.range()
+    } else {
+        finding.target.range()
+    };
+    let diagnostic = checker.report(Rule::UnpicklableProcessState, anchor, message, Some(help));
     diagnostic.related = related;
     diagnostic.fix = fix;
     diagnostic.fails_under = Some(Methods::SPAWN_AND_FORKSERVER);
