@@ -142,6 +142,19 @@ fn walk<'a>(
         if let Some(found) = dataclass_defaults(walker, class_module, class_id, &prefix) {
             return Some(found);
         }
+        // The fields the generated `__init__` stores from the construction's arguments.
+        if let Some(made_by) = made_by.filter(|_| class_id == class && class_module == module) {
+            for (field, leaf) in
+                crate::dataclass_fields::field_arguments(project, class_module, class_id, made_by)
+            {
+                let path = format!("{prefix}.{field}");
+                if let Some(found) =
+                    value_inside(walker, leaf, path, info.def.name.as_str(), depth, visited)
+                {
+                    return Some(found);
+                }
+            }
+        }
         let mut methods: Vec<_> = info.methods.values().copied().collect();
         methods.sort_unstable();
         for method in methods {
@@ -217,11 +230,25 @@ fn member_inside<'a>(
             ..leaf
         };
     }
+    value_inside(walker, leaf, path, info.def.name.as_str(), depth, visited)
+}
+
+/// What one value stored in an instance (by `self.<attr> = ...` or as a
+/// dataclass field) holds that cannot be pickled, if anything.
+fn value_inside<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    leaf: Leaf<'a>,
+    path: String,
+    holder: &str,
+    depth: usize,
+    visited: &mut Vec<(usize, ClassId)>,
+) -> Option<Inside<'a>> {
+    let project = walker.project;
     if let Some(kind) = classify(walker, &leaf, None) {
         if pickle_error(project, &leaf, &kind).is_some() {
             return Some(Inside {
                 path,
-                holder: info.def.name.to_string(),
+                holder: holder.to_string(),
                 leaf,
                 kind,
             });
@@ -230,16 +257,16 @@ fn member_inside<'a>(
     }
     // A variable the constructor was given (`QueryResult(rows, connection)`):
     // what the value flow says it holds.
-    if let Some(found) = named_value(walker, &leaf, &path, &info.def.name) {
+    if let Some(found) = named_value(walker, &leaf, &path, holder) {
         return Some(found);
     }
-    if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
+    if let Some(found) = default_factory(project, &leaf, &path, holder) {
         return Some(found);
     }
-    if let Some(found) = crate::torch::inside_transform(walker, &leaf, &path, &info.def.name) {
+    if let Some(found) = crate::torch::inside_transform(walker, &leaf, &path, holder) {
         return Some(found);
     }
-    if let Some(found) = in_container(walker, &leaf, &path, &info.def.name) {
+    if let Some(found) = in_container(walker, &leaf, &path, holder) {
         return Some(found);
     }
     let resolved = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
@@ -347,6 +374,7 @@ fn dataclass_defaults<'a>(
     for stmt in &info.def.body {
         let Stmt::AnnAssign(ast::StmtAnnAssign {
             target,
+            annotation,
             value: Some(value),
             ..
         }) = stmt
@@ -356,6 +384,10 @@ fn dataclass_defaults<'a>(
         let Expr::Name(name) = target.as_ref() else {
             continue;
         };
+        // A `ClassVar` stays on the class; an `InitVar` is never stored.
+        if !crate::dataclass_fields::declares_field(model, annotation, info.scope) {
+            continue;
+        }
         // `field(default=v)` stores `v`; `field(default_factory=lambda: v)`
         // stores what the lambda returns (Lib/dataclasses.py `_field_init`).
         let stored = field_stored_value(model, value, info.scope);

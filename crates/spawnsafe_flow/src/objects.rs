@@ -91,6 +91,10 @@ pub enum ObjectKind {
         class: String,
         module: String,
     },
+    /// A module object (a name bound by `import`): see [`crate::module_objects`].
+    Module {
+        name: String,
+    },
 }
 
 impl ObjectKind {
@@ -146,6 +150,7 @@ impl ObjectKind {
             ObjectKind::ReplacedFunction { name, class, .. } => format!(
                 "the function `{name}`, whose module-level name its decorator rebound to a `{class}` object"
             ),
+            ObjectKind::Module { name } => format!("the module `{name}`"),
         }
     }
 
@@ -170,6 +175,7 @@ impl ObjectKind {
             ObjectKind::Lambda => "the lambda".to_string(),
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
             ObjectKind::ReplacedFunction { name, .. } => format!("the function `{name}`"),
+            ObjectKind::Module { .. } => "the module".to_string(),
         }
     }
 
@@ -205,6 +211,9 @@ impl ObjectKind {
                     .or("or the `_io` class of a binary file; Python 3.12+: \"cannot pickle 'TextIOWrapper' instances\""),
             },
             ObjectKind::Generator => ErrorText::new("TypeError: cannot pickle 'generator' object"),
+            // Checked on CPython 3.6 to 3.13.
+            ObjectKind::Module { .. } => ErrorText::new("TypeError: cannot pickle 'module' object")
+                .or("before Python 3.8: \"TypeError: can't pickle module objects\""),
             // Lib/pickle.py `save_global`: the name now holds another object.
             ObjectKind::ReplacedFunction { name, module, .. } => ErrorText::new(format!(
                 "_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module}.{name}"
@@ -410,6 +419,9 @@ fn classify_expr<'a>(
     let scope = leaf.scope;
     if let Some(class) = crate::boundary::instance_of_unfindable_class(model, leaf.expr, scope) {
         return Some(ObjectKind::ClassByName(class));
+    }
+    if let Some(name) = crate::module_objects::imported_module(model, leaf.expr, scope) {
+        return Some(ObjectKind::Module { name });
     }
     match leaf.expr {
         Expr::Lambda(_) => Some(ObjectKind::Lambda),

@@ -37,6 +37,7 @@ pub fn remedy(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::ClassByName(class) => format!("pickle finds a class again by its module and name: make `{}` at module level, bound to a variable of the same name", class.typename),
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
         ObjectKind::ReplacedFunction { name, .. } => format!("keep the undecorated function under its own name (`def _{name}(...)` then `{name} = decorator(_{name})`), or give the decorator's class a `__reduce__` that finds the object by name"),
+        ObjectKind::Module { name } => format!("import `{name}` at the top of the module and use it as a global in the child, or keep its name and re-import it (`importlib.import_module`) where it is used"),
     }
 }
 
