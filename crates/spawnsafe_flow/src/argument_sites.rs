@@ -125,6 +125,11 @@ pub fn argument_findings<'s, 'a>(
         };
         for item in items {
             if let Some(original) = replaced_original(project, module, item, site.scope) {
+                // Said once, here: not again as the value the walk found.
+                findings.retain(|finding| {
+                    !matches!(finding, ArgumentFinding::Object { leaf, kind: crate::objects::ObjectKind::ReplacedFunction { .. }, .. }
+                        if leaf.expr.range() == item.range())
+                });
                 findings.push(ArgumentFinding::ReplacedOriginal {
                     site,
                     sender: send.sender,

@@ -147,6 +147,10 @@ impl ObjectKind {
             ObjectKind::LocalFunction { qualname } => {
                 format!("the nested function `{qualname}`")
             }
+            // A wrapper function (see `replaced_original_function`), or an instance.
+            ObjectKind::ReplacedFunction { name, class, .. } if class == "function" => format!(
+                "the function `{name}`, whose module-level name its decorator rebound to the wrapper it returns"
+            ),
             ObjectKind::ReplacedFunction { name, class, .. } => format!(
                 "the function `{name}`, whose module-level name its decorator rebound to a `{class}` object"
             ),
@@ -445,7 +449,8 @@ fn classify_expr<'a>(
                     },
                 })
             }
-            _ => None,
+            // The decorator's parameter, read in its wrapper: the original function.
+            _ => replaced_original_function(project, leaf),
         },
         // `os.pipe()[1]`
         Expr::Subscript(subscript) => {
@@ -465,6 +470,27 @@ fn classify_expr<'a>(
             .or_else(|| returned_local_function(model, leaf.expr, scope)),
         _ => None,
     }
+}
+
+/// A decorator's parameter read inside the wrapper it returns holds the
+/// function it decorated, whose module-level name now holds the wrapper (see
+/// [`crate::boundary::replaced_original`]).
+fn replaced_original_function(
+    project: &crate::project::Project,
+    leaf: &Leaf,
+) -> Option<ObjectKind> {
+    let original = crate::boundary::replaced_original(project, leaf.module, leaf.expr, leaf.scope)?;
+    let model = &project.models[original.module];
+    let path = &project.paths[original.module];
+    Some(ObjectKind::ReplacedFunction {
+        name: original.name,
+        class: "function".to_string(),
+        module: if model.has_main_guard && !path.in_package {
+            "__main__".to_string()
+        } else {
+            path.name.clone()
+        },
+    })
 }
 
 /// `cached(load_audio)`, `make_scorer()`: a call of a function of this module
