@@ -244,6 +244,20 @@ fn value_inside<'a>(
     visited: &mut Vec<(usize, ClassId)>,
 ) -> Option<Inside<'a>> {
     let project = walker.project;
+    // A function of the main guard kept in an attribute (SPS105 says it where
+    // it is sent directly).
+    if let Value::Function(function) = project.models[leaf.module].resolve(leaf.expr, leaf.scope) {
+        if let Some(name) =
+            crate::module_objects::guard_function(&project.models[leaf.module], function)
+        {
+            return Some(Inside {
+                path,
+                holder: holder.to_string(),
+                leaf,
+                kind: ObjectKind::GuardFunction { name },
+            });
+        }
+    }
     if let Some(kind) = classify(walker, &leaf, None) {
         if pickle_error(project, &leaf, &kind).is_some() {
             return Some(Inside {
@@ -623,6 +637,11 @@ pub fn pickle_error(project: &Project, leaf: &Leaf, kind: &ObjectKind) -> Option
         return Some(error);
     }
     let local = match kind {
+        ObjectKind::GuardFunction { name } => {
+            return Some(ErrorText::new(format!(
+                "AttributeError: Can't get attribute '{name}' on <module '__mp_main__' from '...'>"
+            )))
+        }
         ObjectKind::Lambda => {
             let model = &project.models[leaf.module];
             match model.scopes[leaf.scope].kind {

@@ -1,4 +1,5 @@
-//! A module object among the values sent to a child: a name bound only by
+//! Values that pickle does not carry to a spawned child, whatever holds
+//! them. A module object among the values sent to a child: a name bound only by
 //! `import x` / `import x.y as z` statements holds a module, and pickle has no
 //! reducer for `types.ModuleType` (copyreg registers none, and a module has
 //! no `__reduce_ex__` of its own that works):
@@ -28,4 +29,24 @@ pub fn imported_module(model: &ModuleModel, expr: &Expr, scope: ScopeId) -> Opti
     modules
         .all(|module| module.as_deref() == Some(first.as_str()))
         .then_some(first)
+}
+
+/// The name of a function defined only inside the main guard (`def f` under
+/// `if __name__ == "__main__":`, with no other module-level binding of the
+/// name): spawn and forkserver children import the script as `__mp_main__`
+/// without running the guard, so a function pickled by that name is missing
+/// there: "AttributeError: Can't get attribute 'f' on <module '__mp_main__'>"
+/// (Lib/multiprocessing/spawn.py `_fixup_main_from_path` runs the script
+/// under the name `__mp_main__`).
+pub fn guard_function(
+    model: &ModuleModel,
+    function: crate::semantic::FunctionId,
+) -> Option<String> {
+    let info = &model.functions[function];
+    let name = info.def.name.as_str();
+    (info.in_main_guard
+        && !info.is_local
+        && info.class.is_none()
+        && !model.has_module_binding_outside_guard(name))
+    .then(|| name.to_string())
 }

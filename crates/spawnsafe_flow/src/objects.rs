@@ -95,6 +95,12 @@ pub enum ObjectKind {
     Module {
         name: String,
     },
+    /// A function defined inside the main guard: pickled by name, and a spawn
+    /// or forkserver child imports the script as `__mp_main__` without running
+    /// the guard, so the name is missing there.
+    GuardFunction {
+        name: String,
+    },
 }
 
 impl ObjectKind {
@@ -155,6 +161,9 @@ impl ObjectKind {
                 "the function `{name}`, whose module-level name its decorator rebound to a `{class}` object"
             ),
             ObjectKind::Module { name } => format!("the module `{name}`"),
+            ObjectKind::GuardFunction { name } => format!(
+                "the function `{name}`, defined inside `if __name__ == \"__main__\":`"
+            ),
         }
     }
 
@@ -180,6 +189,7 @@ impl ObjectKind {
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
             ObjectKind::ReplacedFunction { name, .. } => format!("the function `{name}`"),
             ObjectKind::Module { .. } => "the module".to_string(),
+            ObjectKind::GuardFunction { name } => format!("the function `{name}`"),
         }
     }
 
@@ -260,7 +270,8 @@ impl ObjectKind {
             | ObjectKind::Process { .. }
             | ObjectKind::RawFd { .. }
             | ObjectKind::Lambda
-            | ObjectKind::LocalFunction { .. } => return None,
+            | ObjectKind::LocalFunction { .. }
+            | ObjectKind::GuardFunction { .. } => return None,
         })
     }
 }
