@@ -112,6 +112,26 @@ pub fn argument_findings<'s, 'a>(
             let Some(inside) = unpicklable_in_instance(walker, class_module, class, made_by) else {
                 continue;
             };
+            // dill and cloudpickle send modules by reference and `__main__`
+            // functions by value.
+            if sent.site.pickler.pickles_code_by_value()
+                && matches!(
+                    inside.kind,
+                    crate::objects::ObjectKind::Module { .. }
+                        | crate::objects::ObjectKind::GuardFunction { .. }
+                )
+            {
+                continue;
+            }
+            // A function defined in the main guard is found by a forked
+            // child: only say it where fork does not pickle either.
+            if matches!(
+                inside.kind,
+                crate::objects::ObjectKind::GuardFunction { .. }
+            ) && send.sender.pickled_under_fork()
+            {
+                continue;
+            }
             findings.push(ArgumentFinding::InInstance {
                 sent: same_send(&sent),
                 sender: send.sender,
@@ -134,6 +154,11 @@ pub fn argument_findings<'s, 'a>(
         };
         for item in items {
             if let Some(original) = replaced_original(project, module, item, site.scope) {
+                // Said once, here: not again as the value the walk found.
+                findings.retain(|finding| {
+                    !matches!(finding, ArgumentFinding::Object { leaf, kind: crate::objects::ObjectKind::ReplacedFunction { .. }, .. }
+                        if leaf.expr.range() == item.range())
+                });
                 findings.push(ArgumentFinding::ReplacedOriginal {
                     site,
                     sender: send.sender,

@@ -142,6 +142,19 @@ fn walk<'a>(
         if let Some(found) = dataclass_defaults(walker, class_module, class_id, &prefix) {
             return Some(found);
         }
+        // The fields the generated `__init__` stores from the construction's arguments.
+        if let Some(made_by) = made_by.filter(|_| class_id == class && class_module == module) {
+            for (field, leaf) in
+                crate::dataclass_fields::field_arguments(project, class_module, class_id, made_by)
+            {
+                let path = format!("{prefix}.{field}");
+                if let Some(found) =
+                    value_inside(walker, leaf, path, info.def.name.as_str(), depth, visited)
+                {
+                    return Some(found);
+                }
+            }
+        }
         let mut methods: Vec<_> = info.methods.values().copied().collect();
         methods.sort_unstable();
         for method in methods {
@@ -238,11 +251,39 @@ fn member_inside<'a>(
             ..leaf
         };
     }
+    value_inside(walker, leaf, path, info.def.name.as_str(), depth, visited)
+}
+
+/// What one value stored in an instance (by `self.<attr> = ...` or as a
+/// dataclass field) holds that cannot be pickled, if anything.
+fn value_inside<'a>(
+    walker: &mut Walker<'_, '_, 'a>,
+    leaf: Leaf<'a>,
+    path: String,
+    holder: &str,
+    depth: usize,
+    visited: &mut Vec<(usize, ClassId)>,
+) -> Option<Inside<'a>> {
+    let project = walker.project;
+    // A function of the main guard kept in an attribute (SPS105 says it where
+    // it is sent directly).
+    if let Value::Function(function) = project.models[leaf.module].resolve(leaf.expr, leaf.scope) {
+        if let Some(name) =
+            crate::module_objects::guard_function(&project.models[leaf.module], function)
+        {
+            return Some(Inside {
+                path,
+                holder: holder.to_string(),
+                leaf,
+                kind: ObjectKind::GuardFunction { name },
+            });
+        }
+    }
     if let Some(kind) = classify(walker, &leaf, None) {
         if pickle_error(project, &leaf, &kind).is_some() {
             return Some(Inside {
                 path,
-                holder: info.def.name.to_string(),
+                holder: holder.to_string(),
                 leaf,
                 kind,
             });
@@ -251,16 +292,16 @@ fn member_inside<'a>(
     }
     // A variable the constructor was given (`QueryResult(rows, connection)`):
     // what the value flow says it holds.
-    if let Some(found) = named_value(walker, &leaf, &path, &info.def.name) {
+    if let Some(found) = named_value(walker, &leaf, &path, holder) {
         return Some(found);
     }
-    if let Some(found) = default_factory(project, &leaf, &path, &info.def.name) {
+    if let Some(found) = default_factory(project, &leaf, &path, holder) {
         return Some(found);
     }
-    if let Some(found) = crate::torch::inside_transform(walker, &leaf, &path, &info.def.name) {
+    if let Some(found) = crate::torch::inside_transform(walker, &leaf, &path, holder) {
         return Some(found);
     }
-    if let Some(found) = in_container(walker, &leaf, &path, &info.def.name) {
+    if let Some(found) = in_container(walker, &leaf, &path, holder) {
         return Some(found);
     }
     let resolved = project.models[leaf.module].resolve(leaf.expr, leaf.scope);
@@ -368,6 +409,7 @@ fn dataclass_defaults<'a>(
     for stmt in &info.def.body {
         let Stmt::AnnAssign(ast::StmtAnnAssign {
             target,
+            annotation,
             value: Some(value),
             ..
         }) = stmt
@@ -377,6 +419,10 @@ fn dataclass_defaults<'a>(
         let Expr::Name(name) = target.as_ref() else {
             continue;
         };
+        // A `ClassVar` stays on the class; an `InitVar` is never stored.
+        if !crate::dataclass_fields::declares_field(model, annotation, info.scope) {
+            continue;
+        }
         // `field(default=v)` stores `v`; `field(default_factory=lambda: v)`
         // stores what the lambda returns (Lib/dataclasses.py `_field_init`).
         let stored = field_stored_value(model, value, info.scope);
@@ -612,6 +658,11 @@ pub fn pickle_error(project: &Project, leaf: &Leaf, kind: &ObjectKind) -> Option
         return Some(error);
     }
     let local = match kind {
+        ObjectKind::GuardFunction { name } => {
+            return Some(ErrorText::new(format!(
+                "AttributeError: Can't get attribute '{name}' on <module '__mp_main__' from '...'>"
+            )))
+        }
         ObjectKind::Lambda => {
             let model = &project.models[leaf.module];
             match model.scopes[leaf.scope].kind {

@@ -96,6 +96,16 @@ pub enum ObjectKind {
         class: String,
         module: String,
     },
+    /// A module object (a name bound by `import`): see [`crate::module_objects`].
+    Module {
+        name: String,
+    },
+    /// A function defined inside the main guard: pickled by name, and a spawn
+    /// or forkserver child imports the script as `__mp_main__` without running
+    /// the guard, so the name is missing there.
+    GuardFunction {
+        name: String,
+    },
 }
 
 impl ObjectKind {
@@ -151,8 +161,16 @@ impl ObjectKind {
             ObjectKind::FactoryLocalClass { qualname } => {
                 format!("an instance of the class `{qualname}`, defined inside the function that returned it")
             }
+            // A wrapper function (see `replaced_original_function`), or an instance.
+            ObjectKind::ReplacedFunction { name, class, .. } if class == "function" => format!(
+                "the function `{name}`, whose module-level name its decorator rebound to the wrapper it returns"
+            ),
             ObjectKind::ReplacedFunction { name, class, .. } => format!(
                 "the function `{name}`, whose module-level name its decorator rebound to a `{class}` object"
+            ),
+            ObjectKind::Module { name } => format!("the module `{name}`"),
+            ObjectKind::GuardFunction { name } => format!(
+                "the function `{name}`, defined inside `if __name__ == \"__main__\":`"
             ),
         }
     }
@@ -179,6 +197,8 @@ impl ObjectKind {
             ObjectKind::LocalFunction { .. } => "the nested function".to_string(),
             ObjectKind::FactoryLocalClass { .. } => "the instance".to_string(),
             ObjectKind::ReplacedFunction { name, .. } => format!("the function `{name}`"),
+            ObjectKind::Module { .. } => "the module".to_string(),
+            ObjectKind::GuardFunction { name } => format!("the function `{name}`"),
         }
     }
 
@@ -214,6 +234,9 @@ impl ObjectKind {
                     .or("or the `_io` class of a binary file; Python 3.12+: \"cannot pickle 'TextIOWrapper' instances\""),
             },
             ObjectKind::Generator => ErrorText::new("TypeError: cannot pickle 'generator' object"),
+            // Checked on CPython 3.6 to 3.13.
+            ObjectKind::Module { .. } => ErrorText::new("TypeError: cannot pickle 'module' object")
+                .or("before Python 3.8: \"TypeError: can't pickle module objects\""),
             // Lib/pickle.py `save_global`: the name now holds another object.
             ObjectKind::ReplacedFunction { name, module, .. } => ErrorText::new(format!(
                 "_pickle.PicklingError: Can't pickle <function {name} at 0x...>: it's not the same object as {module}.{name}"
@@ -268,7 +291,8 @@ impl ObjectKind {
             | ObjectKind::Process { .. }
             | ObjectKind::RawFd { .. }
             | ObjectKind::Lambda
-            | ObjectKind::LocalFunction { .. } => return None,
+            | ObjectKind::LocalFunction { .. }
+            | ObjectKind::GuardFunction { .. } => return None,
         })
     }
 }
@@ -435,6 +459,9 @@ fn classify_expr<'a>(
     if let Some(kind) = crate::factory_classes::local_class_instance(project, leaf) {
         return Some(kind);
     }
+    if let Some(name) = crate::module_objects::imported_module(model, leaf.expr, scope) {
+        return Some(ObjectKind::Module { name });
+    }
     match leaf.expr {
         Expr::Lambda(_) => Some(ObjectKind::Lambda),
         Expr::Generator(_) => Some(ObjectKind::Generator),
@@ -457,7 +484,8 @@ fn classify_expr<'a>(
                     },
                 })
             }
-            _ => None,
+            // The decorator's parameter, read in its wrapper: the original function.
+            _ => replaced_original_function(project, leaf),
         },
         // `os.pipe()[1]`
         Expr::Subscript(subscript) => {
@@ -477,6 +505,27 @@ fn classify_expr<'a>(
             .or_else(|| returned_local_function(model, leaf.expr, scope)),
         _ => None,
     }
+}
+
+/// A decorator's parameter read inside the wrapper it returns holds the
+/// function it decorated, whose module-level name now holds the wrapper (see
+/// [`crate::boundary::replaced_original`]).
+fn replaced_original_function(
+    project: &crate::project::Project,
+    leaf: &Leaf,
+) -> Option<ObjectKind> {
+    let original = crate::boundary::replaced_original(project, leaf.module, leaf.expr, leaf.scope)?;
+    let model = &project.models[original.module];
+    let path = &project.paths[original.module];
+    Some(ObjectKind::ReplacedFunction {
+        name: original.name,
+        class: "function".to_string(),
+        module: if model.has_main_guard && !path.in_package {
+            "__main__".to_string()
+        } else {
+            path.name.clone()
+        },
+    })
 }
 
 /// `cached(load_audio)`, `make_scorer()`: a call of a function of this module

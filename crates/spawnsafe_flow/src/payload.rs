@@ -671,6 +671,18 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                     }
                 }
             }
+            Expr::BinOp(bin_op)
+                if bin_op.op == ast::Operator::Add
+                    && (shape == Shape::Items
+                        || [&bin_op.left, &bin_op.right].iter().any(|side| {
+                            matches!(side.as_ref(), Expr::List(_) | Expr::Tuple(_))
+                        })) =>
+            {
+                // `(queue, function) + args`: a sequence holding the items of both.
+                for side in [&bin_op.left, &bin_op.right] {
+                    self.walk(walk, side, scope, shape, anchor, None, depth + 1, out);
+                }
+            }
             Expr::Call(call) => {
                 self.walk_call(walk, call, expr, scope, shape, anchor, holder, depth, out)
             }
@@ -1233,6 +1245,12 @@ impl<'x, 'p, 'a> Walker<'x, 'p, 'a> {
                             shape,
                             anchor: anchor_expr,
                         });
+                    } else if shape == Shape::Whole
+                        && crate::boundary::replaced_original(project, walk.module, expr, scope)
+                            .is_some()
+                    {
+                        // A decorator's parameter read in its wrapper: the decorated function.
+                        Self::leaf(walk, expr, scope, anchor, None, &mut flows);
                     } else {
                         flows.push(Flow::OneOf(Vec::new()));
                     }

@@ -53,6 +53,13 @@ pub fn trip_failure(kind: &ObjectKind, sender: Sender, pickler: Pickler) -> Opti
                 under_fork: false,
             }
         }),
+        ObjectKind::GuardFunction { name } => Some(TripFailure {
+            error: ErrorText::new(format!(
+                "AttributeError: Can't get attribute '{name}' on <module '__mp_main__' from '...'>"
+            )),
+            mechanism: "pickle sends a function by its name, and a spawn or forkserver child imports the script as `__mp_main__` without running its `if __name__ == \"__main__\":` block",
+            under_fork: false,
+        }),
         ObjectKind::RawFd { .. } => Some(TripFailure {
             error: ErrorText::new("OSError: [Errno 9] Bad file descriptor")
                 .or("or reads that return nothing or block"),

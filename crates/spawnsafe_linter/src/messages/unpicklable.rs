@@ -38,6 +38,8 @@ pub fn remedy(kind: &ObjectKind, sender: Sender) -> String {
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => String::new(),
         ObjectKind::FactoryLocalClass { qualname } => format!("pickle finds a class again by its module and qualified name (`{qualname}`): define the class at module level (with its bases chosen there, or as one class per combination) and have the function return that class"),
         ObjectKind::ReplacedFunction { name, .. } => format!("keep the undecorated function under its own name (`def _{name}(...)` then `{name} = decorator(_{name})`), or give the decorator's class a `__reduce__` that finds the object by name"),
+        ObjectKind::GuardFunction { name } => format!("define `{name}` at module level, above `if __name__ == \"__main__\":`, so that the children's import of the script defines it too"),
+        ObjectKind::Module { name } => format!("import `{name}` at the top of the module and use it as a global in the child, or keep its name and re-import it (`importlib.import_module`) where it is used"),
     }
 }
 
@@ -131,8 +133,14 @@ pub fn inside_words(
     let error = pickle_error(checker.project, &inside.leaf, &inside.kind)?;
     let subject = written(checker, anchor.range(), "This");
     let path = inside.path.trim_start_matches('.');
+    // A guard function pickles by name; the child cannot find it.
+    let fate = if matches!(inside.kind, ObjectKind::GuardFunction { .. }) {
+        "which the children cannot find by its name"
+    } else {
+        "which cannot be pickled"
+    };
     let message = format!(
-        "{subject} {what} ({destination}), and pickling the instance pickles its attributes: `{path}` is {}, which cannot be pickled: {error}",
+        "{subject} {what} ({destination}), and pickling the instance pickles its attributes: `{path}` is {}, {fate}: {error}",
         inside.kind.describe(),
     );
     let related = vec![Related {
@@ -145,6 +153,9 @@ pub fn inside_words(
         ObjectKind::Lambda | ObjectKind::LocalFunction { .. } => format!(
             "replace {} in `{path}` with a module-level function (`def`, or a class with `__call__`), which pickle finds by name",
             inside.kind.describe(),
+        ),
+        ObjectKind::GuardFunction { ref name } => format!(
+            "define `{name}` at module level, above `if __name__ == \"__main__\":` (bind what it reads from the main block with `functools.partial`), so that the children's import of the script defines it too",
         ),
         _ => format!(
             "leave `{path}` out of the pickled state (`__getstate__` that drops it and `__setstate__` that re-creates it in the child), or create it in the worker",
