@@ -519,8 +519,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also measure on N copies of the corpus (bench/corpus-xN)")
     ap.add_argument("--scale-runs", type=int, default=None,
                     help="timed runs per tool at each --scale size >1 (default: min(--runs, 3))")
-    ap.add_argument("--copy-mode", choices=["link", "copy"], default="link",
-                    help="how --scale copies files: hard links (default) or real copies")
+    ap.add_argument("--copy-mode", choices=["link", "copy"], default="copy",
+                    help="how --scale copies files: real copies (default) or hard links "
+                         "(spawnsafe checks a hard-linked file once)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="write all results as JSON")
     ap.add_argument("--setup-only", action="store_true",
                     help="prepare venv, wheels and corpus, then stop")

@@ -2,6 +2,7 @@
 //! can matter → parse → per-module model and facts → project model → rules.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -326,6 +327,7 @@ impl<'a> Files<'_, 'a> {
         wanted.par_iter().for_each(|&local| {
             let index = self.members[local];
             let file = self.parsed[local].get_or_init(|| {
+                let _timer = PhaseTimer::start(&PHASE_TIMES.parse);
                 parse_file(
                     &inputs.readable[index],
                     &inputs.module_paths[index],
@@ -338,8 +340,14 @@ impl<'a> Files<'_, 'a> {
             if let Ok(file) = file {
                 if !file.blocks_analysis() {
                     self.analysed[local].get_or_init(|| {
-                        let model = ModuleModel::build(&file.module.body);
-                        let module_facts = facts::collect(&model);
+                        let model = {
+                            let _timer = PhaseTimer::start(&PHASE_TIMES.model);
+                            ModuleModel::build(&file.module.body)
+                        };
+                        let module_facts = {
+                            let _timer = PhaseTimer::start(&PHASE_TIMES.facts);
+                            facts::collect(&model)
+                        };
                         Box::new((model, module_facts))
                     });
                 }
@@ -380,8 +388,11 @@ impl<'a> Files<'_, 'a> {
         let mut wanted: Vec<usize> = (0..members.len())
             .filter(|&local| scan.self_relevant[local])
             .collect();
+        let mut wave = 0;
         while !wanted.is_empty() {
+            wave += 1;
             self.analyse(&wanted);
+            let summarize_timer = PhaseTimer::start(&PHASE_TIMES.summarize);
             let summarized: Vec<_> = wanted
                 .par_iter()
                 .filter_map(|&local| {
@@ -391,10 +402,16 @@ impl<'a> Files<'_, 'a> {
                         prefilter::summarize(
                             stems[local].clone(),
                             &path_of(local).name,
+                            path_of(local).is_package_init,
                             model,
                             module_facts,
                         ),
-                        Box::new(prefilter::down_summary(model, module_facts)),
+                        Box::new(prefilter::down_summary(
+                            model,
+                            module_facts,
+                            &path_of(local).name,
+                            path_of(local).is_package_init,
+                        )),
                     ))
                 })
                 .collect();
@@ -402,9 +419,12 @@ impl<'a> Files<'_, 'a> {
                 summaries.push(summary);
                 downs[local] = Some(down);
             }
+            drop(summarize_timer);
+            let demand_timer = PhaseTimer::start(&PHASE_TIMES.demand);
             demand.update(&summaries.iter().collect::<Vec<_>>());
             let parsed_now: Vec<bool> = (0..members.len()).map(is_parsed).collect();
             wanted = scan.needed(&demand, &parsed_now);
+            let by_effects = wanted.len();
             // The modules that define what parsed modules send to children.
             for (local, stem) in stems.iter().enumerate() {
                 if !parsed_now[local]
@@ -430,8 +450,23 @@ impl<'a> Files<'_, 'a> {
                 &demand,
                 imported,
             ));
+            let by_sent_and_down = wanted.len() - by_effects;
             wanted.sort_unstable();
             wanted.dedup();
+            drop(demand_timer);
+            if phases_on() {
+                phase_note(&format!(
+                    "wave {wave}: {} files parsed; next {} ({by_effects} import an effect \
+                     name or a worker's module, {by_sent_and_down} sent/down, before dedup); \
+                     demand: {} effect names in {} modules, {} worker pairs, {} global chains",
+                    parsed_now.iter().filter(|parsed| **parsed).count(),
+                    wanted.len(),
+                    demand.names.len(),
+                    demand.modules.len(),
+                    demand.worker_pairs.len(),
+                    demand.global_chains.len(),
+                ));
+            }
         }
         (0..members.len())
             .map(|local| {
@@ -619,11 +654,13 @@ fn check_candidates(
     // Without the prefilter too: only what is parsed in a group differs.
     let may_be_refused: Vec<bool> = scans.iter().map(|scan| scan.may_be_refused).collect();
     let groups = prefilter::import_groups(&module_paths, &stems, &scans);
-    phase(&format!(
-        "import groups: {}, the largest {} files",
-        groups.len(),
-        groups.iter().map(Vec::len).max().unwrap_or(0)
-    ));
+    if phases_on() {
+        phase(&format!(
+            "import groups: {}, the largest {} files",
+            groups.len(),
+            groups.iter().map(Vec::len).max().unwrap_or(0)
+        ));
+    }
     // Imports resolve against every file found, in any group.
     let mut found_names: FxHashMap<String, usize> = FxHashMap::default();
     for path in &module_paths {
@@ -653,6 +690,7 @@ fn check_candidates(
         result.files_analysed += analysed;
     }
     phase("groups");
+    PHASE_TIMES.report();
 
     // Each finding is kept when its file's settings select its rule, no
     // `# noqa` suppresses it, and the targets meet the start methods it is about.
@@ -778,21 +816,107 @@ fn check_group(
         .filter_map(OnceLock::into_inner)
         .map(|analysis| *analysis)
         .unzip();
+    let project_timer = PhaseTimer::start(&PHASE_TIMES.project);
     let mut project = Project::with_found_names(
         &paths,
         &models,
         &module_facts,
         std::borrow::Cow::Borrowed(found_names),
     );
+    drop(project_timer);
     for (imported, elsewhere) in project.imported.iter_mut().zip(imported_elsewhere) {
         *imported |= elsewhere;
     }
+    let rules_timer = PhaseTimer::start(&PHASE_TIMES.rules);
     diagnostics.extend(rules::check_project(
         &project,
         &files,
         &RuleSelection::all(),
     ));
+    drop(rules_timer);
+    if phases_on() {
+        phase(&format!(
+            "group of {}: {files_analysed} parsed",
+            members.len()
+        ));
+    }
     (diagnostics, files_analysed)
+}
+
+fn phases_on() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("SPAWNSAFE_PHASES").is_some())
+}
+
+/// A line of `SPAWNSAFE_PHASES=1` output that is not a phase's end.
+fn phase_note(note: &str) {
+    eprintln!("  {note}");
+}
+
+/// Time spent in each step of the analysis, summed over threads (so parse,
+/// model and facts are CPU time; the others run on one thread and are wall time).
+#[derive(Default)]
+struct PhaseTimes {
+    parse: AtomicU64,
+    model: AtomicU64,
+    facts: AtomicU64,
+    summarize: AtomicU64,
+    demand: AtomicU64,
+    project: AtomicU64,
+    rules: AtomicU64,
+}
+
+static PHASE_TIMES: PhaseTimes = PhaseTimes {
+    parse: AtomicU64::new(0),
+    model: AtomicU64::new(0),
+    facts: AtomicU64::new(0),
+    summarize: AtomicU64::new(0),
+    demand: AtomicU64::new(0),
+    project: AtomicU64::new(0),
+    rules: AtomicU64::new(0),
+};
+
+impl PhaseTimes {
+    fn report(&self) {
+        if !phases_on() {
+            return;
+        }
+        let ms = |cell: &AtomicU64| cell.load(Ordering::Relaxed) / 1_000_000;
+        phase_note(&format!(
+            "cpu: parse {} ms, model {} ms, facts {} ms; wall: prefilter summaries {} ms, \
+             prefilter demand {} ms, project {} ms, rules {} ms",
+            ms(&self.parse),
+            ms(&self.model),
+            ms(&self.facts),
+            ms(&self.summarize),
+            ms(&self.demand),
+            ms(&self.project),
+            ms(&self.rules),
+        ));
+    }
+}
+
+/// Adds the time until it is dropped to a [`PhaseTimes`] cell, when
+/// `SPAWNSAFE_PHASES` is set (otherwise it costs one load).
+struct PhaseTimer<'c> {
+    started: Option<(std::time::Instant, &'c AtomicU64)>,
+}
+
+impl<'c> PhaseTimer<'c> {
+    fn start(cell: &'c AtomicU64) -> Self {
+        PhaseTimer {
+            started: phases_on().then(|| (std::time::Instant::now(), cell)),
+        }
+    }
+}
+
+impl Drop for PhaseTimer<'_> {
+    fn drop(&mut self) {
+        if let Some((started, cell)) = self.started {
+            let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            cell.fetch_add(nanos, Ordering::Relaxed);
+        }
+    }
 }
 
 /// `SPAWNSAFE_PHASES=1`: each phase's end, its time and the memory high-water

@@ -761,13 +761,14 @@ pub struct ModuleSummary {
     /// The module's dotted name (`pkg.tasks`).
     module: Option<String>,
     /// Per function: a direct effect, the local functions it calls, and the
-    /// last components of the outside names it calls.
+    /// outside names it calls (absolute dotted names).
     functions: Vec<(bool, Vec<usize>, Vec<String>)>,
     /// Top-level names and the functions they stand for (a class: its methods).
     exports: Vec<(String, Vec<usize>)>,
     /// Top-level `multiprocessing.Process` subclasses: starting one is an effect.
     process_classes: Vec<String>,
-    /// `from m import name as local`: (local, name).
+    /// `from m import name as local`, `import m as local`: (local, the
+    /// absolute dotted name it stands for).
     reexports: Vec<(String, String)>,
     /// The components of the modules whose functions and classes this module
     /// sends to child processes (`adapters.retry.Retrying(...)` in `args=`):
@@ -790,7 +791,7 @@ struct WorkerSummary {
     /// `Process` subclasses).
     local_roots: Vec<usize>,
     /// Values passed to functions of other modules (which may send them to
-    /// children): the callee's last name component, the names from other
+    /// children): the callee's absolute dotted name, the names from other
     /// modules passed, and this module's functions passed.
     passed: Vec<(String, Vec<String>, Vec<usize>)>,
     /// Per function: the names from other modules it calls.
@@ -838,7 +839,7 @@ fn local_functions(model: &ModuleModel, value: &Value, functions: &mut Vec<usize
     }
 }
 
-fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts) -> WorkerSummary {
+fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts, package: &Package) -> WorkerSummary {
     let mut summary = WorkerSummary::default();
     for site in &facts.pickle_sites {
         external_names(&site.value, &mut summary.sent);
@@ -869,8 +870,9 @@ fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts) -> WorkerSummary 
                         _ => continue,
                     }
                 }
-                Target::External(name) | Target::ExternalMethod(_, name) => {
-                    Some(last_component(name).to_string())
+                Target::External(name) => Some(package.absolute(name)),
+                Target::ExternalMethod(owner, method) => {
+                    Some(package.absolute(&format!("{owner}.{method}")))
                 }
                 _ => continue,
             };
@@ -963,6 +965,44 @@ fn summarize_workers(model: &ModuleModel, facts: &ModuleFacts) -> WorkerSummary 
     summary
 }
 
+/// The package a module's relative imports start from.
+struct Package<'m> {
+    /// `pkg.sub` for `pkg/sub/mod.py` and for `pkg/sub/__init__.py`.
+    parts: Vec<&'m str>,
+}
+
+impl<'m> Package<'m> {
+    fn of(module: &'m str, is_package_init: bool) -> Self {
+        let mut parts: Vec<&str> = module.split('.').filter(|part| !part.is_empty()).collect();
+        if !is_package_init {
+            parts.pop();
+        }
+        Package { parts }
+    }
+
+    /// A written qualified name (`..utils.run`) made absolute (`pkg.utils.run`),
+    /// as the engine resolves it; a relative name that leaves the top package
+    /// keeps only its written components.
+    fn absolute(&self, name: &str) -> String {
+        let level = name.bytes().take_while(|&byte| byte == b'.').count();
+        if level == 0 {
+            return name.to_string();
+        }
+        let dotted = &name[level..];
+        let Some(kept) = self.parts.len().checked_sub(level - 1) else {
+            return dotted.to_string();
+        };
+        let mut absolute = self.parts[..kept].join(".");
+        if !dotted.is_empty() {
+            if !absolute.is_empty() {
+                absolute.push('.');
+            }
+            absolute.push_str(dotted);
+        }
+        absolute
+    }
+}
+
 fn last_component(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
@@ -970,13 +1010,15 @@ fn last_component(name: &str) -> &str {
 pub fn summarize(
     stem: Option<String>,
     module: &str,
+    is_package_init: bool,
     model: &ModuleModel,
     facts: &ModuleFacts,
 ) -> ModuleSummary {
+    let package = Package::of(module, is_package_init);
     let mut summary = ModuleSummary {
         stem,
         module: (!module.is_empty()).then(|| module.to_string()),
-        workers: summarize_workers(model, facts),
+        workers: summarize_workers(model, facts, &package),
         ..ModuleSummary::default()
     };
     for site in &facts.pickle_sites {
@@ -1005,9 +1047,13 @@ pub fn summarize(
             .collect();
     }
     for (function, body) in facts.functions.iter_enumerated() {
+        // A start on a parameter (`executor.submit(...)`, `proc.start()`) is
+        // not an effect of the function by itself: the engine finds it only
+        // where a call passes a process object for that parameter, one call
+        // deep (`Tracer::edge_effect`), and such a caller is direct here.
         let direct = !body.starts.is_empty()
             || !body.set_start_methods.is_empty()
-            || !body.parameter_starts.is_empty()
+            || passes_process_object(model, facts, function)
             || facts.pickle_sites.iter().any(|site| {
                 site.parameter.is_some() && site.scope == model.functions[function].scope
             })
@@ -1022,16 +1068,13 @@ pub fn summarize(
                 Target::Class(class) | Target::Method(class, _) => {
                     local.extend(model.classes[*class].methods.values().map(|id| id.index()));
                 }
+                // Matched by module and name (see [`Demand::leads_to_effect`]):
+                // `Service.run(...)` on an imported class (a staticmethod or
+                // classmethod called through the class) is `(module, Service)`.
                 Target::External(name)
                 | Target::ExternalMethod(name, _)
                 | Target::ExternalElement(name, _, _) => {
-                    external.push(last_component(name).to_string());
-                    // `Service.run(...)` on an imported class (a staticmethod or
-                    // classmethod called through the class): the class is the
-                    // name its module offers.
-                    if let Some((owner, _)) = name.rsplit_once('.') {
-                        external.push(last_component(owner).to_string());
-                    }
+                    external.push(package.absolute(name));
                 }
                 // Any function of the module may be stored in it.
                 Target::Registry(_) => local.extend(0..model.functions.len()),
@@ -1074,10 +1117,25 @@ pub fn summarize(
                         summary.process_classes.push(name.to_string());
                     }
                 }
-                BindingKind::FromImport { name: imported, .. } => {
+                BindingKind::FromImport {
+                    level,
+                    module,
+                    name: imported,
+                } => {
+                    let dots = ".".repeat(*level as usize);
+                    let qualified = match module {
+                        Some(module) => format!("{dots}{module}.{imported}"),
+                        None => format!("{dots}{imported}"),
+                    };
                     summary
                         .reexports
-                        .push((name.to_string(), imported.to_string()));
+                        .push((name.to_string(), package.absolute(&qualified)));
+                }
+                // `import pkg.mod as alias`: `this.alias.f()` calls into `pkg.mod`.
+                BindingKind::Import(path) => {
+                    summary
+                        .reexports
+                        .push((name.to_string(), package.absolute(path.as_ref())));
                 }
                 _ => {}
             }
@@ -1119,6 +1177,11 @@ impl<'b> Visitor<'b> for SentNames<'_, '_> {
 /// The names (and the modules offering them) that lead to effects, so far.
 #[derive(Debug, Default)]
 pub struct Demand {
+    /// `(module stem, top-level name)` pairs that lead to effects: what a
+    /// call of `pkg.mod.name` (resolved through the caller's imports, as the
+    /// engine resolves it) is matched against, component pair by pair.
+    pub effects: WorkerPairs,
+    /// The names and modules of `effects`, for the importers' text search.
     pub names: FxHashSet<String>,
     pub modules: FxHashSet<String>,
     /// Module stems whose definitions are sent to children by parsed modules.
@@ -1201,7 +1264,29 @@ fn dotted_pairs(dotted: &str, pairs: &mut WorkerPairs) {
 
 impl Demand {
     fn size(&self) -> usize {
-        self.names.len() + self.worker_pairs.len() + self.global_chains.len()
+        self.effects.len() + self.worker_pairs.len() + self.global_chains.len()
+    }
+
+    /// Can calling the dotted name lead to an effect? When a component
+    /// followed by the next is a module and one of its effect names (the
+    /// engine resolves the longest module prefix, then names inside it).
+    fn leads_to_effect(&self, dotted: &str) -> bool {
+        let mut parts = dotted.split('.').filter(|part| !part.is_empty());
+        let Some(mut before) = parts.next() else {
+            return false;
+        };
+        for part in parts {
+            if self.effects.contains(before, part) {
+                return true;
+            }
+            before = part;
+        }
+        false
+    }
+
+    /// Is the reexported name an effect name, or a module with effects?
+    fn reexports_effect(&self, qualified: &str) -> bool {
+        self.leads_to_effect(qualified) || self.modules.contains(last_component(qualified))
     }
 
     fn is_worker_name(&self, stem: Option<&String>, name: &str) -> bool {
@@ -1221,7 +1306,7 @@ impl Demand {
         let passed: Vec<bool> = workers
             .passed
             .iter()
-            .map(|(callee, _, _)| self.names.contains(callee))
+            .map(|(callee, _, _)| self.leads_to_effect(callee))
             .collect();
         for ((_, _, local), _) in workers.passed.iter().zip(&passed).filter(|(_, hit)| **hit) {
             for &function in local {
@@ -1327,7 +1412,7 @@ impl Demand {
                     .functions
                     .iter()
                     .map(|(direct, _, external)| {
-                        *direct || external.iter().any(|name| self.names.contains(name))
+                        *direct || external.iter().any(|name| self.leads_to_effect(name))
                     })
                     .collect();
                 // Local calls: a function that calls an effect function has the effect.
@@ -1347,7 +1432,7 @@ impl Demand {
                     summary
                         .reexports
                         .iter()
-                        .map(|(_, imported)| self.names.contains(imported)),
+                        .map(|(_, imported)| self.reexports_effect(imported)),
                 );
                 if self.followed[at].effects.as_ref() == Some(&effect) {
                     continue;
@@ -1370,10 +1455,14 @@ impl Demand {
                 }
                 self.followed[at].effects = Some(effect);
                 if !offers.is_empty() {
+                    // A module without a stem (a script) cannot be imported.
                     if let Some(stem) = &summary.stem {
                         self.modules.insert(stem.clone());
+                        for name in &offers {
+                            self.effects.insert(stem, name);
+                        }
+                        self.names.extend(offers);
                     }
-                    self.names.extend(offers);
                 }
             }
             if self.size() == before {
@@ -1399,8 +1488,8 @@ pub struct DownSummary {
     entry_seeds: Vec<String>,
     /// The module starts processes itself.
     starts_processes: bool,
-    /// The last components of the outside names it calls (`run_all`), to
-    /// match against the names known to lead to process starts.
+    /// The outside names it calls (absolute dotted names), to match against
+    /// the names known to lead to process starts.
     callees: Vec<String>,
     /// Top-level names → the outside names their code calls, through local calls.
     symbols: FxHashMap<String, Vec<String>>,
@@ -1461,7 +1550,13 @@ fn outside_calls<'b>(
     names
 }
 
-pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
+pub fn down_summary(
+    model: &ModuleModel,
+    facts: &ModuleFacts,
+    module: &str,
+    is_package_init: bool,
+) -> DownSummary {
+    let package = Package::of(module, is_package_init);
     let mut summary = DownSummary::default();
     for (name, bindings) in &model.scopes[MODULE_SCOPE].bindings {
         for binding in bindings {
@@ -1589,13 +1684,35 @@ pub fn down_summary(model: &ModuleModel, facts: &ModuleFacts) -> DownSummary {
         let mut callees: Vec<String> = all_bodies()
             .flat_map(|body| body.calls.iter())
             .filter_map(|edge| external_name(&edge.target))
-            .map(|name| last_component(name).to_string())
+            .map(|name| package.absolute(name))
             .collect();
         callees.sort_unstable();
         callees.dedup();
         summary.callees = callees;
     }
     summary
+}
+
+/// Does the function pass a process object (a process, a pool, an executor)
+/// to a call? The callee may start it (`run(executor)` where `run` calls
+/// `executor.submit(...)`).
+fn passes_process_object(model: &ModuleModel, facts: &ModuleFacts, function: FunctionId) -> bool {
+    facts.calls.iter().any(|site| {
+        site.function == Some(function)
+            && site
+                .call
+                .arguments
+                .args
+                .iter()
+                .chain(
+                    site.call
+                        .arguments
+                        .keywords
+                        .iter()
+                        .map(|keyword| &keyword.value),
+                )
+                .any(|argument| holds_process_object(model, argument, site.scope))
+    })
 }
 
 /// Does an argument hold a `multiprocessing` object (`procs`, `self.queue`)?
@@ -1706,7 +1823,7 @@ pub fn down_needed(
                 || summary
                     .callees
                     .iter()
-                    .any(|name| demand.names.contains(name));
+                    .any(|name| demand.leads_to_effect(name));
             if may_start
                 && !summary.entry_seeds.is_empty()
                 && !paths[index].is_package_init
