@@ -639,7 +639,16 @@ fn local_check(
     let findings = cache
         .entry(paths.clone())
         .or_insert_with(|| {
-            let result = check_paths(&paths, &CheckOptions::default())?;
+            // Every rule, the opt-in ones too: the traceback already named
+            // the problem, so the question is only whether the code shows it.
+            let options = CheckOptions {
+                overrides: spawnsafe_linter::settings::Overrides {
+                    extend_select: vec!["ALL".to_string()],
+                    ..Default::default()
+                },
+                ..CheckOptions::default()
+            };
+            let result = check_paths(&paths, &options)?;
             Ok(result
                 .diagnostics
                 .iter()
